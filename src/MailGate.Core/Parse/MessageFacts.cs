@@ -1,0 +1,61 @@
+namespace MailGate.Parse;
+
+/// <summary>
+/// The normalised facts about one received message: what rules read, what templates print and what
+/// PagerDuty's custom details carry. Built once per message by <c>MessageParser</c>; immutable.
+/// </summary>
+/// <remarks>
+/// Addresses are bare <c>local@domain</c> strings as written (no display names); absent values are
+/// empty strings or empty lists, never null, so that rules need no null checks.
+/// </remarks>
+public sealed record MessageFacts
+{
+    /// <summary>The spool id the gateway gave the message when it answered 250.</summary>
+    public required string SpoolId { get; init; }
+
+    /// <summary>The original author, resolved behind Google Groups' <c>From:</c> rewriting.</summary>
+    public string Sender { get; init; } = "";
+
+    /// <summary>The <c>From:</c> header's address as written (the group's address when rewritten).</summary>
+    public string From { get; init; } = "";
+
+    /// <summary>The SMTP envelope sender (MAIL FROM); empty for the null sender <c>&lt;&gt;</c>.</summary>
+    public string EnvelopeFrom { get; init; } = "";
+
+    /// <summary>The SMTP envelope recipients (RCPT TO) that the gateway accepted.</summary>
+    public IReadOnlyList<string> Recipients { get; init; } = [];
+
+    /// <summary>Addresses of the <c>To:</c> header.</summary>
+    public IReadOnlyList<string> To { get; init; } = [];
+
+    /// <summary>Addresses of the <c>Cc:</c> header.</summary>
+    public IReadOnlyList<string> Cc { get; init; } = [];
+
+    /// <summary>The subject, RFC 2047 encoded words decoded (UTF-8, ISO-2022-JP and other charsets).</summary>
+    public string Subject { get; init; } = "";
+
+    /// <summary>The text body, or text extracted from the HTML body when there is no text part.</summary>
+    public string Body { get; init; } = "";
+
+    /// <summary>The <c>List-Id</c> header's identifier without angle brackets, e.g. <c>root-123.example.com</c>.</summary>
+    public string ListId { get; init; } = "";
+
+    /// <summary>The <c>Message-ID</c> without angle brackets; empty when the message has none.</summary>
+    public string MessageId { get; init; } = "";
+
+    /// <summary>The <c>Date:</c> header, when present and valid.</summary>
+    public DateTimeOffset? Date { get; init; }
+
+    /// <summary>When the gateway accepted the message (the 250).</summary>
+    public DateTimeOffset ReceivedAt { get; init; }
+
+    /// <summary>
+    /// A stable hash of the message's content (author, date, subject, body), hex: identifies the
+    /// same email arriving twice when it has no Message-ID.
+    /// </summary>
+    public string ContentHash { get; init; } = "";
+
+    /// <summary>Every header by name (case-insensitive), values decoded, in the order they appear.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Headers { get; init; } =
+        new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
+}
