@@ -1,0 +1,201 @@
+using System.Text.RegularExpressions;
+using YamlDotNet.RepresentationModel;
+
+namespace MailGate.Rules;
+
+/// <summary>
+/// Reads a <c>when</c> mapping into an <see cref="ICondition"/>: field tests plus nested
+/// <c>any</c>/<c>all</c>/<c>not</c>, all of which must hold.
+/// </summary>
+internal static class ConditionReader
+{
+    private const string Keys = MessageFields.Names + ", any, all, not";
+
+    /// <summary>Reads a when-style mapping; null when it has errors (already reported).</summary>
+    public static ICondition? Read(ParseContext context, YamlNode node, string what)
+    {
+        var mapping = context.Mapping(node, what);
+        if (mapping is null)
+        {
+            return null;
+        }
+
+        if (mapping.Children.Count == 0)
+        {
+            context.Error(node, $"{what} is empty (omit 'when' to match every message)");
+            return null;
+        }
+
+        var parts = new List<ICondition>();
+        var ok = true;
+        foreach (var (keyNode, valueNode) in mapping.Children)
+        {
+            var key = context.Key(keyNode);
+            ICondition? part = key switch
+            {
+                null => null,
+                "any" => ReadList(context, valueNode, "any", static p => new AnyCondition(p)),
+                "all" => ReadList(context, valueNode, "all", static p => new AllCondition(p)),
+                "not" => Read(context, valueNode, "'not'") is { } inner ? new NotCondition(inner) : null,
+                _ => MessageFields.Parse(key) is { } field
+                    ? ReadField(context, field, key, valueNode)
+                    : UnknownField(context, keyNode, key),
+            };
+
+            if (part is null)
+            {
+                ok = false;
+            }
+            else
+            {
+                parts.Add(part);
+            }
+        }
+
+        return !ok ? null : parts.Count == 1 ? parts[0] : new AllCondition(parts);
+    }
+
+    private static ICondition? UnknownField(ParseContext context, YamlNode keyNode, string key)
+    {
+        context.Error(keyNode, $"unknown field '{key}' (expected one of: {Keys})");
+        return null;
+    }
+
+    private static ICondition? ReadList(ParseContext context, YamlNode node, string key, Func<IReadOnlyList<ICondition>, ICondition> create)
+    {
+        var sequence = context.Sequence(node, $"'{key}'");
+        if (sequence is null)
+        {
+            return null;
+        }
+
+        if (sequence.Children.Count == 0)
+        {
+            context.Error(node, $"'{key}' must list at least one condition");
+            return null;
+        }
+
+        var parts = new List<ICondition>();
+        var ok = true;
+        foreach (var child in sequence.Children)
+        {
+            var part = Read(context, child, $"each entry of '{key}'");
+            ok &= part is not null;
+            if (part is not null)
+            {
+                parts.Add(part);
+            }
+        }
+
+        return ok ? create(parts) : null;
+    }
+
+    private static FieldCondition? ReadField(ParseContext context, FieldKind field, string key, YamlNode node)
+    {
+        var mapping = context.Mapping(node, $"field '{key}'");
+        if (mapping is null)
+        {
+            return null;
+        }
+
+        string? header = null;
+        var operators = new List<FieldOperator>();
+        var ok = true;
+        foreach (var (opKeyNode, opValueNode) in mapping.Children)
+        {
+            var opName = context.Key(opKeyNode);
+            if (opName is null)
+            {
+                ok = false;
+                continue;
+            }
+
+            if (field == FieldKind.Header && opName == "name")
+            {
+                header = context.Scalar(opValueNode, "the header 'name'")?.Trim();
+                ok &= header is not null;
+                continue;
+            }
+
+            var op = ReadOperator(context, key, opName, opKeyNode, opValueNode);
+            ok &= op is not null;
+            if (op is not null)
+            {
+                operators.Add(op);
+            }
+        }
+
+        if (field == FieldKind.Header && header is null && ok)
+        {
+            context.Error(node, "field 'header' needs 'name' (the header's name, e.g. name: X-Mailer)");
+            ok = false;
+        }
+
+        if (ok && operators.Count == 0)
+        {
+            context.Error(node, $"field '{key}' has no operator (expected one of: {Operators.Names})");
+            ok = false;
+        }
+
+        return ok ? new FieldCondition(field, header, operators) : null;
+    }
+
+    private static FieldOperator? ReadOperator(ParseContext context, string field, string name, YamlNode keyNode, YamlNode valueNode)
+    {
+        if (Operators.Parse(name) is not { } kind)
+        {
+            var hint = field == "header" ? "name, " : "";
+            context.Error(keyNode, $"unknown operator '{name}' (expected one of: {hint}{Operators.Names})");
+            return null;
+        }
+
+        var values = context.Scalars(valueNode, $"'{field}: {name}'");
+        if (values is null)
+        {
+            return null;
+        }
+
+        if (kind == OperatorKind.Domain)
+        {
+            foreach (var (value, node) in values)
+            {
+                if (value.Trim().TrimStart('@').Trim('.').Length == 0)
+                {
+                    context.Error(node, "'domain' needs a domain name, e.g. amazon.com");
+                    return null;
+                }
+            }
+        }
+
+        if (kind != OperatorKind.Regex)
+        {
+            return new FieldOperator(kind, values.ConvertAll(v => v.Value));
+        }
+
+        var regexes = new List<Regex>();
+        foreach (var (value, node) in values)
+        {
+            var regex = ReadRegex(context, value, node);
+            if (regex is null)
+            {
+                return null;
+            }
+
+            regexes.Add(regex);
+        }
+
+        return new FieldOperator(kind, values.ConvertAll(v => v.Value), regexes);
+    }
+
+    /// <summary>Compiles a regex, reporting errors at <paramref name="node"/>.</summary>
+    public static Regex? ReadRegex(ParseContext context, string pattern, YamlNode node)
+    {
+        var regex = RegexFactory.TryCreate(pattern, out var error);
+        if (regex is null)
+        {
+            context.Error(node, error!);
+        }
+
+        return regex;
+    }
+}

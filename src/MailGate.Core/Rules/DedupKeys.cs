@@ -1,0 +1,32 @@
+using System.Security.Cryptography;
+using System.Text;
+using MailGate.Parse;
+
+namespace MailGate.Rules;
+
+/// <summary>PagerDuty dedup keys: the default one, and the bound on templated ones.</summary>
+internal static class DedupKeys
+{
+    /// <summary>PagerDuty's limit on a dedup key's length.</summary>
+    public const int MaxLength = 255;
+
+    /// <summary>
+    /// <c>mailgate-{rule}-{h}</c>, h from the rule name and the Message-ID (the content hash when there
+    /// is none): the same email delivered twice gives the same key.
+    /// </summary>
+    public static string Default(string rule, MessageFacts facts)
+    {
+        var identity = facts.MessageId.Length > 0 ? facts.MessageId : "content:" + facts.ContentHash;
+        return Bound($"mailgate-{rule}-{Hash(rule + "\n" + identity)}");
+    }
+
+    /// <summary>Keeps a templated key as is when it fits; otherwise replaces it by a hash of itself.</summary>
+    public static string Templated(string rule, string key) =>
+        key.Length <= MaxLength ? key : Bound($"mailgate-{rule}-{Hash(key)}");
+
+    /// <summary>The first 32 lowercase hex digits of the SHA-256 of <paramref name="text"/>'s UTF-8.</summary>
+    public static string Hash(string text) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];
+
+    private static string Bound(string key) => key.Length <= MaxLength ? key : key[..MaxLength];
+}

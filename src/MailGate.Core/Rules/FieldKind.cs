@@ -1,0 +1,17 @@
+namespace MailGate.Rules;
+
+/// <summary>The message facts a condition, extract or template can read.</summary>
+public enum FieldKind
+{
+    Sender,
+    From,
+    EnvelopeFrom,
+    Recipient,
+    To,
+    Cc,
+    Subject,
+    Body,
+    ListId,
+    MessageId,
+    Header,
+}

@@ -1,0 +1,12 @@
+namespace MailGate.Rules;
+
+/// <summary>How a field's value is compared with a rule's operands.</summary>
+public enum OperatorKind
+{
+    Equal,
+    Contains,
+    StartsWith,
+    EndsWith,
+    Domain,
+    Regex,
+}

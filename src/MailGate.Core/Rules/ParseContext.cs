@@ -1,0 +1,117 @@
+using YamlDotNet.RepresentationModel;
+
+namespace MailGate.Rules;
+
+/// <summary>
+/// State shared while reading one rules file: the errors found so far (all of them, not just the
+/// first), the rule being read, and node-type helpers that report mismatches with positions.
+/// </summary>
+internal sealed class ParseContext(string source, RulesLoadOptions options)
+{
+    private readonly List<RuleError> errors = [];
+
+    public string Source { get; } = source;
+
+    public RulesLoadOptions Options { get; } = options;
+
+    public IReadOnlyList<RuleError> Errors => errors;
+
+    /// <summary>The name (or <c>#n</c>) of the rule being read; null outside rules.</summary>
+    public string? Rule { get; set; }
+
+    public void Error(YamlNode node, string message) =>
+        Error((int)node.Start.Line, (int)node.Start.Column, message);
+
+    public void Error(int line, int column, string message) =>
+        errors.Add(new RuleError(Source, line, column, Rule, message));
+
+    /// <summary>The node as a mapping, or null after reporting that <paramref name="what"/> must be one.</summary>
+    public YamlMappingNode? Mapping(YamlNode node, string what)
+    {
+        if (node is YamlMappingNode mapping)
+        {
+            return mapping;
+        }
+
+        Error(node, $"{what} must be a mapping (key: value lines), found {Describe(node)}");
+        return null;
+    }
+
+    /// <summary>The node as a sequence, or null after reporting that <paramref name="what"/> must be one.</summary>
+    public YamlSequenceNode? Sequence(YamlNode node, string what)
+    {
+        if (node is YamlSequenceNode sequence)
+        {
+            return sequence;
+        }
+
+        Error(node, $"{what} must be a list, found {Describe(node)}");
+        return null;
+    }
+
+    /// <summary>The node's text, or null after reporting that <paramref name="what"/> must be a single value.</summary>
+    public string? Scalar(YamlNode node, string what)
+    {
+        if (node is YamlScalarNode { Value: not null } scalar && !IsEmpty(scalar))
+        {
+            return scalar.Value;
+        }
+
+        Error(node, $"{what} must be a single value, found {Describe(node)}");
+        return null;
+    }
+
+    /// <summary>
+    /// The node's text values: one for a scalar, each element's for a non-empty list of scalars; null
+    /// after reporting otherwise.
+    /// </summary>
+    public List<(string Value, YamlNode Node)>? Scalars(YamlNode node, string what)
+    {
+        if (node is YamlScalarNode)
+        {
+            var value = Scalar(node, what);
+            return value is null ? null : [(value, node)];
+        }
+
+        if (node is YamlSequenceNode sequence)
+        {
+            if (sequence.Children.Count == 0)
+            {
+                Error(node, $"{what} must not be an empty list");
+                return null;
+            }
+
+            var values = new List<(string, YamlNode)>();
+            foreach (var child in sequence.Children)
+            {
+                var value = Scalar(child, what);
+                if (value is not null)
+                {
+                    values.Add((value, child));
+                }
+            }
+
+            return values.Count == sequence.Children.Count ? values : null;
+        }
+
+        Error(node, $"{what} must be a value or a list of values, found {Describe(node)}");
+        return null;
+    }
+
+    /// <summary>The key's text; reports keys that are not plain values.</summary>
+    public string? Key(YamlNode key) => Scalar(key, "a key");
+
+    public static string Describe(YamlNode node) => node switch
+    {
+        YamlMappingNode => "a mapping",
+        YamlSequenceNode => "a list",
+        YamlScalarNode scalar when IsEmpty(scalar) => "an empty value",
+        YamlScalarNode => "a single value",
+        _ => "an alias",
+    };
+
+    /// <summary>An unquoted empty value or <c>~</c>/<c>null</c>: YAML's null.</summary>
+    private static bool IsEmpty(YamlScalarNode scalar) =>
+        scalar.Style is YamlDotNet.Core.ScalarStyle.Plain or YamlDotNet.Core.ScalarStyle.Any
+        && (string.IsNullOrEmpty(scalar.Value) || scalar.Value is "~" or "null" or "Null" or "NULL");
+}

@@ -1,0 +1,61 @@
+namespace MailGate.Rules;
+
+/// <summary>One compiled entry of the <c>rules:</c> list.</summary>
+public sealed class Rule
+{
+    internal Rule(
+        string name,
+        int line,
+        ICondition? when,
+        string? routeName,
+        bool drop,
+        bool @continue,
+        string? severity,
+        Template? summary,
+        Template? dedupKey,
+        IReadOnlyList<Extraction> extractions)
+    {
+        Name = name;
+        Line = line;
+        When = when;
+        RouteName = routeName;
+        Drop = drop;
+        Continue = @continue;
+        Severity = severity;
+        Summary = summary;
+        DedupKey = dedupKey;
+        Extractions = extractions;
+    }
+
+    /// <summary>The rule's unique name, used in dedup keys, logs and explain traces.</summary>
+    public string Name { get; }
+
+    /// <summary>The 1-based line the rule starts on.</summary>
+    public int Line { get; }
+
+    /// <summary>The condition; null when the rule has no <c>when</c> and so matches every message.</summary>
+    public ICondition? When { get; }
+
+    /// <summary>The route a match goes to; null for a drop rule.</summary>
+    public string? RouteName { get; }
+
+    /// <summary>True for <c>action: drop</c>: a match stops evaluation and pages nobody.</summary>
+    public bool Drop { get; }
+
+    /// <summary>True when evaluation goes on after this rule matches.</summary>
+    public bool Continue { get; }
+
+    /// <summary>The rule's severity override; null to use the route's.</summary>
+    public string? Severity { get; }
+
+    /// <summary>The summary template; null for the default (the subject).</summary>
+    public Template? Summary { get; }
+
+    /// <summary>The dedup-key template; null for the default (rule name and Message-ID hash).</summary>
+    public Template? DedupKey { get; }
+
+    /// <summary>The named values extracted for templates, in file order.</summary>
+    public IReadOnlyList<Extraction> Extractions { get; }
+
+    public override string ToString() => Drop ? $"{Name} (drop)" : $"{Name} -> {RouteName}";
+}

@@ -1,0 +1,16 @@
+namespace MailGate.Rules;
+
+/// <summary>A rule that matched and routes the message: everything the event builder needs from the rules.</summary>
+/// <param name="Rule">The rule's name.</param>
+/// <param name="Route">The route's name.</param>
+/// <param name="Severity">The rule's severity override, else the route's.</param>
+/// <param name="Summary">The rendered summary, not truncated.</param>
+/// <param name="DedupKey">The rendered dedup key, at most 255 characters.</param>
+/// <param name="Extracted">The rule's extracted values by name.</param>
+public sealed record RuleMatch(
+    string Rule,
+    string Route,
+    string Severity,
+    string Summary,
+    string DedupKey,
+    IReadOnlyDictionary<string, string> Extracted);

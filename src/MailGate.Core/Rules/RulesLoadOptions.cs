@@ -1,0 +1,16 @@
+namespace MailGate.Rules;
+
+/// <summary>How <see cref="RulesLoader"/> resolves the outside world while loading a rules file.</summary>
+public sealed record RulesLoadOptions
+{
+    /// <summary>Reads <c>${NAME}</c> references in routing keys.</summary>
+    /// <value>Defaults to the process environment.</value>
+    public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
+
+    /// <summary>
+    /// Whether a routing key naming an unset variable is accepted (the route becomes a dry run and
+    /// records <see cref="PagerDutyTarget.MissingVariable"/>) instead of failing the load.
+    /// </summary>
+    /// <value>Defaults to <see langword="false"/>.</value>
+    public bool AllowMissingRoutingKeys { get; init; }
+}

@@ -1,0 +1,29 @@
+using MailGate.Parse;
+
+namespace MailGate.Rules;
+
+/// <summary>The built-in <c>{name}</c> placeholders of summary and dedup-key templates.</summary>
+internal static class TemplatePlaceholders
+{
+    public static IReadOnlyList<string> Names { get; } =
+        ["subject", "sender", "from", "envelope_from", "recipient", "to", "cc", "list_id", "message_id", "spool_id", "rule"];
+
+    public static bool IsBuiltIn(string name) => Names.Contains(name, StringComparer.Ordinal);
+
+    /// <summary>The value of built-in placeholder <paramref name="name"/>.</summary>
+    public static string Value(string name, MessageFacts facts, string rule) => name switch
+    {
+        "subject" => facts.Subject,
+        "sender" => facts.Sender,
+        "from" => facts.From,
+        "envelope_from" => facts.EnvelopeFrom,
+        "recipient" => facts.Recipients.Count > 0 ? facts.Recipients[0] : "",
+        "to" => string.Join(",", facts.To),
+        "cc" => string.Join(",", facts.Cc),
+        "list_id" => facts.ListId,
+        "message_id" => facts.MessageId,
+        "spool_id" => facts.SpoolId,
+        "rule" => rule,
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "not a built-in placeholder"),
+    };
+}
