@@ -1,0 +1,97 @@
+namespace MailGate.Deliver;
+
+/// <summary>
+/// A PagerDuty Events API v2 event (<c>POST /v2/enqueue</c>). Property names map to the API's
+/// snake_case fields through the JSON contexts.
+/// </summary>
+public sealed record PagerDutyEvent
+{
+    /// <summary>The integration's routing key. Never stored in the spool, never logged: set only when sending.</summary>
+    public string? RoutingKey { get; init; }
+
+    /// <summary><c>trigger</c>, <c>acknowledge</c> or <c>resolve</c>.</summary>
+    public string EventAction { get; init; } = "trigger";
+
+    /// <summary>Makes repeated sends of the same event collapse into one alert (≤ 255 chars).</summary>
+    public required string DedupKey { get; init; }
+
+    /// <summary>What the alert shows.</summary>
+    public required PagerDutyPayload Payload { get; init; }
+
+    /// <summary>The integration's name as PagerDuty shows it.</summary>
+    public string Client { get; init; } = "MailGate";
+}
+
+/// <summary>The <c>payload</c> of a trigger event.</summary>
+public sealed record PagerDutyPayload
+{
+    /// <summary>The alert's title (≤ 1024 chars).</summary>
+    public required string Summary { get; init; }
+
+    /// <summary>Where the problem is: the original sender of the email.</summary>
+    public required string Source { get; init; }
+
+    /// <summary><c>critical</c>, <c>error</c>, <c>warning</c> or <c>info</c>.</summary>
+    public required string Severity { get; init; }
+
+    /// <summary>ISO 8601: the email's Date, else when it was received.</summary>
+    public string? Timestamp { get; init; }
+
+    /// <summary>Always <c>email</c> for the SMTP path.</summary>
+    public string? Component { get; init; }
+
+    /// <summary>The Google Group (List-Id) the email came through.</summary>
+    public string? Group { get; init; }
+
+    /// <summary>The rule that matched.</summary>
+    public string? Class { get; init; }
+
+    /// <summary>The facts behind the decision.</summary>
+    public PagerDutyDetails? CustomDetails { get; init; }
+}
+
+/// <summary>The <c>custom_details</c> MailGate sends: the facts a responder needs first.</summary>
+public sealed record PagerDutyDetails
+{
+    /// <summary>The original author (behind Google Groups' rewriting).</summary>
+    public string Sender { get; init; } = "";
+
+    /// <summary>The From header's address as written.</summary>
+    public string From { get; init; } = "";
+
+    /// <summary>MAIL FROM.</summary>
+    public string EnvelopeFrom { get; init; } = "";
+
+    /// <summary>RCPT TO (at most the first 50).</summary>
+    public IReadOnlyList<string> Recipients { get; init; } = [];
+
+    /// <summary>The decoded subject.</summary>
+    public string Subject { get; init; } = "";
+
+    /// <summary>The Message-ID.</summary>
+    public string MessageId { get; init; } = "";
+
+    /// <summary>The List-Id.</summary>
+    public string ListId { get; init; } = "";
+
+    /// <summary>The spool id, to find the raw message on the gateway.</summary>
+    public string SpoolId { get; init; } = "";
+
+    /// <summary>The rule that matched.</summary>
+    public string Rule { get; init; } = "";
+
+    /// <summary>The rules file version (hash) that decided.</summary>
+    public string RulesVersion { get; init; } = "";
+
+    /// <summary>Values the rule extracted (account id, report id, …).</summary>
+    public IReadOnlyDictionary<string, string> Extracted { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>When the gateway accepted the email (ISO 8601).</summary>
+    public string ReceivedAt { get; init; } = "";
+
+    /// <summary>The first part of the text body.</summary>
+    public string Body { get; init; } = "";
+
+    /// <summary>Whether <see cref="Body"/> was cut.</summary>
+    public bool BodyTruncated { get; init; }
+}

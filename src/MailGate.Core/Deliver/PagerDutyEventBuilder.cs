@@ -1,0 +1,90 @@
+using System.Globalization;
+using MailGate.Parse;
+using MailGate.Rules;
+
+namespace MailGate.Deliver;
+
+/// <summary>
+/// Builds the PagerDuty trigger event for one rule match: a pure function of the message's facts and
+/// the match. The result is bounded (summary ≤ 1024 chars, body excerpt ≤ 8 KiB, lists capped), so a
+/// whole event stays far below the API's 512 KB limit whatever the email holds. The routing key is left
+/// out: it is added when sending and never stored.
+/// </summary>
+public static class PagerDutyEventBuilder
+{
+    private const string Ellipsis = "…";
+
+    /// <summary>Builds the event for <paramref name="match"/> on <paramref name="facts"/>.</summary>
+    public static PagerDutyEvent Build(MessageFacts facts, RuleMatch match, string rulesVersion)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        ArgumentNullException.ThrowIfNull(match);
+
+        var body = facts.Body.Trim();
+        return new PagerDutyEvent
+        {
+            DedupKey = match.DedupKey,
+            Payload = new PagerDutyPayload
+            {
+                Summary = Truncate(OneLine(match.Summary), PagerDutyLimits.SummaryLength),
+                Source = Truncate(facts.Sender.Length > 0 ? facts.Sender : "mailgate", PagerDutyLimits.FieldLength),
+                Severity = match.Severity,
+                Timestamp = (facts.Date ?? facts.ReceivedAt).ToString("o", CultureInfo.InvariantCulture),
+                Component = "email",
+                Group = facts.ListId.Length > 0 ? Truncate(facts.ListId, PagerDutyLimits.FieldLength) : null,
+                Class = match.Rule,
+                CustomDetails = new PagerDutyDetails
+                {
+                    Sender = Truncate(facts.Sender, PagerDutyLimits.FieldLength),
+                    From = Truncate(facts.From, PagerDutyLimits.FieldLength),
+                    EnvelopeFrom = Truncate(facts.EnvelopeFrom, PagerDutyLimits.FieldLength),
+                    Recipients = facts.Recipients.Take(PagerDutyLimits.Recipients)
+                        .Select(r => Truncate(r, PagerDutyLimits.FieldLength)).ToArray(),
+                    Subject = Truncate(facts.Subject, PagerDutyLimits.FieldLength),
+                    MessageId = Truncate(facts.MessageId, PagerDutyLimits.FieldLength),
+                    ListId = Truncate(facts.ListId, PagerDutyLimits.FieldLength),
+                    SpoolId = facts.SpoolId,
+                    Rule = match.Rule,
+                    RulesVersion = rulesVersion,
+                    Extracted = match.Extracted.Take(PagerDutyLimits.ExtractedValues).ToDictionary(
+                        kv => Truncate(kv.Key, PagerDutyLimits.FieldLength),
+                        kv => Truncate(kv.Value, PagerDutyLimits.FieldLength),
+                        StringComparer.Ordinal),
+                    ReceivedAt = facts.ReceivedAt.ToString("o", CultureInfo.InvariantCulture),
+                    Body = Truncate(body, PagerDutyLimits.BodyExcerptLength),
+                    BodyTruncated = body.Length > PagerDutyLimits.BodyExcerptLength,
+                },
+            },
+        };
+    }
+
+    /// <summary>Cuts <paramref name="text"/> to at most <paramref name="max"/> chars, ending with an ellipsis when cut.</summary>
+    public static string Truncate(string text, int max)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Length <= max)
+        {
+            return text;
+        }
+
+        var cut = max - Ellipsis.Length;
+        // Never split a surrogate pair: PagerDuty would reject the invalid UTF-16 as invalid JSON text.
+        if (cut > 0 && char.IsHighSurrogate(text[cut - 1]))
+        {
+            cut--;
+        }
+
+        return string.Concat(text.AsSpan(0, cut), Ellipsis);
+    }
+
+    /// <summary>A title is one line: folds CR/LF/TAB runs into single spaces.</summary>
+    private static string OneLine(string text)
+    {
+        if (text.AsSpan().IndexOfAny("\r\n\t") < 0)
+        {
+            return text.Trim();
+        }
+
+        return string.Join(' ', text.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
+}

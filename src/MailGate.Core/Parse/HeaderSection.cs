@@ -1,0 +1,45 @@
+using System.Buffers;
+
+namespace MailGate.Parse;
+
+/// <summary>Measures a raw message's header section without parsing it.</summary>
+public static class HeaderSection
+{
+    private static ReadOnlySpan<byte> CrLfCrLf => "\r\n\r\n"u8;
+
+    /// <summary>
+    /// The length in bytes of the header section (up to and including the empty line), or -1 when no
+    /// empty line occurs within the first <paramref name="limit"/> bytes and the data is longer than that.
+    /// A message that is all headers (no body) counts whole.
+    /// </summary>
+    public static long Measure(ReadOnlySequence<byte> data, int limit)
+    {
+        var window = data.Length > limit ? data.Slice(0, limit) : data;
+        var reader = new SequenceReader<byte>(window);
+        if (reader.TryReadTo(out ReadOnlySequence<byte> headers, CrLfCrLf, advancePastDelimiter: true))
+        {
+            return headers.Length + CrLfCrLf.Length;
+        }
+
+        return data.Length > limit ? -1 : data.Length;
+    }
+
+    /// <summary>Reads the start of <paramref name="stream"/> and measures it as <see cref="Measure(ReadOnlySequence{byte}, int)"/> does; rewinds the stream.</summary>
+    public static long Measure(Stream stream, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var start = stream.Position;
+        var buffer = ArrayPool<byte>.Shared.Rent(limit + 1);
+        try
+        {
+            var read = stream.ReadAtLeast(buffer.AsSpan(0, limit + 1), limit + 1, throwOnEndOfStream: false);
+            var measured = Measure(new ReadOnlySequence<byte>(buffer, 0, read), limit);
+            return measured;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            stream.Position = start;
+        }
+    }
+}

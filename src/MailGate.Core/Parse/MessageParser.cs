@@ -1,0 +1,123 @@
+using System.Security.Cryptography;
+using System.Text;
+using MailGate.Spool;
+using MimeKit;
+
+namespace MailGate.Parse;
+
+/// <summary>
+/// Parses a spooled message with MimeKit into <see cref="MessageFacts"/>. Bounded for hostile input:
+/// the header section is measured before MimeKit sees it, MIME depth is capped, the body text is cut.
+/// </summary>
+public sealed class MessageParser
+{
+    private readonly MessageParserOptions _options;
+    private readonly ParserOptions _mimeOptions;
+
+    /// <summary>Creates a parser. Registers the code-page encodings (ISO-2022-JP, Shift_JIS, windows-125x) MimeKit needs.</summary>
+    public MessageParser(MessageParserOptions? options = null)
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        _options = options ?? new MessageParserOptions();
+        _mimeOptions = ParserOptions.Default.Clone();
+        _mimeOptions.MaxMimeDepth = _options.MaxMimeDepth;
+    }
+
+    /// <summary>Parses the spooled message <paramref name="message"/>.</summary>
+    /// <exception cref="MessageParseException">The message cannot be parsed.</exception>
+    public MessageFacts Parse(SpooledMessage message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        using var stream = new FileStream(message.MessagePath, FileMode.Open, FileAccess.Read, FileShare.Read, 16 * 1024);
+        return Parse(message.Id, message.Envelope, stream, cancellationToken);
+    }
+
+    /// <summary>Parses a raw message read from a seekable <paramref name="stream"/>.</summary>
+    /// <exception cref="MessageParseException">The message cannot be parsed.</exception>
+    public MessageFacts Parse(string spoolId, Envelope envelope, Stream stream, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        ArgumentNullException.ThrowIfNull(stream);
+        if (HeaderSection.Measure(stream, _options.MaxHeaderBytes) < 0)
+        {
+            throw new MessageParseException($"the header section is larger than {_options.MaxHeaderBytes} bytes");
+        }
+
+        MimeMessage mime;
+        try
+        {
+            // persistent: parts stay slices of the file instead of copies in memory.
+            mime = MimeMessage.Load(_mimeOptions, stream, persistent: true, cancellationToken);
+        }
+        catch (FormatException e)
+        {
+            throw new MessageParseException($"not a MIME message: {e.Message}", e);
+        }
+
+        using (mime)
+        {
+            return ToFacts(spoolId, envelope, mime);
+        }
+    }
+
+    private MessageFacts ToFacts(string spoolId, Envelope envelope, MimeMessage mime)
+    {
+        var headers = mime.Headers;
+        var sender = SenderResolver.Resolve(headers);
+        var subject = (mime.Subject ?? "").Trim();
+        var date = headers.Contains(HeaderId.Date) && mime.Date != DateTimeOffset.MinValue ? mime.Date : (DateTimeOffset?)null;
+        var body = BodyOf(mime);
+        return new MessageFacts
+        {
+            SpoolId = spoolId,
+            Sender = sender,
+            From = mime.From.Mailboxes.FirstOrDefault()?.Address ?? "",
+            EnvelopeFrom = envelope.MailFrom,
+            Recipients = envelope.Recipients,
+            To = mime.To.Mailboxes.Select(m => m.Address).ToArray(),
+            Cc = mime.Cc.Mailboxes.Select(m => m.Address).ToArray(),
+            Subject = subject,
+            Body = body,
+            ListId = headers.Contains(HeaderId.ListId) ? ListIds.Identifier(headers[HeaderId.ListId] ?? "") : "",
+            MessageId = mime.MessageId ?? "",
+            Date = date,
+            ReceivedAt = envelope.ReceivedAt,
+            ContentHash = ContentHash(sender, date, subject, body),
+            Headers = HeaderMap(headers),
+        };
+    }
+
+    private string BodyOf(MimeMessage mime)
+    {
+        var text = mime.TextBody;
+        if (string.IsNullOrWhiteSpace(text) && mime.HtmlBody is { } html)
+        {
+            text = HtmlText.ToPlainText(html);
+        }
+
+        text ??= "";
+        return text.Length > _options.MaxBodyChars ? text[.._options.MaxBodyChars] : text;
+    }
+
+    private static Dictionary<string, IReadOnlyList<string>> HeaderMap(HeaderList headers)
+    {
+        var map = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var header in headers)
+        {
+            if (!map.TryGetValue(header.Field, out var values))
+            {
+                map[header.Field] = values = [];
+            }
+
+            values.Add(header.Value.Trim());
+        }
+
+        return map.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value, StringComparer.OrdinalIgnoreCase);
+    }
+
+    private static string ContentHash(string sender, DateTimeOffset? date, string subject, string body)
+    {
+        var text = string.Join('\n', sender.ToUpperInvariant(), date?.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "", subject, body);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    }
+}

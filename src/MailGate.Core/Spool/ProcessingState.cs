@@ -1,0 +1,94 @@
+using MailGate.Deliver;
+
+namespace MailGate.Spool;
+
+/// <summary>
+/// What has been decided and done for one message; rewritten atomically (<c>state.json</c>) after every
+/// step, so that a restart resumes exactly where processing stopped. The decision is taken once and
+/// kept: a restart never re-evaluates rules, so one email never gets two different dedup keys.
+/// </summary>
+public sealed record ProcessingState
+{
+    /// <summary>The rules version (hash) the decision was taken with.</summary>
+    public string? RulesVersion { get; init; }
+
+    /// <summary>When the rules were evaluated.</summary>
+    public DateTimeOffset? DecidedAt { get; init; }
+
+    /// <summary>The message's Message-ID, for the audit trail.</summary>
+    public string? MessageId { get; init; }
+
+    /// <summary>The resolved original sender, for the audit trail.</summary>
+    public string? Sender { get; init; }
+
+    /// <summary>The decoded subject, for the audit trail.</summary>
+    public string? Subject { get; init; }
+
+    /// <summary>The drop rule that ended evaluation, if any.</summary>
+    public string? DroppedBy { get; init; }
+
+    /// <summary>Why the message could not be processed at all (e.g. it could not be parsed).</summary>
+    public string? Error { get; init; }
+
+    /// <summary>One delivery per matching rule, in rule order.</summary>
+    public IReadOnlyList<DeliveryRecord> Deliveries { get; init; } = [];
+
+    /// <summary>Whether rules have been evaluated for this message.</summary>
+    public bool IsDecided => DecidedAt is not null;
+
+    /// <summary>Whether nothing is left to do: every delivery reached a final status.</summary>
+    public bool IsFinished => IsDecided && Deliveries.All(d => d.Status != DeliveryStatus.Pending);
+
+    /// <summary>Whether any delivery failed for good (the message belongs in the dead-letter area).</summary>
+    public bool HasFailures => Error is not null || Deliveries.Any(d => d.Status is DeliveryStatus.Rejected or DeliveryStatus.Expired or DeliveryStatus.RouteMissing);
+}
+
+/// <summary>One PagerDuty event owed for one matching rule.</summary>
+public sealed record DeliveryRecord
+{
+    /// <summary>The matching rule.</summary>
+    public required string Rule { get; init; }
+
+    /// <summary>The route the rule sends to; its routing key is looked up when sending.</summary>
+    public required string Route { get; init; }
+
+    /// <summary>The event to send, complete but for the routing key (which is never stored).</summary>
+    public required PagerDutyEvent Event { get; init; }
+
+    /// <summary>Where the delivery stands.</summary>
+    public DeliveryStatus Status { get; init; }
+
+    /// <summary>How many times the event was sent to PagerDuty.</summary>
+    public int Attempts { get; init; }
+
+    /// <summary>The last failure, for operators.</summary>
+    public string? LastError { get; init; }
+
+    /// <summary>When the last attempt ended.</summary>
+    public DateTimeOffset? LastAttemptAt { get; init; }
+
+    /// <summary>When the delivery reached its final status.</summary>
+    public DateTimeOffset? CompletedAt { get; init; }
+}
+
+/// <summary>Where one delivery stands.</summary>
+public enum DeliveryStatus
+{
+    /// <summary>Not yet accepted by PagerDuty.</summary>
+    Pending,
+
+    /// <summary>PagerDuty answered 202.</summary>
+    Delivered,
+
+    /// <summary>The route had no routing key: the event was logged, not sent.</summary>
+    DryRun,
+
+    /// <summary>PagerDuty answered 400: the event is invalid and will never be accepted.</summary>
+    Rejected,
+
+    /// <summary>PagerDuty did not accept it within the maximum age.</summary>
+    Expired,
+
+    /// <summary>The route no longer exists in the rules.</summary>
+    RouteMissing,
+}

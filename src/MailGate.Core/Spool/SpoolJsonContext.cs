@@ -1,0 +1,13 @@
+using System.Text.Json.Serialization;
+
+namespace MailGate.Spool;
+
+/// <summary>Source-generated JSON for the spool's sidecar files (readable: indented, snake_case).</summary>
+[JsonSourceGenerationOptions(
+    WriteIndented = true,
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    UseStringEnumConverter = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(Envelope))]
+[JsonSerializable(typeof(ProcessingState))]
+internal sealed partial class SpoolJsonContext : JsonSerializerContext;

@@ -1,0 +1,35 @@
+namespace MailGate.Deliver;
+
+/// <summary>Delivery to the PagerDuty Events API v2 (configuration section <c>PagerDuty</c>).</summary>
+public sealed class PagerDutyOptions
+{
+    /// <summary>The section name.</summary>
+    public const string Section = "PagerDuty";
+
+    /// <summary>Where events are POSTed.</summary>
+    /// <value><c>https://events.pagerduty.com/v2/enqueue</c>.</value>
+    public Uri EventsUrl { get; set; } = new("https://events.pagerduty.com/v2/enqueue");
+
+    /// <summary>How long one POST may take before it counts as failed and is retried.</summary>
+    /// <value>10 seconds.</value>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The first retry's delay; later ones grow exponentially, with jitter.</summary>
+    /// <value>2 seconds.</value>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The longest delay between two attempts (a <c>Retry-After</c> may ask for more).</summary>
+    /// <value>5 minutes.</value>
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How long after receipt a message may still be delivered. Past it, an undelivered event is
+    /// dead-lettered with an Error log line. There is no other limit on retrying.
+    /// </summary>
+    /// <value>24 hours.</value>
+    public TimeSpan MaxAge { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How many POSTs may be in flight at once.</summary>
+    /// <value>4.</value>
+    public int MaxConcurrentRequests { get; set; } = 4;
+}

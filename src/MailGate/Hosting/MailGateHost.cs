@@ -1,0 +1,58 @@
+using MailGate.Deliver;
+using MailGate.Http;
+using MailGate.Process;
+using MailGate.Receive;
+using MailGate.Rules;
+using MailGate.Spool;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace MailGate.Hosting;
+
+/// <summary>
+/// Builds the gateway: the message's path from SMTP to PagerDuty, in the order it travels.
+/// Configuration: <c>appsettings.json</c> beside the program, then <c>MAILGATE_</c> environment
+/// variables (<c>__</c> separates sections), then <c>--Section:Key=value</c> arguments.
+/// </summary>
+public static class MailGateHost
+{
+    /// <summary>The prefix of environment variables that configure the gateway.</summary>
+    public const string EnvironmentPrefix = "MAILGATE_";
+
+    /// <summary>Builds the host; <paramref name="configurationArgs"/> are <c>--Section:Key=value</c> overrides.</summary>
+    public static WebApplication Build(string[] configurationArgs)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = configurationArgs,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+
+        builder.Configuration.Sources.Clear();
+        builder.Configuration
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true, reloadOnChange: false)
+            .AddEnvironmentVariables(EnvironmentPrefix)
+            .AddCommandLine(configurationArgs);
+
+        builder.AddMailGateLogging();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(25));
+
+        builder.Services
+            .AddSpool()
+            .AddRules()
+            .AddMessageProcessing()     // registered before the listener: resumes the spool first
+            .AddPagerDutyDelivery()
+            .AddSmtpReceiving();
+
+        var http = builder.Configuration.GetSection(HttpOptions.Section).Get<HttpOptions>() ?? new HttpOptions();
+        builder.WebHost.UseUrls(http.Url);
+
+        var app = builder.Build();
+        app.MapHealthEndpoints();
+        return app;
+    }
+}

@@ -1,0 +1,74 @@
+using Microsoft.Extensions.Logging;
+
+namespace MailGate;
+
+/// <summary>
+/// Every log line the gateway writes, with a fixed event id each (source-generated, no interpolation).
+/// Ids by area: 1xx receive, 2xx spool, 3xx rules, 4xx processing, 5xx delivery, 9xx host.
+/// Routing keys never appear in any of them.
+/// </summary>
+internal static partial class Log
+{
+    [LoggerMessage(100, LogLevel.Information, "SMTP listening on {Endpoint}")]
+    public static partial void SmtpListening(ILogger logger, string endpoint);
+
+    [LoggerMessage(101, LogLevel.Information, "Accepted {SpoolId}: {Size} bytes from <{MailFrom}> to {RecipientCount} recipient(s), client {ClientAddress}, session {SessionId}")]
+    public static partial void MessageAccepted(ILogger logger, string spoolId, long size, string mailFrom, int recipientCount, string clientAddress, string sessionId);
+
+    [LoggerMessage(102, LogLevel.Information, "Refused RCPT TO <{Recipient}> (not an accepted recipient), session {SessionId}")]
+    public static partial void RecipientRejected(ILogger logger, string recipient, string sessionId);
+
+    [LoggerMessage(103, LogLevel.Warning, "Refused a message ({Reason}): {Reply}, session {SessionId}")]
+    public static partial void MessageRefused(ILogger logger, string sessionId, string reason, string reply);
+
+    [LoggerMessage(104, LogLevel.Error, "Cannot write to the spool at {SpoolRoot}; answered 451 so the sender retries, session {SessionId}")]
+    public static partial void SpoolWriteFailed(ILogger logger, Exception exception, string sessionId, string spoolRoot);
+
+    [LoggerMessage(105, LogLevel.Debug, "SMTP session ended with {ErrorType}: {Error}")]
+    public static partial void SessionFaulted(ILogger logger, string errorType, string error);
+
+    [LoggerMessage(106, LogLevel.Critical, "The SMTP listener on {Address}:{Port} failed")]
+    public static partial void SmtpFailed(ILogger logger, Exception exception, string address, int port);
+
+    [LoggerMessage(200, LogLevel.Warning, "Spool recovery: discarded {Discarded} never-acknowledged partial write(s), moved {CorruptCount} damaged message(s) to corrupt/: {CorruptIds}")]
+    public static partial void SpoolRecovered(ILogger logger, int discarded, int corruptCount, string corruptIds);
+
+    [LoggerMessage(201, LogLevel.Information, "Spool at {SpoolRoot}: resuming {Count} unfinished message(s)")]
+    public static partial void SpoolResumed(ILogger logger, int count, string spoolRoot);
+
+    [LoggerMessage(300, LogLevel.Information, "Rules loaded from {RulesSource}: version {RulesVersion}, {RuleCount} rule(s), {RouteCount} route(s)")]
+    public static partial void RulesLoaded(ILogger logger, string rulesSource, string rulesVersion, int ruleCount, int routeCount);
+
+    [LoggerMessage(301, LogLevel.Warning, "Route {Route} runs in DRY-RUN: ${{{Variable}}} is not set, so its PagerDuty events are logged, not sent")]
+    public static partial void RouteDryRun(ILogger logger, string route, string variable);
+
+    [LoggerMessage(400, LogLevel.Information, "Decided {SpoolId}: message {MessageId} from {Sender} \"{Subject}\" matched rule {Rule} → page route {Route}, dedup key {DedupKey} (rules {RulesVersion})")]
+    public static partial void MessageMatched(ILogger logger, string spoolId, string messageId, string sender, string subject, string rule, string route, string dedupKey, string rulesVersion);
+
+    [LoggerMessage(401, LogLevel.Information, "Decided {SpoolId}: message {MessageId} from {Sender} \"{Subject}\" → drop, by {Rule} (rules {RulesVersion})")]
+    public static partial void MessageDropped(ILogger logger, string spoolId, string messageId, string sender, string subject, string rule, string rulesVersion);
+
+    [LoggerMessage(402, LogLevel.Error, "Dead-lettered {SpoolId}: message {MessageId} \"{Subject}\": {Reason}")]
+    public static partial void MessageDeadLettered(ILogger logger, string spoolId, string messageId, string subject, string reason);
+
+    [LoggerMessage(403, LogLevel.Information, "Processing of {SpoolId} interrupted by shutdown; it resumes at the next start")]
+    public static partial void ProcessingInterrupted(ILogger logger, string spoolId);
+
+    [LoggerMessage(404, LogLevel.Error, "Processing of {SpoolId} failed; the message stays in the spool and is retried at the next start")]
+    public static partial void ProcessingFailed(ILogger logger, Exception exception, string spoolId);
+
+    [LoggerMessage(500, LogLevel.Information, "Outcome for {SpoolId}: message {MessageId} from {Sender} \"{Subject}\" rule {Rule} route {Route} → PagerDuty {DeliveryStatus}, dedup key {DedupKey}, {Attempts} attempt(s), {LatencyMs:F1} ms after the 250")]
+    public static partial void MessageDelivered(ILogger logger, string spoolId, string messageId, string sender, string subject, string rule, string route, string deliveryStatus, string dedupKey, int attempts, double latencyMs);
+
+    [LoggerMessage(501, LogLevel.Error, "Could not page for {SpoolId}: message {MessageId} rule {Rule} route {Route} → {DeliveryStatus}, dedup key {DedupKey}, {Attempts} attempt(s): {Error}")]
+    public static partial void DeliveryFailed(ILogger logger, string spoolId, string messageId, string rule, string route, string deliveryStatus, string dedupKey, int attempts, string error);
+
+    [LoggerMessage(502, LogLevel.Warning, "PagerDuty attempt {Attempt} for {SpoolId} (route {Route}) failed: {Error}; retrying in {RetryDelay}")]
+    public static partial void DeliveryRetry(ILogger logger, string spoolId, string route, int attempt, string error, TimeSpan retryDelay);
+
+    [LoggerMessage(503, LogLevel.Warning, "DRY-RUN for {SpoolId}: route {Route} has no routing key (${{{Variable}}} is not set); this event would have been sent: {EventJson}")]
+    public static partial void DryRunEvent(ILogger logger, string spoolId, string route, string variable, string eventJson);
+
+    [LoggerMessage(900, LogLevel.Information, "HTTP health endpoint on {Url}/healthz")]
+    public static partial void HttpListening(ILogger logger, string url);
+}

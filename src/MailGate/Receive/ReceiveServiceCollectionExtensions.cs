@@ -1,0 +1,20 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace MailGate.Receive;
+
+/// <summary>Registers the SMTP intake: listener, recipient filter, spooling store.</summary>
+internal static class ReceiveServiceCollectionExtensions
+{
+    public static IServiceCollection AddSmtpReceiving(this IServiceCollection services)
+    {
+        services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SmtpOptions>, SmtpOptionsValidator>();
+        services.AddSingleton(sp => new RecipientPolicy(sp.GetRequiredService<IOptions<SmtpOptions>>().Value.EffectiveRecipients));
+        services.AddSingleton<RecipientFilter>();
+        services.AddSingleton<SpoolingMessageStore>();
+        services.AddSingleton<SmtpListenerEndpoint>();
+        services.AddHostedService<SmtpReceiverService>();
+        return services;
+    }
+}

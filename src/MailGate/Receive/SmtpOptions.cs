@@ -1,0 +1,54 @@
+namespace MailGate.Receive;
+
+/// <summary>The SMTP listener (configuration section <c>Smtp</c>).</summary>
+public sealed class SmtpOptions
+{
+    /// <summary>The section name.</summary>
+    public const string Section = "Smtp";
+
+    /// <summary>The recipient domain accepted when <see cref="AcceptedRecipients"/> is empty.</summary>
+    public const string DefaultRecipientDomain = "@mailgate.example.com";
+
+    /// <summary>The IP address to listen on.</summary>
+    /// <value><c>127.0.0.1</c>; <c>0.0.0.0</c> in the container.</value>
+    public string Address { get; set; } = "127.0.0.1";
+
+    /// <summary>The TCP port; 0 picks a free one (tests).</summary>
+    /// <value>2525.</value>
+    public int Port { get; set; } = 2525;
+
+    /// <summary>The host name in the greeting and EHLO reply. The library version is never shown.</summary>
+    /// <value><c>mailgate</c>.</value>
+    public string ServerName { get; set; } = "mailgate";
+
+    /// <summary>The largest message accepted, in bytes; advertised with SIZE and enforced during DATA (552).</summary>
+    /// <value>26,214,400 (25 MiB).</value>
+    public int MaxMessageSize { get; set; } = 26_214_400;
+
+    /// <summary>The largest header section accepted, in bytes (552 5.3.4 beyond it).</summary>
+    /// <value>262,144 (256 KiB).</value>
+    public int MaxHeaderSize { get; set; } = 256 * 1024;
+
+    /// <summary>
+    /// Recipients accepted at RCPT TO: full addresses (<c>alerts@example.com</c>) or whole domains
+    /// (<c>@example.com</c>). Anything else gets <c>550 5.1.1</c>: the gateway is never a relay.
+    /// </summary>
+    /// <value>Empty, meaning any address at <c>@mailgate.example.com</c> (the local test domain).</value>
+    public List<string> AcceptedRecipients { get; set; } = [];
+
+    /// <summary>How long a connection may live in all; a cap, not an idle timer.</summary>
+    /// <value>15 minutes (25 MiB at 1 Mbit/s takes over 3).</value>
+    public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How long the server waits for the next command.</summary>
+    /// <value>2 minutes.</value>
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How many failed commands in a row end a session.</summary>
+    /// <value>20.</value>
+    public int MaxErrors { get; set; } = 20;
+
+    /// <summary>The recipients in force: <see cref="AcceptedRecipients"/>, or the local test domain when empty.</summary>
+    public IReadOnlyList<string> EffectiveRecipients =>
+        AcceptedRecipients.Count > 0 ? AcceptedRecipients : [DefaultRecipientDomain];
+}

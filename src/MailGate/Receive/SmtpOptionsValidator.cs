@@ -1,0 +1,62 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+
+namespace MailGate.Receive;
+
+/// <summary>Checks <see cref="SmtpOptions"/> at start-up; each failure names its configuration key.</summary>
+internal sealed class SmtpOptionsValidator : IValidateOptions<SmtpOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SmtpOptions options)
+    {
+        var failures = new List<string>();
+        if (!IPAddress.TryParse(options.Address, out _))
+        {
+            failures.Add($"Smtp:Address must be an IP address (is '{options.Address}')");
+        }
+
+        if (options.Port is < 0 or > 65535)
+        {
+            failures.Add($"Smtp:Port must be between 0 and 65535 (is {options.Port})");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.ServerName) || options.ServerName.Any(char.IsWhiteSpace))
+        {
+            failures.Add($"Smtp:ServerName must be a host name without spaces (is '{options.ServerName}')");
+        }
+
+        if (options.MaxMessageSize < 1024)
+        {
+            failures.Add($"Smtp:MaxMessageSize must be at least 1024 bytes (is {options.MaxMessageSize})");
+        }
+
+        if (options.MaxHeaderSize < 1024 || options.MaxHeaderSize > options.MaxMessageSize)
+        {
+            failures.Add($"Smtp:MaxHeaderSize must be at least 1024 bytes and at most Smtp:MaxMessageSize (is {options.MaxHeaderSize})");
+        }
+
+        foreach (var entry in options.AcceptedRecipients)
+        {
+            if (!RecipientPolicy.IsValidEntry(entry))
+            {
+                failures.Add($"Smtp:AcceptedRecipients: '{entry}' is neither an address (user@example.com) nor a domain (@example.com)");
+            }
+        }
+
+        if (options.SessionTimeout < TimeSpan.FromSeconds(10))
+        {
+            failures.Add($"Smtp:SessionTimeout must be at least 00:00:10 (is {options.SessionTimeout})");
+        }
+
+        if (options.CommandTimeout < TimeSpan.FromSeconds(1))
+        {
+            failures.Add($"Smtp:CommandTimeout must be at least 00:00:01 (is {options.CommandTimeout})");
+        }
+
+        if (options.MaxErrors < 1)
+        {
+            failures.Add($"Smtp:MaxErrors must be at least 1 (is {options.MaxErrors})");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

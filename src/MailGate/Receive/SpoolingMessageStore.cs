@@ -1,0 +1,86 @@
+using System.Buffers;
+using System.Net;
+using MailGate.Parse;
+using MailGate.Process;
+using MailGate.Spool;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SmtpServer;
+using SmtpServer.Mail;
+using SmtpServer.Net;
+using SmtpServer.Protocol;
+using SmtpServer.Storage;
+
+namespace MailGate.Receive;
+
+/// <summary>
+/// Answers end-of-DATA: checks the message, commits it durably to the spool, hands it to processing,
+/// and only then answers 250. Always returns a reply and never throws (SmtpServer would send no reply
+/// at all for a thrown <see cref="SmtpResponseException"/>, leaving the client hanging).
+/// </summary>
+internal sealed class SpoolingMessageStore(
+    SpoolStore spool,
+    ProcessingInbox inbox,
+    IOptions<SmtpOptions> options,
+    TimeProvider time,
+    ILogger<SpoolingMessageStore> logger) : IMessageStore
+{
+    private static readonly SmtpResponse SpoolFailed =
+        new(SmtpReplyCode.Aborted, "4.3.0 Temporary failure storing the message, try again later");
+
+    private static readonly SmtpResponse BareLineEnd =
+        new(SmtpReplyCode.TransactionFailed, "5.6.0 Bare CR or LF in message data; lines must end with CRLF");
+
+    private static readonly SmtpResponse HeaderTooLarge =
+        new(SmtpReplyCode.SizeLimitExceeded, "5.3.4 Message header section too large");
+
+    public async Task<SmtpResponse> SaveAsync(
+        ISessionContext context,
+        IMessageTransaction transaction,
+        ReadOnlySequence<byte> buffer,
+        CancellationToken cancellationToken)
+    {
+        var sessionId = context.SessionId.ToString();
+        try
+        {
+            if (LineEnds.HasBareCrOrLf(buffer))
+            {
+                Log.MessageRefused(logger, sessionId, "bare CR or LF", BareLineEnd.Message);
+                return BareLineEnd;
+            }
+
+            if (HeaderSection.Measure(buffer, options.Value.MaxHeaderSize) < 0)
+            {
+                Log.MessageRefused(logger, sessionId, "header section too large", HeaderTooLarge.Message);
+                return HeaderTooLarge;
+            }
+
+            var envelope = new Envelope(
+                MailFrom: MailFromOf(transaction),
+                Recipients: transaction.To.Select(to => to.AsAddress()).ToArray(),
+                ReceivedAt: time.GetUtcNow(),
+                ClientAddress: RemoteAddress(context),
+                SessionId: sessionId);
+
+            var message = await spool.CommitAsync(envelope, buffer, cancellationToken).ConfigureAwait(false);
+            inbox.Enqueue(message);
+            Log.MessageAccepted(logger, message.Id, buffer.Length, envelope.MailFrom, envelope.Recipients.Count, envelope.ClientAddress ?? "", sessionId);
+            return new SmtpResponse(SmtpReplyCode.Ok, $"2.0.0 Ok: queued as {message.Id}");
+        }
+#pragma warning disable CA1031 // Any failure to store must become a 4xx reply: throwing here would leave the client without one.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Log.SpoolWriteFailed(logger, e, sessionId, spool.Root);
+            return SpoolFailed;
+        }
+    }
+
+    private static string MailFromOf(IMessageTransaction transaction) =>
+        transaction.From is { } from && !string.IsNullOrEmpty(from.User) ? from.AsAddress() : "";
+
+    private static string? RemoteAddress(ISessionContext context) =>
+        context.Properties.TryGetValue(EndpointListener.RemoteEndPointKey, out var value) && value is IPEndPoint endpoint
+            ? endpoint.Address.ToString()
+            : null;
+}

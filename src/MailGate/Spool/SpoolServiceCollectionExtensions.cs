@@ -1,0 +1,17 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace MailGate.Spool;
+
+/// <summary>Registers the durable spool.</summary>
+internal static class SpoolServiceCollectionExtensions
+{
+    public static IServiceCollection AddSpool(this IServiceCollection services)
+    {
+        services.AddOptions<SpoolOptions>().BindConfiguration(SpoolOptions.Section)
+            .Validate(o => !string.IsNullOrWhiteSpace(o.Path), "Spool:Path must name a folder")
+            .ValidateOnStart();
+        services.AddSingleton(sp => new SpoolStore(sp.GetRequiredService<IOptions<SpoolOptions>>().Value.Path));
+        return services;
+    }
+}
