@@ -20,6 +20,7 @@ internal sealed class MessageProcessor(
     MessageParser parser,
     RulesProvider rules,
     PagerDutyDelivery delivery,
+    ProcessingEvents events,
     TimeProvider time,
     ILogger<MessageProcessor> logger) : BackgroundService
 {
@@ -169,11 +170,13 @@ internal sealed class MessageProcessor(
         if (state.HasFailures)
         {
             spool.Move(message, SpoolArea.Dead);
+            events.OnFinished(message.Id, SpoolArea.Dead);
             Log.MessageDeadLettered(logger, message.Id, state.MessageId ?? "", state.Subject ?? "", state.Error ?? string.Join("; ", state.Deliveries.Where(d => d.LastError is not null).Select(d => $"{d.Rule}: {d.Status}: {d.LastError}")));
         }
         else
         {
             spool.Move(message, SpoolArea.Done);
+            events.OnFinished(message.Id, SpoolArea.Done);
         }
     }
 

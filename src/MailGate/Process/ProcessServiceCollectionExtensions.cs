@@ -9,6 +9,7 @@ internal static class ProcessServiceCollectionExtensions
     public static IServiceCollection AddMessageProcessing(this IServiceCollection services)
     {
         services.AddSingleton<ProcessingInbox>();
+        services.AddSingleton<ProcessingEvents>();
         services.AddSingleton(new MessageParser());
         services.AddHostedService<MessageProcessor>();
         return services;

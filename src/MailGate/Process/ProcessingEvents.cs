@@ -1,0 +1,23 @@
+using MailGate.Spool;
+
+namespace MailGate.Process;
+
+/// <summary>Raised when a message leaves the active spool, for observers such as metrics and tests.</summary>
+public sealed class ProcessingEvents
+{
+    /// <summary>A message finished: it is now in <see cref="MessageFinishedEventArgs.Area"/> (done or dead).</summary>
+    public event EventHandler<MessageFinishedEventArgs>? MessageFinished;
+
+    internal void OnFinished(string spoolId, SpoolArea area) =>
+        MessageFinished?.Invoke(this, new MessageFinishedEventArgs(spoolId, area));
+}
+
+/// <summary>Which message finished, and where it went.</summary>
+public sealed class MessageFinishedEventArgs(string spoolId, SpoolArea area) : EventArgs
+{
+    /// <summary>The message's spool id.</summary>
+    public string SpoolId { get; } = spoolId;
+
+    /// <summary><see cref="SpoolArea.Done"/> or <see cref="SpoolArea.Dead"/>.</summary>
+    public SpoolArea Area { get; } = area;
+}

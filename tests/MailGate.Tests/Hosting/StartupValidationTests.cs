@@ -1,0 +1,79 @@
+using MailGate.Cli;
+using MailGate.Hosting;
+using MailGate.Rules;
+using MailGate.Tests.Support;
+
+namespace MailGate.Tests.Hosting;
+
+/// <summary>Bad configuration stops start-up with one clear line naming the key, and exit code 2.</summary>
+[TestFixture]
+public sealed class StartupValidationTests
+{
+    [TestCase("--Smtp:Port=70000", "Smtp:Port must be between 0 and 65535")]
+    [TestCase("--Smtp:Address=not-an-ip", "Smtp:Address must be an IP address")]
+    [TestCase("--Smtp:AcceptedRecipients:0=nobody", "Smtp:AcceptedRecipients: 'nobody'")]
+    [TestCase("--Smtp:MaxMessageSize=10", "Smtp:MaxMessageSize must be at least 1024")]
+    [TestCase("--PagerDuty:MaxAge=00:00:00", "PagerDuty:MaxAge must be a positive duration")]
+    [TestCase("--PagerDuty:MaxConcurrentRequests=0", "PagerDuty:MaxConcurrentRequests must be between 1 and 64")]
+    [TestCase("--Smtp:Port=abc", "Smtp:Port")]
+    [TestCase("--Logging:Format=xml", "Logging:Format must be 'text' or 'json'")]
+    public async Task InvalidSetting_FailsStartWithAMessageNamingTheKey(string setting, string expected)
+    {
+        var error = await StartFailureAsync(setting);
+
+        var lines = StartupErrors.Describe(error);
+        Assert.That(lines, Is.Not.Null, error.ToString());
+        Assert.That(lines!, Has.Some.Contains(expected));
+    }
+
+    [Test]
+    public async Task RulesFileWithError_FailsStartWithFileAndLine()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "mailgate-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        var rules = Path.Combine(folder, "rules.yaml");
+        await File.WriteAllTextAsync(rules, "version: 1\nroutes: {}\nrules:\n  - name: a\n    route: nowhere\n");
+        try
+        {
+            var error = await StartFailureAsync($"--Rules:Path={rules}");
+            Assert.That(error, Is.InstanceOf<RulesException>());
+            Assert.That(StartupErrors.Describe(error)!, Has.Some.Contains("rules.yaml:5:"));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Test]
+    public async Task CommandLine_WithInvalidSetting_ExitsWith2()
+    {
+        var exit = await MailGateCommandLine.RunAsync(["serve", "--Smtp:Port=70000", "--Http:Url=http://127.0.0.1:0", "--Smtp:Address=127.0.0.1"]);
+        Assert.That(exit, Is.EqualTo(2));
+    }
+
+    private static async Task<Exception> StartFailureAsync(string setting)
+    {
+        await using var pagerDuty = await FakePagerDuty.StartAsync();
+        var spool = Path.Combine(Path.GetTempPath(), "mailgate-tests", Guid.NewGuid().ToString("N"));
+        try
+        {
+            await using var app = MailGateHost.Build(["--Smtp:Port=0", "--Http:Url=http://127.0.0.1:0", $"--Spool:Path={spool}", $"--PagerDuty:EventsUrl={pagerDuty.EventsUrl}", setting]);
+            await app.StartAsync();
+            await app.StopAsync();
+            Assert.Fail($"the gateway started with {setting}");
+            throw new InvalidOperationException("unreachable");
+        }
+        catch (Exception e) when (e is not AssertionException)
+        {
+            return e;
+        }
+        finally
+        {
+            if (Directory.Exists(spool))
+            {
+                Directory.Delete(spool, recursive: true);
+            }
+        }
+    }
+}

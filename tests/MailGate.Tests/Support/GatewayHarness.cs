@@ -1,0 +1,127 @@
+using System.Collections.Concurrent;
+using System.Net;
+using MailGate.Hosting;
+using MailGate.Process;
+using MailGate.Receive;
+using MailGate.Spool;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MailGate.Tests.Support;
+
+/// <summary>
+/// Runs the real gateway host in-process on free loopback ports, with its own spool folder and rules
+/// file, pointed at a fake PagerDuty. Dispose stops it; the folder survives until <see cref="DeleteFolder"/>.
+/// </summary>
+public sealed class GatewayHarness : IAsyncDisposable
+{
+    public const string RoutingKey = "R0123456789abcdef0123456789abcde";
+
+    public const string DefaultRules = $$"""
+        version: 1
+        routes:
+          security-oncall:
+            pagerduty:
+              routing_key: {{RoutingKey}}
+              severity: critical
+        rules:
+          - name: aws-abuse-report
+            when:
+              sender: { ends_with: "@amazon.com" }
+              subject: { contains: "Abuse Report" }
+            extract:
+              account_id: { subject: 'AWS ID:?\s*(?<v>\d{12})' }
+            summary: "AWS abuse report for {account_id}: {subject}"
+            route: security-oncall
+          - name: everything-else
+            action: drop
+        """;
+
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<SpoolArea>> _finished = new();
+    private WebApplication? _app;
+
+    private GatewayHarness(string folder) => Folder = folder;
+
+    /// <summary>The harness's folder: <c>spool/</c> and <c>rules.yaml</c>.</summary>
+    public string Folder { get; }
+
+    public string SpoolPath => Path.Combine(Folder, "spool");
+
+    public string RulesPath => Path.Combine(Folder, "rules.yaml");
+
+    public IPEndPoint SmtpEndpoint { get; private set; } = null!;
+
+    public Uri HttpUrl { get; private set; } = null!;
+
+    public IServiceProvider Services => _app!.Services;
+
+    /// <summary>Creates a folder with <paramref name="rules"/> and starts a gateway on it.</summary>
+    public static async Task<GatewayHarness> StartAsync(FakePagerDuty pagerDuty, string rules = DefaultRules, params string[] settings)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "mailgate-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        await File.WriteAllTextAsync(Path.Combine(folder, "rules.yaml"), rules);
+        var harness = new GatewayHarness(folder);
+        await harness.RestartAsync(pagerDuty, settings);
+        return harness;
+    }
+
+    /// <summary>Starts (again) on the same folder, as a restarted process would.</summary>
+    public async Task RestartAsync(FakePagerDuty pagerDuty, params string[] settings)
+    {
+        await StopAsync();
+        string[] args =
+        [
+            "--Smtp:Port=0",
+            "--Http:Url=http://127.0.0.1:0",
+            $"--Spool:Path={SpoolPath}",
+            $"--Rules:Path={RulesPath}",
+            $"--PagerDuty:EventsUrl={pagerDuty.EventsUrl}",
+            "--PagerDuty:RetryBaseDelay=00:00:00.010",
+            "--PagerDuty:RetryMaxDelay=00:00:00.100",
+            "--PagerDuty:RequestTimeout=00:00:05",
+            "--Serilog:MinimumLevel:Default=Warning",
+            .. settings,
+        ];
+        _app = MailGateHost.Build(args);
+        _app.Services.GetRequiredService<ProcessingEvents>().MessageFinished += (_, e) =>
+            _finished.GetOrAdd(e.SpoolId, _ => new TaskCompletionSource<SpoolArea>(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult(e.Area);
+        await _app.StartAsync();
+        SmtpEndpoint = await _app.Services.GetRequiredService<SmtpListenerEndpoint>().Bound.WaitAsync(TimeSpan.FromSeconds(10));
+        HttpUrl = new Uri(_app.Urls.First());
+    }
+
+    /// <summary>Waits until message <paramref name="spoolId"/> is finished; returns where it went.</summary>
+    public async Task<SpoolArea> WaitFinishedAsync(string spoolId, TimeSpan? timeout = null)
+    {
+        var finished = _finished.GetOrAdd(spoolId, _ => new TaskCompletionSource<SpoolArea>(TaskCreationOptions.RunContinuationsAsynchronously));
+        return await finished.Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>The spool, as the gateway sees it.</summary>
+    public SpoolStore Spool => new(SpoolPath);
+
+    public async Task StopAsync()
+    {
+        if (_app is { } app)
+        {
+            _app = null;
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        DeleteFolder();
+    }
+
+    public void DeleteFolder()
+    {
+        if (Directory.Exists(Folder))
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using MimeKit;
+
+namespace MailGate.Tests.Support;
+
+/// <summary>Sends mail to the gateway with a real SMTP client (MailKit) and loads fixtures.</summary>
+public static class Mail
+{
+    /// <summary>The path of a fixture under <c>tests/Fixtures/mail</c>.</summary>
+    public static string FixturePath(string name) =>
+        Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", "mail", name);
+
+    public static MimeMessage Fixture(string name) => MimeMessage.Load(FixturePath(name));
+
+    /// <summary>Sends <paramref name="message"/> and returns the spool id from the 250 reply.</summary>
+    public static async Task<string> SendAsync(
+        GatewayHarness gateway,
+        MimeMessage message,
+        string to = "aws-abuse@mailgate.example.com",
+        string from = "aws-root-123456789012+bncBAABB@example.com")
+    {
+        using var client = new SmtpClient();
+        await client.ConnectAsync(gateway.SmtpEndpoint.Address.ToString(), gateway.SmtpEndpoint.Port, SecureSocketOptions.None);
+        var reply = await client.SendAsync(message, MailboxAddress.Parse(from), [MailboxAddress.Parse(to)]);
+        await client.DisconnectAsync(quit: true);
+        return SpoolIdOf(reply);
+    }
+
+    /// <summary>The spool id in a <c>250 2.0.0 Ok: queued as ID</c> reply.</summary>
+    public static string SpoolIdOf(string reply)
+    {
+        const string marker = "queued as ";
+        var index = reply.IndexOf(marker, StringComparison.Ordinal);
+        Assert.That(index, Is.GreaterThanOrEqualTo(0), $"not a queued reply: {reply}");
+        return reply[(index + marker.Length)..].Trim();
+    }
+}
