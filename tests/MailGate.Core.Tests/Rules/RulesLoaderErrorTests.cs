@@ -71,6 +71,14 @@ public class RulesLoaderErrorTests
             TestRules.Head + "  - name: t\n    action: drop\n  - action: drop\n",
             9, 5, "#2", "missing required key 'name'");
         yield return Case(
+            "empty name",
+            TestRules.Head + "  - name: ''\n    action: drop\n",
+            7, 11, "#1", "'name' must not be empty");
+        yield return Case(
+            "description that is not text",
+            TestRules.Head + "  - name: t\n    description: [a, b]\n    action: drop\n",
+            8, 18, "t", "'description' must be a single value, found a list");
+        yield return Case(
             "both route and drop",
             TestRules.Head + "  - name: t\n    action: drop\n    route: oncall\n",
             9, 5, "t", "a rule has either 'route' or 'action: drop', not both");
