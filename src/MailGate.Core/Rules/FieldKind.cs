@@ -1,7 +1,7 @@
 namespace MailGate.Rules;
 
 /// <summary>The message facts a condition, extract or template can read.</summary>
-public enum FieldKind
+internal enum FieldKind
 {
     Sender,
     From,

@@ -1,7 +1,7 @@
 namespace MailGate.Rules;
 
 /// <summary>How a field's value is compared with a rule's operands.</summary>
-public enum OperatorKind
+internal enum OperatorKind
 {
     Equal,
     Contains,

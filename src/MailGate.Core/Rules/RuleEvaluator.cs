@@ -103,8 +103,12 @@ public sealed class RuleEvaluator
             extracted = values;
         }
 
-        var summary = rule.Summary?.Render(facts, rule.Name, extracted)
-            ?? (string.IsNullOrWhiteSpace(facts.Subject) ? "(no subject)" : facts.Subject);
+        // PagerDuty needs a summary: a template that renders blank falls back to the default.
+        var summary = rule.Summary?.Render(facts, rule.Name, extracted);
+        if (string.IsNullOrWhiteSpace(summary))
+        {
+            summary = string.IsNullOrWhiteSpace(facts.Subject) ? "(no subject)" : facts.Subject;
+        }
 
         var dedupKey = rule.DedupKey is null ? null : rule.DedupKey.Render(facts, rule.Name, extracted);
         dedupKey = string.IsNullOrWhiteSpace(dedupKey)

@@ -89,15 +89,22 @@ internal static class RuleFileReader
     private static YamlNode? LoadRoot(string yaml, ParseContext context)
     {
         var stream = new YamlStream();
+        var parser = new PositionTrackingParser(new Parser(new StringReader(yaml)));
         try
         {
-            stream.Load(new StringReader(yaml));
+            stream.Load(parser);
         }
         catch (YamlException ex)
         {
             // The message names what the parser expected, never the file's text.
             var message = ex.InnerException is YamlException inner ? $"{ex.Message} ({inner.Message})" : ex.Message;
             context.Error((int)ex.Start.Line, (int)ex.Start.Column, "invalid YAML: " + message.Trim());
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner fails this way on some malformed flow collections.
+            context.Error((int)parser.LastGood.Line, (int)parser.LastGood.Column, "invalid YAML after this point (check for an unclosed '{' or '[')");
             return null;
         }
 

@@ -129,6 +129,13 @@ internal static class RuleReader
             return null;
         }
 
+        if (name.Length == 0)
+        {
+            context.Error(nameNode, "'name' must not be empty");
+            ok = false;
+            return null;
+        }
+
         if (names.TryGetValue(name, out var firstLine))
         {
             context.Rule = name;

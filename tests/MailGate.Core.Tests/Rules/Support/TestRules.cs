@@ -31,7 +31,7 @@ internal static class TestRules
     /// <summary>A file with one routing rule named <c>t</c> whose <c>when</c> is the flow mapping <paramref name="when"/>.</summary>
     public static RuleSet WithWhen(string when) => Parse(Head + $"""
           - name: t
-            when: {when}
+            when: {when.ReplaceLineEndings("\n      ")}
             route: oncall
 
         """);

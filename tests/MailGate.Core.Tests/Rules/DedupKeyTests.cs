@@ -1,0 +1,123 @@
+using System.Security.Cryptography;
+using System.Text;
+using MailGate.Core.Tests.Rules.Support;
+using MailGate.Parse;
+using MailGate.Rules;
+
+namespace MailGate.Core.Tests.Rules;
+
+[TestFixture]
+public class DedupKeyTests
+{
+    private static string Hash32(string text) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];
+
+    private static string KeyOf(MessageFacts facts, string rule = "aws-abuse-report", string extraLines = "")
+    {
+        var sut = TestRules.Parse(TestRules.Head + $"  - name: {rule}\n    route: oncall\n{extraLines}");
+        return TestRules.SingleMatch(sut, facts).DedupKey;
+    }
+
+    [Test]
+    public void DefaultKey_WithMessageId_IsRuleAndHashOfRuleAndMessageId()
+    {
+        var facts = SomeFacts.Message() with { MessageId = "CAB123@mail.gmail.com" };
+
+        Assert.That(KeyOf(facts), Is.EqualTo("mailgate-aws-abuse-report-" + Hash32("aws-abuse-report\nCAB123@mail.gmail.com")));
+    }
+
+    [Test]
+    public void DefaultKey_SameEmailDeliveredTwice_IsTheSame()
+    {
+        var viaGroupA = SomeFacts.Message() with { SpoolId = "s1", Recipients = ["a@mailgate.example.com"], From = "group-a@example.com" };
+        var viaGroupB = SomeFacts.Message() with { SpoolId = "s2", Recipients = ["b@mailgate.example.com"], From = "group-b@example.com" };
+
+        Assert.That(KeyOf(viaGroupA), Is.EqualTo(KeyOf(viaGroupB)));
+    }
+
+    [Test]
+    public void DefaultKey_DifferentMessageId_Differs()
+    {
+        Assert.That(
+            KeyOf(SomeFacts.Message() with { MessageId = "one@example.org" }),
+            Is.Not.EqualTo(KeyOf(SomeFacts.Message() with { MessageId = "two@example.org" })));
+    }
+
+    [Test]
+    public void DefaultKey_DifferentRule_Differs()
+    {
+        var facts = SomeFacts.Message();
+
+        Assert.That(KeyOf(facts, "rule-a")[^32..], Is.Not.EqualTo(KeyOf(facts, "rule-b")[^32..]));
+    }
+
+    [Test]
+    public void DefaultKey_NoMessageId_UsesContentHash()
+    {
+        var facts = SomeFacts.Message() with { MessageId = "", ContentHash = "c0ffee" };
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(KeyOf(facts), Is.EqualTo("mailgate-aws-abuse-report-" + Hash32("aws-abuse-report\ncontent:c0ffee")));
+            Assert.That(KeyOf(facts), Is.Not.EqualTo(KeyOf(facts with { ContentHash = "c0ffef" })));
+        });
+    }
+
+    [Test]
+    public void DefaultKey_LongRuleName_IsAtMost255()
+    {
+        var rule = new string('r', 300);
+
+        var key = KeyOf(SomeFacts.Message(), rule);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(key, Has.Length.EqualTo(255));
+            Assert.That(key, Does.StartWith("mailgate-rrr"));
+        });
+    }
+
+    [Test]
+    public void TemplatedKey_Short_IsUsedAsRendered()
+    {
+        var key = KeyOf(SomeFacts.Message(), "t", "    dedup_key: 'aws-{sender}'\n");
+
+        Assert.That(key, Is.EqualTo("aws-someone@example.org"));
+    }
+
+    [Test]
+    public void TemplatedKey_Exactly255_IsKept()
+    {
+        var subject = new string('s', 255);
+
+        var key = KeyOf(SomeFacts.With("subject", subject), "t", "    dedup_key: '{subject}'\n");
+
+        Assert.That(key, Is.EqualTo(subject));
+    }
+
+    [Test]
+    public void TemplatedKey_Over255_IsReplacedByItsHash()
+    {
+        var subject = new string('s', 256);
+
+        var key = KeyOf(SomeFacts.With("subject", subject), "t", "    dedup_key: '{subject}'\n");
+
+        Assert.That(key, Is.EqualTo("mailgate-t-" + Hash32(subject)));
+    }
+
+    [Test]
+    public void TemplatedKey_Over255WithLongRuleName_IsTruncatedTo255()
+    {
+        var key = KeyOf(SomeFacts.With("subject", new string('s', 300)), new string('r', 250), "    dedup_key: '{subject}'\n");
+
+        Assert.That(key, Has.Length.EqualTo(255));
+    }
+
+    [Test]
+    public void TemplatedKey_RendersBlank_FallsBackToDefault()
+    {
+        var facts = SomeFacts.Message() with { ListId = "" };
+
+        Assert.That(KeyOf(facts, "t", "    dedup_key: '{list_id}'\n"), Is.EqualTo(KeyOf(facts, "t")));
+    }
+}
