@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using MailGate.Core.Tests.Rules.Support;
 using MailGate.Parse;
@@ -6,6 +5,7 @@ using MailGate.Rules;
 
 namespace MailGate.Core.Tests.Rules;
 
+/// <summary>Large rule sets: allocation-free evaluation and correctness. Timings live in bench/, not here.</summary>
 [TestFixture]
 public class RuleEvaluatorPerformanceTests
 {
@@ -59,35 +59,6 @@ public class RuleEvaluatorPerformanceTests
             Assert.That(decision.IsDropped, Is.True);
             Assert.That(allocated, Is.LessThan(256), "bytes allocated by one evaluation of 1,100 rules");
         });
-    }
-
-    [Test]
-    public void Evaluate_ThousandRules_TakesWellUnderAMillisecond()
-    {
-        var rules = ThousandRules();
-        var facts = TypicalMessage();
-        for (var i = 0; i < 20; i++)
-        {
-            RuleEvaluator.Evaluate(rules, facts);
-        }
-
-        // Best of several batches: robust against a busy machine, still fails on an O(n²) or allocating path.
-        var best = TimeSpan.MaxValue;
-        for (var batch = 0; batch < 5; batch++)
-        {
-            const int Iterations = 20;
-            var stopwatch = Stopwatch.StartNew();
-            for (var i = 0; i < Iterations; i++)
-            {
-                RuleEvaluator.Evaluate(rules, facts);
-            }
-
-            var perEvaluation = stopwatch.Elapsed / Iterations;
-            best = perEvaluation < best ? perEvaluation : best;
-        }
-
-        TestContext.Out.WriteLine($"best: {best.TotalMicroseconds} µs per evaluation");
-        Assert.That(best, Is.LessThan(TimeSpan.FromMilliseconds(1)));
     }
 
     [Test]
