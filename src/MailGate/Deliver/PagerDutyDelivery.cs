@@ -76,9 +76,9 @@ internal sealed class PagerDutyDelivery(
                 DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result?.RetryAfter),
                 OnRetry = async args =>
                 {
-                    var error = args.Outcome.Result is { } result
+                    var error = Redact(args.Outcome.Result is { } result
                         ? $"HTTP {result.StatusCode}: {result.Detail}"
-                        : $"{args.Outcome.Exception!.GetType().Name}: {args.Outcome.Exception.Message}";
+                        : $"{args.Outcome.Exception!.GetType().Name}: {args.Outcome.Exception.Message}", route.PagerDuty.RoutingKey);
                     current = current with { Attempts = current.Attempts + 1, LastError = error, LastAttemptAt = time.GetUtcNow() };
                     Log.DeliveryRetry(logger, message.Id, record.Route, current.Attempts, error, args.RetryDelay);
                     await progress(current, linked.Token).ConfigureAwait(false);
@@ -112,10 +112,14 @@ internal sealed class PagerDutyDelivery(
         current = current with { Attempts = current.Attempts + 1, LastAttemptAt = time.GetUtcNow() };
         return answer.IsAccepted
             ? Final(current with { LastError = null }, DeliveryStatus.Delivered, null)
-            : Final(current, DeliveryStatus.Rejected, $"HTTP {answer.StatusCode}: {answer.Detail}");
+            : Final(current, DeliveryStatus.Rejected, Redact($"HTTP {answer.StatusCode}: {answer.Detail}", route.PagerDuty.RoutingKey));
     }
 
     public void Dispose() => _inFlight.Dispose();
+
+    /// <summary>PagerDuty may quote the routing key in an error; it must reach neither logs nor the spool.</summary>
+    private static string Redact(string text, string? routingKey) =>
+        string.IsNullOrEmpty(routingKey) ? text : text.Replace(routingKey, "[routing key]", StringComparison.Ordinal);
 
     private DeliveryRecord Final(DeliveryRecord record, DeliveryStatus status, string? error) =>
         record with { Status = status, LastError = error ?? record.LastError, CompletedAt = time.GetUtcNow() };

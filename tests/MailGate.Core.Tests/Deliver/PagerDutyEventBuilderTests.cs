@@ -1,0 +1,142 @@
+using System.Text.Json;
+using MailGate.Deliver;
+using MailGate.Parse;
+using MailGate.Rules;
+
+namespace MailGate.Core.Tests.Deliver;
+
+[TestFixture]
+public sealed class PagerDutyEventBuilderTests
+{
+    private static readonly DateTimeOffset Received = new(2026, 11, 10, 11, 14, 7, TimeSpan.Zero);
+
+    private static MessageFacts Facts(string subject = "Your AWS Abuse Report", string body = "AWS ID: 123456789012") => new()
+    {
+        SpoolId = "019a7f3c2b10-5e0c9a1f",
+        Sender = "ec2-abuse@amazon.com",
+        From = "aws-root-1@example.com",
+        EnvelopeFrom = "aws-root-1+bnc@example.com",
+        Recipients = ["aws-abuse@mailgate.example.com"],
+        Subject = subject,
+        Body = body,
+        ListId = "aws-root-1.example.com",
+        MessageId = "abc@amazon.com",
+        ReceivedAt = Received,
+    };
+
+    private static RuleMatch Match(string summary = "Your AWS Abuse Report", string severity = "critical") =>
+        new("aws-abuse-report", "security-oncall", severity, summary, "mailgate-aws-abuse-report-0123", new Dictionary<string, string> { ["account_id"] = "123456789012" });
+
+    [Test]
+    public void Build_TypicalMatch_FillsEveryField()
+    {
+        var built = PagerDutyEventBuilder.Build(Facts(), Match(), "e6fc643d135b");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(built.RoutingKey, Is.Null, "the routing key is added only when sending");
+            Assert.That(built.EventAction, Is.EqualTo("trigger"));
+            Assert.That(built.DedupKey, Is.EqualTo("mailgate-aws-abuse-report-0123"));
+            Assert.That(built.Client, Is.EqualTo("MailGate"));
+            Assert.That(built.Payload.Summary, Is.EqualTo("Your AWS Abuse Report"));
+            Assert.That(built.Payload.Source, Is.EqualTo("ec2-abuse@amazon.com"));
+            Assert.That(built.Payload.Severity, Is.EqualTo("critical"));
+            Assert.That(built.Payload.Timestamp, Is.EqualTo("2026-11-10T11:14:07.0000000+00:00"));
+            Assert.That(built.Payload.Component, Is.EqualTo("email"));
+            Assert.That(built.Payload.Group, Is.EqualTo("aws-root-1.example.com"));
+            Assert.That(built.Payload.Class, Is.EqualTo("aws-abuse-report"));
+            Assert.That(built.Payload.CustomDetails!.RulesVersion, Is.EqualTo("e6fc643d135b"));
+            Assert.That(built.Payload.CustomDetails.Extracted["account_id"], Is.EqualTo("123456789012"));
+            Assert.That(built.Payload.CustomDetails.SpoolId, Is.EqualTo("019a7f3c2b10-5e0c9a1f"));
+        }
+    }
+
+    [Test]
+    public void Build_MessageWithDate_UsesTheDateAsTimestamp()
+    {
+        var date = new DateTimeOffset(2026, 11, 10, 3, 0, 0, TimeSpan.FromHours(-8));
+        var built = PagerDutyEventBuilder.Build(Facts() with { Date = date }, Match(), "v");
+        Assert.That(built.Payload.Timestamp, Is.EqualTo("2026-11-10T03:00:00.0000000-08:00"));
+    }
+
+    [TestCase(10, 10)]
+    [TestCase(1024, 1024)]
+    [TestCase(1025, 1024)]
+    [TestCase(100_000, 1024)]
+    public void Build_LongSummary_IsCutTo1024WithAnEllipsis(int length, int expected)
+    {
+        var built = PagerDutyEventBuilder.Build(Facts(), Match(summary: new string('s', length)), "v");
+
+        Assert.That(built.Payload.Summary, Has.Length.EqualTo(expected));
+        Assert.That(built.Payload.Summary.EndsWith('…'), Is.EqualTo(length > 1024));
+    }
+
+    [TestCase("line one\r\nline two", "line one line two")]
+    [TestCase("  tabs\tand\n\nnewlines  ", "tabs and newlines")]
+    [TestCase("plain", "plain")]
+    public void Build_SummaryWithLineBreaks_IsOneLine(string summary, string expected) =>
+        Assert.That(PagerDutyEventBuilder.Build(Facts(), Match(summary: summary), "v").Payload.Summary, Is.EqualTo(expected));
+
+    [Test]
+    public void Truncate_AtASurrogatePair_NeverSplitsIt()
+    {
+        var text = new string('a', 9) + "😀" + "tail";
+        var cut = PagerDutyEventBuilder.Truncate(text, 11);
+        Assert.That(cut, Is.EqualTo(new string('a', 9) + "…"));
+    }
+
+    [Test]
+    public void Build_HugeBody_IsBoundedAndFlagged()
+    {
+        var body = new string('b', 5_000_000);
+        var built = PagerDutyEventBuilder.Build(Facts(body: body), Match(), "v");
+
+        Assert.That(built.Payload.CustomDetails!.Body, Has.Length.EqualTo(PagerDutyLimits.BodyExcerptLength));
+        Assert.That(built.Payload.CustomDetails.BodyTruncated, Is.True);
+    }
+
+    [Test]
+    public void Build_HostileMessage_StaysFarBelowTheApiSizeLimit()
+    {
+        var huge = new string('h', 1_000_000);
+        var facts = Facts(subject: huge, body: huge) with
+        {
+            Sender = huge,
+            From = huge,
+            ListId = huge,
+            MessageId = huge,
+            Recipients = Enumerable.Range(0, 10_000).Select(i => $"{huge[..500]}{i}@example.com").ToArray(),
+        };
+        var extracted = Enumerable.Range(0, 1000).ToDictionary(i => $"k{i}", _ => huge);
+        var match = new RuleMatch("r", "route", "critical", huge, "key", extracted);
+
+        var json = JsonSerializer.SerializeToUtf8Bytes(PagerDutyEventBuilder.Build(facts, match, "v"), PagerDutyJsonContext.Default.PagerDutyEvent);
+
+        Assert.That(json, Has.Length.LessThan(256 * 1024), "PagerDuty refuses requests over 512 KB");
+    }
+
+    [Test]
+    public void Serialize_UsesTheApiFieldNames()
+    {
+        var built = PagerDutyEventBuilder.Build(Facts(), Match(), "v") with { RoutingKey = "R0123456789abcdef0123456789abcde" };
+
+        using var json = JsonDocument.Parse(JsonSerializer.Serialize(built, PagerDutyJsonContext.Default.PagerDutyEvent));
+        var root = json.RootElement;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(root.GetProperty("routing_key").GetString(), Is.EqualTo("R0123456789abcdef0123456789abcde"));
+            Assert.That(root.GetProperty("event_action").GetString(), Is.EqualTo("trigger"));
+            Assert.That(root.GetProperty("dedup_key").GetString(), Is.EqualTo("mailgate-aws-abuse-report-0123"));
+            Assert.That(root.GetProperty("payload").GetProperty("custom_details").GetProperty("message_id").GetString(), Is.EqualTo("abc@amazon.com"));
+            Assert.That(root.GetProperty("payload").GetProperty("custom_details").GetProperty("extracted").GetProperty("account_id").GetString(), Is.EqualTo("123456789012"));
+        }
+    }
+
+    [Test]
+    public void Serialize_WithoutRoutingKey_OmitsTheField()
+    {
+        var built = PagerDutyEventBuilder.Build(Facts(), Match(), "v");
+        var json = JsonSerializer.Serialize(built, PagerDutyJsonContext.Default.PagerDutyEvent);
+        Assert.That(json, Does.Not.Contain("routing_key"));
+    }
+}

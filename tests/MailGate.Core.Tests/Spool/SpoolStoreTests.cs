@@ -1,0 +1,189 @@
+using System.Buffers;
+using System.Text;
+using MailGate.Deliver;
+using MailGate.Spool;
+
+namespace MailGate.Core.Tests.Spool;
+
+[TestFixture]
+public sealed class SpoolStoreTests
+{
+    private static readonly DateTimeOffset Received = new(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);
+    private string _root = null!;
+
+    [SetUp]
+    public void SetUp() => _root = Path.Combine(Path.GetTempPath(), "mailgate-spool-tests", Guid.NewGuid().ToString("N"));
+
+    [TearDown]
+    public void TearDown()
+    {
+        if (Directory.Exists(_root))
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+    }
+
+    private static Envelope Envelope(DateTimeOffset? at = null) =>
+        new("bounce@example.com", ["aws-abuse@mailgate.example.com", "other@mailgate.example.com"], at ?? Received, "192.0.2.1", "session-1");
+
+    private static ReadOnlySequence<byte> Segments(params string[] parts)
+    {
+        var first = new Segment(Encoding.ASCII.GetBytes(parts[0]), 0);
+        var last = first;
+        foreach (var part in parts.Skip(1))
+        {
+            last = last.Append(Encoding.ASCII.GetBytes(part));
+        }
+
+        return new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);
+    }
+
+    [Test]
+    public async Task CommitAsync_MultiSegmentData_WritesTheBytesPlusTheFinalCrlf()
+    {
+        var sut = new SpoolStore(_root);
+
+        var message = await sut.CommitAsync(Envelope(), Segments("Subject: a\r\n", "\r\n", "body"), CancellationToken.None);
+
+        Assert.That(await File.ReadAllTextAsync(message.MessagePath), Is.EqualTo("Subject: a\r\n\r\nbody\r\n"));
+        Assert.That(message.Directory, Is.EqualTo(Path.Combine(sut.PathOf(SpoolArea.Active), message.Id)));
+        Assert.That(Directory.EnumerateFileSystemEntries(sut.PathOf(SpoolArea.Incoming)), Is.Empty);
+    }
+
+    [Test]
+    public async Task CommitAsync_Envelope_RoundTripsThroughList()
+    {
+        var sut = new SpoolStore(_root);
+        var message = await sut.CommitAsync(Envelope(), Segments("x"), CancellationToken.None);
+
+        var listed = sut.List(SpoolArea.Active).Single();
+
+        Assert.That(listed.Id, Is.EqualTo(message.Id));
+        Assert.That(listed.Envelope.MailFrom, Is.EqualTo("bounce@example.com"));
+        Assert.That(listed.Envelope.Recipients, Is.EqualTo(new[] { "aws-abuse@mailgate.example.com", "other@mailgate.example.com" }));
+        Assert.That(listed.Envelope.ReceivedAt, Is.EqualTo(Received));
+        Assert.That(listed.Envelope.ClientAddress, Is.EqualTo("192.0.2.1"));
+    }
+
+    [Test]
+    public async Task List_SeveralMessages_OldestFirst()
+    {
+        var sut = new SpoolStore(_root);
+        var later = await sut.CommitAsync(Envelope(Received.AddSeconds(5)), Segments("b"), CancellationToken.None);
+        var earlier = await sut.CommitAsync(Envelope(Received), Segments("a"), CancellationToken.None);
+
+        Assert.That(sut.List(SpoolArea.Active).Select(m => m.Id), Is.EqualTo(new[] { earlier.Id, later.Id }));
+    }
+
+    [Test]
+    public async Task WriteState_ThenReadState_RoundTrips()
+    {
+        var sut = new SpoolStore(_root);
+        var message = await sut.CommitAsync(Envelope(), Segments("x"), CancellationToken.None);
+        var state = new ProcessingState
+        {
+            RulesVersion = "abc",
+            DecidedAt = Received,
+            Subject = "s",
+            Deliveries =
+            [
+                new DeliveryRecord
+                {
+                    Rule = "r",
+                    Route = "route",
+                    Status = DeliveryStatus.Pending,
+                    Attempts = 3,
+                    LastError = "HTTP 503",
+                    Event = new PagerDutyEvent { DedupKey = "k", Payload = new PagerDutyPayload { Summary = "s", Source = "src", Severity = "critical" } },
+                },
+            ],
+        };
+
+        SpoolStore.WriteState(message, state);
+        var read = SpoolStore.ReadState(message);
+
+        Assert.That(read.IsDecided, Is.True);
+        Assert.That(read.IsFinished, Is.False);
+        Assert.That(read.Deliveries[0].Attempts, Is.EqualTo(3));
+        Assert.That(read.Deliveries[0].Event.DedupKey, Is.EqualTo("k"));
+        Assert.That(File.Exists(Path.Combine(message.Directory, "state.json.tmp")), Is.False);
+    }
+
+    [Test]
+    public async Task ReadState_NeverWritten_IsUndecided()
+    {
+        var sut = new SpoolStore(_root);
+        var message = await sut.CommitAsync(Envelope(), Segments("x"), CancellationToken.None);
+        Assert.That(SpoolStore.ReadState(message).IsDecided, Is.False);
+    }
+
+    [Test]
+    public async Task Move_ToDone_LeavesTheActiveArea()
+    {
+        var sut = new SpoolStore(_root);
+        var message = await sut.CommitAsync(Envelope(), Segments("x"), CancellationToken.None);
+
+        var moved = sut.Move(message, SpoolArea.Done);
+
+        Assert.That(sut.List(SpoolArea.Active), Is.Empty);
+        Assert.That(File.Exists(moved.MessagePath), Is.True);
+        Assert.That(sut.Find(message.Id)!.Value.Area, Is.EqualTo(SpoolArea.Done));
+    }
+
+    [Test]
+    public async Task Recover_AfterACrash_DeletesPartialWritesAndSetsDamagedMessagesAside()
+    {
+        var sut = new SpoolStore(_root);
+        var good = await sut.CommitAsync(Envelope(), Segments("x"), CancellationToken.None);
+        Directory.CreateDirectory(Path.Combine(sut.PathOf(SpoolArea.Incoming), "019a00000000-00000001"));
+        var noEnvelope = Directory.CreateDirectory(Path.Combine(sut.PathOf(SpoolArea.Active), "019a00000000-00000002"));
+        await File.WriteAllTextAsync(Path.Combine(noEnvelope.FullName, "message.eml"), "x");
+        var badEnvelope = Directory.CreateDirectory(Path.Combine(sut.PathOf(SpoolArea.Active), "019a00000000-00000003"));
+        await File.WriteAllTextAsync(Path.Combine(badEnvelope.FullName, "message.eml"), "x");
+        await File.WriteAllTextAsync(Path.Combine(badEnvelope.FullName, "envelope.json"), "{ truncated");
+
+        var recovery = sut.Recover();
+
+        Assert.That(recovery.DiscardedIncoming, Is.EqualTo(1));
+        Assert.That(recovery.Corrupt, Is.EquivalentTo(new[] { "019a00000000-00000002", "019a00000000-00000003" }));
+        Assert.That(sut.List(SpoolArea.Active).Select(m => m.Id), Is.EqualTo(new[] { good.Id }));
+        Assert.That(Directory.Exists(Path.Combine(sut.PathOf(SpoolArea.Corrupt), "019a00000000-00000003")), Is.True);
+    }
+
+    [Test]
+    public void Find_NotAnId_IsNullAndTouchesNoPath() =>
+        Assert.That(new SpoolStore(_root).Find("../../etc"), Is.Null);
+
+    [TestCase("019a7f3c2b10-5e0c9a1f", true)]
+    [TestCase("019A7F3C2B10-5E0C9A1F", false)]
+    [TestCase("019a7f3c2b10_5e0c9a1f", false)]
+    [TestCase("019a7f3c2b10-5e0c9a1", false)]
+    [TestCase("../../../etc/passwd1", false)]
+    [TestCase("", false)]
+    public void IsValid_Table(string id, bool valid) => Assert.That(SpoolIds.IsValid(id), Is.EqualTo(valid));
+
+    [Test]
+    public void New_SortsByTime_AndIsValid()
+    {
+        var a = SpoolIds.New(Received);
+        var b = SpoolIds.New(Received.AddMilliseconds(1));
+        Assert.That(SpoolIds.IsValid(a) && SpoolIds.IsValid(b), Is.True);
+        Assert.That(string.CompareOrdinal(a, b), Is.LessThan(0));
+    }
+
+    private sealed class Segment : ReadOnlySequenceSegment<byte>
+    {
+        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
+        {
+            Memory = memory;
+            RunningIndex = runningIndex;
+        }
+
+        public Segment Append(ReadOnlyMemory<byte> memory)
+        {
+            var next = new Segment(memory, RunningIndex + Memory.Length);
+            Next = next;
+            return next;
+        }
+    }
+}

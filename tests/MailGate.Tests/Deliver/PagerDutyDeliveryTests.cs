@@ -1,0 +1,220 @@
+using MailGate.Deliver;
+using MailGate.Rules;
+using MailGate.Spool;
+using MailGate.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace MailGate.Tests.Deliver;
+
+/// <summary>The retry policy, on fake time: no test here waits for a real delay.</summary>
+[TestFixture]
+public sealed class PagerDutyDeliveryTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);
+    private const string Key = "R0123456789abcdef0123456789abcde";
+    private string _folder = null!;
+    private FakeTimeProvider _time = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _folder = Path.Combine(Path.GetTempPath(), "mailgate-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(_folder);
+        _time = new FakeTimeProvider(Start);
+    }
+
+    [TearDown]
+    public void TearDown() => Directory.Delete(_folder, recursive: true);
+
+    private PagerDutyDelivery CreateSut(ScriptedHandler handler, CollectingLogger<PagerDutyDelivery> logger, string routingKey = Key, TimeSpan? maxAge = null)
+    {
+        var rulesPath = Path.Combine(_folder, "rules.yaml");
+        File.WriteAllText(rulesPath, $"version: 1\nroutes:\n  oncall:\n    pagerduty:\n      routing_key: {routingKey}\nrules:\n  - name: all\n    route: oncall\n");
+        var rules = new RulesProvider(Options.Create(new RulesOptions { Path = rulesPath }), NullLogger<RulesProvider>.Instance);
+        var options = Options.Create(new PagerDutyOptions
+        {
+            EventsUrl = new Uri("http://127.0.0.1:9/v2/enqueue"),
+            RetryBaseDelay = TimeSpan.FromSeconds(2),
+            RetryMaxDelay = TimeSpan.FromMinutes(5),
+            MaxAge = maxAge ?? TimeSpan.FromHours(24),
+        });
+#pragma warning disable CA2000 // The client owns the handler; the test owns the handler's script.
+        return new PagerDutyDelivery(new PagerDutyClient(new HttpClient(handler, disposeHandler: false)), rules, options, _time, logger);
+#pragma warning restore CA2000
+    }
+
+    private static SpooledMessage Message(DateTimeOffset received) =>
+        new("019a7f3c2b10-5e0c9a1f", "/nonexistent", new Envelope("a@example.com", ["b@example.com"], received, null, null));
+
+    private static DeliveryRecord Record(string route = "oncall") => new()
+    {
+        Rule = "all",
+        Route = route,
+        Event = new PagerDutyEvent { DedupKey = "k", Payload = new PagerDutyPayload { Summary = "s", Source = "src", Severity = "critical" } },
+    };
+
+    /// <summary>Runs the delivery, moving fake time forward whenever it waits, until it ends.</summary>
+    private async Task<(DeliveryRecord Result, List<DeliveryRecord> Progress)> RunAsync(PagerDutyDelivery sut, DeliveryRecord record, DateTimeOffset? received = null)
+    {
+        var progress = new List<DeliveryRecord>();
+        var task = sut.DeliverAsync(Message(received ?? Start), record, (r, _) => { progress.Add(r); return ValueTask.CompletedTask; }, CancellationToken.None);
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (!task.IsCompleted)
+        {
+            guard.Token.ThrowIfCancellationRequested();
+            _time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Yield();
+        }
+
+        return (await task, progress);
+    }
+
+    private static TimeSpan[] RetryDelays(CollectingLogger<PagerDutyDelivery> logger) =>
+        logger.Entries.Where(e => e.EventId == 502).Select(e => (TimeSpan)e.Properties["RetryDelay"]!).ToArray();
+
+    [Test]
+    public async Task Deliver_Accepted_IsDeliveredAfterOneAttempt()
+    {
+        using var handler = new ScriptedHandler(ScriptedHandler.Status(202));
+        var logger = new CollectingLogger<PagerDutyDelivery>();
+        using var sut = CreateSut(handler, logger);
+
+        var (result, progress) = await RunAsync(sut, Record());
+
+        Assert.That(result.Status, Is.EqualTo(DeliveryStatus.Delivered));
+        Assert.That(result.Attempts, Is.EqualTo(1));
+        Assert.That(progress, Is.Empty);
+        Assert.That(handler.Bodies.Single(), Does.Contain($"\"routing_key\":\"{Key}\""));
+    }
+
+    [TestCase(500)]
+    [TestCase(502)]
+    [TestCase(503)]
+    [TestCase(429)]
+    public async Task Deliver_TransientStatus_IsRetriedUntilAccepted(int status)
+    {
+        using var handler = new ScriptedHandler(ScriptedHandler.Status(status), ScriptedHandler.Status(status), ScriptedHandler.Status(202));
+        var logger = new CollectingLogger<PagerDutyDelivery>();
+        using var sut = CreateSut(handler, logger);
+
+        var (result, progress) = await RunAsync(sut, Record());
+
+        Assert.That(result.Status, Is.EqualTo(DeliveryStatus.Delivered));
+        Assert.That(result.Attempts, Is.EqualTo(3));
+        Assert.That(result.LastError, Is.Null);
+        Assert.That(progress.Select(p => p.Attempts), Is.EqualTo(new[] { 1, 2 }), "each failure is reported for the spool before waiting");
+        Assert.That(progress[0].LastError, Does.StartWith($"HTTP {status}"));
+    }
+
+    [Test]
+    public async Task Deliver_ConnectionRefused_IsRetried()
+    {
+        using var handler = new ScriptedHandler(ScriptedHandler.Refused(), ScriptedHandler.Status(202));
+        var logger = new CollectingLogger<PagerDutyDelivery>();
+        using var sut = CreateSut(handler, logger);
+
+        var (result, progress) = await RunAsync(sut, Record());
+
+        Assert.That(result.Status, Is.EqualTo(DeliveryStatus.Delivered));
+        Assert.That(progress.Single().LastError, Does.Contain("Connection refused"));
+    }
+
+    [TestCase(400)]
+    [TestCase(403)]
+    [TestCase(404)]
+    public async Task Deliver_ClientError_IsRejectedWithoutRetry(int status)
+    {
+        using var handler = new ScriptedHandler(ScriptedHandler.Status(status, body: """{"status":"invalid event","message":"Event object is invalid","errors":["'payload.summary' is missing"]}"""));
+        var logger = new CollectingLogger<PagerDutyDelivery>();
+        using var sut = CreateSut(handler, logger);
+
+        var (result, _) = await RunAsync(sut, Record());
+
+        Assert.That(result.Status, Is.EqualTo(DeliveryStatus.Rejected));
+        Assert.That(handler.Requests, Is.EqualTo(1));
+        Assert.That(result.LastError, Is.EqualTo($"HTTP {status}: Event object is invalid; 'payload.summary' is missing"));
+    }
+
+    [Test]
+    public async Task Deliver_RetryAfter_IsHonoured()
+    {
+        using var handler = new ScriptedHandler(ScriptedHandler.Status(429, retryAfter: TimeSpan.FromSeconds(42)), ScriptedHandler.Status(202));
+        var logger = new CollectingLogger<PagerDutyDelivery>();
+        using var sut = CreateSut(handler, logger);
+
+        await RunAsync(sut, Record());
+
+        Assert.That(RetryDelays(logger), Is.EqualTo(new[] { TimeSpan.FromSeconds(42) }));
+    }
+
+    [Test]
+    public async Task Deliver_RepeatedFailures_BackOffExponentiallyUpToTheCap()
+    {
+        var script = Enumerable.Repeat(ScriptedHandler.Status(503), 12).Append(ScriptedHandler.Status(202)).ToArray();
+        using var handler = new ScriptedHandler(script);
+        var logger = new CollectingLogger<PagerDutyDelivery>();
+        using var sut = CreateSut(handler, logger);
+
+        await RunAsync(sut, Record());
+
+        var delays = RetryDelays(logger);
+        Assert.That(delays, Has.Length.EqualTo(12));
+        Assert.That(delays, Has.All.LessThanOrEqualTo(TimeSpan.FromMinutes(5)));
+        Assert.That(delays[^1], Is.GreaterThan(delays[0] * 8), "delays grow");
+    }
+
+    [Test]
+    public async Task Deliver_FailingPastMaxAge_Expires()
+    {
+        using var handler = new ScriptedHandler(ScriptedHandler.Status(503));
+        var logger = new CollectingLogger<PagerDutyDelivery>();
+        using var sut = CreateSut(handler, logger, maxAge: TimeSpan.FromMinutes(10));
+
+        var (result, _) = await RunAsync(sut, Record());
+
+        Assert.That(result.Status, Is.EqualTo(DeliveryStatus.Expired));
+        Assert.That(result.LastError, Does.Contain("PagerDuty:MaxAge").And.Contain("HTTP 503"));
+        Assert.That(_time.GetUtcNow() - Start, Is.GreaterThanOrEqualTo(TimeSpan.FromMinutes(10)));
+    }
+
+    [Test]
+    public async Task Deliver_MessageAlreadyOlderThanMaxAge_ExpiresWithoutSending()
+    {
+        using var handler = new ScriptedHandler(ScriptedHandler.Status(202));
+        var logger = new CollectingLogger<PagerDutyDelivery>();
+        using var sut = CreateSut(handler, logger, maxAge: TimeSpan.FromHours(1));
+
+        var (result, _) = await RunAsync(sut, Record(), received: Start - TimeSpan.FromHours(2));
+
+        Assert.That(result.Status, Is.EqualTo(DeliveryStatus.Expired));
+        Assert.That(handler.Requests, Is.Zero);
+    }
+
+    [Test]
+    public async Task Deliver_RouteNoLongerInTheRules_IsRouteMissing()
+    {
+        using var handler = new ScriptedHandler(ScriptedHandler.Status(202));
+        var logger = new CollectingLogger<PagerDutyDelivery>();
+        using var sut = CreateSut(handler, logger);
+
+        var (result, _) = await RunAsync(sut, Record(route: "removed"));
+
+        Assert.That(result.Status, Is.EqualTo(DeliveryStatus.RouteMissing));
+        Assert.That(handler.Requests, Is.Zero);
+    }
+
+    [Test]
+    public async Task Deliver_RetryLogLines_NeverContainTheRoutingKey()
+    {
+        using var handler = new ScriptedHandler(ScriptedHandler.Status(500, body: $"echo {Key}"), ScriptedHandler.Status(202));
+        var logger = new CollectingLogger<PagerDutyDelivery>();
+        using var sut = CreateSut(handler, logger);
+
+        await RunAsync(sut, Record());
+
+        Assert.That(logger.Entries, Is.Not.Empty);
+        Assert.That(logger.Entries.Select(e => e.Message), Has.None.Contains(Key[4..]));
+    }
+}
