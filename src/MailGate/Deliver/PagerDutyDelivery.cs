@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using MailGate.Rules;
 using MailGate.Spool;
@@ -22,6 +23,10 @@ internal sealed class PagerDutyDelivery(
     TimeProvider time,
     ILogger<PagerDutyDelivery> logger) : IDisposable
 {
+    /// <summary>For the dry-run log line: the wire format, without escaping '+', '&lt;' or non-ASCII text.</summary>
+    private static readonly JsonSerializerOptions Readable =
+        new(PagerDutyJsonContext.Default.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private readonly SemaphoreSlim _inFlight = new(options.Value.MaxConcurrentRequests);
 
     /// <summary>Called after each failed attempt with the updated record, before the backoff delay.</summary>
@@ -41,7 +46,7 @@ internal sealed class PagerDutyDelivery(
 
         if (route.PagerDuty.IsDryRun)
         {
-            var json = JsonSerializer.Serialize(record.Event, PagerDutyJsonContext.Default.PagerDutyEvent);
+            var json = JsonSerializer.Serialize(record.Event, Readable);
             Log.DryRunEvent(logger, message.Id, record.Route, route.PagerDuty.MissingVariable ?? "", json);
             return Final(record, DeliveryStatus.DryRun, null);
         }
