@@ -14,14 +14,10 @@ namespace MailGate.Hosting;
 
 /// <summary>
 /// Builds the gateway: the message's path from SMTP to PagerDuty, in the order it travels.
-/// Configuration: <c>appsettings.json</c> beside the program, then <c>MAILGATE_</c> environment
-/// variables (<c>__</c> separates sections), then <c>--Section:Key=value</c> arguments.
+/// Configuration comes from <see cref="MailGateConfiguration"/>.
 /// </summary>
 public static class MailGateHost
 {
-    /// <summary>The prefix of environment variables that configure the gateway.</summary>
-    public const string EnvironmentPrefix = "MAILGATE_";
-
     /// <summary>Builds the host; <paramref name="configurationArgs"/> are <c>--Section:Key=value</c> overrides.</summary>
     public static WebApplication Build(string[] configurationArgs)
     {
@@ -32,10 +28,7 @@ public static class MailGateHost
         });
 
         builder.Configuration.Sources.Clear();
-        builder.Configuration
-            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true, reloadOnChange: false)
-            .AddEnvironmentVariables(EnvironmentPrefix)
-            .AddCommandLine(configurationArgs);
+        builder.Configuration.AddMailGateSources(configurationArgs);
 
         builder.AddMailGateLogging();
         builder.Services.TryAddSingleton(TimeProvider.System);
