@@ -219,7 +219,9 @@ public class MessageParserTests
     [TestCase("\r\n")]
     [TestCase("   ")]
     [TestCase("\r\n\r\nbody without headers")]
-    public void Parse_EmptyInput_ThrowsMessageParseException(string raw)
+    [TestCase("just some text, no header\r\n")]
+    [TestCase("\0\0\0\0")]
+    public void Parse_EmptyOrJunkInput_ThrowsMessageParseException(string raw)
     {
         Assert.That(() => Mail.ParseBytes(Encoding.ASCII.GetBytes(raw)), Throws.TypeOf<MessageParseException>());
     }
