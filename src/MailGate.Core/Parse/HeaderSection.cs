@@ -5,20 +5,30 @@ namespace MailGate.Parse;
 /// <summary>Measures a raw message's header section without parsing it.</summary>
 public static class HeaderSection
 {
-    private static ReadOnlySpan<byte> CrLfCrLf => "\r\n\r\n"u8;
-
     /// <summary>
     /// The length in bytes of the header section (up to and including the empty line), or -1 when no
     /// empty line occurs within the first <paramref name="limit"/> bytes and the data is longer than that.
     /// A message that is all headers (no body) counts whole.
     /// </summary>
+    /// <remarks>
+    /// Lines may end in CRLF or a bare LF, as MimeKit accepts both: a message with bare LFs must not have
+    /// its whole body counted as headers.
+    /// </remarks>
     public static long Measure(ReadOnlySequence<byte> data, int limit)
     {
         var window = data.Length > limit ? data.Slice(0, limit) : data;
         var reader = new SequenceReader<byte>(window);
-        if (reader.TryReadTo(out ReadOnlySequence<byte> headers, CrLfCrLf, advancePastDelimiter: true))
+        if (SkipEmptyLine(ref reader))
         {
-            return headers.Length + CrLfCrLf.Length;
+            return reader.Consumed;
+        }
+
+        while (reader.TryAdvanceTo((byte)'\n'))
+        {
+            if (SkipEmptyLine(ref reader))
+            {
+                return reader.Consumed;
+            }
         }
 
         return data.Length > limit ? -1 : data.Length;
@@ -42,4 +52,8 @@ public static class HeaderSection
             stream.Position = start;
         }
     }
+
+    /// <summary>At the start of a line: when the line is empty, moves past it and says so.</summary>
+    private static bool SkipEmptyLine(ref SequenceReader<byte> reader) =>
+        reader.IsNext((byte)'\n', advancePast: true) || reader.IsNext("\r\n"u8, advancePast: true);
 }

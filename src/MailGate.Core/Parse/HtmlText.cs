@@ -5,9 +5,13 @@ namespace MailGate.Parse;
 
 /// <summary>
 /// Turns an HTML body into plain text for rules: the text of the document, entities decoded, one line
-/// per block element, script and style dropped. Uses MimeKit's HTML tokenizer, so no HTML library is
-/// needed beside it; this is for matching words, not for rendering.
+/// per block element, table cells apart, script, style and title dropped. Uses MimeKit's HTML tokenizer,
+/// so no HTML library is needed beside it; this is for matching words, not for rendering.
 /// </summary>
+/// <remarks>
+/// Only the elements whose text is never shown are hidden, each until its own end tag; <c>&lt;head&gt;</c>
+/// is not, because HTML lets <c>&lt;/head&gt;</c> be left out and counting it would hide the whole body.
+/// </remarks>
 public static class HtmlText
 {
     /// <summary>The readable text of <paramref name="html"/>.</summary>
@@ -22,11 +26,14 @@ public static class HtmlText
         {
             switch (token)
             {
-                case HtmlTagToken tag when tag.Id is HtmlTagId.Script or HtmlTagId.Style or HtmlTagId.Head or HtmlTagId.Title:
+                case HtmlTagToken tag when tag.Id is HtmlTagId.Script or HtmlTagId.Style or HtmlTagId.Title:
                     hidden = Math.Max(0, hidden + (tag.IsEndTag ? -1 : tag.IsEmptyElement ? 0 : 1));
                     break;
                 case HtmlTagToken tag when BreaksLine(tag.Id):
                     AppendLineBreak(text);
+                    break;
+                case HtmlTagToken { Id: HtmlTagId.TD or HtmlTagId.TH, IsEndTag: false }:
+                    AppendSpace(text);
                     break;
                 case HtmlDataToken data when hidden == 0 && token.Kind == HtmlTokenKind.Data:
                     AppendCollapsed(text, data.Data);
@@ -57,16 +64,21 @@ public static class HtmlText
         }
     }
 
+    private static void AppendSpace(StringBuilder text)
+    {
+        if (text.Length > 0 && text[^1] is not (' ' or '\n'))
+        {
+            text.Append(' ');
+        }
+    }
+
     private static void AppendCollapsed(StringBuilder text, string data)
     {
         foreach (var c in data)
         {
             if (char.IsWhiteSpace(c))
             {
-                if (text.Length > 0 && text[^1] is not (' ' or '\n'))
-                {
-                    text.Append(' ');
-                }
+                AppendSpace(text);
             }
             else
             {

@@ -37,7 +37,11 @@ public sealed record MessageFacts
     /// <summary>The text body, or text extracted from the HTML body when there is no text part.</summary>
     public string Body { get; init; } = "";
 
-    /// <summary>The <c>List-Id</c> header's identifier without angle brackets, e.g. <c>root-123.example.com</c>.</summary>
+    /// <summary>
+    /// The first <c>List-Id</c> header's identifier without angle brackets, e.g. <c>root-123.example.com</c>.
+    /// A group appends its headers below those already there, so after nested groups this is the first
+    /// group the mail passed (the one it was sent to); <see cref="Headers"/> holds every List-Id.
+    /// </summary>
     public string ListId { get; init; } = "";
 
     /// <summary>The <c>Message-ID</c> without angle brackets; empty when the message has none.</summary>

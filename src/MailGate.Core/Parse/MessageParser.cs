@@ -11,6 +11,8 @@ namespace MailGate.Parse;
 /// </summary>
 public sealed class MessageParser
 {
+    private const string GroupFooter = "You received this message because you are subscribed to the Google Groups";
+
     private readonly MessageParserOptions _options;
     private readonly ParserOptions _mimeOptions;
 
@@ -56,6 +58,11 @@ public sealed class MessageParser
 
         using (mime)
         {
+            if (mime.Headers.Count == 0)
+            {
+                throw new MessageParseException("not a message: no header fields");
+            }
+
             return ToFacts(spoolId, envelope, mime);
         }
     }
@@ -87,16 +94,38 @@ public sealed class MessageParser
         };
     }
 
+    /// <summary>
+    /// The text part, or the text of the HTML part when the text part is missing or holds nothing but a
+    /// Google Groups footer (the group appends its footer to an empty text alternative too); cut to
+    /// <see cref="MessageParserOptions.MaxBodyChars"/> without splitting a surrogate pair.
+    /// </summary>
     private string BodyOf(MimeMessage mime)
     {
         var text = mime.TextBody;
-        if (string.IsNullOrWhiteSpace(text) && mime.HtmlBody is { } html)
+        if (IsBlankBesideGroupFooter(text) && mime.HtmlBody is { } html)
         {
             text = HtmlText.ToPlainText(html);
         }
 
         text ??= "";
-        return text.Length > _options.MaxBodyChars ? text[.._options.MaxBodyChars] : text;
+        if (text.Length <= _options.MaxBodyChars)
+        {
+            return text;
+        }
+
+        var cut = _options.MaxBodyChars;
+        return text[..(cut > 0 && char.IsHighSurrogate(text[cut - 1]) ? cut - 1 : cut)];
+    }
+
+    private static bool IsBlankBesideGroupFooter(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return true;
+        }
+
+        var footer = text.IndexOf(GroupFooter, StringComparison.Ordinal);
+        return footer >= 0 && text.AsSpan(0, footer).Trim().TrimEnd("- \r\n").IsEmpty;
     }
 
     private static Dictionary<string, IReadOnlyList<string>> HeaderMap(HeaderList headers)

@@ -1,0 +1,43 @@
+using System.Buffers;
+using System.Text;
+
+namespace MailGate.Core.Tests.Parse.Support;
+
+/// <summary>Builds a <see cref="ReadOnlySequence{T}"/> of several segments, as a pipe hands data over.</summary>
+internal static class Segments
+{
+    /// <summary><paramref name="text"/> as UTF-8, cut into segments of <paramref name="size"/> bytes (the last may be shorter).</summary>
+    public static ReadOnlySequence<byte> Of(string text, int size)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        if (bytes.Length == 0)
+        {
+            return ReadOnlySequence<byte>.Empty;
+        }
+
+        var first = new Segment(bytes.AsMemory(0, Math.Min(size, bytes.Length)), 0);
+        var last = first;
+        for (var start = size; start < bytes.Length; start += size)
+        {
+            last = last.Append(bytes.AsMemory(start, Math.Min(size, bytes.Length - start)));
+        }
+
+        return new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);
+    }
+
+    private sealed class Segment : ReadOnlySequenceSegment<byte>
+    {
+        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
+        {
+            Memory = memory;
+            RunningIndex = runningIndex;
+        }
+
+        public Segment Append(ReadOnlyMemory<byte> memory)
+        {
+            var next = new Segment(memory, RunningIndex + Memory.Length);
+            Next = next;
+            return next;
+        }
+    }
+}
