@@ -1,4 +1,5 @@
 using MailGate.Core.Tests.Parse.Support;
+using MailGate.Tests.Shared;
 
 namespace MailGate.Core.Tests.Parse;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using MailGate.Core.Tests.Parse.Support;
+using MailGate.Tests.Shared;
 using MailGate.Parse;
 
 namespace MailGate.Core.Tests.Parse;

@@ -1,4 +1,5 @@
 using MailGate.Core.Tests.Parse.Support;
+using MailGate.Tests.Shared;
 using MailGate.Parse;
 
 namespace MailGate.Core.Tests.Parse;

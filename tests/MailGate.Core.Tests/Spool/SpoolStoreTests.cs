@@ -1,7 +1,6 @@
-using System.Buffers;
-using System.Text;
 using MailGate.Deliver;
 using MailGate.Spool;
+using MailGate.Tests.Shared;
 
 namespace MailGate.Core.Tests.Spool;
 
@@ -26,24 +25,12 @@ public sealed class SpoolStoreTests
     private static Envelope Envelope(DateTimeOffset? at = null) =>
         new("bounce@example.com", ["aws-abuse@mailgate.example.com", "other@mailgate.example.com"], at ?? Received, "192.0.2.1", "session-1");
 
-    private static ReadOnlySequence<byte> Segments(params string[] parts)
-    {
-        var first = new Segment(Encoding.ASCII.GetBytes(parts[0]), 0);
-        var last = first;
-        foreach (var part in parts.Skip(1))
-        {
-            last = last.Append(Encoding.ASCII.GetBytes(part));
-        }
-
-        return new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);
-    }
-
     [Test]
     public async Task CommitAsync_MultiSegmentData_WritesTheBytesPlusTheFinalCrlf()
     {
         var sut = new SpoolStore(_root);
 
-        var message = await sut.CommitAsync(Envelope(), Segments("Subject: a\r\n", "\r\n", "body"), CancellationToken.None);
+        var message = await sut.CommitAsync(Envelope(), Segments.Of("Subject: a\r\n", "\r\n", "body"), CancellationToken.None);
 
         Assert.That(await File.ReadAllTextAsync(message.MessagePath), Is.EqualTo("Subject: a\r\n\r\nbody\r\n"));
         Assert.That(message.Directory, Is.EqualTo(Path.Combine(sut.PathOf(SpoolArea.Active), message.Id)));
@@ -54,7 +41,7 @@ public sealed class SpoolStoreTests
     public async Task CommitAsync_Envelope_RoundTripsThroughList()
     {
         var sut = new SpoolStore(_root);
-        var message = await sut.CommitAsync(Envelope(), Segments("x"), CancellationToken.None);
+        var message = await sut.CommitAsync(Envelope(), Segments.Of("x"), CancellationToken.None);
 
         var listed = sut.List(SpoolArea.Active).Single();
 
@@ -69,8 +56,8 @@ public sealed class SpoolStoreTests
     public async Task List_SeveralMessages_OldestFirst()
     {
         var sut = new SpoolStore(_root);
-        var later = await sut.CommitAsync(Envelope(Received.AddSeconds(5)), Segments("b"), CancellationToken.None);
-        var earlier = await sut.CommitAsync(Envelope(Received), Segments("a"), CancellationToken.None);
+        var later = await sut.CommitAsync(Envelope(Received.AddSeconds(5)), Segments.Of("b"), CancellationToken.None);
+        var earlier = await sut.CommitAsync(Envelope(Received), Segments.Of("a"), CancellationToken.None);
 
         Assert.That(sut.List(SpoolArea.Active).Select(m => m.Id), Is.EqualTo(new[] { earlier.Id, later.Id }));
     }
@@ -79,7 +66,7 @@ public sealed class SpoolStoreTests
     public async Task WriteState_ThenReadState_RoundTrips()
     {
         var sut = new SpoolStore(_root);
-        var message = await sut.CommitAsync(Envelope(), Segments("x"), CancellationToken.None);
+        var message = await sut.CommitAsync(Envelope(), Segments.Of("x"), CancellationToken.None);
         var state = new ProcessingState
         {
             RulesVersion = "abc",
@@ -113,7 +100,7 @@ public sealed class SpoolStoreTests
     public async Task ReadState_NeverWritten_IsUndecided()
     {
         var sut = new SpoolStore(_root);
-        var message = await sut.CommitAsync(Envelope(), Segments("x"), CancellationToken.None);
+        var message = await sut.CommitAsync(Envelope(), Segments.Of("x"), CancellationToken.None);
         Assert.That(SpoolStore.ReadState(message).IsDecided, Is.False);
     }
 
@@ -121,7 +108,7 @@ public sealed class SpoolStoreTests
     public async Task Move_ToDone_LeavesTheActiveArea()
     {
         var sut = new SpoolStore(_root);
-        var message = await sut.CommitAsync(Envelope(), Segments("x"), CancellationToken.None);
+        var message = await sut.CommitAsync(Envelope(), Segments.Of("x"), CancellationToken.None);
 
         var moved = sut.Move(message, SpoolArea.Done);
 
@@ -134,7 +121,7 @@ public sealed class SpoolStoreTests
     public async Task Recover_AfterACrash_DeletesPartialWritesAndSetsDamagedMessagesAside()
     {
         var sut = new SpoolStore(_root);
-        var good = await sut.CommitAsync(Envelope(), Segments("x"), CancellationToken.None);
+        var good = await sut.CommitAsync(Envelope(), Segments.Of("x"), CancellationToken.None);
         Directory.CreateDirectory(Path.Combine(sut.PathOf(SpoolArea.Incoming), "019a00000000-00000001"));
         var noEnvelope = Directory.CreateDirectory(Path.Combine(sut.PathOf(SpoolArea.Active), "019a00000000-00000002"));
         await File.WriteAllTextAsync(Path.Combine(noEnvelope.FullName, "message.eml"), "x");
@@ -169,21 +156,5 @@ public sealed class SpoolStoreTests
         var b = SpoolIds.New(Received.AddMilliseconds(1));
         Assert.That(SpoolIds.IsValid(a) && SpoolIds.IsValid(b), Is.True);
         Assert.That(string.CompareOrdinal(a, b), Is.LessThan(0));
-    }
-
-    private sealed class Segment : ReadOnlySequenceSegment<byte>
-    {
-        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
-        {
-            Memory = memory;
-            RunningIndex = runningIndex;
-        }
-
-        public Segment Append(ReadOnlyMemory<byte> memory)
-        {
-            var next = new Segment(memory, RunningIndex + Memory.Length);
-            Next = next;
-            return next;
-        }
     }
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using MailGate.Receive;
+using MailGate.Tests.Shared;
 
 namespace MailGate.Tests.Receive;
 
@@ -29,26 +30,6 @@ public sealed class LineEndsTests
     [TestCase("a\r", "", true)]
     public void HasBareCrOrLf_PairSplitAcrossSegments(string first, string second, bool expected)
     {
-        var head = new Segment(Encoding.ASCII.GetBytes(first), 0);
-        var tail = head.Append(Encoding.ASCII.GetBytes(second));
-        var data = new ReadOnlySequence<byte>(head, 0, tail, tail.Memory.Length);
-
-        Assert.That(LineEnds.HasBareCrOrLf(data), Is.EqualTo(expected));
-    }
-
-    private sealed class Segment : ReadOnlySequenceSegment<byte>
-    {
-        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
-        {
-            Memory = memory;
-            RunningIndex = runningIndex;
-        }
-
-        public Segment Append(ReadOnlyMemory<byte> memory)
-        {
-            var next = new Segment(memory, RunningIndex + Memory.Length);
-            Next = next;
-            return next;
-        }
+        Assert.That(LineEnds.HasBareCrOrLf(Segments.Of(first, second)), Is.EqualTo(expected));
     }
 }

@@ -1,9 +1,9 @@
 using System.Buffers;
 using System.Text;
 
-namespace MailGate.Core.Tests.Parse.Support;
+namespace MailGate.Tests.Shared;
 
-/// <summary>Builds a <see cref="ReadOnlySequence{T}"/> of several segments, as a pipe hands data over.</summary>
+/// <summary>Builds a <see cref="ReadOnlySequence{T}"/> of several segments, as a pipe hands data over. Shared by both test projects.</summary>
 internal static class Segments
 {
     /// <summary><paramref name="text"/> as UTF-8, cut into segments of <paramref name="size"/> bytes (the last may be shorter).</summary>
@@ -20,6 +20,19 @@ internal static class Segments
         for (var start = size; start < bytes.Length; start += size)
         {
             last = last.Append(bytes.AsMemory(start, Math.Min(size, bytes.Length - start)));
+        }
+
+        return new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);
+    }
+
+    /// <summary>Each of <paramref name="parts"/> (ASCII) as one segment, in order.</summary>
+    public static ReadOnlySequence<byte> Of(params string[] parts)
+    {
+        var first = new Segment(Encoding.ASCII.GetBytes(parts[0]), 0);
+        var last = first;
+        foreach (var part in parts.Skip(1))
+        {
+            last = last.Append(Encoding.ASCII.GetBytes(part));
         }
 
         return new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);
