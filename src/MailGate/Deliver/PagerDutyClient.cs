@@ -1,4 +1,4 @@
-using System.Net.Http.Json;
+using System.Net.Http.Headers;
 using System.Text.Json;
 
 namespace MailGate.Deliver;
@@ -13,7 +13,9 @@ public sealed class PagerDutyClient(HttpClient http)
     /// <exception cref="OperationCanceledException">The request timed out or <paramref name="cancellationToken"/> fired.</exception>
     public async Task<SendResult> SendAsync(Uri url, PagerDutyEvent @event, CancellationToken cancellationToken)
     {
-        using var content = JsonContent.Create(@event, PagerDutyJsonContext.Default.PagerDutyEvent);
+        // Serialized up front so the request carries a Content-Length: some proxies refuse chunked bodies.
+        using var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(@event, PagerDutyJsonContext.Default.PagerDutyEvent));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         using var response = await http.PostAsync(url, content, cancellationToken).ConfigureAwait(false);
         var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         return new SendResult((int)response.StatusCode, Describe(body), RetryAfter(response));

@@ -58,6 +58,8 @@ public sealed class PipelineTests
             Assert.That(details.GetProperty("extracted").GetProperty("account_id").GetString(), Is.EqualTo("123456789012"));
             Assert.That(details.GetProperty("body").GetString(), Does.Contain("EC2 Instance Id: i-0abc1234def567890"));
             Assert.That(sent.Json.GetProperty("client").GetString(), Is.EqualTo("MailGate"));
+            Assert.That(sent.ContentType, Is.EqualTo("application/json"));
+            Assert.That(sent.ContentLength, Is.EqualTo(System.Text.Encoding.UTF8.GetByteCount(sent.Raw)), "sent with a Content-Length, not chunked");
         }
     }
 

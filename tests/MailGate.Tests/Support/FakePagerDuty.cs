@@ -105,7 +105,7 @@ public sealed class FakePagerDuty : IAsyncDisposable
 
         lock (_lock)
         {
-            _requests.Add(new ReceivedEvent(JsonDocument.Parse(body).RootElement.Clone(), body, response.Status, DateTimeOffset.UtcNow));
+            _requests.Add(new ReceivedEvent(JsonDocument.Parse(body).RootElement.Clone(), body, response.Status, DateTimeOffset.UtcNow, context.Request.ContentLength, context.Request.ContentType));
             _changed.TrySetResult();
             _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
@@ -136,7 +136,7 @@ public sealed record FakeResponse(int Status, string Body, TimeSpan? RetryAfter 
 }
 
 /// <summary>A request the fake received.</summary>
-public sealed record ReceivedEvent(JsonElement Json, string Raw, int Status, DateTimeOffset At)
+public sealed record ReceivedEvent(JsonElement Json, string Raw, int Status, DateTimeOffset At, long? ContentLength, string? ContentType)
 {
     public string DedupKey => Json.GetProperty("dedup_key").GetString()!;
 
