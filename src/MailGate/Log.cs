@@ -36,6 +36,12 @@ internal static partial class Log
     [LoggerMessage(201, LogLevel.Information, "Spool at {SpoolRoot}: resuming {Count} unfinished message(s)")]
     public static partial void SpoolResumed(ILogger logger, int count, string spoolRoot);
 
+    [LoggerMessage(202, LogLevel.Error, "Spool state of {SpoolId} is unreadable ({Error}); moved to corrupt/ for a person to look at")]
+    public static partial void StateCorrupt(ILogger logger, string spoolId, string error);
+
+    [LoggerMessage(203, LogLevel.Warning, "Spool scan failed: {Error}")]
+    public static partial void ScanFailed(ILogger logger, string error);
+
     [LoggerMessage(300, LogLevel.Information, "Rules loaded from {RulesSource}: version {RulesVersion}, {RuleCount} rule(s), {RouteCount} route(s)")]
     public static partial void RulesLoaded(ILogger logger, string rulesSource, string rulesVersion, int ruleCount, int routeCount);
 
@@ -77,6 +83,15 @@ internal static partial class Log
 
     [LoggerMessage(503, LogLevel.Warning, "DRY-RUN for {SpoolId}: route {Route} has no routing key (${{{Variable}}} is not set); this event would have been sent: {EventJson}")]
     public static partial void DryRunEvent(ILogger logger, string spoolId, string route, string variable, string eventJson);
+
+    [LoggerMessage(504, LogLevel.Warning, "PagerDuty circuit OPEN after {Failures} failed requests in a row: sending paused for {BreakDuration}, then one request probes")]
+    public static partial void CircuitOpened(ILogger logger, int failures, TimeSpan breakDuration);
+
+    [LoggerMessage(505, LogLevel.Information, "PagerDuty circuit half-open: probing with one request")]
+    public static partial void CircuitProbing(ILogger logger);
+
+    [LoggerMessage(506, LogLevel.Information, "PagerDuty circuit closed: PagerDuty answers again")]
+    public static partial void CircuitClosed(ILogger logger);
 
     [LoggerMessage(900, LogLevel.Information, "HTTP health endpoint on {Url}/healthz")]
     public static partial void HttpListening(ILogger logger, string url);

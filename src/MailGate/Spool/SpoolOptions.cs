@@ -9,4 +9,11 @@ public sealed class SpoolOptions
     /// <summary>The spool's folder, relative to the working directory unless absolute.</summary>
     /// <value><c>data/spool</c>; <c>/var/lib/mailgate/spool</c> (a volume) in the container.</value>
     public string Path { get; set; } = "data/spool";
+
+    /// <summary>
+    /// How often the active area is listed for messages nobody is working on: re-queued by
+    /// <c>mailgate spool retry</c>, or left behind by an unexpected error.
+    /// </summary>
+    /// <value>10 seconds.</value>
+    public TimeSpan ScanInterval { get; set; } = TimeSpan.FromSeconds(10);
 }
