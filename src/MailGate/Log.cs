@@ -24,6 +24,15 @@ internal static partial class Log
     [LoggerMessage(104, LogLevel.Error, "Cannot write to the spool at {SpoolRoot}; answered 451 so the sender retries, session {SessionId}")]
     public static partial void SpoolWriteFailed(ILogger logger, Exception exception, string sessionId, string spoolRoot);
 
+    [LoggerMessage(107, LogLevel.Warning, "Refusing new mail with 452: the spool's disk has {FreeBytes} bytes free, below Spool:MinFreeBytes; accepted mail is still delivered. Session {SessionId}")]
+    public static partial void SpoolFull(ILogger logger, long freeBytes, string sessionId);
+
+    [LoggerMessage(108, LogLevel.Information, "Stopping: no new SMTP connections; {OpenSessions} session(s) open, {InData} in DATA, waiting up to {Grace} for DATA to finish")]
+    public static partial void SmtpDraining(ILogger logger, int openSessions, int inData, TimeSpan grace);
+
+    [LoggerMessage(109, LogLevel.Warning, "Stopping: {InData} session(s) still in DATA after the grace period are cut off (their senders retry: they never got a 250)")]
+    public static partial void SmtpDrainTimedOut(ILogger logger, int inData);
+
     [LoggerMessage(105, LogLevel.Debug, "SMTP session ended with {ErrorType}: {Error}")]
     public static partial void SessionFaulted(ILogger logger, string errorType, string error);
 

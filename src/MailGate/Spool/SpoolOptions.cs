@@ -11,6 +11,13 @@ public sealed class SpoolOptions
     public string Path { get; set; } = "data/spool";
 
     /// <summary>
+    /// The free space, in bytes, below which new mail is refused with <c>452 4.3.1</c> (senders retry
+    /// later) while mail already accepted keeps being delivered. Keep it above the largest message.
+    /// </summary>
+    /// <value>104,857,600 (100 MiB).</value>
+    public long MinFreeBytes { get; set; } = 100L * 1024 * 1024;
+
+    /// <summary>
     /// How often the active area is listed for messages nobody is working on: re-queued by
     /// <c>mailgate spool retry</c>, or left behind by an unexpected error.
     /// </summary>
