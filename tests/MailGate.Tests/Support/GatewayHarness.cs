@@ -98,6 +98,9 @@ public sealed class GatewayHarness : IAsyncDisposable
         return await finished.Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(10));
     }
 
+    /// <summary>Forgets that <paramref name="spoolId"/> finished, to wait for it to finish again (after a re-queue).</summary>
+    public void ResetFinished(string spoolId) => _finished.TryRemove(spoolId, out _);
+
     /// <summary>The spool, as the gateway sees it.</summary>
     public SpoolStore Spool => new(SpoolPath);
 

@@ -1,0 +1,139 @@
+using MailGate.Cli;
+using MailGate.Spool;
+using MailGate.Tests.Support;
+
+namespace MailGate.Tests.Cli;
+
+/// <summary><c>mailgate spool …</c> against a running gateway's spool.</summary>
+[TestFixture]
+public sealed class SpoolCommandTests
+{
+    private FakePagerDuty _pagerDuty = null!;
+    private GatewayHarness _gateway = null!;
+
+    [SetUp]
+    public async Task SetUp()
+    {
+        _pagerDuty = await FakePagerDuty.StartAsync();
+        _gateway = await GatewayHarness.StartAsync(_pagerDuty, GatewayHarness.DefaultRules, "--Spool:ScanInterval=00:00:00.200");
+    }
+
+    [TearDown]
+    public async Task TearDown()
+    {
+        await _gateway.DisposeAsync();
+        await _pagerDuty.DisposeAsync();
+    }
+
+    private async Task<(int Exit, string Output)> RunAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        var exit = await MailGateCommandLine.RunAsync([.. args, "--spool", _gateway.SpoolPath], output, output);
+        return (exit, output.ToString());
+    }
+
+    [Test]
+    public async Task DeadLetter_ListShowRetry_IsDeliveredOnceTheCauseIsFixed()
+    {
+        _pagerDuty.Respond = _ => FakeResponse.Invalid;
+        var id = await Mail.SendAsync(_gateway, Mail.Fixture("abuse-report-via-google-group.eml"));
+        Assert.That(await _gateway.WaitFinishedAsync(id), Is.EqualTo(SpoolArea.Dead));
+
+        var (listExit, list) = await RunAsync("spool", "list");
+        Assert.That(listExit, Is.Zero);
+        Assert.That(list, Does.Match($@"{id}\s+dead\s+\d+s\s+1\s+aws-abuse-report\s+Your AWS Abuse Report.*HTTP 400: Event object is invalid"));
+
+        var (showExit, show) = await RunAsync("spool", "show", id);
+        Assert.That(showExit, Is.Zero);
+        Assert.That(show, Does.Contain($"{id}: dead"));
+        Assert.That(show, Does.Contain("\"status\": \"Rejected\""));
+        Assert.That(show, Does.Contain("X-Original-From: AWS Trust & Safety <ec2-abuse@amazon.com>"));
+
+        _pagerDuty.Respond = _ => FakeResponse.Accepted;
+        _gateway.ResetFinished(id);
+        var (retryExit, retry) = await RunAsync("spool", "retry", id);
+        Assert.That(retryExit, Is.Zero, retry);
+
+        Assert.That(await _gateway.WaitFinishedAsync(id), Is.EqualTo(SpoolArea.Done), "the running gateway picked the re-queued message up");
+        Assert.That(_pagerDuty.Accepted, Has.Count.EqualTo(1));
+        Assert.That(_pagerDuty.Requests.Select(r => r.DedupKey).Distinct().Count(), Is.EqualTo(1), "the retry sends the same event, with the same dedup key");
+    }
+
+    [Test]
+    public async Task RetryAllDead_RequeuesEveryDeadLetter()
+    {
+        _pagerDuty.Respond = _ => FakeResponse.Invalid;
+        var first = await Mail.SendAsync(_gateway, Mail.Fixture("abuse-report-via-google-group.eml"));
+        var second = await Mail.SendAsync(_gateway, Mail.Fixture("abuse-report-via-google-group.eml"));
+        await _gateway.WaitFinishedAsync(first);
+        await _gateway.WaitFinishedAsync(second);
+        _pagerDuty.Respond = _ => FakeResponse.Accepted;
+        _gateway.ResetFinished(first);
+        _gateway.ResetFinished(second);
+
+        var (exit, output) = await RunAsync("spool", "retry", "--all-dead");
+
+        Assert.That(exit, Is.Zero);
+        Assert.That(output, Does.Contain("2 message(s) re-queued"));
+        Assert.That(await _gateway.WaitFinishedAsync(first), Is.EqualTo(SpoolArea.Done));
+        Assert.That(await _gateway.WaitFinishedAsync(second), Is.EqualTo(SpoolArea.Done));
+    }
+
+    [Test]
+    public async Task Retry_NotADeadMessage_Exits2()
+    {
+        var id = await Mail.SendAsync(_gateway, Mail.Fixture("billing-statement-via-google-group.eml"));
+        await _gateway.WaitFinishedAsync(id);
+
+        var (exit, output) = await RunAsync("spool", "retry", id);
+
+        Assert.That(exit, Is.EqualTo(2));
+        Assert.That(output, Does.Contain("is not a dead message"));
+    }
+
+    [Test]
+    public async Task Purge_DoneOlderThan_DeletesOnlyOldFinishedMessages()
+    {
+        var id = await Mail.SendAsync(_gateway, Mail.Fixture("billing-statement-via-google-group.eml"));
+        await _gateway.WaitFinishedAsync(id);
+
+        var (keepExit, kept) = await RunAsync("spool", "purge", "--done", "--older-than", "7d");
+        Assert.That(keepExit, Is.Zero);
+        Assert.That(kept, Does.StartWith("0 finished message(s)"));
+
+        var (exit, output) = await RunAsync("spool", "purge", "--done", "--older-than", "0s");
+        Assert.That(exit, Is.Zero);
+        Assert.That(output, Does.StartWith("1 finished message(s)"));
+        Assert.That(_gateway.Spool.Find(id), Is.Null);
+    }
+
+    [Test]
+    public async Task List_All_IncludesFinishedMail()
+    {
+        var id = await Mail.SendAsync(_gateway, Mail.Fixture("billing-statement-via-google-group.eml"));
+        await _gateway.WaitFinishedAsync(id);
+
+        var (_, without) = await RunAsync("spool", "list");
+        var (_, with) = await RunAsync("spool", "list", "--all");
+
+        Assert.That(without, Does.Not.Contain(id));
+        Assert.That(with, Does.Match($@"{id}\s+done\s+.*everything-else"));
+    }
+
+    [TestCase("7d", 7 * 24 * 60)]
+    [TestCase("12h", 12 * 60)]
+    [TestCase("30m", 30)]
+    [TestCase("90s", 1.5)]
+    [TestCase("1.02:00:00", 26 * 60)]
+    public void TryParseAge_Valid(string text, double minutes)
+    {
+        Assert.That(SpoolCommand.TryParseAge(text, out var age), Is.True);
+        Assert.That(age.TotalMinutes, Is.EqualTo(minutes));
+    }
+
+    [TestCase("")]
+    [TestCase("7x")]
+    [TestCase("-1d")]
+    [TestCase("soon")]
+    public void TryParseAge_Invalid(string text) => Assert.That(SpoolCommand.TryParseAge(text, out _), Is.False);
+}
