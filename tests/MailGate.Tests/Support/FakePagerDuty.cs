@@ -16,6 +16,7 @@ public sealed class FakePagerDuty : IAsyncDisposable
     private readonly List<ReceivedEvent> _requests = [];
     private readonly Lock _lock = new();
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _inFlight;
 
     private FakePagerDuty(WebApplication app) => _app = app;
 
@@ -91,22 +92,16 @@ public sealed class FakePagerDuty : IAsyncDisposable
     {
         using var reader = new StreamReader(context.Request.Body);
         var body = await reader.ReadToEndAsync();
-        FakeResponse response;
+        int number;
         lock (_lock)
         {
-            response = Respond(_requests.Count + 1);
-            _requests.Add(new ReceivedEvent(JsonDocument.Parse(body).RootElement.Clone(), body, response.Abort || response.Delay > TimeSpan.Zero ? 0 : response.Status, DateTimeOffset.UtcNow, context.Request.ContentLength, context.Request.ContentType));
-            _changed.TrySetResult();
-            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            number = _requests.Count + _inFlight + 1;
+            _inFlight++;
         }
 
-        if (response.Abort)
-        {
-            context.Abort();
-            return;
-        }
-
-        if (response.Delay > TimeSpan.Zero)
+        var response = Respond(number);
+        var answered = !response.Abort;
+        if (answered && response.Delay > TimeSpan.Zero)
         {
             try
             {
@@ -114,8 +109,15 @@ public sealed class FakePagerDuty : IAsyncDisposable
             }
             catch (OperationCanceledException)
             {
-                return; // the client gave up waiting, as it should
+                answered = false; // the client gave up waiting
             }
+        }
+
+        Record(context, body, answered ? response.Status : 0);
+        if (!answered)
+        {
+            context.Abort();
+            return;
         }
 
         context.Response.StatusCode = response.Status;
@@ -127,6 +129,17 @@ public sealed class FakePagerDuty : IAsyncDisposable
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(response.Body);
     }
+
+    private void Record(HttpContext context, string body, int status)
+    {
+        lock (_lock)
+        {
+            _inFlight--;
+            _requests.Add(new ReceivedEvent(JsonDocument.Parse(body).RootElement.Clone(), body, status, DateTimeOffset.UtcNow, context.Request.ContentLength, context.Request.ContentType));
+            _changed.TrySetResult();
+            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+    }
 }
 
 /// <summary>One answer of the fake.</summary>
@@ -135,8 +148,11 @@ public sealed record FakeResponse(int Status, string Body, TimeSpan? RetryAfter 
     /// <summary>Drops the connection without an answer (what a refused or reset connection looks like to the client).</summary>
     public static FakeResponse Reset { get; } = new(0, "", Abort: true);
 
-    /// <summary>Answers only after <paramref name="delay"/>: longer than the client's timeout is a hang.</summary>
+    /// <summary>Answers 202 only after <paramref name="delay"/>: longer than the client's timeout is a hang.</summary>
     public static FakeResponse Hang(TimeSpan delay) => new(202, """{"status":"success"}""", Delay: delay);
+
+    /// <summary>Accepts, but slowly: widens the window in which a crash can hit a POST in flight.</summary>
+    public static FakeResponse SlowAccept(TimeSpan delay) => Accepted with { Delay = delay };
 
     public static FakeResponse Accepted { get; } =
         new(202, """{"status":"success","message":"Event processed","dedup_key":"x"}""");
@@ -149,7 +165,7 @@ public sealed record FakeResponse(int Status, string Body, TimeSpan? RetryAfter 
         new(400, """{"status":"invalid event","message":"Event object is invalid","errors":["Length of 'routing_key' is incorrect (should be 32 characters)"]}""");
 }
 
-/// <summary>A request the fake received; <see cref="Status"/> 0 means the client got no answer (reset, or held past its timeout).</summary>
+/// <summary>A request the fake received (recorded when answered); <see cref="Status"/> 0 means the client got no answer (reset, or it gave up waiting).</summary>
 public sealed record ReceivedEvent(JsonElement Json, string Raw, int Status, DateTimeOffset At, long? ContentLength, string? ContentType)
 {
     public string DedupKey => Json.GetProperty("dedup_key").GetString()!;
