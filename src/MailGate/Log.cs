@@ -42,6 +42,15 @@ internal static partial class Log
     [LoggerMessage(301, LogLevel.Warning, "Route {Route} runs in DRY-RUN: ${{{Variable}}} is not set, so its PagerDuty events are logged, not sent")]
     public static partial void RouteDryRun(ILogger logger, string route, string variable);
 
+    [LoggerMessage(302, LogLevel.Information, "Rules reloaded from {RulesPath}: version {PreviousVersion} → {RulesVersion}, {RuleCount} rule(s); the next message uses them")]
+    public static partial void RulesReloaded(ILogger logger, string rulesPath, string previousVersion, string rulesVersion, int ruleCount);
+
+    [LoggerMessage(303, LogLevel.Error, "Rules file {RulesPath} changed to version {RejectedVersion}, which is invalid; version {RulesVersion} stays in force. {ErrorCount} error(s):\n{Errors}")]
+    public static partial void RulesReloadFailed(ILogger logger, string rulesPath, string rejectedVersion, string rulesVersion, int errorCount, string errors);
+
+    [LoggerMessage(304, LogLevel.Warning, "Rules file {RulesPath} cannot be read right now ({Error}); will retry")]
+    public static partial void RulesUnreadable(ILogger logger, string rulesPath, string error);
+
     [LoggerMessage(400, LogLevel.Information, "Decided {SpoolId}: message {MessageId} from {Sender} \"{Subject}\" matched rule {Rule} → page route {Route}, dedup key {DedupKey} (rules {RulesVersion})")]
     public static partial void MessageMatched(ILogger logger, string spoolId, string messageId, string sender, string subject, string rule, string route, string dedupKey, string rulesVersion);
 

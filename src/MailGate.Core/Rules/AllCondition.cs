@@ -22,6 +22,8 @@ internal sealed class AllCondition(IReadOnlyList<ICondition> parts) : ICondition
         return true;
     }
 
+    public string Describe() => parts.Length == 1 ? parts[0].Describe() : string.Join(" and ", parts.Select(p => p is AnyCondition ? $"({p.Describe()})" : p.Describe()));
+
     public bool Explain(MessageFacts facts, ICollection<string> reasons)
     {
         ArgumentNullException.ThrowIfNull(reasons);

@@ -9,6 +9,8 @@ internal sealed class AnyCondition(IReadOnlyList<ICondition> parts) : ICondition
 
     public IReadOnlyList<ICondition> Parts => parts;
 
+    public string Describe() => string.Join(" or ", parts.Select(p => p is AllCondition ? $"({p.Describe()})" : p.Describe()));
+
     public bool Matches(MessageFacts facts)
     {
         for (var i = 0; i < parts.Length; i++)

@@ -102,6 +102,12 @@ internal sealed class FieldCondition : ICondition
         return false;
     }
 
+    public string Describe() =>
+        string.Join(" and ", operators.Select(op => $"{MessageFields.Describe(Field, Header)} {Operators.Verbs(op.Kind).Holds} {Operands(op)}"));
+
+    /// <summary>The operators, every one of which must hold.</summary>
+    internal IReadOnlyList<FieldOperator> FieldOperators => operators;
+
     private bool AllHold(ReadOnlySpan<char> value)
     {
         for (var i = 0; i < operators.Length; i++)

@@ -13,4 +13,7 @@ public interface ICondition
     /// held when it did, why it failed when it did not. Slow; used for explain traces only.
     /// </summary>
     bool Explain(MessageFacts facts, ICollection<string> reasons);
+
+    /// <summary>The condition as one line of text, e.g. <c>sender ends with '@amazon.com' and subject contains 'Abuse'</c>.</summary>
+    string Describe();
 }

@@ -9,6 +9,8 @@ internal sealed class NotCondition(ICondition part) : ICondition
 
     public bool Matches(MessageFacts facts) => !Part.Matches(facts);
 
+    public string Describe() => $"not ({Part.Describe()})";
+
     public bool Explain(MessageFacts facts, ICollection<string> reasons)
     {
         ArgumentNullException.ThrowIfNull(reasons);

@@ -25,6 +25,13 @@ public static class RulesLoader
         return Parse(yaml, path, options);
     }
 
+    /// <summary>The version a rule set loaded from <paramref name="yaml"/> has: the first 12 hex digits of its SHA-256.</summary>
+    public static string VersionOf(string yaml)
+    {
+        ArgumentNullException.ThrowIfNull(yaml);
+        return RuleFileReader.VersionOf(yaml);
+    }
+
     /// <summary>Parses rules-file text; <paramref name="sourceName"/> names it in errors.</summary>
     /// <exception cref="RulesException">The text is invalid.</exception>
     public static RuleSet Parse(string yaml, string sourceName, RulesLoadOptions? options = null) =>

@@ -19,6 +19,13 @@ public static class SpoolIds
         return $"{now.ToUnixTimeMilliseconds():x12}-{Convert.ToHexStringLower(random)}";
     }
 
+    /// <summary>When the message with id <paramref name="id"/> was received (to the millisecond).</summary>
+    public static DateTimeOffset ReceivedAt(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(id.AsSpan(0, 12), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     /// <summary>Whether <paramref name="value"/> has the shape of a spool id (guards paths built from ids).</summary>
     public static bool IsValid(string value) =>
         value.Length == 21

@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using MailGate.Observability;
 using MailGate.Rules;
 using MailGate.Spool;
 using Microsoft.Extensions.Logging;
@@ -20,6 +21,7 @@ internal sealed class PagerDutyDelivery(
     PagerDutyClient client,
     RulesProvider rules,
     IOptions<PagerDutyOptions> options,
+    MailGateMetrics metrics,
     TimeProvider time,
     ILogger<PagerDutyDelivery> logger) : IDisposable
 {
@@ -86,6 +88,7 @@ internal sealed class PagerDutyDelivery(
                         : $"{args.Outcome.Exception!.GetType().Name}: {args.Outcome.Exception.Message}", route.PagerDuty.RoutingKey);
                     current = current with { Attempts = current.Attempts + 1, LastError = error, LastAttemptAt = time.GetUtcNow() };
                     Log.DeliveryRetry(logger, message.Id, record.Route, current.Attempts, error, args.RetryDelay);
+                    metrics.RetryScheduled();
                     await progress(current, linked.Token).ConfigureAwait(false);
                 },
             })
@@ -100,7 +103,14 @@ internal sealed class PagerDutyDelivery(
                     await _inFlight.WaitAsync(token).ConfigureAwait(false);
                     try
                     {
-                        return await client.SendAsync(settings.EventsUrl, toSend, token).ConfigureAwait(false);
+                        var result = await client.SendAsync(settings.EventsUrl, toSend, token).ConfigureAwait(false);
+                        metrics.Attempted(result.StatusCode);
+                        return result;
+                    }
+                    catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+                    {
+                        metrics.Attempted(0);
+                        throw;
                     }
                     finally
                     {
@@ -126,6 +136,9 @@ internal sealed class PagerDutyDelivery(
     private static string Redact(string text, string? routingKey) =>
         string.IsNullOrEmpty(routingKey) ? text : text.Replace(routingKey, "[routing key]", StringComparison.Ordinal);
 
-    private DeliveryRecord Final(DeliveryRecord record, DeliveryStatus status, string? error) =>
-        record with { Status = status, LastError = error ?? record.LastError, CompletedAt = time.GetUtcNow() };
+    private DeliveryRecord Final(DeliveryRecord record, DeliveryStatus status, string? error)
+    {
+        metrics.DeliveryFinished(status);
+        return record with { Status = status, LastError = error ?? record.LastError, CompletedAt = time.GetUtcNow() };
+    }
 }

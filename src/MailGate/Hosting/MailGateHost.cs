@@ -1,5 +1,6 @@
 using MailGate.Deliver;
 using MailGate.Http;
+using MailGate.Observability;
 using MailGate.Process;
 using MailGate.Receive;
 using MailGate.Rules;
@@ -35,6 +36,7 @@ public static class MailGateHost
         builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(25));
 
         builder.Services
+            .AddObservability()
             .AddSpool()
             .AddRules()
             .AddMessageProcessing()     // registered before the listener: resumes the spool first

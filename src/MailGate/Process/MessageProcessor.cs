@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using MailGate.Deliver;
+using MailGate.Observability;
 using MailGate.Parse;
 using MailGate.Rules;
 using MailGate.Spool;
@@ -21,6 +22,7 @@ internal sealed class MessageProcessor(
     RulesProvider rules,
     PagerDutyDelivery delivery,
     ProcessingEvents events,
+    MailGateMetrics metrics,
     TimeProvider time,
     ILogger<MessageProcessor> logger) : BackgroundService
 {
@@ -124,6 +126,7 @@ internal sealed class MessageProcessor(
         }
         catch (MessageParseException e)
         {
+            metrics.Decided("unparseable");
             return new ProcessingState { DecidedAt = time.GetUtcNow(), Error = $"cannot parse: {e.Message}" };
         }
 
@@ -145,6 +148,7 @@ internal sealed class MessageProcessor(
             }).ToArray(),
         };
 
+        metrics.Decided(decision.Matches.Count == 0 ? "drop" : "page");
         if (decision.Matches.Count == 0)
         {
             Log.MessageDropped(logger, message.Id, facts.MessageId, facts.Sender, facts.Subject, decision.DroppedBy ?? "(no rule matched)", ruleSet.Version);
@@ -153,6 +157,7 @@ internal sealed class MessageProcessor(
         {
             foreach (var match in decision.Matches)
             {
+                metrics.RuleMatched(match.Rule);
                 Log.MessageMatched(logger, message.Id, facts.MessageId, facts.Sender, facts.Subject, match.Rule, match.Route, match.DedupKey, ruleSet.Version);
             }
         }
@@ -171,6 +176,7 @@ internal sealed class MessageProcessor(
         {
             spool.Move(message, SpoolArea.Dead);
             events.OnFinished(message.Id, SpoolArea.Dead);
+            metrics.DeadLettered();
             Log.MessageDeadLettered(logger, message.Id, state.MessageId ?? "", state.Subject ?? "", state.Error ?? string.Join("; ", state.Deliveries.Where(d => d.LastError is not null).Select(d => $"{d.Rule}: {d.Status}: {d.LastError}")));
         }
         else
@@ -186,6 +192,7 @@ internal sealed class MessageProcessor(
         switch (outcome.Status)
         {
             case DeliveryStatus.Delivered or DeliveryStatus.DryRun:
+                metrics.Delivered(latency);
                 Log.MessageDelivered(logger, message.Id, state.MessageId ?? "", state.Sender ?? "", state.Subject ?? "", outcome.Rule, outcome.Route, outcome.Status.ToString(), outcome.Event.DedupKey, outcome.Attempts, latency.TotalMilliseconds);
                 break;
             default:

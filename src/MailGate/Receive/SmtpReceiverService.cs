@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Authentication;
+using MailGate.Observability;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -13,6 +14,7 @@ internal sealed class SmtpReceiverService(
     SpoolingMessageStore store,
     RecipientFilter filter,
     SmtpListenerEndpoint endpoint,
+    MailGateMetrics metrics,
     IOptions<SmtpOptions> options,
     ILogger<SmtpReceiverService> logger) : BackgroundService
 {
@@ -45,7 +47,14 @@ internal sealed class SmtpReceiverService(
         services.Add(listeners);
 
         var server = new SmtpServer.SmtpServer(serverOptions, services);
-        server.SessionFaulted += (_, e) => Log.SessionFaulted(logger, e.Exception.GetType().Name, e.Exception.Message);
+        server.SessionCreated += (_, _) => metrics.SessionOpened();
+        server.SessionCompleted += (_, _) => metrics.SessionClosed();
+        server.SessionCancelled += (_, _) => metrics.SessionClosed();
+        server.SessionFaulted += (_, e) =>
+        {
+            metrics.SessionClosed();
+            Log.SessionFaulted(logger, e.Exception.GetType().Name, e.Exception.Message);
+        };
         try
         {
             await server.StartAsync(stoppingToken).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net;
+using MailGate.Observability;
 using MailGate.Parse;
 using MailGate.Process;
 using MailGate.Spool;
@@ -22,6 +23,7 @@ internal sealed class SpoolingMessageStore(
     SpoolStore spool,
     ProcessingInbox inbox,
     IOptions<SmtpOptions> options,
+    MailGateMetrics metrics,
     TimeProvider time,
     ILogger<SpoolingMessageStore> logger) : IMessageStore
 {
@@ -46,12 +48,14 @@ internal sealed class SpoolingMessageStore(
             if (LineEnds.HasBareCrOrLf(buffer))
             {
                 Log.MessageRefused(logger, sessionId, "bare CR or LF", BareLineEnd.Message);
+                metrics.MessageRejected(554, "bare_line_end");
                 return BareLineEnd;
             }
 
             if (HeaderSection.Measure(buffer, options.Value.MaxHeaderSize) < 0)
             {
                 Log.MessageRefused(logger, sessionId, "header section too large", HeaderTooLarge.Message);
+                metrics.MessageRejected(552, "header_too_large");
                 return HeaderTooLarge;
             }
 
@@ -64,6 +68,7 @@ internal sealed class SpoolingMessageStore(
 
             var message = await spool.CommitAsync(envelope, buffer, cancellationToken).ConfigureAwait(false);
             inbox.Enqueue(message);
+            metrics.MessageAccepted(buffer.Length);
             Log.MessageAccepted(logger, message.Id, buffer.Length, envelope.MailFrom, envelope.Recipients.Count, envelope.ClientAddress ?? "", sessionId);
             return new SmtpResponse(SmtpReplyCode.Ok, $"2.0.0 Ok: queued as {message.Id}");
         }
@@ -72,6 +77,7 @@ internal sealed class SpoolingMessageStore(
 #pragma warning restore CA1031
         {
             Log.SpoolWriteFailed(logger, e, sessionId, spool.Root);
+            metrics.MessageRejected(451, "spool_write_failed");
             return SpoolFailed;
         }
     }

@@ -17,4 +17,12 @@ public sealed class RulesOptions
     /// </summary>
     /// <value>Unset.</value>
     public string? Path { get; set; }
+
+    /// <summary>
+    /// How often the file is checked for changes besides the file-system watcher's notices. A changed
+    /// file is validated and swapped in for the next message; an invalid one is refused (logged at
+    /// Error, <c>/readyz</c> and metrics show it) and the last good rules stay in force.
+    /// </summary>
+    /// <value>5 seconds.</value>
+    public TimeSpan ReloadInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

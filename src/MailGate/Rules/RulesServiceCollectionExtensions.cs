@@ -7,8 +7,11 @@ internal static class RulesServiceCollectionExtensions
 {
     public static IServiceCollection AddRules(this IServiceCollection services)
     {
-        services.AddOptions<RulesOptions>().BindConfiguration(RulesOptions.Section);
+        services.AddOptions<RulesOptions>().BindConfiguration(RulesOptions.Section)
+            .Validate(o => o.ReloadInterval >= TimeSpan.FromMilliseconds(100), "Rules:ReloadInterval must be at least 00:00:00.1")
+            .ValidateOnStart();
         services.AddSingleton<RulesProvider>();
+        services.AddHostedService<RulesWatcher>();
         return services;
     }
 }

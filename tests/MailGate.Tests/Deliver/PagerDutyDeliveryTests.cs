@@ -1,7 +1,10 @@
+using System.Diagnostics.Metrics;
 using MailGate.Deliver;
+using MailGate.Observability;
 using MailGate.Rules;
 using MailGate.Spool;
 using MailGate.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -41,7 +44,9 @@ public sealed class PagerDutyDeliveryTests
             MaxAge = maxAge ?? TimeSpan.FromHours(24),
         });
 #pragma warning disable CA2000 // The client owns the handler; the test owns the handler's script.
-        return new PagerDutyDelivery(new PagerDutyClient(new HttpClient(handler, disposeHandler: false)), rules, options, _time, logger);
+        var meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
+        var metrics = new MailGateMetrics(meters, new SpoolStore(Path.Combine(_folder, "spool")), rules, _time);
+        return new PagerDutyDelivery(new PagerDutyClient(new HttpClient(handler, disposeHandler: false)), rules, options, metrics, _time, logger);
 #pragma warning restore CA2000
     }
 

@@ -1,0 +1,116 @@
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using MailGate.Rules;
+using MailGate.Spool;
+
+namespace MailGate.Observability;
+
+/// <summary>
+/// Every metric the gateway publishes, on one <see cref="Meter"/> named <c>MailGate</c>. Exposed at
+/// <c>/metrics</c> in Prometheus text by OpenTelemetry (dots become underscores, counters gain
+/// <c>_total</c>, units become suffixes: <c>mailgate.delivery.latency</c> in seconds is
+/// <c>mailgate_delivery_latency_seconds</c>).
+/// </summary>
+public sealed class MailGateMetrics : IDisposable
+{
+    /// <summary>The meter's name, for exporters.</summary>
+    public const string MeterName = "MailGate";
+
+    private static readonly double[] LatencyBuckets =
+        [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 21600, 86400];
+
+    private readonly Meter _meter;
+    private readonly Counter<long> _received;
+    private readonly Counter<long> _bytesReceived;
+    private readonly Counter<long> _rejected;
+    private readonly UpDownCounter<long> _sessions;
+    private readonly Counter<long> _decisions;
+    private readonly Counter<long> _ruleMatches;
+    private readonly Counter<long> _attempts;
+    private readonly Counter<long> _deliveries;
+    private readonly Counter<long> _retries;
+    private readonly Counter<long> _deadLetters;
+    private readonly Histogram<double> _latency;
+    private readonly Counter<long> _reloads;
+
+    /// <summary>Creates the instruments; the observable ones read the spool and the rules when scraped.</summary>
+    public MailGateMetrics(IMeterFactory meters, SpoolStore spool, RulesProvider rules, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(meters);
+        _meter = meters.Create(MeterName);
+        _received = _meter.CreateCounter<long>("mailgate.smtp.messages.received", "{message}", "Messages accepted with 250 (on disk)");
+        _bytesReceived = _meter.CreateCounter<long>("mailgate.smtp.received", "By", "Bytes of accepted messages");
+        _rejected = _meter.CreateCounter<long>("mailgate.smtp.messages.rejected", "{message}", "Messages or recipients refused, by reply code class and reason");
+        _sessions = _meter.CreateUpDownCounter<long>("mailgate.smtp.sessions.active", "{session}", "Open SMTP sessions");
+        _decisions = _meter.CreateCounter<long>("mailgate.rules.decisions", "{message}", "Rule decisions by action (page, drop, unparseable)");
+        _ruleMatches = _meter.CreateCounter<long>("mailgate.rules.matches", "{match}", "Matches per rule");
+        _attempts = _meter.CreateCounter<long>("mailgate.pagerduty.attempts", "{request}", "POSTs to PagerDuty by result");
+        _deliveries = _meter.CreateCounter<long>("mailgate.pagerduty.deliveries", "{event}", "Events finished, by outcome");
+        _retries = _meter.CreateCounter<long>("mailgate.pagerduty.retries", "{retry}", "Retries scheduled after a failed POST");
+        _deadLetters = _meter.CreateCounter<long>("mailgate.messages.dead_lettered", "{message}", "Messages moved to the dead-letter area");
+        _latency = _meter.CreateHistogram(
+            "mailgate.delivery.latency",
+            "s",
+            "From the 250 to PagerDuty's 202",
+            tags: null,
+            new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
+        _reloads = _meter.CreateCounter<long>("mailgate.rules.reloads", "{reload}", "Rules file reloads by result");
+
+        _meter.CreateObservableGauge("mailgate.spool.messages", () => SpoolDepth(spool), "{message}", "Messages in the spool by area");
+        _meter.CreateObservableGauge("mailgate.spool.oldest_undelivered.age", () => OldestActiveAge(spool, time), "s", "Age of the oldest message not yet finished");
+        _meter.CreateObservableGauge(
+            "mailgate.rules.info",
+            () => new Measurement<int>(1, new KeyValuePair<string, object?>("version", rules.Current.Version), new KeyValuePair<string, object?>("reload_failed", rules.LastReloadFailed ? "true" : "false")),
+            unit: null,
+            "The rules version in force (1, labelled with its version)");
+    }
+
+    public void MessageAccepted(long bytes)
+    {
+        _received.Add(1);
+        _bytesReceived.Add(bytes);
+    }
+
+    public void MessageRejected(int replyCode, string reason) =>
+        _rejected.Add(1, new KeyValuePair<string, object?>("code_class", $"{replyCode / 100}xx"), new KeyValuePair<string, object?>("reason", reason));
+
+    public void SessionOpened() => _sessions.Add(1);
+
+    public void SessionClosed() => _sessions.Add(-1);
+
+    public void Decided(string action) => _decisions.Add(1, new KeyValuePair<string, object?>("action", action));
+
+    public void RuleMatched(string rule) => _ruleMatches.Add(1, new KeyValuePair<string, object?>("rule", rule));
+
+    public void Attempted(int status) =>
+        _attempts.Add(1, new KeyValuePair<string, object?>("status", status == 0 ? "none" : status.ToString(CultureInfo.InvariantCulture)));
+
+    public void RetryScheduled() => _retries.Add(1);
+
+    public void DeliveryFinished(DeliveryStatus status) =>
+        _deliveries.Add(1, new KeyValuePair<string, object?>("outcome", status.ToString().ToLowerInvariant()));
+
+    public void Delivered(TimeSpan sinceAccepted) => _latency.Record(sinceAccepted.TotalSeconds);
+
+    public void DeadLettered() => _deadLetters.Add(1);
+
+    public void RulesReloaded(bool succeeded) => _reloads.Add(1, new KeyValuePair<string, object?>("result", succeeded ? "success" : "failure"));
+
+    public void Dispose() => _meter.Dispose();
+
+    private static IEnumerable<Measurement<int>> SpoolDepth(SpoolStore spool) =>
+        new[] { SpoolArea.Active, SpoolArea.Done, SpoolArea.Dead, SpoolArea.Corrupt }.Select(area =>
+            new Measurement<int>(
+                Directory.EnumerateDirectories(spool.PathOf(area)).Count(),
+                new KeyValuePair<string, object?>("area", area.ToString().ToLowerInvariant())));
+
+    private static double OldestActiveAge(SpoolStore spool, TimeProvider time)
+    {
+        // Spool ids begin with the arrival time, so the oldest is the smallest name: no file is read.
+        var oldest = Directory.EnumerateDirectories(spool.PathOf(SpoolArea.Active))
+            .Select(Path.GetFileName)
+            .Where(id => id is not null && SpoolIds.IsValid(id))
+            .Min(StringComparer.Ordinal);
+        return oldest is null ? 0 : Math.Max(0, (time.GetUtcNow() - SpoolIds.ReceivedAt(oldest)).TotalSeconds);
+    }
+}

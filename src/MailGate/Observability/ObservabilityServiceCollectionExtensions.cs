@@ -1,0 +1,22 @@
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+
+namespace MailGate.Observability;
+
+/// <summary>Registers metrics (System.Diagnostics.Metrics, exported by OpenTelemetry in Prometheus format) and readiness.</summary>
+internal static class ObservabilityServiceCollectionExtensions
+{
+    public static IServiceCollection AddObservability(this IServiceCollection services)
+    {
+        services.AddMetrics();
+        services.AddSingleton<MailGateMetrics>();
+        services.AddSingleton<Readiness>();
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("mailgate", serviceVersion: Cli.VersionCommand.Current))
+            .WithMetrics(metrics => metrics
+            .AddMeter(MailGateMetrics.MeterName)
+            .AddPrometheusExporter());
+        return services;
+    }
+}

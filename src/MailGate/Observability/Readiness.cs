@@ -1,0 +1,78 @@
+using MailGate.Receive;
+using MailGate.Rules;
+using MailGate.Spool;
+
+namespace MailGate.Observability;
+
+/// <summary>
+/// Whether the gateway can take mail now: the SMTP listener is bound, the spool accepts writes, rules
+/// are loaded. A rules file whose latest edit was refused is reported but does not make the gateway
+/// unready: the previous rules are in force and mail is still handled.
+/// </summary>
+public sealed class Readiness(SmtpListenerEndpoint smtp, SpoolStore spool, RulesProvider rules)
+{
+    /// <summary>Checks now (writes and deletes one small probe file in the spool).</summary>
+    public ReadinessReport Check()
+    {
+        var problems = new List<string>();
+        if (!smtp.IsListening)
+        {
+            problems.Add("smtp: not listening");
+        }
+
+        var writable = SpoolWritable(out var spoolError);
+        if (!writable)
+        {
+            problems.Add($"spool: cannot write to {spool.Root}: {spoolError}");
+        }
+
+        var current = rules.Current;
+        return new ReadinessReport(
+            problems.Count == 0 ? "ready" : "not ready",
+            smtp.IsListening ? smtp.Bound.Result.ToString() : null,
+            writable,
+            current.Version,
+            current.Source,
+            rules.LastReloadFailed,
+            problems);
+    }
+
+    private bool SpoolWritable(out string? error)
+    {
+        var probe = Path.Combine(spool.PathOf(SpoolArea.Incoming), $".ready-{Guid.NewGuid():N}");
+        try
+        {
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+            error = null;
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error = e.Message;
+            return false;
+        }
+    }
+}
+
+/// <summary>The <c>/readyz</c> answer.</summary>
+/// <param name="Status"><c>ready</c> or <c>not ready</c>.</param>
+/// <param name="SmtpEndpoint">Where SMTP listens, once bound.</param>
+/// <param name="SpoolWritable">Whether a probe file could be written to the spool.</param>
+/// <param name="RulesVersion">The rules version in force.</param>
+/// <param name="RulesSource">Where those rules came from.</param>
+/// <param name="RulesReloadFailed">Whether the rules file's latest version was refused as invalid.</param>
+/// <param name="Problems">Why the gateway is not ready; empty when it is.</param>
+public sealed record ReadinessReport(
+    string Status,
+    string? SmtpEndpoint,
+    bool SpoolWritable,
+    string RulesVersion,
+    string RulesSource,
+    bool RulesReloadFailed,
+    IReadOnlyList<string> Problems)
+{
+    /// <summary>Whether the gateway can take mail.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsReady => Problems.Count == 0;
+}
