@@ -14,13 +14,15 @@
 # Everything it starts is cleaned up by its id or PID, also on failure. Ends with the step timings
 # and "container smoke test: passed" (exit 0), or the container's logs and a non-zero exit.
 #
-# For repeated local runs: MAILGATE_SMOKE_REUSE_BASE_IMAGES=1 skips rebuilding the base images when
-# both exist already. CI never sets it.
+# The images it builds are removed again at the end (by id), so that a machine that is reused does not
+# fill up. For repeated local runs, MAILGATE_SMOKE_KEEP_IMAGES=1 keeps them, and reuses base images kept
+# by an earlier run instead of building them again. CI never sets it.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 shared=$(dirname "$repo")/shared
 image=localhost/mailgate:ci
+build_image=localhost/mailgate-build:ci   # the SDK stage, tagged so that it can be removed by id
 sdk_image=localhost/dotnet/sdk:10.0
 base_image=localhost/dotnet/aspnet:10.0
 fixture=$repo/tests/Fixtures/mail/abuse-report-via-google-group.eml
@@ -34,6 +36,8 @@ work=$(mktemp -d)
 dockerd_pid=""
 fake_pid=""
 containers=()          # ids from `docker run -d`, removed (with their anonymous volumes) on exit
+images=()              # ids of the images this run built, removed on exit (newest first)
+keep_images=${MAILGATE_SMOKE_KEEP_IMAGES:-0}
 main_cid=""
 build_ok=0
 script_start=$EPOCHREALTIME
@@ -84,9 +88,16 @@ on_exit() {
     [ -s "$work/fake-pagerduty.log" ] && { echo "--- fake PagerDuty" >&2; cat "$work/fake-pagerduty.log" >&2; }
     [ -s "$work/dockerd.log" ] && { echo "--- last lines of dockerd's log" >&2; tail -n 20 "$work/dockerd.log" >&2; }
   fi
+  step "clean up"
   for cid in "${containers[@]}"; do
     docker rm -f -v "$cid" >/dev/null 2>&1
   done
+  if [ "$keep_images" != 1 ]; then
+    local i
+    for (( i = ${#images[@]} - 1; i >= 0; i-- )); do
+      docker rmi -f "${images[i]}" >/dev/null 2>&1
+    done
+  fi
   if [ -n "$fake_pid" ]; then
     kill "$fake_pid" 2>/dev/null
     wait "$fake_pid" 2>/dev/null
@@ -98,6 +109,7 @@ on_exit() {
     wait "$dockerd_pid" 2>/dev/null
   fi
   rm -rf "$work"
+  end_step
   print_timings
   if [ "$status" -eq 0 ]; then
     echo "container smoke test: passed"
@@ -139,6 +151,11 @@ step "start dockerd"
 if docker info >/dev/null 2>&1; then
   echo "    a Docker daemon is already running; using it (this script will not stop it)"
 else
+  # a pid file left by a dockerd that was killed, naming a PID now used by another process, stops
+  # dockerd from starting
+  if [ -f /var/run/docker.pid ] && [ "$(cat "/proc/$(cat /var/run/docker.pid)/comm" 2>/dev/null)" != dockerd ]; then
+    rm -f /var/run/docker.pid
+  fi
   /usr/sbin/dockerd >"$work/dockerd.log" 2>&1 &   # a plain command, so $! is dockerd itself
   dockerd_pid=$!
   dockerd_up() {
@@ -151,16 +168,21 @@ fi
 
 # ---- 2. images ----------------------------------------------------------------------------------
 step "build local .NET base images (../shared/scripts/make-dotnet-base-images.sh)"
-if [ "${MAILGATE_SMOKE_REUSE_BASE_IMAGES:-0}" = 1 ] \
-   && docker image inspect "$sdk_image" "$base_image" >/dev/null 2>&1; then
-  echo "    reusing $sdk_image and $base_image (MAILGATE_SMOKE_REUSE_BASE_IMAGES=1)"
+if [ "$keep_images" = 1 ] && docker image inspect "$sdk_image" "$base_image" >/dev/null 2>&1; then
+  echo "    reusing $sdk_image and $base_image (MAILGATE_SMOKE_KEEP_IMAGES=1)"
 else
   bash "$shared/scripts/make-dotnet-base-images.sh"
+  images+=("$(docker image inspect -f '{{.Id}}' "$base_image")" "$(docker image inspect -f '{{.Id}}' "$sdk_image")")
 fi
 
 step "build $image (Dockerfile, restore and publish inside the SDK image)"
-timeout 600 docker build --build-arg "SDK_IMAGE=$sdk_image" --build-arg "BASE=$base_image" \
-  -t "$image" "$repo" >"$work/build.log" 2>&1 || fail "docker build failed"
+build_args=(--build-arg "SDK_IMAGE=$sdk_image" --build-arg "BASE=$base_image")
+timeout 600 docker build "${build_args[@]}" --target build -t "$build_image" "$repo" >"$work/build.log" 2>&1 \
+  || fail "docker build (SDK stage) failed"
+images+=("$(docker image inspect -f '{{.Id}}' "$build_image")")
+timeout 300 docker build "${build_args[@]}" -t "$image" "$repo" >>"$work/build.log" 2>&1 \
+  || fail "docker build failed"
+images+=("$(docker image inspect -f '{{.Id}}' "$image")")
 build_ok=1
 size=$(docker image inspect -f '{{.Size}}' "$image")
 echo "    $image: $((size / 1000000)) MB, runs as user $(docker image inspect -f '{{.Config.User}}' "$image")"
