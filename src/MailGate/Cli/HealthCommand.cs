@@ -14,11 +14,21 @@ internal static class HealthCommand
 {
     public static Command Create()
     {
-        var url = new Option<Uri?>("--url") { Description = "The gateway's HTTP base URL (default: from Http:Url)." };
+        var url = new Option<string?>("--url") { Description = "The gateway's HTTP base URL (default: from Http:Url)." };
         var health = new Command("health", "Check a running gateway's /healthz endpoint; exit 0 when healthy.") { url };
         health.TreatUnmatchedTokensAsErrors = false;
-        health.SetAction((result, cancellationToken) =>
-            RunAsync(result.GetValue(url) ?? LocalUrl(MailGateConfiguration.Build([.. result.UnmatchedTokens])), result.InvocationConfiguration.Output, cancellationToken));
+        health.SetAction(async (result, cancellationToken) =>
+        {
+            var given = result.GetValue(url);
+            if (given is not null && !Uri.TryCreate(given, UriKind.Absolute, out _))
+            {
+                await result.InvocationConfiguration.Error.WriteLineAsync($"--url: '{given}' is not an absolute URL").ConfigureAwait(false);
+                return ExitCodes.BadConfiguration;
+            }
+
+            var target = given is null ? LocalUrl(MailGateConfiguration.Build([.. result.UnmatchedTokens])) : new Uri(given);
+            return await RunAsync(target, result.InvocationConfiguration.Output, cancellationToken).ConfigureAwait(false);
+        });
         return health;
     }
 

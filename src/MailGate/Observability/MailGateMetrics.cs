@@ -55,6 +55,7 @@ public sealed class MailGateMetrics : IDisposable
             tags: null,
             new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
         _reloads = _meter.CreateCounter<long>("mailgate.rules.reloads", "{reload}", "Rules file reloads by result");
+        rules.Reloaded += (_, succeeded) => RulesReloaded(succeeded);
 
         _meter.CreateObservableGauge("mailgate.spool.messages", () => SpoolDepth(spool), "{message}", "Messages in the spool by area");
         _meter.CreateObservableGauge("mailgate.spool.oldest_undelivered.age", () => OldestActiveAge(spool, time), "s", "Age of the oldest message not yet finished");
@@ -94,7 +95,7 @@ public sealed class MailGateMetrics : IDisposable
 
     public void DeadLettered() => _deadLetters.Add(1);
 
-    public void RulesReloaded(bool succeeded) => _reloads.Add(1, new KeyValuePair<string, object?>("result", succeeded ? "success" : "failure"));
+    private void RulesReloaded(bool succeeded) => _reloads.Add(1, new KeyValuePair<string, object?>("result", succeeded ? "success" : "failure"));
 
     public void Dispose() => _meter.Dispose();
 

@@ -1,0 +1,168 @@
+using System.CommandLine;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MailGate.Deliver;
+using MailGate.Parse;
+using MailGate.Rules;
+using MailGate.Spool;
+
+namespace MailGate.Cli;
+
+/// <summary>
+/// <c>mailgate rules test MESSAGE.eml [--rules PATH] [--rcpt ADDRESS]… [--mail-from ADDRESS] [--json]</c>:
+/// answers "would this email have paged?" offline. Parses the message exactly as the gateway does, prints
+/// the facts rules see, every rule's verdict with the reason, and the exact PagerDuty event that would be
+/// sent (routing key masked). Exit 0 when it ran (whatever the verdict), 1 when the message or rules are bad.
+/// </summary>
+internal static class RulesTestCommand
+{
+    private const int BodyPreview = 300;
+
+    private static readonly JsonSerializerOptions Pretty =
+        new(PagerDutyJsonContext.Default.Options) { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static Command Create(Option<FileInfo?> rulesOption)
+    {
+        var message = new Argument<FileInfo>("message") { Description = "A saved email (.eml, as received)." };
+        var recipients = new Option<string[]>("--rcpt")
+        {
+            Description = "The envelope recipient(s) the gateway would receive it for (default: the To and Cc addresses).",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var mailFrom = new Option<string?>("--mail-from") { Description = "The envelope sender (MAIL FROM)." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON document instead of text." };
+        var test = new Command("test", "Would this email have paged? Show the facts, each rule's verdict and why, and the PagerDuty event.")
+        {
+            message, rulesOption, recipients, mailFrom, json,
+        };
+        test.TreatUnmatchedTokensAsErrors = false;
+        test.SetAction(result => Run(
+            result.GetValue(message)!,
+            RulesFileArgument.Resolve(result.GetValue(rulesOption), result.UnmatchedTokens),
+            result.GetValue(recipients) ?? [],
+            result.GetValue(mailFrom),
+            result.GetValue(json),
+            result.InvocationConfiguration.Output));
+        return test;
+    }
+
+    public static int Run(FileInfo message, string rulesPath, string[] recipients, string? mailFrom, bool json, TextWriter output)
+    {
+        RuleSet rules;
+        MessageFacts facts;
+        try
+        {
+            rules = RulesLoader.Load(rulesPath, new RulesLoadOptions { AllowMissingRoutingKeys = true });
+            var envelope = new Envelope(mailFrom ?? "", recipients, new DateTimeOffset(message.LastWriteTimeUtc), null, null);
+            using var stream = message.OpenRead();
+            facts = new MessageParser().Parse("(test)", envelope, stream);
+        }
+        catch (RulesException e)
+        {
+            output.WriteLine(e.Message);
+            return ExitCodes.Failure;
+        }
+        catch (Exception e) when (e is MessageParseException or IOException or UnauthorizedAccessException)
+        {
+            output.WriteLine($"{message.FullName}: {e.Message}");
+            return ExitCodes.Failure;
+        }
+
+        var assumedRecipients = recipients.Length == 0;
+        if (assumedRecipients)
+        {
+            facts = facts with { Recipients = [.. facts.To, .. facts.Cc] };
+        }
+
+        var decision = RuleEvaluator.Evaluate(rules, facts, explain: true);
+        var events = decision.Matches
+            .Select(match => PagerDutyEventBuilder.Build(facts, match, rules.Version) with { RoutingKey = Masked(rules.Routes[match.Route].PagerDuty) })
+            .ToArray();
+
+        if (json)
+        {
+            output.WriteLine(Json(message, rules, facts, decision, events).ToJsonString(Pretty));
+        }
+        else
+        {
+            WriteText(output, message, rules, facts, decision, events, assumedRecipients);
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    private static void WriteText(TextWriter output, FileInfo message, RuleSet rules, MessageFacts facts, Decision decision, PagerDutyEvent[] events, bool assumedRecipients)
+    {
+        output.WriteLine($"Message {message.FullName}");
+        output.WriteLine();
+        output.WriteLine("Facts (what rules see)");
+        Fact(output, "sender", facts.Sender, facts.Sender != facts.From ? "(the author, behind the group's From: rewriting)" : null);
+        Fact(output, "from", facts.From);
+        Fact(output, "envelope_from", facts.EnvelopeFrom, facts.EnvelopeFrom.Length == 0 ? "(give --mail-from to set it)" : null);
+        Fact(output, "recipient", string.Join(", ", facts.Recipients), assumedRecipients ? "(assumed from To/Cc; give --rcpt with the gateway's address)" : null);
+        Fact(output, "to", string.Join(", ", facts.To));
+        Fact(output, "cc", string.Join(", ", facts.Cc));
+        Fact(output, "subject", facts.Subject);
+        Fact(output, "list_id", facts.ListId);
+        Fact(output, "message_id", facts.MessageId);
+        Fact(output, "date", facts.Date?.ToString("u", System.Globalization.CultureInfo.InvariantCulture) ?? "");
+        var body = facts.Body.ReplaceLineEndings(" ");
+        Fact(output, "body", body.Length > BodyPreview ? body[..BodyPreview] + "…" : body, $"({facts.Body.Length} chars)");
+        output.WriteLine();
+        output.WriteLine($"Rules {rules.Source} (version {rules.Version})");
+        foreach (var trace in decision.Trace)
+        {
+            var mark = trace.Matched ? "MATCH" : trace.Reason.StartsWith("not reached", StringComparison.Ordinal) ? "  -  " : " no  ";
+            output.WriteLine($"  [{mark}] {trace.Rule}: {trace.Reason}");
+        }
+
+        output.WriteLine();
+        if (decision.Matches.Count == 0)
+        {
+            output.WriteLine(decision.DroppedBy is null ? "Decision: DROP (no rule matched)" : $"Decision: DROP by rule '{decision.DroppedBy}'");
+            return;
+        }
+
+        foreach (var (match, sent) in decision.Matches.Zip(events))
+        {
+            output.WriteLine($"Decision: PAGE route '{match.Route}' by rule '{match.Rule}', severity {match.Severity}, dedup key {match.DedupKey}");
+            output.WriteLine("PagerDuty event (routing key masked):");
+            output.WriteLine(JsonSerializer.Serialize(sent, Pretty));
+        }
+    }
+
+    private static void Fact(TextWriter output, string name, string value, string? note = null) =>
+        output.WriteLine($"  {name,-14} {(value.Length == 0 ? "(none)" : value)}{(note is null ? "" : "  " + note)}");
+
+    private static JsonObject Json(FileInfo message, RuleSet rules, MessageFacts facts, Decision decision, PagerDutyEvent[] events) => new()
+    {
+        ["message"] = message.FullName,
+        ["facts"] = new JsonObject
+        {
+            ["sender"] = facts.Sender,
+            ["from"] = facts.From,
+            ["envelope_from"] = facts.EnvelopeFrom,
+            ["recipients"] = new JsonArray([.. facts.Recipients.Select(r => (JsonNode?)r)]),
+            ["to"] = new JsonArray([.. facts.To.Select(r => (JsonNode?)r)]),
+            ["cc"] = new JsonArray([.. facts.Cc.Select(r => (JsonNode?)r)]),
+            ["subject"] = facts.Subject,
+            ["list_id"] = facts.ListId,
+            ["message_id"] = facts.MessageId,
+            ["date"] = facts.Date?.ToString("o", System.Globalization.CultureInfo.InvariantCulture),
+            ["body"] = facts.Body,
+        },
+        ["rules_source"] = rules.Source,
+        ["rules_version"] = rules.Version,
+        ["rules"] = new JsonArray([.. decision.Trace.Select(t => (JsonNode?)new JsonObject { ["rule"] = t.Rule, ["matched"] = t.Matched, ["reason"] = t.Reason })]),
+        ["decision"] = decision.Matches.Count == 0 ? "drop" : "page",
+        ["dropped_by"] = decision.DroppedBy,
+        ["events"] = new JsonArray([.. events.Select(e => JsonSerializer.SerializeToNode(e, PagerDutyJsonContext.Default.PagerDutyEvent))]),
+    };
+
+    /// <summary>Enough of the key to tell keys apart, never enough to use: <c>R012…(32 chars)</c>.</summary>
+    private static string Masked(PagerDutyTarget target) =>
+        target.RoutingKey is { } key
+            ? $"{key[..Math.Min(4, key.Length / 4)]}…({key.Length} chars, masked)"
+            : $"(not set: ${{{target.MissingVariable}}}; the gateway would run this route dry)";
+}

@@ -1,0 +1,181 @@
+using System.Text.Json;
+using MailGate.Cli;
+using MailGate.Tests.Support;
+
+namespace MailGate.Tests.Cli;
+
+/// <summary><c>mailgate rules check</c> and <c>mailgate rules test</c>, run in-process with captured output.</summary>
+[TestFixture]
+public sealed class RulesCommandTests
+{
+    private const string Key = "Rabcdef0123456789abcdef012345678";
+    private string _folder = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _folder = Path.Combine(Path.GetTempPath(), "mailgate-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(_folder);
+    }
+
+    [TearDown]
+    public void TearDown() => Directory.Delete(_folder, recursive: true);
+
+    private string RulesFile(string text)
+    {
+        var path = Path.Combine(_folder, "rules.yaml");
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private static async Task<(int Exit, string Output)> RunAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        var exit = await MailGateCommandLine.RunAsync(args, output, output);
+        return (exit, output.ToString());
+    }
+
+    [Test]
+    public async Task Check_ValidFile_ListsEveryRuleAndExits0()
+    {
+        var (exit, output) = await RunAsync("rules", "check", "--rules", RulesFile(GatewayHarness.DefaultRules));
+
+        Assert.That(exit, Is.Zero, output);
+        Assert.That(output, Does.Contain(": valid, version "));
+        Assert.That(output, Does.Contain("1. aws-abuse-report (line 8) → page security-oncall (critical): sender ends with '@amazon.com' and subject contains 'Abuse Report'"));
+        Assert.That(output, Does.Contain("2. everything-else (line 16) → drop: every message"));
+        Assert.That(output.TrimEnd(), Does.EndWith("OK"));
+    }
+
+    [Test]
+    public async Task Check_FileWithSeveralErrors_ReportsEachWithPositionAndExits1()
+    {
+        var path = RulesFile("""
+            version: 1
+            routes:
+              r:
+                pagerduty:
+                  routing_key: x
+            rules:
+              - name: one
+                when: { subjec: { contains: x } }
+                route: r
+              - name: two
+                when: { subject: { startswith: x } }
+                route: nowhere
+            """);
+
+        var (exit, output) = await RunAsync("rules", "check", "--rules", path);
+
+        Assert.That(exit, Is.EqualTo(1));
+        Assert.That(output, Does.Contain($"{path}:8:13: rule 'one': unknown field 'subjec'"));
+        Assert.That(output, Does.Contain($"{path}:11:24: rule 'two': unknown operator 'startswith'"));
+        Assert.That(output, Does.Contain($"{path}:12:12: rule 'two': undefined route 'nowhere'"));
+        Assert.That(output, Does.Contain("INVALID, 3 error(s)"));
+    }
+
+    [Test]
+    public async Task Check_SuspiciousFile_WarnsButExits0()
+    {
+        var path = RulesFile("""
+            version: 1
+            routes:
+              r:
+                pagerduty:
+                  routing_key: ${MAILGATE_TEST_SURELY_UNSET_VARIABLE}
+              unused:
+                pagerduty:
+                  routing_key: x
+            rules:
+              - name: impossible
+                when:
+                  all:
+                    - subject: { equals: a }
+                    - subject: { equals: b }
+                route: r
+              - name: catch-all
+                route: r
+              - name: shadowed
+                action: drop
+            """);
+
+        var (exit, output) = await RunAsync("rules", "check", "--rules", path);
+
+        Assert.That(exit, Is.Zero, output);
+        Assert.That(output, Does.Contain($"warning: {path}:10: rule 'impossible': can never match: subject must equal two different values"));
+        Assert.That(output, Does.Contain($"warning: {path}:18: rule 'shadowed': never reached: rule 'catch-all' (line 16)"));
+        Assert.That(output, Does.Contain("route 'unused' is not used by any rule"));
+        Assert.That(output, Does.Contain("${MAILGATE_TEST_SURELY_UNSET_VARIABLE} is not set"));
+        Assert.That(output, Does.Contain("OK with 4 warning(s)"));
+    }
+
+    [Test]
+    public async Task Test_AbuseReport_ShowsFactsVerdictsAndTheMaskedEvent()
+    {
+        var rules = RulesFile(GatewayHarness.DefaultRules.Replace(GatewayHarness.RoutingKey, Key, StringComparison.Ordinal));
+
+        var (exit, output) = await RunAsync("rules", "test", Mail.FixturePath("abuse-report-via-google-group.eml"), "--rules", rules, "--rcpt", "aws-abuse@mailgate.example.com");
+
+        Assert.That(exit, Is.Zero, output);
+        Assert.That(output, Does.Contain("sender         ec2-abuse@amazon.com  (the author, behind the group's From: rewriting)"));
+        Assert.That(output, Does.Contain("subject        Your AWS Abuse Report [12345678] [AWS ID 123456789012]"));
+        Assert.That(output, Does.Contain("[MATCH] aws-abuse-report: matched: sender ends with '@amazon.com'; subject contains 'Abuse Report'"));
+        Assert.That(output, Does.Contain("[  -  ] everything-else: not reached"));
+        Assert.That(output, Does.Contain("Decision: PAGE route 'security-oncall' by rule 'aws-abuse-report', severity critical"));
+        Assert.That(output, Does.Contain("\"summary\": \"AWS abuse report for 123456789012: Your AWS Abuse Report [12345678] [AWS ID 123456789012]\""));
+        Assert.That(output, Does.Contain("\"routing_key\": \"Rabc…(32 chars, masked)\""));
+        Assert.That(output, Does.Not.Contain(Key[4..]));
+    }
+
+    [Test]
+    public async Task Test_BillingMail_SaysWhyEachRuleDidNotMatch()
+    {
+        var (exit, output) = await RunAsync("rules", "test", Mail.FixturePath("billing-statement-via-google-group.eml"), "--rules", RulesFile(GatewayHarness.DefaultRules));
+
+        Assert.That(exit, Is.Zero, output);
+        Assert.That(output, Does.Contain("[ no  ] aws-abuse-report: subject does not contain 'Abuse Report' (was 'Amazon Web Services Billing Statement Available [Account: 123456789012]')"));
+        Assert.That(output, Does.Contain("[MATCH] everything-else"));
+        Assert.That(output, Does.Contain("Decision: DROP by rule 'everything-else'"));
+        Assert.That(output, Does.Contain("recipient      aws-root-123456789012@example.com  (assumed from To/Cc"));
+    }
+
+    [Test]
+    public async Task Test_Json_IsOneDocumentWithFactsRulesAndEvents()
+    {
+        var (exit, output) = await RunAsync("rules", "test", Mail.FixturePath("abuse-report-via-google-group.eml"), "--rules", RulesFile(GatewayHarness.DefaultRules), "--json");
+
+        Assert.That(exit, Is.Zero, output);
+        using var json = JsonDocument.Parse(output);
+        var root = json.RootElement;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(root.GetProperty("facts").GetProperty("sender").GetString(), Is.EqualTo("ec2-abuse@amazon.com"));
+            Assert.That(root.GetProperty("decision").GetString(), Is.EqualTo("page"));
+            Assert.That(root.GetProperty("rules")[0].GetProperty("matched").GetBoolean(), Is.True);
+            Assert.That(root.GetProperty("events")[0].GetProperty("dedup_key").GetString(), Does.StartWith("mailgate-aws-abuse-report-"));
+            Assert.That(root.GetProperty("events")[0].GetProperty("routing_key").GetString(), Does.Contain("masked"));
+        }
+    }
+
+    [Test]
+    public async Task Test_SameMessageAsTheGateway_GivesTheSameDedupKey()
+    {
+        await using var pagerDuty = await FakePagerDuty.StartAsync();
+        await using var gateway = await GatewayHarness.StartAsync(pagerDuty);
+        var id = await Mail.SendAsync(gateway, Mail.Fixture("abuse-report-via-google-group.eml"));
+        await gateway.WaitFinishedAsync(id);
+
+        var (_, output) = await RunAsync("rules", "test", Mail.FixturePath("abuse-report-via-google-group.eml"), "--rules", gateway.RulesPath, "--json");
+
+        using var json = JsonDocument.Parse(output);
+        Assert.That(json.RootElement.GetProperty("events")[0].GetProperty("dedup_key").GetString(), Is.EqualTo(pagerDuty.Requests[0].DedupKey));
+    }
+
+    [Test]
+    public async Task Test_MissingMessage_Exits1WithTheReason()
+    {
+        var (exit, output) = await RunAsync("rules", "test", Path.Combine(_folder, "nope.eml"), "--rules", RulesFile(GatewayHarness.DefaultRules));
+        Assert.That(exit, Is.EqualTo(1));
+        Assert.That(output, Does.Contain("nope.eml"));
+    }
+}

@@ -1,0 +1,85 @@
+using System.Text.Json;
+using MailGate.Tests.Support;
+
+namespace MailGate.Tests.Observability;
+
+/// <summary>/readyz and /metrics over real HTTP on the running gateway.</summary>
+[TestFixture]
+public sealed class HttpEndpointTests
+{
+    private FakePagerDuty _pagerDuty = null!;
+    private GatewayHarness _gateway = null!;
+    private HttpClient _http = null!;
+
+    [SetUp]
+    public async Task SetUp()
+    {
+        _pagerDuty = await FakePagerDuty.StartAsync();
+        _gateway = await GatewayHarness.StartAsync(_pagerDuty);
+        _http = new HttpClient { BaseAddress = _gateway.HttpUrl };
+    }
+
+    [TearDown]
+    public async Task TearDown()
+    {
+        _http.Dispose();
+        await _gateway.DisposeAsync();
+        await _pagerDuty.DisposeAsync();
+    }
+
+    [Test]
+    public async Task Readyz_RunningGateway_Is200WithDetails()
+    {
+        using var response = await _http.GetAsync(new Uri("/readyz", UriKind.Relative));
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var root = json.RootElement;
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That((int)response.StatusCode, Is.EqualTo(200));
+            Assert.That(root.GetProperty("status").GetString(), Is.EqualTo("ready"));
+            Assert.That(root.GetProperty("smtp_endpoint").GetString(), Is.EqualTo(_gateway.SmtpEndpoint.ToString()));
+            Assert.That(root.GetProperty("spool_writable").GetBoolean(), Is.True);
+            Assert.That(root.GetProperty("rules_version").GetString(), Has.Length.EqualTo(12));
+            Assert.That(root.GetProperty("rules_reload_failed").GetBoolean(), Is.False);
+            Assert.That(root.GetProperty("problems").GetArrayLength(), Is.Zero);
+        }
+    }
+
+    [Test]
+    public async Task Readyz_SpoolNotWritable_Is503WithTheReason()
+    {
+        var incoming = Path.Combine(_gateway.SpoolPath, "incoming");
+        Directory.Delete(incoming, recursive: true);
+        await File.WriteAllTextAsync(incoming, "not a folder");
+
+        using var response = await _http.GetAsync(new Uri("/readyz", UriKind.Relative));
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        Assert.That((int)response.StatusCode, Is.EqualTo(503));
+        Assert.That(json.RootElement.GetProperty("status").GetString(), Is.EqualTo("not ready"));
+        Assert.That(json.RootElement.GetProperty("problems")[0].GetString(), Does.StartWith("spool: cannot write"));
+    }
+
+    [Test]
+    public async Task Metrics_AfterAPageAndARefusedRecipient_CountBoth()
+    {
+        var id = await Mail.SendAsync(_gateway, Mail.Fixture("abuse-report-via-google-group.eml"));
+        await _gateway.WaitFinishedAsync(id);
+        Assert.ThrowsAsync<MailKit.Net.Smtp.SmtpCommandException>(() =>
+            Mail.SendAsync(_gateway, Mail.Fixture("abuse-report-via-google-group.eml"), to: "nobody@elsewhere.example"));
+
+        var metrics = await _http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+
+        Assert.That(metrics, Does.Contain("mailgate_smtp_messages_received_total{otel_scope_name=\"MailGate\"} 1"));
+        Assert.That(metrics, Does.Match("mailgate_smtp_messages_rejected_total\\{[^}]*code_class=\"5xx\",reason=\"recipient\"[^}]*\\} 1"));
+        Assert.That(metrics, Does.Match("mailgate_rules_matches_total\\{[^}]*rule=\"aws-abuse-report\"[^}]*\\} 1"));
+        Assert.That(metrics, Does.Match("mailgate_pagerduty_deliveries_total\\{[^}]*outcome=\"delivered\"[^}]*\\} 1"));
+        Assert.That(metrics, Does.Match("mailgate_pagerduty_attempts_total\\{[^}]*status=\"202\"[^}]*\\} 1"));
+        Assert.That(metrics, Does.Contain("mailgate_delivery_latency_seconds_count{otel_scope_name=\"MailGate\"} 1"));
+        Assert.That(metrics, Does.Match("mailgate_spool_messages\\{[^}]*area=\"done\"[^}]*\\} 1"));
+        Assert.That(metrics, Does.Match("mailgate_rules_info\\{[^}]*version=\"[0-9a-f]{12}\"[^}]*\\} 1"));
+        Assert.That(metrics, Does.Contain("mailgate_smtp_sessions_active"));
+        Assert.That(metrics, Does.Contain("mailgate_spool_oldest_undelivered_age_seconds"));
+    }
+}
