@@ -5,11 +5,12 @@
 #   1. installs docker.io and debootstrap, starts dockerd itself (stopped again by its PID);
 #   2. builds local stand-ins for the .NET base images with ../shared/scripts/make-dotnet-base-images.sh
 #      (no registry is reachable here), then the image from the repository's Dockerfile;
-#   3. checks that the image refuses to start without the routing key its rules need (exit 2);
+#   3. checks that `rules check` in the image accepts the shipped rules, and that the image refuses
+#      to start without the routing key its rules need (exit 2);
 #   4. starts a fake PagerDuty on the host's Docker bridge address, runs the container (read-only,
-#      no capabilities, published ports picked by Docker, the shipped rules mounted, the routing
-#      key from an env file), checks /healthz, /readyz, /metrics and the HEALTHCHECK, sends the
-#      abuse-report fixture over SMTP and checks the event the fake receives;
+#      no capabilities, published ports picked by Docker, the shipped rules folder mounted, the
+#      routing key from an env file), checks /healthz, /readyz, /metrics and the HEALTHCHECK, sends
+#      the abuse-report fixture over SMTP, checks the event the fake receives and the metrics;
 #   5. stops the container with SIGTERM (docker stop) and checks it exited 0.
 # Everything it starts is cleaned up by its id or PID, also on failure. Ends with the step timings
 # and "container smoke test: passed" (exit 0), or the container's logs and a non-zero exit.
@@ -188,15 +189,28 @@ size=$(docker image inspect -f '{{.Size}}' "$image")
 echo "    $image: $((size / 1000000)) MB, runs as user $(docker image inspect -f '{{.Config.User}}' "$image")"
 [ -n "$(docker image inspect -f '{{.Config.User}}' "$image")" ] || fail "the image would run as root"
 
-# ---- 3. start-up refuses a missing routing key --------------------------------------------------
+# ---- 3. one-shot runs: the rules check, start-up without the routing key ------------------------
+# run_once EXPECTED_EXIT_CODE DOCKER_RUN_ARGS...: run a container to its end, keep its output in
+# $work/once.log, remove it.
+run_once() {
+  local expected=$1 cid code
+  shift
+  cid=$(docker run -d "$@")
+  containers+=("$cid")
+  code=$(timeout 60 docker wait "$cid") || fail "the container did not stop within 60 s"
+  [ "$code" = "$expected" ] || fail "expected exit code $expected, got $code"
+  docker logs "$cid" >"$work/once.log" 2>&1
+  docker rm -v "$cid" >/dev/null
+  unset 'containers[-1]'
+}
+
+step "rules check in the image accepts the shipped rules"
+run_once 0 -v "$repo/rules:/etc/mailgate:ro" "$image" rules check
+grep -q 'valid' "$work/once.log" || fail "rules check did not say the rules are valid: $(cat "$work/once.log")"
+
 step "without PAGERDUTY_ROUTING_KEY the container stops at start-up with exit 2"
-cid=$(docker run -d "$image")
-containers+=("$cid")
-code=$(timeout 60 docker wait "$cid") || fail "the container did not stop within 60 s"
-[ "$code" = 2 ] || fail "expected exit code 2, got $code"
-docker logs "$cid" 2>&1 | grep -q "PAGERDUTY_ROUTING_KEY" || fail "the start-up error does not name PAGERDUTY_ROUTING_KEY"
-docker rm -v "$cid" >/dev/null
-containers=()
+run_once 2 "$image"
+grep -q "PAGERDUTY_ROUTING_KEY" "$work/once.log" || fail "the start-up error does not name PAGERDUTY_ROUTING_KEY"
 
 # ---- 4. a running gateway, a fake PagerDuty, one abuse report ----------------------------------
 step "start a fake PagerDuty on the Docker bridge address"
@@ -321,6 +335,14 @@ assert event["payload"]["summary"] == summary, f"summary: {event['payload']['sum
 assert event.get("dedup_key", "").startswith("mailgate-aws-abuse-report-"), f"dedup_key: {event.get('dedup_key')!r}"
 print(f"    routing key ok, summary {event['payload']['summary']!r}, dedup key {event['dedup_key']}")
 EOF
+
+step "/metrics counts the delivery"
+delivered() {
+  container_running "$main_cid"
+  curl -fsS -m 2 "$base_url/metrics" >"$work/metrics.txt" 2>/dev/null || return 1
+  grep -Eq '^mailgate_pagerduty_deliveries_total\{.*outcome="delivered".*\} 1( [0-9]+)?$' "$work/metrics.txt"
+}
+wait_for 15 'mailgate_pagerduty_deliveries_total{outcome="delivered"} 1' delivered
 
 step "HEALTHCHECK reports healthy"
 healthy() {
