@@ -24,6 +24,15 @@ internal static partial class Log
     [LoggerMessage(104, LogLevel.Error, "Cannot write to the spool at {SpoolRoot}; answered 451 so the sender retries, session {SessionId}")]
     public static partial void SpoolWriteFailed(ILogger logger, Exception exception, string sessionId, string spoolRoot);
 
+    [LoggerMessage(107, LogLevel.Warning, "Refusing new mail with 452: the spool's disk has {FreeBytes} bytes free, below Spool:MinFreeBytes; accepted mail is still delivered. Session {SessionId}")]
+    public static partial void SpoolFull(ILogger logger, long freeBytes, string sessionId);
+
+    [LoggerMessage(108, LogLevel.Information, "Stopping: no new SMTP connections; {OpenSessions} session(s) open, {InData} in DATA, waiting up to {Grace} for DATA to finish")]
+    public static partial void SmtpDraining(ILogger logger, int openSessions, int inData, TimeSpan grace);
+
+    [LoggerMessage(109, LogLevel.Warning, "Stopping: {InData} session(s) still in DATA after the grace period are cut off (their senders retry: they never got a 250)")]
+    public static partial void SmtpDrainTimedOut(ILogger logger, int inData);
+
     [LoggerMessage(105, LogLevel.Debug, "SMTP session ended with {ErrorType}: {Error}")]
     public static partial void SessionFaulted(ILogger logger, string errorType, string error);
 
@@ -35,6 +44,12 @@ internal static partial class Log
 
     [LoggerMessage(201, LogLevel.Information, "Spool at {SpoolRoot}: resuming {Count} unfinished message(s)")]
     public static partial void SpoolResumed(ILogger logger, int count, string spoolRoot);
+
+    [LoggerMessage(202, LogLevel.Error, "Spool state of {SpoolId} is unreadable ({Error}); moved to corrupt/ for a person to look at")]
+    public static partial void StateCorrupt(ILogger logger, string spoolId, string error);
+
+    [LoggerMessage(203, LogLevel.Warning, "Spool scan failed: {Error}")]
+    public static partial void ScanFailed(ILogger logger, string error);
 
     [LoggerMessage(300, LogLevel.Information, "Rules loaded from {RulesSource}: version {RulesVersion}, {RuleCount} rule(s), {RouteCount} route(s)")]
     public static partial void RulesLoaded(ILogger logger, string rulesSource, string rulesVersion, int ruleCount, int routeCount);
@@ -77,6 +92,15 @@ internal static partial class Log
 
     [LoggerMessage(503, LogLevel.Warning, "DRY-RUN for {SpoolId}: route {Route} has no routing key (${{{Variable}}} is not set); this event would have been sent: {EventJson}")]
     public static partial void DryRunEvent(ILogger logger, string spoolId, string route, string variable, string eventJson);
+
+    [LoggerMessage(504, LogLevel.Warning, "PagerDuty circuit OPEN after {Failures} failed requests in a row: sending paused for {BreakDuration}, then one request probes")]
+    public static partial void CircuitOpened(ILogger logger, int failures, TimeSpan breakDuration);
+
+    [LoggerMessage(505, LogLevel.Information, "PagerDuty circuit half-open: probing with one request")]
+    public static partial void CircuitProbing(ILogger logger);
+
+    [LoggerMessage(506, LogLevel.Information, "PagerDuty circuit closed: PagerDuty answers again")]
+    public static partial void CircuitClosed(ILogger logger);
 
     [LoggerMessage(900, LogLevel.Information, "HTTP health endpoint on {Url}/healthz")]
     public static partial void HttpListening(ILogger logger, string url);

@@ -69,6 +69,13 @@ public sealed record DeliveryRecord
 
     /// <summary>When the delivery reached its final status.</summary>
     public DateTimeOffset? CompletedAt { get; init; }
+
+    /// <summary>When an operator re-queued it from the dead-letter area (its age counts from then).</summary>
+    public DateTimeOffset? RequeuedAt { get; init; }
+
+    /// <summary>Until when it may still be delivered: <paramref name="maxAge"/> after receipt, or after the last re-queue.</summary>
+    public DateTimeOffset Deadline(DateTimeOffset receivedAt, TimeSpan maxAge) =>
+        (RequeuedAt is { } requeued && requeued > receivedAt ? requeued : receivedAt) + maxAge;
 }
 
 /// <summary>Where one delivery stands.</summary>

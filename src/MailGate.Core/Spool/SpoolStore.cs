@@ -33,6 +33,9 @@ public sealed class SpoolStore
     /// <summary>The spool's root folder.</summary>
     public string Root { get; }
 
+    /// <summary>Bytes free for the spool on its file system.</summary>
+    public long AvailableBytes() => new DriveInfo(Root).AvailableFreeSpace;
+
     /// <summary>The folder of <paramref name="area"/>.</summary>
     public string PathOf(SpoolArea area) => Path.Combine(Root, area.ToString().ToLowerInvariant());
 

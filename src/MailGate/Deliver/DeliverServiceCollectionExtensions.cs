@@ -15,6 +15,7 @@ internal static class DeliverServiceCollectionExtensions
             http.Timeout = sp.GetRequiredService<IOptions<PagerDutyOptions>>().Value.RequestTimeout;
             http.DefaultRequestHeaders.UserAgent.ParseAdd("MailGate/1.0");
         });
+        services.AddSingleton<PagerDutyCircuit>();
         services.AddSingleton<PagerDutyDelivery>();
         return services;
     }

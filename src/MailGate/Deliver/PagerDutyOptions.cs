@@ -29,7 +29,15 @@ public sealed class PagerDutyOptions
     /// <value>24 hours.</value>
     public TimeSpan MaxAge { get; set; } = TimeSpan.FromHours(24);
 
-    /// <summary>How many POSTs may be in flight at once.</summary>
+    /// <summary>How many failed POSTs in a row (no answer, 429, 5xx) open the circuit breaker.</summary>
+    /// <value>5.</value>
+    public int BreakerFailures { get; set; } = 5;
+
+    /// <summary>How long the open breaker refuses to send before one request probes PagerDuty.</summary>
+    /// <value>30 seconds.</value>
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How many POSTs may be in flight at once (each route sends one at a time, in arrival order).</summary>
     /// <value>4.</value>
     public int MaxConcurrentRequests { get; set; } = 4;
 }

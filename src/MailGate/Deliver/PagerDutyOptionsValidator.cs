@@ -21,6 +21,16 @@ internal sealed class PagerDutyOptionsValidator : IValidateOptions<PagerDutyOpti
             failures.Add($"PagerDuty:RetryMaxDelay must not be less than PagerDuty:RetryBaseDelay (is {options.RetryMaxDelay})");
         }
 
+        if (options.BreakerFailures is < 2 or > 1000)
+        {
+            failures.Add($"PagerDuty:BreakerFailures must be between 2 and 1000 (is {options.BreakerFailures})");
+        }
+
+        if (options.BreakDuration < TimeSpan.FromMilliseconds(500))
+        {
+            failures.Add($"PagerDuty:BreakDuration must be at least 00:00:00.5 (is {options.BreakDuration})");
+        }
+
         if (options.MaxConcurrentRequests is < 1 or > 64)
         {
             failures.Add($"PagerDuty:MaxConcurrentRequests must be between 1 and 64 (is {options.MaxConcurrentRequests})");

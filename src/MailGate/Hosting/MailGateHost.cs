@@ -33,7 +33,7 @@ public static class MailGateHost
 
         builder.AddMailGateLogging();
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(25));
+        builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
 
         builder.Services
             .AddObservability()

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Threading.Channels;
 using MailGate.Deliver;
 using MailGate.Observability;
 using MailGate.Parse;
@@ -6,15 +8,23 @@ using MailGate.Rules;
 using MailGate.Spool;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace MailGate.Process;
 
 /// <summary>
-/// Takes each committed message through parse → rules → deliver, asynchronously after the 250. On
-/// start it first recovers the spool and resumes every unfinished message, before the SMTP listener
-/// opens (it is registered first). Messages are processed concurrently; one failing never blocks the
-/// others.
+/// Takes each committed message through parse → rules → deliver, asynchronously after the 250.
 /// </summary>
+/// <remarks>
+/// <para>On start it recovers the spool and queues every unfinished message, oldest first, before the
+/// SMTP listener opens (it is registered first). Messages are decided one at a time, in arrival order;
+/// the decision is written to <c>state.json</c> before anything is sent.</para>
+/// <para>Each route has one lane: a queue whose events are sent one at a time, in arrival order, each
+/// retried until PagerDuty has it (or it expires). A PagerDuty outage therefore costs one request per
+/// backoff interval per route, not one per waiting message, and order is kept.</para>
+/// <para>Every <see cref="SpoolOptions.ScanInterval"/> the active area is listed again, so a message
+/// re-queued by <c>mailgate spool retry</c> (or left behind by an unexpected error) is picked up.</para>
+/// </remarks>
 internal sealed class MessageProcessor(
     SpoolStore spool,
     ProcessingInbox inbox,
@@ -23,10 +33,14 @@ internal sealed class MessageProcessor(
     PagerDutyDelivery delivery,
     ProcessingEvents events,
     MailGateMetrics metrics,
+    IOptions<SpoolOptions> options,
     TimeProvider time,
     ILogger<MessageProcessor> logger) : BackgroundService
 {
-    private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, MessageWork> _tracked = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Channel<(MessageWork Work, int Index)>> _lanes = new(StringComparer.Ordinal);
+    private readonly ConcurrentBag<Task> _laneTasks = [];
+    private CancellationToken _stopping;
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
@@ -48,15 +62,14 @@ internal sealed class MessageProcessor(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        _stopping = stoppingToken;
+        var interval = options.Value.ScanInterval;
+        using var scan = time.CreateTimer(_ => Rescan(), null, interval, interval);
         try
         {
             await foreach (var message in inbox.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
-                var task = ProcessAsync(message, stoppingToken);
-                if (!task.IsCompleted && _running.TryAdd(message.Id, task))
-                {
-                    _ = task.ContinueWith(t => _running.TryRemove(message.Id, out _), TaskScheduler.Default);
-                }
+                Accept(message);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -64,55 +77,118 @@ internal sealed class MessageProcessor(
             // Shutting down: unfinished messages stay in the active spool and resume at the next start.
         }
 
-        await Task.WhenAll(_running.Values).ConfigureAwait(false);
+        await Task.WhenAll(_laneTasks).ConfigureAwait(false);
     }
 
-    private async Task ProcessAsync(SpooledMessage message, CancellationToken stoppingToken)
+    /// <summary>Decides a newly queued message (once) and puts its pending events in their route lanes.</summary>
+    private void Accept(SpooledMessage message)
     {
-        await Task.Yield();
+        if (_tracked.ContainsKey(message.Id) || !Directory.Exists(message.Directory))
+        {
+            return; // already in hand, or finished since it was queued
+        }
+
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["SpoolId"] = message.Id });
         try
         {
-            var state = SpoolStore.ReadState(message);
+            ProcessingState state;
+            try
+            {
+                state = SpoolStore.ReadState(message);
+            }
+            catch (JsonException e)
+            {
+                spool.Move(message, SpoolArea.Corrupt);
+                Log.StateCorrupt(logger, message.Id, e.Message);
+                return;
+            }
+
             if (!state.IsDecided)
             {
                 state = Decide(message);
                 SpoolStore.WriteState(message, state);
             }
 
-            for (var i = 0; i < state.Deliveries.Count; i++)
+            var work = new MessageWork(message, state);
+            _tracked[message.Id] = work;
+            if (state.IsFinished)
             {
-                if (state.Deliveries[i].Status != DeliveryStatus.Pending)
-                {
-                    continue;
-                }
-
-                var index = i;
-                var outcome = await delivery.DeliverAsync(
-                    message,
-                    state.Deliveries[index],
-                    (progress, _) =>
-                    {
-                        state = Replace(state, index, progress);
-                        SpoolStore.WriteState(message, state);
-                        return ValueTask.CompletedTask;
-                    },
-                    stoppingToken).ConfigureAwait(false);
-                state = Replace(state, index, outcome);
-                SpoolStore.WriteState(message, state);
-                LogDelivery(message, state, outcome);
+                Finish(work);
+                return;
             }
 
-            Finish(message, state);
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            Log.ProcessingInterrupted(logger, message.Id);
+            for (var i = 0; i < state.Deliveries.Count; i++)
+            {
+                if (state.Deliveries[i].Status == DeliveryStatus.Pending)
+                {
+                    Lane(state.Deliveries[i].Route).Writer.TryWrite((work, i));
+                }
+            }
         }
 #pragma warning disable CA1031 // One message's failure must not stop the others; it stays in the spool.
         catch (Exception e)
 #pragma warning restore CA1031
         {
+            _tracked.TryRemove(message.Id, out _);
+            Log.ProcessingFailed(logger, e, message.Id);
+        }
+    }
+
+    private Channel<(MessageWork Work, int Index)> Lane(string route) =>
+        _lanes.GetOrAdd(route, name =>
+        {
+            var lane = Channel.CreateUnbounded<(MessageWork, int)>(new UnboundedChannelOptions { SingleReader = true });
+            _laneTasks.Add(Task.Run(() => RunLaneAsync(lane.Reader, _stopping)));
+            return lane;
+        });
+
+    private async Task RunLaneAsync(ChannelReader<(MessageWork Work, int Index)> lane, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var (work, index) in lane.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            {
+                await DeliverAsync(work, index, stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+    }
+
+    private async Task DeliverAsync(MessageWork work, int index, CancellationToken stoppingToken)
+    {
+        var message = work.Message;
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["SpoolId"] = message.Id });
+        try
+        {
+            var outcome = await delivery.DeliverAsync(
+                message,
+                work.State.Deliveries[index],
+                (progress, _) =>
+                {
+                    work.Update(index, progress);
+                    return ValueTask.CompletedTask;
+                },
+                stoppingToken).ConfigureAwait(false);
+            var finished = work.Complete(index, outcome);
+            LogDelivery(message, work.State, outcome);
+            if (finished)
+            {
+                Finish(work);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            Log.ProcessingInterrupted(logger, message.Id);
+        }
+#pragma warning disable CA1031 // One delivery's failure must not stop the lane; the message stays in the spool.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            // Let the next scan pick the message up again (its state says what is still owed).
+            _tracked.TryRemove(message.Id, out _);
             Log.ProcessingFailed(logger, e, message.Id);
         }
     }
@@ -132,7 +208,19 @@ internal sealed class MessageProcessor(
 
         var ruleSet = rules.Current;
         var decision = RuleEvaluator.Evaluate(ruleSet, facts);
-        var state = new ProcessingState
+        metrics.Decided(decision.Matches.Count == 0 ? "drop" : "page");
+        if (decision.Matches.Count == 0)
+        {
+            Log.MessageDropped(logger, message.Id, facts.MessageId, facts.Sender, facts.Subject, decision.DroppedBy ?? "(no rule matched)", ruleSet.Version);
+        }
+
+        foreach (var match in decision.Matches)
+        {
+            metrics.RuleMatched(match.Rule);
+            Log.MessageMatched(logger, message.Id, facts.MessageId, facts.Sender, facts.Subject, match.Rule, match.Route, match.DedupKey, ruleSet.Version);
+        }
+
+        return new ProcessingState
         {
             RulesVersion = ruleSet.Version,
             DecidedAt = time.GetUtcNow(),
@@ -147,42 +235,49 @@ internal sealed class MessageProcessor(
                 Event = PagerDutyEventBuilder.Build(facts, match, ruleSet.Version),
             }).ToArray(),
         };
-
-        metrics.Decided(decision.Matches.Count == 0 ? "drop" : "page");
-        if (decision.Matches.Count == 0)
-        {
-            Log.MessageDropped(logger, message.Id, facts.MessageId, facts.Sender, facts.Subject, decision.DroppedBy ?? "(no rule matched)", ruleSet.Version);
-        }
-        else
-        {
-            foreach (var match in decision.Matches)
-            {
-                metrics.RuleMatched(match.Rule);
-                Log.MessageMatched(logger, message.Id, facts.MessageId, facts.Sender, facts.Subject, match.Rule, match.Route, match.DedupKey, ruleSet.Version);
-            }
-        }
-
-        return state;
     }
 
-    private void Finish(SpooledMessage message, ProcessingState state)
+    private void Finish(MessageWork work)
     {
-        if (!state.IsFinished)
+        var message = work.Message;
+        var state = work.State;
+        try
         {
-            return;
+            if (state.HasFailures)
+            {
+                spool.Move(message, SpoolArea.Dead);
+                events.OnFinished(message.Id, SpoolArea.Dead);
+                metrics.DeadLettered();
+                Log.MessageDeadLettered(logger, message.Id, state.MessageId ?? "", state.Subject ?? "", state.Error ?? string.Join("; ", state.Deliveries.Where(d => d.LastError is not null).Select(d => $"{d.Rule}: {d.Status}: {d.LastError}")));
+            }
+            else
+            {
+                spool.Move(message, SpoolArea.Done);
+                events.OnFinished(message.Id, SpoolArea.Done);
+            }
         }
+        finally
+        {
+            _tracked.TryRemove(message.Id, out _);
+        }
+    }
 
-        if (state.HasFailures)
+    /// <summary>Queues active messages nobody is working on (re-queued by an operator, or left by an error).</summary>
+    private void Rescan()
+    {
+        try
         {
-            spool.Move(message, SpoolArea.Dead);
-            events.OnFinished(message.Id, SpoolArea.Dead);
-            metrics.DeadLettered();
-            Log.MessageDeadLettered(logger, message.Id, state.MessageId ?? "", state.Subject ?? "", state.Error ?? string.Join("; ", state.Deliveries.Where(d => d.LastError is not null).Select(d => $"{d.Rule}: {d.Status}: {d.LastError}")));
+            foreach (var message in spool.List(SpoolArea.Active))
+            {
+                if (!_tracked.ContainsKey(message.Id))
+                {
+                    inbox.Enqueue(message);
+                }
+            }
         }
-        else
+        catch (IOException e)
         {
-            spool.Move(message, SpoolArea.Done);
-            events.OnFinished(message.Id, SpoolArea.Done);
+            Log.ScanFailed(logger, e.Message);
         }
     }
 
@@ -199,12 +294,5 @@ internal sealed class MessageProcessor(
                 Log.DeliveryFailed(logger, message.Id, state.MessageId ?? "", outcome.Rule, outcome.Route, outcome.Status.ToString(), outcome.Event.DedupKey, outcome.Attempts, outcome.LastError ?? "");
                 break;
         }
-    }
-
-    private static ProcessingState Replace(ProcessingState state, int index, DeliveryRecord record)
-    {
-        var deliveries = state.Deliveries.ToArray();
-        deliveries[index] = record;
-        return state with { Deliveries = deliveries };
     }
 }

@@ -14,6 +14,7 @@ internal static class ReceiveServiceCollectionExtensions
         services.AddSingleton<RecipientFilter>();
         services.AddSingleton<SpoolingMessageStore>();
         services.AddSingleton<SmtpListenerEndpoint>();
+        services.AddSingleton<SmtpSessions>();
         services.AddHostedService<SmtpReceiverService>();
         return services;
     }

@@ -44,6 +44,13 @@ public sealed class SmtpOptions
     /// <value>2 minutes.</value>
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// On shutdown (SIGTERM), how long sessions in the middle of DATA may take to finish once the
+    /// listener stops accepting. Keep it below the container runtime's stop timeout.
+    /// </summary>
+    /// <value>15 seconds.</value>
+    public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>How many failed commands in a row end a session.</summary>
     /// <value>20.</value>
     public int MaxErrors { get; set; } = 20;

@@ -52,6 +52,11 @@ internal sealed class SmtpOptionsValidator : IValidateOptions<SmtpOptions>
             failures.Add($"Smtp:CommandTimeout must be at least 00:00:01 (is {options.CommandTimeout})");
         }
 
+        if (options.ShutdownGrace < TimeSpan.Zero || options.ShutdownGrace > TimeSpan.FromSeconds(25))
+        {
+            failures.Add($"Smtp:ShutdownGrace must be between 00:00:00 and 00:00:25 (is {options.ShutdownGrace})");
+        }
+
         if (options.MaxErrors < 1)
         {
             failures.Add($"Smtp:MaxErrors must be at least 1 (is {options.MaxErrors})");

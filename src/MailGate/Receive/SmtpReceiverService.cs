@@ -1,23 +1,28 @@
 using System.Net;
 using System.Security.Authentication;
-using MailGate.Observability;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SmtpServer;
-using SmtpServer.Net;
 
 namespace MailGate.Receive;
 
-/// <summary>Runs the SMTP listener (SmtpServer) for the life of the host.</summary>
+/// <summary>
+/// Runs the SMTP listener (SmtpServer) for the life of the host. On stop it drains: it closes the
+/// listening socket (new connections are refused), waits up to <see cref="SmtpOptions.ShutdownGrace"/>
+/// for sessions in the middle of DATA to get their reply, then ends the remaining (idle) sessions.
+/// </summary>
 internal sealed class SmtpReceiverService(
     SpoolingMessageStore store,
     RecipientFilter filter,
     SmtpListenerEndpoint endpoint,
-    MailGateMetrics metrics,
+    SmtpSessions sessions,
     IOptions<SmtpOptions> options,
+    TimeProvider time,
     ILogger<SmtpReceiverService> logger) : BackgroundService
 {
+    private readonly DrainingListenerFactory _listeners = new();
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
@@ -33,8 +38,7 @@ internal sealed class SmtpReceiverService(
                 .SupportedSslProtocols(SslProtocols.Tls12 | SslProtocols.Tls13))
             .Build();
 
-        var listeners = new EndpointListenerFactory();
-        listeners.EndpointStarted += (_, e) =>
+        _listeners.EndpointStarted += (_, e) =>
         {
             var bound = (IPEndPoint)e.LocalEndPoint;
             endpoint.SetBound(bound);
@@ -44,15 +48,15 @@ internal sealed class SmtpReceiverService(
         var services = new SmtpServer.ComponentModel.ServiceProvider();
         services.Add(store);
         services.Add(filter);
-        services.Add(listeners);
+        services.Add(_listeners);
 
         var server = new SmtpServer.SmtpServer(serverOptions, services);
-        server.SessionCreated += (_, _) => metrics.SessionOpened();
-        server.SessionCompleted += (_, _) => metrics.SessionClosed();
-        server.SessionCancelled += (_, _) => metrics.SessionClosed();
+        server.SessionCreated += (_, e) => sessions.Opened(e.Context);
+        server.SessionCompleted += (_, e) => sessions.Closed(e.Context);
+        server.SessionCancelled += (_, e) => sessions.Closed(e.Context);
         server.SessionFaulted += (_, e) =>
         {
-            metrics.SessionClosed();
+            sessions.Closed(e.Context);
             Log.SessionFaulted(logger, e.Exception.GetType().Name, e.Exception.Message);
         };
         try
@@ -69,5 +73,17 @@ internal sealed class SmtpReceiverService(
             Log.SmtpFailed(logger, e, settings.Address, settings.Port);
             throw;
         }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _listeners.StopAccepting();
+        Log.SmtpDraining(logger, sessions.Open, sessions.InData, options.Value.ShutdownGrace);
+        if (!await sessions.WaitForDataToFinishAsync(options.Value.ShutdownGrace, time, cancellationToken).ConfigureAwait(false))
+        {
+            Log.SmtpDrainTimedOut(logger, sessions.InData);
+        }
+
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
     }
 }

@@ -21,6 +21,7 @@ namespace MailGate.Receive;
 /// </summary>
 internal sealed class SpoolingMessageStore(
     SpoolStore spool,
+    SpoolSpace space,
     ProcessingInbox inbox,
     IOptions<SmtpOptions> options,
     MailGateMetrics metrics,
@@ -57,6 +58,13 @@ internal sealed class SpoolingMessageStore(
                 Log.MessageRefused(logger, sessionId, "header section too large", HeaderTooLarge.Message);
                 metrics.MessageRejected(552, "header_too_large");
                 return HeaderTooLarge;
+            }
+
+            if (!space.HasRoom(out var free))
+            {
+                Log.SpoolFull(logger, free, sessionId);
+                metrics.MessageRejected(452, "spool_full");
+                return RecipientFilter.StorageFull;
             }
 
             var envelope = new Envelope(

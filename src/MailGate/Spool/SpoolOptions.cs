@@ -9,4 +9,18 @@ public sealed class SpoolOptions
     /// <summary>The spool's folder, relative to the working directory unless absolute.</summary>
     /// <value><c>data/spool</c>; <c>/var/lib/mailgate/spool</c> (a volume) in the container.</value>
     public string Path { get; set; } = "data/spool";
+
+    /// <summary>
+    /// The free space, in bytes, below which new mail is refused with <c>452 4.3.1</c> (senders retry
+    /// later) while mail already accepted keeps being delivered. Keep it above the largest message.
+    /// </summary>
+    /// <value>104,857,600 (100 MiB).</value>
+    public long MinFreeBytes { get; set; } = 100L * 1024 * 1024;
+
+    /// <summary>
+    /// How often the active area is listed for messages nobody is working on: re-queued by
+    /// <c>mailgate spool retry</c>, or left behind by an unexpected error.
+    /// </summary>
+    /// <value>10 seconds.</value>
+    public TimeSpan ScanInterval { get; set; } = TimeSpan.FromSeconds(10);
 }

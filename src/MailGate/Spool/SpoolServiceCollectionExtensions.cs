@@ -10,8 +10,11 @@ internal static class SpoolServiceCollectionExtensions
     {
         services.AddOptions<SpoolOptions>().BindConfiguration(SpoolOptions.Section)
             .Validate(o => !string.IsNullOrWhiteSpace(o.Path), "Spool:Path must name a folder")
+            .Validate(o => o.ScanInterval >= TimeSpan.FromMilliseconds(100), "Spool:ScanInterval must be at least 00:00:00.1")
+            .Validate(o => o.MinFreeBytes >= 0, "Spool:MinFreeBytes must not be negative")
             .ValidateOnStart();
         services.AddSingleton(sp => new SpoolStore(sp.GetRequiredService<IOptions<SpoolOptions>>().Value.Path));
+        services.AddSingleton<SpoolSpace>();
         return services;
     }
 }

@@ -31,7 +31,9 @@ public sealed class PagerDutyDeliveryTests
     [TearDown]
     public void TearDown() => Directory.Delete(_folder, recursive: true);
 
-    private PagerDutyDelivery CreateSut(ScriptedHandler handler, CollectingLogger<PagerDutyDelivery> logger, string routingKey = Key, TimeSpan? maxAge = null)
+    private PagerDutyCircuit _circuit = null!;
+
+    private PagerDutyDelivery CreateSut(ScriptedHandler handler, CollectingLogger<PagerDutyDelivery> logger, string routingKey = Key, TimeSpan? maxAge = null, int breakerFailures = 1000)
     {
         var rulesPath = Path.Combine(_folder, "rules.yaml");
         File.WriteAllText(rulesPath, $"version: 1\nroutes:\n  oncall:\n    pagerduty:\n      routing_key: {routingKey}\nrules:\n  - name: all\n    route: oncall\n");
@@ -42,11 +44,14 @@ public sealed class PagerDutyDeliveryTests
             RetryBaseDelay = TimeSpan.FromSeconds(2),
             RetryMaxDelay = TimeSpan.FromMinutes(5),
             MaxAge = maxAge ?? TimeSpan.FromHours(24),
+            BreakerFailures = breakerFailures,
+            BreakDuration = TimeSpan.FromSeconds(30),
         });
+        _circuit = new PagerDutyCircuit(options, _time, NullLogger<PagerDutyCircuit>.Instance);
 #pragma warning disable CA2000 // The client owns the handler; the test owns the handler's script.
         var meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
         var metrics = new MailGateMetrics(meters, new SpoolStore(Path.Combine(_folder, "spool")), rules, _time);
-        return new PagerDutyDelivery(new PagerDutyClient(new HttpClient(handler, disposeHandler: false)), rules, options, metrics, _time, logger);
+        return new PagerDutyDelivery(new PagerDutyClient(new HttpClient(handler, disposeHandler: false)), _circuit, rules, options, metrics, _time, logger);
 #pragma warning restore CA2000
     }
 
@@ -221,5 +226,25 @@ public sealed class PagerDutyDeliveryTests
 
         Assert.That(logger.Entries, Is.Not.Empty);
         Assert.That(logger.Entries.Select(e => e.Message), Has.None.Contains(Key[4..]));
+    }
+
+    [Test]
+    public async Task Deliver_RepeatedFailures_OpenTheCircuit_WhichPausesSendingThenProbes()
+    {
+        var script = Enumerable.Repeat(ScriptedHandler.Status(503), 5).Append(ScriptedHandler.Status(202)).ToArray();
+        using var handler = new ScriptedHandler(script);
+        var logger = new CollectingLogger<PagerDutyDelivery>();
+        using var sut = CreateSut(handler, logger, breakerFailures: 5);
+        var opened = 0;
+        _circuit.Opened += (_, _) => opened++;
+
+        var (result, progress) = await RunAsync(sut, Record());
+
+        Assert.That(result.Status, Is.EqualTo(DeliveryStatus.Delivered));
+        Assert.That(opened, Is.EqualTo(1));
+        Assert.That(result.Attempts, Is.EqualTo(6), "attempts count real requests, not refusals by the open circuit");
+        Assert.That(handler.Requests, Is.EqualTo(6));
+        Assert.That(progress.Last().LastError, Does.Contain("BrokenCircuit"), "while open, the circuit refused to send");
+        Assert.That(_circuit.IsOpen, Is.False, "the successful probe closed it");
     }
 }
