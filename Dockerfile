@@ -46,9 +46,9 @@ USER ${APP_UID}
 # `health` asks /healthz on 127.0.0.1 (the image has no curl); exit 0 means healthy.
 HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
     CMD ["dotnet", "/app/MailGate.dll", "health"]
-# The program is PID 1 (exec form, no shell), so it receives SIGTERM itself, finishes the
-# messages in hand and exits 0. Its shutdown allows 25 s: stop with a longer grace period
-# (docker stop -t 30, compose stop_grace_period: 30s) than Docker's default 10 s.
+# The program is PID 1 (exec form, no shell), so it receives SIGTERM itself, lets SMTP sessions in
+# DATA finish (Smtp:ShutdownGrace, 15 s) and exits 0 within its 30 s shutdown limit: stop it with a
+# longer grace period (docker stop -t 40, compose stop_grace_period: 40s) than Docker's default 10 s.
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["dotnet", "MailGate.dll"]
 CMD ["serve"]

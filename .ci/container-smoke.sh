@@ -352,7 +352,7 @@ healthy() {
 wait_for 60 "the HEALTHCHECK to report healthy" healthy
 
 step "SIGTERM (docker stop) ends the container with exit 0"
-docker stop -t 30 "$main_cid" >/dev/null
+docker stop -t 40 "$main_cid" >/dev/null
 code=$(docker inspect -f '{{.State.ExitCode}}' "$main_cid")
 [ "$code" = 0 ] || fail "expected exit code 0 after SIGTERM, got $code"
 if docker logs "$main_cid" 2>&1 | grep -qF "$routing_key"; then
