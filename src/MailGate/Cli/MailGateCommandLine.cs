@@ -4,6 +4,7 @@ namespace MailGate.Cli;
 
 /// <summary>
 /// The command line: <c>mailgate [serve] [--Section:Key=value …]</c>, <c>mailgate rules check|test</c>,
+/// <c>mailgate spool list|show|retry|purge</c>,
 /// <c>mailgate health</c>, <c>mailgate version</c>. Tokens that are not commands or options are configuration overrides.
 /// </summary>
 public static class MailGateCommandLine
@@ -18,6 +19,7 @@ public static class MailGateCommandLine
         root.SetAction((result, _) => ServeCommand.RunAsync([.. result.UnmatchedTokens]));
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(RulesCommand.Create());
+        root.Subcommands.Add(SpoolCommand.Create());
         root.Subcommands.Add(HealthCommand.Create());
         root.Subcommands.Add(VersionCommand.Create());
         return root;

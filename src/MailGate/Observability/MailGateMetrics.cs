@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Globalization;
+using MailGate.Deliver;
 using MailGate.Rules;
 using MailGate.Spool;
 
@@ -11,7 +12,7 @@ namespace MailGate.Observability;
 /// <c>_total</c>, units become suffixes: <c>mailgate.delivery.latency</c> in seconds is
 /// <c>mailgate_delivery_latency_seconds</c>).
 /// </summary>
-public sealed class MailGateMetrics : IDisposable
+internal sealed class MailGateMetrics : IDisposable
 {
     /// <summary>The meter's name, for exporters.</summary>
     public const string MeterName = "MailGate";
@@ -34,7 +35,7 @@ public sealed class MailGateMetrics : IDisposable
     private readonly Counter<long> _reloads;
 
     /// <summary>Creates the instruments; the observable ones read the spool and the rules when scraped.</summary>
-    public MailGateMetrics(IMeterFactory meters, SpoolStore spool, RulesProvider rules, TimeProvider time)
+    public MailGateMetrics(IMeterFactory meters, SpoolStore spool, RulesProvider rules, PagerDutyCircuit circuit, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(meters);
         _meter = meters.Create(MeterName);
@@ -56,6 +57,9 @@ public sealed class MailGateMetrics : IDisposable
             new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
         _reloads = _meter.CreateCounter<long>("mailgate.rules.reloads", "{reload}", "Rules file reloads by result");
         rules.Reloaded += (_, succeeded) => RulesReloaded(succeeded);
+        var circuitOpened = _meter.CreateCounter<long>("mailgate.pagerduty.circuit.opened", "{event}", "Times the PagerDuty circuit breaker opened");
+        circuit.Opened += (_, _) => circuitOpened.Add(1);
+        _meter.CreateObservableGauge("mailgate.pagerduty.circuit.open", () => circuit.IsOpen ? 1 : 0, unit: null, "1 while the PagerDuty circuit breaker refuses to send");
 
         _meter.CreateObservableGauge("mailgate.spool.messages", () => SpoolDepth(spool), "{message}", "Messages in the spool by area");
         _meter.CreateObservableGauge("mailgate.spool.oldest_undelivered.age", () => OldestActiveAge(spool, time), "s", "Age of the oldest message not yet finished");

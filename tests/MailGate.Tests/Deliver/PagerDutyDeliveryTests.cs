@@ -50,7 +50,7 @@ public sealed class PagerDutyDeliveryTests
         _circuit = new PagerDutyCircuit(options, _time, NullLogger<PagerDutyCircuit>.Instance);
 #pragma warning disable CA2000 // The client owns the handler; the test owns the handler's script.
         var meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
-        var metrics = new MailGateMetrics(meters, new SpoolStore(Path.Combine(_folder, "spool")), rules, _time);
+        var metrics = new MailGateMetrics(meters, new SpoolStore(Path.Combine(_folder, "spool")), rules, _circuit, _time);
         return new PagerDutyDelivery(new PagerDutyClient(new HttpClient(handler, disposeHandler: false)), _circuit, rules, options, metrics, _time, logger);
 #pragma warning restore CA2000
     }

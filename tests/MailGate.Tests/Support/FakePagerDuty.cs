@@ -91,23 +91,31 @@ public sealed class FakePagerDuty : IAsyncDisposable
     {
         using var reader = new StreamReader(context.Request.Body);
         var body = await reader.ReadToEndAsync();
-        int number;
+        FakeResponse response;
         lock (_lock)
         {
-            number = _requests.Count + 1;
-        }
-
-        var response = Respond(number);
-        if (response.Delay > TimeSpan.Zero)
-        {
-            await Task.Delay(response.Delay, context.RequestAborted);
-        }
-
-        lock (_lock)
-        {
-            _requests.Add(new ReceivedEvent(JsonDocument.Parse(body).RootElement.Clone(), body, response.Status, DateTimeOffset.UtcNow, context.Request.ContentLength, context.Request.ContentType));
+            response = Respond(_requests.Count + 1);
+            _requests.Add(new ReceivedEvent(JsonDocument.Parse(body).RootElement.Clone(), body, response.Abort || response.Delay > TimeSpan.Zero ? 0 : response.Status, DateTimeOffset.UtcNow, context.Request.ContentLength, context.Request.ContentType));
             _changed.TrySetResult();
             _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        if (response.Abort)
+        {
+            context.Abort();
+            return;
+        }
+
+        if (response.Delay > TimeSpan.Zero)
+        {
+            try
+            {
+                await Task.Delay(response.Delay, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                return; // the client gave up waiting, as it should
+            }
         }
 
         context.Response.StatusCode = response.Status;
@@ -122,8 +130,14 @@ public sealed class FakePagerDuty : IAsyncDisposable
 }
 
 /// <summary>One answer of the fake.</summary>
-public sealed record FakeResponse(int Status, string Body, TimeSpan? RetryAfter = null, TimeSpan Delay = default)
+public sealed record FakeResponse(int Status, string Body, TimeSpan? RetryAfter = null, TimeSpan Delay = default, bool Abort = false)
 {
+    /// <summary>Drops the connection without an answer (what a refused or reset connection looks like to the client).</summary>
+    public static FakeResponse Reset { get; } = new(0, "", Abort: true);
+
+    /// <summary>Answers only after <paramref name="delay"/>: longer than the client's timeout is a hang.</summary>
+    public static FakeResponse Hang(TimeSpan delay) => new(202, """{"status":"success"}""", Delay: delay);
+
     public static FakeResponse Accepted { get; } =
         new(202, """{"status":"success","message":"Event processed","dedup_key":"x"}""");
 
@@ -135,7 +149,7 @@ public sealed record FakeResponse(int Status, string Body, TimeSpan? RetryAfter 
         new(400, """{"status":"invalid event","message":"Event object is invalid","errors":["Length of 'routing_key' is incorrect (should be 32 characters)"]}""");
 }
 
-/// <summary>A request the fake received.</summary>
+/// <summary>A request the fake received; <see cref="Status"/> 0 means the client got no answer (reset, or held past its timeout).</summary>
 public sealed record ReceivedEvent(JsonElement Json, string Raw, int Status, DateTimeOffset At, long? ContentLength, string? ContentType)
 {
     public string DedupKey => Json.GetProperty("dedup_key").GetString()!;
