@@ -1,5 +1,8 @@
 # MailGate container image: SDK build stage, then the ASP.NET runtime.
-# The base images can be overridden (CI builds local stand-ins, see .ci/ and the README).
+# The base images can be overridden; CI builds local stand-ins because it has no registry:
+#   docker build --build-arg SDK_IMAGE=localhost/dotnet/sdk:10.0 \
+#                --build-arg BASE=localhost/dotnet/aspnet:10.0 -t mailgate .
+# (see .ci/container-smoke.sh and the README's "Deployment (container)").
 ARG SDK_IMAGE=mcr.microsoft.com/dotnet/sdk:10.0
 ARG BASE=mcr.microsoft.com/dotnet/aspnet:10.0
 
@@ -13,23 +16,39 @@ COPY src/MailGate/MailGate.csproj src/MailGate/
 RUN dotnet restore src/MailGate/MailGate.csproj
 COPY src/ src/
 COPY rules/ rules/
-RUN dotnet publish src/MailGate/MailGate.csproj -c Release --no-restore -o /out
+# The image starts the program with `dotnet MailGate.dll`, so no native launcher is needed.
+RUN dotnet publish src/MailGate/MailGate.csproj -c Release --no-restore -p:UseAppHost=false -o /out
 
 FROM ${BASE}
+LABEL org.opencontainers.image.title="MailGate" \
+      org.opencontainers.image.description="SMTP gateway that turns AWS security mail into PagerDuty incidents"
 WORKDIR /app
 COPY --from=build /out ./
+# The shipped rules; mount your own file (or a folder holding rules.yaml) over /etc/mailgate.
 COPY rules/rules.yaml /etc/mailgate/rules.yaml
 # Listen on all interfaces inside the container; keep the spool on a volume; log JSON lines.
+# Rules:Path is set, so a ${VARIABLE} the rules name but the environment lacks stops start-up
+# (exit 2) instead of running the route dry.
 ENV MAILGATE_Smtp__Address=0.0.0.0 \
     MAILGATE_Smtp__Port=2525 \
     MAILGATE_Http__Url=http://0.0.0.0:8025 \
     MAILGATE_Spool__Path=/var/lib/mailgate/spool \
     MAILGATE_Rules__Path=/etc/mailgate/rules.yaml \
     MAILGATE_Logging__Format=json
-RUN mkdir -p /var/lib/mailgate/spool && chown -R ${APP_UID} /var/lib/mailgate
+# APP_UID (1654, user "app") comes from the base image, as in Microsoft's images; refuse to build
+# an image that would run as root when a base image lacks it.
+RUN test -n "${APP_UID}" \
+ && mkdir -p /var/lib/mailgate/spool \
+ && chown -R "${APP_UID}:${APP_UID}" /var/lib/mailgate
 VOLUME ["/var/lib/mailgate"]
 EXPOSE 2525 8025
 USER ${APP_UID}
+# `health` asks /healthz on 127.0.0.1 (the image has no curl); exit 0 means healthy.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
+    CMD ["dotnet", "/app/MailGate.dll", "health"]
+# The program is PID 1 (exec form, no shell), so it receives SIGTERM itself, lets SMTP sessions in
+# DATA finish (Smtp:ShutdownGrace, 15 s) and exits 0 within its 30 s shutdown limit: stop it with a
+# longer grace period (docker stop -t 40, compose stop_grace_period: 40s) than Docker's default 10 s.
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["dotnet", "MailGate.dll"]
 CMD ["serve"]
