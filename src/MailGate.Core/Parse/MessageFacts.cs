@@ -59,6 +59,9 @@ public sealed record MessageFacts
     /// </summary>
     public string ContentHash { get; init; } = "";
 
+    /// <summary>What could be verified about where the message came from (ARC, DKIM, Google's original verdict).</summary>
+    public Authentication.AuthenticationFacts Authentication { get; init; } = Parse.Authentication.AuthenticationFacts.NotChecked;
+
     /// <summary>Every header by name (case-insensitive), values decoded, in the order they appear.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Headers { get; init; } =
         new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
