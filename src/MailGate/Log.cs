@@ -66,8 +66,14 @@ internal static partial class Log
     [LoggerMessage(304, LogLevel.Warning, "Rules file {RulesPath} cannot be read right now ({Error}); will retry")]
     public static partial void RulesUnreadable(ILogger logger, string rulesPath, string error);
 
-    [LoggerMessage(400, LogLevel.Information, "Decided {SpoolId}: message {MessageId} from {Sender} \"{Subject}\" matched rule {Rule} → page route {Route}, dedup key {DedupKey} (rules {RulesVersion})")]
-    public static partial void MessageMatched(ILogger logger, string spoolId, string messageId, string sender, string subject, string rule, string route, string dedupKey, string rulesVersion);
+    [LoggerMessage(400, LogLevel.Information, "Decided {SpoolId}: message {MessageId} from {Sender} \"{Subject}\" account {Account} matched rule {Rule} → page route {Route} at {Severity} (trusted: {Trusted}), dedup key {DedupKey}; {Authentication} (rules {RulesVersion})")]
+    public static partial void MessageMatched(ILogger logger, string spoolId, string messageId, string sender, string subject, string account, string rule, string route, string severity, bool trusted, string dedupKey, string authentication, string rulesVersion);
+
+    [LoggerMessage(405, LogLevel.Warning, "Decided {SpoolId}: message {MessageId} from {Sender} \"{Subject}\" matched rule {Rule} but is NOT TRUSTED ({Authentication}); the trust policy drops it: no page")]
+    public static partial void UntrustedDropped(ILogger logger, string spoolId, string messageId, string sender, string subject, string rule, string authentication);
+
+    [LoggerMessage(406, LogLevel.Warning, "Decided {SpoolId}: message {MessageId} from {Sender} \"{Subject}\" matched rule {Rule} but is NOT TRUSTED ({Authentication}) and its sender is over the untrusted rate limit: no page")]
+    public static partial void UntrustedRateLimited(ILogger logger, string spoolId, string messageId, string sender, string subject, string rule, string authentication);
 
     [LoggerMessage(401, LogLevel.Information, "Decided {SpoolId}: message {MessageId} from {Sender} \"{Subject}\" → drop, by {Rule} (rules {RulesVersion})")]
     public static partial void MessageDropped(ILogger logger, string spoolId, string messageId, string sender, string subject, string rule, string rulesVersion);

@@ -74,6 +74,21 @@ public sealed record PagerDutyDetails
     /// <summary>The List-Id.</summary>
     public string ListId { get; init; } = "";
 
+    /// <summary>The AWS account as people say it (<c>prod-payments (123456789012)</c>), when known.</summary>
+    public string Account { get; init; } = "";
+
+    /// <summary>The 12-digit AWS account id, when known.</summary>
+    public string AccountId { get; init; } = "";
+
+    /// <summary>The account's owner from the rules file's accounts map.</summary>
+    public string AccountOwner { get; init; } = "";
+
+    /// <summary>What was verified about the message's origin (ARC, DKIM, Google's verdict on the author).</summary>
+    public string Authentication { get; init; } = "";
+
+    /// <summary>False when a rule that requires trust matched an unverified message (the page is marked).</summary>
+    public bool Trusted { get; init; } = true;
+
     /// <summary>The spool id, to find the raw message on the gateway.</summary>
     public string SpoolId { get; init; } = "";
 

@@ -44,6 +44,11 @@ public static class PagerDutyEventBuilder
                     MessageId = Truncate(facts.MessageId, PagerDutyLimits.FieldLength),
                     ListId = Truncate(facts.ListId, PagerDutyLimits.FieldLength),
                     SpoolId = facts.SpoolId,
+                    Account = Truncate(facts.Account, PagerDutyLimits.FieldLength),
+                    AccountId = facts.AccountId,
+                    AccountOwner = Truncate(facts.AccountOwner, PagerDutyLimits.FieldLength),
+                    Authentication = Truncate(facts.Authentication.ToString(), PagerDutyLimits.FieldLength),
+                    Trusted = match.Trusted,
                     Rule = match.Rule,
                     RulesVersion = rulesVersion,
                     Extracted = match.Extracted.Take(PagerDutyLimits.ExtractedValues).ToDictionary(

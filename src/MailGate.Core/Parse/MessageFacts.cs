@@ -59,6 +59,20 @@ public sealed record MessageFacts
     /// </summary>
     public string ContentHash { get; init; } = "";
 
+    /// <summary>The 12-digit AWS account the message concerns, when known (from its text, or the rules file's <c>accounts</c> map).</summary>
+    public string AccountId { get; init; } = "";
+
+    /// <summary>The account's name from the rules file's <c>accounts</c> map, e.g. <c>prod-payments</c>.</summary>
+    public string AccountName { get; init; } = "";
+
+    /// <summary>The account's owner from the rules file's <c>accounts</c> map.</summary>
+    public string AccountOwner { get; init; } = "";
+
+    /// <summary>The account as people say it: <c>prod-payments (123456789012)</c>, or just the id, or empty.</summary>
+    public string Account => AccountName.Length > 0
+        ? AccountId.Length > 0 ? $"{AccountName} ({AccountId})" : AccountName
+        : AccountId;
+
     /// <summary>What could be verified about where the message came from (ARC, DKIM, Google's original verdict).</summary>
     public Authentication.AuthenticationFacts Authentication { get; init; } = Parse.Authentication.AuthenticationFacts.NotChecked;
 

@@ -37,6 +37,7 @@ internal static class ConditionReader
                 "any" => ReadList(context, valueNode, "any", static p => new AnyCondition(p)),
                 "all" => ReadList(context, valueNode, "all", static p => new AllCondition(p)),
                 "not" => Read(context, valueNode, "'not'") is { } inner ? new NotCondition(inner) : null,
+                "authenticated" => ReadAuthenticated(context, valueNode),
                 _ => MessageFields.Parse(key) is { } field
                     ? ReadField(context, field, key, valueNode)
                     : UnknownField(context, keyNode, key),
@@ -50,6 +51,52 @@ internal static class ConditionReader
             {
                 parts.Add(part);
             }
+        }
+
+        return !ok ? null : parts.Count == 1 ? parts[0] : new AllCondition(parts);
+    }
+
+    private static ICondition? ReadAuthenticated(ParseContext context, YamlNode node)
+    {
+        var mapping = context.Mapping(node, "'authenticated'");
+        if (mapping is null)
+        {
+            return null;
+        }
+
+        if (mapping.Children.Count == 0)
+        {
+            context.Error(node, $"'authenticated' is empty (expected one or more of: {AuthenticatedCondition.Keys})");
+            return null;
+        }
+
+        var parts = new List<ICondition>();
+        var ok = true;
+        foreach (var (keyNode, valueNode) in mapping.Children)
+        {
+            var key = context.Key(keyNode);
+            if (key is null)
+            {
+                ok = false;
+                continue;
+            }
+
+            if (AuthenticatedCondition.Parse(key) is not { } check)
+            {
+                context.Error(keyNode, $"unknown authentication check '{key}' (expected one of: {AuthenticatedCondition.Keys})");
+                ok = false;
+                continue;
+            }
+
+            var domains = context.Scalars(valueNode, $"'authenticated.{key}'");
+            if (domains is null || domains.Count == 0 || domains.Any(d => string.IsNullOrWhiteSpace(d.Value)))
+            {
+                context.Error(valueNode, $"'authenticated.{key}' needs one or more domains");
+                ok = false;
+                continue;
+            }
+
+            parts.Add(new AuthenticatedCondition(check, [.. domains.Select(d => d.Value)]));
         }
 
         return !ok ? null : parts.Count == 1 ? parts[0] : new AllCondition(parts);

@@ -14,4 +14,6 @@ internal enum FieldKind
     ListId,
     MessageId,
     Header,
+    AccountId,
+    AccountName,
 }

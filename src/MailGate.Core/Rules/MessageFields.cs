@@ -5,7 +5,7 @@ namespace MailGate.Rules;
 /// <summary>Maps rule-file field names to <see cref="MessageFacts"/> values.</summary>
 internal static class MessageFields
 {
-    public const string Names = "sender, from, envelope_from, recipient, to, cc, subject, body, list_id, message_id, header";
+    public const string Names = "sender, from, envelope_from, recipient, to, cc, subject, body, list_id, message_id, account_id, account_name, header, authenticated";
 
     public static FieldKind? Parse(string name) => name switch
     {
@@ -20,6 +20,8 @@ internal static class MessageFields
         "list_id" => FieldKind.ListId,
         "message_id" => FieldKind.MessageId,
         "header" => FieldKind.Header,
+        "account_id" => FieldKind.AccountId,
+        "account_name" => FieldKind.AccountName,
         _ => null,
     };
 
@@ -36,6 +38,8 @@ internal static class MessageFields
         FieldKind.ListId => "list_id",
         FieldKind.MessageId => "message_id",
         FieldKind.Header => "header",
+        FieldKind.AccountId => "account_id",
+        FieldKind.AccountName => "account_name",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -52,6 +56,8 @@ internal static class MessageFields
         FieldKind.Body => facts.Body,
         FieldKind.ListId => facts.ListId,
         FieldKind.MessageId => facts.MessageId,
+        FieldKind.AccountId => facts.AccountId,
+        FieldKind.AccountName => facts.AccountName,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a single-valued field"),
     };
 

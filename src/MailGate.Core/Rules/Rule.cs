@@ -13,8 +13,10 @@ public sealed class Rule
         string? severity,
         Template? summary,
         Template? dedupKey,
-        IReadOnlyList<Extraction> extractions)
+        IReadOnlyList<Extraction> extractions,
+        bool requiresTrust = false)
     {
+        RequiresTrust = requiresTrust;
         Name = name;
         Line = line;
         When = when;
@@ -26,6 +28,9 @@ public sealed class Rule
         DedupKey = dedupKey;
         Extractions = extractions;
     }
+
+    /// <summary>Whether the rule pages only for trusted messages (<c>trust: required</c>); others get the untrusted treatment.</summary>
+    public bool RequiresTrust { get; }
 
     /// <summary>The rule's unique name, used in dedup keys, logs and explain traces.</summary>
     public string Name { get; }

@@ -27,6 +27,7 @@ public sealed class RuleEvaluator
         List<RuleMatch>? matches = null;
         List<RuleTrace>? trace = explain ? new List<RuleTrace>(rules.Rules.Count) : null;
         string? droppedBy = null;
+        List<string>? untrustedDrops = null;
         string? decidedBy = null;
         var list = rules.Rules;
 
@@ -71,7 +72,21 @@ public sealed class RuleEvaluator
                 continue;
             }
 
-            (matches ??= []).Add(CreateMatch(rules, rule, facts));
+            var match = CreateMatch(rules, rule, facts);
+            if (rule.RequiresTrust && rules.Trust is { } trust)
+            {
+                match = ApplyTrust(rules, trust, match, facts, trace);
+                if (match is null)
+                {
+                    (untrustedDrops ??= []).Add(rule.Name);
+                }
+            }
+
+            if (match is not null)
+            {
+                (matches ??= []).Add(match);
+            }
+
             if (!rule.Continue)
             {
                 decidedBy = rule.Name;
@@ -85,7 +100,59 @@ public sealed class RuleEvaluator
         return new Decision(
             matches is null ? [] : matches,
             droppedBy,
-            trace is null ? [] : trace);
+            trace is null ? [] : trace,
+            untrustedDrops);
+    }
+
+    /// <summary>
+    /// The match as the trust policy leaves it: unchanged when the message is trusted, else marked and
+    /// re-severitied (or re-routed), or null when untrusted matches are dropped.
+    /// </summary>
+    private static RuleMatch? ApplyTrust(RuleSet rules, TrustPolicy trust, RuleMatch match, MessageFacts facts, List<RuleTrace>? trace)
+    {
+        bool trusted;
+        if (trace is null)
+        {
+            trusted = trust.Trusted.Matches(facts);
+        }
+        else
+        {
+            var reasons = new List<string>();
+            trusted = trust.Trusted.Explain(facts, reasons);
+            var untrusted = trust.Untrusted;
+            var treatment = untrusted.Action switch
+            {
+                UntrustedAction.Drop => "dropped (trust.untrusted.action: drop)",
+                UntrustedAction.Route => $"paged on route '{untrusted.Route}' at {untrusted.Severity}, marked '{untrusted.SummaryPrefix.Trim()}'",
+                _ => $"paged at {untrusted.Severity}, marked '{untrusted.SummaryPrefix.Trim()}'",
+            };
+            var last = trace[^1];
+            trace[^1] = last with
+            {
+                Reason = trusted
+                    ? $"{last.Reason}; trusted: {string.Join("; ", reasons)}"
+                    : $"{last.Reason}; NOT TRUSTED: {string.Join("; ", reasons)} → {treatment}",
+            };
+        }
+
+        if (trusted)
+        {
+            return match;
+        }
+
+        var treatmentOf = trust.Untrusted;
+        return treatmentOf.Action switch
+        {
+            UntrustedAction.Drop => null,
+            UntrustedAction.Route => match with
+            {
+                Route = rules.Routes[treatmentOf.Route!].Name,
+                Severity = treatmentOf.Severity,
+                Summary = treatmentOf.SummaryPrefix + match.Summary,
+                Trusted = false,
+            },
+            _ => match with { Severity = treatmentOf.Severity, Summary = treatmentOf.SummaryPrefix + match.Summary, Trusted = false },
+        };
     }
 
     private static RuleMatch CreateMatch(RuleSet rules, Rule rule, MessageFacts facts)
@@ -108,6 +175,10 @@ public sealed class RuleEvaluator
         if (string.IsNullOrWhiteSpace(summary))
         {
             summary = string.IsNullOrWhiteSpace(facts.Subject) ? "(no subject)" : facts.Subject;
+            if (facts.Account.Length > 0)
+            {
+                summary = $"{summary} (account {facts.Account})";
+            }
         }
 
         var dedupKey = rule.DedupKey is null ? null : rule.DedupKey.Render(facts, rule.Name, extracted);

@@ -11,7 +11,7 @@ namespace MailGate.Rules;
 /// </summary>
 internal static class RuleFileReader
 {
-    private const string Keys = "version, routes, rules";
+    private const string Keys = "version, routes, accounts, trust, rules";
 
     public static RuleSet? Read(string yaml, ParseContext context)
     {
@@ -30,6 +30,8 @@ internal static class RuleFileReader
         YamlNode? version = null;
         YamlNode? routesNode = null;
         YamlNode? rulesNode = null;
+        YamlNode? accountsNode = null;
+        YamlNode? trustNode = null;
         foreach (var (keyNode, valueNode) in mapping.Children)
         {
             switch (context.Key(keyNode))
@@ -45,6 +47,12 @@ internal static class RuleFileReader
                 case "rules":
                     rulesNode = valueNode;
                     break;
+                case "accounts":
+                    accountsNode = valueNode;
+                    break;
+                case "trust":
+                    trustNode = valueNode;
+                    break;
                 case var key:
                     context.Error(keyNode, $"unknown top-level key '{key}' (expected one of: {Keys})");
                     break;
@@ -58,6 +66,8 @@ internal static class RuleFileReader
             ? new Dictionary<string, Route>(StringComparer.Ordinal)
             : RouteReader.Read(context, routesNode, declared);
 
+        var accounts = accountsNode is null ? AccountMap.Empty : AccountReader.Read(context, accountsNode);
+        var trust = trustNode is null ? null : TrustReader.Read(context, trustNode, declared);
         var rules = new List<Rule>();
         if (rulesNode is null)
         {
@@ -69,7 +79,7 @@ internal static class RuleFileReader
             var number = 0;
             foreach (var ruleNode in sequence.Children)
             {
-                var rule = RuleReader.Read(context, ruleNode, ++number, names, declared);
+                var rule = RuleReader.Read(context, ruleNode, ++number, names, declared, hasTrustPolicy: trustNode is not null);
                 if (rule is not null)
                 {
                     rules.Add(rule);
@@ -79,7 +89,7 @@ internal static class RuleFileReader
 
         return context.Errors.Count > 0
             ? null
-            : new RuleSet(context.Source, VersionOf(yaml), routes, rules);
+            : new RuleSet(context.Source, VersionOf(yaml), routes, rules, accounts, trust);
     }
 
     /// <summary>The first 12 lowercase hex digits of the SHA-256 of the file text.</summary>

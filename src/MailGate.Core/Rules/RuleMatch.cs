@@ -7,10 +7,12 @@ namespace MailGate.Rules;
 /// <param name="Summary">The rendered summary, not truncated.</param>
 /// <param name="DedupKey">The rendered dedup key, at most 255 characters.</param>
 /// <param name="Extracted">The rule's extracted values by name.</param>
+/// <param name="Trusted">False when the rule requires trust and the message is not trusted: the untrusted treatment applied.</param>
 public sealed record RuleMatch(
     string Rule,
     string Route,
     string Severity,
     string Summary,
     string DedupKey,
-    IReadOnlyDictionary<string, string> Extracted);
+    IReadOnlyDictionary<string, string> Extracted,
+    bool Trusted = true);

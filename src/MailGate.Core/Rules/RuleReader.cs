@@ -6,7 +6,7 @@ namespace MailGate.Rules;
 /// <summary>Reads one entry of the <c>rules:</c> list.</summary>
 internal static class RuleReader
 {
-    private const string Keys = "name, description, when, extract, summary, dedup_key, severity, route, action, continue";
+    private const string Keys = "name, description, when, extract, summary, dedup_key, severity, route, action, continue, trust";
 
     /// <summary>Reads the rule at <paramref name="node"/>; null when it has errors (already reported).</summary>
     /// <param name="context">The parse context.</param>
@@ -14,7 +14,7 @@ internal static class RuleReader
     /// <param name="number">The rule's 1-based position, naming it in errors when it has no name.</param>
     /// <param name="names">Names of earlier rules and their lines, for the uniqueness check.</param>
     /// <param name="routes">Every route name declared in the file.</param>
-    public static Rule? Read(ParseContext context, YamlNode node, int number, IDictionary<string, int> names, IReadOnlySet<string> routes)
+    public static Rule? Read(ParseContext context, YamlNode node, int number, IDictionary<string, int> names, IReadOnlySet<string> routes, bool hasTrustPolicy)
     {
         context.Rule = "#" + number.ToString(CultureInfo.InvariantCulture);
         var mapping = context.Mapping(node, "a rule");
@@ -88,10 +88,27 @@ internal static class RuleReader
             ok &= text is not null;
         }
 
+        var requiresTrust = false;
+        if (nodes.TryGetValue("trust", out var trustNodes))
+        {
+            var text = context.Scalar(trustNodes.Value, "'trust'")?.Trim();
+            requiresTrust = text == "required";
+            if (text is not ("required" or "optional"))
+            {
+                context.Error(trustNodes.Value, $"'trust' must be required or optional, found '{text}'");
+                ok = false;
+            }
+            else if (requiresTrust && !hasTrustPolicy)
+            {
+                context.Error(trustNodes.Value, "'trust: required' needs a top-level 'trust:' section saying what a trusted message is");
+                ok = false;
+            }
+        }
+
         var (routeName, drop) = ReadTarget(context, mapping, nodes, routes, ref ok);
         if (drop)
         {
-            foreach (var key in (string[])["extract", "summary", "dedup_key", "severity"])
+            foreach (var key in (string[])["extract", "summary", "dedup_key", "severity", "trust"])
             {
                 if (nodes.TryGetValue(key, out var useless))
                 {
@@ -109,7 +126,7 @@ internal static class RuleReader
 
         context.Rule = null;
         return ok && name is not null
-            ? new Rule(name, (int)mapping.Start.Line, when, routeName, drop, @continue, severity, summary, dedupKey, extractions)
+            ? new Rule(name, (int)mapping.Start.Line, when, routeName, drop, @continue, severity, summary, dedupKey, extractions, requiresTrust)
             : null;
     }
 

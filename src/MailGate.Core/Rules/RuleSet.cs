@@ -3,8 +3,10 @@ namespace MailGate.Rules;
 /// <summary>A loaded, validated rules file: routes and rules in order. Immutable; safe to share.</summary>
 public sealed class RuleSet
 {
-    internal RuleSet(string source, string version, IReadOnlyDictionary<string, Route> routes, IReadOnlyList<Rule> rules)
+    internal RuleSet(string source, string version, IReadOnlyDictionary<string, Route> routes, IReadOnlyList<Rule> rules, AccountMap? accounts = null, TrustPolicy? trust = null)
     {
+        Accounts = accounts ?? AccountMap.Empty;
+        Trust = trust;
         Source = source;
         Version = version;
         Routes = routes;
@@ -20,6 +22,12 @@ public sealed class RuleSet
     public IReadOnlyDictionary<string, Route> Routes { get; }
 
     public IReadOnlyList<Rule> Rules { get; }
+
+    /// <summary>The <c>accounts:</c> map (empty when the file has none).</summary>
+    public AccountMap Accounts { get; }
+
+    /// <summary>The <c>trust:</c> policy, or null when the file has none.</summary>
+    public TrustPolicy? Trust { get; }
 
     public override string ToString() => $"{Source} ({Version}, {Rules.Count} rules, {Routes.Count} routes)";
 }

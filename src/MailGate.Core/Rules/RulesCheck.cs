@@ -31,6 +31,10 @@ public static class RulesCheck
         }
 
         var used = rules.Rules.Where(r => r.RouteName is not null).Select(r => r.RouteName!).ToHashSet(StringComparer.Ordinal);
+        if (rules.Trust?.Untrusted.Route is { } untrustedRoute)
+        {
+            used.Add(untrustedRoute);
+        }
         foreach (var route in rules.Routes.Values)
         {
             if (!used.Contains(route.Name))

@@ -6,7 +6,7 @@ namespace MailGate.Rules;
 internal static class TemplatePlaceholders
 {
     public static IReadOnlyList<string> Names { get; } =
-        ["subject", "sender", "from", "envelope_from", "recipient", "to", "cc", "list_id", "message_id", "spool_id", "rule"];
+        ["subject", "sender", "from", "envelope_from", "recipient", "to", "cc", "list_id", "message_id", "spool_id", "rule", "account", "account_id", "account_name", "account_owner"];
 
     public static bool IsBuiltIn(string name) => Names.Contains(name, StringComparer.Ordinal);
 
@@ -24,6 +24,10 @@ internal static class TemplatePlaceholders
         "message_id" => facts.MessageId,
         "spool_id" => facts.SpoolId,
         "rule" => rule,
+        "account" => facts.Account.Length > 0 ? facts.Account : "unknown account",
+        "account_id" => facts.AccountId,
+        "account_name" => facts.AccountName,
+        "account_owner" => facts.AccountOwner,
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "not a built-in placeholder"),
     };
 }

@@ -27,6 +27,15 @@ public sealed record ProcessingState
     /// <summary>The drop rule that ended evaluation, if any.</summary>
     public string? DroppedBy { get; init; }
 
+    /// <summary>Matches not paged because the message was not trusted (dropped by the trust policy, or over its rate limit), with why.</summary>
+    public IReadOnlyList<string> Untrusted { get; init; } = [];
+
+    /// <summary>What was verified about the message's origin, for the audit trail.</summary>
+    public string? Authentication { get; init; }
+
+    /// <summary>The AWS account, for the audit trail.</summary>
+    public string? Account { get; init; }
+
     /// <summary>Why the message could not be processed at all (e.g. it could not be parsed).</summary>
     public string? Error { get; init; }
 

@@ -44,7 +44,14 @@ internal static class RulesCheckCommand
             return ExitCodes.Failure;
         }
 
-        output.WriteLine($"{path}: valid, version {rules.Version}, {rules.Rules.Count} rule(s), {rules.Routes.Count} route(s)");
+        output.WriteLine($"{path}: valid, version {rules.Version}, {rules.Rules.Count} rule(s), {rules.Routes.Count} route(s), {rules.Accounts.Count} account(s)");
+        if (rules.Trust is { } trust)
+        {
+            var untrusted = trust.Untrusted;
+            output.WriteLine($"  trusted when: {trust.Trusted.Describe()}");
+            output.WriteLine($"  untrusted matches of 'trust: required' rules: {untrusted.Action.ToString().ToLowerInvariant()}" +
+                (untrusted.Action == UntrustedAction.Drop ? "" : $"{(untrusted.Route is null ? "" : $" to {untrusted.Route}")} at {untrusted.Severity}, marked '{untrusted.SummaryPrefix.Trim()}', at most {untrusted.MaxPerSenderPerHour} per sender per hour"));
+        }
         var number = 0;
         foreach (var rule in rules.Rules)
         {
@@ -72,6 +79,6 @@ internal static class RulesCheckCommand
         }
 
         var severity = rule.Severity ?? rules.Routes[rule.RouteName!].PagerDuty.Severity;
-        return $"→ page {rule.RouteName} ({severity}){(rule.Continue ? ", then continue" : "")}";
+        return $"→ page {rule.RouteName} ({severity}){(rule.RequiresTrust ? ", trusted senders only" : "")}{(rule.Continue ? ", then continue" : "")}";
     }
 }

@@ -75,6 +75,7 @@ internal static class RulesTestCommand
             facts = facts with { Recipients = [.. facts.To, .. facts.Cc] };
         }
 
+        facts = AccountResolver.Resolve(facts, rules.Accounts);
         var decision = RuleEvaluator.Evaluate(rules, facts, explain: true);
         var events = decision.Matches
             .Select(match => PagerDutyEventBuilder.Build(facts, match, rules.Version) with { RoutingKey = Masked(rules.Routes[match.Route].PagerDuty) })
@@ -107,6 +108,8 @@ internal static class RulesTestCommand
         Fact(output, "list_id", facts.ListId);
         Fact(output, "message_id", facts.MessageId);
         Fact(output, "date", facts.Date?.ToString("u", System.Globalization.CultureInfo.InvariantCulture) ?? "");
+        Fact(output, "account", facts.Account, facts.AccountOwner.Length > 0 ? $"(owner {facts.AccountOwner})" : null);
+        Fact(output, "authenticated", facts.Authentication.ToString(), ReferenceEquals(facts.Authentication, Parse.Authentication.AuthenticationFacts.NotChecked) ? "(not checked: this runs offline)" : null);
         var body = facts.Body.ReplaceLineEndings(" ");
         Fact(output, "body", body.Length > BodyPreview ? body[..BodyPreview] + "…" : body, $"({facts.Body.Length} chars)");
         output.WriteLine();
@@ -118,6 +121,11 @@ internal static class RulesTestCommand
         }
 
         output.WriteLine();
+        foreach (var rule in decision.DroppedUntrusted)
+        {
+            output.WriteLine($"Rule '{rule}' matched, but the message is not trusted and the trust policy drops it (logged and counted, no page)");
+        }
+
         if (decision.Matches.Count == 0)
         {
             output.WriteLine(decision.DroppedBy is null ? "Decision: DROP (no rule matched)" : $"Decision: DROP by rule '{decision.DroppedBy}'");
@@ -126,7 +134,7 @@ internal static class RulesTestCommand
 
         foreach (var (match, sent) in decision.Matches.Zip(events))
         {
-            output.WriteLine($"Decision: PAGE route '{match.Route}' by rule '{match.Rule}', severity {match.Severity}, dedup key {match.DedupKey}");
+            output.WriteLine($"Decision: PAGE route '{match.Route}' by rule '{match.Rule}', severity {match.Severity}{(match.Trusted ? "" : ", UNVERIFIED sender")}, dedup key {match.DedupKey}");
             output.WriteLine("PagerDuty event (routing key masked):");
             output.WriteLine(JsonSerializer.Serialize(sent, Pretty));
         }
@@ -150,6 +158,10 @@ internal static class RulesTestCommand
             ["list_id"] = facts.ListId,
             ["message_id"] = facts.MessageId,
             ["date"] = facts.Date?.ToString("o", System.Globalization.CultureInfo.InvariantCulture),
+            ["account_id"] = facts.AccountId,
+            ["account_name"] = facts.AccountName,
+            ["account_owner"] = facts.AccountOwner,
+            ["authentication"] = facts.Authentication.ToString(),
             ["body"] = facts.Body,
         },
         ["rules_source"] = rules.Source,
@@ -157,6 +169,7 @@ internal static class RulesTestCommand
         ["rules"] = new JsonArray([.. decision.Trace.Select(t => (JsonNode?)new JsonObject { ["rule"] = t.Rule, ["matched"] = t.Matched, ["reason"] = t.Reason })]),
         ["decision"] = decision.Matches.Count == 0 ? "drop" : "page",
         ["dropped_by"] = decision.DroppedBy,
+        ["dropped_untrusted"] = new JsonArray([.. decision.DroppedUntrusted.Select(r => (JsonNode?)r)]),
         ["events"] = new JsonArray([.. events.Select(e => JsonSerializer.SerializeToNode(e, PagerDutyJsonContext.Default.PagerDutyEvent))]),
     };
 

@@ -33,6 +33,7 @@ internal sealed class MailGateMetrics : IDisposable
     private readonly Counter<long> _deadLetters;
     private readonly Histogram<double> _latency;
     private readonly Counter<long> _reloads;
+    private readonly Counter<long> _untrusted;
 
     /// <summary>Creates the instruments; the observable ones read the spool and the rules when scraped.</summary>
     public MailGateMetrics(IMeterFactory meters, SpoolStore spool, RulesProvider rules, PagerDutyCircuit circuit, TimeProvider time)
@@ -56,6 +57,7 @@ internal sealed class MailGateMetrics : IDisposable
             tags: null,
             new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
         _reloads = _meter.CreateCounter<long>("mailgate.rules.reloads", "{reload}", "Rules file reloads by result");
+        _untrusted = _meter.CreateCounter<long>("mailgate.rules.untrusted", "{match}", "Matches of trust-required rules on unverified mail, by outcome (paged, rate_limited, dropped)");
         rules.Reloaded += (_, succeeded) => RulesReloaded(succeeded);
         var circuitOpened = _meter.CreateCounter<long>("mailgate.pagerduty.circuit.opened", "{event}", "Times the PagerDuty circuit breaker opened");
         circuit.Opened += (_, _) => circuitOpened.Add(1);
@@ -84,6 +86,8 @@ internal sealed class MailGateMetrics : IDisposable
     public void SessionClosed() => _sessions.Add(-1);
 
     public void Decided(string action) => _decisions.Add(1, new KeyValuePair<string, object?>("action", action));
+
+    public void Untrusted(string outcome) => _untrusted.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
     public void RuleMatched(string rule) => _ruleMatches.Add(1, new KeyValuePair<string, object?>("rule", rule));
 

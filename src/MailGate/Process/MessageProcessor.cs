@@ -33,6 +33,7 @@ internal sealed class MessageProcessor(
     PagerDutyDelivery delivery,
     ProcessingEvents events,
     MailGateMetrics metrics,
+    UntrustedLimiter untrustedLimiter,
     IOptions<SpoolOptions> options,
     TimeProvider time,
     ILogger<MessageProcessor> logger) : BackgroundService
@@ -207,17 +208,42 @@ internal sealed class MessageProcessor(
         }
 
         var ruleSet = rules.Current;
+        facts = AccountResolver.Resolve(facts, ruleSet.Accounts);
         var decision = RuleEvaluator.Evaluate(ruleSet, facts);
-        metrics.Decided(decision.Matches.Count == 0 ? "drop" : "page");
-        if (decision.Matches.Count == 0)
+        var authentication = facts.Authentication.ToString();
+        var untrusted = new List<string>();
+        foreach (var rule in decision.DroppedUntrusted)
         {
-            Log.MessageDropped(logger, message.Id, facts.MessageId, facts.Sender, facts.Subject, decision.DroppedBy ?? "(no rule matched)", ruleSet.Version);
+            untrusted.Add($"{rule}: matched, but the message is not trusted; dropped by the trust policy");
+            metrics.Untrusted("dropped");
+            Log.UntrustedDropped(logger, message.Id, facts.MessageId, facts.Sender, facts.Subject, rule, authentication);
         }
 
+        var matches = new List<RuleMatch>();
         foreach (var match in decision.Matches)
         {
+            if (!match.Trusted && !untrustedLimiter.TryAcquire(facts.Sender, ruleSet.Trust?.Untrusted.MaxPerSenderPerHour ?? 0))
+            {
+                untrusted.Add($"{match.Rule}: matched, but the message is not trusted and {facts.Sender} is over trust.untrusted.max_per_sender_per_hour; not paged");
+                metrics.Untrusted("rate_limited");
+                Log.UntrustedRateLimited(logger, message.Id, facts.MessageId, facts.Sender, facts.Subject, match.Rule, authentication);
+                continue;
+            }
+
+            if (!match.Trusted)
+            {
+                metrics.Untrusted("paged");
+            }
+
+            matches.Add(match);
             metrics.RuleMatched(match.Rule);
-            Log.MessageMatched(logger, message.Id, facts.MessageId, facts.Sender, facts.Subject, match.Rule, match.Route, match.DedupKey, ruleSet.Version);
+            Log.MessageMatched(logger, message.Id, facts.MessageId, facts.Sender, facts.Subject, facts.Account, match.Rule, match.Route, match.Severity, match.Trusted, match.DedupKey, authentication, ruleSet.Version);
+        }
+
+        metrics.Decided(matches.Count == 0 ? "drop" : "page");
+        if (matches.Count == 0 && untrusted.Count == 0)
+        {
+            Log.MessageDropped(logger, message.Id, facts.MessageId, facts.Sender, facts.Subject, decision.DroppedBy ?? "(no rule matched)", ruleSet.Version);
         }
 
         return new ProcessingState
@@ -228,7 +254,10 @@ internal sealed class MessageProcessor(
             Sender = facts.Sender,
             Subject = facts.Subject,
             DroppedBy = decision.DroppedBy,
-            Deliveries = decision.Matches.Select(match => new DeliveryRecord
+            Untrusted = untrusted,
+            Authentication = authentication,
+            Account = facts.Account.Length > 0 ? facts.Account : null,
+            Deliveries = matches.Select(match => new DeliveryRecord
             {
                 Rule = match.Rule,
                 Route = match.Route,

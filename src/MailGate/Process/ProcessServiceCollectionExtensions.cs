@@ -10,6 +10,7 @@ internal static class ProcessServiceCollectionExtensions
     {
         services.AddSingleton<ProcessingInbox>();
         services.AddSingleton<ProcessingEvents>();
+        services.AddSingleton<UntrustedLimiter>();
         services.AddSingleton(new MessageParser());
         services.AddHostedService<MessageProcessor>();
         return services;

@@ -25,15 +25,15 @@ public class RulesLoaderErrorTests
         yield return Case(
             "unknown top-level key",
             "version: 1\nrule: []\nrules: []\n",
-            2, 1, null, "unknown top-level key 'rule' (expected one of: version, routes, rules)");
+            2, 1, null, "unknown top-level key 'rule' (expected one of: version, routes, accounts, trust, rules)");
         yield return Case(
             "unknown rule key",
             TestRules.Head + "  - name: t\n    action: drop\n    contnue: true\n",
-            9, 5, "t", "unknown rule key 'contnue' (expected one of: name, description, when, extract, summary, dedup_key, severity, route, action, continue)");
+            9, 5, "t", "unknown rule key 'contnue' (expected one of: name, description, when, extract, summary, dedup_key, severity, route, action, continue, trust)");
         yield return Case(
             "unknown field",
             TestRules.Head + "  - name: t\n    when: { subjet: { contains: x } }\n    route: oncall\n",
-            8, 13, "t", "unknown field 'subjet' (expected one of: sender, from, envelope_from, recipient, to, cc, subject, body, list_id, message_id, header, any, all, not)");
+            8, 13, "t", "unknown field 'subjet' (expected one of: sender, from, envelope_from, recipient, to, cc, subject, body, list_id, message_id, account_id, account_name, header, authenticated, any, all, not)");
         yield return Case(
             "unknown operator",
             TestRules.Head + "  - name: aws-abuse-report\n    when: { sender: { startswith: x } }\n    route: oncall\n",
@@ -249,7 +249,7 @@ public class RulesLoaderErrorTests
             Assert.That(ex.Message.Split('\n'), Is.EqualTo(new[]
             {
                 "rules.yaml:1:10: unsupported version '3' (expected 1)",
-                "rules.yaml:4:5: rule 't': unknown rule key 'colour' (expected one of: name, description, when, extract, summary, dedup_key, severity, route, action, continue)",
+                "rules.yaml:4:5: rule 't': unknown rule key 'colour' (expected one of: name, description, when, extract, summary, dedup_key, severity, route, action, continue, trust)",
             }));
         });
     }

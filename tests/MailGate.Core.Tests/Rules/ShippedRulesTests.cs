@@ -1,5 +1,6 @@
 using MailGate.Core.Tests.Rules.Support;
 using MailGate.Parse;
+using MailGate.Parse.Authentication;
 using MailGate.Rules;
 
 namespace MailGate.Core.Tests.Rules;
@@ -33,22 +34,68 @@ public class ShippedRulesTests
         });
     }
 
+    /// <summary>What Google Groups delivers for genuine AWS mail: a valid google.com ARC seal over dmarc=pass for the author.</summary>
+    private static readonly AuthenticationFacts ThroughGoogle = new()
+    {
+        Arc = AuthOutcome.Pass,
+        ArcSealer = "google.com",
+        Original = new OriginalAuthentication("pass", "amazon.com", ["amazon.com"], "pass"),
+    };
+
+    private static MessageFacts Resolved(MessageFacts facts, RuleSet rules) => AccountResolver.Resolve(facts, rules.Accounts);
+
     [TestCase("Abuse Report [AWS ID 123456789012]", "", "123456789012")]
     [TestCase("Your Amazon EC2 Abuse Report", "Hello,\nAWS ID: 210987654321\nRegards", "210987654321")]
-    [TestCase("Your Amazon EC2 Abuse Report", "no id", "")]
-    public void Evaluate_AbuseReportFromAmazon_PagesWithAccountId(string subject, string body, string account)
+    [TestCase("Your Amazon EC2 Abuse Report", "no id", "unknown account")]
+    public void Evaluate_AuthenticatedAbuseReportFromAmazon_PagesCriticalWithAccount(string subject, string body, string account)
     {
-        var facts = Mail("aws-abuse@mailgate.example.com", "ec2-abuse@amazon.com", subject, body);
+        var rules = CreateSut();
+        var facts = Resolved(Mail("aws-abuse@mailgate.example.com", "ec2-abuse@amazon.com", subject, body) with { Authentication = ThroughGoogle }, rules);
 
-        var match = TestRules.SingleMatch(CreateSut(), facts);
+        var match = TestRules.SingleMatch(rules, facts);
 
         Assert.Multiple(() =>
         {
-            Assert.That((match.Rule, match.Route, match.Severity), Is.EqualTo(("aws-abuse-report", "security-oncall", "critical")));
-            Assert.That(match.Extracted["account_id"], Is.EqualTo(account));
+            Assert.That((match.Rule, match.Route, match.Severity, match.Trusted), Is.EqualTo(("aws-abuse-report", "security-oncall", "critical", true)));
             Assert.That(match.Summary, Is.EqualTo($"AWS abuse report for account {account}: {subject}"));
             Assert.That(match.DedupKey, Does.Match("^mailgate-aws-abuse-report-[0-9a-f]{32}$"));
         });
+    }
+
+    public static IEnumerable<TestCaseData> Unverified()
+    {
+        yield return new TestCaseData(AuthenticationFacts.NotChecked).SetName("Evaluate_ForgedAbuseReport_NoArc_PagesWarningMarkedUnverified");
+        yield return new TestCaseData(ThroughGoogle with { Arc = AuthOutcome.Fail, ArcSealer = "", Original = null }).SetName("Evaluate_ForgedAbuseReport_BrokenArc_PagesWarningMarkedUnverified");
+        yield return new TestCaseData(ThroughGoogle with { ArcSealer = "evil.example" }).SetName("Evaluate_AbuseReport_SealedByAnotherDomain_PagesWarningMarkedUnverified");
+        yield return new TestCaseData(ThroughGoogle with { Original = new OriginalAuthentication("fail", "amazon.com", [], "fail") }).SetName("Evaluate_AbuseReport_GoogleSawDmarcFail_PagesWarningMarkedUnverified");
+        yield return new TestCaseData(ThroughGoogle with { Original = new OriginalAuthentication("pass", "amazon.com.evil.example", [], "pass") }).SetName("Evaluate_AbuseReport_DmarcPassForLookalikeDomain_PagesWarningMarkedUnverified");
+    }
+
+    [TestCaseSource(nameof(Unverified))]
+    public void Evaluate_UnverifiedAbuseReport(AuthenticationFacts authentication)
+    {
+        var rules = CreateSut();
+        var facts = Resolved(Mail("aws-abuse@mailgate.example.com", "ec2-abuse@amazon.com", "Your AWS Abuse Report [AWS ID 123456789012]") with { Authentication = authentication }, rules);
+
+        var match = TestRules.SingleMatch(rules, facts);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((match.Rule, match.Severity, match.Trusted), Is.EqualTo(("aws-abuse-report", "warning", false)));
+            Assert.That(match.Summary, Does.StartWith("[unverified] AWS abuse report for account 123456789012: "));
+        });
+    }
+
+    [Test]
+    public void Evaluate_UnverifiedAbuseReport_ExplainSaysWhyItIsNotTrusted()
+    {
+        var rules = CreateSut();
+        var facts = Mail("aws-abuse@mailgate.example.com", "ec2-abuse@amazon.com", "Abuse Report");
+
+        var trace = RuleEvaluator.Evaluate(rules, facts, explain: true).Trace[0];
+
+        Assert.That(trace.Reason, Does.Contain("NOT TRUSTED: not authenticated: arc_sealed_by 'google.com'"));
+        Assert.That(trace.Reason, Does.Contain("→ paged at warning, marked '[unverified]'"));
     }
 
     [TestCase("aws-abuse@mailgate.example.com", "billing@amazon.com", "Your AWS invoice is available")]
@@ -68,13 +115,13 @@ public class ShippedRulesTests
 
     [TestCase("billing@amazon.com", "Your AWS invoice is available")]
     [TestCase("alerts@monitoring.example", "CPU high")]
-    public void Evaluate_AnythingToIncidentAddress_Pages(string sender, string subject)
+    public void Evaluate_AnythingToIncidentAddress_PagesWithoutNeedingTrust(string sender, string subject)
     {
         var match = TestRules.SingleMatch(CreateSut(), Mail("aws-incident1@mailgate.example.com", sender, subject));
 
         Assert.Multiple(() =>
         {
-            Assert.That((match.Rule, match.Route), Is.EqualTo(("aws-incident", "security-oncall")));
+            Assert.That((match.Rule, match.Route, match.Trusted), Is.EqualTo(("aws-incident", "security-oncall", true)));
             Assert.That(match.Summary, Is.EqualTo(subject));
         });
     }

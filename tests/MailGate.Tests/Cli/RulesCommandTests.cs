@@ -43,7 +43,7 @@ public sealed class RulesCommandTests
         Assert.That(exit, Is.Zero, output);
         Assert.That(output, Does.Contain(": valid, version "));
         Assert.That(output, Does.Contain("1. aws-abuse-report (line 8) → page security-oncall (critical): sender ends with '@amazon.com' and subject contains 'Abuse Report'"));
-        Assert.That(output, Does.Contain("2. everything-else (line 16) → drop: every message"));
+        Assert.That(output, Does.Contain("2. everything-else (line 14) → drop: every message"));
         Assert.That(output.TrimEnd(), Does.EndWith("OK"));
     }
 

@@ -55,7 +55,8 @@ public sealed class PipelineTests
             Assert.That(details.GetProperty("recipients")[0].GetString(), Is.EqualTo("aws-abuse@mailgate.example.com"));
             Assert.That(details.GetProperty("message_id").GetString(), Is.EqualTo("0100018f1a2b3c4d-abuse-report-12345678@email.amazonses.com"));
             Assert.That(details.GetProperty("spool_id").GetString(), Is.EqualTo(id));
-            Assert.That(details.GetProperty("extracted").GetProperty("account_id").GetString(), Is.EqualTo("123456789012"));
+            Assert.That(details.GetProperty("account_id").GetString(), Is.EqualTo("123456789012"));
+            Assert.That(details.GetProperty("account").GetString(), Is.EqualTo("123456789012"));
             Assert.That(details.GetProperty("body").GetString(), Does.Contain("EC2 Instance Id: i-0abc1234def567890"));
             Assert.That(sent.Json.GetProperty("client").GetString(), Is.EqualTo("MailGate"));
             Assert.That(sent.ContentType, Is.EqualTo("application/json"));

@@ -29,8 +29,6 @@ public sealed class GatewayHarness : IAsyncDisposable
             when:
               sender: { ends_with: "@amazon.com" }
               subject: { contains: "Abuse Report" }
-            extract:
-              account_id: { subject: 'AWS ID:?\s*(?<v>\d{12})' }
             summary: "AWS abuse report for {account_id}: {subject}"
             route: security-oncall
           - name: everything-else

@@ -1,0 +1,41 @@
+namespace MailGate.Rules;
+
+/// <summary>
+/// The rules file's <c>accounts:</c> map: which AWS account a root address or group stands for.
+/// Keys are addresses (<c>aws-root-123456789012@example.com</c>) or List-Ids
+/// (<c>aws-root-123456789012.example.com</c>), compared without regard to case.
+/// </summary>
+public sealed class AccountMap
+{
+    private readonly Dictionary<string, AccountInfo> _byKey;
+    private readonly Dictionary<string, AccountInfo> _byId;
+
+    /// <summary>No accounts.</summary>
+    public static AccountMap Empty { get; } = new(new Dictionary<string, AccountInfo>());
+
+    internal AccountMap(IReadOnlyDictionary<string, AccountInfo> byKey)
+    {
+        _byKey = new Dictionary<string, AccountInfo>(byKey, StringComparer.OrdinalIgnoreCase);
+        _byId = new Dictionary<string, AccountInfo>(StringComparer.Ordinal);
+        foreach (var account in byKey.Values)
+        {
+            _byId.TryAdd(account.Id, account);
+        }
+    }
+
+    /// <summary>How many addresses or List-Ids are mapped.</summary>
+    public int Count => _byKey.Count;
+
+    /// <summary>The account mapped to <paramref name="addressOrListId"/>, if any.</summary>
+    public AccountInfo? ByKey(string addressOrListId) =>
+        _byKey.TryGetValue(addressOrListId.Trim(), out var account) ? account : null;
+
+    /// <summary>The first mapped account with id <paramref name="id"/>, if any.</summary>
+    public AccountInfo? ById(string id) => _byId.TryGetValue(id, out var account) ? account : null;
+}
+
+/// <summary>One AWS account as the <c>accounts:</c> map names it.</summary>
+/// <param name="Id">The 12-digit account id.</param>
+/// <param name="Name">A name people know it by, e.g. <c>prod-payments</c>.</param>
+/// <param name="Owner">Who owns it (a team, a person), for the responder.</param>
+public sealed record AccountInfo(string Id, string Name, string Owner);
