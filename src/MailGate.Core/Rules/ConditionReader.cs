@@ -89,9 +89,15 @@ internal static class ConditionReader
             }
 
             var domains = context.Scalars(valueNode, $"'authenticated.{key}'");
-            if (domains is null || domains.Count == 0 || domains.Any(d => string.IsNullOrWhiteSpace(d.Value)))
+            if (domains is null)
             {
-                context.Error(valueNode, $"'authenticated.{key}' needs one or more domains");
+                ok = false;
+                continue;
+            }
+
+            if (domains.Any(d => string.IsNullOrWhiteSpace(d.Value)))
+            {
+                context.Error(valueNode, $"'authenticated.{key}' needs domains, not blanks");
                 ok = false;
                 continue;
             }

@@ -1,0 +1,97 @@
+using MailGate.Core.Tests.Rules.Support;
+using MailGate.Parse.Authentication;
+using MailGate.Rules;
+
+namespace MailGate.Core.Tests.Rules;
+
+[TestFixture]
+public class TrustPolicyTests
+{
+    private static readonly AuthenticationFacts Trusted = new()
+    {
+        Arc = AuthOutcome.Pass,
+        ArcSealer = "google.com",
+        Original = new OriginalAuthentication("pass", "amazon.com", [], "pass"),
+    };
+
+    private static RuleSet Rules(string untrusted = "", string ruleTrust = "required") => TestRules.Parse($$"""
+        version: 1
+        routes:
+          oncall:
+            pagerduty:
+              routing_key: ${PD_KEY}
+          quiet:
+            pagerduty:
+              routing_key: ${PD_KEY}
+              severity: info
+        trust:
+          trusted:
+            authenticated: { arc_sealed_by: google.com, original_dmarc: amazon.com }
+        {{untrusted}}
+        rules:
+          - name: abuse
+            when: { subject: { contains: Abuse } }
+            trust: {{ruleTrust}}
+            route: oncall
+        """);
+
+    private static Decision Evaluate(RuleSet rules, AuthenticationFacts authentication) =>
+        RuleEvaluator.Evaluate(rules, SomeFacts.Message() with { Subject = "Abuse Report", Authentication = authentication });
+
+    [Test]
+    public void Trusted_PagesAsTheRuleSays()
+    {
+        var match = Evaluate(Rules(), Trusted).Matches.Single();
+        Assert.That((match.Severity, match.Trusted, match.Summary), Is.EqualTo(("critical", true, "Abuse Report")));
+    }
+
+    [Test]
+    public void Untrusted_DefaultTreatment_PagesAtWarningMarked()
+    {
+        var match = Evaluate(Rules(), AuthenticationFacts.NotChecked).Matches.Single();
+        Assert.That((match.Route, match.Severity, match.Trusted, match.Summary), Is.EqualTo(("oncall", "warning", false, "[unverified] Abuse Report")));
+    }
+
+    [Test]
+    public void Untrusted_RouteTreatment_GoesToTheOtherRoute()
+    {
+        var rules = Rules("  untrusted: { action: route, route: quiet, severity: info, summary_prefix: \"(?) \" }");
+        var match = Evaluate(rules, AuthenticationFacts.NotChecked).Matches.Single();
+        Assert.That((match.Route, match.Severity, match.Trusted, match.Summary), Is.EqualTo(("quiet", "info", false, "(?) Abuse Report")));
+    }
+
+    [Test]
+    public void Untrusted_DropTreatment_IsRecordedNotSilent()
+    {
+        var decision = Evaluate(Rules("  untrusted: { action: drop }"), AuthenticationFacts.NotChecked);
+        Assert.That(decision.Matches, Is.Empty);
+        Assert.That(decision.DroppedUntrusted, Is.EqualTo(new[] { "abuse" }));
+    }
+
+    [Test]
+    public void OptionalTrust_IgnoresTheTrustPolicy()
+    {
+        var match = Evaluate(Rules(ruleTrust: "optional"), AuthenticationFacts.NotChecked).Matches.Single();
+        Assert.That((match.Severity, match.Trusted), Is.EqualTo(("critical", true)));
+    }
+
+    [TestCase("trust: { untrusted: { action: drop } }", "trust: missing 'trusted'")]
+    [TestCase("trust: { trusted: { subject: { contains: x } }, untrusted: { action: shout } }", "trust.untrusted: unknown action 'shout'")]
+    [TestCase("trust: { trusted: { subject: { contains: x } }, untrusted: { action: route } }", "trust.untrusted: 'action: route' needs 'route: <name>'")]
+    [TestCase("trust: { trusted: { subject: { contains: x } }, untrusted: { action: route, route: nowhere } }", "trust.untrusted: undefined route 'nowhere'")]
+    [TestCase("trust: { trusted: { subject: { contains: x } }, untrusted: { severity: loud } }", "trust.untrusted: ")]
+    [TestCase("trust: { trusted: { subject: { contains: x } }, untrusted: { max_per_sender_per_hour: -1 } }", "trust.untrusted: 'max_per_sender_per_hour' must be")]
+    [TestCase("trust: { trusted: { subject: { contains: x } }, colour: red }", "trust: unknown key 'colour'")]
+    public void Load_BadTrustSection_IsAnError(string section, string message)
+    {
+        var errors = TestRules.Errors(TestRules.Head.Replace("rules:\n", section + "\nrules:\n", StringComparison.Ordinal) + "  - name: t\n    route: oncall\n");
+        Assert.That(errors.Select(e => e.Message), Has.Some.StartsWith(message));
+    }
+
+    [Test]
+    public void Load_TrustRequiredWithoutTrustSection_IsAnError()
+    {
+        var errors = TestRules.Errors(TestRules.Head + "  - name: t\n    trust: required\n    route: oncall\n");
+        Assert.That(errors.Single().ToString(), Is.EqualTo("rules.yaml:8:12: rule 't': 'trust: required' needs a top-level 'trust:' section saying what a trusted message is"));
+    }
+}
