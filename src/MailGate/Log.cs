@@ -69,6 +69,9 @@ internal static partial class Log
     [LoggerMessage(400, LogLevel.Information, "Decided {SpoolId}: message {MessageId} from {Sender} \"{Subject}\" account {Account} matched rule {Rule} → page route {Route} at {Severity} (trusted: {Trusted}), dedup key {DedupKey}; {Authentication} (rules {RulesVersion})")]
     public static partial void MessageMatched(ILogger logger, string spoolId, string messageId, string sender, string subject, string account, string rule, string route, string severity, bool trusted, string dedupKey, string authentication, string rulesVersion);
 
+    [LoggerMessage(407, LogLevel.Warning, "Verifying {SpoolId} hit a temporary DNS failure ({Authentication}); it is verified again, for up to {Remaining} more, before the verdict is taken")]
+    public static partial void VerificationDeferred(ILogger logger, string spoolId, string authentication, TimeSpan remaining);
+
     [LoggerMessage(405, LogLevel.Warning, "Decided {SpoolId}: message {MessageId} from {Sender} \"{Subject}\" matched rule {Rule} but is NOT TRUSTED ({Authentication}); the trust policy drops it: no page")]
     public static partial void UntrustedDropped(ILogger logger, string spoolId, string messageId, string sender, string subject, string rule, string authentication);
 

@@ -1,6 +1,7 @@
 using MailGate.Deliver;
 using MailGate.Http;
 using MailGate.Observability;
+using MailGate.Parse;
 using MailGate.Process;
 using MailGate.Receive;
 using MailGate.Rules;
@@ -38,6 +39,7 @@ public static class MailGateHost
         builder.Services
             .AddObservability()
             .AddSpool()
+            .AddParsing()
             .AddRules()
             .AddMessageProcessing()     // registered before the listener: resumes the spool first
             .AddPagerDutyDelivery()

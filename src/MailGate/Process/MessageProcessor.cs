@@ -35,6 +35,7 @@ internal sealed class MessageProcessor(
     MailGateMetrics metrics,
     UntrustedLimiter untrustedLimiter,
     IOptions<SpoolOptions> options,
+    IOptions<TrustOptions> trust,
     TimeProvider time,
     ILogger<MessageProcessor> logger) : BackgroundService
 {
@@ -70,7 +71,7 @@ internal sealed class MessageProcessor(
         {
             await foreach (var message in inbox.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
-                Accept(message);
+                await AcceptAsync(message, stoppingToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -82,7 +83,7 @@ internal sealed class MessageProcessor(
     }
 
     /// <summary>Decides a newly queued message (once) and puts its pending events in their route lanes.</summary>
-    private void Accept(SpooledMessage message)
+    private async Task AcceptAsync(SpooledMessage message, CancellationToken stoppingToken)
     {
         if (_tracked.ContainsKey(message.Id) || !Directory.Exists(message.Directory))
         {
@@ -106,7 +107,12 @@ internal sealed class MessageProcessor(
 
             if (!state.IsDecided)
             {
-                state = Decide(message);
+                if (await DecideAsync(message, stoppingToken).ConfigureAwait(false) is not { } decided)
+                {
+                    return; // verification hit a temporary DNS failure: the next scan tries again
+                }
+
+                state = decided;
                 SpoolStore.WriteState(message, state);
             }
 
@@ -127,7 +133,7 @@ internal sealed class MessageProcessor(
             }
         }
 #pragma warning disable CA1031 // One message's failure must not stop the others; it stays in the spool.
-        catch (Exception e)
+        catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
 #pragma warning restore CA1031
         {
             _tracked.TryRemove(message.Id, out _);
@@ -194,12 +200,19 @@ internal sealed class MessageProcessor(
         }
     }
 
-    private ProcessingState Decide(SpooledMessage message)
+    /// <summary>Parses, verifies and evaluates; null when verification should be tried again later.</summary>
+    private async Task<ProcessingState?> DecideAsync(SpooledMessage message, CancellationToken cancellationToken)
     {
         MessageFacts facts;
         try
         {
-            facts = parser.Parse(message);
+            facts = await parser.ParseAsync(message, cancellationToken).ConfigureAwait(false);
+            var age = time.GetUtcNow() - message.Envelope.ReceivedAt;
+            if (facts.Authentication.HasTemporaryError && age < trust.Value.TempErrorRetryWindow)
+            {
+                Log.VerificationDeferred(logger, message.Id, facts.Authentication.ToString(), trust.Value.TempErrorRetryWindow - age);
+                return null;
+            }
         }
         catch (MessageParseException e)
         {

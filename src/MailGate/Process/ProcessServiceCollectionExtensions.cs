@@ -1,4 +1,3 @@
-using MailGate.Parse;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MailGate.Process;
@@ -11,7 +10,6 @@ internal static class ProcessServiceCollectionExtensions
         services.AddSingleton<ProcessingInbox>();
         services.AddSingleton<ProcessingEvents>();
         services.AddSingleton<UntrustedLimiter>();
-        services.AddSingleton(new MessageParser());
         services.AddHostedService<MessageProcessor>();
         return services;
     }
