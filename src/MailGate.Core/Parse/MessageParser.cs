@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using MailGate.Parse.Authentication;
 using MailGate.Spool;
 using MimeKit;
 
@@ -15,10 +16,17 @@ public sealed class MessageParser
 
     private readonly MessageParserOptions _options;
     private readonly ParserOptions _mimeOptions;
+    private readonly MailAuthenticator? _authenticator;
 
     /// <summary>Creates a parser. Registers the code-page encodings (ISO-2022-JP, Shift_JIS, windows-125x) MimeKit needs.</summary>
-    public MessageParser(MessageParserOptions? options = null)
+    /// <param name="options">Parsing bounds; null for the defaults.</param>
+    /// <param name="authenticator">
+    /// Verifies DKIM and ARC in <see cref="ParseAsync(SpooledMessage, CancellationToken)"/>; null to skip it
+    /// (<see cref="AuthenticationFacts.NotChecked"/>). The synchronous <c>Parse</c> never verifies.
+    /// </param>
+    public MessageParser(MessageParserOptions? options = null, MailAuthenticator? authenticator = null)
     {
+        _authenticator = authenticator;
         Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
         _options = options ?? new MessageParserOptions();
         _mimeOptions = ParserOptions.Default.Clone();
@@ -39,6 +47,45 @@ public sealed class MessageParser
     public MessageFacts Parse(string spoolId, Envelope envelope, Stream stream, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(envelope);
+        using var mime = Load(stream, cancellationToken);
+        return ToFacts(spoolId, envelope, mime);
+    }
+
+    /// <summary>Parses the spooled message <paramref name="message"/> and verifies its DKIM signatures and ARC chain.</summary>
+    /// <exception cref="MessageParseException">The message cannot be parsed.</exception>
+    public async Task<MessageFacts> ParseAsync(SpooledMessage message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var stream = new FileStream(message.MessagePath, FileMode.Open, FileAccess.Read, FileShare.Read, 16 * 1024);
+        await using (stream.ConfigureAwait(false))
+        {
+            return await ParseAsync(message.Id, message.Envelope, stream, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Parses a raw message read from a seekable <paramref name="stream"/> and, with an authenticator,
+    /// verifies it while the message is loaded: the stream must stay open until the task completes.
+    /// </summary>
+    /// <exception cref="MessageParseException">The message cannot be parsed.</exception>
+    public async Task<MessageFacts> ParseAsync(string spoolId, Envelope envelope, Stream stream, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        using var mime = Load(stream, cancellationToken);
+        var facts = ToFacts(spoolId, envelope, mime);
+        if (_authenticator is null)
+        {
+            return facts;
+        }
+
+        // DKIM and ARC hash the message as received: the persistent load keeps the raw header values and
+        // reads the body from the stream.
+        var authentication = await _authenticator.VerifyAsync(mime, cancellationToken).ConfigureAwait(false);
+        return facts with { Authentication = authentication };
+    }
+
+    private MimeMessage Load(Stream stream, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(stream);
         if (HeaderSection.Measure(stream, _options.MaxHeaderBytes) < 0)
         {
@@ -56,15 +103,13 @@ public sealed class MessageParser
             throw new MessageParseException($"not a MIME message: {e.Message}", e);
         }
 
-        using (mime)
+        if (mime.Headers.Count == 0)
         {
-            if (mime.Headers.Count == 0)
-            {
-                throw new MessageParseException("not a message: no header fields");
-            }
-
-            return ToFacts(spoolId, envelope, mime);
+            mime.Dispose();
+            throw new MessageParseException("not a message: no header fields");
         }
+
+        return mime;
     }
 
     private MessageFacts ToFacts(string spoolId, Envelope envelope, MimeMessage mime)

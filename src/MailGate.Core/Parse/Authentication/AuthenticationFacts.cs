@@ -70,4 +70,8 @@ public sealed record DkimResult(string Domain, string Selector, AuthOutcome Outc
 /// <param name="HeaderFrom">The <c>header.from=</c> domain the DMARC result is about.</param>
 /// <param name="DkimPassDomains">The <c>header.i</c>/<c>header.d</c> domains of passing DKIM results.</param>
 /// <param name="Spf">The <c>spf=</c> result.</param>
-public sealed record OriginalAuthentication(string Dmarc, string HeaderFrom, IReadOnlyList<string> DkimPassDomains, string Spf);
+public sealed record OriginalAuthentication(string Dmarc, string HeaderFrom, IReadOnlyList<string> DkimPassDomains, string Spf)
+{
+    /// <summary>Which header the verdict was read from: <c>X-Original-Authentication-Results</c> or <c>ARC-Authentication-Results i=1</c>.</summary>
+    public string Source { get; init; } = "";
+}

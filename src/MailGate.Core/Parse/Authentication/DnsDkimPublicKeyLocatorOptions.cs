@@ -1,0 +1,35 @@
+using System.Net;
+
+namespace MailGate.Parse.Authentication;
+
+/// <summary>How <see cref="DnsDkimPublicKeyLocator"/> asks DNS for DKIM keys and how long it remembers the answers.</summary>
+public sealed record DnsDkimPublicKeyLocatorOptions
+{
+    /// <summary>The name servers to ask; empty means the system's resolvers.</summary>
+    /// <value>Empty.</value>
+    public IReadOnlyList<IPEndPoint> NameServers { get; init; } = [];
+
+    /// <summary>How long to wait for one answer from one name server.</summary>
+    /// <value>2 seconds.</value>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How many times a query that timed out is sent again.</summary>
+    /// <value>1.</value>
+    public int Retries { get; init; } = 1;
+
+    /// <summary>The longest a key is cached, whatever its TTL says.</summary>
+    /// <value>1 hour.</value>
+    public TimeSpan MaxCacheDuration { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>How long a permanent failure (NXDOMAIN, no TXT record, revoked or unusable key) is cached.
+    /// Temporary failures are never cached.</summary>
+    /// <value>1 minute.</value>
+    public TimeSpan NegativeCacheDuration { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// The most names kept in the cache. Selectors come from hostile headers, so the cache is bounded:
+    /// past this size expired entries are dropped, and if that is not enough the cache is cleared.
+    /// </summary>
+    /// <value>10,000.</value>
+    public int MaxCacheEntries { get; init; } = 10_000;
+}

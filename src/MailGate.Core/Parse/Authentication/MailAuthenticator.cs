@@ -1,0 +1,169 @@
+using MimeKit;
+using MimeKit.Cryptography;
+using Org.BouncyCastle.Crypto;
+
+namespace MailGate.Parse.Authentication;
+
+/// <summary>
+/// Verifies a message's DKIM signatures and ARC chain with MimeKit, and — only when the chain passes —
+/// reads Google's verdict on the original author. Never throws for what is in the message: every
+/// outcome is mapped to an <see cref="AuthOutcome"/>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// DKIM, per DKIM-Signature header: valid → Pass; body or header changed, wrong key, or a disabled
+/// algorithm (RSA-SHA1 stays disabled, as MimeKit ships it) → Fail; malformed header, no such key,
+/// revoked or unusable key → PermError; a temporary key lookup failure (<see cref="DkimKeyTemporaryException"/>)
+/// → TempError. MimeKit checks neither <c>x=</c> expiry nor DMARC alignment, and honours <c>l=</c>: a
+/// Pass says the signed part is intact, not that the message is the domain's in full.
+/// </para>
+/// <para>
+/// ARC: MimeKit's verifier swallows every exception into a failed chain, so the locator is wrapped to
+/// notice a temporary lookup failure; a chain that failed with one is reported as TempError.
+/// </para>
+/// </remarks>
+public sealed class MailAuthenticator
+{
+    /// <summary>The most DKIM signatures checked per message (each may cost DNS lookups); the rest are PermError.</summary>
+    public const int MaxDkimSignatures = 10;
+
+    private readonly IDkimPublicKeyLocator _locator;
+
+    /// <summary>Creates an authenticator that finds keys with <paramref name="locator"/> (in production a <see cref="DnsDkimPublicKeyLocator"/>).</summary>
+    public MailAuthenticator(IDkimPublicKeyLocator locator)
+    {
+        ArgumentNullException.ThrowIfNull(locator);
+        _locator = locator;
+    }
+
+    /// <summary>Verifies <paramref name="message"/>, which must be loaded as received (persistent load, raw headers).</summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public async Task<AuthenticationFacts> VerifyAsync(MimeMessage message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var dkim = new List<DkimResult>();
+        var verifier = new DkimVerifier(_locator);
+        verifier.Disable(DkimSignatureAlgorithm.RsaSha1);
+        foreach (var header in message.Headers.Where(h => h.Id == HeaderId.DkimSignature).ToList())
+        {
+            dkim.Add(dkim.Count < MaxDkimSignatures
+                ? await VerifyDkimAsync(verifier, message, header, cancellationToken).ConfigureAwait(false)
+                : Result(header, AuthOutcome.PermError, $"not checked: more than {MaxDkimSignatures} signatures"));
+        }
+
+        var (arc, sealer, original) = await VerifyArcAsync(message, cancellationToken).ConfigureAwait(false);
+        return new AuthenticationFacts { Arc = arc, ArcSealer = sealer, Dkim = dkim, Original = original };
+    }
+
+    private static async Task<DkimResult> VerifyDkimAsync(DkimVerifier verifier, MimeMessage message, Header header, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (await verifier.VerifyAsync(message, header, cancellationToken).ConfigureAwait(false))
+            {
+                return Result(header, AuthOutcome.Pass);
+            }
+
+            var algorithm = SignatureTags.Get(header.Value, "a");
+            return algorithm.Equals("rsa-sha1", StringComparison.OrdinalIgnoreCase)
+                ? Result(header, AuthOutcome.Fail, "rsa-sha1 is not accepted")
+                : Result(header, AuthOutcome.Fail, "the body hash or the signature does not verify (changed in transit, or not signed by this key)");
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (DkimKeyTemporaryException e)
+        {
+            return Result(header, AuthOutcome.TempError, e.Message);
+        }
+        catch (DkimKeyNotFoundException e)
+        {
+            return Result(header, AuthOutcome.PermError, e.Message);
+        }
+        catch (FormatException e)
+        {
+            return Result(header, AuthOutcome.PermError, "malformed DKIM-Signature: " + e.Message);
+        }
+        catch (OperationCanceledException e)
+        {
+            // A lookup that timed out on its own, not our cancellation.
+            return Result(header, AuthOutcome.TempError, e.Message);
+        }
+        catch (Exception e)
+        {
+            // ArgumentException (revoked key, empty p=), ParseException (unusable key record) from other
+            // locators, BouncyCastle errors for a malformed key or signature: nothing that asking again fixes.
+            return Result(header, AuthOutcome.PermError, $"{e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    private async Task<(AuthOutcome Arc, string Sealer, OriginalAuthentication? Original)> VerifyArcAsync(MimeMessage message, CancellationToken cancellationToken)
+    {
+        var recording = new RecordingLocator(_locator);
+        ArcValidationResult result;
+        try
+        {
+            result = await new ArcVerifier(recording).VerifyAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception)
+        {
+            // The verifier catches per signature; anything escaping it is a chain it could not read.
+            return (AuthOutcome.Fail, "", null);
+        }
+
+        // The verifier swallows cancellation into a failed chain.
+        cancellationToken.ThrowIfCancellationRequested();
+        switch (result.Chain)
+        {
+            case ArcSignatureValidationResult.None:
+                return (AuthOutcome.None, "", null);
+            case ArcSignatureValidationResult.Pass when result.Seals is { Length: > 0 } seals:
+                var domains = seals.Select(s => SignatureTags.Get(s.Header.Value, "d").ToLowerInvariant()).ToArray();
+                return (AuthOutcome.Pass, domains[^1], OriginalAuthenticationReader.Read(message.Headers, domains));
+            default:
+                return (recording.HadTemporaryFailure ? AuthOutcome.TempError : AuthOutcome.Fail, "", null);
+        }
+    }
+
+    private static DkimResult Result(Header header, AuthOutcome outcome, string? detail = null) =>
+        new(SignatureTags.Get(header.Value, "d").ToLowerInvariant(), SignatureTags.Get(header.Value, "s"), outcome, detail);
+
+    /// <summary>Passes lookups through and remembers whether one failed temporarily.</summary>
+    private sealed class RecordingLocator(IDkimPublicKeyLocator inner) : IDkimPublicKeyLocator
+    {
+        private volatile bool _hadTemporaryFailure;
+
+        public bool HadTemporaryFailure => _hadTemporaryFailure;
+
+        public AsymmetricKeyParameter LocatePublicKey(string methods, string domain, string selector, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                return inner.LocatePublicKey(methods, domain, selector, cancellationToken);
+            }
+            catch (DkimKeyTemporaryException)
+            {
+                _hadTemporaryFailure = true;
+                throw;
+            }
+        }
+
+        public async Task<AsymmetricKeyParameter> LocatePublicKeyAsync(string methods, string domain, string selector, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                return await inner.LocatePublicKeyAsync(methods, domain, selector, cancellationToken).ConfigureAwait(false);
+            }
+            catch (DkimKeyTemporaryException)
+            {
+                _hadTemporaryFailure = true;
+                throw;
+            }
+        }
+    }
+}

@@ -1,0 +1,157 @@
+using MailGate.Core.Tests.Parse.Authentication.Support;
+using MailGate.Parse.Authentication;
+using Microsoft.Extensions.Time.Testing;
+using Org.BouncyCastle.Crypto.Parameters;
+
+namespace MailGate.Core.Tests.Parse.Authentication;
+
+/// <summary>The DNS locator against a DNS server on loopback: real DnsClient queries, no network.</summary>
+[TestFixture]
+public class DnsDkimPublicKeyLocatorTests
+{
+    private const string Name = "sel._domainkey.example.com";
+
+    private TinyDnsServer _dns = null!;
+    private FakeTimeProvider _time = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _dns = new TinyDnsServer();
+        _time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 12, 12, 0, 0, TimeSpan.Zero));
+    }
+
+    [TearDown]
+    public void TearDown() => _dns.Dispose();
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task LocatePublicKey_TxtSplitInStrings_JoinsThemWithoutSeparator(bool async)
+    {
+        var keys = TestKeys.Ed25519();
+        var txt = TestKeys.TxtRecord(keys.Public);
+        _dns.Txt(Name, 300, txt[..20], txt[20..]);
+
+        var key = await LocateAsync(CreateSut(), async);
+
+        Assert.That(((Ed25519PublicKeyParameters)key).GetEncoded(), Is.EqualTo(((Ed25519PublicKeyParameters)keys.Public).GetEncoded()));
+    }
+
+    [TestCase(3, false, TestName = "LocatePublicKey_NxDomain_IsPermanent")]
+    [TestCase(3, true, TestName = "LocatePublicKeyAsync_NxDomain_IsPermanent")]
+    [TestCase(-1, false, TestName = "LocatePublicKey_NoTxtRecord_IsPermanent")]
+    [TestCase(-1, true, TestName = "LocatePublicKeyAsync_NoTxtRecord_IsPermanent")]
+    public void LocatePublicKey_NoSuchKey_IsPermanent(int rcode, bool async)
+    {
+        if (rcode >= 0)
+        {
+            _dns.Rcode(Name, rcode);
+        }
+
+        Assert.That(async () => await LocateAsync(CreateSut(), async), Throws.InstanceOf<DkimKeyNotFoundException>());
+    }
+
+    [TestCase("v=DKIM1; k=ed25519; p=", TestName = "LocatePublicKey_RevokedKey_IsPermanent")]
+    [TestCase("v=spf1 -all", TestName = "LocatePublicKey_NotAKeyRecord_IsPermanent")]
+    [TestCase("v=DKIM1; k=rsa; p=***", TestName = "LocatePublicKey_KeyNotBase64_IsPermanent")]
+    public void LocatePublicKey_UnusableRecord_IsPermanent(string txt)
+    {
+        _dns.Txt(Name, 300, txt);
+
+        Assert.That(() => CreateSut().LocatePublicKey("dns/txt", "example.com", "sel"), Throws.InstanceOf<DkimKeyNotFoundException>());
+    }
+
+    [TestCase(2, false, TestName = "LocatePublicKey_ServFail_IsTemporary")]
+    [TestCase(2, true, TestName = "LocatePublicKeyAsync_ServFail_IsTemporary")]
+    [TestCase(5, true, TestName = "LocatePublicKeyAsync_Refused_IsTemporary")]
+    public void LocatePublicKey_ServerError_IsTemporary(int rcode, bool async)
+    {
+        _dns.Rcode(Name, rcode);
+
+        Assert.That(async () => await LocateAsync(CreateSut(), async), Throws.InstanceOf<DkimKeyTemporaryException>());
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void LocatePublicKey_NoAnswer_IsTemporaryAfterTheTimeout(bool async)
+    {
+        _dns.Silent(Name);
+
+        Assert.That(async () => await LocateAsync(CreateSut(), async), Throws.InstanceOf<DkimKeyTemporaryException>().With.Message.Contains("timeout"));
+        Assert.That(_dns.Questions(Name), Is.EqualTo(2), "one retry");
+    }
+
+    [TestCase("dns/txt", 1)]
+    [TestCase("DNS/TXT", 1)]
+    [TestCase("other/thing:dns/txt", 1)]
+    [TestCase("", 1)]
+    [TestCase("other/thing", 0)]
+    public void LocatePublicKey_QueryMethods_AsksDnsOnlyForDnsTxt(string methods, int questions)
+    {
+        _dns.Txt(Name, 300, TestKeys.TxtRecord(TestKeys.Ed25519().Public));
+
+        try
+        {
+            CreateSut().LocatePublicKey(methods, "example.com", "sel");
+        }
+        catch (DkimKeyNotFoundException)
+        {
+            // expected for methods without dns/txt
+        }
+
+        Assert.That(_dns.Questions(Name), Is.EqualTo(questions));
+    }
+
+    [TestCase(300, 299, 1)]
+    [TestCase(300, 301, 2)]
+    [TestCase(86400, 3599, 1)]
+    [TestCase(86400, 3601, 2)]
+    [TestCase(0, 1, 2)]
+    public async Task LocatePublicKeyAsync_Cache_KeepsAnswersForTheirTtlCappedAtAnHour(int ttl, int secondsLater, int questions)
+    {
+        _dns.Txt(Name, ttl, TestKeys.TxtRecord(TestKeys.Ed25519().Public));
+        var sut = CreateSut();
+
+        await sut.LocatePublicKeyAsync("dns/txt", "example.com", "sel");
+        _time.Advance(TimeSpan.FromSeconds(secondsLater));
+        await sut.LocatePublicKeyAsync("dns/txt", "Example.COM", "sel");
+
+        Assert.That(_dns.Questions(Name), Is.EqualTo(questions));
+    }
+
+    [TestCase(3, 59, 1, TestName = "LocatePublicKey_NxDomain_IsCachedBriefly")]
+    [TestCase(3, 61, 2, TestName = "LocatePublicKey_NxDomain_IsAskedAgainAfterAMinute")]
+    [TestCase(2, 0, 2, TestName = "LocatePublicKey_ServFail_IsNotCached")]
+    public void LocatePublicKey_Failures_CachedOnlyWhenPermanent(int rcode, int secondsLater, int lookups)
+    {
+        _dns.Rcode(Name, rcode);
+        var sut = CreateSut();
+
+        Assert.That(() => sut.LocatePublicKey("dns/txt", "example.com", "sel"), Throws.Exception);
+        var perLookup = _dns.Questions(Name); // DnsClient sends SERVFAIL questions again (the retry)
+        _time.Advance(TimeSpan.FromSeconds(secondsLater));
+        Assert.That(() => sut.LocatePublicKey("dns/txt", "example.com", "sel"), Throws.Exception);
+
+        Assert.That(_dns.Questions(Name), Is.EqualTo(perLookup * lookups));
+    }
+
+    [Test]
+    public void LocatePublicKey_CacheFull_DropsExpiredEntries()
+    {
+        var sut = CreateSut(new DnsDkimPublicKeyLocatorOptions { NameServers = [_dns.EndPoint], Timeout = TimeSpan.FromMilliseconds(500), MaxCacheEntries = 2 });
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.That(() => sut.LocatePublicKey("dns/txt", "example.com", $"s{i}"), Throws.InstanceOf<DkimKeyNotFoundException>());
+        }
+
+        Assert.That(sut.CachedCount, Is.LessThanOrEqualTo(2));
+    }
+
+    private DnsDkimPublicKeyLocator CreateSut(DnsDkimPublicKeyLocatorOptions? options = null) =>
+        new(options ?? new DnsDkimPublicKeyLocatorOptions { NameServers = [_dns.EndPoint], Timeout = TimeSpan.FromMilliseconds(300), Retries = 1 }, _time);
+
+    private static async Task<Org.BouncyCastle.Crypto.AsymmetricKeyParameter> LocateAsync(DnsDkimPublicKeyLocator sut, bool async) =>
+        async
+            ? await sut.LocatePublicKeyAsync("dns/txt", "example.com", "sel")
+            : sut.LocatePublicKey("dns/txt", "example.com", "sel");
+}
