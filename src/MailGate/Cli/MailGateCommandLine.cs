@@ -29,6 +29,10 @@ public static class MailGateCommandLine
     public static Task<int> RunAsync(string[] args) => RunAsync(args, Console.Out, Console.Error);
 
     /// <summary>As <see cref="RunAsync(string[])"/>, writing to <paramref name="output"/> and <paramref name="error"/>.</summary>
-    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error) =>
-        Create().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, Output = output, Error = error });
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    {
+        // Before anything touches MimeKit (see MailGateHost.Build).
+        System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
+        return Create().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, Output = output, Error = error });
+    }
 }

@@ -23,6 +23,10 @@ public static class MailGateHost
     /// <summary>Builds the host; <paramref name="configurationArgs"/> are <c>--Section:Key=value</c> overrides.</summary>
     public static WebApplication Build(string[] configurationArgs)
     {
+        // Before anything touches MimeKit: it remembers a charset it could not find, so ISO-2022-JP and
+        // Shift_JIS would stay undecodable for the life of the process.
+        System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
+
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             Args = configurationArgs,

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MailGate.Tests.Shared;
 using MailGate.Tests.Support;
 using MailKit.Net.Smtp;
 using MailKit.Security;
@@ -11,17 +12,23 @@ namespace MailGate.Tests.Hosting;
 public sealed class ProcessTests
 {
     private string _folder = null!;
+    private TinyDnsServer _dns = null!;
 
     [SetUp]
     public void SetUp()
     {
+        _dns = new TinyDnsServer();
         _folder = Path.Combine(Path.GetTempPath(), "mailgate-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(_folder);
         File.WriteAllText(Path.Combine(_folder, "rules.yaml"), GatewayHarness.DefaultRules);
     }
 
     [TearDown]
-    public void TearDown() => Directory.Delete(_folder, recursive: true);
+    public void TearDown()
+    {
+        _dns.Dispose();
+        Directory.Delete(_folder, recursive: true);
+    }
 
     private string[] Settings(FakePagerDuty pagerDuty, params string[] more) =>
     [
@@ -30,6 +37,7 @@ public sealed class ProcessTests
         $"--Spool:Path={Path.Combine(_folder, "spool")}",
         $"--Rules:Path={Path.Combine(_folder, "rules.yaml")}",
         $"--PagerDuty:EventsUrl={pagerDuty.EventsUrl}",
+        $"--Trust:DnsServers:0={_dns.EndPoint}",
         .. more,
     ];
 

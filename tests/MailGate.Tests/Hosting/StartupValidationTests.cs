@@ -48,7 +48,7 @@ public sealed class StartupValidationTests
     [Test]
     public async Task CommandLine_WithInvalidSetting_ExitsWith2()
     {
-        var exit = await MailGateCommandLine.RunAsync(["serve", "--Smtp:Port=70000", "--Http:Url=http://127.0.0.1:0", "--Smtp:Address=127.0.0.1"]);
+        var exit = await MailGateCommandLine.RunAsync(["serve", "--Smtp:Port=70000", "--Http:Url=http://127.0.0.1:0", "--Smtp:Address=127.0.0.1", "--Trust:Verify=false"]);
         Assert.That(exit, Is.EqualTo(2));
     }
 
@@ -58,7 +58,7 @@ public sealed class StartupValidationTests
         var spool = Path.Combine(Path.GetTempPath(), "mailgate-tests", Guid.NewGuid().ToString("N"));
         try
         {
-            await using var app = MailGateHost.Build(["--Smtp:Port=0", "--Http:Url=http://127.0.0.1:0", $"--Spool:Path={spool}", $"--PagerDuty:EventsUrl={pagerDuty.EventsUrl}", setting]);
+            await using var app = MailGateHost.Build(["--Smtp:Port=0", "--Http:Url=http://127.0.0.1:0", $"--Spool:Path={spool}", $"--PagerDuty:EventsUrl={pagerDuty.EventsUrl}", "--Trust:Verify=false", setting]);
             await app.StartAsync();
             await app.StopAsync();
             Assert.Fail($"the gateway started with {setting}");

@@ -4,6 +4,7 @@ using MailGate.Hosting;
 using MailGate.Process;
 using MailGate.Receive;
 using MailGate.Spool;
+using MailGate.Tests.Shared;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -39,6 +40,12 @@ public sealed class GatewayHarness : IAsyncDisposable
     private WebApplication? _app;
 
     private GatewayHarness(string folder) => Folder = folder;
+
+    /// <summary>
+    /// The only DNS server the gateway asks for DKIM/ARC keys: on loopback, answering "no such record"
+    /// unless a test gives it a key. Tests never query a real resolver.
+    /// </summary>
+    public TinyDnsServer Dns { get; } = new();
 
     /// <summary>The harness's folder: <c>spool/</c> and <c>rules.yaml</c>.</summary>
     public string Folder { get; }
@@ -78,6 +85,7 @@ public sealed class GatewayHarness : IAsyncDisposable
             "--PagerDuty:RetryBaseDelay=00:00:00.010",
             "--PagerDuty:RetryMaxDelay=00:00:00.100",
             "--PagerDuty:RequestTimeout=00:00:05",
+            $"--Trust:DnsServers:0={Dns.EndPoint}",
             "--Serilog:MinimumLevel:Default=Warning",
             .. settings,
         ];
@@ -115,6 +123,7 @@ public sealed class GatewayHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
+        Dns.Dispose();
         DeleteFolder();
     }
 

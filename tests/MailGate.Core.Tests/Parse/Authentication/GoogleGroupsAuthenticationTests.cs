@@ -1,3 +1,4 @@
+using MailGate.Tests.Shared;
 using MailGate.Core.Tests.Parse.Authentication.Support;
 using MailGate.Core.Tests.Parse.Support;
 using MailGate.Parse;

@@ -1,3 +1,4 @@
+using MailGate.Tests.Shared;
 using MailGate.Parse.Authentication;
 using MimeKit.Cryptography;
 using Org.BouncyCastle.Crypto;

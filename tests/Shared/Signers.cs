@@ -3,10 +3,10 @@ using MimeKit;
 using MimeKit.Cryptography;
 using Org.BouncyCastle.Crypto;
 
-namespace MailGate.Core.Tests.Parse.Authentication.Support;
+namespace MailGate.Tests.Shared;
 
 /// <summary>Signs and seals messages offline with fixed timestamps.</summary>
-internal static class Signers
+public static class Signers
 {
     /// <summary>2026-11-10T11:14:07Z, the <c>t=</c> of every test signature.</summary>
     public const long Timestamp = 1794654847;

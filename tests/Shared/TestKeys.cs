@@ -4,10 +4,10 @@ using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Security;
 using Org.BouncyCastle.X509;
 
-namespace MailGate.Core.Tests.Parse.Authentication.Support;
+namespace MailGate.Tests.Shared;
 
 /// <summary>Locally generated signing keys and the DNS TXT records that publish them.</summary>
-internal static class TestKeys
+public static class TestKeys
 {
     private static readonly Lazy<AsymmetricCipherKeyPair> Rsa = new(() =>
     {

@@ -3,13 +3,13 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace MailGate.Core.Tests.Parse.Authentication.Support;
+namespace MailGate.Tests.Shared;
 
 /// <summary>
 /// A DNS server on 127.0.0.1 (UDP, port 0) that answers TXT questions from a table: records with a
 /// TTL, an RCODE (NXDOMAIN, SERVFAIL), or silence (a timeout). Counts the questions per name.
 /// </summary>
-internal sealed class TinyDnsServer : IDisposable
+public sealed class TinyDnsServer : IDisposable
 {
     private readonly UdpClient _udp = new(new IPEndPoint(IPAddress.Loopback, 0));
     private readonly ConcurrentDictionary<string, Answer> _answers = new(StringComparer.OrdinalIgnoreCase);

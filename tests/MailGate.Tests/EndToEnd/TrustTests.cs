@@ -1,0 +1,148 @@
+using MailGate.Spool;
+using MailGate.Tests.Shared;
+using MailGate.Tests.Support;
+using MimeKit;
+using MimeKit.Text;
+
+namespace MailGate.Tests.EndToEnd;
+
+/// <summary>
+/// The shipped rules' trust model end to end: only mail that really came from AWS through Google
+/// (a valid google.com ARC seal over Google's dmarc=pass for amazon.com, keys served by a DNS server
+/// on loopback) pages at full severity; a forgery sent straight to the port is paged marked
+/// "[unverified]" at warning, and a flood of them is cut off per sender.
+/// </summary>
+[TestFixture]
+public sealed class TrustTests
+{
+    private const string Selector = "arc-test";
+    private FakePagerDuty _pagerDuty = null!;
+    private GatewayHarness _gateway = null!;
+    private Org.BouncyCastle.Crypto.AsymmetricCipherKeyPair _googleKey = null!;
+
+    private static string ShippedRules() =>
+        File.ReadAllText(Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", "shipped-rules.yaml"))
+            .Replace("${PAGERDUTY_ROUTING_KEY}", GatewayHarness.RoutingKey, StringComparison.Ordinal);
+
+    [SetUp]
+    public async Task SetUp()
+    {
+        _pagerDuty = await FakePagerDuty.StartAsync();
+        _gateway = await GatewayHarness.StartAsync(_pagerDuty, ShippedRules());
+        _googleKey = TestKeys.Ed25519();
+        _gateway.Dns.Txt($"{Selector}._domainkey.google.com", 300, TestKeys.TxtRecord(_googleKey.Public));
+    }
+
+    [TearDown]
+    public async Task TearDown()
+    {
+        await _gateway.DisposeAsync();
+        await _pagerDuty.DisposeAsync();
+    }
+
+    /// <summary>An abuse report as a Google Group delivers it: From rewritten, footer added, ARC-sealed by google.com.</summary>
+    private MimeMessage ThroughGoogle(string dmarc = "pass")
+    {
+        var message = new MimeMessage();
+        message.From.Add(new MailboxAddress("'AWS Trust & Safety' via AWS root 123456789012", "aws-root-123456789012@example.com"));
+        message.To.Add(MailboxAddress.Parse("aws-root-123456789012@example.com"));
+        message.Subject = "Your AWS Abuse Report [12345678] [AWS ID 123456789012]";
+        message.MessageId = $"{Guid.NewGuid():N}@email.amazonses.com";
+        message.Date = new DateTimeOffset(2026, 11, 10, 11, 14, 5, TimeSpan.Zero);
+        message.Headers.Add("X-Original-From", "AWS Trust & Safety <ec2-abuse@amazon.com>");
+        message.Headers.Add("X-Original-Sender", "ec2-abuse@amazon.com");
+        message.Headers.Add("List-ID", "<aws-root-123456789012.example.com>");
+        message.Headers.Add("X-Google-Group-Id", "123456789012345");
+        var results = $"dkim=pass header.i=@amazon.com header.s=abuse; spf=pass smtp.mailfrom=bounce.amazon.com; dmarc={dmarc} (p=QUARANTINE) header.from=amazon.com";
+        message.Headers.Add("X-Original-Authentication-Results", "mx.google.com; " + results);
+        message.Body = new TextPart(TextFormat.Plain) { Text = "AWS ID: 123456789012 Region: us-east-1 EC2 Instance Id: i-0abc1234def567890\r\n-- \r\nYou received this message because you are subscribed to the Google Groups group.\r\n" };
+        Signers.ArcSeal(message, _googleKey.Private, "google.com", Selector, results);
+        return message;
+    }
+
+    private static MimeMessage Forged(string sender = "ec2-abuse@amazon.com")
+    {
+        var message = new MimeMessage();
+        message.From.Add(MailboxAddress.Parse(sender));
+        message.To.Add(MailboxAddress.Parse("aws-abuse@mailgate.example.com"));
+        message.Subject = "Your AWS Abuse Report [87654321] [AWS ID 123456789012]";
+        message.MessageId = $"{Guid.NewGuid():N}@forger.example";
+        message.Body = new TextPart(TextFormat.Plain) { Text = "Please log in at http://phish.example to respond." };
+        return message;
+    }
+
+    [Test]
+    public async Task GenuineAbuseReport_ThroughGoogle_PagesCritical()
+    {
+        var id = await Mail.SendAsync(_gateway, ThroughGoogle());
+
+        Assert.That(await _gateway.WaitFinishedAsync(id), Is.EqualTo(SpoolArea.Done));
+        var sent = _pagerDuty.Requests.Single();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(sent.Payload.GetProperty("severity").GetString(), Is.EqualTo("critical"));
+            Assert.That(sent.Payload.GetProperty("summary").GetString(), Is.EqualTo("AWS abuse report for account 123456789012: Your AWS Abuse Report [12345678] [AWS ID 123456789012]"));
+            Assert.That(sent.Details.GetProperty("trusted").GetBoolean(), Is.True);
+            Assert.That(sent.Details.GetProperty("authentication").GetString(), Does.StartWith("arc=pass (google.com)").And.Contain("original: dmarc=pass header.from=amazon.com"));
+            Assert.That(sent.Details.GetProperty("sender").GetString(), Is.EqualTo("ec2-abuse@amazon.com"));
+        }
+    }
+
+    [Test]
+    public async Task ForgedAbuseReport_SentStraightToThePort_PagesOnlyMarkedAtWarning()
+    {
+        var id = await Mail.SendAsync(_gateway, Forged());
+
+        Assert.That(await _gateway.WaitFinishedAsync(id), Is.EqualTo(SpoolArea.Done));
+        var sent = _pagerDuty.Requests.Single();
+        Assert.That(sent.Payload.GetProperty("severity").GetString(), Is.EqualTo("warning"));
+        Assert.That(sent.Payload.GetProperty("summary").GetString(), Does.StartWith("[unverified] AWS abuse report"));
+        Assert.That(sent.Details.GetProperty("trusted").GetBoolean(), Is.False);
+        Assert.That(sent.Details.GetProperty("authentication").GetString(), Does.StartWith("arc=none"));
+    }
+
+    [Test]
+    public async Task GoogleSawDmarcFail_EvenWithAValidSeal_IsNotTrusted()
+    {
+        var id = await Mail.SendAsync(_gateway, ThroughGoogle(dmarc: "fail"));
+
+        await _gateway.WaitFinishedAsync(id);
+        Assert.That(_pagerDuty.Requests.Single().Payload.GetProperty("severity").GetString(), Is.EqualTo("warning"));
+    }
+
+    [Test]
+    public async Task SealWithAKeyGoogleDoesNotPublish_IsNotTrusted()
+    {
+        _gateway.Dns.Txt($"{Selector}._domainkey.google.com", 300, TestKeys.TxtRecord(TestKeys.Ed25519().Public));
+
+        var id = await Mail.SendAsync(_gateway, ThroughGoogle());
+
+        await _gateway.WaitFinishedAsync(id);
+        var sent = _pagerDuty.Requests.Single();
+        Assert.That(sent.Payload.GetProperty("severity").GetString(), Is.EqualTo("warning"));
+        Assert.That(sent.Details.GetProperty("authentication").GetString(), Does.StartWith("arc=fail"));
+    }
+
+    [Test]
+    public async Task FloodOfForgeries_FromOneSender_PagesFivePerHourThenOnlyCounts()
+    {
+        var ids = new List<string>();
+        for (var i = 0; i < 7; i++)
+        {
+            ids.Add(await Mail.SendAsync(_gateway, Forged()));
+        }
+
+        foreach (var id in ids)
+        {
+            await _gateway.WaitFinishedAsync(id);
+        }
+
+        Assert.That(_pagerDuty.Requests, Has.Count.EqualTo(5));
+        var last = _gateway.Spool.Find(ids[^1])!.Value.Message;
+        Assert.That(SpoolStore.ReadState(last).Untrusted.Single(), Does.Contain("over trust.untrusted.max_per_sender_per_hour"));
+        using var http = new HttpClient { BaseAddress = _gateway.HttpUrl };
+        var metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        Assert.That(metrics, Does.Match("mailgate_rules_untrusted_total\\{[^}]*outcome=\"rate_limited\"[^}]*\\} 2"));
+        Assert.That(metrics, Does.Match("mailgate_rules_untrusted_total\\{[^}]*outcome=\"paged\"[^}]*\\} 5"));
+    }
+}
