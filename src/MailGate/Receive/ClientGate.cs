@@ -74,9 +74,13 @@ internal sealed class ClientGate
         }
 
         var text = entry.Trim();
-        if (text.Contains('/', StringComparison.Ordinal))
+        var slash = text.IndexOf('/', StringComparison.Ordinal);
+        if (slash >= 0)
         {
-            return IPNetwork.TryParse(text, out network);
+            // .NET masks stray host bits quietly; refuse them instead.
+            return IPNetwork.TryParse(text, out network)
+                && IPAddress.TryParse(text[..slash], out var given)
+                && given.Equals(network.BaseAddress);
         }
 
         if (!IPAddress.TryParse(text, out var address))
