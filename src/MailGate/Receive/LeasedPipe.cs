@@ -6,14 +6,29 @@ using SmtpServer.IO;
 namespace MailGate.Receive;
 
 /// <summary>
-/// A session's pipe that gives its connection slot back when SmtpServer disposes it (which it always does
-/// when the session ends, however it ends). The slot is released before the socket closes, so a client
-/// that sees the connection close can count on the slot being free.
+/// A session's pipe that gives its connection slot back when the session ends. SmtpServer ends every
+/// session by completing the pipe's input (which closes the socket: the reader owns the stream) and then
+/// disposing the pipe; the slot is released at the first of the two, before the socket closes, so a
+/// client that sees the connection close can count on its slot being free.
 /// </summary>
 internal sealed class LeasedPipe(ISecurableDuplexPipe inner, IDisposable lease) : ISecurableDuplexPipe
 {
-    // Input and Output are replaced by STARTTLS: always read them from the inner pipe.
-    public PipeReader Input => inner.Input;
+    private ReleasingReader? _input;
+
+    // STARTTLS replaces the inner Input and Output: always go through the inner pipe's current ones.
+    public PipeReader Input
+    {
+        get
+        {
+            var current = inner.Input;
+            if (_input is null || !ReferenceEquals(_input.Inner, current))
+            {
+                _input = new ReleasingReader(current, lease);
+            }
+
+            return _input;
+        }
+    }
 
     public PipeWriter Output => inner.Output;
 
@@ -28,5 +43,32 @@ internal sealed class LeasedPipe(ISecurableDuplexPipe inner, IDisposable lease) 
     {
         lease.Dispose();
         inner.Dispose();
+    }
+
+    private sealed class ReleasingReader(PipeReader inner, IDisposable lease) : PipeReader
+    {
+        public PipeReader Inner => inner;
+
+        public override void AdvanceTo(SequencePosition consumed) => inner.AdvanceTo(consumed);
+
+        public override void AdvanceTo(SequencePosition consumed, SequencePosition examined) => inner.AdvanceTo(consumed, examined);
+
+        public override void CancelPendingRead() => inner.CancelPendingRead();
+
+        public override ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default) => inner.ReadAsync(cancellationToken);
+
+        public override bool TryRead(out ReadResult result) => inner.TryRead(out result);
+
+        public override void Complete(Exception? exception = null)
+        {
+            lease.Dispose();
+            inner.Complete(exception);
+        }
+
+        public override ValueTask CompleteAsync(Exception? exception = null)
+        {
+            lease.Dispose();
+            return inner.CompleteAsync(exception);
+        }
     }
 }
