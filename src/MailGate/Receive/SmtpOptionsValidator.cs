@@ -67,7 +67,7 @@ internal sealed class SmtpOptionsValidator : IValidateOptions<SmtpOptions>
             failures.Add($"Smtp:MaxConnections must be at least 1 (is {options.MaxConnections})");
         }
 
-        if (options.MaxConnectionsPerClient < 1 || options.MaxConnectionsPerClient > options.MaxConnections)
+        if (options.MaxConnectionsPerClient < 1 || (options.MaxConnections >= 1 && options.MaxConnectionsPerClient > options.MaxConnections))
         {
             failures.Add($"Smtp:MaxConnectionsPerClient must be at least 1 and at most Smtp:MaxConnections (is {options.MaxConnectionsPerClient})");
         }
