@@ -79,7 +79,7 @@ public sealed class SmtpHostileInputTests
 
     [TestCase(new byte[] { 0, 0, 0, 0, 13, 10 }, TestName = "NulBytes_AsACommand_Get502_AndTheSessionGoesOn")]
     [TestCase(new byte[] { 0xff, 0xfe, 0x80, 0x01, 0x1b, 0x5b, 0x41, 13, 10 }, TestName = "BinaryJunk_AsACommand_Gets502_AndTheSessionGoesOn")]
-    [TestCase(new byte[] { 0x16, 0x03, 0x01, 0x00, 0xa5, 0x01, 0x00, 0x00, 0xa1, 0x03, 0x03, 13, 10 }, TestName = "TlsClientHello_OnThePlainPort_Gets502_AndTheSessionGoesOn")]
+    [TestCase(new byte[] { 0x16, 0x03, 0x01, 0x00, 0xa5, 0x01, 0x00, 0x00, 0xa1, 0x03, 0x03, 13, 10 }, TestName = "TlsClientHelloBytesEndingInCrLf_OnThePlainPort_Get502_AndTheSessionGoesOn")]
     [TestCase(new byte[] { (byte)'M', (byte)'A', (byte)'I', (byte)'L', 0, (byte)'F', 13, 10 }, TestName = "NulInsideACommand_Gets502_AndTheSessionGoesOn")]
     public async Task Junk_AsACommand(byte[] junk)
     {
