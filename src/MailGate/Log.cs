@@ -39,6 +39,18 @@ internal static partial class Log
     [LoggerMessage(106, LogLevel.Critical, "The SMTP listener on {Address}:{Port} failed")]
     public static partial void SmtpFailed(ILogger logger, Exception exception, string address, int port);
 
+    [LoggerMessage(110, LogLevel.Information, "Refused a connection from {ClientAddress} ({Reason}): {Reply}; {OpenConnections} connection(s) open")]
+    public static partial void ConnectionRefused(ILogger logger, string clientAddress, string reason, string reply, int openConnections);
+
+    [LoggerMessage(111, LogLevel.Information, "Refused a command ({Reason}): {Reply}, session {SessionId}")]
+    public static partial void MailRefused(ILogger logger, string reason, string reply, string sessionId);
+
+    [LoggerMessage(112, LogLevel.Information, "STARTTLS certificate loaded from {CertificatePath}: {Subject}, thumbprint {Thumbprint}, valid until {NotAfter:o}")]
+    public static partial void CertificateLoaded(ILogger logger, string certificatePath, string subject, string thumbprint, DateTime notAfter);
+
+    [LoggerMessage(113, LogLevel.Error, "Cannot load the changed STARTTLS certificate {CertificatePath} with key {KeyPath} ({Error}); still using the certificate {Thumbprint}")]
+    public static partial void CertificateReloadFailed(ILogger logger, string certificatePath, string keyPath, string error, string thumbprint);
+
     [LoggerMessage(200, LogLevel.Warning, "Spool recovery: discarded {Discarded} never-acknowledged partial write(s), moved {CorruptCount} damaged message(s) to corrupt/: {CorruptIds}")]
     public static partial void SpoolRecovered(ILogger logger, int discarded, int corruptCount, string corruptIds);
 

@@ -8,8 +8,9 @@ namespace MailGate.Receive;
 /// SmtpServer's listener factory with a way to stop accepting connections while the sessions already
 /// open carry on: the first step of a graceful shutdown (SmtpServer's own <c>Shutdown()</c> would cut
 /// sessions in the middle of DATA). Also reports the bound endpoint (port 0 resolves here).
+/// <paramref name="wrap"/> puts a layer (the connection gate) between the socket listener and the drain.
 /// </summary>
-internal sealed class DrainingListenerFactory : EndpointListenerFactory
+internal sealed class DrainingListenerFactory(Func<IEndpointListener, IEndpointListener>? wrap = null) : EndpointListenerFactory
 {
     private readonly List<DrainingListener> _listeners = [];
     private readonly Lock _lock = new();
@@ -17,7 +18,8 @@ internal sealed class DrainingListenerFactory : EndpointListenerFactory
 
     public override IEndpointListener CreateListener(IEndpointDefinition endpointDefinition)
     {
-        var listener = new DrainingListener(base.CreateListener(endpointDefinition), this);
+        var socketListener = base.CreateListener(endpointDefinition);
+        var listener = new DrainingListener(wrap is null ? socketListener : wrap(socketListener), this);
         lock (_lock)
         {
             _listeners.Add(listener);

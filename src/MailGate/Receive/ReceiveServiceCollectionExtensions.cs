@@ -12,6 +12,7 @@ internal static class ReceiveServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<SmtpOptions>, SmtpOptionsValidator>();
         services.AddSingleton(sp => new RecipientPolicy(sp.GetRequiredService<IOptions<SmtpOptions>>().Value.EffectiveRecipients));
         services.AddSingleton<RecipientFilter>();
+        services.AddSingleton(sp => ClientGate.From(sp.GetRequiredService<IOptions<SmtpOptions>>().Value));
         services.AddSingleton<SpoolingMessageStore>();
         services.AddSingleton<SmtpListenerEndpoint>();
         services.AddSingleton<SmtpSessions>();

@@ -55,6 +55,28 @@ public sealed class SmtpOptions
     /// <value>20.</value>
     public int MaxErrors { get; set; } = 20;
 
+    /// <summary>How many SMTP connections may be open at once; beyond it a new one gets <c>421 4.7.0</c> and is closed.</summary>
+    /// <value>100.</value>
+    public int MaxConnections { get; set; } = 100;
+
+    /// <summary>How many SMTP connections one client IP address may have open at once (<c>421 4.7.0</c> beyond it).</summary>
+    /// <value>10.</value>
+    public int MaxConnectionsPerClient { get; set; } = 10;
+
+    /// <summary>
+    /// The networks (CIDR, e.g. <c>209.85.128.0/17</c>, <c>2607:f8b0::/32</c>; a bare address means that one
+    /// host) that may connect; any other client gets <c>554 5.7.1 Access denied</c> at connect.
+    /// </summary>
+    /// <value>Empty: every client may connect.</value>
+    public List<string> AllowedClients { get; set; } = [];
+
+    /// <summary>How many accepted recipients one message may have; the next RCPT TO gets <c>452 4.5.3</c>.</summary>
+    /// <value>100.</value>
+    public int MaxRecipients { get; set; } = 100;
+
+    /// <summary>STARTTLS (section <c>Smtp:Tls</c>).</summary>
+    public SmtpTlsOptions Tls { get; set; } = new();
+
     /// <summary>The recipients in force: <see cref="AcceptedRecipients"/>, or the local test domain when empty.</summary>
     public IReadOnlyList<string> EffectiveRecipients =>
         AcceptedRecipients.Count > 0 ? AcceptedRecipients : [DefaultRecipientDomain];

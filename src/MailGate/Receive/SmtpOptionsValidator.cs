@@ -62,6 +62,58 @@ internal sealed class SmtpOptionsValidator : IValidateOptions<SmtpOptions>
             failures.Add($"Smtp:MaxErrors must be at least 1 (is {options.MaxErrors})");
         }
 
+        if (options.MaxConnections < 1)
+        {
+            failures.Add($"Smtp:MaxConnections must be at least 1 (is {options.MaxConnections})");
+        }
+
+        if (options.MaxConnectionsPerClient < 1 || (options.MaxConnections >= 1 && options.MaxConnectionsPerClient > options.MaxConnections))
+        {
+            failures.Add($"Smtp:MaxConnectionsPerClient must be at least 1 and at most Smtp:MaxConnections (is {options.MaxConnectionsPerClient})");
+        }
+
+        foreach (var entry in options.AllowedClients)
+        {
+            if (!ClientGate.TryParseNetwork(entry, out _))
+            {
+                failures.Add($"Smtp:AllowedClients: '{entry}' is not a network in CIDR form (192.0.2.0/24, 2001:db8::/32) or an IP address");
+            }
+        }
+
+        if (options.MaxRecipients < 1)
+        {
+            failures.Add($"Smtp:MaxRecipients must be at least 1 (is {options.MaxRecipients})");
+        }
+
+        ValidateTls(options.Tls, failures);
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateTls(SmtpTlsOptions tls, List<string> failures)
+    {
+        if (!tls.Enabled)
+        {
+            if (tls.Required)
+            {
+                failures.Add("Smtp:Tls:Required needs Smtp:Tls:CertificatePath and Smtp:Tls:KeyPath");
+            }
+
+            return;
+        }
+
+        if (string.IsNullOrWhiteSpace(tls.CertificatePath) || string.IsNullOrWhiteSpace(tls.KeyPath))
+        {
+            failures.Add("Smtp:Tls:CertificatePath and Smtp:Tls:KeyPath must be set together");
+            return;
+        }
+
+        if (!PemCertificateFactory.TryLoad(tls.CertificatePath, tls.KeyPath, out var certificate, out var error))
+        {
+            failures.Add($"Smtp:Tls:CertificatePath/Smtp:Tls:KeyPath: cannot load the certificate and key ({error})");
+            return;
+        }
+
+        certificate.Dispose();
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Authentication;
+using MailGate.Observability;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -17,11 +18,15 @@ internal sealed class SmtpReceiverService(
     RecipientFilter filter,
     SmtpListenerEndpoint endpoint,
     SmtpSessions sessions,
+    ClientGate gate,
+    MailGateMetrics metrics,
     IOptions<SmtpOptions> options,
     TimeProvider time,
+    ILoggerFactory loggers,
     ILogger<SmtpReceiverService> logger) : BackgroundService
 {
-    private readonly DrainingListenerFactory _listeners = new();
+    private readonly DrainingListenerFactory _listeners = new(listener =>
+        new GatedListener(listener, gate, metrics, time, loggers.CreateLogger<GatedListener>()));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -32,10 +37,18 @@ internal sealed class SmtpReceiverService(
             .MaxMessageSize(settings.MaxMessageSize, MaxMessageSizeHandling.Strict)
             .MaxRetryCount(settings.MaxErrors)
             .CommandWaitTimeout(settings.CommandTimeout)
-            .Endpoint(builder => builder
-                .Endpoint(new IPEndPoint(IPAddress.Parse(settings.Address), settings.Port))
-                .SessionTimeout(settings.SessionTimeout)
-                .SupportedSslProtocols(SslProtocols.Tls12 | SslProtocols.Tls13))
+            .Endpoint(builder =>
+            {
+                builder
+                    .Endpoint(new IPEndPoint(IPAddress.Parse(settings.Address), settings.Port))
+                    .SessionTimeout(settings.SessionTimeout)
+                    .SupportedSslProtocols(SslProtocols.Tls12 | SslProtocols.Tls13);
+                if (settings.Tls.Enabled)
+                {
+                    // STARTTLS is advertised only when a certificate factory is set.
+                    builder.Certificate(new PemCertificateFactory(settings.Tls.CertificatePath, settings.Tls.KeyPath, loggers.CreateLogger<PemCertificateFactory>()));
+                }
+            })
             .Build();
 
         _listeners.EndpointStarted += (_, e) =>
@@ -49,6 +62,7 @@ internal sealed class SmtpReceiverService(
         services.Add(store);
         services.Add(filter);
         services.Add(_listeners);
+        services.Add(new GatewayCommandFactory());
 
         var server = new SmtpServer.SmtpServer(serverOptions, services);
         server.SessionCreated += (_, e) => sessions.Opened(e.Context);

@@ -10,6 +10,9 @@ namespace MailGate.Tests.Support;
 /// </summary>
 public sealed class RawSmtpClient : IAsyncDisposable
 {
+    /// <summary>What <see cref="ReadReplyAsync"/> returns (as its last line) when the server closed the connection.</summary>
+    public const string Closed = "(connection closed)";
+
     private readonly TcpClient _tcp;
     private readonly NetworkStream _stream;
     private readonly StreamReader _reader;
@@ -21,9 +24,13 @@ public sealed class RawSmtpClient : IAsyncDisposable
         _reader = new StreamReader(_stream, Encoding.Latin1);
     }
 
-    public static async Task<(RawSmtpClient Client, string Greeting)> ConnectAsync(IPEndPoint endpoint)
+    /// <summary>
+    /// Connects, from <paramref name="localAddress"/> when given (another loopback address such as
+    /// 127.0.0.2 looks like another client), and reads the greeting (or refusal).
+    /// </summary>
+    public static async Task<(RawSmtpClient Client, string Greeting)> ConnectAsync(IPEndPoint endpoint, IPAddress? localAddress = null)
     {
-        var tcp = new TcpClient();
+        var tcp = localAddress is null ? new TcpClient() : new TcpClient(new IPEndPoint(localAddress, 0));
         await tcp.ConnectAsync(endpoint);
         tcp.ReceiveTimeout = 10_000;
         var client = new RawSmtpClient(tcp);
@@ -43,17 +50,43 @@ public sealed class RawSmtpClient : IAsyncDisposable
         await _stream.FlushAsync();
     }
 
-    /// <summary>Reads one (possibly multi-line) reply; returns its lines joined by '\n'.</summary>
+    /// <summary>Sends <paramref name="bytes"/>; false when the server closed the connection part way.</summary>
+    public async Task<bool> TrySendRawAsync(byte[] bytes)
+    {
+        try
+        {
+            await SendRawAsync(bytes);
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Reads one (possibly multi-line) reply; returns its lines joined by '\n', ending in <see cref="Closed"/>
+    /// when the server closed (or reset) the connection.
+    /// </summary>
     public async Task<string> ReadReplyAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         var lines = new List<string>();
         while (true)
         {
-            var line = await _reader.ReadLineAsync(timeout.Token);
+            string? line;
+            try
+            {
+                line = await _reader.ReadLineAsync(timeout.Token);
+            }
+            catch (IOException)
+            {
+                line = null;
+            }
+
             if (line is null)
             {
-                lines.Add("(connection closed)");
+                lines.Add(Closed);
                 break;
             }
 
@@ -65,6 +98,35 @@ public sealed class RawSmtpClient : IAsyncDisposable
         }
 
         return string.Join('\n', lines);
+    }
+
+    /// <summary>Reads replies until the server closes the connection; returns them, one per element, without the close marker.</summary>
+    public async Task<IReadOnlyList<string>> ReadUntilClosedAsync()
+    {
+        var replies = new List<string>();
+        while (true)
+        {
+            var reply = await ReadReplyAsync();
+            if (reply == Closed)
+            {
+                return replies;
+            }
+
+            if (reply.EndsWith(Closed, StringComparison.Ordinal))
+            {
+                replies.Add(reply[..^(Closed.Length + 1)]);
+                return replies;
+            }
+
+            replies.Add(reply);
+        }
+    }
+
+    /// <summary>Sends QUIT and waits for the server to close the connection (its session has ended then).</summary>
+    public async Task QuitAsync()
+    {
+        await SendRawAsync("QUIT\r\n"u8.ToArray());
+        await ReadUntilClosedAsync();
     }
 
     public ValueTask DisposeAsync()

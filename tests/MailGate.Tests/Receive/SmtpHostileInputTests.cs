@@ -1,0 +1,217 @@
+using System.Text;
+using MailGate.Receive;
+using MailGate.Tests.Support;
+
+namespace MailGate.Tests.Receive;
+
+/// <summary>
+/// Limits and garbage over a raw socket: each gets a clean reply or a clean close, never a crash or a
+/// hang, and the gateway serves the next client afterwards.
+/// </summary>
+[TestFixture]
+public sealed class SmtpHostileInputTests
+{
+    private const string Rcpt = "RCPT TO:<aws-abuse@mailgate.example.com>";
+
+    private FakePagerDuty _pagerDuty = null!;
+    private GatewayHarness? _gateway;
+
+    [SetUp]
+    public async Task SetUp() => _pagerDuty = await FakePagerDuty.StartAsync();
+
+    [TearDown]
+    public async Task TearDown()
+    {
+        if (_gateway is not null)
+        {
+            await _gateway.DisposeAsync();
+            _gateway = null;
+        }
+
+        await _pagerDuty.DisposeAsync();
+    }
+
+    [Test]
+    public async Task Rcpt_BeyondMaxRecipients_Gets452_5_4_3_TheMessageKeepsTheFirstOnes_AndMailStartsAFreshCount()
+    {
+        var client = await ConnectAsync("--Smtp:MaxRecipients=3", "--Smtp:AcceptedRecipients:0=@mailgate.example.com");
+        await using var _ = client;
+        Assert.That(await client.CommandAsync("EHLO test.example"), Does.StartWith("250"));
+        Assert.That(await client.CommandAsync("MAIL FROM:<sender@example.com>"), Does.StartWith("250"));
+        for (var i = 1; i <= 3; i++)
+        {
+            Assert.That(await client.CommandAsync($"RCPT TO:<r{i}@mailgate.example.com>"), Does.StartWith("250"));
+        }
+
+        Assert.That(await client.CommandAsync("RCPT TO:<r4@mailgate.example.com>"), Does.StartWith("452 4.5.3 Too many recipients"));
+        Assert.That(await client.CommandAsync("RCPT TO:<r5@mailgate.example.com>"), Does.StartWith("452 4.5.3 Too many recipients"));
+        Assert.That(await client.CommandAsync("DATA"), Does.StartWith("354"));
+        await client.SendRawAsync("Subject: many\r\n\r\nbody\r\n.\r\n"u8.ToArray());
+        var reply = await client.ReadReplyAsync();
+        Assert.That(reply, Does.StartWith("250 2.0.0"));
+        Assert.That(_gateway!.Spool.Find(Mail.SpoolIdOf(reply))!.Value.Message.Envelope.Recipients, Has.Count.EqualTo(3));
+
+        Assert.That(await client.CommandAsync("MAIL FROM:<sender@example.com>"), Does.StartWith("250"));
+        for (var i = 1; i <= 3; i++)
+        {
+            Assert.That(await client.CommandAsync($"RCPT TO:<s{i}@mailgate.example.com>"), Does.StartWith("250"), "after the next MAIL FROM");
+        }
+
+        Assert.That(await client.CommandAsync("RSET"), Does.StartWith("250"));
+        Assert.That(await client.CommandAsync("MAIL FROM:<sender@example.com>"), Does.StartWith("250"));
+        Assert.That(await client.CommandAsync("RCPT TO:<t1@mailgate.example.com>"), Does.StartWith("250"), "after RSET");
+    }
+
+    [Test]
+    public async Task BadCommands_UpToMaxErrors_EachGet502WithRetriesLeft_ThenTheConnectionCloses_AndSuccessResetsTheCount()
+    {
+        var client = await ConnectAsync("--Smtp:MaxErrors=3");
+        await using var _ = client;
+
+        Assert.That(await client.CommandAsync("BOGUS 1"), Is.EqualTo("502 Unrecognized command, 2 retry(ies) remaining."));
+        Assert.That(await client.CommandAsync("NOOP"), Does.StartWith("250"));
+        Assert.That(await client.CommandAsync("BOGUS 1"), Is.EqualTo("502 Unrecognized command, 2 retry(ies) remaining."), "a success resets the count");
+        Assert.That(await client.CommandAsync("BOGUS 2"), Is.EqualTo("502 Unrecognized command, 1 retry(ies) remaining."));
+        Assert.That(await client.CommandAsync("BOGUS 3"), Is.EqualTo("502 Unrecognized command, 0 retry(ies) remaining."));
+        Assert.That(await client.ReadReplyAsync(), Is.EqualTo(RawSmtpClient.Closed));
+        await AssertServesNextClientAsync();
+    }
+
+    [TestCase(new byte[] { 0, 0, 0, 0, 13, 10 }, TestName = "NulBytes_AsACommand_Get502_AndTheSessionGoesOn")]
+    [TestCase(new byte[] { 0xff, 0xfe, 0x80, 0x01, 0x1b, 0x5b, 0x41, 13, 10 }, TestName = "BinaryJunk_AsACommand_Gets502_AndTheSessionGoesOn")]
+    [TestCase(new byte[] { 0x16, 0x03, 0x01, 0x00, 0xa5, 0x01, 0x00, 0x00, 0xa1, 0x03, 0x03, 13, 10 }, TestName = "TlsClientHelloBytesEndingInCrLf_OnThePlainPort_Get502_AndTheSessionGoesOn")]
+    [TestCase(new byte[] { (byte)'M', (byte)'A', (byte)'I', (byte)'L', 0, (byte)'F', 13, 10 }, TestName = "NulInsideACommand_Gets502_AndTheSessionGoesOn")]
+    public async Task Junk_AsACommand(byte[] junk)
+    {
+        var client = await ConnectAsync();
+        await using var _ = client;
+
+        await client.SendRawAsync(junk);
+
+        Assert.That(await client.ReadReplyAsync(), Does.StartWith("502 "));
+        Assert.That(await client.CommandAsync("EHLO test.example"), Does.StartWith("250"));
+        await AssertServesNextClientAsync();
+    }
+
+    [Test]
+    public async Task CommandLine_OfOneMegabyteWithoutCrLf_Gets552AndIsClosed_BoundedByMaxMessageSize()
+    {
+        var client = await ConnectAsync("--Smtp:MaxMessageSize=65536", "--Smtp:MaxHeaderSize=8192");
+        await using var _ = client;
+
+        var sent = await client.TrySendRawAsync(Encoding.ASCII.GetBytes("EHLO " + new string('a', 1024 * 1024)));
+
+        // The server closes with bytes of ours unread, so the kernel may answer with a reset that
+        // overtakes the reply: the close is what must happen, the reply is seen when it survives.
+        var replies = await client.ReadUntilClosedAsync();
+        Assert.That(replies, Is.EqualTo(new[] { "552 message size exceeds fixed maximium message size" }).Or.Empty, $"sent whole: {sent}");
+        await AssertServesNextClientAsync();
+    }
+
+    [Test]
+    public async Task HeaderSection_OfTenThousandLines_Gets552_5_3_4_AndTheSessionGoesOn()
+    {
+        var client = await StartDataAsync();
+        await using var _ = client;
+        var headers = new StringBuilder();
+        for (var i = 0; i < 10_000; i++)
+        {
+            headers.Append("X-Filler-").Append(i).Append(": ").Append(new string('y', 30)).Append("\r\n");
+        }
+
+        await client.SendRawAsync(Encoding.ASCII.GetBytes(headers + "Subject: x\r\n\r\nbody\r\n.\r\n"));
+
+        Assert.That(await client.ReadReplyAsync(), Is.EqualTo("552 5.3.4 Message header section too large"));
+        Assert.That(await client.CommandAsync("NOOP"), Does.StartWith("250"));
+        await AssertServesNextClientAsync();
+    }
+
+    [Test]
+    public async Task DeeplyNestedMultipart_IsAcceptedWith250()
+    {
+        var body = new StringBuilder("Subject: nested\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b0\"\r\n\r\n");
+        const int depth = 500;
+        for (var i = 0; i < depth; i++)
+        {
+            body.Append("--b").Append(i).Append("\r\nContent-Type: multipart/mixed; boundary=\"b").Append(i + 1).Append("\"\r\n\r\n");
+        }
+
+        body.Append("--b").Append(depth).Append("\r\nContent-Type: text/plain\r\n\r\ndeep\r\n");
+        for (var i = depth; i >= 0; i--)
+        {
+            body.Append("--b").Append(i).Append("--\r\n");
+        }
+
+        Assert.That(await SendDataAsync(body.ToString()), Does.StartWith("250 2.0.0"));
+    }
+
+    [TestCase("Subject: =?utf-8?B?broken base64?= =?iso-8859-1?Q?=ZZ=?= =?unknown?X?y?=\r\n\r\nbody\r\n", TestName = "MalformedEncodedWords_AreAcceptedWith250")]
+    [TestCase("Subject: b64\r\nMIME-Version: 1.0\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\nSGVsbG8gd29y\r\nbGQ=!!==A\r\nSGV", TestName = "TruncatedBase64_IsAcceptedWith250")]
+    [TestCase("Subject: open\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"never\"\r\n\r\n--never\r\nContent-Type: text/plain\r\n\r\nno closing boundary\r\n", TestName = "UnterminatedMultipart_IsAcceptedWith250")]
+    public async Task MalformedMime(string data)
+    {
+        Assert.That(await SendDataAsync(data + "\r\n"), Does.StartWith("250 2.0.0"));
+        await AssertServesNextClientAsync();
+    }
+
+    [TestCase("PROXY TCP4 203.0.113.9 127.0.0.1 41000 25")]
+    [TestCase("PROXY TCP6 2001:db8::9 ::1 41000 25")]
+    [TestCase("PROXY UNKNOWN")]
+    public async Task Proxy_FromAClient_Gets502_AndTheRecordedClientAddressStaysTheSocketAddress(string proxy)
+    {
+        var client = await ConnectAsync();
+        await using var _ = client;
+
+        Assert.That(await client.CommandAsync(proxy), Does.StartWith("502 5.5.2 Error: command not recognized"));
+        Assert.That(await client.CommandAsync(proxy), Does.StartWith("502 5.5.2"), "a second PROXY is answered too (SmtpServer would fault the session)");
+        var reply = await SendMessageAsync(client, "Subject: proxied\r\n\r\nbody\r\n");
+
+        Assert.That(reply, Does.StartWith("250 2.0.0"));
+        Assert.That(_gateway!.Spool.Find(Mail.SpoolIdOf(reply))!.Value.Message.Envelope.ClientAddress, Is.EqualTo("127.0.0.1"));
+    }
+
+    private async Task<RawSmtpClient> ConnectAsync(params string[] settings)
+    {
+        _gateway ??= await GatewayHarness.StartAsync(_pagerDuty, GatewayHarness.DefaultRules, settings);
+        var (client, greeting) = await RawSmtpClient.ConnectAsync(_gateway.SmtpEndpoint);
+        Assert.That(greeting, Does.StartWith("220 "));
+        return client;
+    }
+
+    private async Task<RawSmtpClient> StartDataAsync(params string[] settings)
+    {
+        var client = await ConnectAsync(settings);
+        Assert.That(await client.CommandAsync("EHLO test.example"), Does.StartWith("250"));
+        Assert.That(await client.CommandAsync("MAIL FROM:<sender@example.com>"), Does.StartWith("250"));
+        Assert.That(await client.CommandAsync(Rcpt), Does.StartWith("250"));
+        Assert.That(await client.CommandAsync("DATA"), Does.StartWith("354"));
+        return client;
+    }
+
+    private async Task<string> SendDataAsync(string data)
+    {
+        var client = await StartDataAsync();
+        await using var _ = client;
+        await client.SendRawAsync(Encoding.ASCII.GetBytes(data + ".\r\n"));
+        return await client.ReadReplyAsync();
+    }
+
+    private static async Task<string> SendMessageAsync(RawSmtpClient client, string data)
+    {
+        Assert.That(await client.CommandAsync("EHLO test.example"), Does.StartWith("250"));
+        Assert.That(await client.CommandAsync("MAIL FROM:<sender@example.com>"), Does.StartWith("250"));
+        Assert.That(await client.CommandAsync(Rcpt), Does.StartWith("250"));
+        Assert.That(await client.CommandAsync("DATA"), Does.StartWith("354"));
+        await client.SendRawAsync(Encoding.ASCII.GetBytes(data + ".\r\n"));
+        return await client.ReadReplyAsync();
+    }
+
+    private async Task AssertServesNextClientAsync()
+    {
+        var client = await ConnectAsync();
+        await using var _ = client;
+        var reply = await SendMessageAsync(client, "Subject: next\r\n\r\nbody\r\n");
+        Assert.That(reply, Does.StartWith("250 2.0.0"), "the next client is served");
+        Assert.That(_gateway!.Spool.Find(Mail.SpoolIdOf(reply)), Is.Not.Null);
+    }
+}
