@@ -211,6 +211,7 @@ internal sealed class MessageProcessor(
             if (facts.Authentication.HasTemporaryError && age < trust.Value.TempErrorRetryWindow)
             {
                 Log.VerificationDeferred(logger, message.Id, facts.Authentication.ToString(), trust.Value.TempErrorRetryWindow - age);
+                events.OnDeferred(message.Id);
                 return null;
             }
         }

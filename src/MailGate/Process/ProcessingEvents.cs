@@ -8,6 +8,11 @@ public sealed class ProcessingEvents
     /// <summary>A message finished: it is now in <see cref="MessageFinishedEventArgs.Area"/> (done or dead).</summary>
     public event EventHandler<MessageFinishedEventArgs>? MessageFinished;
 
+    /// <summary>Verification of a message hit a temporary DNS failure; it stays undecided and is tried again.</summary>
+    public event EventHandler<string>? VerificationDeferred;
+
+    internal void OnDeferred(string spoolId) => VerificationDeferred?.Invoke(this, spoolId);
+
     internal void OnFinished(string spoolId, SpoolArea area) =>
         MessageFinished?.Invoke(this, new MessageFinishedEventArgs(spoolId, area));
 }
