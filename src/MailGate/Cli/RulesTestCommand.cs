@@ -2,7 +2,11 @@ using System.CommandLine;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Net;
 using MailGate.Deliver;
+using MailGate.Hosting;
+using MailGate.Parse.Authentication;
+using Microsoft.Extensions.Configuration;
 using MailGate.Parse;
 using MailGate.Rules;
 using MailGate.Spool;
@@ -32,22 +36,25 @@ internal static class RulesTestCommand
         };
         var mailFrom = new Option<string?>("--mail-from") { Description = "The envelope sender (MAIL FROM)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON document instead of text." };
+        var verify = new Option<bool>("--verify") { Description = "Also verify ARC and DKIM, looking keys up in DNS (Trust:DnsServers, else the system's resolvers). Without it nothing leaves the machine." };
         var test = new Command("test", "Would this email have paged? Show the facts, each rule's verdict and why, and the PagerDuty event.")
         {
-            message, rulesOption, recipients, mailFrom, json,
+            message, rulesOption, recipients, mailFrom, json, verify,
         };
         test.TreatUnmatchedTokensAsErrors = false;
-        test.SetAction(result => Run(
+        test.SetAction((result, cancellationToken) => RunAsync(
             result.GetValue(message)!,
             RulesFileArgument.Resolve(result.GetValue(rulesOption), result.UnmatchedTokens),
             result.GetValue(recipients) ?? [],
             result.GetValue(mailFrom),
             result.GetValue(json),
-            result.InvocationConfiguration.Output));
+            result.GetValue(verify) ? Verifier(result.UnmatchedTokens) : null,
+            result.InvocationConfiguration.Output,
+            cancellationToken));
         return test;
     }
 
-    public static int Run(FileInfo message, string rulesPath, string[] recipients, string? mailFrom, bool json, TextWriter output)
+    public static async Task<int> RunAsync(FileInfo message, string rulesPath, string[] recipients, string? mailFrom, bool json, MailAuthenticator? verifier, TextWriter output, CancellationToken cancellationToken)
     {
         RuleSet rules;
         MessageFacts facts;
@@ -56,7 +63,7 @@ internal static class RulesTestCommand
             rules = RulesLoader.Load(rulesPath, new RulesLoadOptions { AllowMissingRoutingKeys = true });
             var envelope = new Envelope(mailFrom ?? "", recipients, new DateTimeOffset(message.LastWriteTimeUtc), null, null);
             using var stream = message.OpenRead();
-            facts = new MessageParser().Parse("(test)", envelope, stream);
+            facts = await new MessageParser(authenticator: verifier).ParseAsync("(test)", envelope, stream, cancellationToken).ConfigureAwait(false);
         }
         catch (RulesException e)
         {
@@ -109,7 +116,7 @@ internal static class RulesTestCommand
         Fact(output, "message_id", facts.MessageId);
         Fact(output, "date", facts.Date?.ToString("u", System.Globalization.CultureInfo.InvariantCulture) ?? "");
         Fact(output, "account", facts.Account, facts.AccountOwner.Length > 0 ? $"(owner {facts.AccountOwner})" : null);
-        Fact(output, "authenticated", facts.Authentication.ToString(), ReferenceEquals(facts.Authentication, Parse.Authentication.AuthenticationFacts.NotChecked) ? "(not checked: this runs offline)" : null);
+        Fact(output, "authenticated", facts.Authentication.ToString(), ReferenceEquals(facts.Authentication, AuthenticationFacts.NotChecked) ? "(not checked: offline; --verify looks the keys up in DNS)" : null);
         var body = facts.Body.ReplaceLineEndings(" ");
         Fact(output, "body", body.Length > BodyPreview ? body[..BodyPreview] + "…" : body, $"({facts.Body.Length} chars)");
         output.WriteLine();
@@ -172,6 +179,13 @@ internal static class RulesTestCommand
         ["dropped_untrusted"] = new JsonArray([.. decision.DroppedUntrusted.Select(r => (JsonNode?)r)]),
         ["events"] = new JsonArray([.. events.Select(e => JsonSerializer.SerializeToNode(e, PagerDutyJsonContext.Default.PagerDutyEvent))]),
     };
+
+    private static MailAuthenticator Verifier(IEnumerable<string> configurationArgs)
+    {
+        var trust = MailGateConfiguration.Build([.. configurationArgs]).GetSection(TrustOptions.Section).Get<TrustOptions>() ?? new TrustOptions();
+        var servers = trust.DnsServers.Select(IPEndPoint.Parse).Select(e => e.Port == 0 ? new IPEndPoint(e.Address, 53) : e).ToArray();
+        return new MailAuthenticator(new DnsDkimPublicKeyLocator(new DnsDkimPublicKeyLocatorOptions { NameServers = servers }));
+    }
 
     /// <summary>Enough of the key to tell keys apart, never enough to use: <c>R012…(32 chars)</c>.</summary>
     private static string Masked(PagerDutyTarget target) =>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MailGate.Cli;
+using MailGate.Tests.Shared;
 using MailGate.Tests.Support;
 
 namespace MailGate.Tests.Cli;
@@ -177,5 +178,37 @@ public sealed class RulesCommandTests
         var (exit, output) = await RunAsync("rules", "test", Path.Combine(_folder, "nope.eml"), "--rules", RulesFile(GatewayHarness.DefaultRules));
         Assert.That(exit, Is.EqualTo(1));
         Assert.That(output, Does.Contain("nope.eml"));
+    }
+
+    [Test]
+    public async Task Test_Verify_ChecksTheArcSealWithDnsAndShowsTheOutcome()
+    {
+        using var dns = new TinyDnsServer();
+        var key = TestKeys.Ed25519();
+        dns.Txt("arc-test._domainkey.google.com", 300, TestKeys.TxtRecord(key.Public));
+        var message = Mail.Fixture("abuse-report-via-google-group.eml");
+        foreach (var header in new[] { "ARC-Seal", "ARC-Message-Signature", "ARC-Authentication-Results", "X-Original-Authentication-Results" })
+        {
+            message.Headers.RemoveAll(header);
+        }
+
+        const string results = "dkim=pass header.i=@amazon.com; spf=pass smtp.mailfrom=amazon.com; dmarc=pass (p=QUARANTINE) header.from=amazon.com";
+        message.Headers.Add("X-Original-Authentication-Results", "mx.google.com; " + results);
+        Signers.ArcSeal(message, key.Private, "google.com", "arc-test", results);
+        var path = Path.Combine(_folder, "sealed.eml");
+        await File.WriteAllBytesAsync(path, Signers.ToBytes(message));
+        var shipped = File.ReadAllText(Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", "shipped-rules.yaml"))
+            .Replace("${PAGERDUTY_ROUTING_KEY}", Key, StringComparison.Ordinal);
+
+        var (offlineExit, offline) = await RunAsync("rules", "test", path, "--rules", RulesFile(shipped), "--rcpt", "aws-abuse@mailgate.example.com");
+        var (exit, verified) = await RunAsync("rules", "test", path, "--rules", RulesFile(shipped), "--rcpt", "aws-abuse@mailgate.example.com", "--verify", $"--Trust:DnsServers:0={dns.EndPoint}");
+
+        Assert.That((offlineExit, exit), Is.EqualTo((0, 0)), verified);
+        Assert.That(offline, Does.Contain("(not checked: offline"));
+        Assert.That(offline, Does.Contain("severity warning, UNVERIFIED sender"));
+        Assert.That(verified, Does.Contain("authenticated  arc=pass (google.com)"));
+        Assert.That(verified, Does.Contain("original: dmarc=pass header.from=amazon.com"));
+        Assert.That(verified, Does.Contain("trusted: authenticated: arc_sealed_by google.com; authenticated: original_dmarc amazon.com"));
+        Assert.That(verified, Does.Contain("Decision: PAGE route 'security-oncall' by rule 'aws-abuse-report', severity critical, dedup key"));
     }
 }
