@@ -6,38 +6,23 @@ namespace MailGate.Tests.Cli;
 
 /// <summary><c>mailgate spool …</c> against a running gateway's spool.</summary>
 [TestFixture]
-public sealed class SpoolCommandTests
+public sealed class SpoolCommandTests : GatewayTestBase
 {
-    private FakePagerDuty _pagerDuty = null!;
-    private GatewayHarness _gateway = null!;
-
-    [SetUp]
-    public async Task SetUp()
-    {
-        _pagerDuty = await FakePagerDuty.StartAsync();
-        _gateway = await GatewayHarness.StartAsync(_pagerDuty, GatewayHarness.DefaultRules, "--Spool:ScanInterval=00:00:00.200");
-    }
-
-    [TearDown]
-    public async Task TearDown()
-    {
-        await _gateway.DisposeAsync();
-        await _pagerDuty.DisposeAsync();
-    }
+    protected override string[] Settings => ["--Spool:ScanInterval=00:00:00.200"];
 
     private async Task<(int Exit, string Output)> RunAsync(params string[] args)
     {
         using var output = new StringWriter();
-        var exit = await MailGateCommandLine.RunAsync([.. args, "--spool", _gateway.SpoolPath], output, output);
+        var exit = await MailGateCommandLine.RunAsync([.. args, "--spool", Gateway.SpoolPath], output, output);
         return (exit, output.ToString());
     }
 
     [Test]
     public async Task DeadLetter_ListShowRetry_IsDeliveredOnceTheCauseIsFixed()
     {
-        _pagerDuty.Respond = _ => FakeResponse.Invalid;
-        var id = await Mail.SendAsync(_gateway, Mail.Fixture("abuse-report-via-google-group.eml"));
-        Assert.That(await _gateway.WaitFinishedAsync(id), Is.EqualTo(SpoolArea.Dead));
+        PagerDuty.Respond = _ => FakeResponse.Invalid;
+        var id = await Mail.SendAsync(Gateway, Mail.Fixture("abuse-report-via-google-group.eml"));
+        Assert.That(await Gateway.WaitFinishedAsync(id), Is.EqualTo(SpoolArea.Dead));
 
         var (listExit, list) = await RunAsync("spool", "list");
         Assert.That(listExit, Is.Zero);
@@ -49,41 +34,41 @@ public sealed class SpoolCommandTests
         Assert.That(show, Does.Contain("\"status\": \"Rejected\""));
         Assert.That(show, Does.Contain("X-Original-From: AWS Trust & Safety <ec2-abuse@amazon.com>"));
 
-        _pagerDuty.Respond = _ => FakeResponse.Accepted;
-        _gateway.ResetFinished(id);
+        PagerDuty.Respond = _ => FakeResponse.Accepted;
+        Gateway.ResetFinished(id);
         var (retryExit, retry) = await RunAsync("spool", "retry", id);
         Assert.That(retryExit, Is.Zero, retry);
 
-        Assert.That(await _gateway.WaitFinishedAsync(id), Is.EqualTo(SpoolArea.Done), "the running gateway picked the re-queued message up");
-        Assert.That(_pagerDuty.Accepted, Has.Count.EqualTo(1));
-        Assert.That(_pagerDuty.Requests.Select(r => r.DedupKey).Distinct().Count(), Is.EqualTo(1), "the retry sends the same event, with the same dedup key");
+        Assert.That(await Gateway.WaitFinishedAsync(id), Is.EqualTo(SpoolArea.Done), "the running gateway picked the re-queued message up");
+        Assert.That(PagerDuty.Accepted, Has.Count.EqualTo(1));
+        Assert.That(PagerDuty.Requests.Select(r => r.DedupKey).Distinct().Count(), Is.EqualTo(1), "the retry sends the same event, with the same dedup key");
     }
 
     [Test]
     public async Task RetryAllDead_RequeuesEveryDeadLetter()
     {
-        _pagerDuty.Respond = _ => FakeResponse.Invalid;
-        var first = await Mail.SendAsync(_gateway, Mail.Fixture("abuse-report-via-google-group.eml"));
-        var second = await Mail.SendAsync(_gateway, Mail.Fixture("abuse-report-via-google-group.eml"));
-        await _gateway.WaitFinishedAsync(first);
-        await _gateway.WaitFinishedAsync(second);
-        _pagerDuty.Respond = _ => FakeResponse.Accepted;
-        _gateway.ResetFinished(first);
-        _gateway.ResetFinished(second);
+        PagerDuty.Respond = _ => FakeResponse.Invalid;
+        var first = await Mail.SendAsync(Gateway, Mail.Fixture("abuse-report-via-google-group.eml"));
+        var second = await Mail.SendAsync(Gateway, Mail.Fixture("abuse-report-via-google-group.eml"));
+        await Gateway.WaitFinishedAsync(first);
+        await Gateway.WaitFinishedAsync(second);
+        PagerDuty.Respond = _ => FakeResponse.Accepted;
+        Gateway.ResetFinished(first);
+        Gateway.ResetFinished(second);
 
         var (exit, output) = await RunAsync("spool", "retry", "--all-dead");
 
         Assert.That(exit, Is.Zero);
         Assert.That(output, Does.Contain("2 message(s) re-queued"));
-        Assert.That(await _gateway.WaitFinishedAsync(first), Is.EqualTo(SpoolArea.Done));
-        Assert.That(await _gateway.WaitFinishedAsync(second), Is.EqualTo(SpoolArea.Done));
+        Assert.That(await Gateway.WaitFinishedAsync(first), Is.EqualTo(SpoolArea.Done));
+        Assert.That(await Gateway.WaitFinishedAsync(second), Is.EqualTo(SpoolArea.Done));
     }
 
     [Test]
     public async Task Retry_NotADeadMessage_Exits2()
     {
-        var id = await Mail.SendAsync(_gateway, Mail.Fixture("billing-statement-via-google-group.eml"));
-        await _gateway.WaitFinishedAsync(id);
+        var id = await Mail.SendAsync(Gateway, Mail.Fixture("billing-statement-via-google-group.eml"));
+        await Gateway.WaitFinishedAsync(id);
 
         var (exit, output) = await RunAsync("spool", "retry", id);
 
@@ -94,8 +79,8 @@ public sealed class SpoolCommandTests
     [Test]
     public async Task Purge_DoneOlderThan_DeletesOnlyOldFinishedMessages()
     {
-        var id = await Mail.SendAsync(_gateway, Mail.Fixture("billing-statement-via-google-group.eml"));
-        await _gateway.WaitFinishedAsync(id);
+        var id = await Mail.SendAsync(Gateway, Mail.Fixture("billing-statement-via-google-group.eml"));
+        await Gateway.WaitFinishedAsync(id);
 
         var (keepExit, kept) = await RunAsync("spool", "purge", "--done", "--older-than", "7d");
         Assert.That(keepExit, Is.Zero);
@@ -104,14 +89,14 @@ public sealed class SpoolCommandTests
         var (exit, output) = await RunAsync("spool", "purge", "--done", "--older-than", "0s");
         Assert.That(exit, Is.Zero);
         Assert.That(output, Does.StartWith("1 finished message(s)"));
-        Assert.That(_gateway.Spool.Find(id), Is.Null);
+        Assert.That(Gateway.Spool.Find(id), Is.Null);
     }
 
     [Test]
     public async Task List_All_IncludesFinishedMail()
     {
-        var id = await Mail.SendAsync(_gateway, Mail.Fixture("billing-statement-via-google-group.eml"));
-        await _gateway.WaitFinishedAsync(id);
+        var id = await Mail.SendAsync(Gateway, Mail.Fixture("billing-statement-via-google-group.eml"));
+        await Gateway.WaitFinishedAsync(id);
 
         var (_, without) = await RunAsync("spool", "list");
         var (_, with) = await RunAsync("spool", "list", "--all");

@@ -9,32 +9,15 @@ namespace MailGate.Tests.EndToEnd;
 
 /// <summary>The whole path over real sockets: MailKit → SMTP → spool → rules → HTTP → fake PagerDuty.</summary>
 [TestFixture]
-public sealed class PipelineTests
+public sealed class PipelineTests : GatewayTestBase
 {
-    private FakePagerDuty _pagerDuty = null!;
-    private GatewayHarness _gateway = null!;
-
-    [SetUp]
-    public async Task SetUp()
-    {
-        _pagerDuty = await FakePagerDuty.StartAsync();
-        _gateway = await GatewayHarness.StartAsync(_pagerDuty);
-    }
-
-    [TearDown]
-    public async Task TearDown()
-    {
-        await _gateway.DisposeAsync();
-        await _pagerDuty.DisposeAsync();
-    }
-
     [Test]
     public async Task AbuseReport_RewrittenByGoogleGroup_OpensExactlyOneIncident()
     {
-        var id = await Mail.SendAsync(_gateway, Mail.Fixture("abuse-report-via-google-group.eml"));
+        var id = await Mail.SendAsync(Gateway, Mail.Fixture("abuse-report-via-google-group.eml"));
 
-        Assert.That(await _gateway.WaitFinishedAsync(id), Is.EqualTo(SpoolArea.Done));
-        var events = _pagerDuty.Requests;
+        Assert.That(await Gateway.WaitFinishedAsync(id), Is.EqualTo(SpoolArea.Done));
+        var events = PagerDuty.Requests;
         Assert.That(events, Has.Count.EqualTo(1));
         var sent = events[0];
         var details = sent.Details;
@@ -67,43 +50,43 @@ public sealed class PipelineTests
     [Test]
     public async Task SameEmailTwice_ThroughTwoPaths_SendsOneDedupKey()
     {
-        var first = await Mail.SendAsync(_gateway, Mail.Fixture("abuse-report-via-google-group.eml"));
-        var second = await Mail.SendAsync(_gateway, Mail.Fixture("abuse-report-via-google-group.eml"));
-        await _gateway.WaitFinishedAsync(first);
-        await _gateway.WaitFinishedAsync(second);
+        var first = await Mail.SendAsync(Gateway, Mail.Fixture("abuse-report-via-google-group.eml"));
+        var second = await Mail.SendAsync(Gateway, Mail.Fixture("abuse-report-via-google-group.eml"));
+        await Gateway.WaitFinishedAsync(first);
+        await Gateway.WaitFinishedAsync(second);
 
-        var keys = _pagerDuty.Requests.Select(r => r.DedupKey).Distinct().ToArray();
+        var keys = PagerDuty.Requests.Select(r => r.DedupKey).Distinct().ToArray();
         Assert.That(keys, Has.Length.EqualTo(1), "PagerDuty collapses events with one dedup key into one incident");
     }
 
     [Test]
     public async Task BillingStatement_FromAws_DoesNotPage()
     {
-        var id = await Mail.SendAsync(_gateway, Mail.Fixture("billing-statement-via-google-group.eml"));
+        var id = await Mail.SendAsync(Gateway, Mail.Fixture("billing-statement-via-google-group.eml"));
 
-        Assert.That(await _gateway.WaitFinishedAsync(id), Is.EqualTo(SpoolArea.Done));
-        Assert.That(_pagerDuty.Requests, Is.Empty);
-        var done = _gateway.Spool.Find(id)!.Value;
+        Assert.That(await Gateway.WaitFinishedAsync(id), Is.EqualTo(SpoolArea.Done));
+        Assert.That(PagerDuty.Requests, Is.Empty);
+        var done = Gateway.Spool.Find(id)!.Value;
         Assert.That(SpoolStore.ReadState(done.Message).DroppedBy, Is.EqualTo("everything-else"));
     }
 
     [Test]
     public async Task PagerDutyFailsOnce_ThenAccepts_DeliveredOnceAfterRetry()
     {
-        _pagerDuty.Respond = n => n == 1 ? FakeResponse.ServerError : FakeResponse.Accepted;
+        PagerDuty.Respond = n => n == 1 ? FakeResponse.ServerError : FakeResponse.Accepted;
 
-        var id = await Mail.SendAsync(_gateway, Mail.Fixture("abuse-report-via-google-group.eml"));
+        var id = await Mail.SendAsync(Gateway, Mail.Fixture("abuse-report-via-google-group.eml"));
 
-        Assert.That(await _gateway.WaitFinishedAsync(id), Is.EqualTo(SpoolArea.Done));
-        var requests = _pagerDuty.Requests;
+        Assert.That(await Gateway.WaitFinishedAsync(id), Is.EqualTo(SpoolArea.Done));
+        var requests = PagerDuty.Requests;
         using (Assert.EnterMultipleScope())
         {
             Assert.That(requests.Select(r => r.Status), Is.EqualTo(new[] { 500, 202 }));
             Assert.That(requests[1].DedupKey, Is.EqualTo(requests[0].DedupKey));
-            Assert.That(_pagerDuty.Accepted, Has.Count.EqualTo(1));
+            Assert.That(PagerDuty.Accepted, Has.Count.EqualTo(1));
         }
 
-        var state = SpoolStore.ReadState(_gateway.Spool.Find(id)!.Value.Message);
+        var state = SpoolStore.ReadState(Gateway.Spool.Find(id)!.Value.Message);
         Assert.That(state.Deliveries[0].Status, Is.EqualTo(DeliveryStatus.Delivered));
         Assert.That(state.Deliveries[0].Attempts, Is.EqualTo(2));
     }
@@ -111,24 +94,24 @@ public sealed class PipelineTests
     [Test]
     public async Task PagerDutyRateLimits_WithRetryAfter_RetriedUntilAccepted()
     {
-        _pagerDuty.Respond = n => n <= 2 ? new FakeResponse(429, "{}", RetryAfter: TimeSpan.Zero) : FakeResponse.Accepted;
+        PagerDuty.Respond = n => n <= 2 ? new FakeResponse(429, "{}", RetryAfter: TimeSpan.Zero) : FakeResponse.Accepted;
 
-        var id = await Mail.SendAsync(_gateway, Mail.Fixture("abuse-report-via-google-group.eml"));
+        var id = await Mail.SendAsync(Gateway, Mail.Fixture("abuse-report-via-google-group.eml"));
 
-        Assert.That(await _gateway.WaitFinishedAsync(id), Is.EqualTo(SpoolArea.Done));
-        Assert.That(_pagerDuty.Requests.Select(r => r.Status), Is.EqualTo(new[] { 429, 429, 202 }));
+        Assert.That(await Gateway.WaitFinishedAsync(id), Is.EqualTo(SpoolArea.Done));
+        Assert.That(PagerDuty.Requests.Select(r => r.Status), Is.EqualTo(new[] { 429, 429, 202 }));
     }
 
     [Test]
     public async Task PagerDutyRejectsEvent_MessageIsDeadLetteredWithTheReason()
     {
-        _pagerDuty.Respond = _ => FakeResponse.Invalid;
+        PagerDuty.Respond = _ => FakeResponse.Invalid;
 
-        var id = await Mail.SendAsync(_gateway, Mail.Fixture("abuse-report-via-google-group.eml"));
+        var id = await Mail.SendAsync(Gateway, Mail.Fixture("abuse-report-via-google-group.eml"));
 
-        Assert.That(await _gateway.WaitFinishedAsync(id), Is.EqualTo(SpoolArea.Dead));
-        Assert.That(_pagerDuty.Requests, Has.Count.EqualTo(1), "a 400 is never retried");
-        var state = SpoolStore.ReadState(_gateway.Spool.Find(id)!.Value.Message);
+        Assert.That(await Gateway.WaitFinishedAsync(id), Is.EqualTo(SpoolArea.Dead));
+        Assert.That(PagerDuty.Requests, Has.Count.EqualTo(1), "a 400 is never retried");
+        var state = SpoolStore.ReadState(Gateway.Spool.Find(id)!.Value.Message);
         Assert.That(state.Deliveries[0].Status, Is.EqualTo(DeliveryStatus.Rejected));
         Assert.That(state.Deliveries[0].LastError, Does.Contain("400").And.Contain("routing_key"));
     }
@@ -136,10 +119,10 @@ public sealed class PipelineTests
     [Test]
     public async Task RoutingKey_IsNeverWrittenToTheSpool()
     {
-        var id = await Mail.SendAsync(_gateway, Mail.Fixture("abuse-report-via-google-group.eml"));
-        await _gateway.WaitFinishedAsync(id);
+        var id = await Mail.SendAsync(Gateway, Mail.Fixture("abuse-report-via-google-group.eml"));
+        await Gateway.WaitFinishedAsync(id);
 
-        var folder = _gateway.Spool.Find(id)!.Value.Message.Directory;
+        var folder = Gateway.Spool.Find(id)!.Value.Message.Directory;
         foreach (var file in Directory.EnumerateFiles(folder))
         {
             Assert.That(await File.ReadAllTextAsync(file), Does.Not.Contain(GatewayHarness.RoutingKey), file);
@@ -151,10 +134,10 @@ public sealed class PipelineTests
     {
         var path = Mail.FixturePath("abuse-report-via-google-group.eml");
 
-        var id = await Mail.SendAsync(_gateway, Mail.Fixture("abuse-report-via-google-group.eml"));
-        await _gateway.WaitFinishedAsync(id);
+        var id = await Mail.SendAsync(Gateway, Mail.Fixture("abuse-report-via-google-group.eml"));
+        await Gateway.WaitFinishedAsync(id);
 
-        var stored = await File.ReadAllBytesAsync(_gateway.Spool.Find(id)!.Value.Message.MessagePath);
+        var stored = await File.ReadAllBytesAsync(Gateway.Spool.Find(id)!.Value.Message.MessagePath);
         Assert.That(stored, Is.EqualTo(await File.ReadAllBytesAsync(path)));
     }
 
@@ -162,7 +145,7 @@ public sealed class PipelineTests
     public async Task UnknownRecipient_IsRefusedWith550()
     {
         using var client = new SmtpClient();
-        await client.ConnectAsync(_gateway.SmtpEndpoint.Address.ToString(), _gateway.SmtpEndpoint.Port, SecureSocketOptions.None);
+        await client.ConnectAsync(Gateway.SmtpEndpoint.Address.ToString(), Gateway.SmtpEndpoint.Port, SecureSocketOptions.None);
 
         var error = Assert.ThrowsAsync<SmtpCommandException>(() => client.SendAsync(
             Mail.Fixture("abuse-report-via-google-group.eml"),
@@ -177,7 +160,7 @@ public sealed class PipelineTests
     public async Task HealthEndpoint_AnswersOk()
     {
         using var http = new HttpClient();
-        var response = await http.GetAsync(new Uri(_gateway.HttpUrl, "/healthz"));
+        var response = await http.GetAsync(new Uri(Gateway.HttpUrl, "/healthz"));
         Assert.That((int)response.StatusCode, Is.EqualTo(200));
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.That(json.RootElement.GetProperty("status").GetString(), Is.EqualTo("ok"));

@@ -13,31 +13,22 @@ namespace MailGate.Tests.EndToEnd;
 /// "[unverified]" at warning, and a flood of them is cut off per sender.
 /// </summary>
 [TestFixture]
-public sealed class TrustTests
+public sealed class TrustTests : GatewayTestBase
 {
     private const string Selector = "arc-test";
-    private FakePagerDuty _pagerDuty = null!;
-    private GatewayHarness _gateway = null!;
     private Org.BouncyCastle.Crypto.AsymmetricCipherKeyPair _googleKey = null!;
+
+    protected override string Rules => ShippedRules();
 
     private static string ShippedRules() =>
         File.ReadAllText(Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", "shipped-rules.yaml"))
             .Replace("${PAGERDUTY_ROUTING_KEY}", GatewayHarness.RoutingKey, StringComparison.Ordinal);
 
     [SetUp]
-    public async Task SetUp()
+    public void SetUp()
     {
-        _pagerDuty = await FakePagerDuty.StartAsync();
-        _gateway = await GatewayHarness.StartAsync(_pagerDuty, ShippedRules());
         _googleKey = TestKeys.Ed25519();
-        _gateway.Dns.Txt($"{Selector}._domainkey.google.com", 300, TestKeys.TxtRecord(_googleKey.Public));
-    }
-
-    [TearDown]
-    public async Task TearDown()
-    {
-        await _gateway.DisposeAsync();
-        await _pagerDuty.DisposeAsync();
+        Gateway.Dns.Txt($"{Selector}._domainkey.google.com", 300, TestKeys.TxtRecord(_googleKey.Public));
     }
 
     /// <summary>An abuse report as a Google Group delivers it: From rewritten, footer added, ARC-sealed by google.com.</summary>
@@ -74,10 +65,10 @@ public sealed class TrustTests
     [Test]
     public async Task GenuineAbuseReport_ThroughGoogle_PagesCritical()
     {
-        var id = await Mail.SendAsync(_gateway, ThroughGoogle());
+        var id = await Mail.SendAsync(Gateway, ThroughGoogle());
 
-        Assert.That(await _gateway.WaitFinishedAsync(id), Is.EqualTo(SpoolArea.Done));
-        var sent = _pagerDuty.Requests.Single();
+        Assert.That(await Gateway.WaitFinishedAsync(id), Is.EqualTo(SpoolArea.Done));
+        var sent = PagerDuty.Requests.Single();
         using (Assert.EnterMultipleScope())
         {
             Assert.That(sent.Payload.GetProperty("severity").GetString(), Is.EqualTo("critical"));
@@ -91,10 +82,10 @@ public sealed class TrustTests
     [Test]
     public async Task ForgedAbuseReport_SentStraightToThePort_PagesOnlyMarkedAtWarning()
     {
-        var id = await Mail.SendAsync(_gateway, Forged());
+        var id = await Mail.SendAsync(Gateway, Forged());
 
-        Assert.That(await _gateway.WaitFinishedAsync(id), Is.EqualTo(SpoolArea.Done));
-        var sent = _pagerDuty.Requests.Single();
+        Assert.That(await Gateway.WaitFinishedAsync(id), Is.EqualTo(SpoolArea.Done));
+        var sent = PagerDuty.Requests.Single();
         Assert.That(sent.Payload.GetProperty("severity").GetString(), Is.EqualTo("warning"));
         Assert.That(sent.Payload.GetProperty("summary").GetString(), Does.StartWith("[unverified] AWS abuse report"));
         Assert.That(sent.Details.GetProperty("trusted").GetBoolean(), Is.False);
@@ -104,21 +95,21 @@ public sealed class TrustTests
     [Test]
     public async Task GoogleSawDmarcFail_EvenWithAValidSeal_IsNotTrusted()
     {
-        var id = await Mail.SendAsync(_gateway, ThroughGoogle(dmarc: "fail"));
+        var id = await Mail.SendAsync(Gateway, ThroughGoogle(dmarc: "fail"));
 
-        await _gateway.WaitFinishedAsync(id);
-        Assert.That(_pagerDuty.Requests.Single().Payload.GetProperty("severity").GetString(), Is.EqualTo("warning"));
+        await Gateway.WaitFinishedAsync(id);
+        Assert.That(PagerDuty.Requests.Single().Payload.GetProperty("severity").GetString(), Is.EqualTo("warning"));
     }
 
     [Test]
     public async Task SealWithAKeyGoogleDoesNotPublish_IsNotTrusted()
     {
-        _gateway.Dns.Txt($"{Selector}._domainkey.google.com", 300, TestKeys.TxtRecord(TestKeys.Ed25519().Public));
+        Gateway.Dns.Txt($"{Selector}._domainkey.google.com", 300, TestKeys.TxtRecord(TestKeys.Ed25519().Public));
 
-        var id = await Mail.SendAsync(_gateway, ThroughGoogle());
+        var id = await Mail.SendAsync(Gateway, ThroughGoogle());
 
-        await _gateway.WaitFinishedAsync(id);
-        var sent = _pagerDuty.Requests.Single();
+        await Gateway.WaitFinishedAsync(id);
+        var sent = PagerDuty.Requests.Single();
         Assert.That(sent.Payload.GetProperty("severity").GetString(), Is.EqualTo("warning"));
         Assert.That(sent.Details.GetProperty("authentication").GetString(), Does.StartWith("arc=fail"));
     }
@@ -129,18 +120,18 @@ public sealed class TrustTests
         var ids = new List<string>();
         for (var i = 0; i < 7; i++)
         {
-            ids.Add(await Mail.SendAsync(_gateway, Forged()));
+            ids.Add(await Mail.SendAsync(Gateway, Forged()));
         }
 
         foreach (var id in ids)
         {
-            await _gateway.WaitFinishedAsync(id);
+            await Gateway.WaitFinishedAsync(id);
         }
 
-        Assert.That(_pagerDuty.Requests, Has.Count.EqualTo(5));
-        var last = _gateway.Spool.Find(ids[^1])!.Value.Message;
+        Assert.That(PagerDuty.Requests, Has.Count.EqualTo(5));
+        var last = Gateway.Spool.Find(ids[^1])!.Value.Message;
         Assert.That(SpoolStore.ReadState(last).Untrusted.Single(), Does.Contain("over trust.untrusted.max_per_sender_per_hour"));
-        using var http = new HttpClient { BaseAddress = _gateway.HttpUrl };
+        using var http = new HttpClient { BaseAddress = Gateway.HttpUrl };
         var metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
         Assert.That(metrics, Does.Match("mailgate_rules_untrusted_total\\{[^}]*outcome=\"rate_limited\"[^}]*\\} 2"));
         Assert.That(metrics, Does.Match("mailgate_rules_untrusted_total\\{[^}]*outcome=\"paged\"[^}]*\\} 5"));

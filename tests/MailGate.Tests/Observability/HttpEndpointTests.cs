@@ -5,26 +5,20 @@ namespace MailGate.Tests.Observability;
 
 /// <summary>/readyz and /metrics over real HTTP on the running gateway.</summary>
 [TestFixture]
-public sealed class HttpEndpointTests
+public sealed class HttpEndpointTests : GatewayTestBase
 {
-    private FakePagerDuty _pagerDuty = null!;
-    private GatewayHarness _gateway = null!;
     private HttpClient _http = null!;
 
     [SetUp]
-    public async Task SetUp()
+    public void SetUp()
     {
-        _pagerDuty = await FakePagerDuty.StartAsync();
-        _gateway = await GatewayHarness.StartAsync(_pagerDuty);
-        _http = new HttpClient { BaseAddress = _gateway.HttpUrl };
+        _http = new HttpClient { BaseAddress = Gateway.HttpUrl };
     }
 
     [TearDown]
-    public async Task TearDown()
+    public void TearDown()
     {
         _http.Dispose();
-        await _gateway.DisposeAsync();
-        await _pagerDuty.DisposeAsync();
     }
 
     [Test]
@@ -38,7 +32,7 @@ public sealed class HttpEndpointTests
         {
             Assert.That((int)response.StatusCode, Is.EqualTo(200));
             Assert.That(root.GetProperty("status").GetString(), Is.EqualTo("ready"));
-            Assert.That(root.GetProperty("smtp_endpoint").GetString(), Is.EqualTo(_gateway.SmtpEndpoint.ToString()));
+            Assert.That(root.GetProperty("smtp_endpoint").GetString(), Is.EqualTo(Gateway.SmtpEndpoint.ToString()));
             Assert.That(root.GetProperty("spool_writable").GetBoolean(), Is.True);
             Assert.That(root.GetProperty("rules_version").GetString(), Has.Length.EqualTo(12));
             Assert.That(root.GetProperty("rules_reload_failed").GetBoolean(), Is.False);
@@ -49,7 +43,7 @@ public sealed class HttpEndpointTests
     [Test]
     public async Task Readyz_SpoolNotWritable_Is503WithTheReason()
     {
-        var incoming = Path.Combine(_gateway.SpoolPath, "incoming");
+        var incoming = Path.Combine(Gateway.SpoolPath, "incoming");
         Directory.Delete(incoming, recursive: true);
         await File.WriteAllTextAsync(incoming, "not a folder");
 
@@ -64,10 +58,10 @@ public sealed class HttpEndpointTests
     [Test]
     public async Task Metrics_AfterAPageAndARefusedRecipient_CountBoth()
     {
-        var id = await Mail.SendAsync(_gateway, Mail.Fixture("abuse-report-via-google-group.eml"));
-        await _gateway.WaitFinishedAsync(id);
+        var id = await Mail.SendAsync(Gateway, Mail.Fixture("abuse-report-via-google-group.eml"));
+        await Gateway.WaitFinishedAsync(id);
         Assert.ThrowsAsync<MailKit.Net.Smtp.SmtpCommandException>(() =>
-            Mail.SendAsync(_gateway, Mail.Fixture("abuse-report-via-google-group.eml"), to: "nobody@elsewhere.example"));
+            Mail.SendAsync(Gateway, Mail.Fixture("abuse-report-via-google-group.eml"), to: "nobody@elsewhere.example"));
 
         var metrics = await _http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
 

@@ -6,29 +6,14 @@ namespace MailGate.Tests.Receive;
 
 /// <summary>SMTP replies for what a real client library would never send, over a raw socket.</summary>
 [TestFixture]
-public sealed class SmtpIntakeTests
+public sealed class SmtpIntakeTests : GatewayTestBase
 {
-    private FakePagerDuty _pagerDuty = null!;
-    private GatewayHarness _gateway = null!;
-
-    [SetUp]
-    public async Task SetUp()
-    {
-        _pagerDuty = await FakePagerDuty.StartAsync();
-        _gateway = await GatewayHarness.StartAsync(_pagerDuty, GatewayHarness.DefaultRules, "--Smtp:MaxMessageSize=65536", "--Smtp:MaxHeaderSize=8192");
-    }
-
-    [TearDown]
-    public async Task TearDown()
-    {
-        await _gateway.DisposeAsync();
-        await _pagerDuty.DisposeAsync();
-    }
+    protected override string[] Settings => ["--Smtp:MaxMessageSize=65536", "--Smtp:MaxHeaderSize=8192"];
 
     [Test]
     public async Task Greeting_NamesTheServer_AndNotTheLibraryVersion()
     {
-        var (client, greeting) = await RawSmtpClient.ConnectAsync(_gateway.SmtpEndpoint);
+        var (client, greeting) = await RawSmtpClient.ConnectAsync(Gateway.SmtpEndpoint);
         await using var _ = client;
 
         Assert.That(greeting, Is.EqualTo("220 mailgate ESMTP ready"));
@@ -56,7 +41,7 @@ public sealed class SmtpIntakeTests
     [Test]
     public async Task MailFromWithSizeOverLimit_Gets552()
     {
-        var (client, _) = await RawSmtpClient.ConnectAsync(_gateway.SmtpEndpoint);
+        var (client, _) = await RawSmtpClient.ConnectAsync(Gateway.SmtpEndpoint);
         await using var __ = client;
         await client.CommandAsync("EHLO test.example");
 
@@ -75,8 +60,8 @@ public sealed class SmtpIntakeTests
         await client.SendRawAsync(Encoding.ASCII.GetBytes(data + ".\r\n"));
 
         Assert.That(await client.ReadReplyAsync(), Does.StartWith("554 5.6.0"));
-        Assert.That(_gateway.Spool.List(SpoolArea.Active), Is.Empty);
-        Assert.That(_gateway.Spool.List(SpoolArea.Done), Is.Empty);
+        Assert.That(Gateway.Spool.List(SpoolArea.Active), Is.Empty);
+        Assert.That(Gateway.Spool.List(SpoolArea.Done), Is.Empty);
     }
 
     [Test]
@@ -99,7 +84,7 @@ public sealed class SmtpIntakeTests
     [Test]
     public async Task SpoolCannotBeWritten_Gets451_AndTheSessionGoesOn()
     {
-        var incoming = Path.Combine(_gateway.SpoolPath, "incoming");
+        var incoming = Path.Combine(Gateway.SpoolPath, "incoming");
         Directory.Delete(incoming, recursive: true);
         await File.WriteAllTextAsync(incoming, "a file where the spool expects a folder");
         var client = await StartDataAsync();
@@ -122,12 +107,12 @@ public sealed class SmtpIntakeTests
 
         Assert.That(reply, Does.StartWith("250 2.0.0 Ok: queued as "));
         var id = Mail.SpoolIdOf(reply);
-        Assert.That(_gateway.Spool.Find(id), Is.Not.Null, "the message is on disk when the 250 arrives");
+        Assert.That(Gateway.Spool.Find(id), Is.Not.Null, "the message is on disk when the 250 arrives");
     }
 
     private async Task<RawSmtpClient> StartDataAsync()
     {
-        var (client, _) = await RawSmtpClient.ConnectAsync(_gateway.SmtpEndpoint);
+        var (client, _) = await RawSmtpClient.ConnectAsync(Gateway.SmtpEndpoint);
         Assert.That(await client.CommandAsync("EHLO test.example"), Does.StartWith("250"));
         Assert.That(await client.CommandAsync("MAIL FROM:<sender@example.com>"), Does.StartWith("250"));
         Assert.That(await client.CommandAsync("RCPT TO:<aws-abuse@mailgate.example.com>"), Does.StartWith("250"));

@@ -10,27 +10,10 @@ namespace MailGate.Tests.Receive;
 /// transaction; valid pipelining still works.
 /// </summary>
 [TestFixture]
-public sealed class SmtpSmugglingTests
+public sealed class SmtpSmugglingTests : GatewayTestBase
 {
     private const string Rcpt = "RCPT TO:<aws-abuse@mailgate.example.com>";
     private const string Smuggled = "MAIL FROM:<ceo@victim.example>\r\n" + Rcpt + "\r\nDATA\r\nSubject: smuggled\r\n\r\nforged\r\n";
-
-    private FakePagerDuty _pagerDuty = null!;
-    private GatewayHarness _gateway = null!;
-
-    [SetUp]
-    public async Task SetUp()
-    {
-        _pagerDuty = await FakePagerDuty.StartAsync();
-        _gateway = await GatewayHarness.StartAsync(_pagerDuty);
-    }
-
-    [TearDown]
-    public async Task TearDown()
-    {
-        await _gateway.DisposeAsync();
-        await _pagerDuty.DisposeAsync();
-    }
 
     [TestCase("\n.\n", TestName = "Smuggling_LfDotLf_Gets554_5_6_0Once_NoSecondTransaction")]
     [TestCase("\n.\r\n", TestName = "Smuggling_LfDotCrLf_Gets554_5_6_0Once_NoSecondTransaction")]
@@ -52,7 +35,7 @@ public sealed class SmtpSmugglingTests
 
         var sameSession = await SendMessageAsync(client, "Subject: proper\r\n\r\nbody\r\n");
         Assert.That(sameSession, Does.StartWith("250 2.0.0"), "a proper message right after, same session");
-        var (next, __) = await RawSmtpClient.ConnectAsync(_gateway.SmtpEndpoint);
+        var (next, __) = await RawSmtpClient.ConnectAsync(Gateway.SmtpEndpoint);
         string newSession;
         await using (next)
         {
@@ -62,8 +45,8 @@ public sealed class SmtpSmugglingTests
         }
 
         // Once both are processed (the test rules drop them) the spool holds exactly those two.
-        await _gateway.WaitFinishedAsync(Mail.SpoolIdOf(sameSession));
-        await _gateway.WaitFinishedAsync(Mail.SpoolIdOf(newSession));
+        await Gateway.WaitFinishedAsync(Mail.SpoolIdOf(sameSession));
+        await Gateway.WaitFinishedAsync(Mail.SpoolIdOf(newSession));
         Assert.That(Stored().Select(m => m.Id).Order(), Is.EqualTo(new[] { Mail.SpoolIdOf(sameSession), Mail.SpoolIdOf(newSession) }.Order()));
     }
 
@@ -84,14 +67,14 @@ public sealed class SmtpSmugglingTests
         var second = await client.ReadReplyAsync();
         Assert.That(second, Does.StartWith("250 2.0.0 Ok: queued as "));
         Assert.That(await client.ReadReplyAsync(), Does.StartWith("221"));
-        Assert.That(_gateway.Spool.Find(Mail.SpoolIdOf(first))!.Value.Message.Envelope.MailFrom, Is.EqualTo("sender@example.com"));
-        Assert.That(_gateway.Spool.Find(Mail.SpoolIdOf(second))!.Value.Message.Envelope.MailFrom, Is.EqualTo("second@example.com"));
+        Assert.That(Gateway.Spool.Find(Mail.SpoolIdOf(first))!.Value.Message.Envelope.MailFrom, Is.EqualTo("sender@example.com"));
+        Assert.That(Gateway.Spool.Find(Mail.SpoolIdOf(second))!.Value.Message.Envelope.MailFrom, Is.EqualTo("second@example.com"));
     }
 
     [Test]
     public async Task MailRcptDataPipelinedInOneWrite_Rfc2920_AreAnsweredInOrder()
     {
-        var (client, _) = await RawSmtpClient.ConnectAsync(_gateway.SmtpEndpoint);
+        var (client, _) = await RawSmtpClient.ConnectAsync(Gateway.SmtpEndpoint);
         await using var __ = client;
         Assert.That(await client.CommandAsync("EHLO test.example"), Does.Contain("PIPELINING"));
 
@@ -121,11 +104,11 @@ public sealed class SmtpSmugglingTests
     }
 
     private List<SpooledMessage> Stored() =>
-        [.. _gateway.Spool.List(SpoolArea.Active), .. _gateway.Spool.List(SpoolArea.Done)];
+        [.. Gateway.Spool.List(SpoolArea.Active), .. Gateway.Spool.List(SpoolArea.Done)];
 
     private async Task<RawSmtpClient> StartDataAsync()
     {
-        var (client, _) = await RawSmtpClient.ConnectAsync(_gateway.SmtpEndpoint);
+        var (client, _) = await RawSmtpClient.ConnectAsync(Gateway.SmtpEndpoint);
         Assert.That(await client.CommandAsync("EHLO test.example"), Does.StartWith("250"));
         Assert.That(await client.CommandAsync("MAIL FROM:<sender@example.com>"), Does.StartWith("250"));
         Assert.That(await client.CommandAsync(Rcpt), Does.StartWith("250"));

@@ -7,34 +7,19 @@ namespace MailGate.Tests.Rules;
 
 /// <summary>Editing the rules file while mail flows: a good edit takes effect, a bad one is refused.</summary>
 [TestFixture]
-public sealed class RulesReloadTests
+public sealed class RulesReloadTests : GatewayTestBase
 {
-    private FakePagerDuty _pagerDuty = null!;
-    private GatewayHarness _gateway = null!;
-
-    [SetUp]
-    public async Task SetUp()
-    {
-        _pagerDuty = await FakePagerDuty.StartAsync();
-        _gateway = await GatewayHarness.StartAsync(_pagerDuty, GatewayHarness.DefaultRules, "--Rules:ReloadInterval=00:00:00.200");
-    }
-
-    [TearDown]
-    public async Task TearDown()
-    {
-        await _gateway.DisposeAsync();
-        await _pagerDuty.DisposeAsync();
-    }
+    protected override string[] Settings => ["--Rules:ReloadInterval=00:00:00.200"];
 
     private async Task<bool> EditRulesAsync(string text)
     {
-        var rules = _gateway.Services.GetRequiredService<RulesProvider>();
+        var rules = Gateway.Services.GetRequiredService<RulesProvider>();
         var reloaded = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         EventHandler<bool> handler = (_, succeeded) => reloaded.TrySetResult(succeeded);
         rules.Reloaded += handler;
         try
         {
-            await File.WriteAllTextAsync(_gateway.RulesPath, text);
+            await File.WriteAllTextAsync(Gateway.RulesPath, text);
             return await reloaded.Task.WaitAsync(TimeSpan.FromSeconds(10));
         }
         finally
@@ -46,17 +31,17 @@ public sealed class RulesReloadTests
     [Test]
     public async Task GoodEdit_TakesEffectForTheNextMessage_AndIsRecorded()
     {
-        var before = await Mail.SendAsync(_gateway, Mail.Fixture("abuse-report-via-google-group.eml"));
-        await _gateway.WaitFinishedAsync(before);
-        var oldVersion = _gateway.Services.GetRequiredService<RulesProvider>().Current.Version;
+        var before = await Mail.SendAsync(Gateway, Mail.Fixture("abuse-report-via-google-group.eml"));
+        await Gateway.WaitFinishedAsync(before);
+        var oldVersion = Gateway.Services.GetRequiredService<RulesProvider>().Current.Version;
 
         var edited = GatewayHarness.DefaultRules.Replace("summary: \"AWS abuse report for {account_id}: {subject}\"", "summary: \"EDITED {account_id}\"", StringComparison.Ordinal);
         Assert.That(await EditRulesAsync(edited), Is.True);
-        var after = await Mail.SendAsync(_gateway, Mail.Fixture("abuse-report-via-google-group.eml"));
-        await _gateway.WaitFinishedAsync(after);
+        var after = await Mail.SendAsync(Gateway, Mail.Fixture("abuse-report-via-google-group.eml"));
+        await Gateway.WaitFinishedAsync(after);
 
-        var events = _pagerDuty.Requests;
-        var newVersion = _gateway.Services.GetRequiredService<RulesProvider>().Current.Version;
+        var events = PagerDuty.Requests;
+        var newVersion = Gateway.Services.GetRequiredService<RulesProvider>().Current.Version;
         using (Assert.EnterMultipleScope())
         {
             Assert.That(newVersion, Is.Not.EqualTo(oldVersion));
@@ -64,29 +49,29 @@ public sealed class RulesReloadTests
             Assert.That(events[1].Payload.GetProperty("summary").GetString(), Is.EqualTo("EDITED 123456789012"));
             Assert.That(events[0].Details.GetProperty("rules_version").GetString(), Is.EqualTo(oldVersion));
             Assert.That(events[1].Details.GetProperty("rules_version").GetString(), Is.EqualTo(newVersion));
-            Assert.That(SpoolStore.ReadState(_gateway.Spool.Find(after)!.Value.Message).RulesVersion, Is.EqualTo(newVersion));
+            Assert.That(SpoolStore.ReadState(Gateway.Spool.Find(after)!.Value.Message).RulesVersion, Is.EqualTo(newVersion));
         }
     }
 
     [Test]
     public async Task BadEdit_IsRefused_LastGoodRulesStayInForce_AndReadinessShowsIt()
     {
-        var provider = _gateway.Services.GetRequiredService<RulesProvider>();
+        var provider = Gateway.Services.GetRequiredService<RulesProvider>();
         var goodVersion = provider.Current.Version;
 
         var broken = GatewayHarness.DefaultRules.Replace("ends_with:", "endswith:", StringComparison.Ordinal);
         Assert.That(await EditRulesAsync(broken), Is.False);
-        var id = await Mail.SendAsync(_gateway, Mail.Fixture("abuse-report-via-google-group.eml"));
-        await _gateway.WaitFinishedAsync(id);
+        var id = await Mail.SendAsync(Gateway, Mail.Fixture("abuse-report-via-google-group.eml"));
+        await Gateway.WaitFinishedAsync(id);
 
-        using var http = new HttpClient { BaseAddress = _gateway.HttpUrl };
+        using var http = new HttpClient { BaseAddress = Gateway.HttpUrl };
         var ready = await http.GetStringAsync(new Uri("/readyz", UriKind.Relative));
         var metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
         using (Assert.EnterMultipleScope())
         {
             Assert.That(provider.Current.Version, Is.EqualTo(goodVersion));
             Assert.That(provider.LastReloadFailed, Is.True);
-            Assert.That(_pagerDuty.Accepted, Has.Count.EqualTo(1), "the good rules still page");
+            Assert.That(PagerDuty.Accepted, Has.Count.EqualTo(1), "the good rules still page");
             Assert.That(ready, Does.Contain("\"rules_reload_failed\":true"));
             Assert.That(metrics, Does.Match("mailgate_rules_reloads_total\\{[^}]*result=\"failure\"[^}]*\\} 1"));
             Assert.That(metrics, Does.Match("mailgate_rules_info\\{[^}]*reload_failed=\"true\"[^}]*\\} 1"));
