@@ -109,6 +109,7 @@ fi
 
 # ---------------------------------------------------------------- machine
 MG_COMMIT=$(git -C "$ROOT" log -1 --format=%h)
+MG_SRC_COMMIT=$(git -C "$ROOT" log -1 --format=%h -- src)
 MG_DIRTY=$(git -C "$ROOT" status --porcelain -- src | wc -l)
 CPU=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 FSTYPE=$(df -T "$WORK" | awk 'NR==2 {print $2}')
@@ -118,7 +119,7 @@ OTHERS=$(ps -eo pid=,args= | grep -E 'dotnet|MSBuild|testhost' | grep -v -e grep
 
 say "# MailGate system benchmark — $(date '+%F %T %Z')"
 say ""
-say "Command: \`bench/run.sh$([[ $QUICK == 1 ]] && echo ' --quick')\`. MailGate commit \`$MG_COMMIT\`$([[ $MG_DIRTY != 0 ]] && echo " (src/ has uncommitted changes)"), Release publish."
+say "Command: \`bench/run.sh$([[ $QUICK == 1 ]] && echo ' --quick')\`. Worktree at commit \`$MG_COMMIT\`; MailGate's src/ last changed in \`$MG_SRC_COMMIT\`$([[ $MG_DIRTY != 0 ]] && echo " (src/ has uncommitted changes)"), Release publish."
 say ""
 say "| machine | |"
 say "|---|---|"
@@ -174,13 +175,15 @@ stop_pid() {  # pid: SIGTERM, wait, forget
   kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true
   local keep=() p; for p in "${PIDS[@]}"; do [[ $p != "$1" ]] && keep+=("$p"); done; PIDS=("${keep[@]}")
 }
-mg_received() {
-  python3 - "$MG_HTTP" <<'EOF'
+mg_metric() {  # metric-name prefix → the sum over its series
+  python3 - "$MG_HTTP" "$1" <<'EOF'
 import sys, urllib.request
 text = urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/metrics", timeout=10).read().decode()
-print(sum(float(l.rsplit(" ", 1)[1]) for l in text.splitlines() if l.startswith("mailgate_smtp_messages_received_total")))
+print(int(sum(float(l.rsplit(" ", 1)[1]) for l in text.splitlines() if l.startswith(sys.argv[2]))))
 EOF
 }
+mg_received() { mg_metric mailgate_smtp_messages_received_total; }
+mg_decided() { mg_metric mailgate_rules_decisions_total; }
 
 log "start peers"
 start_pd main
@@ -262,6 +265,19 @@ say ""
 say "Check: MailGate counted $MG_GOT received for $MG_SENT sent (metric mailgate_smtp_messages_received_total); Postfix's cleanup logged $PF_GOT queued for $PF_SENT sent."
 say ""
 
+# MailGate accepts faster than it decides: wait until every accepted message is decided (else the
+# latency probe's mail queues behind the backlog), and report how fast the backlog went.
+log "MailGate: waiting for the processing backlog to drain"
+DRAIN_T0=$(date +%s.%N); RECEIVED=$(mg_received); BACKLOG=$((RECEIVED - $(mg_decided)))
+while (( $(mg_decided) < RECEIVED )); do
+  if (( $(date +%s) - ${DRAIN_T0%.*} > 600 )); then log "backlog not drained after 600 s"; break; fi
+  sleep 0.5
+done
+DRAIN_S=$(awk -v a="$DRAIN_T0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')
+say "After the last throughput run MailGate still had $BACKLOG of its $RECEIVED accepted messages to parse and decide"
+say "(drop); they were all decided $DRAIN_S s later, $(awk -v n="$BACKLOG" -v t="$DRAIN_S" 'BEGIN {printf "%.0f", (t > 0 ? n / t : 0)}') msg/s with no new mail coming in."
+say ""
+
 # ---------------------------------------------------------------- 5. latency
 log "PagerDuty fake capacity"
 CAP=$(python3 "$LIB/pd_capacity.py" --port "$PD_PORT" --count 500)
@@ -323,8 +339,13 @@ say ""
 python3 "$LIB/tables.py" memory "$MEMROWS" "$BIG_SIZE" | tee -a "$OUT"
 say ""
 
-# ---------------------------------------------------------------- soak (same process)
+stop_pid "$MEMPID"
+
+# ---------------------------------------------------------------- soak (a fresh MailGate)
 log "soak: ${SOAK_SECONDS}s at $SOAK_RATE msg/s"
+start_mailgate soak
+MEMPID=$MG_PID
+sleep 5
 python3 "$LIB/rss.py" --pid "$MEMPID" --interval 1 --out "$WORK/rss-soak.txt" >"$WORK/rss-soak.json" &
 SOAK_SAMPLER=$!; PIDS+=("$SOAK_SAMPLER")
 SOAK=$(python3 "$LIB/latency.py" --port "$MG_PORT" --events "$PD_EVENTS" --rcpt "$RCPT_PAGE" \
@@ -334,7 +355,7 @@ SOAK_MSGS=$((SOAK_RATE * SOAK_SECONDS))
 say "## Soak: RSS over time"
 say ""
 say "$SOAK_MSGS messages that page ($SOAK_RATE msg/s for ${SOAK_SECONDS} s, every 10th 100 KiB, the rest 4 KiB):"
-say "the traffic of $((SOAK_MSGS / 60)) minutes at 1 msg/s, compressed $((SOAK_RATE))×. Same process as the memory table. VmRSS sampled every second."
+say "the traffic of $((SOAK_MSGS / 60)) minutes at 1 msg/s, compressed $((SOAK_RATE))×. A fresh MailGate, 5 s after its 220; VmRSS sampled every second from t = 0, when the load starts."
 say ""
 python3 "$LIB/tables.py" soak "$WORK/rss-soak.txt" "$SOAK" | tee -a "$OUT"
 say ""
