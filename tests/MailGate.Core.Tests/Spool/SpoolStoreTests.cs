@@ -157,4 +157,31 @@ public sealed class SpoolStoreTests
         Assert.That(SpoolIds.IsValid(a) && SpoolIds.IsValid(b), Is.True);
         Assert.That(string.CompareOrdinal(a, b), Is.LessThan(0));
     }
+
+    [Test]
+    public async Task CommitAsync_GroupCommit_ManyConcurrentCommitsShareFlushes()
+    {
+        using var sut = new SpoolStore(_root, groupCommit: true);
+        Assert.That(sut.GroupCommit, Is.True, "group commit is on (Linux)");
+
+        var commits = Enumerable.Range(0, 50).Select(i => sut.CommitAsync(Envelope(Received.AddMilliseconds(i)), Segments.Of($"Subject: {i}\r\n\r\nbody"), CancellationToken.None));
+        var messages = await Task.WhenAll(commits);
+
+        Assert.That(sut.List(SpoolArea.Active).Select(m => m.Id), Is.EquivalentTo(messages.Select(m => m.Id)));
+        Assert.That(Directory.EnumerateFileSystemEntries(sut.PathOf(SpoolArea.Incoming)), Is.Empty);
+        Assert.That(await File.ReadAllTextAsync(messages[7].MessagePath), Is.EqualTo("Subject: 7\r\n\r\nbody\r\n"));
+        Assert.That(sut.GroupCommitBatches, Is.InRange(1, 50));
+    }
+
+    [Test]
+    public void CommitAsync_GroupCommit_FolderCannotBeMoved_Throws_AndCleansUp()
+    {
+        using var sut = new SpoolStore(_root, groupCommit: true);
+        Assert.That(sut.GroupCommit, Is.True, "group commit is on (Linux)");
+        Directory.Delete(sut.PathOf(SpoolArea.Active), recursive: true);
+        File.WriteAllText(sut.PathOf(SpoolArea.Active), "not a folder");
+
+        Assert.ThrowsAsync<IOException>(() => sut.CommitAsync(Envelope(), Segments.Of("y"), CancellationToken.None));
+        Assert.That(Directory.EnumerateFileSystemEntries(sut.PathOf(SpoolArea.Incoming)), Is.Empty, "the unacknowledged folder is cleaned up");
+    }
 }
