@@ -120,6 +120,18 @@ public sealed class SpoolStore : IDisposable
         return result;
     }
 
+    /// <summary>The ids in <paramref name="area"/>, oldest first, without reading any file.</summary>
+    public IReadOnlyList<string> Ids(SpoolArea area) =>
+        Directory.EnumerateDirectories(PathOf(area)).Select(Path.GetFileName).OfType<string>()
+            .Where(SpoolIds.IsValid).Order(StringComparer.Ordinal).ToArray();
+
+    /// <summary>The message <paramref name="id"/> in <paramref name="area"/>, or null when it is not there (or has no readable envelope).</summary>
+    public SpooledMessage? Open(SpoolArea area, string id)
+    {
+        var directory = Path.Combine(PathOf(area), id);
+        return SpoolIds.IsValid(id) && TryReadEnvelope(directory) is { } envelope ? new SpooledMessage(id, directory, envelope) : null;
+    }
+
     /// <summary>Finds a message by id in any area but <see cref="SpoolArea.Incoming"/>.</summary>
     public (SpooledMessage Message, SpoolArea Area)? Find(string id)
     {

@@ -184,4 +184,17 @@ public sealed class SpoolStoreTests
         Assert.ThrowsAsync<IOException>(() => sut.CommitAsync(Envelope(), Segments.Of("y"), CancellationToken.None));
         Assert.That(Directory.EnumerateFileSystemEntries(sut.PathOf(SpoolArea.Incoming)), Is.Empty, "the unacknowledged folder is cleaned up");
     }
+
+    [Test]
+    public async Task IdsAndOpen_ListNamesWithoutReading_ThenOpenOne()
+    {
+        var sut = new SpoolStore(_root);
+        var first = await sut.CommitAsync(Envelope(Received), Segments.Of("a"), CancellationToken.None);
+        var second = await sut.CommitAsync(Envelope(Received.AddSeconds(1)), Segments.Of("b"), CancellationToken.None);
+        Directory.CreateDirectory(Path.Combine(sut.PathOf(SpoolArea.Active), "not-an-id"));
+
+        Assert.That(sut.Ids(SpoolArea.Active), Is.EqualTo(new[] { first.Id, second.Id }));
+        Assert.That(sut.Open(SpoolArea.Active, second.Id)!.Envelope.ReceivedAt, Is.EqualTo(Received.AddSeconds(1)));
+        Assert.That(sut.Open(SpoolArea.Done, second.Id), Is.Null);
+    }
 }
