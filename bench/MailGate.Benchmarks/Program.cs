@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 
 namespace MailGate.Benchmarks;
@@ -21,7 +22,8 @@ internal static class Program
 
     public static void Main(string[] args)
     {
-        var config = DefaultConfig.Instance;
+        // Fixture names are the parameter; show them whole instead of "abuse(...)p.eml".
+        var config = DefaultConfig.Instance.WithSummaryStyle(SummaryStyle.Default.WithMaxParameterColumnWidth(45));
         if (!args.Any(arg => JobArguments.Contains(arg, StringComparer.OrdinalIgnoreCase)))
         {
             config = config.AddJob(Job.ShortRun);
