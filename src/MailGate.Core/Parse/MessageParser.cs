@@ -38,7 +38,7 @@ public sealed class MessageParser
     public MessageFacts Parse(SpooledMessage message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
-        using var stream = new FileStream(message.MessagePath, FileMode.Open, FileAccess.Read, FileShare.Read, 16 * 1024);
+        using var stream = new FileStream(message.MessagePath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
         return Parse(message.Id, message.Envelope, stream, cancellationToken);
     }
 
@@ -56,7 +56,7 @@ public sealed class MessageParser
     public async Task<MessageFacts> ParseAsync(SpooledMessage message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var stream = new FileStream(message.MessagePath, FileMode.Open, FileAccess.Read, FileShare.Read, 16 * 1024);
+        var stream = new FileStream(message.MessagePath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
         await using (stream.ConfigureAwait(false))
         {
             return await ParseAsync(message.Id, message.Envelope, stream, cancellationToken).ConfigureAwait(false);
@@ -175,23 +175,43 @@ public sealed class MessageParser
 
     private static Dictionary<string, IReadOnlyList<string>> HeaderMap(HeaderList headers)
     {
-        var map = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
+        var map = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
         foreach (var header in headers)
         {
             if (!map.TryGetValue(header.Field, out var values))
             {
-                map[header.Field] = values = [];
+                map[header.Field] = values = new List<string>(1);
             }
 
-            values.Add(header.Value.Trim());
+            ((List<string>)values).Add(header.Value.Trim());
         }
 
-        return map.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value, StringComparer.OrdinalIgnoreCase);
+        return map;
     }
 
     private static string ContentHash(string sender, DateTimeOffset? date, string subject, string body)
     {
-        var text = string.Join('\n', sender.ToUpperInvariant(), date?.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "", subject, body);
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+        // Hashed piece by piece: a body of up to a million characters is never copied whole.
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var dateText = date?.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "";
+        foreach (var part in (string[])[sender.ToUpperInvariant(), "\n", dateText, "\n", subject, "\n"])
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes(part));
+        }
+
+        var chunk = new byte[Encoding.UTF8.GetMaxByteCount(4096)];
+        for (var start = 0; start < body.Length; start += 4096)
+        {
+            var length = Math.Min(4096, body.Length - start);
+            if (length == 4096 && char.IsHighSurrogate(body[start + length - 1]))
+            {
+                length--; // keep surrogate pairs together, so the bytes equal those of the whole string
+            }
+
+            hash.AppendData(chunk, 0, Encoding.UTF8.GetBytes(body, start, length, chunk, 0));
+            start -= 4096 - length;
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 }

@@ -10,17 +10,22 @@ namespace MailGate.Spool;
 /// </summary>
 /// <remarks>
 /// <para>Commit protocol (<see cref="CommitAsync"/>): write both files into <c>incoming/{id}</c>,
-/// fsync each file and the folder, rename the folder into <c>active/</c>, fsync <c>active/</c>. Only
+/// fsync each file and the folder, rename the folder into <c>active/</c>, fsync <c>active/</c> — or,
+/// with group commit, flush whole batches of such folders at once (<see cref="GroupCommitter"/>). Only
 /// then may the caller answer 250. A crash before the rename leaves a folder in <c>incoming/</c>,
 /// which was never acknowledged and is deleted by <see cref="Recover"/>.</para>
 /// <para>One process owns a spool; the CLI reads it but does not write to the active area.</para>
 /// </remarks>
-public sealed class SpoolStore
+public sealed class SpoolStore : IDisposable
 {
+    private readonly GroupCommitter? _groupCommit;
+
     private static ReadOnlySpan<byte> CrLf => "\r\n"u8;
 
     /// <summary>Opens (and creates, if needed) the spool under <paramref name="root"/>.</summary>
-    public SpoolStore(string root)
+    /// <param name="root">The spool's folder.</param>
+    /// <param name="groupCommit">Flush concurrent commits together (<see cref="GroupCommitter"/>; Linux only) instead of file by file.</param>
+    public SpoolStore(string root, bool groupCommit = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(root);
         Root = Path.GetFullPath(root);
@@ -28,7 +33,18 @@ public sealed class SpoolStore
         {
             Directory.CreateDirectory(PathOf(area));
         }
+
+        _groupCommit = groupCommit && GroupCommitter.IsSupported ? new GroupCommitter(Root) : null;
     }
+
+    /// <summary>Whether commits are flushed in groups (see <see cref="GroupCommitter"/>).</summary>
+    public bool GroupCommit => _groupCommit is not null;
+
+    /// <summary>How many group flushes were made so far (0 without group commit).</summary>
+    public long GroupCommitBatches => _groupCommit?.Batches ?? 0;
+
+    /// <summary>Stops the group-commit thread.</summary>
+    public void Dispose() => _groupCommit?.Dispose();
 
     /// <summary>The spool's root folder.</summary>
     public string Root { get; }
@@ -52,6 +68,8 @@ public sealed class SpoolStore
         var id = SpoolIds.New(envelope.ReceivedAt);
         var incoming = Path.Combine(PathOf(SpoolArea.Incoming), id);
         Directory.CreateDirectory(incoming);
+        var active = Path.Combine(PathOf(SpoolArea.Active), id);
+        var flushEach = _groupCommit is null;
         try
         {
             await using (var file = CreateNew(Path.Combine(incoming, SpoolFiles.Message)))
@@ -62,15 +80,21 @@ public sealed class SpoolStore
                 }
 
                 file.Write(CrLf);
-                file.Flush(flushToDisk: true);
+                file.Flush(flushToDisk: flushEach);
             }
 
-            WriteJsonDurably(Path.Combine(incoming, SpoolFiles.Envelope), envelope, SpoolJsonContext.Default.Envelope);
-            DirectorySync.Flush(incoming);
+            WriteJson(Path.Combine(incoming, SpoolFiles.Envelope), envelope, SpoolJsonContext.Default.Envelope, flushEach);
+            if (_groupCommit is not null)
+            {
+                await _groupCommit.CommitAsync(incoming, active).ConfigureAwait(false);
+            }
+            else
+            {
+                DirectorySync.Flush(incoming);
+                Directory.Move(incoming, active);
+                DirectorySync.Flush(PathOf(SpoolArea.Active));
+            }
 
-            var active = Path.Combine(PathOf(SpoolArea.Active), id);
-            Directory.Move(incoming, active);
-            DirectorySync.Flush(PathOf(SpoolArea.Active));
             return new SpooledMessage(id, active, envelope);
         }
         catch
@@ -94,6 +118,18 @@ public sealed class SpoolStore
         }
 
         return result;
+    }
+
+    /// <summary>The ids in <paramref name="area"/>, oldest first, without reading any file.</summary>
+    public IReadOnlyList<string> Ids(SpoolArea area) =>
+        Directory.EnumerateDirectories(PathOf(area)).Select(Path.GetFileName).OfType<string>()
+            .Where(SpoolIds.IsValid).Order(StringComparer.Ordinal).ToArray();
+
+    /// <summary>The message <paramref name="id"/> in <paramref name="area"/>, or null when it is not there (or has no readable envelope).</summary>
+    public SpooledMessage? Open(SpoolArea area, string id)
+    {
+        var directory = Path.Combine(PathOf(area), id);
+        return SpoolIds.IsValid(id) && TryReadEnvelope(directory) is { } envelope ? new SpooledMessage(id, directory, envelope) : null;
     }
 
     /// <summary>Finds a message by id in any area but <see cref="SpoolArea.Incoming"/>.</summary>
@@ -136,7 +172,7 @@ public sealed class SpoolStore
         ArgumentNullException.ThrowIfNull(message);
         var path = Path.Combine(message.Directory, SpoolFiles.State);
         var temporary = path + ".tmp";
-        WriteJsonDurably(temporary, state, SpoolJsonContext.Default.ProcessingState);
+        WriteJson(temporary, state, SpoolJsonContext.Default.ProcessingState, flushToDisk: true);
         File.Move(temporary, path, overwrite: true);
         DirectorySync.Flush(message.Directory);
     }
@@ -191,11 +227,11 @@ public sealed class SpoolStore
     private static FileStream CreateNew(string path) =>
         new(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 64 * 1024, FileOptions.Asynchronous);
 
-    private static void WriteJsonDurably<T>(string path, T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+    private static void WriteJson<T>(string path, T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, bool flushToDisk)
     {
         using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 4096);
         JsonSerializer.Serialize(file, value, type);
-        file.Flush(flushToDisk: true);
+        file.Flush(flushToDisk);
     }
 
     private static Envelope? TryReadEnvelope(string directory)

@@ -310,9 +310,10 @@ internal sealed class MessageProcessor(
     {
         try
         {
-            foreach (var message in spool.List(SpoolArea.Active))
+            // Names only: a backlog of thousands during an outage costs no file reads here.
+            foreach (var id in spool.Ids(SpoolArea.Active))
             {
-                if (!_tracked.ContainsKey(message.Id))
+                if (!_tracked.ContainsKey(id) && spool.Open(SpoolArea.Active, id) is { } message)
                 {
                     inbox.Enqueue(message);
                 }

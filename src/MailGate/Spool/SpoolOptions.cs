@@ -11,6 +11,14 @@ public sealed class SpoolOptions
     public string Path { get; set; } = "data/spool";
 
     /// <summary>
+    /// Flush concurrent messages to disk together (two <c>syncfs</c> calls per batch instead of four
+    /// fsyncs per message; Linux only). The spool should then have a volume of its own, since
+    /// <c>syncfs</c> flushes everything written to that volume. False: flush file by file.
+    /// </summary>
+    /// <value>true.</value>
+    public bool GroupCommit { get; set; } = true;
+
+    /// <summary>
     /// The free space, in bytes, below which new mail is refused with <c>452 4.3.1</c> (senders retry
     /// later) while mail already accepted keeps being delivered. Keep it above the largest message.
     /// </summary>

@@ -13,7 +13,11 @@ internal static class SpoolServiceCollectionExtensions
             .Validate(o => o.ScanInterval >= TimeSpan.FromMilliseconds(100), "Spool:ScanInterval must be at least 00:00:00.1")
             .Validate(o => o.MinFreeBytes >= 0, "Spool:MinFreeBytes must not be negative")
             .ValidateOnStart();
-        services.AddSingleton(sp => new SpoolStore(sp.GetRequiredService<IOptions<SpoolOptions>>().Value.Path));
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<SpoolOptions>>().Value;
+            return new SpoolStore(options.Path, options.GroupCommit);
+        });
         services.AddSingleton<SpoolSpace>();
         return services;
     }

@@ -156,6 +156,21 @@ public class MessageParserTests
         Assert.That(second.ContentHash, Is.EqualTo(first.ContentHash).And.Match("^[0-9a-f]{64}$"));
     }
 
+    [TestCase(10)]
+    [TestCase(4095)]
+    [TestCase(4096)]
+    [TestCase(9000)]
+    public void Parse_ContentHash_IsTheSha256OfSenderDateSubjectAndBody(int emojiAt)
+    {
+        var body = new string('a', emojiAt) + "😀" + new string('b', 5000);
+        var facts = Mail.Parse(Mail.Message(body, From, To, "Subject: s", "Date: Wed, 11 Nov 2026 10:20:09 +0000"));
+
+        var date = facts.Date!.Value.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var whole = string.Join('\n', facts.Sender.ToUpperInvariant(), date, facts.Subject, facts.Body);
+        var expected = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(whole)));
+        Assert.That(facts.ContentHash, Is.EqualTo(expected), "hashed in pieces, the same as hashing the whole text (dedup keys stay stable)");
+    }
+
     [Test]
     public void Parse_OnlyTransportHeadersDiffer_SameContentHash()
     {

@@ -157,4 +157,44 @@ public sealed class SpoolStoreTests
         Assert.That(SpoolIds.IsValid(a) && SpoolIds.IsValid(b), Is.True);
         Assert.That(string.CompareOrdinal(a, b), Is.LessThan(0));
     }
+
+    [Test]
+    public async Task CommitAsync_GroupCommit_ManyConcurrentCommitsShareFlushes()
+    {
+        using var sut = new SpoolStore(_root, groupCommit: true);
+        Assert.That(sut.GroupCommit, Is.True, "group commit is on (Linux)");
+
+        var commits = Enumerable.Range(0, 50).Select(i => sut.CommitAsync(Envelope(Received.AddMilliseconds(i)), Segments.Of($"Subject: {i}\r\n\r\nbody"), CancellationToken.None));
+        var messages = await Task.WhenAll(commits);
+
+        Assert.That(sut.List(SpoolArea.Active).Select(m => m.Id), Is.EquivalentTo(messages.Select(m => m.Id)));
+        Assert.That(Directory.EnumerateFileSystemEntries(sut.PathOf(SpoolArea.Incoming)), Is.Empty);
+        Assert.That(await File.ReadAllTextAsync(messages[7].MessagePath), Is.EqualTo("Subject: 7\r\n\r\nbody\r\n"));
+        Assert.That(sut.GroupCommitBatches, Is.InRange(1, 50));
+    }
+
+    [Test]
+    public void CommitAsync_GroupCommit_FolderCannotBeMoved_Throws_AndCleansUp()
+    {
+        using var sut = new SpoolStore(_root, groupCommit: true);
+        Assert.That(sut.GroupCommit, Is.True, "group commit is on (Linux)");
+        Directory.Delete(sut.PathOf(SpoolArea.Active), recursive: true);
+        File.WriteAllText(sut.PathOf(SpoolArea.Active), "not a folder");
+
+        Assert.ThrowsAsync<IOException>(() => sut.CommitAsync(Envelope(), Segments.Of("y"), CancellationToken.None));
+        Assert.That(Directory.EnumerateFileSystemEntries(sut.PathOf(SpoolArea.Incoming)), Is.Empty, "the unacknowledged folder is cleaned up");
+    }
+
+    [Test]
+    public async Task IdsAndOpen_ListNamesWithoutReading_ThenOpenOne()
+    {
+        var sut = new SpoolStore(_root);
+        var first = await sut.CommitAsync(Envelope(Received), Segments.Of("a"), CancellationToken.None);
+        var second = await sut.CommitAsync(Envelope(Received.AddSeconds(1)), Segments.Of("b"), CancellationToken.None);
+        Directory.CreateDirectory(Path.Combine(sut.PathOf(SpoolArea.Active), "not-an-id"));
+
+        Assert.That(sut.Ids(SpoolArea.Active), Is.EqualTo(new[] { first.Id, second.Id }));
+        Assert.That(sut.Open(SpoolArea.Active, second.Id)!.Envelope.ReceivedAt, Is.EqualTo(Received.AddSeconds(1)));
+        Assert.That(sut.Open(SpoolArea.Done, second.Id), Is.Null);
+    }
 }
