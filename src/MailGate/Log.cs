@@ -123,6 +123,6 @@ internal static partial class Log
     [LoggerMessage(506, LogLevel.Information, "PagerDuty circuit closed: PagerDuty answers again")]
     public static partial void CircuitClosed(ILogger logger);
 
-    [LoggerMessage(900, LogLevel.Information, "HTTP health endpoint on {Url}/healthz")]
+    [LoggerMessage(900, LogLevel.Information, "HTTP listening on {Url}: /healthz, /readyz, /metrics")]
     public static partial void HttpListening(ILogger logger, string url);
 }

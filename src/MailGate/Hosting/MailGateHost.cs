@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace MailGate.Hosting;
 
@@ -54,6 +55,14 @@ public static class MailGateHost
 
         var app = builder.Build();
         app.MapHealthEndpoints();
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(MailGateHost));
+            foreach (var url in app.Urls)
+            {
+                Log.HttpListening(logger, url);
+            }
+        });
         return app;
     }
 }

@@ -230,7 +230,7 @@ internal sealed class MessageProcessor(
         {
             untrusted.Add($"{rule}: matched, but the message is not trusted; dropped by the trust policy");
             metrics.Untrusted("dropped");
-            Log.UntrustedDropped(logger, message.Id, facts.MessageId, facts.Sender, facts.Subject, rule, authentication);
+            Log.UntrustedDropped(logger, message.Id, Shown(facts.MessageId), facts.Sender, facts.Subject, rule, authentication);
         }
 
         var matches = new List<RuleMatch>();
@@ -240,7 +240,7 @@ internal sealed class MessageProcessor(
             {
                 untrusted.Add($"{match.Rule}: matched, but the message is not trusted and {facts.Sender} is over trust.untrusted.max_per_sender_per_hour; not paged");
                 metrics.Untrusted("rate_limited");
-                Log.UntrustedRateLimited(logger, message.Id, facts.MessageId, facts.Sender, facts.Subject, match.Rule, authentication);
+                Log.UntrustedRateLimited(logger, message.Id, Shown(facts.MessageId), facts.Sender, facts.Subject, match.Rule, authentication);
                 continue;
             }
 
@@ -251,13 +251,13 @@ internal sealed class MessageProcessor(
 
             matches.Add(match);
             metrics.RuleMatched(match.Rule);
-            Log.MessageMatched(logger, message.Id, facts.MessageId, facts.Sender, facts.Subject, facts.Account, match.Rule, match.Route, match.Severity, match.Trusted, match.DedupKey, authentication, ruleSet.Version);
+            Log.MessageMatched(logger, message.Id, Shown(facts.MessageId), facts.Sender, facts.Subject, facts.Account, match.Rule, match.Route, match.Severity, match.Trusted, match.DedupKey, authentication, ruleSet.Version);
         }
 
         metrics.Decided(matches.Count == 0 ? "drop" : "page");
         if (matches.Count == 0 && untrusted.Count == 0)
         {
-            Log.MessageDropped(logger, message.Id, facts.MessageId, facts.Sender, facts.Subject, decision.DroppedBy ?? "(no rule matched)", ruleSet.Version);
+            Log.MessageDropped(logger, message.Id, Shown(facts.MessageId), facts.Sender, facts.Subject, decision.DroppedBy ?? "(no rule matched)", ruleSet.Version);
         }
 
         return new ProcessingState
@@ -291,7 +291,7 @@ internal sealed class MessageProcessor(
                 spool.Move(message, SpoolArea.Dead);
                 events.OnFinished(message.Id, SpoolArea.Dead);
                 metrics.DeadLettered();
-                Log.MessageDeadLettered(logger, message.Id, state.MessageId ?? "", state.Subject ?? "", state.Error ?? string.Join("; ", state.Deliveries.Where(d => d.LastError is not null).Select(d => $"{d.Rule}: {d.Status}: {d.LastError}")));
+                Log.MessageDeadLettered(logger, message.Id, Shown(state.MessageId), state.Subject ?? "", state.Error ?? string.Join("; ", state.Deliveries.Where(d => d.LastError is not null).Select(d => $"{d.Rule}: {d.Status}: {d.LastError}")));
             }
             else
             {
@@ -325,6 +325,9 @@ internal sealed class MessageProcessor(
         }
     }
 
+    /// <summary>A Message-ID for log lines: "(none)" rather than a blank.</summary>
+    private static string Shown(string? messageId) => string.IsNullOrEmpty(messageId) ? "(none)" : messageId;
+
     private void LogDelivery(SpooledMessage message, ProcessingState state, DeliveryRecord outcome)
     {
         var latency = time.GetUtcNow() - message.Envelope.ReceivedAt;
@@ -332,10 +335,10 @@ internal sealed class MessageProcessor(
         {
             case DeliveryStatus.Delivered or DeliveryStatus.DryRun:
                 metrics.Delivered(latency);
-                Log.MessageDelivered(logger, message.Id, state.MessageId ?? "", state.Sender ?? "", state.Subject ?? "", outcome.Rule, outcome.Route, outcome.Status.ToString(), outcome.Event.DedupKey, outcome.Attempts, latency.TotalMilliseconds);
+                Log.MessageDelivered(logger, message.Id, Shown(state.MessageId), state.Sender ?? "", state.Subject ?? "", outcome.Rule, outcome.Route, outcome.Status.ToString(), outcome.Event.DedupKey, outcome.Attempts, latency.TotalMilliseconds);
                 break;
             default:
-                Log.DeliveryFailed(logger, message.Id, state.MessageId ?? "", outcome.Rule, outcome.Route, outcome.Status.ToString(), outcome.Event.DedupKey, outcome.Attempts, outcome.LastError ?? "");
+                Log.DeliveryFailed(logger, message.Id, Shown(state.MessageId), outcome.Rule, outcome.Route, outcome.Status.ToString(), outcome.Event.DedupKey, outcome.Attempts, outcome.LastError ?? "");
                 break;
         }
     }
