@@ -109,4 +109,44 @@ public sealed record PagerDutyDetails
 
     /// <summary>Whether <see cref="Body"/> was cut.</summary>
     public bool BodyTruncated { get; init; }
+
+    /// <summary>The AWS Support case, when the event is about one (absent for mail).</summary>
+    public PagerDutyCaseDetails? SupportCase { get; init; }
+}
+
+/// <summary>An AWS Support case's fields in an event's custom details.</summary>
+public sealed record PagerDutyCaseDetails
+{
+    /// <summary>AWS's case id.</summary>
+    public string CaseId { get; init; } = "";
+
+    /// <summary>The case number shown in the console.</summary>
+    public string DisplayId { get; init; } = "";
+
+    /// <summary><c>categoryCode</c>.</summary>
+    public string Category { get; init; } = "";
+
+    /// <summary><c>serviceCode</c>.</summary>
+    public string Service { get; init; } = "";
+
+    /// <summary><c>severityCode</c>.</summary>
+    public string Severity { get; init; } = "";
+
+    /// <summary>The case's status when it was read.</summary>
+    public string Status { get; init; } = "";
+
+    /// <summary><c>submittedBy</c>.</summary>
+    public string SubmittedBy { get; init; } = "";
+
+    /// <summary>The language the case is filed under.</summary>
+    public string Language { get; init; } = "";
+
+    /// <summary><c>timeCreated</c> as AWS wrote it.</summary>
+    public string TimeCreated { get; init; } = "";
+
+    /// <summary>The account's root email address.</summary>
+    public string AccountEmail { get; init; } = "";
+
+    /// <summary>The case in the AWS Support console.</summary>
+    public string ConsoleUrl { get; init; } = "";
 }

@@ -15,22 +15,31 @@ public static class PagerDutyEventBuilder
     private const string Ellipsis = "…";
 
     /// <summary>Builds the event for <paramref name="match"/> on <paramref name="facts"/>.</summary>
-    public static PagerDutyEvent Build(MessageFacts facts, RuleMatch match, string rulesVersion)
+    /// <param name="facts">The message (or support case).</param>
+    /// <param name="match">The rule match: summary, severity, dedup key.</param>
+    /// <param name="rulesVersion">The rules file's version, for the details.</param>
+    /// <param name="resolve">Build a <c>resolve</c> event for the incident the match opened (same dedup key).</param>
+    public static PagerDutyEvent Build(MessageFacts facts, RuleMatch match, string rulesVersion, bool resolve = false)
     {
         ArgumentNullException.ThrowIfNull(facts);
         ArgumentNullException.ThrowIfNull(match);
 
         var body = facts.Body.Trim();
+        var supportCase = facts.Case;
+        var source = supportCase is not null
+            ? $"aws-support/{(facts.AccountId.Length > 0 ? facts.AccountId : "unknown-account")}"
+            : facts.Sender.Length > 0 ? facts.Sender : "mailgate";
         return new PagerDutyEvent
         {
+            EventAction = resolve ? "resolve" : "trigger",
             DedupKey = match.DedupKey,
             Payload = new PagerDutyPayload
             {
                 Summary = Truncate(OneLine(match.Summary), PagerDutyLimits.SummaryLength),
-                Source = Truncate(facts.Sender.Length > 0 ? facts.Sender : "mailgate", PagerDutyLimits.FieldLength),
+                Source = Truncate(source, PagerDutyLimits.FieldLength),
                 Severity = match.Severity,
                 Timestamp = (facts.Date ?? facts.ReceivedAt).ToString("o", CultureInfo.InvariantCulture),
-                Component = "email",
+                Component = facts.Source == MessageSources.Mail ? "email" : facts.Source,
                 Group = facts.ListId.Length > 0 ? Truncate(facts.ListId, PagerDutyLimits.FieldLength) : null,
                 Class = match.Rule,
                 CustomDetails = new PagerDutyDetails
@@ -58,10 +67,26 @@ public static class PagerDutyEventBuilder
                     ReceivedAt = facts.ReceivedAt.ToString("o", CultureInfo.InvariantCulture),
                     Body = Truncate(body, PagerDutyLimits.BodyExcerptLength),
                     BodyTruncated = body.Length > PagerDutyLimits.BodyExcerptLength,
+                    SupportCase = supportCase is null ? null : CaseDetails(supportCase),
                 },
             },
         };
     }
+
+    private static PagerDutyCaseDetails CaseDetails(SupportCaseFacts supportCase) => new()
+    {
+        CaseId = Truncate(supportCase.CaseId, PagerDutyLimits.FieldLength),
+        DisplayId = Truncate(supportCase.DisplayId, PagerDutyLimits.FieldLength),
+        Category = Truncate(supportCase.Category, PagerDutyLimits.FieldLength),
+        Service = Truncate(supportCase.Service, PagerDutyLimits.FieldLength),
+        Severity = Truncate(supportCase.Severity, PagerDutyLimits.FieldLength),
+        Status = Truncate(supportCase.Status, PagerDutyLimits.FieldLength),
+        SubmittedBy = Truncate(supportCase.SubmittedBy, PagerDutyLimits.FieldLength),
+        Language = Truncate(supportCase.Language, PagerDutyLimits.FieldLength),
+        TimeCreated = Truncate(supportCase.TimeCreated, PagerDutyLimits.FieldLength),
+        AccountEmail = Truncate(supportCase.AccountEmail, PagerDutyLimits.FieldLength),
+        ConsoleUrl = Truncate(supportCase.ConsoleUrl, PagerDutyLimits.FieldLength),
+    };
 
     /// <summary>Cuts <paramref name="text"/> to at most <paramref name="max"/> chars, ending with an ellipsis when cut.</summary>
     public static string Truncate(string text, int max)

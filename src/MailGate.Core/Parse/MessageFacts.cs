@@ -2,7 +2,8 @@ namespace MailGate.Parse;
 
 /// <summary>
 /// The normalised facts about one received message: what rules read, what templates print and what
-/// PagerDuty's custom details carry. Built once per message by <c>MessageParser</c>; immutable.
+/// PagerDuty's custom details carry. Built once per message by <c>MessageParser</c> (mail) or
+/// <c>SupportCaseReader</c> (an AWS Support case); immutable.
 /// </summary>
 /// <remarks>
 /// Addresses are bare <c>local@domain</c> strings as written (no display names); absent values are
@@ -75,6 +76,12 @@ public sealed record MessageFacts
 
     /// <summary>What could be verified about where the message came from (ARC, DKIM, Google's original verdict).</summary>
     public Authentication.AuthenticationFacts Authentication { get; init; } = Parse.Authentication.AuthenticationFacts.NotChecked;
+
+    /// <summary>The AWS Support case these facts describe; null for mail.</summary>
+    public SupportCaseFacts? Case { get; init; }
+
+    /// <summary>Where the facts came from: <c>mail</c> or <c>support-case</c> (the rules field <c>source</c>).</summary>
+    public string Source => Case is null ? MessageSources.Mail : MessageSources.SupportCase;
 
     /// <summary>Every header by name (case-insensitive), values decoded, in the order they appear.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Headers { get; init; } =

@@ -34,8 +34,8 @@ public static partial class AccountResolver
         return facts with
         {
             AccountId = id ?? account!.Id,
-            AccountName = account?.Name ?? "",
-            AccountOwner = account?.Owner ?? "",
+            AccountName = account?.Name ?? facts.AccountName,
+            AccountOwner = account?.Owner ?? facts.AccountOwner,
         };
     }
 

@@ -12,10 +12,16 @@ internal static class DedupKeys
 
     /// <summary>
     /// <c>mailgate-{rule}-{h}</c>, h from the rule name and the Message-ID (the content hash when there
-    /// is none): the same email delivered twice gives the same key.
+    /// is none): the same email delivered twice gives the same key. For a support case,
+    /// <c>mailgate-{rule}-{case id}</c>: however many polls (or replicas) see the case, one incident.
     /// </summary>
     public static string Default(string rule, MessageFacts facts)
     {
+        if (facts.Case is { } supportCase)
+        {
+            return Templated(rule, $"mailgate-{rule}-{supportCase.CaseId}");
+        }
+
         var identity = facts.MessageId.Length > 0 ? facts.MessageId : "content:" + facts.ContentHash;
         return Bound($"mailgate-{rule}-{Hash(rule + "\n" + identity)}");
     }

@@ -2,46 +2,68 @@ using MailGate.Parse;
 
 namespace MailGate.Rules;
 
-/// <summary>Maps rule-file field names to <see cref="MessageFacts"/> values.</summary>
+/// <summary>
+/// Maps rule-file field names to <see cref="MessageFacts"/> values. The support-case fields
+/// (<c>case_id</c> … <c>time_created</c>) are empty for mail; the mail-only ones are empty for cases.
+/// </summary>
 internal static class MessageFields
 {
-    public const string Names = "sender, from, envelope_from, recipient, to, cc, subject, body, list_id, message_id, account_id, account_name, header, authenticated";
+    public const string Names = "sender, from, envelope_from, recipient, to, cc, subject, body, list_id, message_id, account_id, account_name, header, authenticated, "
+        + "source, case_id, display_id, category, service, severity, status, submitted_by, language, time_created, account_email";
 
-    public static FieldKind? Parse(string name) => name switch
-    {
-        "sender" => FieldKind.Sender,
-        "from" => FieldKind.From,
-        "envelope_from" => FieldKind.EnvelopeFrom,
-        "recipient" => FieldKind.Recipient,
-        "to" => FieldKind.To,
-        "cc" => FieldKind.Cc,
-        "subject" => FieldKind.Subject,
-        "body" => FieldKind.Body,
-        "list_id" => FieldKind.ListId,
-        "message_id" => FieldKind.MessageId,
-        "header" => FieldKind.Header,
-        "account_id" => FieldKind.AccountId,
-        "account_name" => FieldKind.AccountName,
-        _ => null,
-    };
+    private static readonly (string Name, FieldKind Kind)[] Table =
+    [
+        ("sender", FieldKind.Sender),
+        ("from", FieldKind.From),
+        ("envelope_from", FieldKind.EnvelopeFrom),
+        ("recipient", FieldKind.Recipient),
+        ("to", FieldKind.To),
+        ("cc", FieldKind.Cc),
+        ("subject", FieldKind.Subject),
+        ("body", FieldKind.Body),
+        ("list_id", FieldKind.ListId),
+        ("message_id", FieldKind.MessageId),
+        ("header", FieldKind.Header),
+        ("account_id", FieldKind.AccountId),
+        ("account_name", FieldKind.AccountName),
+        ("source", FieldKind.Source),
+        ("case_id", FieldKind.CaseId),
+        ("display_id", FieldKind.DisplayId),
+        ("category", FieldKind.Category),
+        ("service", FieldKind.Service),
+        ("severity", FieldKind.Severity),
+        ("status", FieldKind.Status),
+        ("submitted_by", FieldKind.SubmittedBy),
+        ("language", FieldKind.Language),
+        ("time_created", FieldKind.TimeCreated),
+        ("account_email", FieldKind.AccountEmail),
+    ];
 
-    public static string Name(FieldKind kind) => kind switch
+    public static FieldKind? Parse(string name)
     {
-        FieldKind.Sender => "sender",
-        FieldKind.From => "from",
-        FieldKind.EnvelopeFrom => "envelope_from",
-        FieldKind.Recipient => "recipient",
-        FieldKind.To => "to",
-        FieldKind.Cc => "cc",
-        FieldKind.Subject => "subject",
-        FieldKind.Body => "body",
-        FieldKind.ListId => "list_id",
-        FieldKind.MessageId => "message_id",
-        FieldKind.Header => "header",
-        FieldKind.AccountId => "account_id",
-        FieldKind.AccountName => "account_name",
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
-    };
+        foreach (var (candidate, kind) in Table)
+        {
+            if (candidate == name)
+            {
+                return kind;
+            }
+        }
+
+        return null;
+    }
+
+    public static string Name(FieldKind kind)
+    {
+        foreach (var (name, candidate) in Table)
+        {
+            if (candidate == kind)
+            {
+                return name;
+            }
+        }
+
+        throw new ArgumentOutOfRangeException(nameof(kind), kind, null);
+    }
 
     public static bool IsMultiValued(FieldKind kind) =>
         kind is FieldKind.Recipient or FieldKind.To or FieldKind.Cc or FieldKind.Header;
@@ -58,6 +80,17 @@ internal static class MessageFields
         FieldKind.MessageId => facts.MessageId,
         FieldKind.AccountId => facts.AccountId,
         FieldKind.AccountName => facts.AccountName,
+        FieldKind.Source => facts.Source,
+        FieldKind.CaseId => facts.Case?.CaseId ?? "",
+        FieldKind.DisplayId => facts.Case?.DisplayId ?? "",
+        FieldKind.Category => facts.Case?.Category ?? "",
+        FieldKind.Service => facts.Case?.Service ?? "",
+        FieldKind.Severity => facts.Case?.Severity ?? "",
+        FieldKind.Status => facts.Case?.Status ?? "",
+        FieldKind.SubmittedBy => facts.Case?.SubmittedBy ?? "",
+        FieldKind.Language => facts.Case?.Language ?? "",
+        FieldKind.TimeCreated => facts.Case?.TimeCreated ?? "",
+        FieldKind.AccountEmail => facts.Case?.AccountEmail ?? "",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a single-valued field"),
     };
 

@@ -6,7 +6,8 @@ namespace MailGate.Rules;
 internal static class TemplatePlaceholders
 {
     public static IReadOnlyList<string> Names { get; } =
-        ["subject", "sender", "from", "envelope_from", "recipient", "to", "cc", "list_id", "message_id", "spool_id", "rule", "account", "account_id", "account_name", "account_owner"];
+        ["subject", "sender", "from", "envelope_from", "recipient", "to", "cc", "list_id", "message_id", "spool_id", "rule", "account", "account_id", "account_name", "account_owner",
+         "source", "case_id", "display_id", "category", "service", "severity", "status", "submitted_by", "language", "time_created", "account_email", "case_url"];
 
     public static bool IsBuiltIn(string name) => Names.Contains(name, StringComparer.Ordinal);
 
@@ -28,6 +29,18 @@ internal static class TemplatePlaceholders
         "account_id" => facts.AccountId,
         "account_name" => facts.AccountName,
         "account_owner" => facts.AccountOwner,
+        "source" => facts.Source,
+        "case_id" => facts.Case?.CaseId ?? "",
+        "display_id" => facts.Case?.DisplayId ?? "",
+        "category" => facts.Case?.Category ?? "",
+        "service" => facts.Case?.Service ?? "",
+        "severity" => facts.Case?.Severity ?? "",
+        "status" => facts.Case?.Status ?? "",
+        "submitted_by" => facts.Case?.SubmittedBy ?? "",
+        "language" => facts.Case?.Language ?? "",
+        "time_created" => facts.Case?.TimeCreated ?? "",
+        "account_email" => facts.Case?.AccountEmail ?? "",
+        "case_url" => facts.Case?.ConsoleUrl ?? "",
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "not a built-in placeholder"),
     };
 }

@@ -60,7 +60,10 @@ public sealed class SpoolStore : IDisposable
     /// survives a crash or power loss; when it throws, nothing was committed.
     /// </summary>
     /// <param name="envelope">The SMTP envelope; its <see cref="Envelope.ReceivedAt"/> dates the id.</param>
-    /// <param name="data">The message as SmtpServer hands it over: dot-unstuffed, without the final CRLF.</param>
+    /// <param name="data">
+    /// The message as SmtpServer hands it over: dot-unstuffed, without the final CRLF (which is added).
+    /// For a support case (<see cref="Envelope.Case"/>), the case's JSON, written as is.
+    /// </param>
     /// <param name="cancellationToken">Cancels the write.</param>
     public async Task<SpooledMessage> CommitAsync(Envelope envelope, ReadOnlySequence<byte> data, CancellationToken cancellationToken)
     {
@@ -72,14 +75,18 @@ public sealed class SpoolStore : IDisposable
         var flushEach = _groupCommit is null;
         try
         {
-            await using (var file = CreateNew(Path.Combine(incoming, SpoolFiles.Message)))
+            await using (var file = CreateNew(Path.Combine(incoming, SpoolFiles.Content(envelope))))
             {
                 foreach (var segment in data)
                 {
                     await file.WriteAsync(segment, cancellationToken).ConfigureAwait(false);
                 }
 
-                file.Write(CrLf);
+                if (envelope.Case is null)
+                {
+                    file.Write(CrLf);
+                }
+
                 file.Flush(flushToDisk: flushEach);
             }
 
@@ -207,7 +214,7 @@ public sealed class SpoolStore : IDisposable
         foreach (var directory in Directory.EnumerateDirectories(PathOf(SpoolArea.Active)))
         {
             var id = Path.GetFileName(directory);
-            if (!SpoolIds.IsValid(id) || !File.Exists(Path.Combine(directory, SpoolFiles.Message)) || TryReadEnvelope(directory) is null)
+            if (!SpoolIds.IsValid(id) || TryReadEnvelope(directory) is not { } envelope || !File.Exists(Path.Combine(directory, SpoolFiles.Content(envelope))))
             {
                 var target = Path.Combine(PathOf(SpoolArea.Corrupt), id);
                 if (Directory.Exists(target))

@@ -6,6 +6,12 @@ namespace MailGate.Spool;
 /// <param name="Envelope">The SMTP envelope.</param>
 public sealed record SpooledMessage(string Id, string Directory, Envelope Envelope)
 {
-    /// <summary>The raw message exactly as received (RFC 5322, CRLF line ends).</summary>
-    public string MessagePath => Path.Combine(Directory, SpoolFiles.Message);
+    /// <summary>
+    /// The content exactly as received: the raw mail (RFC 5322, CRLF line ends), or for a support case
+    /// (<see cref="Envelope.Case"/>) the case's JSON as the Support API returned it.
+    /// </summary>
+    public string MessagePath => Path.Combine(Directory, SpoolFiles.Content(Envelope));
+
+    /// <summary>True when this is an AWS Support case rather than mail.</summary>
+    public bool IsSupportCase => Envelope.Case is not null;
 }

@@ -197,4 +197,53 @@ public sealed class SpoolStoreTests
         Assert.That(sut.Open(SpoolArea.Active, second.Id)!.Envelope.ReceivedAt, Is.EqualTo(Received.AddSeconds(1)));
         Assert.That(sut.Open(SpoolArea.Done, second.Id), Is.Null);
     }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task CommitAsync_SupportCase_WritesCaseJsonAsIs_AndSurvivesRecovery(bool groupCommit)
+    {
+        using var sut = new SpoolStore(_root, groupCommit);
+        var origin = new CaseOrigin("123456789012", "prod-payments", "root@example.com", "ja", Resolve: true);
+        var json = """{"caseId":"case-123456789012-x","subject":"\u65e5\u672c"}""";
+
+        var committed = await sut.CommitAsync(MailGate.Spool.Envelope.ForCase(origin, Received), Segments.Of(json), CancellationToken.None);
+        var recovery = sut.Recover();
+        var reopened = sut.Open(SpoolArea.Active, committed.Id)!;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Path.GetFileName(committed.MessagePath), Is.EqualTo("case.json"));
+            Assert.That(File.ReadAllText(committed.MessagePath), Is.EqualTo(json), "no CRLF appended");
+            Assert.That(File.Exists(Path.Combine(committed.Directory, "message.eml")), Is.False);
+            Assert.That(recovery.Corrupt, Is.Empty);
+            Assert.That(reopened.IsSupportCase, Is.True);
+            Assert.That(reopened.Envelope.Case, Is.EqualTo(origin));
+            Assert.That(reopened.Envelope.ReceivedAt, Is.EqualTo(Received));
+        });
+    }
+
+    [Test]
+    public async Task Open_EnvelopeWrittenBeforeSupportCasesExisted_IsMail()
+    {
+        var sut = new SpoolStore(_root);
+        var message = await sut.CommitAsync(Envelope(), Segments.Of("Subject: a\r\n\r\nb"), CancellationToken.None);
+        File.WriteAllText(
+            Path.Combine(message.Directory, "envelope.json"),
+            """{"mail_from":"a@example.com","recipients":["b@example.com"],"received_at":"2026-11-28T12:00:00+00:00"}""");
+
+        var reopened = sut.Open(SpoolArea.Active, message.Id)!;
+
+        Assert.That((reopened.IsSupportCase, Path.GetFileName(reopened.MessagePath)), Is.EqualTo((false, "message.eml")));
+    }
+
+    [Test]
+    public async Task Recover_SupportCaseWithoutItsJson_IsSetAside()
+    {
+        var sut = new SpoolStore(_root);
+        var committed = await sut.CommitAsync(
+            MailGate.Spool.Envelope.ForCase(new CaseOrigin("123456789012", "", "", "en"), Received), Segments.Of("{}"), CancellationToken.None);
+        File.Delete(committed.MessagePath);
+
+        Assert.That(sut.Recover().Corrupt, Is.EqualTo(new[] { committed.Id }));
+    }
 }

@@ -1,0 +1,11 @@
+namespace MailGate.Parse;
+
+/// <summary>The values of the rules field <c>source</c>: where a message's facts came from.</summary>
+public static class MessageSources
+{
+    /// <summary>Mail received over SMTP.</summary>
+    public const string Mail = "mail";
+
+    /// <summary>A case read from the AWS Support API.</summary>
+    public const string SupportCase = "support-case";
+}
