@@ -4,7 +4,7 @@ namespace MailGate;
 
 /// <summary>
 /// Every log line the gateway writes, with a fixed event id each (source-generated, no interpolation).
-/// Ids by area: 1xx receive, 2xx spool, 3xx rules, 4xx processing, 5xx delivery, 9xx host.
+/// Ids by area: 1xx receive, 2xx spool, 3xx rules, 4xx processing, 5xx delivery, 6xx AWS Support polling, 9xx host.
 /// Routing keys never appear in any of them.
 /// </summary>
 internal static partial class Log
@@ -122,6 +122,30 @@ internal static partial class Log
 
     [LoggerMessage(506, LogLevel.Information, "PagerDuty circuit closed: PagerDuty answers again")]
     public static partial void CircuitClosed(ILogger logger);
+
+    [LoggerMessage(600, LogLevel.Information, "Polling AWS Support cases every {PollInterval} in languages {Languages}; cursors in {StatePath}")]
+    public static partial void SupportPollingStarted(ILogger logger, TimeSpan pollInterval, string languages, string statePath);
+
+    [LoggerMessage(601, LogLevel.Information, "AWS Organizations lists {Listed} account(s); polling {Polled}")]
+    public static partial void SupportAccountsListed(ILogger logger, int listed, int polled);
+
+    [LoggerMessage(602, LogLevel.Warning, "Cannot list the Organization's accounts: {Error}; still polling the {Known} account(s) already known")]
+    public static partial void SupportAccountsFailed(ILogger logger, string error, int known);
+
+    [LoggerMessage(603, LogLevel.Information, "AWS Organizations lists accounts again")]
+    public static partial void SupportAccountsListedAgain(ILogger logger);
+
+    [LoggerMessage(604, LogLevel.Warning, "Cannot poll AWS Support cases of account {AwsAccount} ({AccountName}): {PollState}: {Error}. The other accounts are polled; this is logged again only when it changes")]
+    public static partial void SupportAccountFailed(ILogger logger, string awsAccount, string accountName, string pollState, string error);
+
+    [LoggerMessage(605, LogLevel.Information, "AWS Support cases of account {AwsAccount} ({AccountName}) are polled again (was {PreviousState})")]
+    public static partial void SupportAccountRecovered(ILogger logger, string awsAccount, string accountName, string previousState);
+
+    [LoggerMessage(606, LogLevel.Information, "Found support case {CaseId} (display id {DisplayId}) in account {AwsAccount} ({AccountName}), language {Language}: \"{Subject}\" → spooled as {SpoolId}")]
+    public static partial void SupportCaseFound(ILogger logger, string caseId, string displayId, string awsAccount, string accountName, string language, string subject, string spoolId);
+
+    [LoggerMessage(607, LogLevel.Information, "Support case {CaseId} in account {AwsAccount} is resolved → resolve event spooled as {SpoolId}")]
+    public static partial void SupportCaseResolved(ILogger logger, string caseId, string awsAccount, string spoolId);
 
     [LoggerMessage(900, LogLevel.Information, "HTTP listening on {Url}: /healthz, /readyz, /metrics")]
     public static partial void HttpListening(ILogger logger, string url);

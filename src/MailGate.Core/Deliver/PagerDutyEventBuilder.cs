@@ -56,7 +56,9 @@ public static class PagerDutyEventBuilder
                     Account = Truncate(facts.Account, PagerDutyLimits.FieldLength),
                     AccountId = facts.AccountId,
                     AccountOwner = Truncate(facts.AccountOwner, PagerDutyLimits.FieldLength),
-                    Authentication = Truncate(facts.Authentication.ToString(), PagerDutyLimits.FieldLength),
+                    Authentication = supportCase is not null
+                        ? "not applicable: read from the AWS Support API"
+                        : Truncate(facts.Authentication.ToString(), PagerDutyLimits.FieldLength),
                     Trusted = match.Trusted,
                     Rule = match.Rule,
                     RulesVersion = rulesVersion,

@@ -14,10 +14,11 @@ using MailGate.Spool;
 namespace MailGate.Cli;
 
 /// <summary>
-/// <c>mailgate rules test MESSAGE.eml [--rules PATH] [--rcpt ADDRESS]… [--mail-from ADDRESS] [--json]</c>:
-/// answers "would this email have paged?" offline. Parses the message exactly as the gateway does, prints
+/// <c>mailgate rules test MESSAGE.eml|CASE.json [--rules PATH] [--rcpt ADDRESS]… [--mail-from ADDRESS] [--json]</c>:
+/// answers "would this email (or AWS Support case) have paged?" offline. Parses the message exactly as the
+/// gateway does (a <c>.json</c> file is read as support cases, as <c>DescribeCases</c> returns them), prints
 /// the facts rules see, every rule's verdict with the reason, and the exact PagerDuty event that would be
-/// sent (routing key masked). Exit 0 when it ran (whatever the verdict), 1 when the message or rules are bad.
+/// sent (routing key masked). Exit 0 when it ran (whatever the verdict), 1 when the input or rules are bad.
 /// </summary>
 internal static class RulesTestCommand
 {
@@ -28,7 +29,10 @@ internal static class RulesTestCommand
 
     public static Command Create(Option<FileInfo?> rulesOption)
     {
-        var message = new Argument<FileInfo>("message") { Description = "A saved email (.eml, as received)." };
+        var message = new Argument<FileInfo>("message")
+        {
+            Description = "A saved email (.eml, as received), or AWS Support cases (.json: a DescribeCases response, an array of cases or one case).",
+        };
         var recipients = new Option<string[]>("--rcpt")
         {
             Description = "The envelope recipient(s) the gateway would receive it for (default: the To and Cc addresses).",
@@ -37,7 +41,7 @@ internal static class RulesTestCommand
         var mailFrom = new Option<string?>("--mail-from") { Description = "The envelope sender (MAIL FROM)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON document instead of text." };
         var verify = new Option<bool>("--verify") { Description = "Also verify ARC and DKIM, looking keys up in DNS (Trust:DnsServers, else the system's resolvers). Without it nothing leaves the machine." };
-        var test = new Command("test", "Would this email have paged? Show the facts, each rule's verdict and why, and the PagerDuty event.")
+        var test = new Command("test", "Would this email (or support case) have paged? Show the facts, each rule's verdict and why, and the PagerDuty event.")
         {
             message, rulesOption, recipients, mailFrom, json, verify,
         };
@@ -57,13 +61,23 @@ internal static class RulesTestCommand
     public static async Task<int> RunAsync(FileInfo message, string rulesPath, string[] recipients, string? mailFrom, bool json, MailAuthenticator? verifier, TextWriter output, CancellationToken cancellationToken)
     {
         RuleSet rules;
-        MessageFacts facts;
+        MessageFacts[] inputs;
+        var assumedRecipients = false;
         try
         {
             rules = RulesLoader.Load(rulesPath, new RulesLoadOptions { AllowMissingRoutingKeys = true });
             var envelope = new Envelope(mailFrom ?? "", recipients, new DateTimeOffset(message.LastWriteTimeUtc), null, null);
-            using var stream = message.OpenRead();
-            facts = await new MessageParser(authenticator: verifier).ParseAsync("(test)", envelope, stream, cancellationToken).ConfigureAwait(false);
+            if (IsJson(message))
+            {
+                inputs = ReadCases(message, envelope);
+            }
+            else
+            {
+                using var stream = message.OpenRead();
+                var facts = await new MessageParser(authenticator: verifier).ParseAsync("(test)", envelope, stream, cancellationToken).ConfigureAwait(false);
+                assumedRecipients = recipients.Length == 0;
+                inputs = [assumedRecipients ? facts with { Recipients = [.. facts.To, .. facts.Cc] } : facts];
+            }
         }
         catch (RulesException e)
         {
@@ -76,49 +90,83 @@ internal static class RulesTestCommand
             return ExitCodes.Failure;
         }
 
-        var assumedRecipients = recipients.Length == 0;
-        if (assumedRecipients)
+        var results = new JsonArray();
+        for (var i = 0; i < inputs.Length; i++)
         {
-            facts = facts with { Recipients = [.. facts.To, .. facts.Cc] };
-        }
+            var facts = AccountResolver.Resolve(inputs[i], rules.Accounts);
+            var decision = RuleEvaluator.Evaluate(rules, facts, explain: true);
+            var events = decision.Matches
+                .Select(match => PagerDutyEventBuilder.Build(facts, match, rules.Version) with { RoutingKey = Masked(rules.Routes[match.Route].PagerDuty) })
+                .ToArray();
+            if (json)
+            {
+                results.Add(Json(message, rules, facts, decision, events));
+            }
+            else
+            {
+                if (i > 0)
+                {
+                    output.WriteLine();
+                    output.WriteLine(new string('-', 72));
+                }
 
-        facts = AccountResolver.Resolve(facts, rules.Accounts);
-        var decision = RuleEvaluator.Evaluate(rules, facts, explain: true);
-        var events = decision.Matches
-            .Select(match => PagerDutyEventBuilder.Build(facts, match, rules.Version) with { RoutingKey = Masked(rules.Routes[match.Route].PagerDuty) })
-            .ToArray();
+                WriteText(output, message, rules, facts, decision, events, assumedRecipients);
+            }
+        }
 
         if (json)
         {
-            output.WriteLine(Json(message, rules, facts, decision, events).ToJsonString(Pretty));
-        }
-        else
-        {
-            WriteText(output, message, rules, facts, decision, events, assumedRecipients);
+            // One document: the object itself for one input (an email), an array for a list of cases.
+            output.WriteLine((results.Count == 1 && !IsJson(message) ? results[0]!.DeepClone() : results).ToJsonString(Pretty));
         }
 
         return ExitCodes.Ok;
     }
 
+    /// <summary>A support-case file: named <c>.json</c>, or starting (after white space) with <c>{</c> or <c>[</c>.</summary>
+    private static bool IsJson(FileInfo file)
+    {
+        if (file.Extension.Equals(".json", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        using var stream = file.OpenRead();
+        int b;
+        while ((b = stream.ReadByte()) is ' ' or '\t' or '\r' or '\n')
+        {
+        }
+
+        return b is '{' or '[';
+    }
+
+    private static MessageFacts[] ReadCases(FileInfo file, Envelope envelope)
+    {
+        try
+        {
+            using var stream = file.OpenRead();
+            using var document = JsonDocument.Parse(stream);
+            return SupportCaseReader.Cases(document.RootElement)
+                .Select((supportCase, i) => SupportCaseReader.ToFacts(supportCase, $"(test {i + 1})", envelope))
+                .ToArray();
+        }
+        catch (JsonException e)
+        {
+            throw new MessageParseException($"not JSON: {e.Message}", e);
+        }
+    }
+
     private static void WriteText(TextWriter output, FileInfo message, RuleSet rules, MessageFacts facts, Decision decision, PagerDutyEvent[] events, bool assumedRecipients)
     {
-        output.WriteLine($"Message {message.FullName}");
-        output.WriteLine();
-        output.WriteLine("Facts (what rules see)");
-        Fact(output, "sender", facts.Sender, facts.Sender != facts.From ? "(the author, behind the group's From: rewriting)" : null);
-        Fact(output, "from", facts.From);
-        Fact(output, "envelope_from", facts.EnvelopeFrom, facts.EnvelopeFrom.Length == 0 ? "(give --mail-from to set it)" : null);
-        Fact(output, "recipient", string.Join(", ", facts.Recipients), assumedRecipients ? "(assumed from To/Cc; give --rcpt with the gateway's address)" : null);
-        Fact(output, "to", string.Join(", ", facts.To));
-        Fact(output, "cc", string.Join(", ", facts.Cc));
-        Fact(output, "subject", facts.Subject);
-        Fact(output, "list_id", facts.ListId);
-        Fact(output, "message_id", facts.MessageId);
-        Fact(output, "date", facts.Date?.ToString("u", System.Globalization.CultureInfo.InvariantCulture) ?? "");
-        Fact(output, "account", facts.Account, facts.AccountOwner.Length > 0 ? $"(owner {facts.AccountOwner})" : null);
-        Fact(output, "authenticated", facts.Authentication.ToString(), ReferenceEquals(facts.Authentication, AuthenticationFacts.NotChecked) ? "(not checked: offline; --verify looks the keys up in DNS)" : null);
-        var body = facts.Body.ReplaceLineEndings(" ");
-        Fact(output, "body", body.Length > BodyPreview ? body[..BodyPreview] + "…" : body, $"({facts.Body.Length} chars)");
+        if (facts.Case is { } supportCase)
+        {
+            WriteCaseFacts(output, message, facts, supportCase);
+        }
+        else
+        {
+            WriteMailFacts(output, message, facts, assumedRecipients);
+        }
+
         output.WriteLine();
         output.WriteLine($"Rules {rules.Source} (version {rules.Version})");
         foreach (var trace in decision.Trace)
@@ -147,6 +195,48 @@ internal static class RulesTestCommand
         }
     }
 
+    private static void WriteCaseFacts(TextWriter output, FileInfo file, MessageFacts facts, SupportCaseFacts supportCase)
+    {
+        output.WriteLine($"Support case {supportCase.CaseId} from {file.FullName}");
+        output.WriteLine();
+        output.WriteLine("Facts (what rules see)");
+        Fact(output, "source", facts.Source);
+        Fact(output, "case_id", supportCase.CaseId);
+        Fact(output, "display_id", supportCase.DisplayId);
+        Fact(output, "subject", facts.Subject);
+        Fact(output, "category", supportCase.Category);
+        Fact(output, "service", supportCase.Service);
+        Fact(output, "severity", supportCase.Severity);
+        Fact(output, "status", supportCase.Status);
+        Fact(output, "submitted_by", supportCase.SubmittedBy, "(also the sender)");
+        Fact(output, "language", supportCase.Language);
+        Fact(output, "time_created", supportCase.TimeCreated);
+        Fact(output, "account", facts.Account, facts.AccountId.Length > 0 && facts.AccountName.Length == 0 ? "(from the case id; the poller adds the name from AWS Organizations)" : null);
+        var body = facts.Body.ReplaceLineEndings(" ");
+        Fact(output, "body", body.Length > BodyPreview ? body[..BodyPreview] + "…" : body, $"({facts.Body.Length} chars, the first communication)");
+    }
+
+    private static void WriteMailFacts(TextWriter output, FileInfo message, MessageFacts facts, bool assumedRecipients)
+    {
+        output.WriteLine($"Message {message.FullName}");
+        output.WriteLine();
+        output.WriteLine("Facts (what rules see)");
+        Fact(output, "sender", facts.Sender, facts.Sender != facts.From ? "(the author, behind the group's From: rewriting)" : null);
+        Fact(output, "from", facts.From);
+        Fact(output, "envelope_from", facts.EnvelopeFrom, facts.EnvelopeFrom.Length == 0 ? "(give --mail-from to set it)" : null);
+        Fact(output, "recipient", string.Join(", ", facts.Recipients), assumedRecipients ? "(assumed from To/Cc; give --rcpt with the gateway's address)" : null);
+        Fact(output, "to", string.Join(", ", facts.To));
+        Fact(output, "cc", string.Join(", ", facts.Cc));
+        Fact(output, "subject", facts.Subject);
+        Fact(output, "list_id", facts.ListId);
+        Fact(output, "message_id", facts.MessageId);
+        Fact(output, "date", facts.Date?.ToString("u", System.Globalization.CultureInfo.InvariantCulture) ?? "");
+        Fact(output, "account", facts.Account, facts.AccountOwner.Length > 0 ? $"(owner {facts.AccountOwner})" : null);
+        Fact(output, "authenticated", facts.Authentication.ToString(), ReferenceEquals(facts.Authentication, AuthenticationFacts.NotChecked) ? "(not checked: offline; --verify looks the keys up in DNS)" : null);
+        var body = facts.Body.ReplaceLineEndings(" ");
+        Fact(output, "body", body.Length > BodyPreview ? body[..BodyPreview] + "…" : body, $"({facts.Body.Length} chars)");
+    }
+
     private static void Fact(TextWriter output, string name, string value, string? note = null) =>
         output.WriteLine($"  {name,-14} {(value.Length == 0 ? "(none)" : value)}{(note is null ? "" : "  " + note)}");
 
@@ -170,6 +260,19 @@ internal static class RulesTestCommand
             ["account_owner"] = facts.AccountOwner,
             ["authentication"] = facts.Authentication.ToString(),
             ["body"] = facts.Body,
+            ["source"] = facts.Source,
+            ["case"] = facts.Case is not { } c ? null : new JsonObject
+            {
+                ["case_id"] = c.CaseId,
+                ["display_id"] = c.DisplayId,
+                ["category"] = c.Category,
+                ["service"] = c.Service,
+                ["severity"] = c.Severity,
+                ["status"] = c.Status,
+                ["submitted_by"] = c.SubmittedBy,
+                ["language"] = c.Language,
+                ["time_created"] = c.TimeCreated,
+            },
         },
         ["rules_source"] = rules.Source,
         ["rules_version"] = rules.Version,

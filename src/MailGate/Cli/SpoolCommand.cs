@@ -94,8 +94,17 @@ internal static class SpoolCommand
             var state = Path.Combine(message.Directory, "state.json");
             output.WriteLine(File.Exists(state) ? File.ReadAllText(state) : "(not decided yet)");
             output.WriteLine();
-            output.WriteLine("== headers of message.eml");
-            output.WriteLine(Headers(message.MessagePath));
+            if (message.IsSupportCase)
+            {
+                output.WriteLine("== case.json (the support case as AWS returned it)");
+                output.WriteLine(File.ReadAllText(message.MessagePath));
+            }
+            else
+            {
+                output.WriteLine("== headers of message.eml");
+                output.WriteLine(Headers(message.MessagePath));
+            }
+
             return ExitCodes.Ok;
         });
         return show;

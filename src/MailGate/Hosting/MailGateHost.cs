@@ -2,6 +2,7 @@ using MailGate.Deliver;
 using MailGate.Http;
 using MailGate.Observability;
 using MailGate.Parse;
+using MailGate.Poll;
 using MailGate.Process;
 using MailGate.Receive;
 using MailGate.Rules;
@@ -48,7 +49,8 @@ public static class MailGateHost
             .AddRules()
             .AddMessageProcessing()     // registered before the listener: resumes the spool first
             .AddPagerDutyDelivery()
-            .AddSmtpReceiving();
+            .AddSmtpReceiving()
+            .AddSupportCasePolling(builder.Configuration); // the second way in: AWS Support cases, when enabled
 
         var http = builder.Configuration.GetSection(HttpOptions.Section).Get<HttpOptions>() ?? new HttpOptions();
         builder.WebHost.UseUrls(http.Url);

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using MailGate.Deliver;
+using MailGate.Poll;
 using MailGate.Rules;
 using MailGate.Spool;
 
@@ -34,9 +35,11 @@ internal sealed class MailGateMetrics : IDisposable
     private readonly Histogram<double> _latency;
     private readonly Counter<long> _reloads;
     private readonly Counter<long> _untrusted;
+    private readonly Counter<long> _supportPolls;
+    private readonly Counter<long> _supportCases;
 
     /// <summary>Creates the instruments; the observable ones read the spool and the rules when scraped.</summary>
-    public MailGateMetrics(IMeterFactory meters, SpoolStore spool, RulesProvider rules, PagerDutyCircuit circuit, TimeProvider time)
+    public MailGateMetrics(IMeterFactory meters, SpoolStore spool, RulesProvider rules, PagerDutyCircuit circuit, TimeProvider time, SupportCasePollStatus? supportCases = null)
     {
         ArgumentNullException.ThrowIfNull(meters);
         _meter = meters.Create(MeterName);
@@ -62,6 +65,14 @@ internal sealed class MailGateMetrics : IDisposable
         var circuitOpened = _meter.CreateCounter<long>("mailgate.pagerduty.circuit.opened", "{event}", "Times the PagerDuty circuit breaker opened");
         circuit.Opened += (_, _) => circuitOpened.Add(1);
         _meter.CreateObservableGauge("mailgate.pagerduty.circuit.open", () => circuit.IsOpen ? 1 : 0, unit: null, "1 while the PagerDuty circuit breaker refuses to send");
+
+        _supportPolls = _meter.CreateCounter<long>("mailgate.support.polls", "{poll}", "AWS Support polls by account and result (ok, assume_role_failed, subscription_required, throttled, access_denied, error); account \"organizations\" for the account listing");
+        _supportCases = _meter.CreateCounter<long>("mailgate.support.cases.found", "{case}", "New AWS Support cases spooled, by account");
+        if (supportCases is not null)
+        {
+            _meter.CreateObservableGauge("mailgate.support.last_success", () => LastSuccess(supportCases), "s", "Unix time of each account's last successful Support poll (0: none yet)");
+            _meter.CreateObservableGauge("mailgate.support.accounts", () => AccountStates(supportCases), "{account}", "Polled accounts by state");
+        }
 
         _meter.CreateObservableGauge("mailgate.spool.messages", () => SpoolDepth(spool), "{message}", "Messages in the spool by area");
         _meter.CreateObservableGauge("mailgate.spool.oldest_undelivered.age", () => OldestActiveAge(spool, time), "s", "Age of the oldest message not yet finished");
@@ -102,6 +113,27 @@ internal sealed class MailGateMetrics : IDisposable
     public void Delivered(TimeSpan sinceAccepted) => _latency.Record(sinceAccepted.TotalSeconds);
 
     public void DeadLettered() => _deadLetters.Add(1);
+
+    public void SupportPoll(string account, string result) =>
+        _supportPolls.Add(1, new KeyValuePair<string, object?>("account", account), new KeyValuePair<string, object?>("result", result));
+
+    public void SupportCasesFound(string account, int count)
+    {
+        if (count > 0)
+        {
+            _supportCases.Add(count, new KeyValuePair<string, object?>("account", account));
+        }
+    }
+
+    private static IEnumerable<Measurement<double>> LastSuccess(SupportCasePollStatus status) =>
+        status.Accounts.Select(a => new Measurement<double>(
+            a.LastSuccess?.ToUnixTimeMilliseconds() / 1000.0 ?? 0,
+            new KeyValuePair<string, object?>("account", a.AccountId)));
+
+    private static IEnumerable<Measurement<int>> AccountStates(SupportCasePollStatus status) =>
+        status.Accounts.GroupBy(a => a.State, StringComparer.Ordinal).Select(g => new Measurement<int>(
+            g.Count(),
+            new KeyValuePair<string, object?>("state", g.Key)));
 
     private void RulesReloaded(bool succeeded) => _reloads.Add(1, new KeyValuePair<string, object?>("result", succeeded ? "success" : "failure"));
 

@@ -1,3 +1,4 @@
+using MailGate.Poll;
 using MailGate.Receive;
 using MailGate.Rules;
 using MailGate.Spool;
@@ -9,7 +10,7 @@ namespace MailGate.Observability;
 /// are loaded. A rules file whose latest edit was refused is reported but does not make the gateway
 /// unready: the previous rules are in force and mail is still handled.
 /// </summary>
-public sealed class Readiness(SmtpListenerEndpoint smtp, SpoolStore spool, RulesProvider rules)
+public sealed class Readiness(SmtpListenerEndpoint smtp, SpoolStore spool, RulesProvider rules, SupportCasePollStatus supportCases)
 {
     /// <summary>Checks now (writes and deletes one small probe file in the spool).</summary>
     public ReadinessReport Check()
@@ -34,7 +35,10 @@ public sealed class Readiness(SmtpListenerEndpoint smtp, SpoolStore spool, Rules
             current.Version,
             current.Source,
             rules.LastReloadFailed,
-            problems);
+            problems)
+        {
+            SupportCases = supportCases.Enabled ? SupportCasesReport.Of(supportCases) : null,
+        };
     }
 
     private bool SpoolWritable(out string? error)
@@ -72,7 +76,25 @@ public sealed record ReadinessReport(
     bool RulesReloadFailed,
     IReadOnlyList<string> Problems)
 {
+    /// <summary>The AWS Support poller, per account; absent when it is off. Failing accounts are reported here, not made a readiness failure: mail is still handled.</summary>
+    public SupportCasesReport? SupportCases { get; init; }
+
     /// <summary>Whether the gateway can take mail.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public bool IsReady => Problems.Count == 0;
+}
+
+/// <summary>The poller's part of <c>/readyz</c>.</summary>
+/// <param name="AccountsListedAt">When AWS Organizations last listed the accounts.</param>
+/// <param name="AccountsError">Why the latest listing failed; null when it worked.</param>
+/// <param name="Polls">Rounds completed since start.</param>
+/// <param name="Accounts">Each account's poll status.</param>
+public sealed record SupportCasesReport(
+    DateTimeOffset? AccountsListedAt,
+    string? AccountsError,
+    long Polls,
+    IReadOnlyList<AccountPollStatus> Accounts)
+{
+    internal static SupportCasesReport Of(SupportCasePollStatus status) =>
+        new(status.AccountsListedAt, status.AccountsError, status.CompletedPolls, status.Accounts);
 }

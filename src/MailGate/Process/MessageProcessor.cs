@@ -206,6 +206,11 @@ internal sealed class MessageProcessor(
         MessageFacts facts;
         try
         {
+            if (message.IsSupportCase)
+            {
+                return Decide(message, SupportCaseReader.Read(message));
+            }
+
             facts = await parser.ParseAsync(message, cancellationToken).ConfigureAwait(false);
             var age = time.GetUtcNow() - message.Envelope.ReceivedAt;
             if (facts.Authentication.HasTemporaryError && age < trust.Value.TempErrorRetryWindow)
@@ -221,6 +226,12 @@ internal sealed class MessageProcessor(
             return new ProcessingState { DecidedAt = time.GetUtcNow(), Error = $"cannot parse: {e.Message}" };
         }
 
+        return Decide(message, facts);
+    }
+
+    /// <summary>Evaluates the rules on <paramref name="facts"/> and records what is owed to PagerDuty.</summary>
+    private ProcessingState Decide(SpooledMessage message, MessageFacts facts)
+    {
         var ruleSet = rules.Current;
         facts = AccountResolver.Resolve(facts, ruleSet.Accounts);
         var decision = RuleEvaluator.Evaluate(ruleSet, facts);
@@ -230,7 +241,7 @@ internal sealed class MessageProcessor(
         {
             untrusted.Add($"{rule}: matched, but the message is not trusted; dropped by the trust policy");
             metrics.Untrusted("dropped");
-            Log.UntrustedDropped(logger, message.Id, Shown(facts.MessageId), facts.Sender, facts.Subject, rule, authentication);
+            Log.UntrustedDropped(logger, message.Id, Shown(Identity(facts)), facts.Sender, facts.Subject, rule, authentication);
         }
 
         var matches = new List<RuleMatch>();
@@ -240,7 +251,7 @@ internal sealed class MessageProcessor(
             {
                 untrusted.Add($"{match.Rule}: matched, but the message is not trusted and {facts.Sender} is over trust.untrusted.max_per_sender_per_hour; not paged");
                 metrics.Untrusted("rate_limited");
-                Log.UntrustedRateLimited(logger, message.Id, Shown(facts.MessageId), facts.Sender, facts.Subject, match.Rule, authentication);
+                Log.UntrustedRateLimited(logger, message.Id, Shown(Identity(facts)), facts.Sender, facts.Subject, match.Rule, authentication);
                 continue;
             }
 
@@ -251,20 +262,20 @@ internal sealed class MessageProcessor(
 
             matches.Add(match);
             metrics.RuleMatched(match.Rule);
-            Log.MessageMatched(logger, message.Id, Shown(facts.MessageId), facts.Sender, facts.Subject, facts.Account, match.Rule, match.Route, match.Severity, match.Trusted, match.DedupKey, authentication, ruleSet.Version);
+            Log.MessageMatched(logger, message.Id, Shown(Identity(facts)), facts.Sender, facts.Subject, facts.Account, match.Rule, match.Route, match.Severity, match.Trusted, match.DedupKey, authentication, ruleSet.Version);
         }
 
         metrics.Decided(matches.Count == 0 ? "drop" : "page");
         if (matches.Count == 0 && untrusted.Count == 0)
         {
-            Log.MessageDropped(logger, message.Id, Shown(facts.MessageId), facts.Sender, facts.Subject, decision.DroppedBy ?? "(no rule matched)", ruleSet.Version);
+            Log.MessageDropped(logger, message.Id, Shown(Identity(facts)), facts.Sender, facts.Subject, decision.DroppedBy ?? "(no rule matched)", ruleSet.Version);
         }
 
         return new ProcessingState
         {
             RulesVersion = ruleSet.Version,
             DecidedAt = time.GetUtcNow(),
-            MessageId = facts.MessageId,
+            MessageId = Identity(facts),
             Sender = facts.Sender,
             Subject = facts.Subject,
             DroppedBy = decision.DroppedBy,
@@ -275,7 +286,7 @@ internal sealed class MessageProcessor(
             {
                 Rule = match.Rule,
                 Route = match.Route,
-                Event = PagerDutyEventBuilder.Build(facts, match, ruleSet.Version),
+                Event = PagerDutyEventBuilder.Build(facts, match, ruleSet.Version, resolve: message.Envelope.Case?.Resolve == true),
             }).ToArray(),
         };
     }
@@ -324,6 +335,9 @@ internal sealed class MessageProcessor(
             Log.ScanFailed(logger, e.Message);
         }
     }
+
+    /// <summary>What identifies the message in logs and state: its Message-ID, or a support case's id.</summary>
+    private static string Identity(MessageFacts facts) => facts.Case is { } supportCase ? "case " + supportCase.CaseId : facts.MessageId;
 
     /// <summary>A Message-ID for log lines: "(none)" rather than a blank.</summary>
     private static string Shown(string? messageId) => string.IsNullOrEmpty(messageId) ? "(none)" : messageId;

@@ -1,0 +1,164 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using MailGate.Poll.Aws;
+using MailGate.Process;
+using MailGate.Spool;
+using Microsoft.Extensions.Logging;
+
+namespace MailGate.Poll;
+
+/// <summary>
+/// Polls one account's Support API in every configured language and spools each case not seen
+/// before, then advances that account's persisted cursor.
+/// </summary>
+/// <remarks>
+/// Order makes the guarantees: a case is committed to the spool (fsynced) and queued before the cursor
+/// records it, so a crash in between costs a second spool entry for the same case, which carries the
+/// same dedup key (one incident), never a missed case. The cursor's <c>afterTime</c> starts an overlap
+/// before the newest case seen, not at "now − interval", so a late or failed poll, or a restart, leaves
+/// no gap.
+/// </remarks>
+internal sealed class AccountPoller(
+    SupportClient support,
+    SpoolStore spool,
+    ProcessingInbox inbox,
+    CaseCursorStore cursors,
+    SupportCaseOptions options,
+    TimeProvider time,
+    ILogger logger)
+{
+    /// <summary>A safety stop for a Support API that keeps returning a next token.</summary>
+    private const int MaxPages = 1000;
+
+    /// <summary>Polls <paramref name="account"/>; returns the number of new cases spooled.</summary>
+    /// <exception cref="AwsException">AWS refused or failed after retries; cases found before that are kept.</exception>
+    public async Task<int> PollAsync(AwsAccount account, Action<int> onFound, CancellationToken cancellationToken)
+    {
+        var cursor = cursors.Load(account.Id);
+        var found = 0;
+        foreach (var language in options.EffectiveLanguages)
+        {
+            var count = await PollLanguageAsync(account, cursor, language, cancellationToken).ConfigureAwait(false);
+            onFound(count);
+            found += count;
+            if (options.ResolveEvents)
+            {
+                await CheckResolvedAsync(account, cursor, language, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return found;
+    }
+
+    private async Task<int> PollLanguageAsync(AwsAccount account, CaseCursor cursor, string language, CancellationToken cancellationToken)
+    {
+        var position = cursor.For(language);
+        var after = position.After(time.GetUtcNow(), options);
+        var newest = position.Newest;
+        var found = 0;
+        string? token = null;
+        var pages = 0;
+        do
+        {
+            var page = await support.DescribeCasesAsync(
+                account.Id,
+                new DescribeCasesRequest(language, AfterTime: after, NextToken: token),
+                cancellationToken).ConfigureAwait(false);
+            foreach (var supportCase in page.Cases)
+            {
+                var caseId = Text(supportCase, "caseId");
+                if (caseId.Length == 0)
+                {
+                    continue;
+                }
+
+                var created = Created(supportCase);
+                if (created is { } known && (newest is null || known > newest))
+                {
+                    newest = known;
+                }
+
+                if (position.Seen.ContainsKey(caseId))
+                {
+                    continue;
+                }
+
+                var json = supportCase.GetRawText();
+                var spooled = await SpoolAsync(account, language, json, resolve: false, cancellationToken).ConfigureAwait(false);
+                position.Seen[caseId] = created ?? time.GetUtcNow();
+                if (options.ResolveEvents && !string.Equals(Text(supportCase, "status"), "resolved", StringComparison.Ordinal))
+                {
+                    cursor.Watched[caseId] = new WatchedCase(language, json);
+                }
+
+                cursors.Save(account.Id, cursor);
+                found++;
+                Log.SupportCaseFound(logger, caseId, Text(supportCase, "displayId"), account.Id, account.Name, language, Text(supportCase, "subject"), spooled.Id);
+            }
+
+            token = string.IsNullOrEmpty(page.NextToken) ? null : page.NextToken;
+        }
+        while (token is not null && ++pages < MaxPages);
+
+        position.Newest = newest;
+        position.Prune(options.Overlap);
+        cursors.Save(account.Id, cursor);
+        return found;
+    }
+
+    /// <summary>Asks for the watched cases of <paramref name="language"/> (resolved ones included) and spools a resolve for each one now resolved.</summary>
+    private async Task CheckResolvedAsync(AwsAccount account, CaseCursor cursor, string language, CancellationToken cancellationToken)
+    {
+        var watched = cursor.Watched.Where(w => w.Value.Language == language).Select(w => w.Key).ToArray();
+        foreach (var chunk in watched.Chunk(100))
+        {
+            string? token = null;
+            var pages = 0;
+            do
+            {
+                var page = await support.DescribeCasesAsync(
+                    account.Id,
+                    new DescribeCasesRequest(language, IncludeResolvedCases: true, IncludeCommunications: false, CaseIds: chunk, NextToken: token),
+                    cancellationToken).ConfigureAwait(false);
+                foreach (var supportCase in page.Cases)
+                {
+                    var caseId = Text(supportCase, "caseId");
+                    if (string.Equals(Text(supportCase, "status"), "resolved", StringComparison.Ordinal)
+                        && cursor.Watched.Remove(caseId, out var original))
+                    {
+                        var spooled = await SpoolAsync(account, language, original.CaseJson, resolve: true, cancellationToken).ConfigureAwait(false);
+                        cursors.Save(account.Id, cursor);
+                        Log.SupportCaseResolved(logger, caseId, account.Id, spooled.Id);
+                    }
+                }
+
+                token = string.IsNullOrEmpty(page.NextToken) ? null : page.NextToken;
+            }
+            while (token is not null && ++pages < MaxPages);
+        }
+    }
+
+    private async Task<SpooledMessage> SpoolAsync(AwsAccount account, string language, string json, bool resolve, CancellationToken cancellationToken)
+    {
+        var origin = new CaseOrigin(account.Id, account.Name, account.Email, language, resolve);
+        var message = await spool.CommitAsync(
+            Envelope.ForCase(origin, time.GetUtcNow()),
+            new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(json)),
+            cancellationToken).ConfigureAwait(false);
+        inbox.Enqueue(message);
+        return message;
+    }
+
+    /// <summary>The case's creation time; null when AWS left it out or wrote something unreadable (the case is still taken; the cursor does not move for it).</summary>
+    private static DateTimeOffset? Created(JsonElement supportCase) =>
+        DateTimeOffset.TryParse(Text(supportCase, "timeCreated"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var created)
+            ? created
+            : null;
+
+    private static string Text(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString() ?? ""
+            : "";
+}

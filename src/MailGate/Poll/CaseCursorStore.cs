@@ -1,0 +1,43 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using MailGate.Spool;
+
+namespace MailGate.Poll;
+
+/// <summary>Loads and durably saves each account's <see cref="CaseCursor"/>, one JSON file per account.</summary>
+internal sealed class CaseCursorStore
+{
+    public CaseCursorStore(string folder)
+    {
+        Folder = folder;
+        Directory.CreateDirectory(folder);
+    }
+
+    /// <summary>Where the cursor files are.</summary>
+    public string Folder { get; }
+
+    /// <summary>The account's cursor; empty when the account was never polled.</summary>
+    /// <exception cref="JsonException">The file is damaged (the poller reports it and does not guess).</exception>
+    public CaseCursor Load(string accountId)
+    {
+        var path = PathOf(accountId);
+        if (!File.Exists(path))
+        {
+            return new CaseCursor();
+        }
+
+        using var stream = File.OpenRead(path);
+        return JsonSerializer.Deserialize(stream, PollJsonContext.Default.CaseCursor) ?? new CaseCursor();
+    }
+
+    /// <summary>Replaces the account's cursor atomically and durably.</summary>
+    public void Save(string accountId, CaseCursor cursor) =>
+        DurableFile.Replace(PathOf(accountId), JsonSerializer.SerializeToUtf8Bytes(cursor, PollJsonContext.Default.CaseCursor));
+
+    private string PathOf(string accountId) => Path.Combine(Folder, accountId + ".json");
+}
+
+/// <summary>Source-generated JSON for the poller's state files (readable: indented, snake_case).</summary>
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(CaseCursor))]
+internal sealed partial class PollJsonContext : JsonSerializerContext;

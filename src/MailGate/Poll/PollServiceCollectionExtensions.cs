@@ -1,0 +1,25 @@
+using MailGate.Poll.Aws;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace MailGate.Poll;
+
+/// <summary>Registers the AWS Support case poller: its status always, the poller itself only when <c>SupportCases:Enabled</c>.</summary>
+internal static class PollServiceCollectionExtensions
+{
+    public static IServiceCollection AddSupportCasePolling(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SupportCaseOptions>().BindConfiguration(SupportCaseOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SupportCaseOptions>, SupportCaseOptionsValidator>();
+        var enabled = configuration.GetSection(SupportCaseOptions.Section).GetValue<bool>(nameof(SupportCaseOptions.Enabled));
+        services.AddSingleton(new SupportCasePollStatus { Enabled = enabled });
+        if (enabled)
+        {
+            services.AddAwsClients();
+            services.AddHostedService<SupportCasePoller>();
+        }
+
+        return services;
+    }
+}

@@ -1,0 +1,167 @@
+using MailGate.Observability;
+using MailGate.Poll.Aws;
+using MailGate.Process;
+using MailGate.Spool;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MailGate.Poll;
+
+/// <summary>
+/// The second way in: every <see cref="SupportCaseOptions.PollInterval"/>, lists the Organization's
+/// accounts (every <see cref="SupportCaseOptions.AccountRefreshInterval"/>) and polls each one's AWS
+/// Support cases, a few accounts at a time. New cases go into the spool like mail and take the same
+/// path: rules, then PagerDuty with retries.
+/// </summary>
+/// <remarks>
+/// One account's failure (its role cannot be assumed, it has no support plan, AWS throttles it) is
+/// reported in <see cref="SupportCasePollStatus"/>, in metrics and by one warning per change of state;
+/// it never holds up the other accounts.
+/// </remarks>
+internal sealed class SupportCasePoller(
+    OrganizationsClient organizations,
+    SupportClient support,
+    SpoolStore spool,
+    ProcessingInbox inbox,
+    SupportCasePollStatus status,
+    MailGateMetrics metrics,
+    IOptions<SupportCaseOptions> options,
+    IOptions<SpoolOptions> spoolOptions,
+    TimeProvider time,
+    ILogger<SupportCasePoller> logger) : BackgroundService
+{
+    private IReadOnlyList<AwsAccount> _accounts = [];
+    private DateTimeOffset? _listedAt;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield(); // never hold up the host's start
+        var settings = options.Value;
+        var folder = settings.StatePath.Length > 0 ? settings.StatePath : Path.Combine(spoolOptions.Value.Path, "support-cases");
+        var poller = new AccountPoller(support, spool, inbox, new CaseCursorStore(folder), settings, time, logger);
+        Log.SupportPollingStarted(logger, settings.PollInterval, string.Join(", ", settings.EffectiveLanguages), folder);
+        using var timer = new PeriodicTimer(settings.PollInterval, time);
+        try
+        {
+            do
+            {
+                await RefreshAccountsAsync(settings, stoppingToken).ConfigureAwait(false);
+                await PollAllAsync(poller, settings, stoppingToken).ConfigureAwait(false);
+                status.PollCompleted();
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: cursors are saved after every case, so the next start resumes exactly.
+        }
+    }
+
+    private async Task RefreshAccountsAsync(SupportCaseOptions settings, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (_listedAt is { } listed && now - listed < settings.AccountRefreshInterval)
+        {
+            return;
+        }
+
+        try
+        {
+            var accounts = await organizations.ListActiveAccountsAsync(cancellationToken).ConfigureAwait(false);
+            _accounts = PolledAccounts.Select(accounts, settings);
+            _listedAt = now;
+            status.SetAccounts(_accounts.Select(a => (a.Id, a.Name)));
+            status.AccountsListedAt = now;
+            if (status.AccountsError is not null)
+            {
+                Log.SupportAccountsListedAgain(logger);
+            }
+
+            status.AccountsError = null;
+            Log.SupportAccountsListed(logger, accounts.Count, _accounts.Count);
+        }
+        catch (Exception e) when (IsPollFailure(e, cancellationToken))
+        {
+            // Keep polling the accounts already known; try the listing again next round.
+            var error = Describe(e);
+            if (status.AccountsError != error)
+            {
+                Log.SupportAccountsFailed(logger, error, _accounts.Count);
+            }
+
+            status.AccountsError = error;
+            metrics.SupportPoll("organizations", Classify(e));
+        }
+    }
+
+    private async Task PollAllAsync(AccountPoller poller, SupportCaseOptions settings, CancellationToken cancellationToken)
+    {
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = settings.MaxConcurrency, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(_accounts, parallel, async (account, token) =>
+        {
+            if (settings.Jitter > TimeSpan.Zero)
+            {
+#pragma warning disable CA5394 // Spreading load, not security.
+                await Task.Delay(settings.Jitter * Random.Shared.NextDouble(), time, token).ConfigureAwait(false);
+#pragma warning restore CA5394
+            }
+
+            await PollAccountAsync(poller, account, token).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+    }
+
+    private async Task PollAccountAsync(AccountPoller poller, AwsAccount account, CancellationToken cancellationToken)
+    {
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["AwsAccount"] = account.Id });
+        var found = 0;
+        try
+        {
+            await poller.PollAsync(account, count =>
+            {
+                found += count;
+                metrics.SupportCasesFound(account.Id, count);
+            }, cancellationToken).ConfigureAwait(false);
+            var previous = status.Succeeded(account.Id, time.GetUtcNow(), found);
+            metrics.SupportPoll(account.Id, "ok");
+            if (previous is not ("ok" or "pending"))
+            {
+                Log.SupportAccountRecovered(logger, account.Id, account.Name, previous);
+            }
+        }
+        catch (Exception e) when (IsPollFailure(e, cancellationToken))
+        {
+            var state = Classify(e);
+            var error = Describe(e);
+            var previous = status.Failed(account.Id, state, error, time.GetUtcNow(), found);
+            metrics.SupportPoll(account.Id, state);
+            if (previous != state)
+            {
+                Log.SupportAccountFailed(logger, account.Id, account.Name, state, error);
+            }
+        }
+    }
+
+    private static bool IsPollFailure(Exception e, CancellationToken cancellationToken) =>
+        e is AwsException or HttpRequestException or IOException or System.Text.Json.JsonException
+        || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested);
+
+    /// <summary>The state an error puts an account in, for status, metrics and the once-per-change warning.</summary>
+    internal static string Classify(Exception e) => e switch
+    {
+        AwsException { Operation: AwsOperation.AssumeRole } => "assume_role_failed",
+        AwsException { ErrorCode: "SubscriptionRequiredException" } => "subscription_required",
+        AwsException { IsThrottling: true } => "throttled",
+        AwsException { ErrorCode: "AccessDeniedException" or "AccessDenied" } => "access_denied",
+        _ => "error",
+    };
+
+    private static string Describe(Exception e) => e switch
+    {
+        AwsException { ErrorCode: "SubscriptionRequiredException" } =>
+            $"{e.Message} (the AWS Support API needs a Business, Enterprise On-Ramp or Enterprise support plan on this account)",
+        System.Text.Json.JsonException => $"the cursor file is damaged ({e.Message}); fix or delete it (deleting re-reads the last SupportCases:InitialLookback)",
+        OperationCanceledException => "timed out",
+        _ => e.Message,
+    };
+}
