@@ -19,7 +19,8 @@ namespace MailGate.Tests.Support;
 /// check the HMAC, which the SigV4 test vectors do); Organizations and STS calls must be signed by the
 /// base credentials of <see cref="FakeAwsEnvironment"/>, Support calls by the credentials AssumeRole
 /// issued for the account, with their session token. Anything else is answered 403 and recorded in
-/// <see cref="SignatureProblems"/>.
+/// <see cref="SignatureProblems"/>. Support calls with expired (or <see cref="ExpireCredentials"/>)
+/// credentials are answered 403 ExpiredTokenException, as AWS does.
 /// </summary>
 /// <example>
 /// <code>
@@ -47,6 +48,7 @@ public sealed partial class FakeAws : IAsyncDisposable
     private readonly Dictionary<string, IssuedCredentials> _issued = new(StringComparer.Ordinal);
     private readonly HashSet<string> _denied = new(StringComparer.Ordinal);
     private readonly HashSet<string> _withoutSubscription = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _revoked = new(StringComparer.Ordinal);
     private readonly Queue<Fault> _faults = new();
     private readonly List<FakeAwsRequest> _requests = [];
     private readonly List<string> _signatureProblems = [];
@@ -166,6 +168,15 @@ public sealed partial class FakeAws : IAsyncDisposable
         lock (_lock)
         {
             _denied.Add(accountId);
+        }
+    }
+
+    /// <summary>Every credential issued so far for <paramref name="accountId"/> is answered 403 ExpiredTokenException from now on.</summary>
+    public void ExpireCredentials(string accountId)
+    {
+        lock (_lock)
+        {
+            _revoked.UnionWith(_issued.Values.Where(c => c.AccountId == accountId).Select(c => c.AccessKeyId));
         }
     }
 
@@ -334,6 +345,11 @@ public sealed partial class FakeAws : IAsyncDisposable
 
         lock (_lock)
         {
+            if (member is not null && (_time.GetUtcNow() >= member.Expiration || _revoked.Contains(member.AccessKeyId)))
+            {
+                return JsonError(request, 403, "ExpiredTokenException", "The security token included in the request is expired");
+            }
+
             if (_faults.TryDequeue(out var fault))
             {
                 return (fault, service) switch
@@ -579,11 +595,6 @@ public sealed partial class FakeAws : IAsyncDisposable
             if (token != member.SessionToken)
             {
                 return $"support call for account {member.AccountId}: X-Amz-Security-Token is {(token is null ? "missing" : "not the one issued with " + key)}";
-            }
-
-            if (_time.GetUtcNow() >= member.Expiration)
-            {
-                return $"support call for account {member.AccountId} signed with {key}, which expired at {member.Expiration:O}";
             }
 
             return null;

@@ -196,6 +196,25 @@ public sealed class SupportClientTests
     }
 
     [Test]
+    public async Task DescribeCasesAsync_CredentialsNoLongerAccepted_ThrowsThenAssumesRoleAgain()
+    {
+        var sut = CreateSut();
+        await DescribeAsync(sut, Prod, new DescribeCasesRequest("en"));
+        _aws.ExpireCredentials(Prod);
+
+        var e = Assert.ThrowsAsync<AwsException>(() => DescribeAsync(sut, Prod, new DescribeCasesRequest("en")));
+        await DescribeAsync(sut, Prod, new DescribeCasesRequest("en"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(e!.ErrorCode, Is.EqualTo("ExpiredTokenException"));
+            Assert.That(_aws.RequestsOf("DescribeCases").Select(r => r.Status), Is.EqualTo(new[] { 200, 403, 200 }));
+            Assert.That(_aws.RequestsOf("AssumeRole"), Has.Count.EqualTo(2), "the rejected credentials were dropped");
+            Assert.That(_aws.SignatureProblems, Is.Empty);
+        });
+    }
+
+    [Test]
     public void DescribeCasesAsync_MaxResultsOutOfRange_Throws()
     {
         var sut = CreateSut();
