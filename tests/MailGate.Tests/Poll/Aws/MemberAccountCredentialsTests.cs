@@ -1,44 +1,19 @@
 using MailGate.Poll.Aws;
 using MailGate.Tests.Support;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace MailGate.Tests.Poll.Aws;
 
 [TestFixture]
-public sealed class MemberAccountCredentialsTests
+public sealed class MemberAccountCredentialsTests : AwsTestBase
 {
     private const string Prod = "111111111111";
     private const string Staging = "444444444444";
-    private FakeAws _aws = null!;
-    private DrivenTime _time = null!;
-    private ServiceProvider? _services;
 
-    [SetUp]
-    public async Task SetUp()
-    {
-        _time = new DrivenTime(AwsServices.Start);
-        _aws = await FakeAws.StartAsync(_time);
-    }
-
-    [TearDown]
-    public async Task TearDown()
-    {
-        if (_services is not null)
-        {
-            await _services.DisposeAsync();
-        }
-
-        await _aws.DisposeAsync();
-    }
-
-    private MemberAccountCredentials CreateSut(IReadOnlyDictionary<string, string?>? settings = null)
-    {
-        _services = AwsServices.Create(_aws, _time, settings);
-        return _services.GetRequiredService<MemberAccountCredentials>();
-    }
+    private MemberAccountCredentials CreateSut(IReadOnlyDictionary<string, string?>? settings = null) =>
+        Resolve<MemberAccountCredentials>(settings);
 
     private Task<AwsCredentials> GetAsync(MemberAccountCredentials sut, string accountId) =>
-        _time.RunAsync(sut.GetAsync(accountId, CancellationToken.None).AsTask());
+        Time.RunAsync(sut.GetAsync(accountId, CancellationToken.None).AsTask());
 
     [Test]
     public async Task GetAsync_Twice_AssumesRoleOnceWithTheConfiguredRequest()
@@ -53,7 +28,7 @@ public sealed class MemberAccountCredentialsTests
         var first = await GetAsync(sut, Prod);
         var second = await GetAsync(sut, Prod);
 
-        var assume = _aws.RequestsOf("AssumeRole").Single();
+        var assume = Aws.RequestsOf("AssumeRole").Single();
         Assert.Multiple(() =>
         {
             Assert.That(second, Is.SameAs(first));
@@ -61,11 +36,11 @@ public sealed class MemberAccountCredentialsTests
             Assert.That(first.SessionToken, Does.Contain(Prod));
             Assert.That(first.Expiration, Is.EqualTo(AwsServices.Start.AddHours(1)));
             Assert.That(first.ToString(), Does.Not.Contain(first.SecretAccessKey).And.Not.Contain(first.SessionToken!));
-            Assert.That(_aws.ExternalIds, Is.EqualTo(new[] { "mailgate-7f3a9c" }));
+            Assert.That(Aws.ExternalIds, Is.EqualTo(new[] { "mailgate-7f3a9c" }));
             Assert.That(assume.Body, Does.Contain("RoleArn=arn%3Aaws%3Aiam%3A%3A111111111111%3Arole%2Fsecurity%2FMailGateSupportReader"));
             Assert.That(assume.Body, Does.Contain("RoleSessionName=mailgate-poller"));
             Assert.That(assume.Body, Does.Contain("DurationSeconds=3600"));
-            Assert.That(_aws.SignatureProblems, Is.Empty);
+            Assert.That(Aws.SignatureProblems, Is.Empty);
         });
     }
 
@@ -76,7 +51,7 @@ public sealed class MemberAccountCredentialsTests
 
         await GetAsync(sut, Prod);
 
-        Assert.That(_aws.ExternalIds, Is.EqualTo(new string?[] { null }));
+        Assert.That(Aws.ExternalIds, Is.EqualTo(new string?[] { null }));
     }
 
     [Test]
@@ -85,9 +60,9 @@ public sealed class MemberAccountCredentialsTests
         var sut = CreateSut();
         var first = await GetAsync(sut, Prod);
 
-        _time.Advance(TimeSpan.FromMinutes(54) + TimeSpan.FromSeconds(59));
+        Time.Advance(TimeSpan.FromMinutes(54) + TimeSpan.FromSeconds(59));
         var beforeMargin = await GetAsync(sut, Prod);
-        _time.Advance(TimeSpan.FromSeconds(1));
+        Time.Advance(TimeSpan.FromSeconds(1));
         var atMargin = await GetAsync(sut, Prod);
 
         Assert.Multiple(() =>
@@ -95,7 +70,7 @@ public sealed class MemberAccountCredentialsTests
             Assert.That(beforeMargin, Is.SameAs(first), "more than the 5-minute margin is left");
             Assert.That(atMargin.AccessKeyId, Is.Not.EqualTo(first.AccessKeyId));
             Assert.That(atMargin.Expiration, Is.EqualTo(AwsServices.Start.AddMinutes(55).AddHours(1)));
-            Assert.That(_aws.RequestsOf("AssumeRole"), Has.Count.EqualTo(2));
+            Assert.That(Aws.RequestsOf("AssumeRole"), Has.Count.EqualTo(2));
         });
     }
 
@@ -104,12 +79,12 @@ public sealed class MemberAccountCredentialsTests
     {
         var sut = CreateSut();
 
-        var all = await _time.RunAsync(Task.WhenAll(Enumerable.Range(0, 8).Select(_ => sut.GetAsync(Prod, CancellationToken.None).AsTask())));
+        var all = await Time.RunAsync(Task.WhenAll(Enumerable.Range(0, 8).Select(_ => sut.GetAsync(Prod, CancellationToken.None).AsTask())));
 
         Assert.Multiple(() =>
         {
             Assert.That(all.Distinct().Count(), Is.EqualTo(1));
-            Assert.That(_aws.RequestsOf("AssumeRole"), Has.Count.EqualTo(1));
+            Assert.That(Aws.RequestsOf("AssumeRole"), Has.Count.EqualTo(1));
         });
     }
 
@@ -125,14 +100,14 @@ public sealed class MemberAccountCredentialsTests
         {
             Assert.That(prod.AccessKeyId, Does.StartWith("ASIA" + Prod));
             Assert.That(staging.AccessKeyId, Does.StartWith("ASIA" + Staging));
-            Assert.That(_aws.RequestsOf("AssumeRole").Select(r => r.AccountId), Is.EqualTo(new[] { Prod, Staging }));
+            Assert.That(Aws.RequestsOf("AssumeRole").Select(r => r.AccountId), Is.EqualTo(new[] { Prod, Staging }));
         });
     }
 
     [Test]
     public void GetAsync_AccessDenied_ThrowsAndCachesNothing()
     {
-        _aws.DenyAssumeRole(Prod);
+        Aws.DenyAssumeRole(Prod);
         var sut = CreateSut();
 
         var first = Assert.ThrowsAsync<AwsException>(() => GetAsync(sut, Prod));
@@ -146,7 +121,7 @@ public sealed class MemberAccountCredentialsTests
             Assert.That(first.StatusCode, Is.EqualTo(403));
             Assert.That(first.Message, Does.Contain("account 111111111111"));
             Assert.That(second!.ErrorCode, Is.EqualTo("AccessDenied"));
-            Assert.That(_aws.RequestsOf("AssumeRole"), Has.Count.EqualTo(2), "one call each: not retried, not cached");
+            Assert.That(Aws.RequestsOf("AssumeRole"), Has.Count.EqualTo(2), "one call each: not retried, not cached");
         });
     }
 }

@@ -1,53 +1,32 @@
 using MailGate.Poll.Aws;
 using MailGate.Tests.Support;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace MailGate.Tests.Poll.Aws;
 
 [TestFixture]
-public sealed class OrganizationsClientTests
+public sealed class OrganizationsClientTests : AwsTestBase
 {
-    private FakeAws _aws = null!;
-    private DrivenTime _time = null!;
-    private ServiceProvider? _services;
-
     [SetUp]
-    public async Task SetUp()
+    public void AddAccounts()
     {
-        _time = new DrivenTime(AwsServices.Start);
-        _aws = await FakeAws.StartAsync(_time);
-        _aws.AddAccount(FakeAws.ManagementAccountId, "management", "aws-management@example.com");
-        _aws.AddAccount("111111111111", "prod", "aws-prod@example.com");
-        _aws.AddAccount("222222222222", "old", "aws-old@example.com", "SUSPENDED");
-        _aws.AddAccount("333333333333", "closing", "aws-closing@example.com", "PENDING_CLOSURE");
-        _aws.AddAccount("444444444444", "staging", "aws-staging@example.com");
+        Aws.AddAccount(FakeAws.ManagementAccountId, "management", "aws-management@example.com");
+        Aws.AddAccount("111111111111", "prod", "aws-prod@example.com");
+        Aws.AddAccount("222222222222", "old", "aws-old@example.com", "SUSPENDED");
+        Aws.AddAccount("333333333333", "closing", "aws-closing@example.com", "PENDING_CLOSURE");
+        Aws.AddAccount("444444444444", "staging", "aws-staging@example.com");
     }
 
-    [TearDown]
-    public async Task TearDown()
-    {
-        if (_services is not null)
-        {
-            await _services.DisposeAsync();
-        }
-
-        await _aws.DisposeAsync();
-    }
-
-    private OrganizationsClient CreateSut(IReadOnlyDictionary<string, string?>? settings = null)
-    {
-        _services = AwsServices.Create(_aws, _time, settings);
-        return _services.GetRequiredService<OrganizationsClient>();
-    }
+    private OrganizationsClient CreateSut(IReadOnlyDictionary<string, string?>? settings = null) =>
+        Resolve<OrganizationsClient>(settings);
 
     [Test]
     public async Task ListActiveAccountsAsync_SeveralPages_FollowsNextTokenAndKeepsOnlyActive()
     {
         var sut = CreateSut();
 
-        var accounts = await _time.RunAsync(sut.ListActiveAccountsAsync(CancellationToken.None));
+        var accounts = await Time.RunAsync(sut.ListActiveAccountsAsync(CancellationToken.None));
 
-        var requests = _aws.RequestsOf("ListAccounts");
+        var requests = Aws.RequestsOf("ListAccounts");
         Assert.Multiple(() =>
         {
             Assert.That(accounts.Select(a => a.Id), Is.EqualTo(new[] { FakeAws.ManagementAccountId, "111111111111", "444444444444" }));
@@ -59,7 +38,7 @@ public sealed class OrganizationsClientTests
             Assert.That(requests.Select(r => r.Headers.ContainsKey("x-amz-security-token")), Is.All.False);
             Assert.That(requests[0].Headers["x-amz-target"], Is.EqualTo("AWSOrganizationsV20161128.ListAccounts"));
             Assert.That(requests[0].Headers["content-type"], Is.EqualTo("application/x-amz-json-1.1"));
-            Assert.That(_aws.SignatureProblems, Is.Empty);
+            Assert.That(Aws.SignatureProblems, Is.Empty);
         });
     }
 
@@ -67,18 +46,18 @@ public sealed class OrganizationsClientTests
     public async Task ListActiveAccountsAsync_Throttled_RetriesWithBackoffThenSucceeds()
     {
         var sut = CreateSut();
-        _aws.Throttle(2);
+        Aws.Throttle(2);
 
-        var accounts = await _time.RunAsync(sut.ListActiveAccountsAsync(CancellationToken.None));
+        var accounts = await Time.RunAsync(sut.ListActiveAccountsAsync(CancellationToken.None));
 
-        var requests = _aws.RequestsOf("ListAccounts");
+        var requests = Aws.RequestsOf("ListAccounts");
         Assert.Multiple(() =>
         {
             Assert.That(accounts, Has.Count.EqualTo(3));
             Assert.That(requests.Select(r => r.ErrorCode), Is.EqualTo(new[] { "TooManyRequestsException", "TooManyRequestsException", null, null, null }));
             Assert.That(requests.Select(r => r.Status), Is.EqualTo(new[] { 400, 400, 200, 200, 200 }));
-            Assert.That(_time.Waits, Has.Count.EqualTo(2), "one backoff per retry, on the injected clock");
-            Assert.That(_time.Waits.All(w => w > TimeSpan.Zero && w <= TimeSpan.FromSeconds(30)), Is.True, string.Join(", ", _time.Waits));
+            Assert.That(Time.Waits, Has.Count.EqualTo(2), "one backoff per retry, on the injected clock");
+            Assert.That(Time.Waits.All(w => w > TimeSpan.Zero && w <= TimeSpan.FromSeconds(30)), Is.True, string.Join(", ", Time.Waits));
         });
     }
 
@@ -86,9 +65,9 @@ public sealed class OrganizationsClientTests
     public void ListActiveAccountsAsync_ServerErrorsOutlastAttempts_ThrowsAwsException()
     {
         var sut = CreateSut(new Dictionary<string, string?> { ["Aws:MaxAttempts"] = "3" });
-        _aws.FailWithServerError(10);
+        Aws.FailWithServerError(10);
 
-        var e = Assert.ThrowsAsync<AwsException>(() => _time.RunAsync(sut.ListActiveAccountsAsync(CancellationToken.None)));
+        var e = Assert.ThrowsAsync<AwsException>(() => Time.RunAsync(sut.ListActiveAccountsAsync(CancellationToken.None)));
 
         Assert.Multiple(() =>
         {
@@ -99,7 +78,7 @@ public sealed class OrganizationsClientTests
             Assert.That(e.Attempts, Is.EqualTo(3));
             Assert.That(e.IsThrottling, Is.False);
             Assert.That(e.Message, Does.StartWith("AWS Organizations ListAccounts with the base credentials failed after 3 attempts: ServiceException (HTTP 500)"));
-            Assert.That(_aws.RequestsOf("ListAccounts"), Has.Count.EqualTo(3));
+            Assert.That(Aws.RequestsOf("ListAccounts"), Has.Count.EqualTo(3));
         });
     }
 }
