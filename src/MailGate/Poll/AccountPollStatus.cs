@@ -63,7 +63,11 @@ public sealed class SupportCasePollStatus
     }
 
     /// <summary>Counts a finished round.</summary>
-    internal void PollCompleted() => Polled?.Invoke(this, Interlocked.Increment(ref _completedPolls));
+    internal void PollCompleted()
+    {
+        var completed = Interlocked.Increment(ref _completedPolls); // not inside ?.Invoke(…): skipped when nobody listens
+        Polled?.Invoke(this, completed);
+    }
 
     /// <summary>Records a successful poll; returns the previous state.</summary>
     internal string Succeeded(string accountId, DateTimeOffset at, int found)

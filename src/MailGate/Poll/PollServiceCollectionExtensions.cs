@@ -17,6 +17,7 @@ internal static class PollServiceCollectionExtensions
         if (enabled)
         {
             services.AddAwsClients();
+            services.AddOptions<AwsOptions>().ValidateOnStart(); // enabled: a bad Aws:* value stops start-up, naming the key
             services.AddHostedService<SupportCasePoller>();
         }
 

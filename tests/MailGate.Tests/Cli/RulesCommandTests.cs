@@ -172,6 +172,59 @@ public sealed class RulesCommandTests
         Assert.That(json.RootElement.GetProperty("events")[0].GetProperty("dedup_key").GetString(), Is.EqualTo(pagerDuty.Requests[0].DedupKey));
     }
 
+    private static string CaseFixture(string name) =>
+        Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", "support-cases", name);
+
+    private static string ShippedRules => Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", "shipped-rules.yaml");
+
+    [Test]
+    public async Task Test_SupportCaseJson_ShowsTheCaseFactsAndPagesWithTheShippedRule()
+    {
+        var (exit, output) = await RunAsync("rules", "test", CaseFixture("security-case-urgent-by-aws.json"), "--rules", ShippedRules);
+
+        Assert.That(exit, Is.Zero, output);
+        Assert.That(output, Does.Contain("Support case case-123456789012-muen-2026-7c0ff3e8a1b2c3d4 from "));
+        Assert.That(output, Does.Contain("source         support-case"));
+        Assert.That(output, Does.Contain("category       security"));
+        Assert.That(output, Does.Contain("submitted_by   aws-security-team@amazon.com  (also the sender)"));
+        Assert.That(output, Does.Contain("account        123456789012  (from the case id"));
+        Assert.That(output, Does.Contain("[ no  ] aws-abuse-report: recipient does not equal 'aws-abuse@mailgate.example.com' (was none)"));
+        Assert.That(output, Does.Contain("[MATCH] aws-security-support-case: matched: source equals 'support-case'; category contains 'security'; submitted_by ends with '@amazon.com'; severity equals 'urgent'"));
+        Assert.That(output, Does.Contain("Decision: PAGE route 'security-oncall' by rule 'aws-security-support-case', severity critical, dedup key mailgate-aws-security-support-case-case-123456789012-muen-2026-7c0ff3e8a1b2c3d4"));
+        Assert.That(output, Does.Contain("\"summary\": \"AWS Support security case 178012345601 (urgent) in account 123456789012: Your AWS Account 123456789012 may be compromised\""));
+    }
+
+    [Test]
+    public async Task Test_DescribeCasesResponseWithSeveralCases_DecidesEach_AsJson()
+    {
+        var (exit, output) = await RunAsync("rules", "test", CaseFixture("limit-increase-and-resolved-security-case.json"), "--rules", ShippedRules, "--json");
+
+        Assert.That(exit, Is.Zero, output);
+        using var json = JsonDocument.Parse(output);
+        var results = json.RootElement.EnumerateArray().ToArray();
+        Assert.That(results.Select(r => r.GetProperty("facts").GetProperty("case").GetProperty("case_id").GetString()), Is.EqualTo(new[]
+        {
+            "case-123456789012-muen-2026-1111222233334444",
+            "case-123456789012-muen-2026-5555666677778888",
+        }));
+        Assert.That(results.Select(r => r.GetProperty("decision").GetString()), Is.EqualTo(new[] { "drop", "drop" }), "a limit increase; a resolved case");
+        Assert.That(results[1].GetProperty("rules")[2].GetProperty("reason").GetString(), Does.Contain("status"));
+    }
+
+    [TestCase("{\"cases\": []}", "not a support case")]
+    [TestCase("{\"cases\": [{\"subject\": \"x\"}]}", "no caseId")]
+    [TestCase("{\"caseId\": ", "not JSON")]
+    public async Task Test_BadCaseJson_Exits1WithTheReason(string json, string reason)
+    {
+        var path = Path.Combine(_folder, "case.json");
+        await File.WriteAllTextAsync(path, json);
+
+        var (exit, output) = await RunAsync("rules", "test", path, "--rules", ShippedRules);
+
+        Assert.That(exit, Is.EqualTo(1));
+        Assert.That(output, Does.Contain("case.json: ").And.Contain(reason));
+    }
+
     [Test]
     public async Task Test_MissingMessage_Exits1WithTheReason()
     {

@@ -162,6 +162,16 @@ public sealed partial class FakeAws : IAsyncDisposable
         }
     }
 
+    /// <summary>Marks case <paramref name="caseId"/> resolved, as AWS does when it is closed.</summary>
+    public void ResolveCase(string caseId)
+    {
+        lock (_lock)
+        {
+            var index = _cases.FindIndex(c => c.Case.CaseId == caseId);
+            _cases[index] = (_cases[index].AccountId, _cases[index].Case with { Status = "resolved" });
+        }
+    }
+
     /// <summary>AssumeRole into <paramref name="accountId"/>'s role is answered 403 AccessDenied.</summary>
     public void DenyAssumeRole(string accountId)
     {
