@@ -6,6 +6,8 @@ using MailGate.Spool;
 using MailGate.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace MailGate.Tests.Poll;
 
@@ -241,6 +243,43 @@ public sealed class SupportCasePollerTests
         var metrics = await http.GetStringAsync(new Uri(_gateway.HttpUrl, "/metrics"));
         Assert.That(metrics, Does.Match($"mailgate_support_polls_total\\{{[^}}]*account=\"{Sandbox}\"[^}}]*result=\"assume_role_failed\""));
         Assert.That(metrics, Does.Match($"mailgate_support_cases_found_total\\{{[^}}]*account=\"{Prod}\"[^}}]*\\}} 1"));
+    }
+
+    [Test]
+    public async Task FailingAccount_IsLoggedOncePerChangeOfState_NotOncePerPoll()
+    {
+        _aws.DenyAssumeRole(Sandbox);
+        _aws.SubscriptionRequired(Data);
+        // The gateway's own poller polls an account outside the Organization (nothing); the poller under
+        // test shares its clients, spool and status, with a logger the test reads.
+        await StartAsync("--SupportCases:Accounts:0=999999999990", "--SupportCases:PollInterval=01:00:00");
+        await PollsAsync(1);
+        var logger = new CollectingLogger<SupportCasePoller>();
+        var options = Options.Create(new SupportCaseOptions { Enabled = true, PollInterval = TimeSpan.FromSeconds(1), Jitter = TimeSpan.Zero });
+        using var poller = ActivatorUtilities.CreateInstance<SupportCasePoller>(_gateway!.Services, options, logger);
+        await poller.StartAsync(CancellationToken.None);
+        try
+        {
+            await PollsAsync(3);
+            _aws.AllowAssumeRole(Sandbox);
+            await PollsAsync(2);
+        }
+        finally
+        {
+            await poller.StopAsync(CancellationToken.None);
+        }
+
+        var failed = logger.Entries.Where(e => e.EventId == 604).Select(e => e.Message).ToArray();
+        var recovered = logger.Entries.Where(e => e.EventId == 605).Select(e => e.Message).ToArray();
+        Assert.Multiple(() =>
+        {
+            Assert.That(failed, Has.Length.EqualTo(2), string.Join("\n", failed));
+            Assert.That(failed, Has.One.Contains($"account {Sandbox} (sandbox): assume_role_failed").And.Contains("AccessDenied"));
+            Assert.That(failed, Has.One.Contains($"account {Data} (data-lake): subscription_required").And.Contains("support plan"));
+            Assert.That(logger.Entries.Where(e => e.EventId == 604).Select(e => e.Level), Is.All.EqualTo(LogLevel.Warning));
+            Assert.That(recovered, Has.Length.EqualTo(1));
+            Assert.That(recovered[0], Does.Contain($"account {Sandbox} (sandbox) are polled again (was assume_role_failed)"));
+        });
     }
 
     [Test]

@@ -162,6 +162,15 @@ public sealed partial class FakeAws : IAsyncDisposable
         }
     }
 
+    /// <summary>AssumeRole into <paramref name="accountId"/>'s role works again (after <see cref="DenyAssumeRole"/>).</summary>
+    public void AllowAssumeRole(string accountId)
+    {
+        lock (_lock)
+        {
+            _denied.Remove(accountId);
+        }
+    }
+
     /// <summary>Marks case <paramref name="caseId"/> resolved, as AWS does when it is closed.</summary>
     public void ResolveCase(string caseId)
     {
