@@ -235,7 +235,7 @@ internal sealed class MessageProcessor(
         var ruleSet = rules.Current;
         facts = AccountResolver.Resolve(facts, ruleSet.Accounts);
         var decision = RuleEvaluator.Evaluate(ruleSet, facts);
-        var authentication = facts.Authentication.ToString();
+        var authentication = facts.Case is null ? facts.Authentication.ToString() : "not applicable: read from the AWS Support API";
         var untrusted = new List<string>();
         foreach (var rule in decision.DroppedUntrusted)
         {
