@@ -10,14 +10,9 @@ namespace MailGate.Spool;
 /// <remarks>
 /// <para>Each session writes its message folder in <c>incoming/</c> without flushing and queues it here.
 /// One dedicated thread takes every folder queued so far and, for the whole batch: <c>syncfs</c> (the
-/// files and their folders are on disk), renames each folder into <c>active/</c>, fsyncs <c>active/</c>
+/// files and their folders are on disk), renames each folder into <c>active/</c>, <c>syncfs</c> again
 /// (the renames are on disk), then releases the waiting sessions, which only now answer 250. While a
 /// batch is being flushed the next one gathers, so the cost per message falls as load rises.</para>
-/// <para>The second flush is an fsync of <c>active/</c>, not a second <c>syncfs</c>: the renames are all
-/// that changed since the first, and they are entries of that one directory (a rename is a single
-/// journal transaction on ext4 and XFS, as the file-by-file path also relies on). <c>syncfs</c> would
-/// also write back every other file dirtied on the volume meanwhile, including the processing side's
-/// and other programs', which made a lone session wait for them.</para>
 /// <para>A crash before the second flush leaves folders in <c>incoming/</c> (never acknowledged: deleted at
 /// start) or complete folders in <c>active/</c>; never a half-written message in <c>active/</c>.</para>
 /// <para><c>syncfs</c> flushes every file system change on the spool's volume, so the spool should have a
@@ -28,15 +23,11 @@ internal sealed partial class GroupCommitter : IDisposable
 {
     private readonly BlockingCollection<Pending> _queue = new();
     private readonly int _volume;
-    private readonly string _active;
     private readonly Thread _thread;
     private long _batches;
 
-    /// <param name="root">The spool's root: its volume is flushed with <c>syncfs</c>.</param>
-    /// <param name="active">The folder every commit is renamed into.</param>
-    public GroupCommitter(string root, string active)
+    public GroupCommitter(string root)
     {
-        _active = active;
         _volume = Open(root, 0);
         if (_volume < 0)
         {
@@ -118,11 +109,7 @@ internal sealed partial class GroupCommitter : IDisposable
 
         try
         {
-            if (moved.Count > 0)
-            {
-                DirectorySync.Flush(_active);
-            }
-
+            Sync();
             moved.ForEach(p => p.Done.TrySetResult());
         }
 #pragma warning disable CA1031

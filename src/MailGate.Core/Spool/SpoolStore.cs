@@ -34,7 +34,7 @@ public sealed class SpoolStore : IDisposable
             Directory.CreateDirectory(PathOf(area));
         }
 
-        _groupCommit = groupCommit && GroupCommitter.IsSupported ? new GroupCommitter(Root, PathOf(SpoolArea.Active)) : null;
+        _groupCommit = groupCommit && GroupCommitter.IsSupported ? new GroupCommitter(Root) : null;
     }
 
     /// <summary>Whether commits are flushed in groups (see <see cref="GroupCommitter"/>).</summary>
