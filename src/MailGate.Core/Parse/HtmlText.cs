@@ -18,11 +18,26 @@ public static class HtmlText
     public static string ToPlainText(string html)
     {
         ArgumentNullException.ThrowIfNull(html);
-        var text = new StringBuilder(html.Length / 2);
-        var hidden = 0;
         using var reader = new StringReader(html);
-        var tokenizer = new HtmlTokenizer(reader);
-        while (tokenizer.ReadNextToken(out var token))
+        return ToPlainText(reader, int.MaxValue);
+    }
+
+    /// <summary>
+    /// The readable text of the HTML read from <paramref name="html"/>; stops reading once the text is
+    /// longer than <paramref name="max"/> characters. The first <paramref name="max"/> characters are
+    /// then the same as those of the whole document's text.
+    /// </summary>
+    public static string ToPlainText(TextReader html, int max)
+    {
+        ArgumentNullException.ThrowIfNull(html);
+        // Stop a little past max: until then a later token can still drop the last character (a space
+        // before a line break) and the final Trim can remove a trailing run of whitespace, and such runs
+        // are at most two characters long ("\n\n"); past the margin, the first max characters are final.
+        var stopAt = max > int.MaxValue - StopMargin ? int.MaxValue : max + StopMargin;
+        var text = new StringBuilder();
+        var hidden = 0;
+        var tokenizer = new HtmlTokenizer(html);
+        while (text.Length <= stopAt && tokenizer.ReadNextToken(out var token))
         {
             switch (token)
             {
@@ -45,6 +60,8 @@ public static class HtmlText
 
         return text.ToString().Trim();
     }
+
+    private const int StopMargin = 8;
 
     private static bool BreaksLine(HtmlTagId id) => id is
         HtmlTagId.Br or HtmlTagId.P or HtmlTagId.Div or HtmlTagId.TR or HtmlTagId.LI or HtmlTagId.Table

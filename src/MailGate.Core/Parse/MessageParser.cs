@@ -3,6 +3,7 @@ using System.Text;
 using MailGate.Parse.Authentication;
 using MailGate.Spool;
 using MimeKit;
+using MimeKit.Text;
 
 namespace MailGate.Parse;
 
@@ -144,22 +145,54 @@ public sealed class MessageParser
     /// Google Groups footer (the group appends its footer to an empty text alternative too); cut to
     /// <see cref="MessageParserOptions.MaxBodyChars"/> without splitting a surrogate pair.
     /// </summary>
+    /// <remarks>
+    /// The parts are chosen as <see cref="MimeMessage.TextBody"/> and <see cref="MimeMessage.HtmlBody"/>
+    /// choose them, but their text is streamed (<see cref="BodyText"/>) and only as much is read as the
+    /// cut keeps: those two properties decode a whole part into one string (a 25 MiB text part became
+    /// a 50 MiB string, plus the growing buffer behind it), and the body is cut to 1,000,000 chars anyway.
+    /// </remarks>
     private string BodyOf(MimeMessage mime)
     {
-        var text = mime.TextBody;
-        if (IsBlankBesideGroupFooter(text) && mime.HtmlBody is { } html)
+        var max = _options.MaxBodyChars;
+        var plain = BodyPart(mime, TextFormat.Plain);
+        var text = plain is null ? null : BodyText.Read(plain, reader => BodyText.ReadAtMost(reader, max + 1));
+        if (plain is { IsFlowed: true } && text is not null)
         {
-            text = HtmlText.ToPlainText(html);
+            text = FlowedText(plain, text);
+        }
+
+        if (IsBlankBesideGroupFooter(text) && BodyPart(mime, TextFormat.Html) is { } html)
+        {
+            text = BodyText.Read(html, reader => HtmlText.ToPlainText(reader, max + 1));
         }
 
         text ??= "";
-        if (text.Length <= _options.MaxBodyChars)
+        if (text.Length <= max)
         {
             return text;
         }
 
-        var cut = _options.MaxBodyChars;
-        return text[..(cut > 0 && char.IsHighSurrogate(text[cut - 1]) ? cut - 1 : cut)];
+        return text[..(max > 0 && char.IsHighSurrogate(text[max - 1]) ? max - 1 : max)];
+    }
+
+    /// <summary>The part <see cref="MimeMessage.GetTextBody(TextFormat)"/> would decode (for Plain or Html), without decoding it.</summary>
+    private static TextPart? BodyPart(MimeMessage mime, TextFormat format) => mime.Body switch
+    {
+        Multipart multipart when multipart.TryGetValue(format, out var part) => part,
+        TextPart part when (format == TextFormat.Html ? part.IsHtml : part.IsPlain) && !part.IsAttachment => part,
+        _ => null,
+    };
+
+    /// <summary>format=flowed joined as MimeKit's <see cref="MimeMessage.TextBody"/> does (applied to the text read so far).</summary>
+    private static string FlowedText(TextPart part, string text)
+    {
+        var converter = new FlowedToText();
+        if (part.ContentType.Parameters.TryGetValue("delsp", out string? delsp))
+        {
+            converter.DeleteSpace = string.Equals(delsp, "yes", StringComparison.OrdinalIgnoreCase);
+        }
+
+        return converter.Convert(text);
     }
 
     private static bool IsBlankBesideGroupFooter(string? text)

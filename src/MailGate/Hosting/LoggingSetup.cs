@@ -27,7 +27,7 @@ internal static class LoggingSetup
         builder.Logging.ClearProviders();
         builder.Services.AddSerilog((services, logger) =>
         {
-            logger.ReadFrom.Configuration(builder.Configuration).Enrich.FromLogContext();
+            logger.ReadFrom.Configuration(builder.Configuration, new Serilog.Settings.Configuration.ConfigurationReaderOptions(typeof(ConsoleLoggerConfigurationExtensions).Assembly, typeof(RenderedCompactJsonFormatter).Assembly)).Enrich.FromLogContext();
             if (json)
             {
                 logger.WriteTo.Console(new RenderedCompactJsonFormatter());

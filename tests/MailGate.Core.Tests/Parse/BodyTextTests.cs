@@ -1,0 +1,101 @@
+using System.Text;
+using MailGate.Core.Tests.Parse.Support;
+using MailGate.Parse;
+using MimeKit;
+
+namespace MailGate.Core.Tests.Parse;
+
+/// <summary>
+/// The body is streamed from the parts instead of read through <see cref="MimeMessage.TextBody"/> and
+/// <see cref="MimeMessage.HtmlBody"/> (which hold a whole part as one string); these tests pin that it
+/// comes out exactly as it did through those properties, cut or not.
+/// </summary>
+[TestFixture]
+public class BodyTextTests
+{
+    private const string From = "From: AWS <no-reply-aws@amazon.com>";
+
+    private static IEnumerable<string> Fixtures() =>
+        Directory.EnumerateFiles(Path.GetDirectoryName(Mail.FixturePath("html-only-body.eml"))!, "*.eml").Select(Path.GetFileName).OfType<string>();
+
+    [TestCaseSource(nameof(Fixtures))]
+    public void Body_OfEveryFixture_EqualsMimeKitsWholeText(string fixture)
+    {
+        var raw = File.ReadAllBytes(Mail.FixturePath(fixture));
+
+        foreach (var max in new[] { 1_000_000, 200, 37, 1 })
+        {
+            var facts = Mail.ParseBytes(raw, new MessageParserOptions { MaxBodyChars = max });
+
+            Assert.That(facts.Body, Is.EqualTo(WholeTextBody(raw, max)), $"MaxBodyChars {max}");
+        }
+    }
+
+    [TestCase("text/plain; charset=iso-2022-jp", "7bit", "\u001b$B%F%9%H\u001b(B body", "テスト body")]
+    [TestCase("text/plain; charset=utf-8", "base64", "w4RyZ2VyIMO8YmVy", "Ärger über")]
+    [TestCase("text/plain", "quoted-printable", "caf=E9 =\r\nna=EFve", "café naïve")] // not UTF-8: ISO-8859-1, as MimeKit falls back
+    [TestCase("text/plain; format=flowed", "7bit", "one \r\ntwo\r\nthree", "one two\nthree\n")]
+    [TestCase("text/plain; format=flowed; delsp=yes", "7bit", "one \r\ntwo", "onetwo\n")]
+    [TestCase("text/html", "7bit", "<html><head><meta charset=\"iso-8859-1\"></head><body><p>caf\u00e9</p></body></html>", "café")]
+    public void Body_DecodedAsMimeKitDoes(string contentType, string transferEncoding, string body, string expected)
+    {
+        var raw = Encoding.Latin1.GetBytes(Mail.Message(body, From, "MIME-Version: 1.0", "Content-Type: " + contentType, "Content-Transfer-Encoding: " + transferEncoding));
+
+        var facts = Mail.ParseBytes(raw);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(facts.Body, Is.EqualTo(expected));
+            Assert.That(facts.Body, Is.EqualTo(WholeTextBody(raw, 1_000_000)));
+        });
+    }
+
+    [Test]
+    public void Body_LongHtml_CutAtEveryLengthEqualsTheWholeTextCut()
+    {
+        var html = string.Concat(Enumerable.Range(0, 40).Select(i => $"<p>line {i}</p>\r\n<table><tr><td>a</td><td> b </td></tr></table><br>  x&amp;y "));
+        var raw = Encoding.UTF8.GetBytes(Mail.Message(html, From, "Content-Type: text/html; charset=utf-8"));
+
+        for (var max = 1; max < 400; max++)
+        {
+            Assert.That(Mail.ParseBytes(raw, new MessageParserOptions { MaxBodyChars = max }).Body, Is.EqualTo(WholeTextBody(raw, max)), $"MaxBodyChars {max}");
+        }
+    }
+
+    [Test]
+    public void Body_LargeTextPart_IsCutWithoutReadingItWhole()
+    {
+        var line = new string('x', 76) + "\r\n";
+        var raw = Encoding.ASCII.GetBytes(Mail.Message(string.Concat(Enumerable.Repeat(line, 20_000)), From));
+
+        var facts = Mail.ParseBytes(raw, new MessageParserOptions { MaxBodyChars = 1000 });
+
+        Assert.That(facts.Body, Is.EqualTo(WholeTextBody(raw, 1000)));
+    }
+
+    /// <summary>The body as MessageParser computed it before streaming: MimeKit's whole strings, then the cut.</summary>
+    private static string WholeTextBody(byte[] raw, int max)
+    {
+        using var stream = new MemoryStream(raw);
+        using var mime = MimeMessage.Load(stream);
+        var text = mime.TextBody;
+        if (IsBlankBesideGroupFooter(text) && mime.HtmlBody is { } html)
+        {
+            text = HtmlText.ToPlainText(html);
+        }
+
+        text ??= "";
+        return text.Length <= max ? text : text[..(max > 0 && char.IsHighSurrogate(text[max - 1]) ? max - 1 : max)];
+    }
+
+    private static bool IsBlankBesideGroupFooter(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return true;
+        }
+
+        var footer = text.IndexOf("You received this message because you are subscribed to the Google Groups", StringComparison.Ordinal);
+        return footer >= 0 && text.AsSpan(0, footer).Trim().TrimEnd("- \r\n").IsEmpty;
+    }
+}
