@@ -147,6 +147,9 @@ internal static partial class Log
     [LoggerMessage(607, LogLevel.Information, "Support case {CaseId} in account {AwsAccount} is resolved → resolve event spooled as {SpoolId}")]
     public static partial void SupportCaseResolved(ILogger logger, string caseId, string awsAccount, string spoolId);
 
+    [LoggerMessage(608, LogLevel.Information, "Could not check the watched support cases of account {AwsAccount} ({Language}) for resolution: {Error}; tried again next poll")]
+    public static partial void SupportResolveCheckFailed(ILogger logger, string awsAccount, string language, string error);
+
     [LoggerMessage(900, LogLevel.Information, "HTTP listening on {Url}: /healthz, /readyz, /metrics")]
     public static partial void HttpListening(ILogger logger, string url);
 }

@@ -43,9 +43,21 @@ internal sealed class AccountPoller(
             var count = await PollLanguageAsync(account, cursor, language, cancellationToken).ConfigureAwait(false);
             onFound(count);
             found += count;
-            if (options.ResolveEvents)
+        }
+
+        // New cases first, in every language; watching for resolutions comes after and never fails the poll.
+        if (options.ResolveEvents)
+        {
+            foreach (var language in options.EffectiveLanguages)
             {
-                await CheckResolvedAsync(account, cursor, language, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await CheckResolvedAsync(account, cursor, language, cancellationToken).ConfigureAwait(false);
+                }
+                catch (AwsException e)
+                {
+                    Log.SupportResolveCheckFailed(logger, account.Id, language, e.Message);
+                }
             }
         }
 
@@ -55,8 +67,9 @@ internal sealed class AccountPoller(
     private async Task<int> PollLanguageAsync(AwsAccount account, CaseCursor cursor, string language, CancellationToken cancellationToken)
     {
         var position = cursor.For(language);
-        var after = position.After(time.GetUtcNow(), options);
-        var newest = position.Newest;
+        var pollStart = time.GetUtcNow();
+        var after = position.After(pollStart, options);
+        DateTimeOffset? newest = null;
         var found = 0;
         string? token = null;
         var pages = 0;
@@ -98,11 +111,11 @@ internal sealed class AccountPoller(
                 Log.SupportCaseFound(logger, caseId, Text(supportCase, "displayId"), account.Id, account.Name, language, Text(supportCase, "subject"), spooled.Id);
             }
 
-            token = string.IsNullOrEmpty(page.NextToken) ? null : page.NextToken;
+            token = NextPage(page, token, ++pages);
         }
-        while (token is not null && ++pages < MaxPages);
+        while (token is not null);
 
-        position.Newest = newest;
+        position.Advance(newest, pollStart, options.Overlap);
         position.Prune(options.Overlap);
         cursors.Save(account.Id, cursor);
         return found;
@@ -134,10 +147,27 @@ internal sealed class AccountPoller(
                     }
                 }
 
-                token = string.IsNullOrEmpty(page.NextToken) ? null : page.NextToken;
+                token = NextPage(page, token, ++pages);
             }
-            while (token is not null && ++pages < MaxPages);
+            while (token is not null);
         }
+    }
+
+    /// <summary>The token of the next page, or null after the last; a token that repeats or never ends is an error, not a silent stop.</summary>
+    private static string? NextPage(DescribeCasesPage page, string? previous, int pages)
+    {
+        if (string.IsNullOrEmpty(page.NextToken))
+        {
+            return null;
+        }
+
+        if (page.NextToken == previous || pages >= MaxPages)
+        {
+            throw new AwsException(
+                AwsOperation.DescribeCases, null, "InvalidResponse", null, $"pagination did not end (after {pages} page(s), nextToken {(page.NextToken == previous ? "repeated" : "still given")})");
+        }
+
+        return page.NextToken;
     }
 
     private async Task<SpooledMessage> SpoolAsync(AwsAccount account, string language, string json, bool resolve, CancellationToken cancellationToken)

@@ -30,18 +30,42 @@ internal sealed class CaseCursor
 /// <summary>One language's cursor in one account.</summary>
 internal sealed class LanguageCursor
 {
-    /// <summary>The creation time of the newest case seen; null before the first successful poll.</summary>
+    /// <summary>
+    /// The high-water mark: the creation time of the newest case seen or, when later, the start of the
+    /// last complete poll less the overlap (so an account that never had a case still remembers how far
+    /// it was read); null before the first complete poll.
+    /// </summary>
     public DateTimeOffset? Newest { get; set; }
 
     /// <summary>Cases already spooled, by case id, with their creation time (pruned once older than any poll can return).</summary>
     public Dictionary<string, DateTimeOffset> Seen { get; init; } = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// The <c>afterTime</c> of the next poll: the overlap before the newest case seen, or the initial
-    /// look-back for an account never polled.
+    /// The <c>afterTime</c> of the next poll: the overlap before the mark (<see cref="Newest"/>), or the
+    /// initial look-back for an account never polled completely.
     /// </summary>
     public DateTimeOffset After(DateTimeOffset now, SupportCaseOptions options) =>
         Newest is { } newest ? newest - options.Overlap : now - options.InitialLookback;
+
+    /// <summary>
+    /// Moves the mark after a complete poll (every page read) that began at <paramref name="pollStart"/>
+    /// by our clock and saw cases up to <paramref name="newestCase"/>. Our clock counts only less the
+    /// overlap, so AWS's clock may run up to one overlap behind ours without a case being skipped.
+    /// Never moves back.
+    /// </summary>
+    public void Advance(DateTimeOffset? newestCase, DateTimeOffset pollStart, TimeSpan overlap)
+    {
+        var mark = pollStart - overlap;
+        if (newestCase > mark)
+        {
+            mark = newestCase.Value;
+        }
+
+        if (Newest is null || mark > Newest)
+        {
+            Newest = mark;
+        }
+    }
 
     /// <summary>Forgets cases created so long before <see cref="Newest"/> that no poll can return them again.</summary>
     public void Prune(TimeSpan overlap)

@@ -27,8 +27,15 @@ internal sealed class CaseCursorStore
         }
 
         using var stream = File.OpenRead(path);
-        return JsonSerializer.Deserialize(stream, PollJsonContext.Default.CaseCursor) ?? new CaseCursor();
+        var cursor = JsonSerializer.Deserialize(stream, PollJsonContext.Default.CaseCursor) ?? new CaseCursor();
+        return IsWhole(cursor) ? cursor : throw new JsonException($"{path} has a null where a cursor, a case list or a watched case belongs");
     }
+
+    /// <summary>Valid JSON can still hold nulls where the poller needs values: such a file is damaged, not empty.</summary>
+    private static bool IsWhole(CaseCursor cursor) =>
+        cursor.Languages is not null && cursor.Watched is not null
+        && cursor.Languages.Values.All(l => l is not null && l.Seen is not null)
+        && cursor.Watched.Values.All(w => w is not null && w.Language is not null && w.CaseJson is not null);
 
     /// <summary>Replaces the account's cursor atomically and durably.</summary>
     public void Save(string accountId, CaseCursor cursor) =>

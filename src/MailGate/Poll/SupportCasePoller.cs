@@ -81,7 +81,9 @@ internal sealed class SupportCasePoller(
             status.AccountsError = null;
             Log.SupportAccountsListed(logger, accounts.Count, _accounts.Count);
         }
+#pragma warning disable CA1031 // Whatever goes wrong is reported; it must not stop the gateway (mail still flows).
         catch (Exception e) when (IsPollFailure(e, cancellationToken))
+#pragma warning restore CA1031
         {
             // Keep polling the accounts already known; try the listing again next round.
             var error = Describe(e);
@@ -97,18 +99,28 @@ internal sealed class SupportCasePoller(
 
     private async Task PollAllAsync(AccountPoller poller, SupportCaseOptions settings, CancellationToken cancellationToken)
     {
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = settings.MaxConcurrency, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(_accounts, parallel, async (account, token) =>
+        // Each account waits its random jitter first and only then for one of the MaxConcurrency slots,
+        // so the jitter spreads the load without costing slot time (hundreds of accounts per round).
+        using var slots = new SemaphoreSlim(settings.MaxConcurrency);
+        await Task.WhenAll(_accounts.Select(async account =>
         {
             if (settings.Jitter > TimeSpan.Zero)
             {
 #pragma warning disable CA5394 // Spreading load, not security.
-                await Task.Delay(settings.Jitter * Random.Shared.NextDouble(), time, token).ConfigureAwait(false);
+                await Task.Delay(settings.Jitter * Random.Shared.NextDouble(), time, cancellationToken).ConfigureAwait(false);
 #pragma warning restore CA5394
             }
 
-            await PollAccountAsync(poller, account, token).ConfigureAwait(false);
-        }).ConfigureAwait(false);
+            await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await PollAccountAsync(poller, account, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                slots.Release();
+            }
+        })).ConfigureAwait(false);
     }
 
     private async Task PollAccountAsync(AccountPoller poller, AwsAccount account, CancellationToken cancellationToken)
@@ -129,7 +141,9 @@ internal sealed class SupportCasePoller(
                 Log.SupportAccountRecovered(logger, account.Id, account.Name, previous);
             }
         }
+#pragma warning disable CA1031 // One account's failure, whatever it is, must not stop the others or the gateway.
         catch (Exception e) when (IsPollFailure(e, cancellationToken))
+#pragma warning restore CA1031
         {
             var state = Classify(e);
             var error = Describe(e);
@@ -142,13 +156,14 @@ internal sealed class SupportCasePoller(
         }
     }
 
+    /// <summary>Every exception but our own shutdown: a poller failure is reported, never allowed to stop the host (and SMTP with it).</summary>
     private static bool IsPollFailure(Exception e, CancellationToken cancellationToken) =>
-        e is AwsException or HttpRequestException or IOException or System.Text.Json.JsonException
-        || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested);
+        e is not OperationCanceledException || !cancellationToken.IsCancellationRequested;
 
     /// <summary>The state an error puts an account in, for status, metrics and the once-per-change warning.</summary>
     internal static string Classify(Exception e) => e switch
     {
+        AwsException { ErrorCode: "NoCredentials" } => "no_credentials",
         AwsException { Operation: AwsOperation.AssumeRole } => "assume_role_failed",
         AwsException { ErrorCode: "SubscriptionRequiredException" } => "subscription_required",
         AwsException { IsThrottling: true } => "throttled",
@@ -160,8 +175,9 @@ internal sealed class SupportCasePoller(
     {
         AwsException { ErrorCode: "SubscriptionRequiredException" } =>
             $"{e.Message} (the AWS Support API needs a Business, Enterprise On-Ramp or Enterprise support plan on this account)",
-        System.Text.Json.JsonException => $"the cursor file is damaged ({e.Message}); fix or delete it (deleting re-reads the last SupportCases:InitialLookback)",
+        System.Text.Json.JsonException => $"the cursor file is damaged ({e.Message}); fix it, or delete it to read the last SupportCases:InitialLookback again (cases in that window are spooled again: an incident still open absorbs its case, a resolved one would be opened again)",
         OperationCanceledException => "timed out",
-        _ => e.Message,
+        AwsException or IOException or HttpRequestException => e.Message,
+        _ => $"{e.GetType().Name}: {e.Message}",
     };
 }

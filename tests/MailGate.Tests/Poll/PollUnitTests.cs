@@ -56,6 +56,62 @@ public sealed class PollUnitTests
     }
 
     [Test]
+    public void Cursor_AccountWithoutCases_RemembersHowFarItWasRead_SoALongOutageMissesNothing()
+    {
+        var options = new SupportCaseOptions { Overlap = TimeSpan.FromMinutes(15), InitialLookback = TimeSpan.FromHours(24) };
+        var cursor = new LanguageCursor();
+
+        cursor.Advance(newestCase: null, pollStart: Now, options.Overlap);
+        var afterAWeekDown = cursor.After(Now.AddDays(7), options);
+
+        Assert.That(cursor.Newest, Is.EqualTo(Now.AddMinutes(-15)));
+        Assert.That(afterAWeekDown, Is.EqualTo(Now.AddMinutes(-30)), "not 'now − 24 h': a case from day 2 of the outage is still found");
+    }
+
+    [TestCase(-60, -15)] // the newest case is older than the poll's start less the overlap: the poll start counts
+    [TestCase(-5, -5)]   // a case newer than that: the case counts
+    [TestCase(+3, +3)]   // AWS's clock ahead of ours: the case's time counts
+    public void Cursor_Advance_TakesTheLaterOfTheNewestCaseAndThePollStartLessTheOverlap(int caseMinutes, int expectedMinutes)
+    {
+        var cursor = new LanguageCursor();
+
+        cursor.Advance(Now.AddMinutes(caseMinutes), Now, TimeSpan.FromMinutes(15));
+
+        Assert.That(cursor.Newest, Is.EqualTo(Now.AddMinutes(expectedMinutes)));
+    }
+
+    [Test]
+    public void Cursor_Advance_NeverMovesBack()
+    {
+        var cursor = new LanguageCursor { Newest = Now };
+
+        cursor.Advance(Now.AddHours(-2), Now.AddHours(-1), TimeSpan.FromMinutes(15));
+
+        Assert.That(cursor.Newest, Is.EqualTo(Now));
+    }
+
+    [TestCase("""{"languages":{"en":null},"watched":{}}""")]
+    [TestCase("""{"languages":{"en":{"newest":null,"seen":null}},"watched":{}}""")]
+    [TestCase("""{"languages":{},"watched":{"case-1":null}}""")]
+    [TestCase("""{"languages":null,"watched":{}}""")]
+    [TestCase("""{"languages":{""")]
+    public void CursorStore_DamagedFile_IsAJsonError_NotANullReference(string json)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "mailgate-tests", Guid.NewGuid().ToString("N"));
+        try
+        {
+            var store = new CaseCursorStore(folder);
+            File.WriteAllText(Path.Combine(folder, "111111111111.json"), json);
+
+            Assert.Throws(Is.InstanceOf<System.Text.Json.JsonException>(), () => store.Load("111111111111"));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Test]
     public void Cursor_Prune_ForgetsOnlyCasesNoPollCanReturnAgain()
     {
         var cursor = new LanguageCursor { Newest = Now };
@@ -108,12 +164,13 @@ public sealed class PollUnitTests
     }
 
     [TestCase(AwsOperation.AssumeRole, "AccessDenied", 403, "assume_role_failed")]
+    [TestCase(AwsOperation.AssumeRole, "NoCredentials", null, "no_credentials")]
     [TestCase(AwsOperation.DescribeCases, "SubscriptionRequiredException", 400, "subscription_required")]
     [TestCase(AwsOperation.DescribeCases, "ThrottlingException", 400, "throttled")]
     [TestCase(AwsOperation.ListAccounts, "TooManyRequestsException", 400, "throttled")]
     [TestCase(AwsOperation.DescribeCases, "AccessDeniedException", 400, "access_denied")]
     [TestCase(AwsOperation.DescribeCases, "InternalServerError", 500, "error")]
-    public void Classify_NamesTheAccountsState(AwsOperation operation, string code, int status, string expected)
+    public void Classify_NamesTheAccountsState(AwsOperation operation, string code, int? status, string expected)
     {
         var error = new AwsException(operation, "111111111111", code, status, "message", attempts: 1);
         Assert.That(SupportCasePoller.Classify(error), Is.EqualTo(expected));
@@ -156,6 +213,10 @@ public sealed class PollUnitTests
             Assert.That(result.FailureMessage, Does.Contain(failure));
         }
     }
+
+    [Test]
+    public void Classify_AnythingElse_IsError() =>
+        Assert.That(SupportCasePoller.Classify(new UnauthorizedAccessException("denied")), Is.EqualTo("error"));
 
     [Test]
     public void Languages_DefaultToEnglishAndJapanese()

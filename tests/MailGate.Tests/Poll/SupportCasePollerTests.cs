@@ -171,23 +171,28 @@ public sealed class SupportCasePollerTests
     [Test]
     public async Task CaseCreatedWhileTheGatewayWasDown_IsFoundAfterRestart()
     {
-        var now = DateTimeOffset.UtcNow;
-        _aws.AddCase(Prod, new FakeCase { TimeCreated = now.AddHours(-2) });
-        await StartAsync();
-        await _pagerDuty.WaitForAsync(r => r.Count >= 1, TimeSpan.FromSeconds(30));
+        // A fixed 5-minute window (what the old script used) would miss anything older than 5 minutes.
+        await StartAsync("--SupportCases:InitialLookback=00:05:00");
+        await PollsAsync(1);
         await _gateway!.StopAsync();
 
-        // Created 40 minutes ago, while MailGate was down: a "last 5 minutes" window would never see it.
+        // The last poll was two hours ago: the gateway has been down since (time cannot be waited out in
+        // a test, so the cursor is moved back as two hours of downtime would have left it).
+        var now = DateTimeOffset.UtcNow;
+        var cursors = new CaseCursorStore(Path.Combine(_gateway.SpoolPath, "support-cases"));
+        var cursor = cursors.Load(Prod);
+        cursor.For("en").Newest = now.AddHours(-2);
+        cursors.Save(Prod, cursor);
         var missed = _aws.AddCase(Prod, new FakeCase { TimeCreated = now.AddMinutes(-40), SeverityCode = "critical" });
-        await _gateway.RestartAsync(_pagerDuty, Settings());
+        await _gateway.RestartAsync(_pagerDuty, Settings("--SupportCases:InitialLookback=00:05:00"));
 
-        await _pagerDuty.WaitForAsync(r => r.Count >= 2, TimeSpan.FromSeconds(30));
+        await _pagerDuty.WaitForAsync(r => r.Count >= 1, TimeSpan.FromSeconds(30));
         await PollsAsync(1);
         await SettledAsync();
-        Assert.That(_pagerDuty.Accepted.Select(e => e.DedupKey).Distinct().ToArray(), Has.Member($"mailgate-{Rule}-{missed.CaseId}").And.Length.EqualTo(2));
-        Assert.That(_gateway.Spool.Ids(SpoolArea.Done), Has.Count.EqualTo(2), "each case spooled once");
+        Assert.That(_pagerDuty.Accepted.Select(e => e.DedupKey).Distinct(), Is.EqualTo(new[] { $"mailgate-{Rule}-{missed.CaseId}" }));
+        Assert.That(_gateway.Spool.Ids(SpoolArea.Done), Has.Count.EqualTo(1), "spooled once");
         var afterTimes = _aws.RequestsOf("DescribeCases").Where(r => r.AccountId == Prod && r.Language == "en").Select(r => DateTimeOffset.Parse(r.AfterTime!, CultureInfo.InvariantCulture)).ToArray();
-        Assert.That(afterTimes[^1], Is.LessThan(now.AddMinutes(-40)), "the cursor, not a fixed window, sets afterTime");
+        Assert.That(afterTimes.Count(t => t < now.AddHours(-2)), Is.EqualTo(1), "the first poll after the restart starts at the cursor, not a fixed window");
     }
 
     [Test]
@@ -280,6 +285,27 @@ public sealed class SupportCasePollerTests
             Assert.That(recovered, Has.Length.EqualTo(1));
             Assert.That(recovered[0], Does.Contain($"account {Sandbox} (sandbox) are polled again (was assume_role_failed)"));
         });
+    }
+
+    [Test]
+    public async Task DamagedCursorOfOneAccount_IsReported_TheOthersStillPage_AndMailStillFlows()
+    {
+        await StartAsync();
+        await PollsAsync(1);
+        await _gateway!.StopAsync();
+        await File.WriteAllTextAsync(Path.Combine(_gateway.SpoolPath, "support-cases", $"{Sandbox}.json"), """{"languages":{"en":null},"watched":{}}""");
+        var prodCase = _aws.AddCase(Prod, new FakeCase { TimeCreated = DateTimeOffset.UtcNow.AddMinutes(-1) });
+        await _gateway.RestartAsync(_pagerDuty, Settings());
+
+        await _pagerDuty.WaitForAsync(r => r.Count >= 1, TimeSpan.FromSeconds(30));
+        await PollsAsync(2);
+        var mail = await Mail.SendAsync(_gateway, Mail.Fixture("billing-statement-via-google-group.eml"));
+
+        Assert.That(_pagerDuty.Accepted.Single().DedupKey, Is.EqualTo($"mailgate-{Rule}-{prodCase.CaseId}"));
+        var sandbox = Status.Accounts.Single(a => a.AccountId == Sandbox);
+        Assert.That(sandbox.State, Is.EqualTo("error"));
+        Assert.That(sandbox.LastError, Does.Contain("the cursor file is damaged"));
+        Assert.That(await _gateway.WaitFinishedAsync(mail), Is.EqualTo(SpoolArea.Done), "the gateway keeps running");
     }
 
     [Test]
