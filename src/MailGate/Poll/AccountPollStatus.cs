@@ -37,9 +37,6 @@ public sealed class SupportCasePollStatus
     /// <summary>Rounds of polling completed since start (each polls every account once).</summary>
     public long CompletedPolls => Interlocked.Read(ref _completedPolls);
 
-    /// <summary>Raised after each round of polling, with <see cref="CompletedPolls"/>.</summary>
-    public event EventHandler<long>? Polled;
-
     /// <summary>Every account, by id.</summary>
     public IReadOnlyList<AccountPollStatus> Accounts =>
         [.. _accounts.Values.OrderBy(a => a.AccountId, StringComparer.Ordinal)];
@@ -63,11 +60,7 @@ public sealed class SupportCasePollStatus
     }
 
     /// <summary>Counts a finished round.</summary>
-    internal void PollCompleted()
-    {
-        var completed = Interlocked.Increment(ref _completedPolls); // not inside ?.Invoke(…): skipped when nobody listens
-        Polled?.Invoke(this, completed);
-    }
+    internal void PollCompleted() => Interlocked.Increment(ref _completedPolls);
 
     /// <summary>Records a successful poll; returns the previous state.</summary>
     internal string Succeeded(string accountId, DateTimeOffset at, int found)

@@ -32,17 +32,14 @@ internal sealed class AccountPoller(
     /// <summary>A safety stop for a Support API that keeps returning a next token.</summary>
     private const int MaxPages = 1000;
 
-    /// <summary>Polls <paramref name="account"/>; returns the number of new cases spooled.</summary>
+    /// <summary>Polls <paramref name="account"/>, reporting the new cases spooled per language to <paramref name="onFound"/>.</summary>
     /// <exception cref="AwsException">AWS refused or failed after retries; cases found before that are kept.</exception>
-    public async Task<int> PollAsync(AwsAccount account, Action<int> onFound, CancellationToken cancellationToken)
+    public async Task PollAsync(AwsAccount account, Action<int> onFound, CancellationToken cancellationToken)
     {
         var cursor = cursors.Load(account.Id);
-        var found = 0;
         foreach (var language in options.EffectiveLanguages)
         {
-            var count = await PollLanguageAsync(account, cursor, language, cancellationToken).ConfigureAwait(false);
-            onFound(count);
-            found += count;
+            onFound(await PollLanguageAsync(account, cursor, language, cancellationToken).ConfigureAwait(false));
         }
 
         // New cases first, in every language; watching for resolutions comes after and never fails the poll.
@@ -60,8 +57,6 @@ internal sealed class AccountPoller(
                 }
             }
         }
-
-        return found;
     }
 
     private async Task<int> PollLanguageAsync(AwsAccount account, CaseCursor cursor, string language, CancellationToken cancellationToken)
