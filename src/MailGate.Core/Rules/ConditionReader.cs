@@ -14,15 +14,9 @@ internal static class ConditionReader
     /// <summary>Reads a when-style mapping; null when it has errors (already reported).</summary>
     public static ICondition? Read(ParseContext context, YamlNode node, string what)
     {
-        var mapping = context.Mapping(node, what);
+        var mapping = context.NonEmptyMapping(node, what, $"{what} is empty (omit 'when' to match every message)");
         if (mapping is null)
         {
-            return null;
-        }
-
-        if (mapping.Children.Count == 0)
-        {
-            context.Error(node, $"{what} is empty (omit 'when' to match every message)");
             return null;
         }
 
@@ -58,15 +52,9 @@ internal static class ConditionReader
 
     private static ICondition? ReadAuthenticated(ParseContext context, YamlNode node)
     {
-        var mapping = context.Mapping(node, "'authenticated'");
+        var mapping = context.NonEmptyMapping(node, "'authenticated'", $"'authenticated' is empty (expected one or more of: {AuthenticatedCondition.Keys})");
         if (mapping is null)
         {
-            return null;
-        }
-
-        if (mapping.Children.Count == 0)
-        {
-            context.Error(node, $"'authenticated' is empty (expected one or more of: {AuthenticatedCondition.Keys})");
             return null;
         }
 

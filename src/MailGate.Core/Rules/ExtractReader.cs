@@ -54,15 +54,9 @@ internal static class ExtractReader
 
     private static List<ExtractSource>? ReadSources(ParseContext context, string name, YamlNode node)
     {
-        var mapping = context.Mapping(node, $"extract '{name}'");
+        var mapping = context.NonEmptyMapping(node, $"extract '{name}'", $"extract '{name}' needs a field and a regex, e.g. {{ subject: \"ID (?<v>\\d+)\" }}");
         if (mapping is null)
         {
-            return null;
-        }
-
-        if (mapping.Children.Count == 0)
-        {
-            context.Error(node, $"extract '{name}' needs a field and a regex, e.g. {{ subject: \"ID (?<v>\\d+)\" }}");
             return null;
         }
 

@@ -37,6 +37,22 @@ internal sealed class ParseContext(string source, RulesLoadOptions options)
         return null;
     }
 
+    /// <summary>
+    /// The node as a mapping with at least one entry, or null after reporting that <paramref name="what"/>
+    /// must be a mapping, or <paramref name="whenEmpty"/> when it is an empty one.
+    /// </summary>
+    public YamlMappingNode? NonEmptyMapping(YamlNode node, string what, string whenEmpty)
+    {
+        var mapping = Mapping(node, what);
+        if (mapping is { Children.Count: 0 })
+        {
+            Error(node, whenEmpty);
+            return null;
+        }
+
+        return mapping;
+    }
+
     /// <summary>The node as a sequence, or null after reporting that <paramref name="what"/> must be one.</summary>
     public YamlSequenceNode? Sequence(YamlNode node, string what)
     {
