@@ -55,17 +55,25 @@ public static partial class SupportCaseReader
     /// <exception cref="MessageParseException">The JSON is not one support case.</exception>
     public static MessageFacts Read(string spoolId, Envelope envelope, Stream json)
     {
+        var cases = ReadAll(spoolId, envelope, json);
+        return cases.Count == 1 ? cases[0] : throw new MessageParseException($"expected one support case, found {cases.Count}");
+    }
+
+    /// <summary>
+    /// Reads every case in <paramref name="json"/> (see <see cref="Cases"/>); with several, their spool
+    /// ids are <paramref name="spoolId"/> followed by their position.
+    /// </summary>
+    /// <exception cref="MessageParseException">The JSON holds no support case, or one without a caseId.</exception>
+    public static IReadOnlyList<MessageFacts> ReadAll(string spoolId, Envelope envelope, Stream json)
+    {
         ArgumentNullException.ThrowIfNull(envelope);
         try
         {
             using var document = JsonDocument.Parse(json);
             var cases = Cases(document.RootElement);
-            if (cases.Count != 1)
-            {
-                throw new MessageParseException($"expected one support case, found {cases.Count}");
-            }
-
-            return ToFacts(cases[0], spoolId, envelope);
+            return cases.Count == 1
+                ? [ToFacts(cases[0], spoolId, envelope)]
+                : cases.Select((supportCase, i) => ToFacts(supportCase, $"{spoolId} {i + 1}", envelope)).ToArray();
         }
         catch (JsonException e)
         {
@@ -113,7 +121,7 @@ public static partial class SupportCaseReader
             From = submittedBy,
             Subject = Text(supportCase, "subject").Trim(),
             Body = Cut(FirstCommunication(supportCase)),
-            Date = DateTimeOffset.TryParse(timeCreated, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var created) ? created : null,
+            Date = TimeCreated(supportCase),
             ReceivedAt = envelope.ReceivedAt,
             ContentHash = caseId,
             AccountId = accountId,
@@ -154,8 +162,17 @@ public static partial class SupportCaseReader
         return first;
     }
 
-    private static string Text(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() ?? "" : "";
+    /// <summary>A string field of a case (or communication) as AWS wrote it; empty when absent or not a string.</summary>
+    public static string Text(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString() ?? ""
+            : "";
+
+    /// <summary>The case's <c>timeCreated</c>; null when absent or unreadable.</summary>
+    public static DateTimeOffset? TimeCreated(JsonElement supportCase) =>
+        DateTimeOffset.TryParse(Text(supportCase, "timeCreated"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var created)
+            ? created
+            : null;
 
     private static string Cut(string text)
     {

@@ -63,13 +63,16 @@ internal static class RulesTestCommand
         RuleSet rules;
         MessageFacts[] inputs;
         var assumedRecipients = false;
+        var isJson = false;
         try
         {
+            isJson = IsJson(message);
             rules = RulesLoader.Load(rulesPath, new RulesLoadOptions { AllowMissingRoutingKeys = true });
             var envelope = new Envelope(mailFrom ?? "", recipients, new DateTimeOffset(message.LastWriteTimeUtc), null, null);
-            if (IsJson(message))
+            if (isJson)
             {
-                inputs = ReadCases(message, envelope);
+                using var stream = message.OpenRead();
+                inputs = [.. SupportCaseReader.ReadAll("(test)", envelope, stream)];
             }
             else
             {
@@ -117,7 +120,7 @@ internal static class RulesTestCommand
         if (json)
         {
             // One document: the object itself for one input (an email), an array for a list of cases.
-            output.WriteLine((results.Count == 1 && !IsJson(message) ? results[0]!.DeepClone() : results).ToJsonString(Pretty));
+            output.WriteLine((!isJson ? results[0]!.DeepClone() : results).ToJsonString(Pretty));
         }
 
         return ExitCodes.Ok;
@@ -138,22 +141,6 @@ internal static class RulesTestCommand
         }
 
         return b is '{' or '[';
-    }
-
-    private static MessageFacts[] ReadCases(FileInfo file, Envelope envelope)
-    {
-        try
-        {
-            using var stream = file.OpenRead();
-            using var document = JsonDocument.Parse(stream);
-            return SupportCaseReader.Cases(document.RootElement)
-                .Select((supportCase, i) => SupportCaseReader.ToFacts(supportCase, $"(test {i + 1})", envelope))
-                .ToArray();
-        }
-        catch (JsonException e)
-        {
-            throw new MessageParseException($"not JSON: {e.Message}", e);
-        }
     }
 
     private static void WriteText(TextWriter output, FileInfo message, RuleSet rules, MessageFacts facts, Decision decision, PagerDutyEvent[] events, bool assumedRecipients)

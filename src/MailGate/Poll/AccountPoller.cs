@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using MailGate.Parse;
 using MailGate.Poll.Aws;
 using MailGate.Process;
 using MailGate.Spool;
@@ -76,13 +77,13 @@ internal sealed class AccountPoller(
                 cancellationToken).ConfigureAwait(false);
             foreach (var supportCase in page.Cases)
             {
-                var caseId = Text(supportCase, "caseId");
+                var caseId = SupportCaseReader.Text(supportCase, "caseId");
                 if (caseId.Length == 0)
                 {
                     continue;
                 }
 
-                var created = Created(supportCase);
+                var created = SupportCaseReader.TimeCreated(supportCase);
                 if (created is { } known && (newest is null || known > newest))
                 {
                     newest = known;
@@ -96,14 +97,14 @@ internal sealed class AccountPoller(
                 var json = supportCase.GetRawText();
                 var spooled = await SpoolAsync(account, language, json, resolve: false, cancellationToken).ConfigureAwait(false);
                 position.Seen[caseId] = created ?? time.GetUtcNow();
-                if (options.ResolveEvents && !string.Equals(Text(supportCase, "status"), "resolved", StringComparison.Ordinal))
+                if (options.ResolveEvents && !string.Equals(SupportCaseReader.Text(supportCase, "status"), "resolved", StringComparison.Ordinal))
                 {
                     cursor.Watched[caseId] = new WatchedCase(language, json);
                 }
 
                 cursors.Save(account.Id, cursor);
                 found++;
-                Log.SupportCaseFound(logger, caseId, Text(supportCase, "displayId"), account.Id, account.Name, language, Text(supportCase, "subject"), spooled.Id);
+                Log.SupportCaseFound(logger, caseId, SupportCaseReader.Text(supportCase, "displayId"), account.Id, account.Name, language, SupportCaseReader.Text(supportCase, "subject"), spooled.Id);
             }
 
             token = NextPage(page, token, ++pages);
@@ -132,8 +133,8 @@ internal sealed class AccountPoller(
                     cancellationToken).ConfigureAwait(false);
                 foreach (var supportCase in page.Cases)
                 {
-                    var caseId = Text(supportCase, "caseId");
-                    if (string.Equals(Text(supportCase, "status"), "resolved", StringComparison.Ordinal)
+                    var caseId = SupportCaseReader.Text(supportCase, "caseId");
+                    if (string.Equals(SupportCaseReader.Text(supportCase, "status"), "resolved", StringComparison.Ordinal)
                         && cursor.Watched.Remove(caseId, out var original))
                     {
                         var spooled = await SpoolAsync(account, language, original.CaseJson, resolve: true, cancellationToken).ConfigureAwait(false);
@@ -175,15 +176,4 @@ internal sealed class AccountPoller(
         inbox.Enqueue(message);
         return message;
     }
-
-    /// <summary>The case's creation time; null when AWS left it out or wrote something unreadable (the case is still taken; the cursor does not move for it).</summary>
-    private static DateTimeOffset? Created(JsonElement supportCase) =>
-        DateTimeOffset.TryParse(Text(supportCase, "timeCreated"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var created)
-            ? created
-            : null;
-
-    private static string Text(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString() ?? ""
-            : "";
 }

@@ -247,6 +247,8 @@ public sealed class SupportCasePollerTests
 
         var metrics = await http.GetStringAsync(new Uri(_gateway.HttpUrl, "/metrics"));
         Assert.That(metrics, Does.Match($"mailgate_support_polls_total\\{{[^}}]*account=\"{Sandbox}\"[^}}]*result=\"assume_role_failed\""));
+        Assert.That(metrics, Does.Match($"mailgate_support_last_success_seconds\\{{[^}}]*account=\"{Prod}\""), "the README's metric names");
+        Assert.That(metrics, Does.Match("mailgate_support_accounts\\{[^}]*state=\"assume_role_failed\"[^}]*\\} 1"));
         Assert.That(metrics, Does.Match($"mailgate_support_cases_found_total\\{{[^}}]*account=\"{Prod}\"[^}}]*\\}} 1"));
     }
 
