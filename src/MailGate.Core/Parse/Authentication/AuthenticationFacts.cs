@@ -26,7 +26,14 @@ public sealed record AuthenticationFacts
     /// </summary>
     public OriginalAuthentication? Original { get; init; }
 
-    /// <summary>Whether any check failed for a temporary reason (DNS timeout, SERVFAIL): worth trying again.</summary>
+    /// <summary>
+    /// The DNS names (<c>{selector}._domainkey.{domain}</c>) of keys that were not looked up because the
+    /// locator answers only from its cache (<see cref="DnsDkimPublicKeyLocator.Offline"/>); the checks
+    /// that needed them are <see cref="AuthOutcome.TempError"/>. Empty when every key was at hand.
+    /// </summary>
+    public IReadOnlyList<string> MissingKeys { get; init; } = [];
+
+    /// <summary>Whether any check failed for a temporary reason (DNS timeout, SERVFAIL, a key not looked up yet): worth trying again.</summary>
     public bool HasTemporaryError => Arc == AuthOutcome.TempError || Dkim.Any(d => d.Outcome == AuthOutcome.TempError);
 
     /// <summary>One line for logs and custom details, e.g. <c>arc=pass (google.com); dkim=pass (google.com), fail (amazon.com); original: dmarc=pass header.from=amazon.com</c>.</summary>

@@ -9,14 +9,20 @@ namespace MailGate.Parse.Authentication;
 
 /// <summary>
 /// Finds DKIM and ARC public keys in DNS: the TXT record <c>{selector}._domainkey.{domain}</c>, its
-/// strings joined with no separator (RFC 6376 §3.6.2.2). Answers are cached for their TTL (capped);
-/// permanent failures briefly; temporary ones not at all.
+/// strings joined with no separator (RFC 6376 §3.6.2.2). Answers are cached for their TTL (capped),
+/// permanent failures for <see cref="DnsDkimPublicKeyLocatorOptions.NegativeCacheDuration"/>, temporary
+/// ones for <see cref="DnsDkimPublicKeyLocatorOptions.TemporaryFailureCacheDuration"/>; every expiry is
+/// measured on the monotonic clock (<see cref="TimeProvider.GetTimestamp"/>), so a wall-clock step
+/// neither keeps nor drops entries.
 /// </summary>
 /// <remarks>
-/// Failures are told apart by type: <see cref="DkimKeyNotFoundException"/> when the key cannot exist
+/// <para>Failures are told apart by type: <see cref="DkimKeyNotFoundException"/> when the key cannot exist
 /// (NXDOMAIN, no TXT record, empty <c>p=</c> = revoked, a record that is not a key, a query method other
 /// than <c>dns/txt</c>), <see cref="DkimKeyTemporaryException"/> when asking again later may help (timeout,
-/// SERVFAIL, REFUSED, a network error).
+/// SERVFAIL, REFUSED, a network error).</para>
+/// <para>Two ways to use it keep DNS off a path that must not wait: <see cref="Offline"/> answers only
+/// from the cache, and <see cref="PrefetchAsync"/> fills the cache for a list of names, asking DNS once
+/// per name however many callers want it at the same time.</para>
 /// </remarks>
 public sealed class DnsDkimPublicKeyLocator : DkimPublicKeyLocatorBase
 {
@@ -26,6 +32,7 @@ public sealed class DnsDkimPublicKeyLocator : DkimPublicKeyLocatorBase
     private readonly TimeProvider _timeProvider;
     private readonly DnsDkimPublicKeyLocatorOptions _options;
     private readonly ConcurrentDictionary<string, CacheEntry> _cache = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, Lazy<Task<CacheEntry>>> _inFlight = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Creates a locator that asks the configured name servers (or the system's) with DnsClient.</summary>
     public DnsDkimPublicKeyLocator(DnsDkimPublicKeyLocatorOptions? options = null, TimeProvider? timeProvider = null)
@@ -41,10 +48,41 @@ public sealed class DnsDkimPublicKeyLocator : DkimPublicKeyLocatorBase
         _dns = dns;
         _timeProvider = timeProvider;
         _options = options ?? new DnsDkimPublicKeyLocatorOptions();
+        Offline = new OfflineLocator(this);
     }
 
-    /// <summary>How many names are cached now (answers and permanent failures, expired ones included until dropped).</summary>
+    /// <summary>How many names are cached now (answers and failures, expired ones included until dropped).</summary>
     public int CachedCount => _cache.Count;
+
+    /// <summary>
+    /// A locator over this one's cache that never asks DNS: a cached key (or cached failure) is answered
+    /// as usual; a name not in the cache throws <see cref="DkimKeyNotCachedException"/> at once.
+    /// </summary>
+    public IDkimPublicKeyLocator Offline { get; }
+
+    /// <summary>
+    /// Looks up every name in <paramref name="names"/> that is not cached yet (all at once), and caches
+    /// the answers and failures. A name already being looked up for another caller is not asked again:
+    /// this call waits for that lookup.
+    /// </summary>
+    /// <param name="names">DNS names as <see cref="DkimKeyNotCachedException.Name"/> gives them: <c>{selector}._domainkey.{domain}</c>.</param>
+    /// <param name="cancellationToken">Stops waiting (a time budget); lookups already sent still finish, bounded by
+    /// <see cref="DnsDkimPublicKeyLocatorOptions.Timeout"/> and <see cref="DnsDkimPublicKeyLocatorOptions.Retries"/>, and fill the cache.</param>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired before every lookup ended.</exception>
+    public Task PrefetchAsync(IEnumerable<string> names, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        var lookups = new List<Task>();
+        foreach (var name in names.Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            if (Cached(name) is null)
+            {
+                lookups.Add(LookUpOnceAsync(name));
+            }
+        }
+
+        return lookups.Count == 0 ? Task.CompletedTask : Task.WhenAll(lookups).WaitAsync(cancellationToken);
+    }
 
     /// <inheritdoc/>
     /// <exception cref="DkimKeyNotFoundException">There is no usable key and there will not be one on asking again.</exception>
@@ -65,6 +103,7 @@ public sealed class DnsDkimPublicKeyLocator : DkimPublicKeyLocatorBase
         }
         catch (Exception e) when (QueryFailure(name, e) is { } failure)
         {
+            Remember(name, FailureEntry(failure));
             throw failure;
         }
 
@@ -82,18 +121,55 @@ public sealed class DnsDkimPublicKeyLocator : DkimPublicKeyLocatorBase
             return cached.KeyOrThrow();
         }
 
-        IDnsQueryResponse response;
+        var entry = await LookUpOnceAsync(name).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return entry.KeyOrThrow();
+    }
+
+    /// <summary>The one lookup of <paramref name="name"/> in flight, started if there is none; it caches its outcome and never throws.</summary>
+    private async Task<CacheEntry> LookUpOnceAsync(string name)
+    {
+        var lookup = _inFlight.GetOrAdd(name, n => new Lazy<Task<CacheEntry>>(() => LookUpAsync(n)));
         try
         {
-            response = await _dns.QueryAsync(name, QueryType.TXT, QueryClass.IN, cancellationToken).ConfigureAwait(false);
+            return await lookup.Value.ConfigureAwait(false);
         }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested && QueryFailure(name, e) is { } failure)
+        finally
         {
-            throw failure;
+            _inFlight.TryRemove(new KeyValuePair<string, Lazy<Task<CacheEntry>>>(name, lookup));
         }
-
-        return Remember(name, Interpret(name, response)).KeyOrThrow();
     }
+
+    private async Task<CacheEntry> LookUpAsync(string name)
+    {
+        try
+        {
+            IDnsQueryResponse response;
+            try
+            {
+                // Not cancellable by any one caller: others may be waiting for the same answer. DnsClient's
+                // timeout and retries bound it.
+                response = await _dns.QueryAsync(name, QueryType.TXT, QueryClass.IN, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e) when (QueryFailure(name, e) is { } failure)
+            {
+                return Remember(name, FailureEntry(failure));
+            }
+
+            return Remember(name, Interpret(name, response));
+        }
+#pragma warning disable CA1031 // A lookup's outcome is what is cached; nothing may escape to the waiting callers.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            return Remember(name, CacheEntry.Temporary($"{name}: DNS query failed: {e.GetType().Name}: {e.Message}", After(_options.TemporaryFailureCacheDuration)));
+        }
+    }
+
+    private CacheEntry FailureEntry(Exception failure) => failure is DkimKeyTemporaryException
+        ? CacheEntry.Temporary(failure.Message, After(_options.TemporaryFailureCacheDuration))
+        : CacheEntry.Failed(failure.Message, After(_options.NegativeCacheDuration));
+
+    private long After(TimeSpan duration) => _timeProvider.GetTimestamp() + (long)(duration.TotalSeconds * _timeProvider.TimestampFrequency);
 
     private static LookupClient CreateClient(DnsDkimPublicKeyLocatorOptions options)
     {
@@ -140,8 +216,7 @@ public sealed class DnsDkimPublicKeyLocator : DkimPublicKeyLocatorBase
 
     private CacheEntry Interpret(string name, IDnsQueryResponse response)
     {
-        var now = _timeProvider.GetUtcNow();
-        var negativeUntil = now + _options.NegativeCacheDuration;
+        var negativeUntil = After(_options.NegativeCacheDuration);
         var code = response.Header.ResponseCode;
         if (code == DnsHeaderResponseCode.NotExistentDomain)
         {
@@ -150,7 +225,7 @@ public sealed class DnsDkimPublicKeyLocator : DkimPublicKeyLocatorBase
 
         if (code != DnsHeaderResponseCode.NoError)
         {
-            return CacheEntry.Temporary($"{name}: DNS error {code}");
+            return CacheEntry.Temporary($"{name}: DNS error {code}", After(_options.TemporaryFailureCacheDuration));
         }
 
         var records = response.Answers.TxtRecords().ToList();
@@ -168,7 +243,7 @@ public sealed class DnsDkimPublicKeyLocator : DkimPublicKeyLocatorBase
         {
             var key = GetPublicKey(txt);
             var ttl = TimeSpan.FromSeconds(Math.Max(0, records.Min(r => r.TimeToLive)));
-            return CacheEntry.Found(key, now + (ttl < _options.MaxCacheDuration ? ttl : _options.MaxCacheDuration));
+            return CacheEntry.Found(key, After(ttl < _options.MaxCacheDuration ? ttl : _options.MaxCacheDuration));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -179,23 +254,36 @@ public sealed class DnsDkimPublicKeyLocator : DkimPublicKeyLocatorBase
     }
 
     private CacheEntry? Cached(string name) =>
-        _cache.TryGetValue(name, out var entry) && entry.Expires > _timeProvider.GetUtcNow() ? entry : null;
+        _cache.TryGetValue(name, out var entry) && entry.Expires > _timeProvider.GetTimestamp() ? entry : null;
 
     private CacheEntry Remember(string name, CacheEntry entry)
     {
-        if (entry.IsTemporary)
+        if (entry.Expires <= _timeProvider.GetTimestamp())
         {
-            return entry;
+            return entry; // a zero TTL or duration: not worth keeping
         }
 
         if (_cache.Count >= _options.MaxCacheEntries)
         {
-            var now = _timeProvider.GetUtcNow();
+            // Selectors come from hostile headers: first drop what expired, then failures (a flood of made-up
+            // selectors is all failures), and only then the keys themselves.
+            var now = _timeProvider.GetTimestamp();
             foreach (var (key, value) in _cache)
             {
                 if (value.Expires <= now)
                 {
                     _cache.TryRemove(key, out _);
+                }
+            }
+
+            if (_cache.Count >= _options.MaxCacheEntries)
+            {
+                foreach (var (key, value) in _cache)
+                {
+                    if (value.Key is null)
+                    {
+                        _cache.TryRemove(key, out _);
+                    }
                 }
             }
 
@@ -209,15 +297,29 @@ public sealed class DnsDkimPublicKeyLocator : DkimPublicKeyLocatorBase
         return entry;
     }
 
-    private sealed record CacheEntry(AsymmetricKeyParameter? Key, string? Failure, bool IsTemporary, DateTimeOffset Expires)
+    /// <summary>A cached answer or failure; <paramref name="Expires"/> is a <see cref="TimeProvider.GetTimestamp"/> value.</summary>
+    private sealed record CacheEntry(AsymmetricKeyParameter? Key, string? Failure, bool IsTemporary, long Expires)
     {
-        public static CacheEntry Found(AsymmetricKeyParameter key, DateTimeOffset expires) => new(key, null, false, expires);
+        public static CacheEntry Found(AsymmetricKeyParameter key, long expires) => new(key, null, false, expires);
 
-        public static CacheEntry Failed(string failure, DateTimeOffset expires) => new(null, failure, false, expires);
+        public static CacheEntry Failed(string failure, long expires) => new(null, failure, false, expires);
 
-        public static CacheEntry Temporary(string failure) => new(null, failure, true, DateTimeOffset.MinValue);
+        public static CacheEntry Temporary(string failure, long expires) => new(null, failure, true, expires);
 
         public AsymmetricKeyParameter KeyOrThrow() =>
             Key ?? throw (IsTemporary ? new DkimKeyTemporaryException(Failure!) : new DkimKeyNotFoundException(Failure!));
+    }
+
+    /// <summary>Answers from the cache only (see <see cref="Offline"/>).</summary>
+    private sealed class OfflineLocator(DnsDkimPublicKeyLocator owner) : IDkimPublicKeyLocator
+    {
+        public AsymmetricKeyParameter LocatePublicKey(string methods, string domain, string selector, CancellationToken cancellationToken = default)
+        {
+            var name = NameOf(methods, domain, selector);
+            return owner.Cached(name) is { } cached ? cached.KeyOrThrow() : throw new DkimKeyNotCachedException(name);
+        }
+
+        public Task<AsymmetricKeyParameter> LocatePublicKeyAsync(string methods, string domain, string selector, CancellationToken cancellationToken = default) =>
+            Task.FromResult(LocatePublicKey(methods, domain, selector, cancellationToken));
     }
 }

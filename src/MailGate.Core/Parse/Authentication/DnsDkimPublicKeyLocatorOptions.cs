@@ -21,10 +21,16 @@ public sealed record DnsDkimPublicKeyLocatorOptions
     /// <value>1 hour.</value>
     public TimeSpan MaxCacheDuration { get; init; } = TimeSpan.FromHours(1);
 
-    /// <summary>How long a permanent failure (NXDOMAIN, no TXT record, revoked or unusable key) is cached.
-    /// Temporary failures are never cached.</summary>
+    /// <summary>How long a permanent failure (NXDOMAIN, no TXT record, revoked or unusable key) is cached.</summary>
     /// <value>1 minute.</value>
     public TimeSpan NegativeCacheDuration { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How long a temporary failure (timeout, SERVFAIL, REFUSED, a network error) is cached: while it is,
+    /// a key in a zone that does not answer costs nothing more, however many messages name it.
+    /// </summary>
+    /// <value>30 seconds.</value>
+    public TimeSpan TemporaryFailureCacheDuration { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// The most names kept in the cache. Selectors come from hostile headers, so the cache is bounded:

@@ -19,13 +19,30 @@ namespace MailGate.Parse.Authentication;
 /// </para>
 /// <para>
 /// ARC: MimeKit's verifier swallows every exception into a failed chain, so the locator is wrapped to
-/// notice a temporary lookup failure; a chain that failed with one is reported as TempError.
+/// notice a temporary lookup failure; a chain that failed with one is reported as TempError. The chain
+/// is checked before the DKIM signatures, so that the lookups it needs come first within
+/// <see cref="MaxKeyLookups"/>.
+/// </para>
+/// <para>
+/// Bounded for hostile headers: at most <see cref="MaxDkimSignatures"/> signatures,
+/// <see cref="MaxArcSets"/> ARC sets and <see cref="MaxKeyLookups"/> distinct keys per message. With a
+/// locator that answers only from a cache (<see cref="DnsDkimPublicKeyLocator.Offline"/>) nothing waits on
+/// DNS, and the keys it did not have are listed in <see cref="AuthenticationFacts.MissingKeys"/>.
 /// </para>
 /// </remarks>
 public sealed class MailAuthenticator
 {
     /// <summary>The most DKIM signatures checked per message (each may cost DNS lookups); the rest are PermError.</summary>
     public const int MaxDkimSignatures = 10;
+
+    /// <summary>
+    /// The most ARC sets (instances) a chain may have to be checked; a longer chain is PermError without
+    /// any lookup. Google Groups add one set per group a message passes through; RFC 8617 allows 50.
+    /// </summary>
+    public const int MaxArcSets = 8;
+
+    /// <summary>The most distinct keys (selector and domain) looked up per message; further ones are PermError.</summary>
+    public const int MaxKeyLookups = 16;
 
     private readonly IDkimPublicKeyLocator _locator;
 
@@ -41,8 +58,10 @@ public sealed class MailAuthenticator
     public async Task<AuthenticationFacts> VerifyAsync(MimeMessage message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
+        var keys = new KeyLookups(_locator);
+        var (arc, sealer, original) = await VerifyArcAsync(message, keys, cancellationToken).ConfigureAwait(false);
         var dkim = new List<DkimResult>();
-        var verifier = new DkimVerifier(_locator);
+        var verifier = new DkimVerifier(keys);
         verifier.Disable(DkimSignatureAlgorithm.RsaSha1);
         foreach (var header in message.Headers.Where(h => h.Id == HeaderId.DkimSignature).ToList())
         {
@@ -51,8 +70,7 @@ public sealed class MailAuthenticator
                 : Result(header, AuthOutcome.PermError, $"not checked: more than {MaxDkimSignatures} signatures"));
         }
 
-        var (arc, sealer, original) = await VerifyArcAsync(message, cancellationToken).ConfigureAwait(false);
-        return new AuthenticationFacts { Arc = arc, ArcSealer = sealer, Dkim = dkim, Original = original };
+        return new AuthenticationFacts { Arc = arc, ArcSealer = sealer, Dkim = dkim, Original = original, MissingKeys = keys.Missing };
     }
 
     private static async Task<DkimResult> VerifyDkimAsync(DkimVerifier verifier, MimeMessage message, Header header, CancellationToken cancellationToken)
@@ -77,6 +95,10 @@ public sealed class MailAuthenticator
         {
             return Result(header, AuthOutcome.TempError, e.Message);
         }
+        catch (DkimKeyNotCachedException e)
+        {
+            return Result(header, AuthOutcome.TempError, e.Message);
+        }
         catch (DkimKeyNotFoundException e)
         {
             return Result(header, AuthOutcome.PermError, e.Message);
@@ -98,13 +120,18 @@ public sealed class MailAuthenticator
         }
     }
 
-    private async Task<(AuthOutcome Arc, string Sealer, OriginalAuthentication? Original)> VerifyArcAsync(MimeMessage message, CancellationToken cancellationToken)
+    private static async Task<(AuthOutcome Arc, string Sealer, OriginalAuthentication? Original)> VerifyArcAsync(MimeMessage message, KeyLookups keys, CancellationToken cancellationToken)
     {
-        var recording = new RecordingLocator(_locator);
+        if (message.Headers.Count(h => h.Id == HeaderId.ArcSeal) > MaxArcSets)
+        {
+            return (AuthOutcome.PermError, "", null); // not checked: each set costs a lookup
+        }
+
+        var temporaryBefore = keys.TemporaryFailures;
         ArcValidationResult result;
         try
         {
-            result = await new ArcVerifier(recording).VerifyAsync(message, cancellationToken).ConfigureAwait(false);
+            result = await new ArcVerifier(keys).VerifyAsync(message, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -126,44 +153,100 @@ public sealed class MailAuthenticator
                 var domains = seals.Select(s => SignatureTags.Get(s.Header.Value, "d").ToLowerInvariant()).ToArray();
                 return (AuthOutcome.Pass, domains[^1], OriginalAuthenticationReader.Read(message.Headers, domains));
             default:
-                return (recording.HadTemporaryFailure ? AuthOutcome.TempError : AuthOutcome.Fail, "", null);
+                return (keys.TemporaryFailures > temporaryBefore ? AuthOutcome.TempError : AuthOutcome.Fail, "", null);
         }
     }
 
     private static DkimResult Result(Header header, AuthOutcome outcome, string? detail = null) =>
         new(SignatureTags.Get(header.Value, "d").ToLowerInvariant(), SignatureTags.Get(header.Value, "s"), outcome, detail);
 
-    /// <summary>Passes lookups through and remembers whether one failed temporarily.</summary>
-    private sealed class RecordingLocator(IDkimPublicKeyLocator inner) : IDkimPublicKeyLocator
+    /// <summary>
+    /// Passes one message's lookups through: counts temporary failures (MimeKit's ARC verifier hides
+    /// them), lists the keys an offline locator did not have, and refuses more than
+    /// <see cref="MaxKeyLookups"/> distinct keys.
+    /// </summary>
+    private sealed class KeyLookups(IDkimPublicKeyLocator inner) : IDkimPublicKeyLocator
     {
-        private volatile bool _hadTemporaryFailure;
+        private readonly HashSet<string> _names = new(StringComparer.OrdinalIgnoreCase);
+        private readonly List<string> _missing = [];
+        private readonly Lock _lock = new();
+        private int _temporaryFailures;
 
-        public bool HadTemporaryFailure => _hadTemporaryFailure;
+        public int TemporaryFailures => Volatile.Read(ref _temporaryFailures);
+
+        public IReadOnlyList<string> Missing
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    return _missing.Count == 0 ? AuthenticationFacts.NotChecked.MissingKeys : [.. _missing];
+                }
+            }
+        }
 
         public AsymmetricKeyParameter LocatePublicKey(string methods, string domain, string selector, CancellationToken cancellationToken = default)
         {
+            Count(domain, selector);
             try
             {
                 return inner.LocatePublicKey(methods, domain, selector, cancellationToken);
             }
-            catch (DkimKeyTemporaryException)
+            catch (Exception e) when (Noted(e))
             {
-                _hadTemporaryFailure = true;
                 throw;
             }
         }
 
         public async Task<AsymmetricKeyParameter> LocatePublicKeyAsync(string methods, string domain, string selector, CancellationToken cancellationToken = default)
         {
+            Count(domain, selector);
             try
             {
                 return await inner.LocatePublicKeyAsync(methods, domain, selector, cancellationToken).ConfigureAwait(false);
             }
-            catch (DkimKeyTemporaryException)
+            catch (Exception e) when (Noted(e))
             {
-                _hadTemporaryFailure = true;
                 throw;
             }
+        }
+
+        private void Count(string domain, string selector)
+        {
+            var key = $"{selector?.Trim()}._domainkey.{domain?.Trim().TrimEnd('.')}";
+            lock (_lock)
+            {
+                if (!_names.Contains(key) && _names.Count >= MaxKeyLookups)
+                {
+                    throw new DkimKeyNotFoundException($"{key}: not looked up: more than {MaxKeyLookups} keys in one message");
+                }
+
+                _names.Add(key);
+            }
+        }
+
+        /// <summary>Records what <paramref name="e"/> says; always false (an exception filter that only looks).</summary>
+        private bool Noted(Exception e)
+        {
+            switch (e)
+            {
+                case DkimKeyTemporaryException:
+                    Interlocked.Increment(ref _temporaryFailures);
+                    break;
+                case DkimKeyNotCachedException notCached:
+                    Interlocked.Increment(ref _temporaryFailures);
+                    lock (_lock)
+                    {
+                        if (!_missing.Contains(notCached.Name, StringComparer.OrdinalIgnoreCase))
+                        {
+                            _missing.Add(notCached.Name);
+                        }
+                    }
+
+                    break;
+            }
+
+            return false;
         }
     }
 }

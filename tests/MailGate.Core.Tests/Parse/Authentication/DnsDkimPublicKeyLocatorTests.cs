@@ -122,8 +122,9 @@ public class DnsDkimPublicKeyLocatorTests
 
     [TestCase(3, 59, 1, TestName = "LocatePublicKey_NxDomain_IsCachedBriefly")]
     [TestCase(3, 61, 2, TestName = "LocatePublicKey_NxDomain_IsAskedAgainAfterAMinute")]
-    [TestCase(2, 0, 2, TestName = "LocatePublicKey_ServFail_IsNotCached")]
-    public void LocatePublicKey_Failures_CachedOnlyWhenPermanent(int rcode, int secondsLater, int lookups)
+    [TestCase(2, 29, 1, TestName = "LocatePublicKey_ServFail_IsCachedForThirtySeconds")]
+    [TestCase(2, 31, 2, TestName = "LocatePublicKey_ServFail_IsAskedAgainAfterThirtySeconds")]
+    public void LocatePublicKey_Failures_CachedBriefly(int rcode, int secondsLater, int lookups)
     {
         _dns.Rcode(Name, rcode);
         var sut = CreateSut();
@@ -134,6 +135,105 @@ public class DnsDkimPublicKeyLocatorTests
         Assert.That(() => sut.LocatePublicKey("dns/txt", "example.com", "sel"), Throws.Exception);
 
         Assert.That(_dns.Questions(Name), Is.EqualTo(perLookup * lookups));
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task LocatePublicKey_NoAnswer_IsCachedAsTemporary_NotAskedAgainMeanwhile(bool async)
+    {
+        _dns.Silent(Name);
+        var sut = CreateSut();
+
+        Assert.That(async () => await LocateAsync(sut, async), Throws.InstanceOf<DkimKeyTemporaryException>());
+        var questions = _dns.Questions(Name);
+        Assert.That(async () => await LocateAsync(sut, async), Throws.InstanceOf<DkimKeyTemporaryException>().With.Message.Contains("timeout"));
+
+        Assert.That(_dns.Questions(Name), Is.EqualTo(questions), "a zone that does not answer costs one timeout, not one per message");
+    }
+
+    [TestCase(2, 1, TestName = "Cache_WallClockSteppedForwardTwoHours_KeepsTheKey")]
+    [TestCase(-2, 1, TestName = "Cache_WallClockSteppedBackTwoHours_KeepsTheKey")]
+    public async Task Cache_WallClockStep_ChangesNothing(int hours, int questions)
+    {
+        var clock = new SteppedClock(_time);
+        _dns.Txt(Name, 300, TestKeys.TxtRecord(TestKeys.Ed25519().Public));
+        var sut = new DnsDkimPublicKeyLocator(new DnsDkimPublicKeyLocatorOptions { NameServers = [_dns.EndPoint], Timeout = TimeSpan.FromMilliseconds(300) }, clock);
+
+        await sut.LocatePublicKeyAsync("dns/txt", "example.com", "sel");
+        clock.Step(TimeSpan.FromHours(hours));
+        await sut.LocatePublicKeyAsync("dns/txt", "example.com", "sel");
+        Assert.That(_dns.Questions(Name), Is.EqualTo(questions));
+
+        _time.Advance(TimeSpan.FromSeconds(301));
+        await sut.LocatePublicKeyAsync("dns/txt", "example.com", "sel");
+        Assert.That(_dns.Questions(Name), Is.EqualTo(questions + 1), "the TTL runs out on the monotonic clock");
+    }
+
+    [Test]
+    public async Task Offline_NameNotCached_ThrowsNotCachedWithoutAskingDns_ThenAnswersOnceLookedUp()
+    {
+        _dns.Txt(Name, 300, TestKeys.TxtRecord(TestKeys.Ed25519().Public));
+        var sut = CreateSut();
+
+        Assert.That(() => sut.Offline.LocatePublicKey("dns/txt", "Example.com.", "sel"), Throws.InstanceOf<DkimKeyNotCachedException>().With.Property("Name").EqualTo(Name));
+        Assert.That(_dns.Questions(Name), Is.Zero);
+
+        await sut.PrefetchAsync([Name]);
+
+        Assert.That(await sut.Offline.LocatePublicKeyAsync("dns/txt", "example.com", "sel"), Is.Not.Null);
+        Assert.That(_dns.Questions(Name), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Offline_CachedFailure_ThrowsTheFailureItself()
+    {
+        _dns.Rcode(Name, 2);
+        var sut = CreateSut();
+
+        await sut.PrefetchAsync([Name]);
+
+        Assert.That(() => sut.Offline.LocatePublicKey("dns/txt", "example.com", "sel"), Throws.InstanceOf<DkimKeyTemporaryException>());
+    }
+
+    [Test]
+    public async Task PrefetchAsync_SameSilentNameForManyCallers_AsksDnsOnce()
+    {
+        _dns.Silent(Name);
+        var sut = CreateSut();
+
+        await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => sut.PrefetchAsync([Name, Name.ToUpperInvariant()])));
+
+        Assert.That(_dns.Questions(Name), Is.EqualTo(2), "one lookup (and its one retry) shared by every caller");
+        Assert.That(() => sut.Offline.LocatePublicKey("dns/txt", "example.com", "sel"), Throws.InstanceOf<DkimKeyTemporaryException>());
+    }
+
+    [Test]
+    public void PrefetchAsync_BudgetShorterThanTheDnsTimeout_StopsWaiting_TheLookupStillFillsTheCache()
+    {
+        _dns.Silent(Name);
+        var sut = new DnsDkimPublicKeyLocator(new DnsDkimPublicKeyLocatorOptions { NameServers = [_dns.EndPoint], Timeout = TimeSpan.FromSeconds(1), Retries = 0 }, _time);
+        using var budget = new CancellationTokenSource();
+        budget.Cancel();
+
+        Assert.That(async () => await sut.PrefetchAsync([Name], budget.Token), Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(async () => await sut.LocatePublicKeyAsync("dns/txt", "example.com", "sel"), Throws.InstanceOf<DkimKeyTemporaryException>(), "the lookup went on without the caller");
+        Assert.That(_dns.Questions(Name), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Cache_FullOfFailures_KeepsTheKeys()
+    {
+        _dns.Txt(Name, 300, TestKeys.TxtRecord(TestKeys.Ed25519().Public));
+        var sut = CreateSut(new DnsDkimPublicKeyLocatorOptions { NameServers = [_dns.EndPoint], Timeout = TimeSpan.FromMilliseconds(300), MaxCacheEntries = 3 });
+        await sut.LocatePublicKeyAsync("dns/txt", "example.com", "sel");
+
+        for (var i = 0; i < 10; i++)
+        {
+            await sut.PrefetchAsync([$"made-up-{i}._domainkey.example.com"]);
+        }
+
+        Assert.That(await sut.Offline.LocatePublicKeyAsync("dns/txt", "example.com", "sel"), Is.Not.Null, "a flood of made-up selectors does not push out a real key");
+        Assert.That(_dns.Questions(Name), Is.EqualTo(1));
     }
 
     [Test]

@@ -311,6 +311,91 @@ public class MailAuthenticatorTests
         Assert.That(async () => await CreateSut().VerifyAsync(Signers.Load(Signers.ToBytes(message)), cts.Token), Throws.InstanceOf<OperationCanceledException>());
     }
 
+    /// <summary>Issue #11 §1: ten signatures and an ARC set in a zone that never answers cost one DNS timeout, off the caller's path.</summary>
+    [Test]
+    public async Task VerifyAsync_HostileMailWithOfflineLocator_ListsEveryKeyAtOnceWithoutAskingDns_ThenTempErrorFromTheCache()
+    {
+        using var dns = new TinyDnsServer();
+        var message = Messages.AbuseReport();
+        var names = HostileMail.Sign(message, "never-answers.example");
+        foreach (var name in names)
+        {
+            dns.Silent(name);
+        }
+
+        var locator = new DnsDkimPublicKeyLocator(new DnsDkimPublicKeyLocatorOptions { NameServers = [dns.EndPoint], Timeout = TimeSpan.FromMilliseconds(300), Retries = 0 }, TimeProvider.System);
+        var sut = new MailAuthenticator(locator.Offline);
+        var raw = Signers.ToBytes(message);
+
+        var first = await sut.VerifyAsync(Signers.Load(raw), CancellationToken.None);
+
+        Assert.That(first.MissingKeys, Is.EquivalentTo(names), "every key named, in one pass");
+        Assert.That(names.Sum(dns.Questions), Is.Zero, "the offline pass asks nothing");
+        Assert.That(first.Arc, Is.EqualTo(AuthOutcome.TempError));
+        Assert.That(first.Dkim.Select(d => d.Outcome), Has.All.EqualTo(AuthOutcome.TempError));
+
+        await locator.PrefetchAsync(first.MissingKeys);
+        var second = await sut.VerifyAsync(Signers.Load(raw), CancellationToken.None);
+
+        Assert.That(names.Select(dns.Questions), Has.All.EqualTo(1), "each key asked once, all at the same time");
+        Assert.That(second.MissingKeys, Is.Empty);
+        Assert.That(second.HasTemporaryError, Is.True);
+        Assert.That(second.Dkim.Select(d => d.Detail), Has.All.Contains("DNS timeout"));
+    }
+
+    [Test]
+    public async Task VerifyAsync_MoreArcSetsThanTheCap_IsPermErrorWithoutLookups()
+    {
+        var message = Signed();
+        for (var i = 0; i <= MailAuthenticator.MaxArcSets; i++)
+        {
+            Signers.ArcSeal(message, _google.Private, "google.com", "arc-20240605", GoogleVerdict);
+        }
+
+        var facts = await CreateSut().VerifyAsync(Signers.Load(Signers.ToBytes(message)), CancellationToken.None);
+
+        Assert.That(facts.Arc, Is.EqualTo(AuthOutcome.PermError));
+        Assert.That(_locator.Lookups, Is.EqualTo(1), "only the DKIM signature's key");
+    }
+
+    [Test]
+    public async Task VerifyAsync_ArcSetsUpToTheCap_AreChecked()
+    {
+        var message = Signed();
+        for (var i = 0; i < MailAuthenticator.MaxArcSets; i++)
+        {
+            Signers.ArcSeal(message, _google.Private, "google.com", "arc-20240605", GoogleVerdict);
+        }
+
+        var facts = await CreateSut().VerifyAsync(Signers.Load(Signers.ToBytes(message)), CancellationToken.None);
+
+        Assert.That(facts.Arc, Is.EqualTo(AuthOutcome.Pass));
+    }
+
+    [Test]
+    public async Task VerifyAsync_MoreDistinctKeysThanTheCap_LooksUpOnlyTheFirstAndArcComesFirst()
+    {
+        var message = Messages.AbuseReport();
+        for (var i = 0; i < MailAuthenticator.MaxDkimSignatures; i++)
+        {
+            _locator.Publish("amazon.com", $"k{i}", _amazon);
+            Signers.DkimSign(message, _amazon.Private, "amazon.com", $"k{i}");
+        }
+
+        for (var i = 0; i < MailAuthenticator.MaxArcSets; i++)
+        {
+            _locator.Publish("google.com", $"arc{i}", _google);
+            Signers.ArcSeal(message, _google.Private, "google.com", $"arc{i}", GoogleVerdict);
+        }
+
+        var facts = await CreateSut().VerifyAsync(Signers.Load(Signers.ToBytes(message)), CancellationToken.None);
+
+        Assert.That(facts.Arc, Is.EqualTo(AuthOutcome.Pass), "the chain's keys are looked up first");
+        Assert.That(_locator.Lookups, Is.EqualTo(MailAuthenticator.MaxKeyLookups + 1), "16 distinct keys; the newest set's seal and message signature share one");
+        var refused = MailAuthenticator.MaxArcSets + MailAuthenticator.MaxDkimSignatures - MailAuthenticator.MaxKeyLookups;
+        Assert.That(facts.Dkim.Count(d => d.Outcome == AuthOutcome.PermError && d.Detail!.Contains("more than", StringComparison.Ordinal)), Is.EqualTo(refused));
+    }
+
     private MailAuthenticator CreateSut() => new(_locator);
 
     private MimeMessage Signed()
