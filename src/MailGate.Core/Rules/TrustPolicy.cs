@@ -15,10 +15,23 @@ public sealed record TrustPolicy(ICondition Trusted, UntrustedTreatment Untruste
 /// <param name="Severity">The severity of untrusted pages.</param>
 /// <param name="SummaryPrefix">Put in front of the summary of untrusted pages.</param>
 /// <param name="MaxPerSenderPerHour">At most this many untrusted pages per sender per hour; the rest are dropped (logged and counted).</param>
+/// <remarks>
+/// The sender is whatever the forger writes, so untrusted pages are also bounded per connecting client
+/// network (<see cref="MaxPerClientNetworkPerHour"/>) and in all (<see cref="MaxPerHour"/>); a page must
+/// fit all three.
+/// </remarks>
 public sealed record UntrustedTreatment(UntrustedAction Action, string? Route, string Severity, string SummaryPrefix, int MaxPerSenderPerHour)
 {
-    /// <summary>The default: page anyway at warning, marked "[unverified] ", at most 5 per sender per hour.</summary>
+    /// <summary>The default: page anyway at warning, marked "[unverified] ", at most 5 per sender, 10 per client network and 20 in all per hour.</summary>
     public static UntrustedTreatment Default { get; } = new(UntrustedAction.Page, null, Severities.Warning, "[unverified] ", 5);
+
+    /// <summary>At most this many untrusted pages per hour for mail from one client network (the SMTP client's IPv4 /24 or IPv6 /64; rules file key <c>max_per_client_network_per_hour</c>).</summary>
+    /// <value>10.</value>
+    public int MaxPerClientNetworkPerHour { get; init; } = 10;
+
+    /// <summary>At most this many untrusted pages per hour in all (rules file key <c>max_per_hour</c>).</summary>
+    /// <value>20.</value>
+    public int MaxPerHour { get; init; } = 20;
 }
 
 /// <summary>The untrusted treatment's action.</summary>

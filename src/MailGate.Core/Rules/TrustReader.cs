@@ -104,19 +104,22 @@ internal static class TrustReader
                     result = result with { SummaryPrefix = context.Scalar(valueNode, "'summary_prefix'") ?? "" };
                     break;
                 case "max_per_sender_per_hour":
-                    if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var max) || max < 0)
-                    {
-                        context.Error(valueNode, $"trust.untrusted: 'max_per_sender_per_hour' must be a whole number ≥ 0, found '{text}'");
-                        ok = false;
-                    }
-                    else
-                    {
-                        result = result with { MaxPerSenderPerHour = max };
-                    }
-
+                    var perSender = Limit(context, valueNode, key, text);
+                    ok &= perSender is not null;
+                    result = result with { MaxPerSenderPerHour = perSender ?? result.MaxPerSenderPerHour };
+                    break;
+                case "max_per_client_network_per_hour":
+                    var perNetwork = Limit(context, valueNode, key, text);
+                    ok &= perNetwork is not null;
+                    result = result with { MaxPerClientNetworkPerHour = perNetwork ?? result.MaxPerClientNetworkPerHour };
+                    break;
+                case "max_per_hour":
+                    var perHour = Limit(context, valueNode, key, text);
+                    ok &= perHour is not null;
+                    result = result with { MaxPerHour = perHour ?? result.MaxPerHour };
                     break;
                 default:
-                    context.Error(keyNode, $"trust.untrusted: unknown key '{key}' (expected one of: action, route, severity, summary_prefix, max_per_sender_per_hour)");
+                    context.Error(keyNode, $"trust.untrusted: unknown key '{key}' (expected one of: action, route, severity, summary_prefix, max_per_sender_per_hour, max_per_client_network_per_hour, max_per_hour)");
                     ok = false;
                     break;
             }
@@ -134,5 +137,17 @@ internal static class TrustReader
         }
 
         return ok ? result : null;
+    }
+
+    /// <summary>A limit: a whole number ≥ 0; null (and an error) otherwise.</summary>
+    private static int? Limit(ParseContext context, YamlNode node, string key, string text)
+    {
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var max) && max >= 0)
+        {
+            return max;
+        }
+
+        context.Error(node, $"trust.untrusted: '{key}' must be a whole number ≥ 0, found '{text}'");
+        return null;
     }
 }

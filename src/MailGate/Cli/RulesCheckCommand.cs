@@ -50,7 +50,7 @@ internal static class RulesCheckCommand
             var untrusted = trust.Untrusted;
             output.WriteLine($"  trusted when: {trust.Trusted.Describe()}");
             output.WriteLine($"  untrusted matches of 'trust: required' rules: {untrusted.Action.ToString().ToLowerInvariant()}" +
-                (untrusted.Action == UntrustedAction.Drop ? "" : $"{(untrusted.Route is null ? "" : $" to {untrusted.Route}")} at {untrusted.Severity}, marked '{untrusted.SummaryPrefix.Trim()}', at most {untrusted.MaxPerSenderPerHour} per sender per hour"));
+                (untrusted.Action == UntrustedAction.Drop ? "" : $"{(untrusted.Route is null ? "" : $" to {untrusted.Route}")} at {untrusted.Severity}, marked '{untrusted.SummaryPrefix.Trim()}', at most {untrusted.MaxPerSenderPerHour} per sender, {untrusted.MaxPerClientNetworkPerHour} per client network and {untrusted.MaxPerHour} in all per hour"));
         }
         var number = 0;
         foreach (var rule in rules.Rules)

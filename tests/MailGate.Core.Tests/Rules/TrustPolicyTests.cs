@@ -68,6 +68,15 @@ public class TrustPolicyTests
         Assert.That(decision.DroppedUntrusted, Is.EqualTo(new[] { "abuse" }));
     }
 
+    [TestCase("", 5, 10, 20)]
+    [TestCase("  untrusted: { max_per_sender_per_hour: 2, max_per_client_network_per_hour: 3, max_per_hour: 4 }", 2, 3, 4)]
+    [TestCase("  untrusted: { max_per_hour: 0 }", 5, 10, 0)]
+    public void Load_UntrustedLimits_DefaultsAndValues(string untrusted, int perSender, int perNetwork, int perHour)
+    {
+        var treatment = Rules(untrusted).Trust!.Untrusted;
+        Assert.That((treatment.MaxPerSenderPerHour, treatment.MaxPerClientNetworkPerHour, treatment.MaxPerHour), Is.EqualTo((perSender, perNetwork, perHour)));
+    }
+
     [Test]
     public void OptionalTrust_IgnoresTheTrustPolicy()
     {
@@ -81,6 +90,8 @@ public class TrustPolicyTests
     [TestCase("trust: { trusted: { subject: { contains: x } }, untrusted: { action: route, route: nowhere } }", "trust.untrusted: undefined route 'nowhere'")]
     [TestCase("trust: { trusted: { subject: { contains: x } }, untrusted: { severity: loud } }", "trust.untrusted: ")]
     [TestCase("trust: { trusted: { subject: { contains: x } }, untrusted: { max_per_sender_per_hour: -1 } }", "trust.untrusted: 'max_per_sender_per_hour' must be")]
+    [TestCase("trust: { trusted: { subject: { contains: x } }, untrusted: { max_per_client_network_per_hour: many } }", "trust.untrusted: 'max_per_client_network_per_hour' must be")]
+    [TestCase("trust: { trusted: { subject: { contains: x } }, untrusted: { max_per_hour: 1.5 } }", "trust.untrusted: 'max_per_hour' must be")]
     [TestCase("trust: { trusted: { subject: { contains: x } }, colour: red }", "trust: unknown key 'colour'")]
     public void Load_BadTrustSection_IsAnError(string section, string message)
     {
