@@ -87,8 +87,8 @@ internal static partial class Log
     [LoggerMessage(405, LogLevel.Warning, "Decided {SpoolId}: message {MessageId} from {Sender} \"{Subject}\" matched rule {Rule} but is NOT TRUSTED ({Authentication}); the trust policy drops it: no page")]
     public static partial void UntrustedDropped(ILogger logger, string spoolId, string messageId, string sender, string subject, string rule, string authentication);
 
-    [LoggerMessage(406, LogLevel.Warning, "Decided {SpoolId}: message {MessageId} from {Sender} \"{Subject}\" matched rule {Rule} but is NOT TRUSTED ({Authentication}) and its sender is over the untrusted rate limit: no page")]
-    public static partial void UntrustedRateLimited(ILogger logger, string spoolId, string messageId, string sender, string subject, string rule, string authentication);
+    [LoggerMessage(406, LogLevel.Warning, "Decided {SpoolId}: message {MessageId} from {Sender} \"{Subject}\" matched rule {Rule} but is NOT TRUSTED ({Authentication}) and {Limit}: no page")]
+    public static partial void UntrustedRateLimited(ILogger logger, string spoolId, string messageId, string sender, string subject, string rule, string authentication, string limit);
 
     [LoggerMessage(401, LogLevel.Information, "Decided {SpoolId}: message {MessageId} from {Sender} \"{Subject}\" → drop, by {Rule} (rules {RulesVersion})")]
     public static partial void MessageDropped(ILogger logger, string spoolId, string messageId, string sender, string subject, string rule, string rulesVersion);
@@ -99,8 +99,26 @@ internal static partial class Log
     [LoggerMessage(403, LogLevel.Information, "Processing of {SpoolId} interrupted by shutdown; it resumes at the next start")]
     public static partial void ProcessingInterrupted(ILogger logger, string spoolId);
 
-    [LoggerMessage(404, LogLevel.Error, "Processing of {SpoolId} failed; the message stays in the spool and is retried at the next start")]
-    public static partial void ProcessingFailed(ILogger logger, Exception exception, string spoolId);
+    [LoggerMessage(404, LogLevel.Error, "Processing of {SpoolId} failed; the message stays in the spool and is tried again within {RetryDelay}")]
+    public static partial void ProcessingFailed(ILogger logger, Exception exception, string spoolId, TimeSpan retryDelay);
+
+    [LoggerMessage(408, LogLevel.Debug, "Verifying {SpoolId} needs {KeyCount} key(s) not looked up yet; set aside while they are (client network {ClientNetwork}), the messages behind it go on")]
+    public static partial void KeysNeeded(ILogger logger, string spoolId, int keyCount, string clientNetwork);
+
+    [LoggerMessage(409, LogLevel.Debug, "Looked up {KeyCount} key(s) for {SpoolId} in {ElapsedMs:F0} ms")]
+    public static partial void KeysFetched(ILogger logger, string spoolId, int keyCount, double elapsedMs);
+
+    [LoggerMessage(410, LogLevel.Warning, "Looking up {KeyCount} key(s) for {SpoolId} (client network {ClientNetwork}) took longer than Trust:VerificationTimeout ({Budget}); keys without an answer count as a temporary DNS failure")]
+    public static partial void KeyFetchTimedOut(ILogger logger, string spoolId, int keyCount, string clientNetwork, TimeSpan budget);
+
+    [LoggerMessage(411, LogLevel.Warning, "Verifying {SpoolId} still hits temporary DNS failures after Trust:TempErrorRetryWindow ({Window}); deciding with what is known ({Authentication})")]
+    public static partial void VerificationGaveUp(ILogger logger, string spoolId, TimeSpan window, string authentication);
+
+    [LoggerMessage(412, LogLevel.Error, "Cannot record the state of {SpoolId} in the spool ({Error}); it is kept in memory and written again with backoff, nothing PagerDuty accepted is sent again, and the gateway reports not ready until then")]
+    public static partial void StateWriteFailed(ILogger logger, string spoolId, string error);
+
+    [LoggerMessage(413, LogLevel.Information, "The state of {SpoolId} is recorded in the spool again")]
+    public static partial void StateWritten(ILogger logger, string spoolId);
 
     [LoggerMessage(500, LogLevel.Information, "Outcome for {SpoolId}: message {MessageId} from {Sender} \"{Subject}\" rule {Rule} route {Route} → PagerDuty {DeliveryStatus}, dedup key {DedupKey}, {Attempts} attempt(s), {LatencyMs:F1} ms after the 250")]
     public static partial void MessageDelivered(ILogger logger, string spoolId, string messageId, string sender, string subject, string rule, string route, string deliveryStatus, string dedupKey, int attempts, double latencyMs);
@@ -122,6 +140,15 @@ internal static partial class Log
 
     [LoggerMessage(506, LogLevel.Information, "PagerDuty circuit closed: PagerDuty answers again")]
     public static partial void CircuitClosed(ILogger logger);
+
+    [LoggerMessage(507, LogLevel.Warning, "PagerDuty circuit for UNTRUSTED events OPEN after {Failures} failed requests in a row: untrusted sending paused for {BreakDuration}; trusted events are not affected")]
+    public static partial void UntrustedCircuitOpened(ILogger logger, int failures, TimeSpan breakDuration);
+
+    [LoggerMessage(508, LogLevel.Information, "PagerDuty circuit for untrusted events closed")]
+    public static partial void UntrustedCircuitClosed(ILogger logger);
+
+    [LoggerMessage(509, LogLevel.Error, "Route {Route} of {SpoolId} is no longer in the rules after {Attempts} attempt(s): the event is dead-lettered as RouteMissing ('mailgate spool retry' sends it once the route is back)")]
+    public static partial void DeliveryRouteRemoved(ILogger logger, string spoolId, string route, int attempts);
 
     [LoggerMessage(600, LogLevel.Information, "Polling AWS Support cases every {PollInterval} in languages {Languages}; cursors in {StatePath}")]
     public static partial void SupportPollingStarted(ILogger logger, TimeSpan pollInterval, string languages, string statePath);

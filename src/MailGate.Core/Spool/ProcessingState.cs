@@ -82,9 +82,9 @@ public sealed record DeliveryRecord
     /// <summary>When an operator re-queued it from the dead-letter area (its age counts from then).</summary>
     public DateTimeOffset? RequeuedAt { get; init; }
 
-    /// <summary>Until when it may still be delivered: <paramref name="maxAge"/> after receipt, or after the last re-queue.</summary>
-    public DateTimeOffset Deadline(DateTimeOffset receivedAt, TimeSpan maxAge) =>
-        (RequeuedAt is { } requeued && requeued > receivedAt ? requeued : receivedAt) + maxAge;
+    /// <summary>Where its age counts from: receipt (<paramref name="receivedAt"/>), or the last re-queue when later.</summary>
+    public DateTimeOffset AgeOrigin(DateTimeOffset receivedAt) =>
+        RequeuedAt is { } requeued && requeued > receivedAt ? requeued : receivedAt;
 }
 
 /// <summary>Where one delivery stands.</summary>

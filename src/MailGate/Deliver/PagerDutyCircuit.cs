@@ -10,14 +10,24 @@ namespace MailGate.Deliver;
 /// <see cref="PagerDutyOptions.BreakerFailures"/> failed POSTs in a row (no answer, 429, 5xx) it opens
 /// and refuses to send for <see cref="PagerDutyOptions.BreakDuration"/>; then one request probes, and
 /// only its success closes it again. While it is open, deliveries wait instead of hammering an
-/// endpoint that is down.
+/// endpoint that is down. Untrusted events have a breaker of their own
+/// (<see cref="PagerDutyDelivery.UntrustedCircuit"/>), so their failures never pause trusted sending.
 /// </summary>
 internal sealed class PagerDutyCircuit
 {
     private readonly CircuitBreakerStateProvider _state = new();
 
+    /// <summary>The breaker of trusted events, shared by every route.</summary>
     public PagerDutyCircuit(IOptions<PagerDutyOptions> options, TimeProvider time, ILogger<PagerDutyCircuit> logger)
+        : this(options, time, logger, untrusted: false)
     {
+    }
+
+    /// <summary>A breaker for trusted or (<paramref name="untrusted"/>) untrusted events; they log under different event ids.</summary>
+    public PagerDutyCircuit(IOptions<PagerDutyOptions> options, TimeProvider time, ILogger<PagerDutyCircuit> logger, bool untrusted)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        IsForUntrusted = untrusted;
         var settings = options.Value;
         Pipeline = new ResiliencePipelineBuilder<SendResult> { TimeProvider = time }
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions<SendResult>
@@ -31,22 +41,45 @@ internal sealed class PagerDutyCircuit
                 OnOpened = args =>
                 {
                     Opened?.Invoke(this, EventArgs.Empty);
-                    Log.CircuitOpened(logger, settings.BreakerFailures, args.BreakDuration);
+                    if (untrusted)
+                    {
+                        Log.UntrustedCircuitOpened(logger, settings.BreakerFailures, args.BreakDuration);
+                    }
+                    else
+                    {
+                        Log.CircuitOpened(logger, settings.BreakerFailures, args.BreakDuration);
+                    }
+
                     return ValueTask.CompletedTask;
                 },
                 OnHalfOpened = _ =>
                 {
-                    Log.CircuitProbing(logger);
+                    if (!untrusted)
+                    {
+                        Log.CircuitProbing(logger);
+                    }
+
                     return ValueTask.CompletedTask;
                 },
                 OnClosed = _ =>
                 {
-                    Log.CircuitClosed(logger);
+                    if (untrusted)
+                    {
+                        Log.UntrustedCircuitClosed(logger);
+                    }
+                    else
+                    {
+                        Log.CircuitClosed(logger);
+                    }
+
                     return ValueTask.CompletedTask;
                 },
             })
             .Build();
     }
+
+    /// <summary>Whether this is the breaker of untrusted events.</summary>
+    public bool IsForUntrusted { get; }
 
     /// <summary>Raised when the circuit opens.</summary>
     public event EventHandler? Opened;

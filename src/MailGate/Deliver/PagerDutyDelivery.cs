@@ -13,12 +13,21 @@ namespace MailGate.Deliver;
 
 /// <summary>
 /// Delivers one stored event to PagerDuty until PagerDuty has it: retries no-answer, 429 and 5xx with
-/// exponential backoff and jitter (Polly), honouring <c>Retry-After</c> and the shared circuit breaker,
-/// for as long as the message is younger than <see cref="PagerDutyOptions.MaxAge"/>. A 400 is final.
-/// Each failed attempt is reported through the progress callback so that the spool records it; a
-/// restart resumes with the same event and the same dedup key, so PagerDuty never opens two incidents
-/// for one email.
+/// exponential backoff and jitter (Polly), honouring <c>Retry-After</c> and the circuit breaker, until
+/// the event is older than <see cref="PagerDutyOptions.MaxAge"/> (see <see cref="DeliveryClock"/> for
+/// how age is measured and when an event may expire). A 400 is final. Each failed attempt is reported
+/// through the progress callback so that the spool records it; a restart resumes with the same event
+/// and the same dedup key, so PagerDuty never opens two incidents for one email.
 /// </summary>
+/// <remarks>
+/// <para>Every attempt looks its route up in the rules in force: a route removed from the rules ends the
+/// delivery as <see cref="DeliveryStatus.RouteMissing"/> (dead-lettered; <c>mailgate spool retry</c>
+/// sends it once the route is back), a changed routing key is used from the next attempt on, and a route
+/// whose key is no longer set ends it as <see cref="DeliveryStatus.DryRun"/> (the event is logged).</para>
+/// <para>Untrusted events (custom detail <c>trusted: false</c>) never hold up trusted ones: they have
+/// their own circuit breaker, so their failures (a 429 they provoked) never pause trusted sending, and
+/// one request slot of their own, outside <see cref="PagerDutyOptions.MaxConcurrentRequests"/>.</para>
+/// </remarks>
 internal sealed class PagerDutyDelivery(
     PagerDutyClient client,
     PagerDutyCircuit circuit,
@@ -26,55 +35,67 @@ internal sealed class PagerDutyDelivery(
     IOptions<PagerDutyOptions> options,
     MailGateMetrics metrics,
     TimeProvider time,
-    ILogger<PagerDutyDelivery> logger) : IDisposable
+    ILogger<PagerDutyDelivery> logger,
+    ILogger<PagerDutyCircuit> circuitLogger) : IDisposable
 {
     /// <summary>For the dry-run log line: the wire format, without escaping '+', '&lt;' or non-ASCII text.</summary>
     private static readonly JsonSerializerOptions Readable =
         new(PagerDutyJsonContext.Default.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly SemaphoreSlim _inFlight = new(options.Value.MaxConcurrentRequests);
+    private readonly SemaphoreSlim _untrustedInFlight = new(1);
+    private readonly PagerDutyCircuit _untrustedCircuit = UntrustedBreaker(options, time, circuitLogger, metrics);
 
     /// <summary>Called after each failed attempt with the updated record, before the backoff delay.</summary>
     public delegate ValueTask ProgressCallback(DeliveryRecord record, CancellationToken cancellationToken);
 
+    /// <summary>The circuit breaker of untrusted events (the trusted one is the registered <see cref="PagerDutyCircuit"/>).</summary>
+    public PagerDutyCircuit UntrustedCircuit => _untrustedCircuit;
+
     /// <summary>Delivers <paramref name="record"/> and returns it in its final status (or throws when <paramref name="cancellationToken"/> fires).</summary>
+    /// <param name="message">The message the event is for.</param>
+    /// <param name="record">The delivery, as the spool has it.</param>
+    /// <param name="clock">When this process took the message up: the event's age is measured from there.</param>
+    /// <param name="progress">Called after each failed attempt.</param>
+    /// <param name="cancellationToken">Stops delivering (shutdown).</param>
     public async Task<DeliveryRecord> DeliverAsync(
         SpooledMessage message,
         DeliveryRecord record,
+        DeliveryClock clock,
         ProgressCallback progress,
         CancellationToken cancellationToken)
     {
-        if (!rules.Current.Routes.TryGetValue(record.Route, out var route))
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(record);
+        if (Route(record) is not { } first)
         {
-            return Final(record, DeliveryStatus.RouteMissing, $"route '{record.Route}' is no longer in the rules");
-        }
-
-        if (route.PagerDuty.IsDryRun)
-        {
-            var json = JsonSerializer.Serialize(record.Event, Readable);
-            Log.DryRunEvent(logger, message.Id, record.Route, route.PagerDuty.MissingVariable ?? "", json);
-            return Final(record, DeliveryStatus.DryRun, null);
+            return Gone(message, record, record);
         }
 
         var settings = options.Value;
-        var deadline = record.Deadline(message.Envelope.ReceivedAt, settings.MaxAge);
-        var remaining = deadline - time.GetUtcNow();
-        if (remaining <= TimeSpan.Zero)
-        {
-            return Final(record, DeliveryStatus.Expired, Expired(settings, record.LastError));
-        }
-
-        using var expiry = new CancellationTokenSource(remaining, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, expiry.Token);
-        var toSend = record.Event with { RoutingKey = route.PagerDuty.RoutingKey };
+        var untrusted = record.Event.Payload.CustomDetails?.Trusted == false;
+        var breaker = untrusted ? _untrustedCircuit : circuit;
+        var slots = untrusted ? _untrustedInFlight : _inFlight;
+        var origin = record.AgeOrigin(message.Envelope.ReceivedAt);
         var current = record;
         var attempts = record.Attempts;
+        var routingKey = first.PagerDuty.RoutingKey;
+        var routeGone = false;
+        var expired = false;
 
         var retry = new ResiliencePipelineBuilder<SendResult> { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions<SendResult>
             {
-                ShouldHandle = args => ValueTask.FromResult(
-                    args.Outcome.Exception is BrokenCircuitException || PagerDutyCircuit.IsFailure(args.Outcome, linked.Token)),
+                ShouldHandle = args =>
+                {
+                    if (routeGone || !(args.Outcome.Exception is BrokenCircuitException || PagerDutyCircuit.IsFailure(args.Outcome, args.Context.CancellationToken)))
+                    {
+                        return ValueTask.FromResult(false);
+                    }
+
+                    expired = clock.IsExpired(time, origin, settings, attemptsHere: attempts - record.Attempts);
+                    return ValueTask.FromResult(!expired);
+                },
                 MaxRetryAttempts = int.MaxValue,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
@@ -85,9 +106,7 @@ internal sealed class PagerDutyDelivery(
                     : args.Outcome.Result?.RetryAfter),
                 OnRetry = async args =>
                 {
-                    var error = Redact(args.Outcome.Result is { } result
-                        ? $"HTTP {result.StatusCode}: {result.Detail}"
-                        : $"{args.Outcome.Exception!.GetType().Name}: {args.Outcome.Exception.Message}", route.PagerDuty.RoutingKey);
+                    var error = Describe(args.Outcome, routingKey);
                     current = current with { Attempts = attempts, LastError = error, LastAttemptAt = time.GetUtcNow() };
                     if (args.Outcome.Exception is not BrokenCircuitException)
                     {
@@ -95,54 +114,115 @@ internal sealed class PagerDutyDelivery(
                     }
 
                     metrics.RetryScheduled();
-                    await progress(current, linked.Token).ConfigureAwait(false);
+                    await progress(current, args.Context.CancellationToken).ConfigureAwait(false);
                 },
             })
             .Build();
 
-        SendResult answer;
+        Outcome<SendResult> outcome;
         try
         {
-            answer = await retry.ExecuteAsync(
-                token => circuit.Pipeline.ExecuteAsync(
-                    async inner =>
+            var answer = await retry.ExecuteAsync(
+                async token =>
+                {
+                    // Each attempt sends with the route as the rules have it now.
+                    if (Route(record) is not { } route || route.PagerDuty.IsDryRun)
                     {
-                        await _inFlight.WaitAsync(inner).ConfigureAwait(false);
-                        try
+                        routeGone = true;
+                        return new SendResult(0, "the route changed");
+                    }
+
+                    routingKey = route.PagerDuty.RoutingKey;
+                    var toSend = record.Event with { RoutingKey = routingKey };
+                    return await breaker.Pipeline.ExecuteAsync(
+                        inner =>
                         {
-                            attempts++;
-                            var result = await client.SendAsync(settings.EventsUrl, toSend, inner).ConfigureAwait(false);
-                            metrics.Attempted(result.StatusCode);
-                            return result;
-                        }
-                        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
-                        {
-                            metrics.Attempted(0);
-                            throw;
-                        }
-                        finally
-                        {
-                            _inFlight.Release();
-                        }
-                    },
-                    token),
-                linked.Token).ConfigureAwait(false);
+                            attempts++; // only requests really sent: the open breaker refuses before this
+                            return SendOnceAsync(slots, toSend, inner);
+                        },
+                        token).ConfigureAwait(false);
+                },
+                cancellationToken).ConfigureAwait(false);
+            outcome = Outcome.FromResult(answer);
         }
-        catch (OperationCanceledException) when (expiry.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && (expired || routeGone) && e is HttpRequestException or OperationCanceledException or BrokenCircuitException)
         {
-            return Final(current with { Attempts = attempts }, DeliveryStatus.Expired, Expired(settings, current.LastError));
+            outcome = Outcome.FromException<SendResult>(e);
         }
 
-        current = current with { Attempts = attempts, LastAttemptAt = time.GetUtcNow() };
-        return answer.IsAccepted
+        current = current with { Attempts = attempts };
+        if (routeGone)
+        {
+            return Gone(message, record, current);
+        }
+
+        current = current with { LastAttemptAt = time.GetUtcNow() };
+        if (expired)
+        {
+            var lastError = Describe(outcome, routingKey);
+            return Final(current, DeliveryStatus.Expired, $"not accepted within PagerDuty:MaxAge ({settings.MaxAge}); last error: {lastError}");
+        }
+
+        var result = outcome.Result!;
+        return result.IsAccepted
             ? Final(current with { LastError = null }, DeliveryStatus.Delivered, null)
-            : Final(current, DeliveryStatus.Rejected, Redact($"HTTP {answer.StatusCode}: {answer.Detail}", route.PagerDuty.RoutingKey));
+            : Final(current, DeliveryStatus.Rejected, Redact($"HTTP {result.StatusCode}: {result.Detail}", routingKey));
     }
 
-    public void Dispose() => _inFlight.Dispose();
+    public void Dispose()
+    {
+        _inFlight.Dispose();
+        _untrustedInFlight.Dispose();
+    }
 
-    private static string Expired(PagerDutyOptions settings, string? lastError) =>
-        $"not accepted within PagerDuty:MaxAge ({settings.MaxAge}); last error: {lastError}";
+    private static PagerDutyCircuit UntrustedBreaker(IOptions<PagerDutyOptions> options, TimeProvider time, ILogger<PagerDutyCircuit> logger, MailGateMetrics metrics)
+    {
+        var breaker = new PagerDutyCircuit(options, time, logger, untrusted: true);
+        breaker.Opened += (_, _) => metrics.UntrustedCircuitOpened();
+        return breaker;
+    }
+
+    private async ValueTask<SendResult> SendOnceAsync(SemaphoreSlim slots, PagerDutyEvent toSend, CancellationToken cancellationToken)
+    {
+        await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var result = await client.SendAsync(options.Value.EventsUrl, toSend, cancellationToken).ConfigureAwait(false);
+            metrics.Attempted(result.StatusCode);
+            return result;
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+        {
+            metrics.Attempted(0);
+            throw;
+        }
+        finally
+        {
+            slots.Release();
+        }
+    }
+
+    /// <summary>The record's route as the rules have it now; null when it was removed.</summary>
+    private MailGate.Rules.Route? Route(DeliveryRecord record) =>
+        rules.Current.Routes.TryGetValue(record.Route, out var route) ? route : null;
+
+    /// <summary>The final record when the route is no longer usable: removed (RouteMissing) or without a routing key (DryRun, the event logged).</summary>
+    private DeliveryRecord Gone(SpooledMessage message, DeliveryRecord record, DeliveryRecord current)
+    {
+        if (Route(record) is { PagerDuty.IsDryRun: true } route)
+        {
+            var json = JsonSerializer.Serialize(record.Event, Readable);
+            Log.DryRunEvent(logger, message.Id, record.Route, route.PagerDuty.MissingVariable ?? "", json);
+            return Final(current, DeliveryStatus.DryRun, null);
+        }
+
+        Log.DeliveryRouteRemoved(logger, message.Id, record.Route, current.Attempts);
+        return Final(current, DeliveryStatus.RouteMissing, $"route '{record.Route}' is no longer in the rules; 'mailgate spool retry' sends it once the route is back");
+    }
+
+    private static string Describe(Outcome<SendResult> outcome, string? routingKey) => Redact(outcome.Result is { } result
+        ? $"HTTP {result.StatusCode}: {result.Detail}"
+        : $"{outcome.Exception!.GetType().Name}: {outcome.Exception.Message}", routingKey);
 
     /// <summary>PagerDuty may quote the routing key in an error; it must reach neither logs nor the spool.</summary>
     private static string Redact(string text, string? routingKey) =>

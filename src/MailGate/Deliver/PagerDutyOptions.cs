@@ -23,11 +23,25 @@ public sealed class PagerDutyOptions
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// How long after receipt a message may still be delivered. Past it, an undelivered event is
-    /// dead-lettered with an Error log line. There is no other limit on retrying.
+    /// How long after receipt (or a re-queue) a message may still be delivered. Past it, an undelivered
+    /// event is dead-lettered with an Error log line. There is no other limit on retrying.
     /// </summary>
+    /// <remarks>
+    /// Age is the wall-clock age when this process took the message up, plus the time since on the
+    /// monotonic clock: a clock step while the gateway runs changes nothing. An event expires only after
+    /// a failed attempt made by this process, and only once this process has held it for at least
+    /// <see cref="MinRetryTime"/>.
+    /// </remarks>
     /// <value>24 hours.</value>
     public TimeSpan MaxAge { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// The least time (monotonic clock) this process keeps trying an event before it may expire, however
+    /// old the wall clock says the message is (a clock that was wrong when the message arrived, then
+    /// corrected, and a restart). Capped at <see cref="MaxAge"/>.
+    /// </summary>
+    /// <value>15 minutes.</value>
+    public TimeSpan MinRetryTime { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>How many failed POSTs in a row (no answer, 429, 5xx) open the circuit breaker.</summary>
     /// <value>5.</value>

@@ -16,6 +16,10 @@ internal sealed class PagerDutyOptionsValidator : IValidateOptions<PagerDutyOpti
         Positive(failures, "PagerDuty:RequestTimeout", options.RequestTimeout);
         Positive(failures, "PagerDuty:RetryBaseDelay", options.RetryBaseDelay);
         Positive(failures, "PagerDuty:MaxAge", options.MaxAge);
+        if (options.MinRetryTime < TimeSpan.Zero)
+        {
+            failures.Add($"PagerDuty:MinRetryTime must not be negative (is {options.MinRetryTime})");
+        }
         if (options.RetryMaxDelay < options.RetryBaseDelay)
         {
             failures.Add($"PagerDuty:RetryMaxDelay must not be less than PagerDuty:RetryBaseDelay (is {options.RetryMaxDelay})");

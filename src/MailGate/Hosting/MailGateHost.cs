@@ -23,7 +23,10 @@ namespace MailGate.Hosting;
 public static class MailGateHost
 {
     /// <summary>Builds the host; <paramref name="configurationArgs"/> are <c>--Section:Key=value</c> overrides.</summary>
-    public static WebApplication Build(string[] configurationArgs)
+    public static WebApplication Build(string[] configurationArgs) => Build(configurationArgs, configureServices: null);
+
+    /// <summary>Builds the host; <paramref name="configureServices"/>, when given, runs after every registration (tests replace a service with a fake).</summary>
+    public static WebApplication Build(string[] configurationArgs, Action<IServiceCollection>? configureServices)
     {
         // Before anything touches MimeKit: it remembers a charset it could not find, so ISO-2022-JP and
         // Shift_JIS would stay undecodable for the life of the process.
@@ -51,6 +54,7 @@ public static class MailGateHost
             .AddPagerDutyDelivery()
             .AddSmtpReceiving()
             .AddSupportCasePolling(builder.Configuration); // the second way in: AWS Support cases, when enabled
+        configureServices?.Invoke(builder.Services);
 
         var http = builder.Configuration.GetSection(HttpOptions.Section).Get<HttpOptions>() ?? new HttpOptions();
         builder.WebHost.UseUrls(http.Url);

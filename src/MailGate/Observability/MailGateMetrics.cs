@@ -36,6 +36,10 @@ internal sealed class MailGateMetrics : IDisposable
     private readonly Counter<long> _reloads;
     private readonly Counter<long> _untrusted;
     private readonly Counter<long> _supportPolls;
+    private readonly Counter<long> _verificationDeferred;
+    private readonly Counter<long> _keyFetches;
+    private readonly Counter<long> _stateWriteFailures;
+    private readonly Counter<long> _untrustedCircuitOpened;
     private readonly Counter<long> _supportCases;
 
     /// <summary>Creates the instruments; the observable ones read the spool and the rules when scraped.</summary>
@@ -60,7 +64,11 @@ internal sealed class MailGateMetrics : IDisposable
             tags: null,
             new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
         _reloads = _meter.CreateCounter<long>("mailgate.rules.reloads", "{reload}", "Rules file reloads by result");
-        _untrusted = _meter.CreateCounter<long>("mailgate.rules.untrusted", "{match}", "Matches of trust-required rules on unverified mail, by outcome (paged, rate_limited, dropped)");
+        _untrusted = _meter.CreateCounter<long>("mailgate.rules.untrusted", "{match}", "Matches of trust-required rules on unverified mail, by outcome (paged, rate_limited (per sender), rate_limited_client (per client network), rate_limited_global, dropped)");
+        _verificationDeferred = _meter.CreateCounter<long>("mailgate.verification.deferred", "{message}", "Decisions deferred because verification hit a temporary DNS failure");
+        _keyFetches = _meter.CreateCounter<long>("mailgate.verification.key_fetches", "{message}", "Key lookups for one message, off the decision path, by result (complete, timeout: over Trust:VerificationTimeout)");
+        _stateWriteFailures = _meter.CreateCounter<long>("mailgate.spool.state_write_failures", "{write}", "Writes of state.json or moves to done/dead that failed (kept in memory and retried)");
+        _untrustedCircuitOpened = _meter.CreateCounter<long>("mailgate.pagerduty.untrusted_circuit.opened", "{event}", "Times the circuit breaker of untrusted events opened");
         rules.Reloaded += (_, succeeded) => RulesReloaded(succeeded);
         var circuitOpened = _meter.CreateCounter<long>("mailgate.pagerduty.circuit.opened", "{event}", "Times the PagerDuty circuit breaker opened");
         circuit.Opened += (_, _) => circuitOpened.Add(1);
@@ -99,6 +107,14 @@ internal sealed class MailGateMetrics : IDisposable
     public void Decided(string action) => _decisions.Add(1, new KeyValuePair<string, object?>("action", action));
 
     public void Untrusted(string outcome) => _untrusted.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+
+    public void VerificationDeferred() => _verificationDeferred.Add(1);
+
+    public void KeyFetch(string result) => _keyFetches.Add(1, new KeyValuePair<string, object?>("result", result));
+
+    public void StateWriteFailed() => _stateWriteFailures.Add(1);
+
+    public void UntrustedCircuitOpened() => _untrustedCircuitOpened.Add(1);
 
     public void RuleMatched(string rule) => _ruleMatches.Add(1, new KeyValuePair<string, object?>("rule", rule));
 

@@ -10,7 +10,7 @@ namespace MailGate.Observability;
 /// are loaded. A rules file whose latest edit was refused is reported but does not make the gateway
 /// unready: the previous rules are in force and mail is still handled.
 /// </summary>
-public sealed class Readiness(SmtpListenerEndpoint smtp, SpoolStore spool, RulesProvider rules, SupportCasePollStatus supportCases)
+public sealed class Readiness(SmtpListenerEndpoint smtp, SpoolStore spool, RulesProvider rules, SupportCasePollStatus supportCases, IEnumerable<IReadinessCheck> checks)
 {
     /// <summary>Checks now (writes and deletes one small probe file in the spool).</summary>
     public ReadinessReport Check()
@@ -26,6 +26,8 @@ public sealed class Readiness(SmtpListenerEndpoint smtp, SpoolStore spool, Rules
         {
             problems.Add($"spool: cannot write to {spool.Root}: {spoolError}");
         }
+
+        problems.AddRange(checks.SelectMany(check => check.Problems()));
 
         var current = rules.Current;
         return new ReadinessReport(

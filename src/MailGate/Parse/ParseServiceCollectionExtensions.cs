@@ -13,19 +13,24 @@ internal static class ParseServiceCollectionExtensions
         services.AddOptions<TrustOptions>().BindConfiguration(TrustOptions.Section)
             .Validate(o => o.DnsServers.All(s => IPEndPoint.TryParse(s, out _)), "Trust:DnsServers must be IP addresses, optionally with :port (e.g. 10.0.0.2 or 127.0.0.1:5353)")
             .Validate(o => o.TempErrorRetryWindow >= TimeSpan.Zero, "Trust:TempErrorRetryWindow must not be negative")
+            .Validate(o => o.VerificationTimeout > TimeSpan.Zero, "Trust:VerificationTimeout must be positive")
+            .Validate(o => o.MaxConcurrentVerifications is >= 1 and <= 256, "Trust:MaxConcurrentVerifications must be between 1 and 256")
+            .Validate(o => o.DnsFailureCacheDuration >= TimeSpan.Zero, "Trust:DnsFailureCacheDuration must not be negative")
             .ValidateOnStart();
         services.AddSingleton(sp =>
         {
             var trust = sp.GetRequiredService<IOptions<TrustOptions>>().Value;
-            if (!trust.Verify)
-            {
-                return new MessageParser();
-            }
-
             var servers = trust.DnsServers.Select(s => Endpoint(s)).ToArray();
-            var locator = new DnsDkimPublicKeyLocator(new DnsDkimPublicKeyLocatorOptions { NameServers = servers }, sp.GetRequiredService<TimeProvider>());
-            return new MessageParser(authenticator: new MailAuthenticator(locator));
+            return new DnsDkimPublicKeyLocator(
+                new DnsDkimPublicKeyLocatorOptions { NameServers = servers, TemporaryFailureCacheDuration = trust.DnsFailureCacheDuration },
+                sp.GetRequiredService<TimeProvider>());
         });
+
+        // The processor's parser never waits for DNS: it verifies with the keys already looked up, and the
+        // processor has the missing ones fetched off its path (Process/KeyFetcher) before verifying again.
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<TrustOptions>>().Value.Verify
+            ? new MessageParser(authenticator: new MailAuthenticator(sp.GetRequiredService<DnsDkimPublicKeyLocator>().Offline))
+            : new MessageParser());
         return services;
     }
 

@@ -17,13 +17,23 @@ namespace MailGate.Process;
 /// </summary>
 /// <remarks>
 /// <para>On start it recovers the spool and queues every unfinished message, oldest first, before the
-/// SMTP listener opens (it is registered first). Messages are decided one at a time, in arrival order;
-/// the decision is written to <c>state.json</c> before anything is sent.</para>
-/// <para>Each route has one lane: a queue whose events are sent one at a time, in arrival order, each
-/// retried until PagerDuty has it (or it expires). A PagerDuty outage therefore costs one request per
-/// backoff interval per route, not one per waiting message, and order is kept.</para>
+/// SMTP listener opens (it is registered first). Messages are decided one at a time, in arrival order,
+/// and deciding never waits for the network: DKIM/ARC keys come from the cache
+/// (<see cref="Parse.Authentication.DnsDkimPublicKeyLocator.Offline"/>). A message that needs keys not
+/// looked up yet is set aside while <see cref="KeyFetcher"/> looks them up (bounded, fair between client
+/// networks, within a time budget) and is decided when they are in; the messages behind it go on. A
+/// temporary DNS failure defers the decision (<see cref="TrustOptions.TempErrorRetryWindow"/>).</para>
+/// <para>The decision is written to <c>state.json</c> before anything is sent. Each route has a lane for
+/// trusted events and one for untrusted ones: a queue whose events are sent one at a time, in the order
+/// they were decided, each retried until PagerDuty has it (or it expires). A PagerDuty outage therefore
+/// costs one request per backoff interval per lane, not one per waiting message, and untrusted events
+/// never wait in front of trusted ones.</para>
+/// <para>What is known in memory is never lost to a failed write: a message whose state cannot be
+/// written stays tracked and is written again with backoff (<see cref="UnsavedWork"/>), and nothing
+/// already accepted by PagerDuty is sent again.</para>
 /// <para>Every <see cref="SpoolOptions.ScanInterval"/> the active area is listed again, so a message
-/// re-queued by <c>mailgate spool retry</c> (or left behind by an unexpected error) is picked up.</para>
+/// re-queued by <c>mailgate spool retry</c> (or left behind by an unexpected error, or deferred) is
+/// picked up; a message is never queued twice.</para>
 /// </remarks>
 internal sealed class MessageProcessor(
     SpoolStore spool,
@@ -34,12 +44,26 @@ internal sealed class MessageProcessor(
     ProcessingEvents events,
     MailGateMetrics metrics,
     UntrustedLimiter untrustedLimiter,
+    KeyFetcher keyFetcher,
+    IStateStore store,
+    UnsavedWork unsaved,
     IOptions<SpoolOptions> options,
     IOptions<TrustOptions> trust,
     TimeProvider time,
     ILogger<MessageProcessor> logger) : BackgroundService
 {
+    /// <summary>Decided messages being delivered, or waiting for their state to be written.</summary>
     private readonly ConcurrentDictionary<string, MessageWork> _tracked = new(StringComparer.Ordinal);
+
+    /// <summary>Messages being decided, having keys looked up, or tracked: never queued again meanwhile.</summary>
+    private readonly ConcurrentDictionary<string, byte> _inHand = new(StringComparer.Ordinal);
+
+    /// <summary>Messages whose keys were just looked up: the next verification takes what it finds.</summary>
+    private readonly ConcurrentDictionary<string, byte> _fetched = new(StringComparer.Ordinal);
+
+    /// <summary>Messages deferred by a temporary DNS failure: since when, and when to try again (monotonic).</summary>
+    private readonly ConcurrentDictionary<string, Deferral> _deferred = new(StringComparer.Ordinal);
+
     private readonly ConcurrentDictionary<string, Channel<(MessageWork Work, int Index)>> _lanes = new(StringComparer.Ordinal);
     private readonly ConcurrentBag<Task> _laneTasks = [];
     private CancellationToken _stopping;
@@ -67,9 +91,11 @@ internal sealed class MessageProcessor(
         _stopping = stoppingToken;
         var interval = options.Value.ScanInterval;
         using var scan = time.CreateTimer(_ => Rescan(), null, interval, interval);
+        var fetching = keyFetcher.RunAsync(stoppingToken);
+        var settling = unsaved.RunAsync(Settle, stoppingToken);
         try
         {
-            await foreach (var message in inbox.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            await foreach (var message in inbox.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
                 await AcceptAsync(message, stoppingToken).ConfigureAwait(false);
             }
@@ -79,20 +105,26 @@ internal sealed class MessageProcessor(
             // Shutting down: unfinished messages stay in the active spool and resume at the next start.
         }
 
-        await Task.WhenAll(_laneTasks).ConfigureAwait(false);
+        await Task.WhenAll([.. _laneTasks, fetching, settling]).ConfigureAwait(false);
     }
 
-    /// <summary>Decides a newly queued message (once) and puts its pending events in their route lanes.</summary>
+    /// <summary>Decides a newly queued message (once) and puts its pending events in their lanes.</summary>
     private async Task AcceptAsync(SpooledMessage message, CancellationToken stoppingToken)
     {
-        if (_tracked.ContainsKey(message.Id) || !Directory.Exists(message.Directory))
+        if (!_inHand.TryAdd(message.Id, 0))
         {
-            return; // already in hand, or finished since it was queued
+            return; // already in hand
         }
 
+        var kept = false;
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["SpoolId"] = message.Id });
         try
         {
+            if (!Directory.Exists(message.Directory))
+            {
+                return; // finished since it was queued
+            }
+
             ProcessingState state;
             try
             {
@@ -105,44 +137,85 @@ internal sealed class MessageProcessor(
                 return;
             }
 
-            if (!state.IsDecided)
+            if (state.IsDecided)
             {
-                if (await DecideAsync(message, stoppingToken).ConfigureAwait(false) is not { } decided)
-                {
-                    return; // verification hit a temporary DNS failure: the next scan tries again
-                }
-
-                state = decided;
-                SpoolStore.WriteState(message, state);
-            }
-
-            var work = new MessageWork(message, state);
-            _tracked[message.Id] = work;
-            if (state.IsFinished)
-            {
-                Finish(work);
+                kept = true;
+                Track(message, state, written: true);
                 return;
             }
 
-            for (var i = 0; i < state.Deliveries.Count; i++)
+            var postFetch = _fetched.TryRemove(message.Id, out _);
+            var decided = await DecideAsync(message, postFetch, stoppingToken).ConfigureAwait(false);
+            kept = decided.SetAside;
+            if (decided.State is { } newState)
             {
-                if (state.Deliveries[i].Status == DeliveryStatus.Pending)
-                {
-                    Lane(state.Deliveries[i].Route).Writer.TryWrite((work, i));
-                }
+                kept = true;
+                Track(message, newState, written: false);
             }
         }
 #pragma warning disable CA1031 // One message's failure must not stop the others; it stays in the spool.
         catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
 #pragma warning restore CA1031
         {
-            _tracked.TryRemove(message.Id, out _);
-            Log.ProcessingFailed(logger, e, message.Id);
+            if (!(_tracked.TryGetValue(message.Id, out var work) && work.Dispatched))
+            {
+                _tracked.TryRemove(message.Id, out _);
+                kept = false;
+            }
+
+            Log.ProcessingFailed(logger, e, message.Id, options.Value.ScanInterval);
+        }
+        finally
+        {
+            if (!kept)
+            {
+                _inHand.TryRemove(message.Id, out _);
+            }
         }
     }
 
-    private Channel<(MessageWork Work, int Index)> Lane(string route) =>
-        _lanes.GetOrAdd(route, name =>
+    /// <summary>Starts tracking a decided message; its events go to their lanes once the decision is on disk.</summary>
+    private void Track(SpooledMessage message, ProcessingState state, bool written)
+    {
+        var work = new MessageWork(message, state, store, written, DeliveryClock.Now(time));
+        _tracked[message.Id] = work;
+        if (!work.TryWrite())
+        {
+            Unsaved(work); // nothing is sent before the decision is on disk: a restart must not decide differently
+            return;
+        }
+
+        Dispatch(work);
+    }
+
+    /// <summary>Puts the pending events of a message whose decision is on disk in their lanes (once), or finishes it.</summary>
+    private void Dispatch(MessageWork work)
+    {
+        if (work.Dispatched)
+        {
+            return;
+        }
+
+        work.Dispatched = true;
+        var state = work.State;
+        if (state.IsFinished)
+        {
+            Finish(work);
+            return;
+        }
+
+        for (var i = 0; i < state.Deliveries.Count; i++)
+        {
+            if (state.Deliveries[i].Status == DeliveryStatus.Pending)
+            {
+                Lane(state.Deliveries[i]).Writer.TryWrite((work, i));
+            }
+        }
+    }
+
+    /// <summary>The lane of a delivery: its route's, trusted and untrusted events apart.</summary>
+    private Channel<(MessageWork Work, int Index)> Lane(DeliveryRecord record) =>
+        _lanes.GetOrAdd(record.Event.Payload.CustomDetails?.Trusted == false ? record.Route + " (untrusted)" : record.Route, name =>
         {
             var lane = Channel.CreateUnbounded<(MessageWork, int)>(new UnboundedChannelOptions { SingleReader = true });
             _laneTasks.Add(Task.Run(() => RunLaneAsync(lane.Reader, _stopping)));
@@ -173,15 +246,25 @@ internal sealed class MessageProcessor(
             var outcome = await delivery.DeliverAsync(
                 message,
                 work.State.Deliveries[index],
+                work.Clock,
                 (progress, _) =>
                 {
                     work.Update(index, progress);
+                    if (!work.IsWritten)
+                    {
+                        Unsaved(work);
+                    }
+
                     return ValueTask.CompletedTask;
                 },
                 stoppingToken).ConfigureAwait(false);
             var finished = work.Complete(index, outcome);
             LogDelivery(message, work.State, outcome);
-            if (finished)
+            if (!work.IsWritten)
+            {
+                Unsaved(work); // PagerDuty has it: that is kept in memory, and the message is never sent again
+            }
+            else if (finished)
             {
                 Finish(work);
             }
@@ -190,43 +273,164 @@ internal sealed class MessageProcessor(
         {
             Log.ProcessingInterrupted(logger, message.Id);
         }
-#pragma warning disable CA1031 // One delivery's failure must not stop the lane; the message stays in the spool.
+#pragma warning disable CA1031 // One delivery's failure must not stop the lane; the event is tried again.
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            // Let the next scan pick the message up again (its state says what is still owed).
-            _tracked.TryRemove(message.Id, out _);
-            Log.ProcessingFailed(logger, e, message.Id);
+            // Keep the message tracked, with what memory knows of it, and try this event again later.
+            Log.ProcessingFailed(logger, e, message.Id, options.Value.ScanInterval);
+            _laneTasks.Add(RetryLaterAsync(work, index));
         }
     }
 
-    /// <summary>Parses, verifies and evaluates; null when verification should be tried again later.</summary>
-    private async Task<ProcessingState?> DecideAsync(SpooledMessage message, CancellationToken cancellationToken)
+    private async Task RetryLaterAsync(MessageWork work, int index)
+    {
+        try
+        {
+            await Task.Delay(options.Value.ScanInterval, time, _stopping).ConfigureAwait(false);
+            Lane(work.State.Deliveries[index]).Writer.TryWrite((work, index));
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // Shutting down: the event resumes at the next start.
+        }
+    }
+
+    /// <summary>Hands a message whose state is not on disk to <see cref="UnsavedWork"/>, which writes it again with backoff.</summary>
+    private void Unsaved(MessageWork work)
+    {
+        metrics.StateWriteFailed();
+        if (unsaved.Add(work))
+        {
+            Log.StateWriteFailed(logger, work.Message.Id, work.LastWriteError?.Message ?? "");
+        }
+    }
+
+    /// <summary>One retry of <see cref="UnsavedWork"/>: writes the state, then does what waited for it; true when nothing is owed any more.</summary>
+    private bool Settle(MessageWork work)
+    {
+        if (!work.TryWrite())
+        {
+            return false;
+        }
+
+        if (!work.Dispatched)
+        {
+            Log.StateWritten(logger, work.Message.Id);
+            Dispatch(work);
+            return !work.NeedsSettling;
+        }
+
+        if (work.State.IsFinished && !work.IsMoved)
+        {
+            var moved = FinishCore(work);
+            if (moved)
+            {
+                Log.StateWritten(logger, work.Message.Id);
+            }
+
+            return moved;
+        }
+
+        Log.StateWritten(logger, work.Message.Id);
+        return true;
+    }
+
+    private void Finish(MessageWork work)
+    {
+        if (!FinishCore(work))
+        {
+            Unsaved(work);
+        }
+    }
+
+    /// <summary>Moves a finished message (whose state is on disk) to done/ or dead/; false when that could not be done now.</summary>
+    private bool FinishCore(MessageWork work)
+    {
+        if (!work.IsWritten)
+        {
+            return false;
+        }
+
+        var state = work.State;
+        var area = state.HasFailures ? SpoolArea.Dead : SpoolArea.Done;
+        if (!work.TryMove(area, out var movedNow))
+        {
+            return false;
+        }
+
+        if (movedNow)
+        {
+            _tracked.TryRemove(work.Message.Id, out _);
+            _inHand.TryRemove(work.Message.Id, out _);
+            events.OnFinished(work.Message.Id, area);
+            if (area == SpoolArea.Dead)
+            {
+                metrics.DeadLettered();
+                Log.MessageDeadLettered(logger, work.Message.Id, Shown(state.MessageId), state.Subject ?? "", state.Error ?? string.Join("; ", state.Deliveries.Where(d => d.LastError is not null).Select(d => $"{d.Rule}: {d.Status}: {d.LastError}")));
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Parses, verifies and evaluates, never waiting for DNS.</summary>
+    /// <returns>The decision; or none, with <c>SetAside</c> when the message's keys are being looked up (it is decided when they are in) or not when it is deferred.</returns>
+    private async Task<(ProcessingState? State, bool SetAside)> DecideAsync(SpooledMessage message, bool postFetch, CancellationToken cancellationToken)
     {
         MessageFacts facts;
         try
         {
             if (message.IsSupportCase)
             {
-                return Decide(message, SupportCaseReader.Read(message));
+                return (Decide(message, SupportCaseReader.Read(message)), false);
             }
 
             facts = await parser.ParseAsync(message, cancellationToken).ConfigureAwait(false);
-            var age = time.GetUtcNow() - message.Envelope.ReceivedAt;
-            if (facts.Authentication.HasTemporaryError && age < trust.Value.TempErrorRetryWindow)
-            {
-                Log.VerificationDeferred(logger, message.Id, facts.Authentication.ToString(), trust.Value.TempErrorRetryWindow - age);
-                events.OnDeferred(message.Id);
-                return null;
-            }
         }
         catch (MessageParseException e)
         {
             metrics.Decided("unparseable");
-            return new ProcessingState { DecidedAt = time.GetUtcNow(), Error = $"cannot parse: {e.Message}" };
+            return (new ProcessingState { DecidedAt = time.GetUtcNow(), Error = $"cannot parse: {e.Message}" }, false);
         }
 
-        return Decide(message, facts);
+        var authentication = facts.Authentication;
+        if (authentication.MissingKeys.Count > 0 && !postFetch)
+        {
+            Log.KeysNeeded(logger, message.Id, authentication.MissingKeys.Count, ClientNetwork.Of(message.Envelope.ClientAddress));
+            keyFetcher.Enqueue(message, authentication.MissingKeys, KeysFetched);
+            return (null, true);
+        }
+
+        if (authentication.HasTemporaryError)
+        {
+            var now = time.GetTimestamp();
+            var deferral = _deferred.GetOrAdd(message.Id, _ => new Deferral(now, now));
+            var window = trust.Value.TempErrorRetryWindow;
+            var waited = time.GetElapsedTime(deferral.Since, now);
+            if (waited < window)
+            {
+                var retryIn = trust.Value.DnsFailureCacheDuration > options.Value.ScanInterval ? trust.Value.DnsFailureCacheDuration : options.Value.ScanInterval;
+                _deferred[message.Id] = deferral with { RetryAt = now + (long)(retryIn.TotalSeconds * time.TimestampFrequency) };
+                metrics.VerificationDeferred();
+                Log.VerificationDeferred(logger, message.Id, authentication.ToString(), window - waited);
+                events.OnDeferred(message.Id);
+                return (null, false);
+            }
+
+            Log.VerificationGaveUp(logger, message.Id, window, authentication.ToString());
+        }
+
+        _deferred.TryRemove(message.Id, out _);
+        return (Decide(message, facts), false);
+    }
+
+    /// <summary>The key lookups of <paramref name="message"/> ended: decide it now (its next verification takes what the cache has).</summary>
+    private void KeysFetched(SpooledMessage message)
+    {
+        _fetched[message.Id] = 0;
+        _inHand.TryRemove(message.Id, out _);
+        inbox.Enqueue(message);
     }
 
     /// <summary>Evaluates the rules on <paramref name="facts"/> and records what is owed to PagerDuty.</summary>
@@ -245,13 +449,20 @@ internal sealed class MessageProcessor(
         }
 
         var matches = new List<RuleMatch>();
+        var limits = ruleSet.Trust?.Untrusted ?? UntrustedTreatment.Default;
         foreach (var match in decision.Matches)
         {
-            if (!match.Trusted && !untrustedLimiter.TryAcquire(facts.Sender, ruleSet.Trust?.Untrusted.MaxPerSenderPerHour ?? 0))
+            if (!match.Trusted && untrustedLimiter.TryAcquire(facts.Sender, message.Envelope.ClientAddress, limits) is var verdict && verdict != UntrustedVerdict.Allowed)
             {
-                untrusted.Add($"{match.Rule}: matched, but the message is not trusted and {facts.Sender} is over trust.untrusted.max_per_sender_per_hour; not paged");
-                metrics.Untrusted("rate_limited");
-                Log.UntrustedRateLimited(logger, message.Id, Shown(Identity(facts)), facts.Sender, facts.Subject, match.Rule, authentication);
+                var (limit, outcome) = verdict switch
+                {
+                    UntrustedVerdict.SenderLimited => ($"{facts.Sender} is over trust.untrusted.max_per_sender_per_hour", "rate_limited"),
+                    UntrustedVerdict.ClientNetworkLimited => ($"its client network {ClientNetwork.Of(message.Envelope.ClientAddress)} is over trust.untrusted.max_per_client_network_per_hour", "rate_limited_client"),
+                    _ => ("untrusted pages are over trust.untrusted.max_per_hour", "rate_limited_global"),
+                };
+                untrusted.Add($"{match.Rule}: matched, but the message is not trusted and {limit}; not paged");
+                metrics.Untrusted(outcome);
+                Log.UntrustedRateLimited(logger, message.Id, Shown(Identity(facts)), facts.Sender, facts.Subject, match.Rule, authentication, limit);
                 continue;
             }
 
@@ -291,49 +502,38 @@ internal sealed class MessageProcessor(
         };
     }
 
-    private void Finish(MessageWork work)
-    {
-        var message = work.Message;
-        var state = work.State;
-        try
-        {
-            if (state.HasFailures)
-            {
-                spool.Move(message, SpoolArea.Dead);
-                events.OnFinished(message.Id, SpoolArea.Dead);
-                metrics.DeadLettered();
-                Log.MessageDeadLettered(logger, message.Id, Shown(state.MessageId), state.Subject ?? "", state.Error ?? string.Join("; ", state.Deliveries.Where(d => d.LastError is not null).Select(d => $"{d.Rule}: {d.Status}: {d.LastError}")));
-            }
-            else
-            {
-                spool.Move(message, SpoolArea.Done);
-                events.OnFinished(message.Id, SpoolArea.Done);
-            }
-        }
-        finally
-        {
-            _tracked.TryRemove(message.Id, out _);
-        }
-    }
-
-    /// <summary>Queues active messages nobody is working on (re-queued by an operator, or left by an error).</summary>
+    /// <summary>Queues active messages nobody is working on (re-queued by an operator, left by an error, or deferred and due).</summary>
     private void Rescan()
     {
         try
         {
             // Names only: a backlog of thousands during an outage costs no file reads here.
-            foreach (var id in spool.Ids(SpoolArea.Active))
+            var now = time.GetTimestamp();
+            var active = spool.Ids(SpoolArea.Active);
+            foreach (var id in active)
             {
-                if (!_tracked.ContainsKey(id) && spool.Open(SpoolArea.Active, id) is { } message)
+                if (_inHand.ContainsKey(id) || inbox.Contains(id) || (_deferred.TryGetValue(id, out var deferral) && now < deferral.RetryAt))
+                {
+                    continue;
+                }
+
+                if (spool.Open(SpoolArea.Active, id) is { } message)
                 {
                     inbox.Enqueue(message);
                 }
+            }
+
+            foreach (var gone in _deferred.Keys.Except(active, StringComparer.Ordinal).ToArray())
+            {
+                _deferred.TryRemove(gone, out _); // finished or removed by hand
             }
         }
         catch (IOException e)
         {
             Log.ScanFailed(logger, e.Message);
         }
+
+        events.OnScanned();
     }
 
     /// <summary>What identifies the message in logs and state: its Message-ID, or a support case's id.</summary>
@@ -345,6 +545,7 @@ internal sealed class MessageProcessor(
     private void LogDelivery(SpooledMessage message, ProcessingState state, DeliveryRecord outcome)
     {
         var latency = time.GetUtcNow() - message.Envelope.ReceivedAt;
+        latency = latency > TimeSpan.Zero ? latency : TimeSpan.Zero; // a clock stepped back
         switch (outcome.Status)
         {
             case DeliveryStatus.Delivered or DeliveryStatus.DryRun:
@@ -356,4 +557,7 @@ internal sealed class MessageProcessor(
                 break;
         }
     }
+
+    /// <summary>A deferred verification: the first temporary failure and when to try again (<see cref="TimeProvider.GetTimestamp"/> values).</summary>
+    private sealed record Deferral(long Since, long RetryAt);
 }

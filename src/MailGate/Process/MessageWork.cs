@@ -1,18 +1,47 @@
+using MailGate.Deliver;
 using MailGate.Spool;
 
 namespace MailGate.Process;
 
 /// <summary>
 /// One message being processed: its spool entry and its state, shared by the route lanes that deliver
-/// its events. Every change is written to <c>state.json</c> under one lock, so lanes never overwrite
-/// each other's progress.
+/// its events. The state in memory is the truth: every change is made there first, under one lock, and
+/// then written to <c>state.json</c>. A write that fails loses nothing — the state stays in memory,
+/// marked unwritten, and is written again later (<see cref="TryWrite"/>); nothing already done (an
+/// event PagerDuty accepted) is ever done again because a write failed.
 /// </summary>
-internal sealed class MessageWork(SpooledMessage message, ProcessingState state)
+internal sealed class MessageWork
 {
     private readonly Lock _lock = new();
-    private ProcessingState _state = state;
+    private readonly IStateStore _store;
+    private ProcessingState _state;
+    private int _version;
+    private int _writtenVersion;
 
-    public SpooledMessage Message { get; } = message;
+    /// <param name="message">The spool entry.</param>
+    /// <param name="state">Its state.</param>
+    /// <param name="store">Where the state is written.</param>
+    /// <param name="written">Whether <paramref name="state"/> is what <c>state.json</c> holds already.</param>
+    /// <param name="clock">When this process took the message up: delivery ages are measured from there.</param>
+    public MessageWork(SpooledMessage message, ProcessingState state, IStateStore store, bool written, DeliveryClock clock)
+    {
+        Message = message;
+        _state = state;
+        _store = store;
+        _version = written ? 0 : 1;
+        Clock = clock;
+    }
+
+    public SpooledMessage Message { get; private set; }
+
+    /// <summary>When this process took the message up: delivery ages are measured from there.</summary>
+    public DeliveryClock Clock { get; }
+
+    /// <summary>Whether its pending deliveries were put in their lanes (only ever once the decision is written).</summary>
+    public bool Dispatched { get; set; }
+
+    /// <summary>The last failure to write the state or move the message; null after a success.</summary>
+    public Exception? LastWriteError { get; private set; }
 
     public ProcessingState State
     {
@@ -25,25 +54,113 @@ internal sealed class MessageWork(SpooledMessage message, ProcessingState state)
         }
     }
 
-    /// <summary>Records progress of delivery <paramref name="index"/> (still pending).</summary>
+    /// <summary>Whether <c>state.json</c> holds the state in memory.</summary>
+    public bool IsWritten
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _writtenVersion == _version;
+            }
+        }
+    }
+
+    /// <summary>Whether the folder was moved to <c>done/</c> or <c>dead/</c>.</summary>
+    public bool IsMoved { get; private set; }
+
+    /// <summary>Whether something is owed to the spool: an unwritten state, or a finished message not yet moved.</summary>
+    public bool NeedsSettling
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _writtenVersion != _version || (Dispatched && _state.IsFinished && !IsMoved);
+            }
+        }
+    }
+
+    /// <summary>Records progress of delivery <paramref name="index"/> (still pending) and tries to write it.</summary>
     public void Update(int index, DeliveryRecord record)
     {
         lock (_lock)
         {
             _state = Replace(_state, index, record);
-            SpoolStore.WriteState(Message, _state);
+            _version++;
+            WriteLocked();
         }
     }
 
-    /// <summary>Records the final outcome of delivery <paramref name="index"/>; true when that finished the message.</summary>
+    /// <summary>Records the final outcome of delivery <paramref name="index"/> and tries to write it; true when that finished the message.</summary>
     public bool Complete(int index, DeliveryRecord record)
     {
         lock (_lock)
         {
             var wasFinished = _state.IsFinished;
             _state = Replace(_state, index, record);
-            SpoolStore.WriteState(Message, _state);
+            _version++;
+            WriteLocked();
             return !wasFinished && _state.IsFinished;
+        }
+    }
+
+    /// <summary>Writes the state if <c>state.json</c> is behind; false when the write failed (see <see cref="LastWriteError"/>).</summary>
+    public bool TryWrite()
+    {
+        lock (_lock)
+        {
+            return WriteLocked();
+        }
+    }
+
+    /// <summary>
+    /// Moves the message to <paramref name="area"/>, once: <paramref name="movedNow"/> is true only for the
+    /// call that moved it. False when the move failed (see <see cref="LastWriteError"/>).
+    /// </summary>
+    public bool TryMove(SpoolArea area, out bool movedNow)
+    {
+        lock (_lock)
+        {
+            movedNow = false;
+            if (IsMoved)
+            {
+                return true;
+            }
+
+            try
+            {
+                Message = _store.Move(Message, area);
+                IsMoved = movedNow = true;
+                LastWriteError = null;
+                return true;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                LastWriteError = e;
+                return false;
+            }
+        }
+    }
+
+    private bool WriteLocked()
+    {
+        if (_writtenVersion == _version)
+        {
+            return true;
+        }
+
+        try
+        {
+            _store.WriteState(Message, _state);
+            _writtenVersion = _version;
+            LastWriteError = null;
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            LastWriteError = e;
+            return false;
         }
     }
 

@@ -1,4 +1,6 @@
+using MailGate.Observability;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace MailGate.Process;
 
@@ -10,6 +12,10 @@ internal static class ProcessServiceCollectionExtensions
         services.AddSingleton<ProcessingInbox>();
         services.AddSingleton<ProcessingEvents>();
         services.AddSingleton<UntrustedLimiter>();
+        services.AddSingleton<KeyFetcher>();
+        services.TryAddSingleton<IStateStore, SpoolStateStore>();
+        services.AddSingleton<UnsavedWork>();
+        services.AddSingleton<IReadinessCheck>(sp => sp.GetRequiredService<UnsavedWork>());
         services.AddHostedService<MessageProcessor>();
         return services;
     }

@@ -11,7 +11,12 @@ public sealed class ProcessingEvents
     /// <summary>Verification of a message hit a temporary DNS failure; it stays undecided and is tried again.</summary>
     public event EventHandler<string>? VerificationDeferred;
 
+    /// <summary>A scan of the active area ended (every <c>Spool:ScanInterval</c>).</summary>
+    public event EventHandler? Scanned;
+
     internal void OnDeferred(string spoolId) => VerificationDeferred?.Invoke(this, spoolId);
+
+    internal void OnScanned() => Scanned?.Invoke(this, EventArgs.Empty);
 
     internal void OnFinished(string spoolId, SpoolArea area) =>
         MessageFinished?.Invoke(this, new MessageFinishedEventArgs(spoolId, area));

@@ -1,11 +1,14 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using MailGate.Spool;
 
 namespace MailGate.Process;
 
 /// <summary>
-/// Hands committed messages from the SMTP sessions to the processor. Unbounded on purpose: every
-/// entry is already safe on disk, an entry is tiny, and the SMTP session must never wait for rules or
+/// Hands committed messages from the SMTP sessions (and the spool scan) to the processor, at most one
+/// copy of each: a message already waiting here is not queued again. Unbounded on purpose: every entry
+/// is already safe on disk, an entry is tiny, and the SMTP session must never wait for rules or
 /// PagerDuty before answering 250.
 /// </summary>
 public sealed class ProcessingInbox
@@ -13,9 +16,28 @@ public sealed class ProcessingInbox
     private readonly Channel<SpooledMessage> _channel = Channel.CreateUnbounded<SpooledMessage>(
         new UnboundedChannelOptions { SingleReader = true });
 
-    /// <summary>Queues a committed message.</summary>
-    public void Enqueue(SpooledMessage message) => _channel.Writer.TryWrite(message);
+    private readonly ConcurrentDictionary<string, byte> _waiting = new(StringComparer.Ordinal);
 
-    /// <summary>The processor's end.</summary>
-    internal ChannelReader<SpooledMessage> Reader => _channel.Reader;
+    /// <summary>Queues a committed message, unless it is waiting here already.</summary>
+    public void Enqueue(SpooledMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (_waiting.TryAdd(message.Id, 0))
+        {
+            _channel.Writer.TryWrite(message);
+        }
+    }
+
+    /// <summary>Whether <paramref name="spoolId"/> is waiting here.</summary>
+    internal bool Contains(string spoolId) => _waiting.ContainsKey(spoolId);
+
+    /// <summary>The processor's end: each message as it is taken out (after which it may be queued again).</summary>
+    internal async IAsyncEnumerable<SpooledMessage> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var message in _channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            _waiting.TryRemove(message.Id, out _);
+            yield return message;
+        }
+    }
 }

@@ -3,48 +3,103 @@ using MailGate.Rules;
 namespace MailGate.Process;
 
 /// <summary>
-/// At most <see cref="UntrustedTreatment.MaxPerSenderPerHour"/> untrusted pages per sender in any hour
-/// (a sliding window): a flood of forged "Abuse Reports" from one address pages a few times, marked
-/// "[unverified]", and is then only logged and counted.
+/// Bounds untrusted pages in any hour (a sliding window) three ways at once: per sender
+/// (<see cref="UntrustedTreatment.MaxPerSenderPerHour"/>), per connecting client network
+/// (<see cref="UntrustedTreatment.MaxPerClientNetworkPerHour"/>, see <see cref="ClientNetwork"/>) and in all
+/// (<see cref="UntrustedTreatment.MaxPerHour"/>). The sender is what a forger writes, so a flood of forged
+/// "Abuse Reports" from made-up senders is cut off by the other two. A page counts against all three
+/// only when it fits all three. Windows are measured on the monotonic clock: a wall-clock step neither
+/// frees nor blocks pages.
 /// </summary>
 internal sealed class UntrustedLimiter(TimeProvider time)
 {
-    private static readonly TimeSpan Window = TimeSpan.FromHours(1);
-    private readonly Dictionary<string, Queue<DateTimeOffset>> _pages = new(StringComparer.OrdinalIgnoreCase);
+    private const int MaxKeys = 10_000;
+    private static readonly TimeSpan Span = TimeSpan.FromHours(1);
+
+    private readonly Dictionary<string, Queue<long>> _senders = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, Queue<long>> _networks = new(StringComparer.Ordinal);
+    private readonly Queue<long> _all = new();
     private readonly Lock _lock = new();
 
-    /// <summary>Whether one more untrusted page from <paramref name="sender"/> is allowed now (and counts it if so).</summary>
-    public bool TryAcquire(string sender, int maxPerHour)
+    /// <summary>Whether one more untrusted page is allowed now (and counts it if so); else which bound it is over.</summary>
+    /// <param name="sender">The resolved sender.</param>
+    /// <param name="clientAddress">The SMTP client's address (<c>Envelope.ClientAddress</c>); null when unknown.</param>
+    /// <param name="limits">The bounds, from the rules file's <c>trust.untrusted</c>.</param>
+    public UntrustedVerdict TryAcquire(string sender, string? clientAddress, UntrustedTreatment limits)
     {
-        var now = time.GetUtcNow();
+        ArgumentNullException.ThrowIfNull(limits);
+        var now = time.GetTimestamp();
+        var network = ClientNetwork.Of(clientAddress);
         lock (_lock)
         {
-            if (!_pages.TryGetValue(sender, out var times))
+            var bySender = Window(_senders, sender, now);
+            var byNetwork = Window(_networks, network, now);
+            Expire(_all, now);
+            var verdict = bySender.Count >= limits.MaxPerSenderPerHour ? UntrustedVerdict.SenderLimited
+                : byNetwork.Count >= limits.MaxPerClientNetworkPerHour ? UntrustedVerdict.ClientNetworkLimited
+                : _all.Count >= limits.MaxPerHour ? UntrustedVerdict.GlobalLimited
+                : UntrustedVerdict.Allowed;
+            if (verdict == UntrustedVerdict.Allowed)
             {
-                _pages[sender] = times = new Queue<DateTimeOffset>();
+                bySender.Enqueue(now);
+                byNetwork.Enqueue(now);
+                _all.Enqueue(now);
             }
 
-            while (times.Count > 0 && now - times.Peek() >= Window)
-            {
-                times.Dequeue();
-            }
-
-            if (times.Count >= maxPerHour)
-            {
-                return false;
-            }
-
-            times.Enqueue(now);
-            if (_pages.Count > 10_000)
-            {
-                // Bound the memory a flood of distinct forged senders can take: forget idle ones.
-                foreach (var idle in _pages.Where(p => p.Value.Count == 0 || now - p.Value.Last() >= Window).Select(p => p.Key).ToArray())
-                {
-                    _pages.Remove(idle);
-                }
-            }
-
-            return true;
+            Forget(_senders, now);
+            Forget(_networks, now);
+            return verdict;
         }
     }
+
+    private Queue<long> Window(Dictionary<string, Queue<long>> windows, string key, long now)
+    {
+        if (!windows.TryGetValue(key, out var times))
+        {
+            windows[key] = times = new Queue<long>();
+        }
+
+        Expire(times, now);
+        return times;
+    }
+
+    private void Expire(Queue<long> times, long now)
+    {
+        while (times.Count > 0 && Elapsed(times.Peek(), now) >= Span)
+        {
+            times.Dequeue();
+        }
+    }
+
+    /// <summary>Bounds the memory a flood of distinct forged senders (or networks) can take: forgets idle ones.</summary>
+    private void Forget(Dictionary<string, Queue<long>> windows, long now)
+    {
+        if (windows.Count <= MaxKeys)
+        {
+            return;
+        }
+
+        foreach (var idle in windows.Where(w => w.Value.Count == 0 || Elapsed(w.Value.Last(), now) >= Span).Select(w => w.Key).ToArray())
+        {
+            windows.Remove(idle);
+        }
+    }
+
+    private TimeSpan Elapsed(long from, long to) => time.GetElapsedTime(from, to);
+}
+
+/// <summary>What <see cref="UntrustedLimiter.TryAcquire"/> decided.</summary>
+internal enum UntrustedVerdict
+{
+    /// <summary>Page (counted).</summary>
+    Allowed,
+
+    /// <summary>Over <c>max_per_sender_per_hour</c>.</summary>
+    SenderLimited,
+
+    /// <summary>Over <c>max_per_client_network_per_hour</c>.</summary>
+    ClientNetworkLimited,
+
+    /// <summary>Over <c>max_per_hour</c>.</summary>
+    GlobalLimited,
 }

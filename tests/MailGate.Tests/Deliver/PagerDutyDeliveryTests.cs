@@ -3,6 +3,7 @@ using MailGate.Deliver;
 using MailGate.Observability;
 using MailGate.Rules;
 using MailGate.Spool;
+using MailGate.Tests.Shared;
 using MailGate.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -19,6 +20,8 @@ public sealed class PagerDutyDeliveryTests
     private const string Key = "R0123456789abcdef0123456789abcde";
     private string _folder = null!;
     private FakeTimeProvider _time = null!;
+    private SteppedClock _clock = null!;
+    private RulesProvider _rules = null!;
 
     [SetUp]
     public void SetUp()
@@ -26,6 +29,7 @@ public sealed class PagerDutyDeliveryTests
         _folder = Path.Combine(Path.GetTempPath(), "mailgate-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(_folder);
         _time = new FakeTimeProvider(Start);
+        _clock = new SteppedClock(_time);
     }
 
     [TearDown]
@@ -33,48 +37,68 @@ public sealed class PagerDutyDeliveryTests
 
     private PagerDutyCircuit _circuit = null!;
 
-    private PagerDutyDelivery CreateSut(ScriptedHandler handler, CollectingLogger<PagerDutyDelivery> logger, string routingKey = Key, TimeSpan? maxAge = null, int breakerFailures = 1000, TimeSpan? breakDuration = null)
+    private PagerDutyDelivery CreateSut(HttpMessageHandler handler, CollectingLogger<PagerDutyDelivery> logger, string routingKey = Key, TimeSpan? maxAge = null, int breakerFailures = 1000, TimeSpan? breakDuration = null, TimeSpan? minRetryTime = null, int maxConcurrentRequests = 4)
     {
-        var rulesPath = Path.Combine(_folder, "rules.yaml");
-        File.WriteAllText(rulesPath, $"version: 1\nroutes:\n  oncall:\n    pagerduty:\n      routing_key: {routingKey}\nrules:\n  - name: all\n    route: oncall\n");
-        var rules = new RulesProvider(Options.Create(new RulesOptions { Path = rulesPath }), NullLogger<RulesProvider>.Instance);
+        WriteRules(routingKey);
+        _rules = new RulesProvider(Options.Create(new RulesOptions { Path = RulesPath }), NullLogger<RulesProvider>.Instance);
         var options = Options.Create(new PagerDutyOptions
         {
             EventsUrl = new Uri("http://127.0.0.1:9/v2/enqueue"),
             RetryBaseDelay = TimeSpan.FromSeconds(2),
             RetryMaxDelay = TimeSpan.FromMinutes(5),
             MaxAge = maxAge ?? TimeSpan.FromHours(24),
+            MinRetryTime = minRetryTime ?? TimeSpan.FromMinutes(15),
             BreakerFailures = breakerFailures,
             BreakDuration = breakDuration ?? TimeSpan.FromSeconds(30),
+            MaxConcurrentRequests = maxConcurrentRequests,
         });
-        _circuit = new PagerDutyCircuit(options, _time, NullLogger<PagerDutyCircuit>.Instance);
+        _circuit = new PagerDutyCircuit(options, _clock, NullLogger<PagerDutyCircuit>.Instance);
 #pragma warning disable CA2000 // The client owns the handler; the test owns the handler's script.
         var meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
-        var metrics = new MailGateMetrics(meters, new SpoolStore(Path.Combine(_folder, "spool")), rules, _circuit, _time);
-        return new PagerDutyDelivery(new PagerDutyClient(new HttpClient(handler, disposeHandler: false)), _circuit, rules, options, metrics, _time, logger);
+        var metrics = new MailGateMetrics(meters, new SpoolStore(Path.Combine(_folder, "spool")), _rules, _circuit, _clock);
+        return new PagerDutyDelivery(new PagerDutyClient(new HttpClient(handler, disposeHandler: false)), _circuit, _rules, options, metrics, _clock, logger, NullLogger<PagerDutyCircuit>.Instance);
 #pragma warning restore CA2000
     }
+
+    private string RulesPath => Path.Combine(_folder, "rules.yaml");
+
+    /// <summary>Writes the rules file: route <c>oncall</c> with <paramref name="routingKey"/>, or no route at all when null.</summary>
+    private void WriteRules(string? routingKey) =>
+        File.WriteAllText(RulesPath, routingKey is null
+            ? "version: 1\nroutes:\n  other:\n    pagerduty:\n      routing_key: R9999999999999999999999999999999\nrules:\n  - name: all\n    route: other\n"
+            : $"version: 1\nroutes:\n  oncall:\n    pagerduty:\n      routing_key: {routingKey}\nrules:\n  - name: all\n    route: oncall\n");
 
     private static SpooledMessage Message(DateTimeOffset received) =>
         new("019a7f3c2b10-5e0c9a1f", "/nonexistent", new Envelope("a@example.com", ["b@example.com"], received, null, null));
 
-    private static DeliveryRecord Record(string route = "oncall") => new()
+    private static DeliveryRecord Record(string route = "oncall", bool trusted = true) => new()
     {
         Rule = "all",
         Route = route,
-        Event = new PagerDutyEvent { DedupKey = "k", Payload = new PagerDutyPayload { Summary = "s", Source = "src", Severity = "critical" } },
+        Event = new PagerDutyEvent { DedupKey = "k", Payload = new PagerDutyPayload { Summary = "s", Source = "src", Severity = "critical", CustomDetails = new PagerDutyDetails { Trusted = trusted } } },
     };
 
     /// <summary>Runs the delivery, moving fake time forward whenever it waits, until it ends.</summary>
-    private async Task<(DeliveryRecord Result, List<DeliveryRecord> Progress)> RunAsync(PagerDutyDelivery sut, DeliveryRecord record, DateTimeOffset? received = null)
+    private async Task<(DeliveryRecord Result, List<DeliveryRecord> Progress)> RunAsync(
+        PagerDutyDelivery sut, DeliveryRecord record, DateTimeOffset? received = null, Action<DeliveryRecord>? onProgress = null, TimeSpan? step = null)
     {
         var progress = new List<DeliveryRecord>();
-        var task = sut.DeliverAsync(Message(received ?? Start), record, (r, _) => { progress.Add(r); return ValueTask.CompletedTask; }, CancellationToken.None);
+        var task = sut.DeliverAsync(
+            Message(received ?? Start),
+            record,
+            DeliveryClock.Now(_clock),
+            (r, _) =>
+            {
+                progress.Add(r);
+                onProgress?.Invoke(r);
+                return ValueTask.CompletedTask;
+            },
+            CancellationToken.None);
         using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         while (!task.IsCompleted)
         {
             guard.Token.ThrowIfCancellationRequested();
-            _time.Advance(TimeSpan.FromSeconds(1));
+            _time.Advance(step ?? TimeSpan.FromSeconds(1));
             await Task.Yield();
         }
 
@@ -190,7 +214,7 @@ public sealed class PagerDutyDeliveryTests
     }
 
     [Test]
-    public async Task Deliver_MessageAlreadyOlderThanMaxAge_ExpiresWithoutSending()
+    public async Task Deliver_MessageAlreadyOlderThanMaxAge_IsStillTriedAndDelivered()
     {
         using var handler = new ScriptedHandler(ScriptedHandler.Status(202));
         var logger = new CollectingLogger<PagerDutyDelivery>();
@@ -198,8 +222,166 @@ public sealed class PagerDutyDeliveryTests
 
         var (result, _) = await RunAsync(sut, Record(), received: Start - TimeSpan.FromHours(2));
 
+        Assert.That(result.Status, Is.EqualTo(DeliveryStatus.Delivered), "never expired before it was tried");
+        Assert.That(handler.Requests, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Deliver_MessageAlreadyOlderThanMaxAge_FailingExpiresOnlyAfterMinRetryTimeOfTrying()
+    {
+        using var handler = new ScriptedHandler(ScriptedHandler.Status(503));
+        var logger = new CollectingLogger<PagerDutyDelivery>();
+        using var sut = CreateSut(handler, logger, maxAge: TimeSpan.FromHours(1), minRetryTime: TimeSpan.FromMinutes(15));
+
+        var (result, _) = await RunAsync(sut, Record(), received: Start - TimeSpan.FromHours(30));
+
         Assert.That(result.Status, Is.EqualTo(DeliveryStatus.Expired));
-        Assert.That(handler.Requests, Is.Zero);
+        Assert.That(result.Attempts, Is.GreaterThan(1));
+        Assert.That(_time.GetUtcNow() - Start, Is.GreaterThanOrEqualTo(TimeSpan.FromMinutes(15)), "a wall clock that says 30 h does not end retrying at once");
+    }
+
+    /// <summary>Issue #11 §4: the clock was 30 h behind when the message arrived (PagerDuty down), then stepped forward.</summary>
+    [Test]
+    public async Task Deliver_ClockSteppedForward30HoursDuringOutage_IsNotExpiredAndIsDeliveredWhenPagerDutyReturns()
+    {
+        var script = Enumerable.Repeat(ScriptedHandler.Status(503), 6).Append(ScriptedHandler.Status(202)).ToArray();
+        using var handler = new ScriptedHandler(script);
+        var logger = new CollectingLogger<PagerDutyDelivery>();
+        using var sut = CreateSut(handler, logger, maxAge: TimeSpan.FromHours(24));
+        _clock.Step(-TimeSpan.FromHours(30));
+        var receivedByTheWrongClock = _clock.GetUtcNow();
+        var stepped = false;
+
+        var (result, _) = await RunAsync(sut, Record(), received: receivedByTheWrongClock, onProgress: _ =>
+        {
+            if (!stepped)
+            {
+                _clock.Step(TimeSpan.FromHours(30)); // NTP corrects the clock after the first failure
+                stepped = true;
+            }
+        });
+
+        Assert.That(stepped, Is.True);
+        Assert.That(result.Status, Is.EqualTo(DeliveryStatus.Delivered));
+        Assert.That(result.Attempts, Is.EqualTo(7));
+    }
+
+    [Test]
+    public async Task Deliver_ClockSteppedBack30HoursDuringOutage_StillExpiresAfterMaxAgeOfMonotonicTime()
+    {
+        using var handler = new ScriptedHandler(ScriptedHandler.Status(503));
+        var logger = new CollectingLogger<PagerDutyDelivery>();
+        using var sut = CreateSut(handler, logger, maxAge: TimeSpan.FromMinutes(30), minRetryTime: TimeSpan.FromMinutes(1));
+        var stepped = false;
+
+        var (result, _) = await RunAsync(sut, Record(), onProgress: _ =>
+        {
+            if (!stepped)
+            {
+                _clock.Step(-TimeSpan.FromHours(30));
+                stepped = true;
+            }
+        });
+
+        Assert.That(result.Status, Is.EqualTo(DeliveryStatus.Expired));
+        var elapsed = _time.GetUtcNow() - Start;
+        Assert.That(elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromMinutes(30)));
+        Assert.That(elapsed, Is.LessThan(TimeSpan.FromMinutes(30) + TimeSpan.FromMinutes(6)), "within one backoff of MaxAge, not 30 h later");
+    }
+
+    [Test]
+    public async Task Deliver_RouteRemovedFromTheRulesWhileRetrying_IsRouteMissingAtTheNextAttempt()
+    {
+        using var handler = new ScriptedHandler(ScriptedHandler.Status(503), ScriptedHandler.Status(202));
+        var logger = new CollectingLogger<PagerDutyDelivery>();
+        using var sut = CreateSut(handler, logger);
+
+        var (result, _) = await RunAsync(sut, Record(), onProgress: _ =>
+        {
+            WriteRules(routingKey: null);
+            _rules.Reload();
+        });
+
+        Assert.That(result.Status, Is.EqualTo(DeliveryStatus.RouteMissing));
+        Assert.That(result.Attempts, Is.EqualTo(1));
+        Assert.That(handler.Requests, Is.EqualTo(1), "the removed route's key is not used again");
+        Assert.That(result.LastError, Does.Contain("spool retry"));
+        Assert.That(logger.Entries.Select(e => e.EventId), Does.Contain(509));
+    }
+
+    [Test]
+    public async Task Deliver_RoutingKeyChangedWhileRetrying_NextAttemptUsesTheNewKey()
+    {
+        const string newKey = "Rfedcba9876543210fedcba987654321";
+        using var handler = new ScriptedHandler(ScriptedHandler.Status(503), ScriptedHandler.Status(202));
+        var logger = new CollectingLogger<PagerDutyDelivery>();
+        using var sut = CreateSut(handler, logger);
+
+        var (result, _) = await RunAsync(sut, Record(), onProgress: _ =>
+        {
+            WriteRules(newKey);
+            _rules.Reload();
+        });
+
+        Assert.That(result.Status, Is.EqualTo(DeliveryStatus.Delivered));
+        Assert.That(handler.Bodies[0], Does.Contain(Key));
+        Assert.That(handler.Bodies[1], Does.Contain(newKey).And.Not.Contain(Key));
+    }
+
+    [Test]
+    public async Task Deliver_UntrustedFailures_OpenOnlyTheUntrustedCircuit_TrustedEventsStillGoOut()
+    {
+        using var handler = new ScriptedHandler(
+            [.. Enumerable.Repeat(ScriptedHandler.Status(429), 3), ScriptedHandler.Status(202), ScriptedHandler.Status(202)]);
+        var logger = new CollectingLogger<PagerDutyDelivery>();
+        using var sut = CreateSut(handler, logger, breakerFailures: 3, breakDuration: TimeSpan.FromMinutes(10));
+
+        var (untrusted, _) = await RunAsync(sut, Record(trusted: false));
+
+        Assert.That(untrusted.Status, Is.EqualTo(DeliveryStatus.Delivered));
+        Assert.That(untrusted.Attempts, Is.EqualTo(4), "its own breaker opened and waited before the fourth");
+        Assert.That(_circuit.IsOpen, Is.False, "untrusted 429s never opened the trusted circuit");
+        var requestsBefore = handler.Requests;
+        var (trusted, _) = await RunAsync(sut, Record());
+        Assert.That(trusted.Status, Is.EqualTo(DeliveryStatus.Delivered));
+        Assert.That(trusted.Attempts, Is.EqualTo(1));
+        Assert.That(handler.Requests, Is.EqualTo(requestsBefore + 1));
+    }
+
+    [Test]
+    public async Task Deliver_UntrustedRequestInFlight_DoesNotTakeTheTrustedSlot()
+    {
+        using var handler = new GatedHandler();
+        var logger = new CollectingLogger<PagerDutyDelivery>();
+        using var sut = CreateSut(handler, logger, maxConcurrentRequests: 1);
+        var noProgress = new PagerDutyDelivery.ProgressCallback((_, _) => ValueTask.CompletedTask);
+
+        var untrusted = sut.DeliverAsync(Message(Start), Record(trusted: false), DeliveryClock.Now(_clock), noProgress, CancellationToken.None);
+        await handler.Held.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var trusted = await sut.DeliverAsync(Message(Start), Record(), DeliveryClock.Now(_clock), noProgress, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.That(trusted.Status, Is.EqualTo(DeliveryStatus.Delivered), "sent while the untrusted request still hangs");
+        Assert.That(untrusted.IsCompleted, Is.False);
+        handler.Release.SetResult();
+        Assert.That((await untrusted.WaitAsync(TimeSpan.FromSeconds(10))).Status, Is.EqualTo(DeliveryStatus.Delivered));
+    }
+
+    [Test]
+    public async Task Deliver_TwoUntrustedEvents_OneRequestInFlightAtATime()
+    {
+        using var handler = new GatedHandler();
+        var logger = new CollectingLogger<PagerDutyDelivery>();
+        using var sut = CreateSut(handler, logger, maxConcurrentRequests: 4);
+        var noProgress = new PagerDutyDelivery.ProgressCallback((_, _) => ValueTask.CompletedTask);
+
+        var first = sut.DeliverAsync(Message(Start), Record(trusted: false), DeliveryClock.Now(_clock), noProgress, CancellationToken.None);
+        var second = sut.DeliverAsync(Message(Start), Record(trusted: false), DeliveryClock.Now(_clock), noProgress, CancellationToken.None);
+        await handler.Held.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.That(handler.Requests, Is.EqualTo(1), "the second untrusted request waits for the first");
+        handler.Release.SetResult();
+        await Task.WhenAll(first, second).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.That(handler.Requests, Is.EqualTo(2));
     }
 
     [Test]
@@ -247,5 +429,30 @@ public sealed class PagerDutyDeliveryTests
         Assert.That(handler.Requests, Is.EqualTo(6));
         Assert.That(_time.GetUtcNow() - Start, Is.GreaterThanOrEqualTo(TimeSpan.FromMinutes(10)), "the probe waited for the break to end");
         Assert.That(_circuit.IsOpen, Is.False, "the successful probe closed it");
+    }
+
+    /// <summary>Holds every untrusted request until <see cref="Release"/>; answers trusted ones at once (202).</summary>
+    private sealed class GatedHandler : HttpMessageHandler
+    {
+        private int _requests;
+
+        public int Requests => Volatile.Read(ref _requests);
+
+        public TaskCompletionSource Held { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var body = await request.Content!.ReadAsStringAsync(cancellationToken);
+            Interlocked.Increment(ref _requests);
+            if (body.Contains("\"trusted\":false", StringComparison.Ordinal))
+            {
+                Held.TrySetResult();
+                await Release.Task.WaitAsync(cancellationToken);
+            }
+
+            return new HttpResponseMessage(System.Net.HttpStatusCode.Accepted) { Content = new StringContent("{}") };
+        }
     }
 }

@@ -26,6 +26,9 @@ public sealed class FakePagerDuty : IAsyncDisposable
     /// <summary>Chooses the answer to the n-th request (1-based).</summary>
     public Func<int, FakeResponse> Respond { get; set; } = _ => FakeResponse.Accepted;
 
+    /// <summary>When set, chooses the answer from the request's JSON instead of <see cref="Respond"/>.</summary>
+    public Func<JsonElement, FakeResponse>? RespondTo { get; set; }
+
     /// <summary>Every request received so far, in order.</summary>
     public IReadOnlyList<ReceivedEvent> Requests
     {
@@ -99,7 +102,7 @@ public sealed class FakePagerDuty : IAsyncDisposable
             _inFlight++;
         }
 
-        var response = Respond(number);
+        var response = RespondTo is { } respondTo ? respondTo(JsonDocument.Parse(body).RootElement.Clone()) : Respond(number);
         var answered = !response.Abort;
         if (answered && response.Delay > TimeSpan.Zero)
         {

@@ -38,6 +38,7 @@ public sealed class GatewayHarness : IAsyncDisposable
 
     private readonly ConcurrentDictionary<string, TaskCompletionSource<SpoolArea>> _finished = new();
     private WebApplication? _app;
+    private Action<IServiceCollection>? _services;
 
     private GatewayHarness(string folder) => Folder = folder;
 
@@ -71,6 +72,17 @@ public sealed class GatewayHarness : IAsyncDisposable
         return harness;
     }
 
+    /// <summary>Like <see cref="StartAsync(FakePagerDuty, string, string[])"/>, with <paramref name="services"/> replacing services of the host (e.g. a failing spool writer).</summary>
+    public static async Task<GatewayHarness> StartAsync(FakePagerDuty pagerDuty, Action<IServiceCollection> services, string rules = DefaultRules, params string[] settings)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "mailgate-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        await File.WriteAllTextAsync(Path.Combine(folder, "rules.yaml"), rules);
+        var harness = new GatewayHarness(folder) { _services = services };
+        await harness.RestartAsync(pagerDuty, settings);
+        return harness;
+    }
+
     /// <summary>Starts (again) on the same folder, as a restarted process would.</summary>
     public async Task RestartAsync(FakePagerDuty pagerDuty, params string[] settings)
     {
@@ -89,7 +101,7 @@ public sealed class GatewayHarness : IAsyncDisposable
             "--Serilog:MinimumLevel:Default=Warning",
             .. settings,
         ];
-        _app = MailGateHost.Build(args);
+        _app = MailGateHost.Build(args, _services);
         _app.Services.GetRequiredService<ProcessingEvents>().MessageFinished += (_, e) =>
             _finished.GetOrAdd(e.SpoolId, _ => new TaskCompletionSource<SpoolArea>(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult(e.Area);
         await _app.StartAsync();

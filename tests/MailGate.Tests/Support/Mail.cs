@@ -14,16 +14,27 @@ public static class Mail
     public static MimeMessage Fixture(string name) => MimeMessage.Load(FixturePath(name));
 
     /// <summary>Sends <paramref name="message"/> and returns the spool id from the 250 reply.</summary>
+    /// <param name="gateway">The gateway.</param>
+    /// <param name="message">The message.</param>
+    /// <param name="to">RCPT TO.</param>
+    /// <param name="from">MAIL FROM.</param>
+    /// <param name="client">The loopback address to connect from (any of 127.0.0.0/8), to look like another client network.</param>
     public static async Task<string> SendAsync(
         GatewayHarness gateway,
         MimeMessage message,
         string to = "aws-abuse@mailgate.example.com",
-        string from = "aws-root-123456789012+bncBAABB@example.com")
+        string from = "aws-root-123456789012+bncBAABB@example.com",
+        System.Net.IPAddress? client = null)
     {
-        using var client = new SmtpClient();
-        await client.ConnectAsync(gateway.SmtpEndpoint.Address.ToString(), gateway.SmtpEndpoint.Port, SecureSocketOptions.None);
-        var reply = await client.SendAsync(message, MailboxAddress.Parse(from), [MailboxAddress.Parse(to)]);
-        await client.DisconnectAsync(quit: true);
+        using var smtp = new SmtpClient();
+        if (client is not null)
+        {
+            smtp.LocalEndPoint = new System.Net.IPEndPoint(client, 0);
+        }
+
+        await smtp.ConnectAsync(gateway.SmtpEndpoint.Address.ToString(), gateway.SmtpEndpoint.Port, SecureSocketOptions.None);
+        var reply = await smtp.SendAsync(message, MailboxAddress.Parse(from), [MailboxAddress.Parse(to)]);
+        await smtp.DisconnectAsync(quit: true);
         return SpoolIdOf(reply);
     }
 

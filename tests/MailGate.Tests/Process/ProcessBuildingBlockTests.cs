@@ -1,0 +1,112 @@
+using MailGate.Deliver;
+using MailGate.Process;
+using MailGate.Spool;
+using MailGate.Tests.Shared;
+using Microsoft.Extensions.Time.Testing;
+
+namespace MailGate.Tests.Process;
+
+/// <summary>The small parts the processor is built of: the fair queue, the delivery clock, a message's state in memory.</summary>
+[TestFixture]
+public sealed class ProcessBuildingBlockTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);
+
+    [Test]
+    public async Task FairQueue_FloodUnderOneKey_AnotherKeysItemComesOutNext()
+    {
+        using var sut = new FairQueue<string>();
+        for (var i = 0; i < 100; i++)
+        {
+            sut.Enqueue("203.0.113.0/24", $"hostile {i}");
+        }
+
+        sut.Enqueue("209.85.128.0/24", "genuine");
+
+        Assert.That(await sut.DequeueAsync(CancellationToken.None), Is.EqualTo("hostile 0"));
+        Assert.That(await sut.DequeueAsync(CancellationToken.None), Is.EqualTo("genuine"), "its turn comes after one item of the flood, not after all of it");
+        Assert.That(await sut.DequeueAsync(CancellationToken.None), Is.EqualTo("hostile 1"));
+        Assert.That(sut.Count, Is.EqualTo(98));
+    }
+
+    [Test]
+    public async Task FairQueue_OneKey_KeepsOrder()
+    {
+        using var sut = new FairQueue<int>();
+        foreach (var i in Enumerable.Range(0, 5))
+        {
+            sut.Enqueue("k", i);
+        }
+
+        var taken = new List<int>();
+        for (var i = 0; i < 5; i++)
+        {
+            taken.Add(await sut.DequeueAsync(CancellationToken.None));
+        }
+
+        Assert.That(taken, Is.EqualTo(Enumerable.Range(0, 5)));
+    }
+
+    [TestCase(0, 0, 1, 0, false, TestName = "IsExpired_NotYetMaxAge_No")]
+    [TestCase(30, 0, 0, 20, false, TestName = "IsExpired_OldButNeverTriedHere_No")]
+    [TestCase(30, 0, 1, 10, false, TestName = "IsExpired_OldTriedButHeldLessThanMinRetryTime_No")]
+    [TestCase(30, 0, 1, 20, true, TestName = "IsExpired_OldTriedAndHeldLongEnough_Yes")]
+    [TestCase(0, 0, 1, 24 * 60, true, TestName = "IsExpired_HeldForMaxAge_Yes")]
+    [TestCase(-30, 0, 1, 23 * 60, false, TestName = "IsExpired_ClockWasBehindAtTakeUp_AgeNeverNegative_No")]
+    [TestCase(0, 30, 1, 20, false, TestName = "IsExpired_ClockSteppedForward30HoursAfterTakeUp_No")]
+    [TestCase(0, -30, 1, 24 * 60, true, TestName = "IsExpired_ClockSteppedBack30HoursAfterTakeUp_StillAtMaxAge")]
+    public void DeliveryClock_IsExpired(int hoursOldAtTakeUp, int stepHours, int attemptsHere, int minutesHeld, bool expired)
+    {
+        var time = new FakeTimeProvider(Start);
+        var clock = new SteppedClock(time);
+        var settings = new PagerDutyOptions { MaxAge = TimeSpan.FromHours(24), MinRetryTime = TimeSpan.FromMinutes(15) };
+        var sut = DeliveryClock.Now(clock);
+
+        clock.Step(TimeSpan.FromHours(stepHours));
+        time.Advance(TimeSpan.FromMinutes(minutesHeld));
+
+        Assert.That(sut.IsExpired(clock, Start - TimeSpan.FromHours(hoursOldAtTakeUp), settings, attemptsHere), Is.EqualTo(expired));
+    }
+
+    [Test]
+    public void MessageWork_WriteFails_KeepsTheStateInMemoryAndWritesItLater()
+    {
+        var store = new FaultyStateStore { FailWrites = true };
+        var message = new SpooledMessage("019a7f3c2b10-5e0c9a1f", "/nonexistent", new Envelope("", [], Start, null, null));
+        var pending = new DeliveryRecord { Rule = "r", Route = "x", Event = new PagerDutyEvent { DedupKey = "k", Payload = new PagerDutyPayload { Summary = "s", Source = "s", Severity = "info" } } };
+        var sut = new MessageWork(message, new ProcessingState { DecidedAt = Start, Deliveries = [pending] }, store, written: true, DeliveryClock.Now(TimeProvider.System));
+        sut.Dispatched = true;
+
+        var finished = sut.Complete(0, pending with { Status = DeliveryStatus.Delivered, Attempts = 1 });
+
+        Assert.That(finished, Is.True);
+        Assert.That(sut.State.Deliveries[0].Status, Is.EqualTo(DeliveryStatus.Delivered), "PagerDuty's 202 is remembered");
+        Assert.That((sut.IsWritten, sut.NeedsSettling), Is.EqualTo((false, true)));
+        Assert.That(sut.LastWriteError, Is.InstanceOf<IOException>());
+
+        store.FailWrites = false;
+        Assert.That(sut.TryWrite(), Is.True);
+        Assert.That(store.Written.Single().Deliveries[0].Status, Is.EqualTo(DeliveryStatus.Delivered));
+        Assert.That(sut.NeedsSettling, Is.True, "finished, not moved yet");
+    }
+
+    /// <summary>Records what it is asked to write; fails on demand like a read-only file system.</summary>
+    private sealed class FaultyStateStore : IStateStore
+    {
+        public bool FailWrites { get; set; }
+
+        public List<ProcessingState> Written { get; } = [];
+
+        public void WriteState(SpooledMessage message, ProcessingState state)
+        {
+            if (FailWrites)
+            {
+                throw new IOException("Read-only file system");
+            }
+
+            Written.Add(state);
+        }
+
+        public SpooledMessage Move(SpooledMessage message, SpoolArea area) => message;
+    }
+}
