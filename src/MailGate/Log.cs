@@ -147,8 +147,6 @@ internal static partial class Log
     [LoggerMessage(508, LogLevel.Information, "PagerDuty circuit for untrusted events closed")]
     public static partial void UntrustedCircuitClosed(ILogger logger);
 
-    [LoggerMessage(509, LogLevel.Error, "Route {Route} of {SpoolId} is no longer in the rules after {Attempts} attempt(s): the event is dead-lettered as RouteMissing ('mailgate spool retry' sends it once the route is back)")]
-    public static partial void DeliveryRouteRemoved(ILogger logger, string spoolId, string route, int attempts);
 
     [LoggerMessage(600, LogLevel.Information, "Polling AWS Support cases every {PollInterval} in languages {Languages}; cursors in {StatePath}")]
     public static partial void SupportPollingStarted(ILogger logger, TimeSpan pollInterval, string languages, string statePath);

@@ -46,7 +46,11 @@ public static class Signers
     public static MimeMessage LoadTampered(byte[] raw, string find, string replace)
     {
         var text = Encoding.UTF8.GetString(raw);
-        Assert.That(text, Does.Contain(find), "the text to tamper with");
+        if (!text.Contains(find, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"the text to tamper with, '{find}', is not in the message", nameof(find));
+        }
+
         return Load(Encoding.UTF8.GetBytes(text.Replace(find, replace, StringComparison.Ordinal)));
     }
 

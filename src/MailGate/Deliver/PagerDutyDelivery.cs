@@ -216,7 +216,6 @@ internal sealed class PagerDutyDelivery(
             return Final(current, DeliveryStatus.DryRun, null);
         }
 
-        Log.DeliveryRouteRemoved(logger, message.Id, record.Route, current.Attempts);
         return Final(current, DeliveryStatus.RouteMissing, $"route '{record.Route}' is no longer in the rules; 'mailgate spool retry' sends it once the route is back");
     }
 
