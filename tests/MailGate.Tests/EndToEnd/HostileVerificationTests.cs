@@ -34,13 +34,9 @@ public sealed class HostileVerificationTests
     [TearDown]
     public async Task TearDown() => await _pagerDuty.DisposeAsync();
 
-    private static string ShippedRules() =>
-        File.ReadAllText(Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", "shipped-rules.yaml"))
-            .Replace("${PAGERDUTY_ROUTING_KEY}", GatewayHarness.RoutingKey, StringComparison.Ordinal);
-
     private async Task<GatewayHarness> StartAsync(params string[] settings)
     {
-        var gateway = await GatewayHarness.StartAsync(_pagerDuty, ShippedRules(), ["--Trust:TempErrorRetryWindow=00:10:00", .. settings]);
+        var gateway = await GatewayHarness.StartAsync(_pagerDuty, GatewayHarness.ShippedRules(), ["--Trust:TempErrorRetryWindow=00:10:00", .. settings]);
         gateway.Dns.Txt($"{Selector}._domainkey.google.com", 300, TestKeys.TxtRecord(_googleKey.Public));
         return gateway;
     }

@@ -17,11 +17,7 @@ public sealed class TrustTests : GatewayTestBase
     private const string Selector = "arc-test";
     private Org.BouncyCastle.Crypto.AsymmetricCipherKeyPair _googleKey = null!;
 
-    protected override string Rules => ShippedRules();
-
-    private static string ShippedRules() =>
-        File.ReadAllText(Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", "shipped-rules.yaml"))
-            .Replace("${PAGERDUTY_ROUTING_KEY}", GatewayHarness.RoutingKey, StringComparison.Ordinal);
+    protected override string Rules => GatewayHarness.ShippedRules();
 
     [SetUp]
     public void SetUp()

@@ -2,7 +2,6 @@ using MailGate.Deliver;
 using MailGate.Spool;
 using MailGate.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
-using MimeKit;
 
 namespace MailGate.Tests.Reliability;
 
@@ -65,8 +64,8 @@ public sealed class OutageTests
         var ids = new List<string>();
         for (var i = 0; i < PerRoute; i++)
         {
-            ids.Add(await Mail.SendAsync(gateway, Message($"alpha {i}"), to: "x@mailgate.example.com"));
-            ids.Add(await Mail.SendAsync(gateway, Message($"beta {i}"), to: "x@mailgate.example.com"));
+            ids.Add(await Mail.SendAsync(gateway, Mail.Simple($"alpha {i}"), to: "x@mailgate.example.com"));
+            ids.Add(await Mail.SendAsync(gateway, Mail.Simple($"beta {i}"), to: "x@mailgate.example.com"));
         }
 
         await pagerDuty.WaitForAsync(r => r.Count >= 8, TimeSpan.FromSeconds(20));
@@ -94,15 +93,4 @@ public sealed class OutageTests
 
     private static IEnumerable<string> Subjects(IEnumerable<ReceivedEvent> events, string prefix) =>
         events.Select(e => e.Details.GetProperty("subject").GetString()!).Where(s => s.StartsWith(prefix, StringComparison.Ordinal));
-
-    private static MimeMessage Message(string subject)
-    {
-        var message = new MimeMessage();
-        message.From.Add(MailboxAddress.Parse("ec2-abuse@amazon.com"));
-        message.To.Add(MailboxAddress.Parse("x@mailgate.example.com"));
-        message.Subject = subject;
-        message.MessageId = $"{Guid.NewGuid():N}@example.com";
-        message.Body = new TextPart("plain") { Text = "outage test" };
-        return message;
-    }
 }

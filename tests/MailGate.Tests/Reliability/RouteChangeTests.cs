@@ -3,7 +3,6 @@ using MailGate.Rules;
 using MailGate.Spool;
 using MailGate.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
-using MimeKit;
 
 namespace MailGate.Tests.Reliability;
 
@@ -58,7 +57,7 @@ public sealed class RouteChangeTests
         var ids = new string[3];
         for (var i = 0; i < ids.Length; i++)
         {
-            ids[i] = await Mail.SendAsync(_gateway, Message($"alpha {i}"), to: "x@mailgate.example.com");
+            ids[i] = await Mail.SendAsync(_gateway, Mail.Simple($"alpha {i}"), to: "x@mailgate.example.com");
         }
 
         await _pagerDuty.WaitForAsync(r => r.Count >= 2, TimeSpan.FromSeconds(20)); // the head is retrying
@@ -126,16 +125,5 @@ public sealed class RouteChangeTests
         }
 
         Assert.That(_pagerDuty.Accepted.Select(r => r.RoutingKey), Is.EqualTo(new[] { KeyB, KeyB, KeyB }));
-    }
-
-    private static MimeMessage Message(string subject)
-    {
-        var message = new MimeMessage();
-        message.From.Add(MailboxAddress.Parse("ec2-abuse@amazon.com"));
-        message.To.Add(MailboxAddress.Parse("x@mailgate.example.com"));
-        message.Subject = subject;
-        message.MessageId = $"{Guid.NewGuid():N}@example.com";
-        message.Body = new TextPart("plain") { Text = "route change test" };
-        return message;
     }
 }

@@ -37,6 +37,11 @@ public sealed class GatewayHarness : IAsyncDisposable
         """;
 
     private readonly ConcurrentDictionary<string, TaskCompletionSource<SpoolArea>> _finished = new();
+
+    /// <summary>The shipped <c>rules/rules.yaml</c> with the test routing key filled in.</summary>
+    public static string ShippedRules() =>
+        File.ReadAllText(Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", "shipped-rules.yaml"))
+            .Replace("${PAGERDUTY_ROUTING_KEY}", RoutingKey, StringComparison.Ordinal);
     private WebApplication? _app;
     private Action<IServiceCollection>? _services;
 

@@ -13,6 +13,18 @@ public static class Mail
 
     public static MimeMessage Fixture(string name) => MimeMessage.Load(FixturePath(name));
 
+    /// <summary>A plain message from ec2-abuse@amazon.com with <paramref name="subject"/> and a fresh Message-ID.</summary>
+    public static MimeMessage Simple(string subject, string to = "x@mailgate.example.com")
+    {
+        var message = new MimeMessage();
+        message.From.Add(MailboxAddress.Parse("ec2-abuse@amazon.com"));
+        message.To.Add(MailboxAddress.Parse(to));
+        message.Subject = subject;
+        message.MessageId = $"{Guid.NewGuid():N}@example.com";
+        message.Body = new TextPart("plain") { Text = subject };
+        return message;
+    }
+
     /// <summary>Sends <paramref name="message"/> and returns the spool id from the 250 reply.</summary>
     /// <param name="gateway">The gateway.</param>
     /// <param name="message">The message.</param>
