@@ -29,7 +29,8 @@ internal sealed class PagerDutyCircuit
         ArgumentNullException.ThrowIfNull(options);
         IsForUntrusted = untrusted;
         var settings = options.Value;
-        Pipeline = new ResiliencePipelineBuilder<SendResult> { TimeProvider = time }
+        // Polly times the break with GetUtcNow: a steady clock keeps a clock step from shortening or stretching it.
+        Pipeline = new ResiliencePipelineBuilder<SendResult> { TimeProvider = new SteadyTimeProvider(time) }
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions<SendResult>
             {
                 ShouldHandle = args => ValueTask.FromResult(IsFailure(args.Outcome, args.Context.CancellationToken)),

@@ -290,6 +290,21 @@ public sealed class PagerDutyDeliveryTests
     }
 
     [Test]
+    public async Task Deliver_ClockSteppedBack30HoursWhileTheCircuitIsOpen_ProbesAfterTheBreakDurationAnyway()
+    {
+        var script = Enumerable.Repeat(ScriptedHandler.Status(503), 5).Append(ScriptedHandler.Status(202)).ToArray();
+        using var handler = new ScriptedHandler(script);
+        var logger = new CollectingLogger<PagerDutyDelivery>();
+        using var sut = CreateSut(handler, logger, breakerFailures: 5, breakDuration: TimeSpan.FromMinutes(10));
+        _circuit.Opened += (_, _) => _clock.Step(-TimeSpan.FromHours(30));
+
+        var (result, _) = await RunAsync(sut, Record(), step: TimeSpan.FromSeconds(10));
+
+        Assert.That(result.Status, Is.EqualTo(DeliveryStatus.Delivered));
+        Assert.That(_time.GetUtcNow() - Start, Is.LessThan(TimeSpan.FromHours(1)), "the break lasted its 10 minutes, not 30 hours more");
+    }
+
+    [Test]
     public async Task Deliver_RouteRemovedFromTheRulesWhileRetrying_IsRouteMissingAtTheNextAttempt()
     {
         using var handler = new ScriptedHandler(ScriptedHandler.Status(503), ScriptedHandler.Status(202));
