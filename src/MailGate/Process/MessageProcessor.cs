@@ -157,12 +157,8 @@ internal sealed class MessageProcessor(
         catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
 #pragma warning restore CA1031
         {
-            if (!(_tracked.TryGetValue(message.Id, out var work) && work.Dispatched))
-            {
-                _tracked.TryRemove(message.Id, out _);
-                kept = false;
-            }
-
+            // A message tracked already is in memory, owned by its lanes or UnsavedWork: never let a scan take it up twice.
+            kept = _tracked.ContainsKey(message.Id);
             Log.ProcessingFailed(logger, e, message.Id, options.Value.ScanInterval);
         }
         finally
