@@ -114,15 +114,15 @@ public sealed class RulesCommandTests
     public async Task Check_ConditionAliasReferringToItself_ReportsThePositionAndExits1()
     {
         // Issue #11 §2: this aborted `rules check` (and the gateway) with a stack overflow.
-        var path = RulesFile($"""
+        var path = RulesFile($$"""
             version: 1
             routes:
               r:
                 pagerduty:
-                  routing_key: {Key}
+                  routing_key: {{Key}}
             rules:
               - name: loop
-                when: &w {{ any: [ *w ] }}
+                when: &w { any: [ *w ] }
                 route: r
             """);
 
