@@ -75,8 +75,23 @@ internal static partial class Log
     [LoggerMessage(303, LogLevel.Error, "Rules file {RulesPath} changed to version {RejectedVersion}, which is invalid; version {RulesVersion} stays in force. {ErrorCount} error(s):\n{Errors}")]
     public static partial void RulesReloadFailed(ILogger logger, string rulesPath, string rejectedVersion, string rulesVersion, int errorCount, string errors);
 
-    [LoggerMessage(304, LogLevel.Warning, "Rules file {RulesPath} cannot be read right now ({Error}); will retry")]
+    [LoggerMessage(304, LogLevel.Information, "Rules file {RulesPath} cannot be read right now ({Error}); if it still cannot be read at a check a second or more from now, the reload counts as failed")]
     public static partial void RulesUnreadable(ILogger logger, string rulesPath, string error);
+
+    [LoggerMessage(305, LogLevel.Error, "Rules file {RulesPath} cannot be read ({Error}) since {Since:u}; version {RulesVersion} stays in force until it can be read and is valid")]
+    public static partial void RulesUnreadableFailed(ILogger logger, string rulesPath, string error, DateTimeOffset since, string rulesVersion);
+
+    [LoggerMessage(306, LogLevel.Information, "Rules file {RulesPath} holds version {RulesVersion}, the one in force, again: the reload failure is cleared")]
+    public static partial void RulesRecovered(ILogger logger, string rulesPath, string rulesVersion);
+
+    [LoggerMessage(307, LogLevel.Error, "Reloading rules file {RulesPath} failed unexpectedly; version {RulesVersion} stays in force")]
+    public static partial void RulesReloadCrashed(ILogger logger, Exception exception, string rulesPath, string rulesVersion);
+
+    [LoggerMessage(308, LogLevel.Warning, "Cannot watch {Folder} for changes to the rules file ({Error}); it is still checked every {ReloadInterval}")]
+    public static partial void RulesWatchUnavailable(ILogger logger, string folder, string error, TimeSpan reloadInterval);
+
+    [LoggerMessage(309, LogLevel.Error, "The rules file watcher failed; it goes on checking every {ReloadInterval}")]
+    public static partial void RulesWatcherFailed(ILogger logger, Exception exception, TimeSpan reloadInterval);
 
     [LoggerMessage(400, LogLevel.Information, "Decided {SpoolId}: message {MessageId} from {Sender} \"{Subject}\" account {Account} matched rule {Rule} → page route {Route} at {Severity} (trusted: {Trusted}), dedup key {DedupKey}; {Authentication} (rules {RulesVersion})")]
     public static partial void MessageMatched(ILogger logger, string spoolId, string messageId, string sender, string subject, string account, string rule, string route, string severity, bool trusted, string dedupKey, string authentication, string rulesVersion);

@@ -7,8 +7,8 @@ namespace MailGate.Observability;
 
 /// <summary>
 /// Whether the gateway can take mail now: the SMTP listener is bound, the spool accepts writes, rules
-/// are loaded. A rules file whose latest edit was refused is reported but does not make the gateway
-/// unready: the previous rules are in force and mail is still handled.
+/// are loaded. A rules file whose latest reload failed (an invalid edit, a file that cannot be read) is
+/// reported but does not make the gateway unready: the previous rules are in force and mail is still handled.
 /// </summary>
 public sealed class Readiness(SmtpListenerEndpoint smtp, SpoolStore spool, RulesProvider rules, SupportCasePollStatus supportCases)
 {
@@ -38,6 +38,7 @@ public sealed class Readiness(SmtpListenerEndpoint smtp, SpoolStore spool, Rules
             problems)
         {
             SupportCases = supportCases.Enabled ? SupportCasesReport.Of(supportCases) : null,
+            RulesProblem = rules.Problem,
         };
     }
 
@@ -65,7 +66,7 @@ public sealed class Readiness(SmtpListenerEndpoint smtp, SpoolStore spool, Rules
 /// <param name="SpoolWritable">Whether a probe file could be written to the spool.</param>
 /// <param name="RulesVersion">The rules version in force.</param>
 /// <param name="RulesSource">Where those rules came from.</param>
-/// <param name="RulesReloadFailed">Whether the rules file's latest version was refused as invalid.</param>
+/// <param name="RulesReloadFailed">Whether the latest reload of the rules file failed (invalid, unreadable, or an error while reloading); the previous rules stay in force.</param>
 /// <param name="Problems">Why the gateway is not ready; empty when it is.</param>
 public sealed record ReadinessReport(
     string Status,
@@ -78,6 +79,9 @@ public sealed record ReadinessReport(
 {
     /// <summary>The AWS Support poller, per account; absent when it is off. Failing accounts are reported here, not made a readiness failure: mail is still handled.</summary>
     public SupportCasesReport? SupportCases { get; init; }
+
+    /// <summary>Why the latest reload of the rules file failed; absent when it did not. Not a readiness failure: the previous rules are in force.</summary>
+    public string? RulesProblem { get; init; }
 
     /// <summary>Whether the gateway can take mail.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
