@@ -101,7 +101,7 @@ public sealed class ClientPipeTests
     [TestCase(50_000, false, TestName = "ReadAsync_MessageFiftyTimesTheLimit_Gets552AtItsEnd_WithoutKeepingIt")]
     public async Task ReadAsync_MessageAroundTheLimit(int overLimit, bool handedOver)
     {
-        var message = Message(MaxMessageSize + overLimit);
+        var message = RawSmtpDialog.MessageOfSize(MaxMessageSize + overLimit);
         _sut.BeginData();
         var sending = _connection.SendAsync(message + ".\r\nQUIT\r\n");
 
@@ -230,19 +230,6 @@ public sealed class ClientPipeTests
         Assert.ThrowsAsync<TimeoutException>(() => flush.WaitAsync(Guard));
         Assert.That(_rejected, Is.EqualTo(new[] { (421, "write_timeout") }));
         Assert.That((await _sut.Input.ReadAsync()).IsCompleted, Is.True);
-    }
-
-    /// <summary>A message of exactly <paramref name="size"/> bytes as RFC 1870 counts them, ending in CRLF.</summary>
-    private static string Message(int size)
-    {
-        var text = new StringBuilder("Subject: size\r\n\r\n");
-        while (text.Length < size - 100)
-        {
-            text.Append(new string('x', 78)).Append("\r\n");
-        }
-
-        text.Append(new string('y', size - text.Length - 2)).Append("\r\n");
-        return text.ToString();
     }
 
     private static string Text(ReadOnlySequence<byte> buffer) => Encoding.Latin1.GetString(buffer);

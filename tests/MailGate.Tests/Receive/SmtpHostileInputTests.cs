@@ -1,5 +1,6 @@
 using System.Text;
 using MailGate.Receive;
+using MailGate.Spool;
 using MailGate.Tests.Support;
 
 namespace MailGate.Tests.Receive;
@@ -136,6 +137,34 @@ public sealed class SmtpHostileInputTests
         Assert.That(await client.ReadReplyAsync(), Is.EqualTo("552 5.3.4 Message header section too large"));
         Assert.That(await client.CommandAsync("NOOP"), Does.StartWith("250"));
         await AssertServesNextClientAsync();
+    }
+
+    [Test]
+    public async Task HeaderSection_Of300KiBWithMaxHeaderSize512KiB_Gets250_AndIsParsedAndDecided_NotDeadLettered()
+    {
+        // The parser honours Smtp:MaxHeaderSize too: before, it kept a fixed 256 KiB and such a message,
+        // once answered 250, went to dead/ unparsed.
+        var client = await ConnectAsync("--Smtp:MaxHeaderSize=524288");
+        await using var _ = client;
+        await client.BeginDataAsync();
+        var headers = new StringBuilder();
+        for (var i = 0; headers.Length < 300 * 1024; i++)
+        {
+            headers.Append("X-Filler-").Append(i).Append(": ").Append(new string('y', 60)).Append("\r\n");
+        }
+
+        var reply = await client.EndDataAsync(headers + "Subject: big header\r\n\r\nbody\r\n");
+
+        Assert.That(reply, Does.StartWith("250 2.0.0"));
+        Assert.That(await _gateway!.WaitFinishedAsync(Mail.SpoolIdOf(reply)), Is.EqualTo(SpoolArea.Done));
+    }
+
+    [Test]
+    public void Start_MaxMessageSizeBelowTheDefaultMaxHeaderSize_IsRefusedNamingBothKeys()
+    {
+        var error = Assert.CatchAsync(async () => _gateway = await GatewayHarness.StartAsync(_pagerDuty, GatewayHarness.DefaultRules, "--Smtp:MaxMessageSize=100000"));
+
+        Assert.That(error!.Message, Does.Contain("Smtp:MaxHeaderSize (262144) must not be larger than Smtp:MaxMessageSize (100000)"));
     }
 
     [Test]
