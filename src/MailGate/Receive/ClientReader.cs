@@ -157,7 +157,9 @@ internal sealed class ClientReader(PipeReader inner, ClientPipe pipe) : PipeRead
     private async ValueTask<ReadResult> ReadMessageAsync(CancellationToken cancellationToken)
     {
         var scanner = new DataScanner();
-        long scanned = 0; // bytes of the (unconsumed) inner buffer already fed to the scanner
+        // Where the bytes not yet fed to the scanner start in the (unconsumed) inner buffer; null: at its start.
+        // A position, not an offset: slicing a long sequence by offset walks it from the start every time.
+        SequencePosition? scanned = null;
         var dropping = false;
         while (true)
         {
@@ -171,10 +173,11 @@ internal sealed class ClientReader(PipeReader inner, ClientPipe pipe) : PipeRead
             }
 
             var buffer = result.Buffer;
-            var found = Feed(ref scanner, buffer.Slice(scanned));
+            var fresh = scanned is { } from ? buffer.Slice(from) : buffer;
+            var found = Feed(ref scanner, fresh);
             if (found >= 0)
             {
-                var end = buffer.GetPosition(scanned + found);
+                var end = fresh.GetPosition(found);
                 if (dropping || scanner.MessageBytes > pipe.Limits.MaxMessageSize)
                 {
                     inner.AdvanceTo(end);
@@ -207,12 +210,12 @@ internal sealed class ClientReader(PipeReader inner, ClientPipe pipe) : PipeRead
             if (dropping)
             {
                 inner.AdvanceTo(buffer.End);
-                scanned = 0;
+                scanned = null;
             }
             else
             {
                 inner.AdvanceTo(buffer.Start, buffer.End);
-                scanned = buffer.Length;
+                scanned = buffer.End;
             }
 
             if (result.IsCompleted || result.IsCanceled)

@@ -51,7 +51,7 @@ internal static partial class CommandScreen
     public static Screened Screen(ReadOnlySequence<byte> line, int acceptedRecipients, int maxRecipients, string serverName)
     {
         var text = Encoding.Latin1.GetString(line);
-        var verbEnd = text.IndexOfAny([' ', '\r', '\n']);
+        var verbEnd = text.IndexOfAny([' ', '\t', '\r', '\n']);
         var verb = verbEnd < 0 ? text : text[..verbEnd];
         switch (verb.ToUpperInvariant())
         {
