@@ -137,7 +137,10 @@ internal sealed class ClientPipe : ISecurableDuplexPipe
         };
     }
 
-    /// <summary>True the first time in a transaction (the recipient cap is logged once, counted every time).</summary>
+    /// <summary>
+    /// Whether the recipient cap was already reported in this transaction; marks it reported (it is logged
+    /// once per transaction and counted every time).
+    /// </summary>
     public bool RecipientCapReported() => Interlocked.Exchange(ref _recipientCapReported, 1) == 1;
 
     /// <summary>Counts one recipient accepted at RCPT TO.</summary>
