@@ -9,12 +9,27 @@ public static class RawSmtpDialog
     /// <summary>The recipient the default settings accept.</summary>
     public const string Recipient = "aws-abuse@mailgate.example.com";
 
-    /// <summary>EHLO, MAIL FROM, RCPT TO, DATA; the client may send the message next.</summary>
-    public static async Task BeginDataAsync(this RawSmtpClient client, string recipient = Recipient)
+    /// <summary>Connects to <paramref name="gateway"/> and checks the greeting.</summary>
+    public static async Task<RawSmtpClient> ConnectAsync(GatewayHarness gateway)
+    {
+        ArgumentNullException.ThrowIfNull(gateway);
+        var (client, greeting) = await RawSmtpClient.ConnectAsync(gateway.SmtpEndpoint);
+        Assert.That(greeting, Is.EqualTo("220 mailgate ESMTP ready"));
+        return client;
+    }
+
+    /// <summary>EHLO and MAIL FROM; the client may send RCPT TO next.</summary>
+    public static async Task BeginMailAsync(this RawSmtpClient client)
     {
         ArgumentNullException.ThrowIfNull(client);
         Assert.That(await client.CommandAsync("EHLO test.example"), Does.StartWith("250"));
         Assert.That(await client.CommandAsync("MAIL FROM:<sender@example.com>"), Does.StartWith("250"));
+    }
+
+    /// <summary>EHLO, MAIL FROM, RCPT TO, DATA; the client may send the message next.</summary>
+    public static async Task BeginDataAsync(this RawSmtpClient client, string recipient = Recipient)
+    {
+        await client.BeginMailAsync();
         Assert.That(await client.CommandAsync($"RCPT TO:<{recipient}>"), Does.StartWith("250"));
         Assert.That(await client.CommandAsync("DATA"), Does.StartWith("354"));
     }
@@ -31,10 +46,9 @@ public static class RawSmtpDialog
     public static async Task<string> SendMessageAsync(GatewayHarness gateway, string data = "Subject: real\r\n\r\nbody\r\n")
     {
         ArgumentNullException.ThrowIfNull(gateway);
-        var (client, greeting) = await RawSmtpClient.ConnectAsync(gateway.SmtpEndpoint);
+        var client = await ConnectAsync(gateway);
         await using (client)
         {
-            Assert.That(greeting, Does.StartWith("220 "));
             await client.BeginDataAsync();
             return await client.EndDataAsync(data);
         }

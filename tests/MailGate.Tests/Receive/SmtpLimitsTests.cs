@@ -20,7 +20,7 @@ public sealed class SmtpLimitsTests : GatewayTestBase
     public async Task Data_UpToTheAdvertisedSize_Gets250_AndIsStoredWhole(int overLimit)
     {
         var message = RawSmtpDialog.MessageOfSize(Limit + overLimit);
-        var client = await ConnectAsync();
+        var client = await RawSmtpDialog.ConnectAsync(Gateway);
         await using var _ = client;
         Assert.That(await client.CommandAsync("EHLO test.example"), Does.Contain($"250 SIZE {Limit}"));
         Assert.That(await client.CommandAsync("MAIL FROM:<sender@example.com>"), Does.StartWith("250"));
@@ -39,7 +39,7 @@ public sealed class SmtpLimitsTests : GatewayTestBase
     [TestCase(4 * Limit, TestName = "Data_FiveTimesTheAdvertisedSize_Gets552_5_3_4AtItsEnd")]
     public async Task Data_OverTheAdvertisedSize_Gets552AtItsEnd_NothingIsStored_AndTheSessionGoesOn(int overLimit)
     {
-        var client = await ConnectAsync();
+        var client = await RawSmtpDialog.ConnectAsync(Gateway);
         await using var _ = client;
         await client.BeginDataAsync();
 
@@ -65,7 +65,7 @@ public sealed class SmtpLimitsTests : GatewayTestBase
 
         message.Append(new string('y', Limit - message.Length - 2)).Append("\r\n");
         var stuffed = message.ToString().Replace("\r\n.", "\r\n..", StringComparison.Ordinal);
-        var client = await ConnectAsync();
+        var client = await RawSmtpDialog.ConnectAsync(Gateway);
         await using var _ = client;
         await client.BeginDataAsync();
 
@@ -78,7 +78,7 @@ public sealed class SmtpLimitsTests : GatewayTestBase
     [Test]
     public async Task Data_EmptyMessage_Gets554_5_6_0AtOnce()
     {
-        var client = await ConnectAsync();
+        var client = await RawSmtpDialog.ConnectAsync(Gateway);
         await using var _ = client;
         await client.BeginDataAsync();
 
@@ -96,7 +96,7 @@ public sealed class SmtpLimitsTests : GatewayTestBase
     [TestCase("SIZE=-1", "501 5.5.4 Bad message size syntax", TestName = "MailFrom_SizeNegative_Gets501_5_5_4")]
     public async Task MailFrom_SizeParameter(string parameter, string expected)
     {
-        var client = await ConnectAsync();
+        var client = await RawSmtpDialog.ConnectAsync(Gateway);
         await using var _ = client;
         Assert.That(await client.CommandAsync("EHLO test.example"), Does.StartWith("250"));
 
@@ -107,7 +107,7 @@ public sealed class SmtpLimitsTests : GatewayTestBase
     public async Task Rcpt_1000PipelinedWithMaxRecipients100_100Get250And900Get452_WithoutClosing_AndTheMessageIsDeliveredTo100()
     {
         // The defaults: Smtp:MaxRecipients=100, Smtp:MaxErrors=20.
-        var client = await ConnectAsync();
+        var client = await RawSmtpDialog.ConnectAsync(Gateway);
         await using var _ = client;
         Assert.That(await client.CommandAsync("EHLO test.example"), Does.Contain("PIPELINING"));
 
@@ -131,12 +131,5 @@ public sealed class SmtpLimitsTests : GatewayTestBase
         var reply = await client.EndDataAsync("Subject: to many\r\n\r\nbody\r\n");
         Assert.That(reply, Does.StartWith("250 2.0.0"));
         Assert.That(Gateway.Spool.Find(Mail.SpoolIdOf(reply))!.Value.Message.Envelope.Recipients, Has.Count.EqualTo(100));
-    }
-
-    private async Task<RawSmtpClient> ConnectAsync()
-    {
-        var (client, greeting) = await RawSmtpClient.ConnectAsync(Gateway.SmtpEndpoint);
-        Assert.That(greeting, Does.StartWith("220 "));
-        return client;
     }
 }
