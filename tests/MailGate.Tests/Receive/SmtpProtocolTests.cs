@@ -33,6 +33,27 @@ public sealed class SmtpProtocolTests : GatewayTestBase
         Assert.That(await client.CommandAsync("MAIL FROM:<sender@example.com>"), Does.StartWith("250"));
     }
 
+    [Test]
+    public async Task Mail_With8BitMimeAndSmtpUtf8_Gets250_AndTheBytesAreStoredAsReceived()
+    {
+        var client = await RawSmtpDialog.ConnectAsync(Gateway);
+        await using var _ = client;
+        Assert.That(await client.CommandAsync("EHLO client.example"), Does.Contain("8BITMIME").And.Contain("SMTPUTF8"));
+        Assert.That(await client.CommandAsync("MAIL FROM:<sender@example.com> BODY=8BITMIME SMTPUTF8"), Is.EqualTo("250 Ok"));
+        await client.SendRawAsync("RCPT TO:<j\u00fcrgen@mailgate.example.com>\r\n"u8.ToArray());
+        Assert.That(await client.ReadReplyAsync(), Is.EqualTo("250 Ok"), "a UTF-8 local part");
+        Assert.That(await client.CommandAsync("DATA"), Does.StartWith("354"));
+        byte[] message = [.. "Subject: caf\u00e9 "u8, 0x83, 0x65, 0x83, 0x58, .. "\r\n\r\nna\u00efve body\r\n"u8];
+
+        await client.SendRawAsync([.. message, .. ".\r\n"u8]);
+        var reply = await client.ReadReplyAsync();
+
+        Assert.That(reply, Does.StartWith("250 2.0.0"));
+        var stored = Gateway.Spool.Find(Mail.SpoolIdOf(reply))!.Value.Message;
+        Assert.That(await File.ReadAllBytesAsync(stored.MessagePath), Is.EqualTo(message));
+        Assert.That(stored.Envelope.Recipients, Is.EqualTo(new[] { "j\u00fcrgen@mailgate.example.com" }));
+    }
+
     [TestCase("AUTH PLAIN AHVzZXIAcGFzc3dvcmQ=", TestName = "Auth_PlainWithCredentials_Gets503_5_5_1")]
     [TestCase("AUTH LOGIN", TestName = "Auth_Login_Gets503_5_5_1")]
     [TestCase("AUTH CRAM-MD5", TestName = "Auth_CramMd5_Gets503_5_5_1")]
