@@ -51,6 +51,30 @@ internal static partial class Log
     [LoggerMessage(113, LogLevel.Error, "Cannot load the changed STARTTLS certificate {CertificatePath} with key {KeyPath} ({Error}); still using the certificate {Thumbprint}")]
     public static partial void CertificateReloadFailed(ILogger logger, string certificatePath, string keyPath, string error, string thumbprint);
 
+    [LoggerMessage(114, LogLevel.Information, "Closed session {SessionId} from {ClientAddress}: no input for {IdleTimeout} while {Phase}; answered 421 4.4.2")]
+    public static partial void ClientIdle(ILogger logger, string sessionId, string clientAddress, TimeSpan idleTimeout, string phase);
+
+    [LoggerMessage(115, LogLevel.Information, "Closed session {SessionId} from {ClientAddress}: the STARTTLS handshake did not finish within {IdleTimeout}")]
+    public static partial void TlsHandshakeTimedOut(ILogger logger, string sessionId, string clientAddress, TimeSpan idleTimeout);
+
+    [LoggerMessage(116, LogLevel.Information, "Closed session {SessionId} from {ClientAddress}: a command line longer than {MaxLineLength} bytes; answered 500 5.5.0")]
+    public static partial void CommandLineTooLong(ILogger logger, string sessionId, string clientAddress, int maxLineLength);
+
+    [LoggerMessage(117, LogLevel.Information, "Refused a message of {MessageBytes} bytes or more (Smtp:MaxMessageSize is {MaxMessageSize}) with 552 5.3.4 after its end; session {SessionId} from {ClientAddress}")]
+    public static partial void MessageTooLarge(ILogger logger, long messageBytes, int maxMessageSize, string sessionId, string clientAddress);
+
+    [LoggerMessage(118, LogLevel.Information, "Closed session {SessionId} from {ClientAddress}: it did not take a reply within {IdleTimeout}")]
+    public static partial void ClientNotReading(ILogger logger, string sessionId, string clientAddress, TimeSpan idleTimeout);
+
+    [LoggerMessage(119, LogLevel.Information, "Refused an empty message with 554 5.6.0; session {SessionId} from {ClientAddress}")]
+    public static partial void EmptyMessage(ILogger logger, string sessionId, string clientAddress);
+
+    [LoggerMessage(120, LogLevel.Debug, "Answered {Verb} with {Reply} (not passed to the SMTP library); session {SessionId} from {ClientAddress}")]
+    public static partial void CommandScreened(ILogger logger, string verb, string reply, string sessionId, string clientAddress);
+
+    [LoggerMessage(121, LogLevel.Information, "Refused MAIL FROM with SIZE={Size}: {Reply}")]
+    public static partial void MailSizeRefused(ILogger logger, string size, string reply);
+
     [LoggerMessage(200, LogLevel.Warning, "Spool recovery: discarded {Discarded} never-acknowledged partial write(s), moved {CorruptCount} damaged message(s) to corrupt/: {CorruptIds}")]
     public static partial void SpoolRecovered(ILogger logger, int discarded, int corruptCount, string corruptIds);
 
