@@ -231,7 +231,7 @@ internal static class ConditionReader
     /// <summary>Compiles a regex, reporting errors at <paramref name="node"/>.</summary>
     public static Regex? ReadRegex(ParseContext context, string pattern, YamlNode node)
     {
-        var regex = RegexFactory.TryCreate(pattern, out var error);
+        var regex = RegexFactory.TryCreate(pattern, context.Options.RegexMatchTimeout, out var error);
         if (regex is null)
         {
             context.Error(node, error!);
