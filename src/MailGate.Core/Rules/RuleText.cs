@@ -41,9 +41,17 @@ public static class RuleText
     /// <summary>Whether <paramref name="c"/> is removed outright: it takes no space on screen.</summary>
     public static bool IsInvisible(char c) => c is '\u200B' or '\u200C' or '\u200D' or '\u2060' or '\uFEFF' or '\u180E' or '\u00AD';
 
+    /// <summary>Two passes, one allocation: the length of the result, then the result.</summary>
     private static string Build(string text)
     {
-        var result = new System.Text.StringBuilder(text.Length);
+        var length = Write(text, []);
+        return string.Create(length, text, static (buffer, source) => Write(source, buffer));
+    }
+
+    /// <summary>Writes the normalised <paramref name="text"/> into <paramref name="buffer"/> (when it is not empty) and returns its length.</summary>
+    private static int Write(string text, Span<char> buffer)
+    {
+        var length = 0;
         var pendingSpace = false;
         foreach (var c in text)
         {
@@ -54,20 +62,30 @@ public static class RuleText
 
             if (char.IsWhiteSpace(c))
             {
-                pendingSpace = result.Length > 0;
+                pendingSpace = length > 0;
                 continue;
             }
 
             if (pendingSpace)
             {
-                result.Append(' ');
+                if (!buffer.IsEmpty)
+                {
+                    buffer[length] = ' ';
+                }
+
+                length++;
                 pendingSpace = false;
             }
 
-            result.Append(c);
+            if (!buffer.IsEmpty)
+            {
+                buffer[length] = c;
+            }
+
+            length++;
         }
 
-        return result.ToString();
+        return length;
     }
 
     private static string SpecialCharacters()
