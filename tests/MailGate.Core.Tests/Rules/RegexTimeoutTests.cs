@@ -17,6 +17,16 @@ public class RegexTimeoutTests
     private const string SlowDetail = @"body regex '(\w+\s?){1,200}!' timed out after 1 ms";
     private static readonly string SlowText = string.Concat(Enumerable.Repeat("abuse report ", 80));
 
+    /// <summary>A page rule with the slow regex, then the catch-all drop.</summary>
+    private static readonly string SlowThenDrop = $$"""
+          - name: slow
+            when: { body: { regex: '{{Slow}}' } }
+            route: oncall
+          - name: everything-else
+            action: drop
+
+        """;
+
     private static RuleSet Parse(string rules) =>
         RulesLoader.Parse(TestRules.Head + rules, TestRules.Source, TestRules.Options with { RegexMatchTimeout = TimeSpan.FromMilliseconds(1) });
 
@@ -25,14 +35,7 @@ public class RegexTimeoutTests
     [Test]
     public void Evaluate_PageRuleRegexTimesOut_NothingElsePages_IsUndecidedWithTheError()
     {
-        var rules = Parse($$"""
-              - name: slow
-                when: { body: { regex: '{{Slow}}' } }
-                route: oncall
-              - name: everything-else
-                action: drop
-
-            """);
+        var rules = Parse(SlowThenDrop);
 
         var decision = RuleEvaluator.Evaluate(rules, Facts());
 
@@ -49,14 +52,7 @@ public class RegexTimeoutTests
     [Test]
     public void Explain_PageRuleRegexTimesOut_VerdictSaysError()
     {
-        var rules = Parse($$"""
-              - name: slow
-                when: { body: { regex: '{{Slow}}' } }
-                route: oncall
-              - name: everything-else
-                action: drop
-
-            """);
+        var rules = Parse(SlowThenDrop);
 
         var decision = RuleEvaluator.Evaluate(rules, Facts(), explain: true);
 

@@ -1,8 +1,6 @@
 using MailGate.Cli;
-using MailGate.Rules;
 using MailGate.Spool;
 using MailGate.Tests.Support;
-using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 
 namespace MailGate.Tests.EndToEnd;
@@ -73,7 +71,7 @@ public sealed class RuleErrorTests : GatewayTestBase
             Assert.That(metrics, Does.Match("mailgate_messages_dead_lettered_total(\\{[^}]*\\})? 1"));
         }
 
-        Assert.That(await EditRulesAsync(SlowRules.Replace(Slow, "abuse report", StringComparison.Ordinal)), Is.True);
+        Assert.That(await Gateway.EditRulesAsync(SlowRules.Replace(Slow, "abuse report", StringComparison.Ordinal)), Is.True);
         Gateway.ResetFinished(id);
         using var output = new StringWriter();
         var exit = await MailGateCommandLine.RunAsync(["spool", "retry", id, "--spool", Gateway.SpoolPath], output, output);
@@ -89,7 +87,7 @@ public sealed class RuleErrorTests : GatewayTestBase
         var rules = SlowRules
             .Replace("route: security-oncall\n  - name: everything-else", "action: drop\n  - name: abuse\n    when: { subject: { contains: 'Abuse Report' } }\n    route: security-oncall\n  - name: everything-else", StringComparison.Ordinal)
             .Replace("slow-abuse", "slow-spam-filter", StringComparison.Ordinal);
-        Assert.That(await EditRulesAsync(rules), Is.True);
+        Assert.That(await Gateway.EditRulesAsync(rules), Is.True);
 
         var id = await Mail.SendAsync(Gateway, SlowMessage());
 
@@ -100,23 +98,6 @@ public sealed class RuleErrorTests : GatewayTestBase
         {
             Assert.That(PagerDuty.Accepted.Single().Payload.GetProperty("class").GetString(), Is.EqualTo("abuse"));
             Assert.That(metrics, Does.Match("mailgate_rules_errors_total\\{[^}]*rule=\"slow-spam-filter\"[^}]*\\} 1"));
-        }
-    }
-
-    private async Task<bool> EditRulesAsync(string text)
-    {
-        var provider = Gateway.Services.GetRequiredService<RulesProvider>();
-        var reloaded = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        EventHandler<bool> handler = (_, succeeded) => reloaded.TrySetResult(succeeded);
-        provider.Reloaded += handler;
-        try
-        {
-            await File.WriteAllTextAsync(Gateway.RulesPath, text);
-            return await reloaded.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        }
-        finally
-        {
-            provider.Reloaded -= handler;
         }
     }
 }
