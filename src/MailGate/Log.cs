@@ -116,6 +116,8 @@ internal static partial class Log
 
     [LoggerMessage(309, LogLevel.Error, "The rules file watcher failed; it goes on checking every {ReloadInterval}")]
     public static partial void RulesWatcherFailed(ILogger logger, Exception exception, TimeSpan reloadInterval);
+    [LoggerMessage(320, LogLevel.Error, "Rule {Rule} could not be evaluated for {SpoolId} (message {MessageId}, rules {RulesVersion}): {Reason}: {Detail}")]
+    public static partial void RuleFailed(ILogger logger, string spoolId, string messageId, string rule, string reason, string detail, string rulesVersion);
 
     [LoggerMessage(400, LogLevel.Information, "Decided {SpoolId}: message {MessageId} from {Sender} \"{Subject}\" account {Account} matched rule {Rule} → page route {Route} at {Severity} (trusted: {Trusted}), dedup key {DedupKey}; {Authentication} (rules {RulesVersion})")]
     public static partial void MessageMatched(ILogger logger, string spoolId, string messageId, string sender, string subject, string account, string rule, string route, string severity, bool trusted, string dedupKey, string authentication, string rulesVersion);

@@ -104,6 +104,12 @@ public sealed record PagerDutyDetails
     /// <summary>When the gateway accepted the email (ISO 8601).</summary>
     public string ReceivedAt { get; init; } = "";
 
+    /// <summary>By when the notice must be answered (<c>reply_by</c>): UTC <c>2026-11-17T10:00:00Z</c>, or a date; only for rules with <c>reply_within</c>.</summary>
+    public string? ReplyBy { get; init; }
+
+    /// <summary>Where <see cref="ReplyBy"/> comes from (<c>reply_by_basis</c>): the deadline the notice states, or receipt + the rule's <c>reply_within</c>.</summary>
+    public string? ReplyByBasis { get; init; }
+
     /// <summary>The first part of the text body.</summary>
     public string Body { get; init; } = "";
 

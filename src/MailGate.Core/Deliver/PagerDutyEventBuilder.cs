@@ -49,7 +49,7 @@ public static class PagerDutyEventBuilder
                     EnvelopeFrom = Truncate(facts.EnvelopeFrom, PagerDutyLimits.FieldLength),
                     Recipients = facts.Recipients.Take(PagerDutyLimits.Recipients)
                         .Select(r => Truncate(r, PagerDutyLimits.FieldLength)).ToArray(),
-                    Subject = Truncate(facts.Subject, PagerDutyLimits.FieldLength),
+                    Subject = Truncate(OneLine(facts.Subject), PagerDutyLimits.FieldLength),
                     MessageId = Truncate(facts.MessageId, PagerDutyLimits.FieldLength),
                     ListId = Truncate(facts.ListId, PagerDutyLimits.FieldLength),
                     SpoolId = facts.SpoolId,
@@ -67,6 +67,8 @@ public static class PagerDutyEventBuilder
                         kv => Truncate(kv.Value, PagerDutyLimits.FieldLength),
                         StringComparer.Ordinal),
                     ReceivedAt = facts.ReceivedAt.ToString("o", CultureInfo.InvariantCulture),
+                    ReplyBy = match.ReplyBy?.By,
+                    ReplyByBasis = match.ReplyBy is { } replyBy ? Truncate(replyBy.Basis, PagerDutyLimits.FieldLength) : null,
                     Body = Truncate(body, PagerDutyLimits.BodyExcerptLength),
                     BodyTruncated = body.Length > PagerDutyLimits.BodyExcerptLength,
                     SupportCase = supportCase is null ? null : CaseDetails(supportCase),
@@ -109,14 +111,6 @@ public static class PagerDutyEventBuilder
         return string.Concat(text.AsSpan(0, cut), Ellipsis);
     }
 
-    /// <summary>A title is one line: folds CR/LF/TAB runs into single spaces.</summary>
-    private static string OneLine(string text)
-    {
-        if (text.AsSpan().IndexOfAny("\r\n\t") < 0)
-        {
-            return text.Trim();
-        }
-
-        return string.Join(' ', text.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-    }
+    /// <summary>A title is one line, whitespace-normalised as rules see text (<see cref="RuleText"/>): a TAB-folded subject reads as one.</summary>
+    private static string OneLine(string text) => RuleText.Normalize(text);
 }

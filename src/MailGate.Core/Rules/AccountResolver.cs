@@ -84,6 +84,9 @@ public static partial class AccountResolver
         return null;
     }
 
-    [GeneratedRegex(@"(?:AWS\s+ID|Account\s+ID|AWS\s+account(?:\s+ID)?|Account)\s*[:#]?\s*\[?\s*(?<id>[0-9]{12})(?![0-9])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    // The white-space runs are atomic: nothing after them can match white space, so the meaning is the
+    // same, but a keyword followed by a long run of spaces (anyone can send one) costs linear time
+    // instead of running into the match timeout (1,000 spaces took 0.9 s; 5,000 threw after 1 s).
+    [GeneratedRegex(@"(?:AWS\s+ID|Account\s+ID|AWS\s+account(?:\s+ID)?|Account)(?>\s*)[:#]?(?>\s*)\[?(?>\s*)(?<id>[0-9]{12})(?![0-9])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
     private static partial Regex AccountIdPattern();
 }

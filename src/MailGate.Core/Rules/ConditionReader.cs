@@ -238,7 +238,7 @@ internal static class ConditionReader
             return null;
         }
 
-        var regex = RegexFactory.TryCreate(pattern, out var error);
+        var regex = RegexFactory.TryCreate(pattern, context.Options.RegexMatchTimeout, out var error);
         if (regex is null)
         {
             context.Error(node, error!);

@@ -158,7 +158,7 @@ internal static class RulesTestCommand
         output.WriteLine($"Rules {rules.Source} (version {rules.Version})");
         foreach (var trace in decision.Trace)
         {
-            var mark = trace.Matched ? "MATCH" : trace.Reason.StartsWith("not reached", StringComparison.Ordinal) ? "  -  " : " no  ";
+            var mark = trace.Matched ? "MATCH" : trace.Failed ? "ERROR" : trace.Reason.StartsWith("not reached", StringComparison.Ordinal) ? "  -  " : " no  ";
             output.WriteLine($"  [{mark}] {trace.Rule}: {trace.Reason}");
         }
 
@@ -166,6 +166,17 @@ internal static class RulesTestCommand
         foreach (var rule in decision.DroppedUntrusted)
         {
             output.WriteLine($"Rule '{rule}' matched, but the message is not trusted and the trust policy drops it (logged and counted, no page)");
+        }
+
+        foreach (var error in decision.Errors)
+        {
+            output.WriteLine($"Rule '{error.Rule}' could not be evaluated ({error.Reason}): {error.Detail} (the gateway logs this at Error and counts it)");
+        }
+
+        if (decision.Undecided)
+        {
+            output.WriteLine("Decision: ERROR: nothing pages, but a page rule could not be evaluated; the gateway dead-letters the message (retry: mailgate spool retry)");
+            return;
         }
 
         if (decision.Matches.Count == 0)
@@ -177,6 +188,11 @@ internal static class RulesTestCommand
         foreach (var (match, sent) in decision.Matches.Zip(events))
         {
             output.WriteLine($"Decision: PAGE route '{match.Route}' by rule '{match.Rule}', severity {match.Severity}{(match.Trusted ? "" : ", UNVERIFIED sender")}, dedup key {match.DedupKey}");
+            if (match.ReplyBy is { } replyBy)
+            {
+                output.WriteLine($"Reply by: {replyBy.By}  ({replyBy.Basis})");
+            }
+
             output.WriteLine("PagerDuty event (routing key masked):");
             output.WriteLine(JsonSerializer.Serialize(sent, Pretty));
         }
@@ -264,7 +280,9 @@ internal static class RulesTestCommand
         ["rules_source"] = rules.Source,
         ["rules_version"] = rules.Version,
         ["rules"] = new JsonArray([.. decision.Trace.Select(t => (JsonNode?)new JsonObject { ["rule"] = t.Rule, ["matched"] = t.Matched, ["reason"] = t.Reason })]),
-        ["decision"] = decision.Matches.Count == 0 ? "drop" : "page",
+        ["decision"] = decision.Matches.Count > 0 ? "page" : decision.Undecided ? "error" : "drop",
+        ["errors"] = new JsonArray([.. decision.Errors.Select(e => (JsonNode?)new JsonObject { ["rule"] = e.Rule, ["reason"] = e.Reason, ["detail"] = e.Detail, ["page_rule"] = e.PageRule })]),
+        ["dedup_keys"] = new JsonArray([.. decision.Matches.Select(m => (JsonNode?)m.DedupKey)]),
         ["dropped_by"] = decision.DroppedBy,
         ["dropped_untrusted"] = new JsonArray([.. decision.DroppedUntrusted.Select(r => (JsonNode?)r)]),
         ["events"] = new JsonArray([.. events.Select(e => JsonSerializer.SerializeToNode(e, PagerDutyJsonContext.Default.PagerDutyEvent))]),

@@ -235,6 +235,12 @@ internal sealed class MessageProcessor(
         var ruleSet = rules.Current;
         facts = AccountResolver.Resolve(facts, ruleSet.Accounts);
         var decision = RuleEvaluator.Evaluate(ruleSet, facts);
+        foreach (var error in decision.Errors)
+        {
+            metrics.RuleFailed(error.Rule, error.Reason);
+            Log.RuleFailed(logger, message.Id, Shown(Identity(facts)), error.Rule, error.Reason, error.Detail, ruleSet.Version);
+        }
+
         var authentication = facts.Case is null ? facts.Authentication.ToString() : "not applicable: read from the AWS Support API";
         var untrusted = new List<string>();
         foreach (var rule in decision.DroppedUntrusted)
@@ -265,8 +271,8 @@ internal sealed class MessageProcessor(
             Log.MessageMatched(logger, message.Id, Shown(Identity(facts)), facts.Sender, facts.Subject, facts.Account, match.Rule, match.Route, match.Severity, match.Trusted, match.DedupKey, authentication, ruleSet.Version);
         }
 
-        metrics.Decided(matches.Count == 0 ? "drop" : "page");
-        if (matches.Count == 0 && untrusted.Count == 0)
+        metrics.Decided(matches.Count > 0 ? "page" : decision.Undecided ? "error" : "drop");
+        if (matches.Count == 0 && untrusted.Count == 0 && !decision.Undecided)
         {
             Log.MessageDropped(logger, message.Id, Shown(Identity(facts)), facts.Sender, facts.Subject, decision.DroppedBy ?? "(no rule matched)", ruleSet.Version);
         }
@@ -282,6 +288,7 @@ internal sealed class MessageProcessor(
             Untrusted = untrusted,
             Authentication = authentication,
             Account = facts.Account.Length > 0 ? facts.Account : null,
+            Error = decision.Undecided ? "the rules could not decide (nothing paged): " + decision.ErrorSummary : null,
             Deliveries = matches.Select(match => new DeliveryRecord
             {
                 Rule = match.Rule,

@@ -74,8 +74,41 @@ public sealed class PagerDutyEventBuilderTests
     [TestCase("line one\r\nline two", "line one line two")]
     [TestCase("  tabs\tand\n\nnewlines  ", "tabs and newlines")]
     [TestCase("plain", "plain")]
+    [TestCase("Your AWS Abuse\tReport [1]\u00A0[AWS ID 123456789012]", "Your AWS Abuse Report [1] [AWS ID 123456789012]")]
+    [TestCase("a\u2028b\u3000\u200Bc", "a b c")]
     public void Build_SummaryWithLineBreaks_IsOneLine(string summary, string expected) =>
         Assert.That(PagerDutyEventBuilder.Build(Facts(), Match(summary: summary), "v").Payload.Summary, Is.EqualTo(expected));
+
+    /// <summary>Issue 12 §2: the incident shows the subject as rules saw it.</summary>
+    [Test]
+    public void Build_TabFoldedSubject_SummaryAndDetailsShowItNormalised()
+    {
+        var built = PagerDutyEventBuilder.Build(Facts(subject: "Your AWS Abuse\tReport [12345678]"), Match(summary: "Your AWS Abuse\tReport [12345678]"), "v");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(built.Payload.Summary, Is.EqualTo("Your AWS Abuse Report [12345678]"));
+            Assert.That(built.Payload.CustomDetails!.Subject, Is.EqualTo("Your AWS Abuse Report [12345678]"));
+        });
+    }
+
+    /// <summary>Issue 12 §8: the reply deadline goes into custom details, and only for rules that set one.</summary>
+    [Test]
+    public void Build_MatchWithReplyDeadline_PutsItIntoCustomDetails()
+    {
+        var withDeadline = Match() with { ReplyBy = new ReplyDeadline("2026-11-11T11:14:07Z", "24h after receipt (the rule's reply_within)") };
+
+        var built = PagerDutyEventBuilder.Build(Facts(), withDeadline, "v");
+        var json = JsonSerializer.Serialize(built, PagerDutyJsonContext.Default.PagerDutyEvent);
+        var without = JsonSerializer.Serialize(PagerDutyEventBuilder.Build(Facts(), Match(), "v"), PagerDutyJsonContext.Default.PagerDutyEvent);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(json, Does.Contain("\"reply_by\":\"2026-11-11T11:14:07Z\""));
+            Assert.That(json, Does.Contain("\"reply_by_basis\":\"24h after receipt (the rule\\u0027s reply_within)\""));
+            Assert.That(without, Does.Not.Contain("reply_by"));
+        });
+    }
 
     [Test]
     public void Truncate_AtASurrogatePair_NeverSplitsIt()

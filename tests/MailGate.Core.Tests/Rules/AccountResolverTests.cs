@@ -33,6 +33,26 @@ public class AccountResolverTests
     [TestCase("", null)]
     public void FindId_Table(string text, string? expected) => Assert.That(AccountResolver.FindId(text), Is.EqualTo(expected));
 
+    /// <summary>
+    /// Issue 11 §2, the same kind: anyone can send a label followed by a long run of white space. Before
+    /// the white-space runs were made atomic, 1,000 spaces took 0.9 s and 5,000 threw a
+    /// RegexMatchTimeoutException out of the decision (the message was retried at every scan, forever).
+    /// </summary>
+    [TestCase("Account", " ")]
+    [TestCase("AWS account ID:", "\t")]
+    [TestCase("AWS", " ")]
+    [TestCase("Account #", "\r\n")]
+    public void FindId_LabelThenHugeWhiteSpace_AnswersWithoutTimingOut(string label, string space)
+    {
+        var text = string.Concat(Enumerable.Repeat(label + string.Concat(Enumerable.Repeat(space, 50_000)) + "x ", 4));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(AccountResolver.FindId(text), Is.Null);
+            Assert.That(AccountResolver.FindId(text + " AWS ID: 123456789012"), Is.EqualTo("123456789012"));
+        });
+    }
+
     [Test]
     public void Resolve_IdInTheSubject_NamesTheAccountFromTheMap()
     {

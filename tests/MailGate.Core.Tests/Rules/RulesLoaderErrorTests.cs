@@ -29,7 +29,7 @@ public class RulesLoaderErrorTests
         yield return Case(
             "unknown rule key",
             TestRules.Head + "  - name: t\n    action: drop\n    contnue: true\n",
-            9, 5, "t", "unknown rule key 'contnue' (expected one of: name, description, when, extract, summary, dedup_key, severity, route, action, continue, trust)");
+            9, 5, "t", "unknown rule key 'contnue' (expected one of: name, description, when, extract, summary, dedup_key, severity, route, action, continue, trust, reply_within)");
         yield return Case(
             "unknown field",
             TestRules.Head + "  - name: t\n    when: { subjet: { contains: x } }\n    route: oncall\n",
@@ -105,7 +105,7 @@ public class RulesLoaderErrorTests
         yield return Case(
             "unknown template placeholder",
             TestRules.Head + "  - name: t\n    route: oncall\n    summary: \"{acount} x\"\n",
-            9, 14, "t", "'summary': unknown placeholder '{acount}' (expected one of: subject, sender,");
+            9, 14, "t", "'summary': unknown placeholder '{acount}' at offset 1 (expected one of: subject, sender,");
         yield return Case(
             "unknown dedup_key placeholder",
             TestRules.Head + "  - name: t\n    route: oncall\n    dedup_key: 'k-{id}'\n",
@@ -241,7 +241,7 @@ public class RulesLoaderErrorTests
             Assert.That(ex.Message.Split('\n'), Is.EqualTo(new[]
             {
                 "rules.yaml:1:10: unsupported version '3' (expected 1)",
-                "rules.yaml:4:5: rule 't': unknown rule key 'colour' (expected one of: name, description, when, extract, summary, dedup_key, severity, route, action, continue, trust)",
+                "rules.yaml:4:5: rule 't': unknown rule key 'colour' (expected one of: name, description, when, extract, summary, dedup_key, severity, route, action, continue, trust, reply_within)",
             }));
         });
     }

@@ -252,7 +252,8 @@ public sealed class RulesCommandTests
             "case-123456789012-muen-2026-5555666677778888",
         }));
         Assert.That(results.Select(r => r.GetProperty("decision").GetString()), Is.EqualTo(new[] { "drop", "drop" }), "a limit increase; a resolved case");
-        Assert.That(results[1].GetProperty("rules")[2].GetProperty("reason").GetString(), Does.Contain("status"));
+        var supportCaseRule = results[1].GetProperty("rules").EnumerateArray().Single(r => r.GetProperty("rule").GetString() == "aws-security-support-case");
+        Assert.That(supportCaseRule.GetProperty("reason").GetString(), Does.Contain("status"));
     }
 
     [TestCase("{\"cases\": []}", "not a support case")]
