@@ -78,7 +78,7 @@ public class RulesV1FixturesTests
         yield return Mail("shipped-rules-1687811.yaml", "billing-statement-via-google-group.eml", Abuse, "drop by everything-else");
         // Offline nothing is verified: the trust policy of e0798e5 pages at warning, marked.
         yield return Mail("shipped-rules-e0798e5.yaml", "abuse-report-via-google-group.eml", Abuse,
-            "aws-abuse-report→security-oncall@warning untrusted: [unverified] AWS abuse report for account 123456789012: Your AWS Abuse Report [12345678] [AWS ID 123456789012] [default]");
+            "aws-abuse-report→security-oncall@warning untrusted: [unverified] AWS abuse report for account 123456789012: Your AWS Abuse Report [12345678] [AWS ID 123456789012] [unverified default]");
         yield return Facts("shipped-rules-ea41211.yaml", "a security case AWS opened",
             SupportCase(),
             "aws-security-support-case→security-oncall@critical: AWS Support security case 1234567890 (urgent) in account 123456789012: Suspicious activity in your account [default]");
@@ -141,7 +141,7 @@ public class RulesV1FixturesTests
 
         yield return Facts("trust-and-accounts.yaml", "untrusted abuse report about a mapped account",
             SomeFacts.Message() with { To = ["aws-root-123456789012@example.com"], Subject = "Your AWS Abuse Report" },
-            "abuse→quiet@warning untrusted: [unverified] prod-payments (123456789012) (123456789012, prod-payments, payments-team): Your AWS Abuse Report [default]");
+            "abuse→quiet@warning untrusted: [unverified] prod-payments (123456789012) (123456789012, prod-payments, payments-team): Your AWS Abuse Report [unverified default]");
         yield return Facts("trust-and-accounts.yaml", "account by List-Id, trust optional",
             SomeFacts.Message() with { ListId = "aws-root-210987654321.example.com" },
             "other→security-oncall@critical: Hello (account 210987654321) [default]");
@@ -224,8 +224,14 @@ public class RulesV1FixturesTests
     private static string Outcome(Decision decision) =>
         decision.Matches.Count > 0
             ? string.Join("; ", decision.Matches.Select(m =>
-                $"{m.Rule}→{m.Route}@{m.Severity}{(m.Trusted ? "" : " untrusted")}: {m.Summary} [{(m.DedupKey.StartsWith("mailgate-", StringComparison.Ordinal) ? "default" : m.DedupKey)}]"))
+                $"{m.Rule}→{m.Route}@{m.Severity}{(m.Trusted ? "" : " untrusted")}: {m.Summary} [{Key(m.DedupKey)}]"))
             : decision.DroppedBy is { } rule ? $"drop by {rule}"
             : decision.UntrustedDrops is { Count: > 0 } untrusted ? $"drop untrusted {string.Join(",", untrusted)}"
             : "drop (no rule)";
+
+    /// <summary>"default" for the default dedup key ("unverified default" for an unverified match's, which is kept apart).</summary>
+    private static string Key(string dedupKey) =>
+        dedupKey.StartsWith("mailgate-", StringComparison.Ordinal) ? "default"
+        : dedupKey.StartsWith("unverified-mailgate-", StringComparison.Ordinal) ? "unverified default"
+        : dedupKey;
 }
