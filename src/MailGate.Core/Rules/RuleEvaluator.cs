@@ -189,7 +189,7 @@ public sealed class RuleEvaluator
             summary = string.IsNullOrWhiteSpace(facts.Subject) ? "(no subject)" : facts.Subject;
             if (facts.Account.Length > 0)
             {
-                summary = $"{summary} (account {facts.Account})";
+                summary = $"{summary} ({(facts.OtherAccounts.Count > 0 ? "accounts" : "account")} {facts.Account})";
             }
         }
 
