@@ -24,6 +24,9 @@ internal static class RulesTestCommand
 {
     private const int BodyPreview = 300;
 
+    /// <summary>How much of any other fact is shown (a subject can be 190 KB long).</summary>
+    private const int FactPreview = 1024;
+
     private static readonly JsonSerializerOptions Pretty =
         new(PagerDutyJsonContext.Default.Options) { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -60,6 +63,7 @@ internal static class RulesTestCommand
 
     public static async Task<int> RunAsync(FileInfo message, string rulesPath, string[] recipients, string? mailFrom, bool json, MailAuthenticator? verifier, TextWriter output, CancellationToken cancellationToken)
     {
+        output = new SafeTextWriter(output); // the message's text is anyone's: no terminal escapes, no bidi tricks
         RuleSet rules;
         MessageFacts[] inputs;
         var assumedRecipients = false;
@@ -225,7 +229,7 @@ internal static class RulesTestCommand
     }
 
     private static void Fact(TextWriter output, string name, string value, string? note = null) =>
-        output.WriteLine($"  {name,-14} {(value.Length == 0 ? "(none)" : value)}{(note is null ? "" : "  " + note)}");
+        output.WriteLine($"  {name,-14} {(value.Length == 0 ? "(none)" : UntrustedText.ForDisplay(value, FactPreview))}{(note is null ? "" : "  " + note)}");
 
     private static JsonObject Json(FileInfo message, RuleSet rules, MessageFacts facts, Decision decision, PagerDutyEvent[] events) => new()
     {
@@ -243,6 +247,7 @@ internal static class RulesTestCommand
             ["message_id"] = facts.MessageId,
             ["date"] = facts.Date?.ToString("o", System.Globalization.CultureInfo.InvariantCulture),
             ["account_id"] = facts.AccountId,
+            ["account_ids"] = new JsonArray([.. facts.AccountIds.Select(id => (JsonNode?)id)]),
             ["account_name"] = facts.AccountName,
             ["account_owner"] = facts.AccountOwner,
             ["authentication"] = facts.Authentication.ToString(),
