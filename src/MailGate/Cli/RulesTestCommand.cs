@@ -55,15 +55,22 @@ internal static class RulesTestCommand
             result.GetValue(recipients) ?? [],
             result.GetValue(mailFrom),
             result.GetValue(json),
+            ParserOptions(result.UnmatchedTokens),
             result.GetValue(verify) ? Verifier(result.UnmatchedTokens) : null,
             result.InvocationConfiguration.Output,
             cancellationToken));
         return test;
     }
 
-    public static async Task<int> RunAsync(FileInfo message, string rulesPath, string[] recipients, string? mailFrom, bool json, MailAuthenticator? verifier, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(FileInfo message, string rulesPath, string[] recipients, string? mailFrom, bool json, MessageParserOptions parserOptions, MailAuthenticator? verifier, TextWriter output, CancellationToken cancellationToken)
     {
         output = new SafeTextWriter(output); // the message's text is anyone's: no terminal escapes, no bidi tricks
+        if (parserOptions.FallbackCharsets.FirstOrDefault(charset => !Charsets.IsKnown(charset)) is { } unknown)
+        {
+            output.WriteLine($"{ParseOptions.Section}:FallbackCharsets: '{unknown}' is not a charset .NET knows");
+            return ExitCodes.Failure;
+        }
+
         RuleSet rules;
         MessageFacts[] inputs;
         var assumedRecipients = false;
@@ -81,7 +88,7 @@ internal static class RulesTestCommand
             else
             {
                 using var stream = message.OpenRead();
-                var facts = await new MessageParser(authenticator: verifier).ParseAsync("(test)", envelope, stream, cancellationToken).ConfigureAwait(false);
+                var facts = await new MessageParser(parserOptions, verifier).ParseAsync("(test)", envelope, stream, cancellationToken).ConfigureAwait(false);
                 assumedRecipients = recipients.Length == 0;
                 inputs = [assumedRecipients ? facts with { Recipients = [.. facts.To, .. facts.Cc] } : facts];
             }
@@ -91,6 +98,7 @@ internal static class RulesTestCommand
             output.WriteLine(e.Message);
             return ExitCodes.Failure;
         }
+
         catch (Exception e) when (e is MessageParseException or IOException or UnauthorizedAccessException)
         {
             output.WriteLine($"{message.FullName}: {e.Message}");
@@ -274,6 +282,10 @@ internal static class RulesTestCommand
         ["dropped_untrusted"] = new JsonArray([.. decision.DroppedUntrusted.Select(r => (JsonNode?)r)]),
         ["events"] = new JsonArray([.. events.Select(e => JsonSerializer.SerializeToNode(e, PagerDutyJsonContext.Default.PagerDutyEvent))]),
     };
+
+    /// <summary>Parses as the gateway would with the same configuration (<c>Parse:FallbackCharsets</c>).</summary>
+    private static MessageParserOptions ParserOptions(IEnumerable<string> configurationArgs) =>
+        (MailGateConfiguration.Build([.. configurationArgs]).GetSection(ParseOptions.Section).Get<ParseOptions>() ?? new ParseOptions()).ToParserOptions();
 
     private static MailAuthenticator Verifier(IEnumerable<string> configurationArgs)
     {
