@@ -27,7 +27,7 @@ public static class PagerDutyEventBuilder
         ArgumentNullException.ThrowIfNull(facts);
         ArgumentNullException.ThrowIfNull(match);
 
-        var body = UntrustedText.Escape(facts.Body.Trim(), keep: "\n\t");
+        var body = UntrustedText.Escape(Prefix(facts.Body.Trim(), PagerDutyLimits.BodyExcerptLength), keep: "\n\t");
         var supportCase = facts.Case;
         var source = supportCase is not null
             ? $"aws-support/{(facts.AccountId.Length > 0 ? facts.AccountId : "unknown-account")}"
@@ -117,7 +117,13 @@ public static class PagerDutyEventBuilder
     /// <paramref name="text"/> as an incident may show it: unsafe characters escaped
     /// (<see cref="UntrustedText.Escape"/>), then cut to <paramref name="max"/> chars.
     /// </summary>
-    private static string Text(string text, int max) => Truncate(UntrustedText.Escape(text), max);
+    private static string Text(string text, int max) => Truncate(UntrustedText.Escape(Prefix(text, max)), max);
+
+    /// <summary>
+    /// The first <paramref name="max"/> + 1 chars of <paramref name="text"/>: all that can show after the
+    /// cut (escaping only lengthens), and enough to tell that there was more; a 1,000,000-char body is not escaped whole.
+    /// </summary>
+    private static string Prefix(string text, int max) => text.Length > max + 1 ? text[..(max + 1)] : text;
 
     /// <summary>A title is one line: folds CR/LF/TAB runs into single spaces.</summary>
     private static string OneLine(string text)

@@ -28,6 +28,7 @@ namespace MailGate.Parse;
 public static class UntrustedText
 {
 
+
     /// <summary>Whether <paramref name="c"/> is escaped by <see cref="Escape(string, string)"/> (unless kept).</summary>
     public static bool IsUnsafe(char c) => c switch
     {
@@ -41,19 +42,7 @@ public static class UntrustedText
     };
 
     /// <summary>Whether <paramref name="text"/> holds a character <see cref="Escape(string, string)"/> would escape (besides <paramref name="keep"/>).</summary>
-    public static bool NeedsEscape(ReadOnlySpan<char> text, string keep = "")
-    {
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (IsUnsafe(c) ? !keep.Contains(c, StringComparison.Ordinal) : IsUnpairedSurrogate(text, i))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    public static bool NeedsEscape(ReadOnlySpan<char> text, string keep = "") => NextEscaped(text, 0, keep) >= 0;
 
     /// <summary>
     /// <paramref name="text"/> with every unsafe character (see the remarks on <see cref="UntrustedText"/>)
@@ -64,26 +53,42 @@ public static class UntrustedText
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(keep);
-        if (!NeedsEscape(text, keep))
+        var next = NextEscaped(text, 0, keep);
+        if (next < 0)
         {
             return text;
         }
 
         var result = new StringBuilder(text.Length + 16);
-        for (var i = 0; i < text.Length; i++)
+        var done = 0;
+        while (next >= 0)
+        {
+            result.Append(text, done, next - done).Append(CultureInfo.InvariantCulture, $"\\u{(int)text[next]:X4}");
+            done = next + 1;
+            next = NextEscaped(text, done, keep);
+        }
+
+        return result.Append(text, done, text.Length - done).ToString();
+    }
+
+    /// <summary>The index of the first character at or after <paramref name="start"/> that is escaped, or -1.</summary>
+    private static int NextEscaped(ReadOnlySpan<char> text, int start, string keep)
+    {
+        for (var i = start; i < text.Length; i++)
         {
             var c = text[i];
+            if (c is >= '\u00A0' and < '\u061C')
+            {
+                continue; // most text: Latin letters and punctuation above the C1 block
+            }
+
             if (IsUnsafe(c) ? !keep.Contains(c, StringComparison.Ordinal) : IsUnpairedSurrogate(text, i))
             {
-                result.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}");
-            }
-            else
-            {
-                result.Append(c);
+                return i;
             }
         }
 
-        return result.ToString();
+        return -1;
     }
 
     /// <summary>

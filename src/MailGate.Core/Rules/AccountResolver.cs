@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 using MailGate.Parse;
 
@@ -17,6 +18,10 @@ public static partial class AccountResolver
     public const int MaxAccounts = 20;
 
     private static readonly string[] AddressHeaders = ["X-Original-To", "Delivered-To"];
+
+    /// <summary>A word every label holds (see <see cref="Label"/>): text without any of them names no account.</summary>
+    private static readonly SearchValues<string> LabelWords = SearchValues.Create(
+        ["aws", "account", "cuenta", "compte", "conta", "konto", "アカウント", "ｱｶｳﾝﾄ", "계정", "账户", "帐户", "账号", "帳戶", "帳號"], StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// <paramref name="facts"/> with the accounts filled in as far as they can be: <see cref="MessageFacts.AccountId"/>
@@ -83,9 +88,19 @@ public static partial class AccountResolver
         }
 
         var normalised = FoldWidth(text);
+        if (normalised.AsSpan().IndexOfAny(LabelWords) < 0)
+        {
+            return []; // most text names no account: skip the regex, which stops at every 'a'
+        }
+
         var ids = new List<string>();
         foreach (Match match in AccountIdPattern().Matches(normalised))
         {
+            if (match.Index > 0 && char.IsAsciiLetter(normalised[match.Index - 1]))
+            {
+                continue; // a label inside another word: "myaccount", "subaccounts"
+            }
+
             foreach (Capture capture in match.Groups["id"].Captures)
             {
                 var id = string.Concat(capture.Value.Where(char.IsAsciiDigit));
@@ -161,8 +176,10 @@ public static partial class AccountResolver
 
     private const string Id = @"(?<id>[0-9]{4}(?<sep>[ \-\u2010\u2011]?)[0-9]{4}\k<sep>[0-9]{4})(?![0-9])(?!\k<sep>[0-9])";
 
-    private const string Label = @"(?:(?<![A-Za-z])(?:AWS\s*(?:accounts?\s*)?(?:IDs?|numbers?|no\.|\#)|AWS\s+accounts?|accounts?\s*(?:IDs?|numbers?|no\.|\#)|accounts?|ID\s+de\s+(?:la\s+)?cuenta|ID\s+de\s+compte|ID\s+da\s+conta|Konto-?ID)"
-        + @"|(?:AWS\s*)?(?:アカウント|ｱｶｳﾝﾄ|계정|账户|帐户|账号|帳戶|帳號)\s*(?:ID|番号|번호|编号)?)";
+    /// <summary>The labels, each alternative starting with a literal so the engine can skip ahead to them (English ones are checked for a letter before them in code).</summary>
+    private const string Label = @"(?:AWS(?:\s*(?:accounts?\s*)?(?:IDs?|numbers?|no\.|\#)|\s+accounts?|\s*(?:アカウント|ｱｶｳﾝﾄ|계정|账户|帐户|账号|帳戶|帳號)\s*(?:ID|番号|번호|编号)?)"
+        + @"|accounts?(?:\s*(?:IDs?|numbers?|no\.|\#))?|ID\s+d[ea]\s+(?:(?:la\s+)?cuenta|compte|conta)|Konto-?ID"
+        + @"|(?:アカウント|ｱｶｳﾝﾄ|계정|账户|帐户|账号|帳戶|帳號)\s*(?:ID|番号|번호|编号)?)";
 
     private const string BeforeId = @"[\s:#=*•・\-]{0,12}(?:(?:is|は)[\s:]{0,4})?[\[(<【「]?\s*";
 
