@@ -9,6 +9,8 @@ namespace MailGate.Parse;
 /// <summary>
 /// Parses a spooled message with MimeKit into <see cref="MessageFacts"/>. Bounded for hostile input:
 /// the header section is measured before MimeKit sees it, MIME depth is capped, the body text is cut.
+/// Undeclared 8-bit text is read as <see cref="Charsets"/> decides; Google Groups' footers are left out
+/// of the body, and the content hash is the author's (<see cref="ContentIdentity"/>).
 /// </summary>
 public sealed class MessageParser
 {
@@ -18,12 +20,12 @@ public sealed class MessageParser
     private readonly MailAuthenticator? _authenticator;
 
     /// <summary>Creates a parser. Registers the code-page encodings (ISO-2022-JP, Shift_JIS, windows-125x) MimeKit needs.</summary>
-    /// <exception cref="ArgumentException">A name in <see cref="MessageParserOptions.FallbackCharsets"/> is not a charset .NET knows.</exception>
     /// <param name="options">Parsing bounds and fallback charsets; null for the defaults.</param>
     /// <param name="authenticator">
     /// Verifies DKIM and ARC in <see cref="ParseAsync(SpooledMessage, CancellationToken)"/>; null to skip it
     /// (<see cref="AuthenticationFacts.NotChecked"/>). The synchronous <c>Parse</c> never verifies.
     /// </param>
+    /// <exception cref="ArgumentException">A name in <see cref="MessageParserOptions.FallbackCharsets"/> is not a charset .NET knows.</exception>
     public MessageParser(MessageParserOptions? options = null, MailAuthenticator? authenticator = null)
     {
         _authenticator = authenticator;
