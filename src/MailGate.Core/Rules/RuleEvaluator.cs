@@ -237,7 +237,7 @@ public sealed class RuleEvaluator
             summary = subject.Length == 0 ? "(no subject)" : subject;
             if (facts.Account.Length > 0)
             {
-                summary = $"{summary} (account {facts.Account})";
+                summary = $"{summary} ({(facts.OtherAccounts.Count > 0 ? "accounts" : "account")} {facts.Account})";
             }
         }
 

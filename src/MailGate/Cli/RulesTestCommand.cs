@@ -24,6 +24,9 @@ internal static class RulesTestCommand
 {
     private const int BodyPreview = 300;
 
+    /// <summary>How much of any other fact is shown (a subject can be 190 KB long).</summary>
+    private const int FactPreview = 1024;
+
     private static readonly JsonSerializerOptions Pretty =
         new(PagerDutyJsonContext.Default.Options) { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -52,14 +55,22 @@ internal static class RulesTestCommand
             result.GetValue(recipients) ?? [],
             result.GetValue(mailFrom),
             result.GetValue(json),
+            ParserOptions(result.UnmatchedTokens),
             result.GetValue(verify) ? Verifier(result.UnmatchedTokens) : null,
             result.InvocationConfiguration.Output,
             cancellationToken));
         return test;
     }
 
-    public static async Task<int> RunAsync(FileInfo message, string rulesPath, string[] recipients, string? mailFrom, bool json, MailAuthenticator? verifier, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(FileInfo message, string rulesPath, string[] recipients, string? mailFrom, bool json, MessageParserOptions parserOptions, MailAuthenticator? verifier, TextWriter output, CancellationToken cancellationToken)
     {
+        output = new SafeTextWriter(output); // the message's text is anyone's: no terminal escapes, no bidi tricks
+        if (parserOptions.FallbackCharsets.FirstOrDefault(charset => !Charsets.IsKnown(charset)) is { } unknown)
+        {
+            output.WriteLine($"{ParseOptions.Section}:FallbackCharsets: '{unknown}' is not a charset .NET knows");
+            return ExitCodes.Failure;
+        }
+
         RuleSet rules;
         MessageFacts[] inputs;
         var assumedRecipients = false;
@@ -77,7 +88,7 @@ internal static class RulesTestCommand
             else
             {
                 using var stream = message.OpenRead();
-                var facts = await new MessageParser(authenticator: verifier).ParseAsync("(test)", envelope, stream, cancellationToken).ConfigureAwait(false);
+                var facts = await new MessageParser(parserOptions, verifier).ParseAsync("(test)", envelope, stream, cancellationToken).ConfigureAwait(false);
                 assumedRecipients = recipients.Length == 0;
                 inputs = [assumedRecipients ? facts with { Recipients = [.. facts.To, .. facts.Cc] } : facts];
             }
@@ -87,6 +98,7 @@ internal static class RulesTestCommand
             output.WriteLine(e.Message);
             return ExitCodes.Failure;
         }
+
         catch (Exception e) when (e is MessageParseException or IOException or UnauthorizedAccessException)
         {
             output.WriteLine($"{message.FullName}: {e.Message}");
@@ -241,7 +253,7 @@ internal static class RulesTestCommand
     }
 
     private static void Fact(TextWriter output, string name, string value, string? note = null) =>
-        output.WriteLine($"  {name,-14} {(value.Length == 0 ? "(none)" : value)}{(note is null ? "" : "  " + note)}");
+        output.WriteLine($"  {name,-14} {(value.Length == 0 ? "(none)" : UntrustedText.ForDisplay(value, FactPreview))}{(note is null ? "" : "  " + note)}");
 
     private static JsonObject Json(FileInfo message, RuleSet rules, MessageFacts facts, Decision decision, PagerDutyEvent[] events) => new()
     {
@@ -259,6 +271,7 @@ internal static class RulesTestCommand
             ["message_id"] = facts.MessageId,
             ["date"] = facts.Date?.ToString("o", System.Globalization.CultureInfo.InvariantCulture),
             ["account_id"] = facts.AccountId,
+            ["account_ids"] = new JsonArray([.. facts.AccountIds.Select(id => (JsonNode?)id)]),
             ["account_name"] = facts.AccountName,
             ["account_owner"] = facts.AccountOwner,
             ["authentication"] = facts.Authentication.ToString(),
@@ -287,6 +300,10 @@ internal static class RulesTestCommand
         ["dropped_untrusted"] = new JsonArray([.. decision.DroppedUntrusted.Select(r => (JsonNode?)r)]),
         ["events"] = new JsonArray([.. events.Select(e => JsonSerializer.SerializeToNode(e, PagerDutyJsonContext.Default.PagerDutyEvent))]),
     };
+
+    /// <summary>Parses as the gateway would with the same configuration (<c>Parse:FallbackCharsets</c>).</summary>
+    private static MessageParserOptions ParserOptions(IEnumerable<string> configurationArgs) =>
+        (MailGateConfiguration.Build([.. configurationArgs]).GetSection(ParseOptions.Section).Get<ParseOptions>() ?? new ParseOptions()).ToParserOptions();
 
     private static MailAuthenticator Verifier(IEnumerable<string> configurationArgs)
     {

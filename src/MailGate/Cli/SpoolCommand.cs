@@ -43,7 +43,7 @@ internal static class SpoolCommand
         list.SetAction(result =>
         {
             var store = Open(result, spoolOption);
-            var output = result.InvocationConfiguration.Output;
+            var output = new SafeTextWriter(result.InvocationConfiguration.Output); // subjects and headers are anyone's text
             var areas = result.GetValue(all)
                 ? new[] { SpoolArea.Active, SpoolArea.Dead, SpoolArea.Corrupt, SpoolArea.Done }
                 : [SpoolArea.Active, SpoolArea.Dead, SpoolArea.Corrupt];
@@ -77,7 +77,7 @@ internal static class SpoolCommand
         show.SetAction(result =>
         {
             var store = Open(result, spoolOption);
-            var output = result.InvocationConfiguration.Output;
+            var output = new SafeTextWriter(result.InvocationConfiguration.Output); // subjects and headers are anyone's text
             if (store.Find(result.GetValue(id)!) is not { } found)
             {
                 output.WriteLine($"no message {result.GetValue(id)} in {store.Root}");
@@ -250,7 +250,7 @@ internal static class SpoolCommand
 
     private static string Cut(string text, int max)
     {
-        var line = text.ReplaceLineEndings(" ");
+        var line = UntrustedText.Escape(text.ReplaceLineEndings(" ")); // escaped before the cut, so columns stay aligned
         return line.Length <= max ? line : line[..(max - 1)] + "…";
     }
 
@@ -260,6 +260,8 @@ internal static class SpoolCommand
         var length = HeaderSection.Measure(stream, 256 * 1024);
         var buffer = new byte[length < 0 ? 256 * 1024 : length];
         stream.ReadExactly(buffer);
-        return Encoding.UTF8.GetString(buffer).TrimEnd() + (length < 0 ? "\n(… header section cut at 256 KiB)" : "");
+        // Spooled mail has CRLF only (bare CR and LF are refused at DATA): one line per header line, any
+        // other control character shown escaped by the SafeTextWriter.
+        return Encoding.UTF8.GetString(buffer).TrimEnd().Replace("\r\n", "\n", StringComparison.Ordinal) + (length < 0 ? "\n(… header section cut at 256 KiB)" : "");
     }
 }

@@ -15,19 +15,25 @@ internal static class ParseServiceCollectionExtensions
             .Validate(o => o.DnsServers.All(s => IPEndPoint.TryParse(s, out _)), "Trust:DnsServers must be IP addresses, optionally with :port (e.g. 10.0.0.2 or 127.0.0.1:5353)")
             .Validate(o => o.TempErrorRetryWindow >= TimeSpan.Zero, "Trust:TempErrorRetryWindow must not be negative")
             .ValidateOnStart();
+        services.AddOptions<ParseOptions>().BindConfiguration(ParseOptions.Section)
+            .Validate(o => o.FallbackCharsets is null || o.FallbackCharsets.All(Charsets.IsKnown), "Parse:FallbackCharsets must name charsets .NET knows (e.g. shift_jis, euc-jp, windows-1252)")
+            .ValidateOnStart();
         services.AddSingleton(sp =>
         {
             // One header-size limit for the whole path: what SMTP accepted, the parser must read.
-            var bounds = new MessageParserOptions { MaxHeaderBytes = sp.GetRequiredService<IOptions<SmtpOptions>>().Value.MaxHeaderSize };
             var trust = sp.GetRequiredService<IOptions<TrustOptions>>().Value;
+            var options = sp.GetRequiredService<IOptions<ParseOptions>>().Value.ToParserOptions() with
+            {
+                MaxHeaderBytes = sp.GetRequiredService<IOptions<SmtpOptions>>().Value.MaxHeaderSize,
+            };
             if (!trust.Verify)
             {
-                return new MessageParser(bounds);
+                return new MessageParser(options);
             }
 
             var servers = trust.DnsServers.Select(s => Endpoint(s)).ToArray();
             var locator = new DnsDkimPublicKeyLocator(new DnsDkimPublicKeyLocatorOptions { NameServers = servers }, sp.GetRequiredService<TimeProvider>());
-            return new MessageParser(bounds, new MailAuthenticator(locator));
+            return new MessageParser(options, new MailAuthenticator(locator));
         });
         return services;
     }

@@ -17,6 +17,7 @@ public sealed class StartupValidationTests
     [TestCase("--PagerDuty:MaxConcurrentRequests=0", "PagerDuty:MaxConcurrentRequests must be between 1 and 64")]
     [TestCase("--Smtp:Port=abc", "Smtp:Port")]
     [TestCase("--Logging:Format=xml", "Logging:Format must be 'text' or 'json'")]
+    [TestCase("--Parse:FallbackCharsets:0=x-no-such-charset", "Parse:FallbackCharsets must name charsets .NET knows")]
     public async Task InvalidSetting_FailsStartWithAMessageNamingTheKey(string setting, string expected)
     {
         var error = await StartFailureAsync(setting);
