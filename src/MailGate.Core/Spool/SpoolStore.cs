@@ -19,8 +19,9 @@ namespace MailGate.Spool;
 /// shared: it reads every area, and changes only <c>dead/</c> and <c>done/</c> (moving a folder into
 /// <c>active/</c> with one atomic rename).</para>
 /// <para>Only plain message folders are messages: an entry whose name is not a spool id, a symbolic link,
-/// anything that is not a directory, a folder holding anything but regular files (a link, a FIFO, a
-/// subfolder), or one without its envelope or content is <em>damaged</em>. Reading never follows such an
+/// anything that is not a directory, a folder where a file the spool uses (envelope, content, state and
+/// its temporary file) is anything but a regular file (a link, a FIFO, a folder), or one without its
+/// envelope or content is <em>damaged</em>. Reading never follows such an
 /// entry; the owner moves damaged entries of <c>active/</c> to <c>corrupt/</c> wherever it meets them
 /// (<see cref="Recover"/>, <see cref="List"/>, <see cref="Ids"/>, <see cref="Open"/>) and raises
 /// <see cref="Quarantined"/>. Names starting with a dot are left alone and never read.</para>
@@ -28,6 +29,9 @@ namespace MailGate.Spool;
 public sealed class SpoolStore : IDisposable
 {
     private const string NotAnId = "its name is not a spool id";
+
+    /// <summary>The names in a message folder that anything reads or writes.</summary>
+    private static readonly string[] FilesUsed = [SpoolFiles.Envelope, SpoolFiles.Message, SpoolFiles.Case, SpoolFiles.State, SpoolFiles.State + ".tmp"];
 
     private readonly GroupCommitter? _groupCommit;
     private readonly SpoolLock? _lock;
@@ -336,12 +340,14 @@ public sealed class SpoolStore : IDisposable
 
         try
         {
-            foreach (var child in Directory.EnumerateFileSystemEntries(directory))
+            // Every file the gateway or the CLI opens or writes here must be a regular file (or absent):
+            // no link to follow, no FIFO to block on. Other names inside are never opened.
+            foreach (var file in FilesUsed)
             {
-                var kind = EntryKinds.Of(child);
-                if (kind is EntryKind.Link or EntryKind.Directory or EntryKind.Other)
+                var kind = EntryKinds.Of(Path.Combine(directory, file));
+                if (kind is not (EntryKind.File or EntryKind.Missing))
                 {
-                    return Inspection.Damaged($"{Path.GetFileName(child)} is {(kind is EntryKind.Link ? "a symbolic link" : "not a regular file")}");
+                    return Inspection.Damaged($"{file} is {(kind is EntryKind.Link ? "a symbolic link" : "not a regular file")}");
                 }
             }
 

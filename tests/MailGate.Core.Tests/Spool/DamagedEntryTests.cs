@@ -94,8 +94,8 @@ public sealed class DamagedEntryTests
                 File.Delete(Path.Combine(entry, "envelope.json"));
                 MakeFifo(Path.Combine(entry, "envelope.json"));
                 break;
-            case "a subfolder inside":
-                Directory.CreateDirectory(Path.Combine(WriteMessageFolder(entry), "extra"));
+            case "state.json is a folder":
+                Directory.CreateDirectory(Path.Combine(WriteMessageFolder(entry), "state.json"));
                 break;
             case "no message.eml":
                 File.Delete(Path.Combine(WriteMessageFolder(entry), "message.eml"));
@@ -131,7 +131,7 @@ public sealed class DamagedEntryTests
     [TestCase("state.json.tmp is a link", "state.json.tmp is a symbolic link")]
     [TestCase("case.json is a link", "case.json is a symbolic link")]
     [TestCase("envelope.json is a fifo", "envelope.json is not a regular file")]
-    [TestCase("a subfolder inside", "extra is not a regular file")]
+    [TestCase("state.json is a folder", "state.json is not a regular file")]
     [TestCase("no message.eml", "message.eml is missing")]
     [TestCase("no envelope.json", "envelope.json is missing")]
     [TestCase("envelope.json is not JSON", "envelope.json is not valid")]
