@@ -32,30 +32,29 @@ public sealed class BackgroundServiceWatchTests
             await started;
             throw new InvalidOperationException("listener died");
         });
-        using var host = CreateHost(service, essential: false);
-        var stopping = host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
 
-        await host.StartAsync();
-        service.Go();
-        await WaitAsync(stopping);
-
-        Assert.That(host.Services.GetRequiredService<BackgroundServiceWatch>().Failed, Is.True);
-        await host.StopAsync();
+        Assert.That(await FailedOnceStoppedByItselfAsync(service, essential: false), Is.True);
     }
 
     [Test]
     public async Task EssentialService_EndsWhileRunning_IsAFailure_AndStopsTheHost()
     {
         var service = new Scripted(async (started, _) => await started);
-        using var host = CreateHost(service, essential: true);
+
+        Assert.That(await FailedOnceStoppedByItselfAsync(service, essential: true), Is.True);
+    }
+
+    /// <summary>Starts a host with <paramref name="service"/>, lets it go, waits until the host stops by itself (the watch, or the host, stopping it), and tells whether the watch saw a failure.</summary>
+    private static async Task<bool> FailedOnceStoppedByItselfAsync(Scripted service, bool essential)
+    {
+        using var host = CreateHost(service, essential);
         var stopping = host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
 
         await host.StartAsync();
         service.Go();
         await WaitAsync(stopping);
-
-        Assert.That(host.Services.GetRequiredService<BackgroundServiceWatch>().Failed, Is.True);
         await host.StopAsync();
+        return host.Services.GetRequiredService<BackgroundServiceWatch>().Conclude();
     }
 
     [Test]
@@ -81,6 +80,7 @@ public sealed class BackgroundServiceWatchTests
         using var host = CreateHost(service, essential: true);
 
         await host.StartAsync();
+        await service.Running;
         await host.StopAsync();
 
         Assert.That(host.Services.GetRequiredService<BackgroundServiceWatch>().Conclude(), Is.False);
@@ -103,6 +103,7 @@ public sealed class BackgroundServiceWatchTests
         using var host = CreateHost(service, essential: false);
 
         await host.StartAsync();
+        await service.Running;
         await host.StopAsync();
 
         Assert.That(host.Services.GetRequiredService<BackgroundServiceWatch>().Conclude(), Is.True);
@@ -115,9 +116,17 @@ public sealed class BackgroundServiceWatchTests
     private sealed class Scripted(Func<Task, CancellationToken, Task> run) : BackgroundService
     {
         private readonly TaskCompletionSource _go = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _running = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Completes once <c>run</c> has begun (a host stopped before that never runs it at all).</summary>
+        public Task Running => _running.Task.WaitAsync(TimeSpan.FromSeconds(10));
 
         public void Go() => _go.TrySetResult();
 
-        protected override Task ExecuteAsync(CancellationToken stoppingToken) => run(_go.Task, stoppingToken);
+        protected override Task ExecuteAsync(CancellationToken stoppingToken)
+        {
+            _running.TrySetResult();
+            return run(_go.Task, stoppingToken);
+        }
     }
 }

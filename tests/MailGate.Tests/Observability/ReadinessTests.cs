@@ -13,28 +13,9 @@ namespace MailGate.Tests.Observability;
 [TestFixture]
 public sealed class ReadinessTests
 {
-    private FakePagerDuty _pagerDuty = null!;
-    private GatewayHarness? _gateway;
-
-    [SetUp]
-    public async Task SetUp() => _pagerDuty = await FakePagerDuty.StartAsync();
-
-    [TearDown]
-    public async Task TearDown()
+    private static async Task<(int Status, JsonElement Report)> ReadyzAsync(GatewayHarness gateway)
     {
-        if (_gateway is not null)
-        {
-            await _gateway.DisposeAsync();
-            _gateway = null;
-        }
-
-        await _pagerDuty.DisposeAsync();
-    }
-
-    private async Task<(int Status, JsonElement Report)> ReadyzAsync(params string[] settings)
-    {
-        _gateway ??= await GatewayHarness.StartAsync(_pagerDuty, GatewayHarness.DefaultRules, settings);
-        using var http = new HttpClient { BaseAddress = _gateway.HttpUrl };
+        using var http = new HttpClient { BaseAddress = gateway.HttpUrl };
         using var response = await http.GetAsync(new Uri("/readyz", UriKind.Relative));
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         return ((int)response.StatusCode, json.RootElement.Clone());
@@ -44,8 +25,10 @@ public sealed class ReadinessTests
     [Test]
     public async Task SpoolBelowMinFreeBytes_MailGets452_AndReadyzIs503SayingWhy()
     {
-        var (status, report) = await ReadyzAsync($"--Spool:MinFreeBytes={long.MaxValue / 2}");
-        var (client, _) = await RawSmtpClient.ConnectAsync(_gateway!.SmtpEndpoint);
+        await using var pagerDuty = await FakePagerDuty.StartAsync();
+        await using var gateway = await GatewayHarness.StartAsync(pagerDuty, GatewayHarness.DefaultRules, $"--Spool:MinFreeBytes={long.MaxValue / 2}");
+        var (status, report) = await ReadyzAsync(gateway);
+        var (client, _) = await RawSmtpClient.ConnectAsync(gateway.SmtpEndpoint);
         await using (client)
         {
             await client.CommandAsync("EHLO test.example");
@@ -65,7 +48,10 @@ public sealed class ReadinessTests
     [Test]
     public async Task EnoughFreeSpace_IsReady_WithTheFreeBytes()
     {
-        var (status, report) = await ReadyzAsync("--Spool:MinFreeBytes=0");
+        await using var pagerDuty = await FakePagerDuty.StartAsync();
+        await using var gateway = await GatewayHarness.StartAsync(pagerDuty, GatewayHarness.DefaultRules, "--Spool:MinFreeBytes=0");
+
+        var (status, report) = await ReadyzAsync(gateway);
 
         Assert.That(status, Is.EqualTo(200));
         Assert.That(report.GetProperty("spool_free_bytes").GetInt64(), Is.Positive);
@@ -74,10 +60,11 @@ public sealed class ReadinessTests
     [Test]
     public async Task ActiveAreaGone_CommitsWouldFail_Is503()
     {
-        await ReadyzAsync();
-        Directory.Delete(Path.Combine(_gateway!.SpoolPath, "active"), recursive: true);
+        await using var pagerDuty = await FakePagerDuty.StartAsync();
+        await using var gateway = await GatewayHarness.StartAsync(pagerDuty);
+        Directory.Delete(Path.Combine(gateway.SpoolPath, "active"), recursive: true);
 
-        var (status, report) = await ReadyzAsync();
+        var (status, report) = await ReadyzAsync(gateway);
 
         Assert.That(status, Is.EqualTo(503));
         Assert.That(report.GetProperty("problems")[0].GetString(), Does.StartWith("spool: cannot write").And.Contain("active is missing"));
@@ -86,10 +73,11 @@ public sealed class ReadinessTests
     [Test]
     public async Task LockFileDeleted_Is503_ASecondGatewayCouldStart()
     {
-        await ReadyzAsync();
-        File.Delete(Path.Combine(_gateway!.SpoolPath, "mailgate.lock"));
+        await using var pagerDuty = await FakePagerDuty.StartAsync();
+        await using var gateway = await GatewayHarness.StartAsync(pagerDuty);
+        File.Delete(Path.Combine(gateway.SpoolPath, "mailgate.lock"));
 
-        var (status, report) = await ReadyzAsync();
+        var (status, report) = await ReadyzAsync(gateway);
 
         Assert.That(status, Is.EqualTo(503));
         Assert.That(report.GetProperty("problems")[0].GetString(), Does.Contain("mailgate.lock was deleted or replaced"));
@@ -98,10 +86,11 @@ public sealed class ReadinessTests
     [Test]
     public async Task Stopping_IsNotReady()
     {
-        await ReadyzAsync();
-        var readiness = _gateway!.Services.GetRequiredService<Readiness>();
+        await using var pagerDuty = await FakePagerDuty.StartAsync();
+        await using var gateway = await GatewayHarness.StartAsync(pagerDuty);
+        var readiness = gateway.Services.GetRequiredService<Readiness>();
 
-        _gateway.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+        gateway.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
         var report = readiness.Check();
 
         Assert.That(report.IsReady, Is.False);
