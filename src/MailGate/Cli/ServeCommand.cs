@@ -37,12 +37,11 @@ internal static class ServeCommand
             var smtp = app.Services.GetRequiredService<SmtpListenerEndpoint>();
             var watch = app.Services.GetRequiredService<BackgroundServiceWatch>();
             var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
-            try
+            if (await StartAsync(app, lifetime).ConfigureAwait(false))
             {
-                await app.StartAsync().ConfigureAwait(false);
                 await app.WaitForShutdownAsync().ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+            else
             {
                 // Asked to stop while still starting: by SIGTERM or Ctrl+C (a clean stop), or because a
                 // service failed (the watch tells). Stop what did start, SMTP's draining included.
@@ -73,6 +72,20 @@ internal static class ServeCommand
         finally
         {
             await Serilog.Log.CloseAndFlushAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Starts the host; false when a stop was requested before it finished starting (its start is then cancelled).</summary>
+    private static async Task<bool> StartAsync(WebApplication app, IHostApplicationLifetime lifetime)
+    {
+        try
+        {
+            await app.StartAsync().ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            return false;
         }
     }
 }
