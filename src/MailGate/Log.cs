@@ -51,6 +51,30 @@ internal static partial class Log
     [LoggerMessage(113, LogLevel.Error, "Cannot load the changed STARTTLS certificate {CertificatePath} with key {KeyPath} ({Error}); still using the certificate {Thumbprint}")]
     public static partial void CertificateReloadFailed(ILogger logger, string certificatePath, string keyPath, string error, string thumbprint);
 
+    [LoggerMessage(114, LogLevel.Information, "Closed session {SessionId} from {ClientAddress}: no input for {IdleTimeout} while {Phase}; answered 421 4.4.2")]
+    public static partial void ClientIdle(ILogger logger, string sessionId, string clientAddress, TimeSpan idleTimeout, string phase);
+
+    [LoggerMessage(115, LogLevel.Information, "Closed session {SessionId} from {ClientAddress}: the STARTTLS handshake did not finish within {IdleTimeout}")]
+    public static partial void TlsHandshakeTimedOut(ILogger logger, string sessionId, string clientAddress, TimeSpan idleTimeout);
+
+    [LoggerMessage(116, LogLevel.Information, "Closed session {SessionId} from {ClientAddress}: a command line longer than {MaxLineLength} bytes; answered 500 5.5.0")]
+    public static partial void CommandLineTooLong(ILogger logger, string sessionId, string clientAddress, int maxLineLength);
+
+    [LoggerMessage(117, LogLevel.Information, "Refused a message of {MessageBytes} bytes or more (Smtp:MaxMessageSize is {MaxMessageSize}) with 552 5.3.4 after its end; session {SessionId} from {ClientAddress}")]
+    public static partial void MessageTooLarge(ILogger logger, long messageBytes, int maxMessageSize, string sessionId, string clientAddress);
+
+    [LoggerMessage(118, LogLevel.Information, "Closed session {SessionId} from {ClientAddress}: it did not take a reply within {IdleTimeout}")]
+    public static partial void ClientNotReading(ILogger logger, string sessionId, string clientAddress, TimeSpan idleTimeout);
+
+    [LoggerMessage(119, LogLevel.Information, "Refused an empty message with 554 5.6.0; session {SessionId} from {ClientAddress}")]
+    public static partial void EmptyMessage(ILogger logger, string sessionId, string clientAddress);
+
+    [LoggerMessage(120, LogLevel.Debug, "Answered {Verb} with {Reply} (not passed to the SMTP library); session {SessionId} from {ClientAddress}")]
+    public static partial void CommandScreened(ILogger logger, string verb, string reply, string sessionId, string clientAddress);
+
+    [LoggerMessage(121, LogLevel.Information, "Refused MAIL FROM with SIZE={Size}: {Reply}")]
+    public static partial void MailSizeRefused(ILogger logger, string size, string reply);
+
     [LoggerMessage(200, LogLevel.Warning, "Spool recovery: discarded {Discarded} never-acknowledged partial write(s), moved {CorruptCount} damaged message(s) to corrupt/: {CorruptIds}")]
     public static partial void SpoolRecovered(ILogger logger, int discarded, int corruptCount, string corruptIds);
 
@@ -81,8 +105,23 @@ internal static partial class Log
     [LoggerMessage(303, LogLevel.Error, "Rules file {RulesPath} changed to version {RejectedVersion}, which is invalid; version {RulesVersion} stays in force. {ErrorCount} error(s):\n{Errors}")]
     public static partial void RulesReloadFailed(ILogger logger, string rulesPath, string rejectedVersion, string rulesVersion, int errorCount, string errors);
 
-    [LoggerMessage(304, LogLevel.Warning, "Rules file {RulesPath} cannot be read right now ({Error}); will retry")]
+    [LoggerMessage(304, LogLevel.Information, "Rules file {RulesPath} cannot be read right now ({Error}); if it still cannot be read at a check a second or more from now, the reload counts as failed")]
     public static partial void RulesUnreadable(ILogger logger, string rulesPath, string error);
+
+    [LoggerMessage(305, LogLevel.Error, "Rules file {RulesPath} cannot be read ({Error}) since {Since:u}; version {RulesVersion} stays in force until it can be read and is valid")]
+    public static partial void RulesUnreadableFailed(ILogger logger, string rulesPath, string error, DateTimeOffset since, string rulesVersion);
+
+    [LoggerMessage(306, LogLevel.Information, "Rules file {RulesPath} holds version {RulesVersion}, the one in force, again: the reload failure is cleared")]
+    public static partial void RulesRecovered(ILogger logger, string rulesPath, string rulesVersion);
+
+    [LoggerMessage(307, LogLevel.Error, "Reloading rules file {RulesPath} failed unexpectedly; version {RulesVersion} stays in force")]
+    public static partial void RulesReloadCrashed(ILogger logger, Exception exception, string rulesPath, string rulesVersion);
+
+    [LoggerMessage(308, LogLevel.Warning, "Cannot watch {Folder} for changes to the rules file ({Error}); it is still checked every {ReloadInterval}")]
+    public static partial void RulesWatchUnavailable(ILogger logger, string folder, string error, TimeSpan reloadInterval);
+
+    [LoggerMessage(309, LogLevel.Error, "The rules file watcher failed; it goes on checking every {ReloadInterval}")]
+    public static partial void RulesWatcherFailed(ILogger logger, Exception exception, TimeSpan reloadInterval);
 
     [LoggerMessage(400, LogLevel.Information, "Decided {SpoolId}: message {MessageId} from {Sender} \"{Subject}\" account {Account} matched rule {Rule} → page route {Route} at {Severity} (trusted: {Trusted}), dedup key {DedupKey}; {Authentication} (rules {RulesVersion})")]
     public static partial void MessageMatched(ILogger logger, string spoolId, string messageId, string sender, string subject, string account, string rule, string route, string severity, bool trusted, string dedupKey, string authentication, string rulesVersion);

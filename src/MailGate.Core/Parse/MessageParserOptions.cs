@@ -8,6 +8,11 @@ public sealed record MessageParserOptions
     /// time, so the section is measured before MimeKit sees it.
     /// </summary>
     /// <value>256 KiB (Postfix's <c>header_size_limit</c> is 100 KiB).</value>
+    /// <remarks>
+    /// The gateway sets it from <c>Smtp:MaxHeaderSize</c>, the limit SMTP enforces before its 250, so that
+    /// every message accepted can be parsed (at most 1 MiB: a 1 MiB folded header already takes MimeKit
+    /// about 2.5 s).
+    /// </remarks>
     public int MaxHeaderBytes { get; init; } = 256 * 1024;
 
     /// <summary>How deeply MIME parts may nest.</summary>

@@ -25,7 +25,7 @@ internal static class RuleReader
 
         var ok = true;
         var name = ReadName(context, mapping, names, ref ok);
-        context.Rule = name ?? context.Rule;
+        context.Rule = string.IsNullOrEmpty(name) ? context.Rule : name;
 
         var nodes = new Dictionary<string, (YamlNode Key, YamlNode Value)>(StringComparer.Ordinal);
         foreach (var (keyNode, valueNode) in mapping.Children)
@@ -146,16 +146,11 @@ internal static class RuleReader
             return null;
         }
 
-        if (name.Length == 0)
-        {
-            context.Error(nameNode, "'name' must not be empty");
-            ok = false;
-            return null;
-        }
-
+        // An empty name ('') loaded in version 1 until it was refused; it loads again, with the same
+        // dedup keys, and `rules check` warns about it.
         if (names.TryGetValue(name, out var firstLine))
         {
-            context.Rule = name;
+            context.Rule = name.Length > 0 ? name : context.Rule;
             context.Error(nameNode, string.Create(CultureInfo.InvariantCulture, $"duplicate rule name '{name}' (first used on line {firstLine})"));
             ok = false;
         }

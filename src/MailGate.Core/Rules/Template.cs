@@ -6,7 +6,9 @@ namespace MailGate.Rules;
 /// <summary>
 /// A summary or dedup-key template such as <c>"AWS abuse report for {account_id}: {subject}"</c>,
 /// compiled once at load into literal and placeholder segments. <c>{{</c> and <c>}}</c> are literal
-/// braces.
+/// braces. A placeholder names a value the rule extracts or a built-in one; when a rule extracts a
+/// name that is also built in, its extracted value wins, and the built-in value stands in when the
+/// extract finds nothing.
 /// </summary>
 public sealed class Template
 {
@@ -61,13 +63,14 @@ public sealed class Template
 
                 var name = text[(i + 1)..end].Trim();
                 TemplateSegmentKind kind;
-                if (TemplatePlaceholders.IsBuiltIn(name))
+                if (extractNames.Contains(name))
+                {
+                    // The rule's own extract wins over a built-in placeholder of the same name.
+                    kind = TemplateSegmentKind.Extract;
+                }
+                else if (TemplatePlaceholders.IsBuiltIn(name))
                 {
                     kind = TemplateSegmentKind.BuiltIn;
-                }
-                else if (extractNames.Contains(name))
-                {
-                    kind = TemplateSegmentKind.Extract;
                 }
                 else
                 {
@@ -111,10 +114,19 @@ public sealed class Template
             {
                 TemplateSegmentKind.Literal => segment.Text,
                 TemplateSegmentKind.BuiltIn => TemplatePlaceholders.Value(segment.Text, facts, rule),
-                _ => extracted.TryGetValue(segment.Text, out var value) ? value : "",
+                _ => Extracted(segment.Text, facts, rule, extracted),
             });
         }
 
         return result.ToString();
     }
+
+    /// <summary>
+    /// An extracted value; when the extract found nothing and its name is also a built-in placeholder
+    /// (a version-1 file's <c>account_id</c>), the built-in value.
+    /// </summary>
+    private static string Extracted(string name, MessageFacts facts, string rule, IReadOnlyDictionary<string, string> extracted) =>
+        extracted.TryGetValue(name, out var value) && value.Length > 0 ? value
+        : TemplatePlaceholders.IsBuiltIn(name) ? TemplatePlaceholders.Value(name, facts, rule)
+        : "";
 }

@@ -10,8 +10,8 @@ namespace MailGate.Observability;
 /// Whether the gateway can take mail now, that is whether a sender would get 250 rather than a 4xx: the
 /// gateway is not stopping, the SMTP listener is bound, the spool accepts writes, has at least
 /// <c>Spool:MinFreeBytes</c> free (below that every MAIL gets <c>452</c>) and is still locked by this
-/// gateway. A rules file whose latest edit was refused is reported but does not make the gateway
-/// unready: the previous rules are in force and mail is still handled.
+/// gateway. A rules file whose latest reload failed (an invalid edit, a file that cannot be read) is
+/// reported but does not make the gateway unready: the previous rules are in force and mail is still handled.
 /// </summary>
 public sealed class Readiness(SmtpListenerEndpoint smtp, SpoolStore spool, SpoolSpace space, RulesProvider rules, SupportCasePollStatus supportCases, IHostApplicationLifetime lifetime)
 {
@@ -53,6 +53,7 @@ public sealed class Readiness(SmtpListenerEndpoint smtp, SpoolStore spool, Spool
         {
             SpoolFreeBytes = freeBytes,
             SupportCases = supportCases.Enabled ? SupportCasesReport.Of(supportCases) : null,
+            RulesProblem = rules.Problem,
         };
     }
 
@@ -99,7 +100,7 @@ public sealed class Readiness(SmtpListenerEndpoint smtp, SpoolStore spool, Spool
 /// <param name="SpoolWritable">Whether a probe file could be written to the spool.</param>
 /// <param name="RulesVersion">The rules version in force.</param>
 /// <param name="RulesSource">Where those rules came from.</param>
-/// <param name="RulesReloadFailed">Whether the rules file's latest version was refused as invalid.</param>
+/// <param name="RulesReloadFailed">Whether the latest reload of the rules file failed (invalid, unreadable, or an error while reloading); the previous rules stay in force.</param>
 /// <param name="Problems">Why the gateway is not ready; empty when it is.</param>
 public sealed record ReadinessReport(
     string Status,
@@ -115,6 +116,9 @@ public sealed record ReadinessReport(
 
     /// <summary>The AWS Support poller, per account; absent when it is off. Failing accounts are reported here, not made a readiness failure: mail is still handled.</summary>
     public SupportCasesReport? SupportCases { get; init; }
+
+    /// <summary>Why the latest reload of the rules file failed; absent when it did not. Not a readiness failure: the previous rules are in force.</summary>
+    public string? RulesProblem { get; init; }
 
     /// <summary>Whether the gateway can take mail.</summary>
     [System.Text.Json.Serialization.JsonIgnore]

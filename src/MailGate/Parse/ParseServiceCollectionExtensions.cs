@@ -1,5 +1,6 @@
 using System.Net;
 using MailGate.Parse.Authentication;
+using MailGate.Receive;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -16,15 +17,17 @@ internal static class ParseServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton(sp =>
         {
+            // One header-size limit for the whole path: what SMTP accepted, the parser must read.
+            var bounds = new MessageParserOptions { MaxHeaderBytes = sp.GetRequiredService<IOptions<SmtpOptions>>().Value.MaxHeaderSize };
             var trust = sp.GetRequiredService<IOptions<TrustOptions>>().Value;
             if (!trust.Verify)
             {
-                return new MessageParser();
+                return new MessageParser(bounds);
             }
 
             var servers = trust.DnsServers.Select(s => Endpoint(s)).ToArray();
             var locator = new DnsDkimPublicKeyLocator(new DnsDkimPublicKeyLocatorOptions { NameServers = servers }, sp.GetRequiredService<TimeProvider>());
-            return new MessageParser(authenticator: new MailAuthenticator(locator));
+            return new MessageParser(bounds, new MailAuthenticator(locator));
         });
         return services;
     }

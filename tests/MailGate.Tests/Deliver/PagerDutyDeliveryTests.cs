@@ -51,7 +51,7 @@ public sealed class PagerDutyDeliveryTests
 #pragma warning disable CA2000 // The client owns the handler; the test owns the handler's script.
         var meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
         var metrics = new MailGateMetrics(meters, new SpoolStore(Path.Combine(_folder, "spool")), rules, _circuit, _time);
-        return new PagerDutyDelivery(new PagerDutyClient(new HttpClient(handler, disposeHandler: false)), _circuit, rules, options, metrics, _time, logger);
+        return new PagerDutyDelivery(new PagerDutyClient(new HttpClient(handler, disposeHandler: false), options, _time), _circuit, rules, options, metrics, _time, logger);
 #pragma warning restore CA2000
     }
 
@@ -157,6 +157,43 @@ public sealed class PagerDutyDeliveryTests
         await RunAsync(sut, Record());
 
         Assert.That(RetryDelays(logger), Is.EqualTo(new[] { TimeSpan.FromSeconds(42) }));
+    }
+
+    [Test]
+    public async Task Deliver_RetryAfterOfADay_WaitsNoLongerThanRetryMaxDelay()
+    {
+        using var handler = new ScriptedHandler(ScriptedHandler.Status(429, retryAfter: TimeSpan.FromDays(1)), ScriptedHandler.Status(202));
+        var logger = new CollectingLogger<PagerDutyDelivery>();
+        using var sut = CreateSut(handler, logger);
+
+        var (result, _) = await RunAsync(sut, Record());
+
+        Assert.That(result.Status, Is.EqualTo(DeliveryStatus.Delivered));
+        Assert.That(RetryDelays(logger), Is.EqualTo(new[] { TimeSpan.FromMinutes(5) }), "PagerDuty:RetryMaxDelay");
+    }
+
+    [TestCase("R0123456789ABCDEF0123456789ABCDE")]
+    [TestCase("r0123456789abcdef0123456789abcde")]
+    [TestCase("%52%30123456789abcdef0123456789abcde")]
+    public async Task Deliver_RejectionQuotingTheKeyInAnyCaseOrEncoding_StoresAndLogsNoKey(string quoted)
+    {
+        using var handler = new ScriptedHandler(
+            ScriptedHandler.Status(500, body: $"upstream said {quoted}"),
+            ScriptedHandler.Status(400, body: $$"""{"message":"Event object is invalid","errors":["bad routing_key {{quoted}}"]}"""));
+        var logger = new CollectingLogger<PagerDutyDelivery>();
+        using var sut = CreateSut(handler, logger);
+
+        var (result, progress) = await RunAsync(sut, Record());
+
+        var stored = progress.Select(p => p.LastError).Append(result.LastError).OfType<string>().ToArray();
+        var logged = logger.Entries.Select(e => e.Message).ToArray();
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Status, Is.EqualTo(DeliveryStatus.Rejected));
+            Assert.That(result.LastError, Is.EqualTo("HTTP 400: Event object is invalid; bad routing_key [routing key]"));
+            Assert.That(stored.Concat(logged).Select(t => t.ToUpperInvariant()), Has.None.Contains(Key[4..].ToUpperInvariant()));
+            Assert.That(stored.Concat(logged), Has.None.Contains("%52%30123"));
+        });
     }
 
     [Test]

@@ -26,18 +26,20 @@ public sealed class StartupValidationTests
         Assert.That(lines!, Has.Some.Contains(expected));
     }
 
-    [Test]
-    public async Task RulesFileWithError_FailsStartWithFileAndLine()
+    [TestCase("version: 1\nroutes: {}\nrules:\n  - name: a\n    route: nowhere\n", "rules.yaml:5:")]
+    [TestCase("version: 1\nroutes: {}\nrules:\n  - name: a\n    when: &w { any: [ *w ] }\n    action: drop\n", "rules.yaml:5:23: alias '*w' refers to a node that contains it")]
+    public async Task RulesFileWithError_FailsStartWithFileAndLine(string text, string expected)
     {
+        // The second file killed every start with a stack overflow (issue #11 §2).
         var folder = Path.Combine(Path.GetTempPath(), "mailgate-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         var rules = Path.Combine(folder, "rules.yaml");
-        await File.WriteAllTextAsync(rules, "version: 1\nroutes: {}\nrules:\n  - name: a\n    route: nowhere\n");
+        await File.WriteAllTextAsync(rules, text);
         try
         {
             var error = await StartFailureAsync($"--Rules:Path={rules}");
             Assert.That(error, Is.InstanceOf<RulesException>());
-            Assert.That(StartupErrors.Describe(error)!, Has.Some.Contains("rules.yaml:5:"));
+            Assert.That(StartupErrors.Describe(error)!, Has.Some.Contains(expected));
         }
         finally
         {
