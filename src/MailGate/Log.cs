@@ -87,6 +87,12 @@ internal static partial class Log
     [LoggerMessage(203, LogLevel.Warning, "Spool scan failed: {Error}")]
     public static partial void ScanFailed(ILogger logger, string error);
 
+    [LoggerMessage(204, LogLevel.Error, "Spool entry {Entry} in {Area}/ is not a message folder ({Problem}); moved to corrupt/ unread, for a person to look at")]
+    public static partial void SpoolEntryQuarantined(ILogger logger, string entry, string area, string problem);
+
+    [LoggerMessage(205, LogLevel.Error, "Spool entry {Entry} in {Area}/ is not a message folder ({Problem}) and cannot be moved to corrupt/ ({Error}); it is skipped, never read. Move it away by hand")]
+    public static partial void SpoolEntryNotQuarantined(ILogger logger, string entry, string area, string problem, string error);
+
     [LoggerMessage(300, LogLevel.Information, "Rules loaded from {RulesSource}: version {RulesVersion}, {RuleCount} rule(s), {RouteCount} route(s)")]
     public static partial void RulesLoaded(ILogger logger, string rulesSource, string rulesVersion, int ruleCount, int routeCount);
 
@@ -140,7 +146,7 @@ internal static partial class Log
     [LoggerMessage(403, LogLevel.Information, "Processing of {SpoolId} interrupted by shutdown; it resumes at the next start")]
     public static partial void ProcessingInterrupted(ILogger logger, string spoolId);
 
-    [LoggerMessage(404, LogLevel.Error, "Processing of {SpoolId} failed; the message stays in the spool and is retried at the next start")]
+    [LoggerMessage(404, LogLevel.Error, "Processing of {SpoolId} failed; the message stays in the spool and is tried again at the next scan of the spool (every Spool:ScanInterval)")]
     public static partial void ProcessingFailed(ILogger logger, Exception exception, string spoolId);
 
     [LoggerMessage(500, LogLevel.Information, "Outcome for {SpoolId}: message {MessageId} from {Sender} \"{Subject}\" rule {Rule} route {Route} → PagerDuty {DeliveryStatus}, dedup key {DedupKey}, {Attempts} attempt(s), {LatencyMs:F1} ms after the 250")]
@@ -193,4 +199,10 @@ internal static partial class Log
 
     [LoggerMessage(900, LogLevel.Information, "HTTP listening on {Url}: /healthz, /readyz, /metrics")]
     public static partial void HttpListening(ILogger logger, string url);
+
+    [LoggerMessage(901, LogLevel.Critical, "{Service} failed: {Error}. The gateway stops and exits with code 1 so that its supervisor restarts it")]
+    public static partial void BackgroundServiceFailed(ILogger logger, Exception exception, string service, string error);
+
+    [LoggerMessage(902, LogLevel.Critical, "{Service} ended while the gateway was running. The gateway stops and exits with code 1 so that its supervisor restarts it")]
+    public static partial void BackgroundServiceEnded(ILogger logger, string service);
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Serilog;
+using Serilog.Events;
 using Serilog.Formatting.Compact;
 
 namespace MailGate.Hosting;
@@ -12,6 +13,9 @@ namespace MailGate.Hosting;
 internal static class LoggingSetup
 {
     public const string TextTemplate = "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {Message:lj}{NewLine}{Exception}";
+
+    private static readonly Serilog.Settings.Configuration.ConfigurationReaderOptions ReaderOptions =
+        new(typeof(ConsoleLoggerConfigurationExtensions).Assembly, typeof(RenderedCompactJsonFormatter).Assembly);
 
     /// <summary>The logger used before the host is built, and for start-up errors.</summary>
     public static Serilog.ILogger CreateBootstrapLogger() =>
@@ -26,6 +30,43 @@ internal static class LoggingSetup
     private static LoggerConfiguration Sanitised(this Serilog.Configuration.LoggerSinkConfiguration writeTo, Action<Serilog.Configuration.LoggerSinkConfiguration> configure) =>
         writeTo.Sink(Serilog.Configuration.LoggerSinkConfiguration.Wrap(inner => new LogSanitiser.ExceptionSink(inner), configure));
 
+    /// <summary>
+    /// Refuses the <c>Serilog</c> settings before the host is built, naming the key: a log level Serilog
+    /// does not know (<c>Serilog:MinimumLevel:Default</c>, <c>Serilog:MinimumLevel</c>,
+    /// <c>Serilog:MinimumLevel:Override:*</c>), or anything else Serilog cannot read.
+    /// </summary>
+    private static void CheckSerilogSettings(ConfigurationManager configuration)
+    {
+        var minimum = configuration.GetSection("Serilog:MinimumLevel");
+        IEnumerable<IConfigurationSection> levels = [minimum, minimum.GetSection("Default"), .. minimum.GetSection("Override").GetChildren()];
+        foreach (var level in levels)
+        {
+            if (level.Value is { } value && !Enum.TryParse<LogEventLevel>(value, ignoreCase: true, out _))
+            {
+                throw new StartupException($"{level.Path} must be one of {string.Join(", ", Enum.GetNames<LogEventLevel>())} (is '{value}')");
+            }
+        }
+
+        try
+        {
+            new LoggerConfiguration().ReadFrom.Configuration(configuration, ReaderOptions).CreateLogger().Dispose();
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException)
+        {
+            throw new StartupException($"Serilog settings (keys under Serilog:) are invalid: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// The generic host's own reports of a failed background service (events 9, 10) and of a failed
+    /// start (11): MailGate reports those itself, once, in its own words (<see cref="BackgroundServiceWatch"/>,
+    /// the <c>serve</c> command), so a configuration error stays one line without a stack trace.
+    /// </summary>
+    internal static bool IsReportedByMailGate(LogEvent logEvent) =>
+        logEvent.Properties.TryGetValue("SourceContext", out var source) && source is ScalarValue { Value: "Microsoft.Extensions.Hosting.Internal.Host" }
+        && logEvent.Properties.TryGetValue("EventId", out var eventId) && eventId is StructureValue structure
+        && structure.Properties.FirstOrDefault(p => p.Name == "Id")?.Value is ScalarValue { Value: 9 or 10 or 11 };
+
     public static WebApplicationBuilder AddMailGateLogging(this WebApplicationBuilder builder)
     {
         var format = builder.Configuration["Logging:Format"] ?? "text";
@@ -36,10 +77,12 @@ internal static class LoggingSetup
             _ => throw new StartupException($"Logging:Format must be 'text' or 'json' (is '{format}')"),
         };
 
+        CheckSerilogSettings(builder.Configuration);
         builder.Logging.ClearProviders();
         builder.Services.AddSerilog((services, logger) =>
         {
-            logger.ReadFrom.Configuration(builder.Configuration, new Serilog.Settings.Configuration.ConfigurationReaderOptions(typeof(ConsoleLoggerConfigurationExtensions).Assembly, typeof(RenderedCompactJsonFormatter).Assembly)).Enrich.FromLogContext();
+            logger.ReadFrom.Configuration(builder.Configuration, ReaderOptions).Enrich.FromLogContext()
+                .Filter.ByExcluding(IsReportedByMailGate);
             // Last, so that it sees every property the other enrichers added: no sender's text reaches a sink raw.
             logger.Enrich.With(new LogSanitiser());
             if (json)
