@@ -26,7 +26,7 @@ public class ShippedRulesBenchmarks
         }
     }
 
-    /// <summary>The abuse report matches the first rule (trust required: checked, and unverified offline).</summary>
+    /// <summary>The abuse report matches the abuse rule, after the relay rule (trust required: checked, and unverified offline).</summary>
     [Benchmark]
     public Decision AbuseReport() => RuleEvaluator.Evaluate(_shipped, _report);
 

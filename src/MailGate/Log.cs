@@ -51,6 +51,30 @@ internal static partial class Log
     [LoggerMessage(113, LogLevel.Error, "Cannot load the changed STARTTLS certificate {CertificatePath} with key {KeyPath} ({Error}); still using the certificate {Thumbprint}")]
     public static partial void CertificateReloadFailed(ILogger logger, string certificatePath, string keyPath, string error, string thumbprint);
 
+    [LoggerMessage(114, LogLevel.Information, "Closed session {SessionId} from {ClientAddress}: no input for {IdleTimeout} while {Phase}; answered 421 4.4.2")]
+    public static partial void ClientIdle(ILogger logger, string sessionId, string clientAddress, TimeSpan idleTimeout, string phase);
+
+    [LoggerMessage(115, LogLevel.Information, "Closed session {SessionId} from {ClientAddress}: the STARTTLS handshake did not finish within {IdleTimeout}")]
+    public static partial void TlsHandshakeTimedOut(ILogger logger, string sessionId, string clientAddress, TimeSpan idleTimeout);
+
+    [LoggerMessage(116, LogLevel.Information, "Closed session {SessionId} from {ClientAddress}: a command line longer than {MaxLineLength} bytes; answered 500 5.5.0")]
+    public static partial void CommandLineTooLong(ILogger logger, string sessionId, string clientAddress, int maxLineLength);
+
+    [LoggerMessage(117, LogLevel.Information, "Refused a message of {MessageBytes} bytes or more (Smtp:MaxMessageSize is {MaxMessageSize}) with 552 5.3.4 after its end; session {SessionId} from {ClientAddress}")]
+    public static partial void MessageTooLarge(ILogger logger, long messageBytes, int maxMessageSize, string sessionId, string clientAddress);
+
+    [LoggerMessage(118, LogLevel.Information, "Closed session {SessionId} from {ClientAddress}: it did not take a reply within {IdleTimeout}")]
+    public static partial void ClientNotReading(ILogger logger, string sessionId, string clientAddress, TimeSpan idleTimeout);
+
+    [LoggerMessage(119, LogLevel.Information, "Refused an empty message with 554 5.6.0; session {SessionId} from {ClientAddress}")]
+    public static partial void EmptyMessage(ILogger logger, string sessionId, string clientAddress);
+
+    [LoggerMessage(120, LogLevel.Debug, "Answered {Verb} with {Reply} (not passed to the SMTP library); session {SessionId} from {ClientAddress}")]
+    public static partial void CommandScreened(ILogger logger, string verb, string reply, string sessionId, string clientAddress);
+
+    [LoggerMessage(121, LogLevel.Information, "Refused MAIL FROM with SIZE={Size}: {Reply}")]
+    public static partial void MailSizeRefused(ILogger logger, string size, string reply);
+
     [LoggerMessage(200, LogLevel.Warning, "Spool recovery: discarded {Discarded} never-acknowledged partial write(s), moved {CorruptCount} damaged message(s) to corrupt/: {CorruptIds}")]
     public static partial void SpoolRecovered(ILogger logger, int discarded, int corruptCount, string corruptIds);
 
@@ -62,6 +86,12 @@ internal static partial class Log
 
     [LoggerMessage(203, LogLevel.Warning, "Spool scan failed: {Error}")]
     public static partial void ScanFailed(ILogger logger, string error);
+
+    [LoggerMessage(204, LogLevel.Error, "Spool entry {Entry} in {Area}/ is not a message folder ({Problem}); moved to corrupt/ unread, for a person to look at")]
+    public static partial void SpoolEntryQuarantined(ILogger logger, string entry, string area, string problem);
+
+    [LoggerMessage(205, LogLevel.Error, "Spool entry {Entry} in {Area}/ is not a message folder ({Problem}) and cannot be moved to corrupt/ ({Error}); it is skipped, never read. Move it away by hand")]
+    public static partial void SpoolEntryNotQuarantined(ILogger logger, string entry, string area, string problem, string error);
 
     [LoggerMessage(300, LogLevel.Information, "Rules loaded from {RulesSource}: version {RulesVersion}, {RuleCount} rule(s), {RouteCount} route(s)")]
     public static partial void RulesLoaded(ILogger logger, string rulesSource, string rulesVersion, int ruleCount, int routeCount);
@@ -75,8 +105,25 @@ internal static partial class Log
     [LoggerMessage(303, LogLevel.Error, "Rules file {RulesPath} changed to version {RejectedVersion}, which is invalid; version {RulesVersion} stays in force. {ErrorCount} error(s):\n{Errors}")]
     public static partial void RulesReloadFailed(ILogger logger, string rulesPath, string rejectedVersion, string rulesVersion, int errorCount, string errors);
 
-    [LoggerMessage(304, LogLevel.Warning, "Rules file {RulesPath} cannot be read right now ({Error}); will retry")]
+    [LoggerMessage(304, LogLevel.Information, "Rules file {RulesPath} cannot be read right now ({Error}); if it still cannot be read at a check a second or more from now, the reload counts as failed")]
     public static partial void RulesUnreadable(ILogger logger, string rulesPath, string error);
+
+    [LoggerMessage(305, LogLevel.Error, "Rules file {RulesPath} cannot be read ({Error}) since {Since:u}; version {RulesVersion} stays in force until it can be read and is valid")]
+    public static partial void RulesUnreadableFailed(ILogger logger, string rulesPath, string error, DateTimeOffset since, string rulesVersion);
+
+    [LoggerMessage(306, LogLevel.Information, "Rules file {RulesPath} holds version {RulesVersion}, the one in force, again: the reload failure is cleared")]
+    public static partial void RulesRecovered(ILogger logger, string rulesPath, string rulesVersion);
+
+    [LoggerMessage(307, LogLevel.Error, "Reloading rules file {RulesPath} failed unexpectedly; version {RulesVersion} stays in force")]
+    public static partial void RulesReloadCrashed(ILogger logger, Exception exception, string rulesPath, string rulesVersion);
+
+    [LoggerMessage(308, LogLevel.Warning, "Cannot watch {Folder} for changes to the rules file ({Error}); it is still checked every {ReloadInterval}")]
+    public static partial void RulesWatchUnavailable(ILogger logger, string folder, string error, TimeSpan reloadInterval);
+
+    [LoggerMessage(309, LogLevel.Error, "The rules file watcher failed; it goes on checking every {ReloadInterval}")]
+    public static partial void RulesWatcherFailed(ILogger logger, Exception exception, TimeSpan reloadInterval);
+    [LoggerMessage(320, LogLevel.Error, "Rule {Rule} could not be evaluated for {SpoolId} (message {MessageId}, rules {RulesVersion}): {Reason}: {Detail}")]
+    public static partial void RuleFailed(ILogger logger, string spoolId, string messageId, string rule, string reason, string detail, string rulesVersion);
 
     [LoggerMessage(400, LogLevel.Information, "Decided {SpoolId}: message {MessageId} from {Sender} \"{Subject}\" account {Account} matched rule {Rule} → page route {Route} at {Severity} (trusted: {Trusted}), dedup key {DedupKey}; {Authentication} (rules {RulesVersion})")]
     public static partial void MessageMatched(ILogger logger, string spoolId, string messageId, string sender, string subject, string account, string rule, string route, string severity, bool trusted, string dedupKey, string authentication, string rulesVersion);
@@ -99,8 +146,8 @@ internal static partial class Log
     [LoggerMessage(403, LogLevel.Information, "Processing of {SpoolId} interrupted by shutdown; it resumes at the next start")]
     public static partial void ProcessingInterrupted(ILogger logger, string spoolId);
 
-    [LoggerMessage(404, LogLevel.Error, "Processing of {SpoolId} failed; the message stays in the spool and is tried again within {RetryDelay}")]
-    public static partial void ProcessingFailed(ILogger logger, Exception exception, string spoolId, TimeSpan retryDelay);
+    [LoggerMessage(404, LogLevel.Error, "Processing of {SpoolId} failed; the message stays in the spool and is tried again at the next scan of the spool (every Spool:ScanInterval)")]
+    public static partial void ProcessingFailed(ILogger logger, Exception exception, string spoolId);
 
     [LoggerMessage(408, LogLevel.Debug, "Verifying {SpoolId} needs {KeyCount} key(s) not looked up yet; set aside while they are (client network {ClientNetwork}), the messages behind it go on")]
     public static partial void KeysNeeded(ILogger logger, string spoolId, int keyCount, string clientNetwork);
@@ -177,4 +224,10 @@ internal static partial class Log
 
     [LoggerMessage(900, LogLevel.Information, "HTTP listening on {Url}: /healthz, /readyz, /metrics")]
     public static partial void HttpListening(ILogger logger, string url);
+
+    [LoggerMessage(901, LogLevel.Critical, "{Service} failed: {Error}. The gateway stops and exits with code 1 so that its supervisor restarts it")]
+    public static partial void BackgroundServiceFailed(ILogger logger, Exception exception, string service, string error);
+
+    [LoggerMessage(902, LogLevel.Critical, "{Service} ended while the gateway was running. The gateway stops and exits with code 1 so that its supervisor restarts it")]
+    public static partial void BackgroundServiceEnded(ILogger logger, string service);
 }

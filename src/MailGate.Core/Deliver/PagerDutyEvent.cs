@@ -74,11 +74,14 @@ public sealed record PagerDutyDetails
     /// <summary>The List-Id.</summary>
     public string ListId { get; init; } = "";
 
-    /// <summary>The AWS account as people say it (<c>prod-payments (123456789012)</c>), when known.</summary>
+    /// <summary>The AWS account as people say it (<c>prod-payments (123456789012)</c>), when known; every account, joined by <c>", "</c>, when there are several.</summary>
     public string Account { get; init; } = "";
 
-    /// <summary>The 12-digit AWS account id, when known.</summary>
+    /// <summary>The 12-digit AWS account id, when known; the first of <see cref="AccountIds"/> when the message names several.</summary>
     public string AccountId { get; init; } = "";
+
+    /// <summary>Every AWS account id the message concerns (several for a notice about several accounts), in the order written.</summary>
+    public IReadOnlyList<string> AccountIds { get; init; } = [];
 
     /// <summary>The account's owner from the rules file's accounts map.</summary>
     public string AccountOwner { get; init; } = "";
@@ -104,7 +107,13 @@ public sealed record PagerDutyDetails
     /// <summary>When the gateway accepted the email (ISO 8601).</summary>
     public string ReceivedAt { get; init; } = "";
 
-    /// <summary>The first part of the text body.</summary>
+    /// <summary>By when the notice must be answered (<c>reply_by</c>): UTC <c>2026-11-17T10:00:00Z</c>, or a date; only for rules with <c>reply_within</c>.</summary>
+    public string? ReplyBy { get; init; }
+
+    /// <summary>Where <see cref="ReplyBy"/> comes from (<c>reply_by_basis</c>): the deadline the notice states, or receipt + the rule's <c>reply_within</c>.</summary>
+    public string? ReplyByBasis { get; init; }
+
+    /// <summary>The first part of the text body, without Google Groups' footer; line breaks and tabs kept, other control characters escaped.</summary>
     public string Body { get; init; } = "";
 
     /// <summary>Whether <see cref="Body"/> was cut.</summary>

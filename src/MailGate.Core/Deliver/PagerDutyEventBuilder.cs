@@ -7,8 +7,11 @@ namespace MailGate.Deliver;
 /// <summary>
 /// Builds the PagerDuty trigger event for one rule match: a pure function of the message's facts and
 /// the match. The result is bounded (summary ≤ 1024 chars, body excerpt ≤ 8 KiB, lists capped), so a
-/// whole event stays far below the API's 512 KB limit whatever the email holds. The routing key is left
-/// out: it is added when sending and never stored.
+/// whole event stays far below the API's 512 KB limit whatever the email holds. Every text the sender
+/// wrote (and every other string of the event) is passed through <see cref="UntrustedText.Escape"/>:
+/// control characters, bidirectional overrides and line separators become visible <c>\uXXXX</c>
+/// escapes, so an incident's title or details cannot be reordered, hidden or split; the body keeps its
+/// line breaks and tabs. The routing key is left out: it is added when sending and never stored.
 /// </summary>
 public static class PagerDutyEventBuilder
 {
@@ -24,7 +27,7 @@ public static class PagerDutyEventBuilder
         ArgumentNullException.ThrowIfNull(facts);
         ArgumentNullException.ThrowIfNull(match);
 
-        var body = facts.Body.Trim();
+        var body = UntrustedText.Escape(Prefix(facts.Body.Trim(), PagerDutyLimits.BodyExcerptLength), keep: "\n\t");
         var supportCase = facts.Case;
         var source = supportCase is not null
             ? $"aws-support/{(facts.AccountId.Length > 0 ? facts.AccountId : "unknown-account")}"
@@ -32,41 +35,44 @@ public static class PagerDutyEventBuilder
         return new PagerDutyEvent
         {
             EventAction = resolve ? "resolve" : "trigger",
-            DedupKey = match.DedupKey,
+            DedupKey = UntrustedText.NeedsEscape(match.DedupKey) ? DedupKeys.Templated(match.Rule, UntrustedText.Escape(match.DedupKey)) : match.DedupKey,
             Payload = new PagerDutyPayload
             {
-                Summary = Truncate(OneLine(match.Summary), PagerDutyLimits.SummaryLength),
-                Source = Truncate(source, PagerDutyLimits.FieldLength),
+                Summary = Text(OneLine(match.Summary), PagerDutyLimits.SummaryLength),
+                Source = Text(source, PagerDutyLimits.FieldLength),
                 Severity = match.Severity,
                 Timestamp = (facts.Date ?? facts.ReceivedAt).ToString("o", CultureInfo.InvariantCulture),
-                Component = facts.Source == MessageSources.Mail ? "email" : facts.Source,
-                Group = facts.ListId.Length > 0 ? Truncate(facts.ListId, PagerDutyLimits.FieldLength) : null,
-                Class = match.Rule,
+                Component = facts.Source == MessageSources.Mail ? "email" : Text(facts.Source, PagerDutyLimits.FieldLength),
+                Group = facts.ListId.Length > 0 ? Text(facts.ListId, PagerDutyLimits.FieldLength) : null,
+                Class = Text(match.Rule, PagerDutyLimits.FieldLength),
                 CustomDetails = new PagerDutyDetails
                 {
-                    Sender = Truncate(facts.Sender, PagerDutyLimits.FieldLength),
-                    From = Truncate(facts.From, PagerDutyLimits.FieldLength),
-                    EnvelopeFrom = Truncate(facts.EnvelopeFrom, PagerDutyLimits.FieldLength),
+                    Sender = Text(facts.Sender, PagerDutyLimits.FieldLength),
+                    From = Text(facts.From, PagerDutyLimits.FieldLength),
+                    EnvelopeFrom = Text(facts.EnvelopeFrom, PagerDutyLimits.FieldLength),
                     Recipients = facts.Recipients.Take(PagerDutyLimits.Recipients)
-                        .Select(r => Truncate(r, PagerDutyLimits.FieldLength)).ToArray(),
-                    Subject = Truncate(facts.Subject, PagerDutyLimits.FieldLength),
-                    MessageId = Truncate(facts.MessageId, PagerDutyLimits.FieldLength),
-                    ListId = Truncate(facts.ListId, PagerDutyLimits.FieldLength),
-                    SpoolId = facts.SpoolId,
-                    Account = Truncate(facts.Account, PagerDutyLimits.FieldLength),
-                    AccountId = facts.AccountId,
-                    AccountOwner = Truncate(facts.AccountOwner, PagerDutyLimits.FieldLength),
+                        .Select(r => Text(r, PagerDutyLimits.FieldLength)).ToArray(),
+                    Subject = Text(OneLine(facts.Subject), PagerDutyLimits.FieldLength),
+                    MessageId = Text(facts.MessageId, PagerDutyLimits.FieldLength),
+                    ListId = Text(facts.ListId, PagerDutyLimits.FieldLength),
+                    SpoolId = Text(facts.SpoolId, PagerDutyLimits.FieldLength),
+                    Account = Text(facts.Account, PagerDutyLimits.FieldLength),
+                    AccountId = Text(facts.AccountId, PagerDutyLimits.FieldLength),
+                    AccountIds = [.. facts.AccountIds.Select(id => Text(id, PagerDutyLimits.FieldLength))],
+                    AccountOwner = Text(facts.AccountOwner, PagerDutyLimits.FieldLength),
                     Authentication = supportCase is not null
                         ? "not applicable: read from the AWS Support API"
-                        : Truncate(facts.Authentication.ToString(), PagerDutyLimits.FieldLength),
+                        : Text(facts.Authentication.ToString(), PagerDutyLimits.FieldLength),
                     Trusted = match.Trusted,
-                    Rule = match.Rule,
-                    RulesVersion = rulesVersion,
+                    Rule = Text(match.Rule, PagerDutyLimits.FieldLength),
+                    RulesVersion = Text(rulesVersion, PagerDutyLimits.FieldLength),
                     Extracted = match.Extracted.Take(PagerDutyLimits.ExtractedValues).ToDictionary(
-                        kv => Truncate(kv.Key, PagerDutyLimits.FieldLength),
-                        kv => Truncate(kv.Value, PagerDutyLimits.FieldLength),
+                        kv => Text(kv.Key, PagerDutyLimits.FieldLength),
+                        kv => Text(kv.Value, PagerDutyLimits.FieldLength),
                         StringComparer.Ordinal),
                     ReceivedAt = facts.ReceivedAt.ToString("o", CultureInfo.InvariantCulture),
+                    ReplyBy = match.ReplyBy?.By,
+                    ReplyByBasis = match.ReplyBy is { } replyBy ? Text(replyBy.Basis, PagerDutyLimits.FieldLength) : null,
                     Body = Truncate(body, PagerDutyLimits.BodyExcerptLength),
                     BodyTruncated = body.Length > PagerDutyLimits.BodyExcerptLength,
                     SupportCase = supportCase is null ? null : CaseDetails(supportCase),
@@ -77,17 +83,17 @@ public static class PagerDutyEventBuilder
 
     private static PagerDutyCaseDetails CaseDetails(SupportCaseFacts supportCase) => new()
     {
-        CaseId = Truncate(supportCase.CaseId, PagerDutyLimits.FieldLength),
-        DisplayId = Truncate(supportCase.DisplayId, PagerDutyLimits.FieldLength),
-        Category = Truncate(supportCase.Category, PagerDutyLimits.FieldLength),
-        Service = Truncate(supportCase.Service, PagerDutyLimits.FieldLength),
-        Severity = Truncate(supportCase.Severity, PagerDutyLimits.FieldLength),
-        Status = Truncate(supportCase.Status, PagerDutyLimits.FieldLength),
-        SubmittedBy = Truncate(supportCase.SubmittedBy, PagerDutyLimits.FieldLength),
-        Language = Truncate(supportCase.Language, PagerDutyLimits.FieldLength),
-        TimeCreated = Truncate(supportCase.TimeCreated, PagerDutyLimits.FieldLength),
-        AccountEmail = Truncate(supportCase.AccountEmail, PagerDutyLimits.FieldLength),
-        ConsoleUrl = Truncate(supportCase.ConsoleUrl, PagerDutyLimits.FieldLength),
+        CaseId = Text(supportCase.CaseId, PagerDutyLimits.FieldLength),
+        DisplayId = Text(supportCase.DisplayId, PagerDutyLimits.FieldLength),
+        Category = Text(supportCase.Category, PagerDutyLimits.FieldLength),
+        Service = Text(supportCase.Service, PagerDutyLimits.FieldLength),
+        Severity = Text(supportCase.Severity, PagerDutyLimits.FieldLength),
+        Status = Text(supportCase.Status, PagerDutyLimits.FieldLength),
+        SubmittedBy = Text(supportCase.SubmittedBy, PagerDutyLimits.FieldLength),
+        Language = Text(supportCase.Language, PagerDutyLimits.FieldLength),
+        TimeCreated = Text(supportCase.TimeCreated, PagerDutyLimits.FieldLength),
+        AccountEmail = Text(supportCase.AccountEmail, PagerDutyLimits.FieldLength),
+        ConsoleUrl = Text(supportCase.ConsoleUrl, PagerDutyLimits.FieldLength),
     };
 
     /// <summary>Cuts <paramref name="text"/> to at most <paramref name="max"/> chars, ending with an ellipsis when cut.</summary>
@@ -109,14 +115,18 @@ public static class PagerDutyEventBuilder
         return string.Concat(text.AsSpan(0, cut), Ellipsis);
     }
 
-    /// <summary>A title is one line: folds CR/LF/TAB runs into single spaces.</summary>
-    private static string OneLine(string text)
-    {
-        if (text.AsSpan().IndexOfAny("\r\n\t") < 0)
-        {
-            return text.Trim();
-        }
+    /// <summary>
+    /// <paramref name="text"/> as an incident may show it: unsafe characters escaped
+    /// (<see cref="UntrustedText.Escape"/>), then cut to <paramref name="max"/> chars.
+    /// </summary>
+    private static string Text(string text, int max) => Truncate(UntrustedText.Escape(Prefix(text, max)), max);
 
-        return string.Join(' ', text.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-    }
+    /// <summary>
+    /// The first <paramref name="max"/> + 1 chars of <paramref name="text"/>: all that can show after the
+    /// cut (escaping only lengthens), and enough to tell that there was more; a 1,000,000-char body is not escaped whole.
+    /// </summary>
+    private static string Prefix(string text, int max) => text.Length > max + 1 ? text[..(max + 1)] : text;
+
+    /// <summary>A title is one line, whitespace-normalised as rules see text (<see cref="RuleText"/>): a TAB-folded subject reads as one.</summary>
+    private static string OneLine(string text) => RuleText.Normalize(text);
 }

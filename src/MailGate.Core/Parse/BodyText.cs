@@ -6,9 +6,9 @@ using MimeKit.IO.Filters;
 namespace MailGate.Parse;
 
 /// <summary>
-/// Streams the text of a <see cref="TextPart"/>, decoded exactly as <see cref="TextPart.Text"/> decodes
-/// it, so that a caller can stop reading once it has what it needs instead of holding the whole part
-/// as one string.
+/// Streams the text of a <see cref="TextPart"/>, decoded as <see cref="TextPart.Text"/> decodes it when
+/// its charset is declared and fits (with <see cref="Charsets"/>' candidates when not), so that a caller
+/// can stop reading once it has what it needs instead of holding the whole part as one string.
 /// </summary>
 internal static class BodyText
 {
@@ -16,13 +16,15 @@ internal static class BodyText
     private static readonly Encoding StrictUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>
-    /// Calls <paramref name="read"/> with a reader over the decoded text of <paramref name="part"/>. The
-    /// text is what <see cref="TextPart.GetText(out Encoding)"/> returns: the declared charset, else a
-    /// byte-order mark (or, for HTML, a <c>&lt;meta&gt;</c> charset), else UTF-8, and ISO-8859-1 when the
-    /// UTF-8 turns out invalid (then <paramref name="read"/> is called again from the start); line ends
-    /// as <see cref="FormatOptions.Default"/> writes them.
+    /// Calls <paramref name="read"/> with a reader over the decoded text of <paramref name="part"/>, line
+    /// ends as <see cref="FormatOptions.Default"/> writes them. The charset is the part's own (its
+    /// <c>charset</c> parameter, else a byte-order mark or, for HTML, a <c>&lt;meta&gt;</c> charset) when
+    /// the bytes fit it, else the first of <paramref name="charsets"/>' candidates (UTF-8,
+    /// <paramref name="declared"/>, the fallbacks) that fits, each tried strictly: <paramref name="read"/>
+    /// is called again from the start after a misfit. When none fits, the part's own charset (else UTF-8)
+    /// with U+FFFD for what does not fit.
     /// </summary>
-    public static T Read<T>(TextPart part, Func<TextReader, T> read)
+    public static T Read<T>(TextPart part, Charsets charsets, IReadOnlyList<Encoding> declared, Func<TextReader, T> read)
     {
         if (part.Content is null)
         {
@@ -30,19 +32,20 @@ internal static class BodyText
             return read(empty);
         }
 
-        if (!part.TryDetectEncoding(out var encoding, out _))
+        var own = part.TryDetectEncoding(out var detected, out _) ? detected : null;
+        foreach (var encoding in charsets.Candidates(own is null ? null : Charsets.Strict(own.CodePage), declared))
         {
-            encoding = StrictUtf8;
+            try
+            {
+                return Read(part.Content, encoding, read);
+            }
+            catch (DecoderFallbackException)
+            {
+                // the bytes do not fit this charset: the next one reads them from the start
+            }
         }
 
-        try
-        {
-            return Read(part.Content, encoding, read);
-        }
-        catch (DecoderFallbackException)
-        {
-            return Read(part.Content, Encoding.Latin1, read);
-        }
+        return Read(part.Content, Charsets.Lenient((own ?? StrictUtf8).CodePage), read);
     }
 
     /// <summary>The first <paramref name="max"/> characters of <paramref name="reader"/> (fewer if it ends first).</summary>

@@ -55,12 +55,16 @@ public sealed record MessageFacts
     public DateTimeOffset ReceivedAt { get; init; }
 
     /// <summary>
-    /// A stable hash of the message's content (author, date, subject, body), hex: identifies the
-    /// same email arriving twice when it has no Message-ID.
+    /// A stable hash of what the author wrote (author, date, subject, To, Cc, body), hex: identifies the
+    /// same email arriving twice when it has no Message-ID, whichever groups it passed (their footers,
+    /// subject tags and headers are left out; see <c>ContentIdentity</c>).
     /// </summary>
     public string ContentHash { get; init; } = "";
 
-    /// <summary>The 12-digit AWS account the message concerns, when known (from its text, or the rules file's <c>accounts</c> map).</summary>
+    /// <summary>
+    /// The 12-digit AWS account the message concerns, when known (from its text, or the rules file's
+    /// <c>accounts</c> map); the first of <see cref="AccountIds"/> when it names several.
+    /// </summary>
     public string AccountId { get; init; } = "";
 
     /// <summary>The account's name from the rules file's <c>accounts</c> map, e.g. <c>prod-payments</c>.</summary>
@@ -69,10 +73,24 @@ public sealed record MessageFacts
     /// <summary>The account's owner from the rules file's <c>accounts</c> map.</summary>
     public string AccountOwner { get; init; } = "";
 
-    /// <summary>The account as people say it: <c>prod-payments (123456789012)</c>, or just the id, or empty.</summary>
-    public string Account => AccountName.Length > 0
-        ? AccountId.Length > 0 ? $"{AccountName} ({AccountId})" : AccountName
-        : AccountId;
+    /// <summary>
+    /// The further accounts the message names after <see cref="AccountId"/> (a notice about several
+    /// accounts), in the order written, each with its name and owner from the <c>accounts</c> map when
+    /// known; empty for a message about one account.
+    /// </summary>
+    public IReadOnlyList<Rules.AccountInfo> OtherAccounts { get; init; } = [];
+
+    /// <summary>Every account id the message concerns: <see cref="AccountId"/>, then <see cref="OtherAccounts"/>' (the rules field and placeholder <c>account_ids</c>).</summary>
+    public IReadOnlyList<string> AccountIds => AccountId.Length == 0 ? [] : [AccountId, .. OtherAccounts.Select(a => a.Id)];
+
+    /// <summary>
+    /// The account as people say it: <c>prod-payments (123456789012)</c>, or just the id, or empty; for a
+    /// message about several accounts each of them so, joined by <c>", "</c>:
+    /// <c>prod-payments (123456789012), 210987654321</c>.
+    /// </summary>
+    public string Account => OtherAccounts.Count == 0
+        ? Said(AccountName, AccountId)
+        : string.Join(", ", OtherAccounts.Select(a => Said(a.Name, a.Id)).Prepend(Said(AccountName, AccountId)));
 
     /// <summary>What could be verified about where the message came from (ARC, DKIM, Google's original verdict).</summary>
     public Authentication.AuthenticationFacts Authentication { get; init; } = Parse.Authentication.AuthenticationFacts.NotChecked;
@@ -86,4 +104,8 @@ public sealed record MessageFacts
     /// <summary>Every header by name (case-insensitive), values decoded, in the order they appear.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Headers { get; init; } =
         new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
+
+    private static string Said(string name, string id) => name.Length > 0
+        ? id.Length > 0 ? $"{name} ({id})" : name
+        : id;
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using MailGate.Parse.Authentication;
 using MailGate.Spool;
@@ -10,21 +9,23 @@ namespace MailGate.Parse;
 /// <summary>
 /// Parses a spooled message with MimeKit into <see cref="MessageFacts"/>. Bounded for hostile input:
 /// the header section is measured before MimeKit sees it, MIME depth is capped, the body text is cut.
+/// Undeclared 8-bit text is read as <see cref="Charsets"/> decides; Google Groups' footers are left out
+/// of the body, and the content hash is the author's (<see cref="ContentIdentity"/>).
 /// </summary>
 public sealed class MessageParser
 {
-    private const string GroupFooter = "You received this message because you are subscribed to the Google Groups";
-
     private readonly MessageParserOptions _options;
     private readonly ParserOptions _mimeOptions;
+    private readonly Charsets _charsets;
     private readonly MailAuthenticator? _authenticator;
 
     /// <summary>Creates a parser. Registers the code-page encodings (ISO-2022-JP, Shift_JIS, windows-125x) MimeKit needs.</summary>
-    /// <param name="options">Parsing bounds; null for the defaults.</param>
+    /// <param name="options">Parsing bounds and fallback charsets; null for the defaults.</param>
     /// <param name="authenticator">
     /// Verifies DKIM and ARC in <see cref="ParseAsync(SpooledMessage, CancellationToken)"/>; null to skip it
     /// (<see cref="AuthenticationFacts.NotChecked"/>). The synchronous <c>Parse</c> never verifies.
     /// </param>
+    /// <exception cref="ArgumentException">A name in <see cref="MessageParserOptions.FallbackCharsets"/> is not a charset .NET knows.</exception>
     public MessageParser(MessageParserOptions? options = null, MailAuthenticator? authenticator = null)
     {
         _authenticator = authenticator;
@@ -32,6 +33,7 @@ public sealed class MessageParser
         _options = options ?? new MessageParserOptions();
         _mimeOptions = ParserOptions.Default.Clone();
         _mimeOptions.MaxMimeDepth = _options.MaxMimeDepth;
+        _charsets = new Charsets(_options.FallbackCharsets);
     }
 
     /// <summary>Parses the spooled message <paramref name="message"/>.</summary>
@@ -48,8 +50,8 @@ public sealed class MessageParser
     public MessageFacts Parse(string spoolId, Envelope envelope, Stream stream, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(envelope);
-        using var mime = Load(stream, cancellationToken);
-        return ToFacts(spoolId, envelope, mime);
+        using var mime = Load(stream, cancellationToken, out var options);
+        return ToFacts(spoolId, envelope, mime, options);
     }
 
     /// <summary>Parses the spooled message <paramref name="message"/> and verifies its DKIM signatures and ARC chain.</summary>
@@ -72,8 +74,8 @@ public sealed class MessageParser
     public async Task<MessageFacts> ParseAsync(string spoolId, Envelope envelope, Stream stream, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(envelope);
-        using var mime = Load(stream, cancellationToken);
-        var facts = ToFacts(spoolId, envelope, mime);
+        using var mime = Load(stream, cancellationToken, out var options);
+        var facts = ToFacts(spoolId, envelope, mime, options);
         if (_authenticator is null)
         {
             return facts;
@@ -85,7 +87,12 @@ public sealed class MessageParser
         return facts with { Authentication = authentication };
     }
 
-    private MimeMessage Load(Stream stream, CancellationToken cancellationToken)
+    /// <summary>
+    /// Loads the message; when a header holds raw 8-bit bytes that are not UTF-8, loads it again with the
+    /// charset <see cref="Charsets.ForHeaders"/> chooses for them, so that every header (Subject, display
+    /// names, X-Original-From, …) is read with it.
+    /// </summary>
+    private MimeMessage Load(Stream stream, CancellationToken cancellationToken, out ParserOptions options)
     {
         ArgumentNullException.ThrowIfNull(stream);
         if (HeaderSection.Measure(stream, _options.MaxHeaderBytes) < 0)
@@ -93,11 +100,28 @@ public sealed class MessageParser
             throw new MessageParseException($"the header section is larger than {_options.MaxHeaderBytes} bytes");
         }
 
+        var start = stream.Position;
+        options = _mimeOptions;
+        var mime = Load(stream, options, cancellationToken);
+        if (_charsets.ForHeaders(mime.Headers, Charsets.Declared(mime)) is not { } encoding)
+        {
+            return mime;
+        }
+
+        mime.Dispose();
+        stream.Position = start;
+        options = _mimeOptions.Clone();
+        options.CharsetEncoding = encoding;
+        return Load(stream, options, cancellationToken);
+    }
+
+    private static MimeMessage Load(Stream stream, ParserOptions options, CancellationToken cancellationToken)
+    {
         MimeMessage mime;
         try
         {
             // persistent: parts stay slices of the file instead of copies in memory.
-            mime = MimeMessage.Load(_mimeOptions, stream, persistent: true, cancellationToken);
+            mime = MimeMessage.Load(options, stream, persistent: true, cancellationToken);
         }
         catch (FormatException e)
         {
@@ -113,12 +137,14 @@ public sealed class MessageParser
         return mime;
     }
 
-    private MessageFacts ToFacts(string spoolId, Envelope envelope, MimeMessage mime)
+    private MessageFacts ToFacts(string spoolId, Envelope envelope, MimeMessage mime, ParserOptions options)
     {
         var headers = mime.Headers;
         var sender = SenderResolver.Resolve(headers);
-        var subject = (mime.Subject ?? "").Trim();
+        var subject = Charsets.Clean((mime.Subject ?? "").Trim());
         var date = headers.Contains(HeaderId.Date) && mime.Date != DateTimeOffset.MinValue ? mime.Date : (DateTimeOffset?)null;
+        var to = mime.To.Mailboxes.Select(m => m.Address).ToArray();
+        var cc = mime.Cc.Mailboxes.Select(m => m.Address).ToArray();
         var body = BodyOf(mime);
         return new MessageFacts
         {
@@ -127,22 +153,23 @@ public sealed class MessageParser
             From = mime.From.Mailboxes.FirstOrDefault()?.Address ?? "",
             EnvelopeFrom = envelope.MailFrom,
             Recipients = envelope.Recipients,
-            To = mime.To.Mailboxes.Select(m => m.Address).ToArray(),
-            Cc = mime.Cc.Mailboxes.Select(m => m.Address).ToArray(),
+            To = to,
+            Cc = cc,
             Subject = subject,
             Body = body,
             ListId = headers.Contains(HeaderId.ListId) ? ListIds.Identifier(headers[HeaderId.ListId] ?? "") : "",
             MessageId = mime.MessageId ?? "",
             Date = date,
             ReceivedAt = envelope.ReceivedAt,
-            ContentHash = ContentHash(sender, date, subject, body),
+            ContentHash = ContentIdentity.Hash(headers, options, sender, date, subject, to, cc, body),
             Headers = HeaderMap(headers),
         };
     }
 
     /// <summary>
-    /// The text part, or the text of the HTML part when the text part is missing or holds nothing but a
-    /// Google Groups footer (the group appends its footer to an empty text alternative too); cut to
+    /// The text part, or the text of the HTML part when the text part is missing or holds nothing but
+    /// Google Groups footers (a group appends its footer to an empty text alternative too, or as a part of
+    /// its own); without the group footers at its end (<see cref="GroupFooters"/>); cut to
     /// <see cref="MessageParserOptions.MaxBodyChars"/> without splitting a surrogate pair.
     /// </summary>
     /// <remarks>
@@ -150,29 +177,31 @@ public sealed class MessageParser
     /// choose them, but their text is streamed (<see cref="BodyText"/>) and only as much is read as the
     /// cut keeps: those two properties decode a whole part into one string (a 25 MiB text part became
     /// a 50 MiB string, plus the growing buffer behind it), and the body is cut to 1,000,000 chars anyway.
+    /// A cut body keeps its end, footers included: they are past the cut.
     /// </remarks>
     private string BodyOf(MimeMessage mime)
     {
         var max = _options.MaxBodyChars;
+        var declared = Charsets.Declared(mime);
         var plain = BodyPart(mime, TextFormat.Plain);
-        var text = plain is null ? null : BodyText.Read(plain, reader => BodyText.ReadAtMost(reader, max + 1));
+        var text = plain is null ? null : BodyText.Read(plain, _charsets, declared, reader => BodyText.ReadAtMost(reader, max + 1));
         if (plain is { IsFlowed: true } && text is not null)
         {
             text = FlowedText(plain, text);
         }
 
-        if (IsBlankBesideGroupFooter(text) && BodyPart(mime, TextFormat.Html) is { } html)
+        if (GroupFooters.IsOnlyFooters(text) && BodyPart(mime, TextFormat.Html) is { } html)
         {
-            text = BodyText.Read(html, reader => HtmlText.ToPlainText(reader, max + 1));
+            text = BodyText.Read(html, _charsets, declared, reader => HtmlText.ToPlainText(reader, max + 1));
         }
 
         text ??= "";
         if (text.Length <= max)
         {
-            return text;
+            return Charsets.Clean(GroupFooters.Strip(text));
         }
 
-        return text[..(max > 0 && char.IsHighSurrogate(text[max - 1]) ? max - 1 : max)];
+        return Charsets.Clean(text[..(max > 0 && char.IsHighSurrogate(text[max - 1]) ? max - 1 : max)]);
     }
 
     /// <summary>The part <see cref="MimeMessage.GetTextBody(TextFormat)"/> would decode (for Plain or Html), without decoding it.</summary>
@@ -195,17 +224,6 @@ public sealed class MessageParser
         return converter.Convert(text);
     }
 
-    private static bool IsBlankBesideGroupFooter(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return true;
-        }
-
-        var footer = text.IndexOf(GroupFooter, StringComparison.Ordinal);
-        return footer >= 0 && text.AsSpan(0, footer).Trim().TrimEnd("- \r\n").IsEmpty;
-    }
-
     private static Dictionary<string, IReadOnlyList<string>> HeaderMap(HeaderList headers)
     {
         var map = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
@@ -216,35 +234,9 @@ public sealed class MessageParser
                 map[header.Field] = values = new List<string>(1);
             }
 
-            ((List<string>)values).Add(header.Value.Trim());
+            ((List<string>)values).Add(Charsets.Clean(header.Value.Trim()));
         }
 
         return map;
-    }
-
-    private static string ContentHash(string sender, DateTimeOffset? date, string subject, string body)
-    {
-        // Hashed piece by piece: a body of up to a million characters is never copied whole.
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var dateText = date?.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "";
-        foreach (var part in (string[])[sender.ToUpperInvariant(), "\n", dateText, "\n", subject, "\n"])
-        {
-            hash.AppendData(Encoding.UTF8.GetBytes(part));
-        }
-
-        var chunk = new byte[Encoding.UTF8.GetMaxByteCount(4096)];
-        for (var start = 0; start < body.Length; start += 4096)
-        {
-            var length = Math.Min(4096, body.Length - start);
-            if (length == 4096 && char.IsHighSurrogate(body[start + length - 1]))
-            {
-                length--; // keep surrogate pairs together, so the bytes equal those of the whole string
-            }
-
-            hash.AppendData(chunk, 0, Encoding.UTF8.GetBytes(body, start, length, chunk, 0));
-            start -= 4096 - length;
-        }
-
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 }

@@ -30,7 +30,7 @@ namespace MailGate.Parse;
 /// </remarks>
 public static class SenderResolver
 {
-    private static readonly string[] OriginalAuthorHeaders = ["X-Original-From", "X-Original-Sender", "Reply-To"];
+    internal static readonly string[] OriginalAuthorHeaders = ["X-Original-From", "X-Original-Sender", "Reply-To"];
 
     /// <summary>The original author's address, or the From address when the message was not rewritten; empty when there is none.</summary>
     public static string Resolve(HeaderList headers)
@@ -61,7 +61,7 @@ public static class SenderResolver
         mailbox.Name?.Contains(" via ", StringComparison.OrdinalIgnoreCase) ?? false;
 
     /// <summary>The addresses of every group the message passed.</summary>
-    private static HashSet<string> GroupAddresses(HeaderList headers)
+    internal static HashSet<string> GroupAddresses(HeaderList headers)
     {
         var groups = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var header in headers)

@@ -1,54 +1,66 @@
-using MailGate.Parse;
-
 namespace MailGate.Rules;
 
-/// <summary>Holds when every part holds: several fields under one <c>when</c>, or <c>all: [...]</c>.</summary>
+/// <summary>
+/// Holds when every part holds: several fields under one <c>when</c>, or <c>all: [...]</c>. False as soon
+/// as one part is False; otherwise Unknown when a part could not be decided (<see cref="Truth"/>).
+/// </summary>
 internal sealed class AllCondition(IReadOnlyList<ICondition> parts) : ICondition
 {
-    private readonly ICondition[] parts = [.. parts];
+    private readonly ICondition[] _parts = [.. parts];
 
-    public IReadOnlyList<ICondition> Parts => parts;
+    public IReadOnlyList<ICondition> Parts => _parts;
 
-    public bool Matches(MessageFacts facts)
+    public Truth Evaluate(RuleInput input)
     {
-        for (var i = 0; i < parts.Length; i++)
+        var result = Truth.True;
+        for (var i = 0; i < _parts.Length; i++)
         {
-            if (!parts[i].Matches(facts))
+            switch (_parts[i].Evaluate(input))
             {
-                return false;
+                case Truth.False:
+                    return Truth.False;
+                case Truth.Unknown:
+                    result = Truth.Unknown;
+                    break;
             }
         }
 
-        return true;
+        return result;
     }
 
-    public string Describe() => parts.Length == 1 ? parts[0].Describe() : string.Join(" and ", parts.Select(p => p is AnyCondition ? $"({p.Describe()})" : p.Describe()));
+    public string Describe() => _parts.Length == 1 ? _parts[0].Describe() : string.Join(" and ", _parts.Select(p => p is AnyCondition ? $"({p.Describe()})" : p.Describe()));
 
-    public bool Explain(MessageFacts facts, ICollection<string> reasons)
+    public Truth Explain(RuleInput input, ICollection<string> reasons)
     {
         ArgumentNullException.ThrowIfNull(reasons);
         var held = new List<string>();
-        foreach (var part in parts)
+        List<string>? unknown = null;
+        foreach (var part in _parts)
         {
             var partReasons = new List<string>();
-            if (!part.Explain(facts, partReasons))
+            switch (part.Explain(input, partReasons))
             {
-                foreach (var reason in partReasons)
-                {
-                    reasons.Add(reason);
-                }
+                case Truth.False:
+                    foreach (var reason in partReasons)
+                    {
+                        reasons.Add(reason);
+                    }
 
-                return false;
+                    return Truth.False;
+                case Truth.Unknown:
+                    (unknown ??= []).AddRange(partReasons);
+                    break;
+                default:
+                    held.AddRange(partReasons);
+                    break;
             }
-
-            held.AddRange(partReasons);
         }
 
-        foreach (var reason in held)
+        foreach (var reason in unknown ?? held)
         {
             reasons.Add(reason);
         }
 
-        return true;
+        return unknown is null ? Truth.True : Truth.Unknown;
     }
 }

@@ -1,50 +1,68 @@
-using MailGate.Parse;
-
 namespace MailGate.Rules;
 
-/// <summary>Holds when at least one part holds: <c>any: [...]</c>.</summary>
+/// <summary>
+/// Holds when at least one part holds: <c>any: [...]</c>. True as soon as one part is True; otherwise
+/// Unknown when a part could not be decided (<see cref="Truth"/>).
+/// </summary>
 internal sealed class AnyCondition(IReadOnlyList<ICondition> parts) : ICondition
 {
-    private readonly ICondition[] parts = [.. parts];
+    private readonly ICondition[] _parts = [.. parts];
 
-    public IReadOnlyList<ICondition> Parts => parts;
+    public IReadOnlyList<ICondition> Parts => _parts;
 
-    public string Describe() => string.Join(" or ", parts.Select(p => p is AllCondition ? $"({p.Describe()})" : p.Describe()));
+    public string Describe() => string.Join(" or ", _parts.Select(p => p is AllCondition ? $"({p.Describe()})" : p.Describe()));
 
-    public bool Matches(MessageFacts facts)
+    public Truth Evaluate(RuleInput input)
     {
-        for (var i = 0; i < parts.Length; i++)
+        var result = Truth.False;
+        for (var i = 0; i < _parts.Length; i++)
         {
-            if (parts[i].Matches(facts))
+            switch (_parts[i].Evaluate(input))
             {
-                return true;
+                case Truth.True:
+                    return Truth.True;
+                case Truth.Unknown:
+                    result = Truth.Unknown;
+                    break;
             }
         }
 
-        return false;
+        return result;
     }
 
-    public bool Explain(MessageFacts facts, ICollection<string> reasons)
+    public Truth Explain(RuleInput input, ICollection<string> reasons)
     {
         ArgumentNullException.ThrowIfNull(reasons);
         var failures = new List<string>();
-        foreach (var part in parts)
+        List<string>? unknown = null;
+        foreach (var part in _parts)
         {
             var partReasons = new List<string>();
-            if (part.Explain(facts, partReasons))
+            switch (part.Explain(input, partReasons))
             {
-                foreach (var reason in partReasons)
-                {
-                    reasons.Add(reason);
-                }
+                case Truth.True:
+                    foreach (var reason in partReasons)
+                    {
+                        reasons.Add(reason);
+                    }
 
-                return true;
+                    return Truth.True;
+                case Truth.Unknown:
+                    (unknown ??= []).AddRange(partReasons);
+                    break;
+                default:
+                    failures.Add(string.Join("; ", partReasons));
+                    break;
             }
+        }
 
-            failures.Add(string.Join("; ", partReasons));
+        if (unknown is not null)
+        {
+            reasons.Add($"no part of any held, and {string.Join("; ", unknown)}");
+            return Truth.Unknown;
         }
 
         reasons.Add($"none of any held ({string.Join(" | ", failures)})");
-        return false;
+        return Truth.False;
     }
 }

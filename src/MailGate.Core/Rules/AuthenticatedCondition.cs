@@ -1,4 +1,3 @@
-using MailGate.Parse;
 using MailGate.Parse.Authentication;
 
 namespace MailGate.Rules;
@@ -22,17 +21,19 @@ internal sealed class AuthenticatedCondition(AuthenticatedCheck check, IReadOnly
         _ => null,
     };
 
-    public bool Matches(MessageFacts facts) => Passing(facts.Authentication).Any(InDomains);
+    public Truth Evaluate(RuleInput input) => Passing(input.Facts.Authentication).Any(InDomains) ? Truth.True : Truth.False;
 
-    public bool Explain(MessageFacts facts, ICollection<string> reasons)
+    public Truth Explain(RuleInput input, ICollection<string> reasons)
     {
+        ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(reasons);
+        var facts = input.Facts;
         var passing = Passing(facts.Authentication).ToArray();
         var held = passing.FirstOrDefault(InDomains);
         reasons.Add(held is not null
             ? $"authenticated: {Name} {held}"
             : $"not authenticated: {Name} {Wanted} (was {(passing.Length == 0 ? "none" : string.Join(", ", passing))}; {facts.Authentication})");
-        return held is not null;
+        return held is not null ? Truth.True : Truth.False;
     }
 
     public string Describe() => $"authenticated {Name} {Wanted}";

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using YamlDotNet.RepresentationModel;
 
@@ -228,10 +229,16 @@ internal static class ConditionReader
         return new FieldOperator(kind, values.ConvertAll(v => v.Value), regexes);
     }
 
-    /// <summary>Compiles a regex, reporting errors at <paramref name="node"/>.</summary>
+    /// <summary>Compiles a regex, reporting errors (and patterns longer than <see cref="RulesLimits.MaxRegexLength"/>) at <paramref name="node"/>.</summary>
     public static Regex? ReadRegex(ParseContext context, string pattern, YamlNode node)
     {
-        var regex = RegexFactory.TryCreate(pattern, out var error);
+        if (pattern.Length > RulesLimits.MaxRegexLength)
+        {
+            context.Error(node, string.Create(CultureInfo.InvariantCulture, $"a regex of {pattern.Length:N0} characters; at most {RulesLimits.MaxRegexLength:N0} are allowed"));
+            return null;
+        }
+
+        var regex = RegexFactory.TryCreate(pattern, context.Options.RegexMatchTimeout, out var error);
         if (regex is null)
         {
             context.Error(node, error!);

@@ -22,9 +22,27 @@ internal static class DedupKeys
             return Templated(rule, $"mailgate-{rule}-{supportCase.CaseId}");
         }
 
-        var identity = facts.MessageId.Length > 0 ? facts.MessageId : "content:" + facts.ContentHash;
-        return Bound($"mailgate-{rule}-{Hash(rule + "\n" + identity)}");
+        return Bound($"mailgate-{rule}-{Hash(rule + "\n" + Identity(facts))}");
     }
+
+    /// <summary>
+    /// What identifies one email (the <c>{message_key}</c> placeholder, never empty): its Message-ID, else
+    /// <c>content:</c> and the content hash; for a support case, <c>case:</c> and the case id.
+    /// </summary>
+    public static string Identity(MessageFacts facts) =>
+        facts.Case is { } supportCase ? "case:" + supportCase.CaseId
+        : facts.MessageId.Length > 0 ? facts.MessageId
+        : "content:" + facts.ContentHash;
+
+    /// <summary>
+    /// The key of a match on a message that is not trusted: <c>unverified-</c> and the key, so that an
+    /// unverified message never joins (or pre-empts) the incident of a verified one with the same
+    /// templated key, e.g. a forged follow-up quoting a real abuse report's id.
+    /// </summary>
+    public static string Untrusted(string rule, string key) => Templated(rule, UntrustedPrefix + key);
+
+    /// <summary>What <see cref="Untrusted"/> puts in front of the key.</summary>
+    public const string UntrustedPrefix = "unverified-";
 
     /// <summary>Keeps a templated key as is when it fits; otherwise replaces it by a hash of itself.</summary>
     public static string Templated(string rule, string key) =>

@@ -3,7 +3,12 @@ using YamlDotNet.RepresentationModel;
 
 namespace MailGate.Rules;
 
-/// <summary>Reads a rule's <c>extract:</c> mapping: <c>name: { field: "regex", ... }</c>.</summary>
+/// <summary>
+/// Reads a rule's <c>extract:</c> mapping: <c>name: { field: "regex", ... }</c>. A name may be that of
+/// a built-in placeholder (<c>account_id</c> was the format's first example, before it was built in):
+/// in that rule's templates the extracted value is used, and the built-in one when the extract finds
+/// nothing (see <see cref="Template"/>).
+/// </summary>
 internal static class ExtractReader
 {
     /// <summary>Adds each extraction to <paramref name="extractions"/>; false when any has errors.</summary>
@@ -28,13 +33,6 @@ internal static class ExtractReader
             if (name.Length == 0 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
             {
                 context.Error(keyNode, $"extract name '{name}' must use only letters, digits and '_'");
-                ok = false;
-                continue;
-            }
-
-            if (TemplatePlaceholders.IsBuiltIn(name))
-            {
-                context.Error(keyNode, $"extract name '{name}' is a built-in placeholder; choose another name");
                 ok = false;
                 continue;
             }

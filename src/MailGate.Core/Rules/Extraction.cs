@@ -1,12 +1,10 @@
-using System.Text.RegularExpressions;
-using MailGate.Parse;
-
 namespace MailGate.Rules;
 
 /// <summary>
 /// A named value pulled out of the message for templates, e.g. <c>account_id: { subject: "AWS ID (?&lt;v&gt;\d{12})" }</c>.
 /// The sources are tried in the order written; the first match wins: the group named <c>v</c> if the
-/// regex has one, else group 1, else the whole match. Nothing found gives an empty string.
+/// regex has one, else group 1, else the whole match. Nothing found gives an empty string. Regexes run
+/// on the whitespace-normalised text (<see cref="RuleText"/>), as conditions do.
 /// </summary>
 public sealed class Extraction
 {
@@ -20,21 +18,27 @@ public sealed class Extraction
 
     public string Name { get; }
 
-    internal string Extract(MessageFacts facts)
+    /// <summary>
+    /// The value for one message, read from the whitespace-normalised fields of <paramref name="input"/>;
+    /// empty when nothing matched. <paramref name="failure"/> says which regex timed out, if one did (the
+    /// later sources are still tried).
+    /// </summary>
+    internal string Extract(RuleInput input, out string? failure)
     {
+        failure = null;
         foreach (var source in sources)
         {
             if (MessageFields.IsMultiValued(source.Field))
             {
-                foreach (var value in MessageFields.Multi(facts, source.Field, source.Header))
+                foreach (var value in input.Multi(source.Field, source.Header))
                 {
-                    if (TryExtract(source.Regex, value, out var found))
+                    if (TryExtract(source, value, ref failure, out var found))
                     {
                         return found;
                     }
                 }
             }
-            else if (TryExtract(source.Regex, MessageFields.Single(facts, source.Field), out var found))
+            else if (TryExtract(source, input.Single(source.Field), ref failure, out var found))
             {
                 return found;
             }
@@ -43,11 +47,17 @@ public sealed class Extraction
         return "";
     }
 
-    private static bool TryExtract(Regex regex, string value, out string found)
+    private bool TryExtract(ExtractSource source, string value, ref string? failure, out string found)
     {
-        var match = RegexFactory.Match(regex, value);
+        var regex = source.Regex;
+        var match = RegexFactory.Match(regex, value, out var timedOut);
         if (match is null)
         {
+            if (timedOut)
+            {
+                failure ??= $"extract '{Name}': {MessageFields.Describe(source.Field, source.Header)} {RegexFactory.TimedOut(regex)}";
+            }
+
             found = "";
             return false;
         }

@@ -1,22 +1,20 @@
-using MailGate.Parse;
-
 namespace MailGate.Rules;
 
 /// <summary>
 /// A test of one field, e.g. <c>sender: { ends_with: "@amazon.com" }</c>: every operator must hold. A
 /// multi-valued field (recipient, to, cc, header) holds when any one of its values satisfies every
-/// operator.
+/// operator. Values are read whitespace-normalised from <see cref="RuleInput"/>.
 /// </summary>
 internal sealed class FieldCondition : ICondition
 {
     private const int MaxShownLength = 80;
-    private readonly FieldOperator[] operators;
+    private readonly FieldOperator[] _operators;
 
     public FieldCondition(FieldKind field, string? header, IReadOnlyList<FieldOperator> operators)
     {
         Field = field;
         Header = header;
-        this.operators = [.. operators];
+        _operators = [.. operators];
     }
 
     public FieldKind Field { get; }
@@ -24,45 +22,67 @@ internal sealed class FieldCondition : ICondition
     /// <summary>The header name for <see cref="FieldKind.Header"/>; null otherwise.</summary>
     public string? Header { get; }
 
-    public bool Matches(MessageFacts facts)
+    /// <summary>The operators, every one of which must hold.</summary>
+    internal IReadOnlyList<FieldOperator> FieldOperators => _operators;
+
+    private string Name => MessageFields.Describe(Field, Header);
+
+    public Truth Evaluate(RuleInput input)
     {
+        ArgumentNullException.ThrowIfNull(input);
         if (!MessageFields.IsMultiValued(Field))
         {
-            return AllHold(MessageFields.Single(facts, Field).AsSpan().Trim());
+            return AllHold(input.Single(Field), input);
         }
 
-        var values = MessageFields.Multi(facts, Field, Header);
+        var values = input.Multi(Field, Header);
+        var result = Truth.False;
         for (var i = 0; i < values.Count; i++)
         {
-            if (AllHold(values[i].AsSpan().Trim()))
+            switch (AllHold(values[i], input))
             {
-                return true;
+                case Truth.True:
+                    return Truth.True;
+                case Truth.Unknown:
+                    result = Truth.Unknown;
+                    break;
             }
         }
 
-        return false;
+        return result;
     }
 
-    public bool Explain(MessageFacts facts, ICollection<string> reasons)
+    public Truth Explain(RuleInput input, ICollection<string> reasons)
     {
+        ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(reasons);
-        var name = MessageFields.Describe(Field, Header);
         if (!MessageFields.IsMultiValued(Field))
         {
-            var value = MessageFields.Single(facts, Field);
-            var trimmed = value.AsSpan().Trim();
+            var value = input.Single(Field);
             var held = new List<string>();
-            foreach (var op in operators)
+            string? timedOut = null;
+            foreach (var op in _operators)
             {
-                var index = op.IndexOfMatch(trimmed);
                 var (holds, fails) = Operators.Verbs(op.Kind);
-                if (index < 0)
+                switch (op.Evaluate(value, out var index))
                 {
-                    reasons.Add($"{name} {fails} {Operands(op)} (was {Show(value)})");
-                    return false;
+                    case Truth.False:
+                        reasons.Add($"{Name} {fails} {Operands(op)} (was {Show(value)})");
+                        return Truth.False;
+                    case Truth.Unknown:
+                        timedOut ??= $"{Name} {op.TimedOut(index)}";
+                        break;
+                    default:
+                        held.Add($"{Name} {holds} '{op.Operands[index]}'");
+                        break;
                 }
+            }
 
-                held.Add($"{name} {holds} '{op.Operands[index]}'");
+            if (timedOut is not null)
+            {
+                input.Fail(timedOut);
+                reasons.Add($"{timedOut} (was {Show(value)})");
+                return Truth.Unknown;
             }
 
             foreach (var reason in held)
@@ -70,55 +90,79 @@ internal sealed class FieldCondition : ICondition
                 reasons.Add(reason);
             }
 
-            return true;
+            return Truth.True;
         }
 
-        var values = MessageFields.Multi(facts, Field, Header);
+        var values = input.Multi(Field, Header);
+        string? undecided = null;
         foreach (var value in values)
         {
-            if (AllHold(value.AsSpan().Trim()))
+            var truth = AllHold(value, input);
+            if (truth == Truth.True)
             {
-                foreach (var op in operators)
+                foreach (var op in _operators)
                 {
-                    var index = op.IndexOfMatch(value.AsSpan().Trim());
-                    reasons.Add($"{name} {Show(value)} {Operators.Verbs(op.Kind).Holds} '{op.Operands[index]}'");
+                    op.Evaluate(value, out var index);
+                    reasons.Add($"{Name} {Show(value)} {Operators.Verbs(op.Kind).Holds} '{op.Operands[index]}'");
                 }
 
-                return true;
+                return Truth.True;
             }
+
+            if (truth == Truth.Unknown && undecided is null)
+            {
+                foreach (var op in _operators)
+                {
+                    if (op.Evaluate(value, out var index) == Truth.Unknown)
+                    {
+                        undecided = $"{Name} {Show(value)}: {op.TimedOut(index)}";
+                        break;
+                    }
+                }
+            }
+        }
+
+        if (undecided is not null)
+        {
+            reasons.Add(undecided);
+            return Truth.Unknown;
         }
 
         var shown = values.Count == 0 ? "none" : string.Join(", ", values.Select(Show));
-        if (operators.Length == 1)
+        if (_operators.Length == 1)
         {
-            reasons.Add($"{name} {Operators.Verbs(operators[0].Kind).Fails} {Operands(operators[0])} (was {shown})");
+            reasons.Add($"{Name} {Operators.Verbs(_operators[0].Kind).Fails} {Operands(_operators[0])} (was {shown})");
         }
         else
         {
-            var wanted = string.Join(" and ", operators.Select(op => $"{Operators.Verbs(op.Kind).Holds} {Operands(op)}"));
-            reasons.Add($"no {name} value {wanted} (was {shown})");
+            var wanted = string.Join(" and ", _operators.Select(op => $"{Operators.Verbs(op.Kind).Holds} {Operands(op)}"));
+            reasons.Add($"no {Name} value {wanted} (was {shown})");
         }
 
-        return false;
+        return Truth.False;
     }
 
     public string Describe() =>
-        string.Join(" and ", operators.Select(op => $"{MessageFields.Describe(Field, Header)} {Operators.Verbs(op.Kind).Holds} {Operands(op)}"));
+        string.Join(" and ", _operators.Select(op => $"{Name} {Operators.Verbs(op.Kind).Holds} {Operands(op)}"));
 
-    /// <summary>The operators, every one of which must hold.</summary>
-    internal IReadOnlyList<FieldOperator> FieldOperators => operators;
-
-    private bool AllHold(ReadOnlySpan<char> value)
+    /// <summary>Every operator on one value: False as soon as one fails; Unknown (noted on <paramref name="input"/>) when none failed but one timed out.</summary>
+    private Truth AllHold(string value, RuleInput input)
     {
-        for (var i = 0; i < operators.Length; i++)
+        var result = Truth.True;
+        for (var i = 0; i < _operators.Length; i++)
         {
-            if (!operators[i].Matches(value))
+            switch (_operators[i].Evaluate(value, out var index))
             {
-                return false;
+                case Truth.False:
+                    return Truth.False;
+                case Truth.Unknown:
+                    input.Fail($"{Name} {_operators[i].TimedOut(index)}");
+                    result = Truth.Unknown;
+                    break;
             }
         }
 
-        return true;
+        return result;
     }
 
     private static string Operands(FieldOperator op) =>

@@ -16,6 +16,7 @@ internal enum FieldKind
     Header,
     AccountId,
     AccountName,
+    AccountIds,
     Source,
     CaseId,
     DisplayId,

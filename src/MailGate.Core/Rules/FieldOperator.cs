@@ -4,65 +4,79 @@ namespace MailGate.Rules;
 
 /// <summary>
 /// One operator with its operands, e.g. <c>ends_with: ["@amazon.com", "@aws.com"]</c>: holds when any
-/// operand holds. Operands are trimmed at load; values are trimmed (as spans) at match time; text
-/// comparison is ordinal and ignores case.
+/// operand holds. Text operands are whitespace-normalised at load (<see cref="RuleText"/>), like the
+/// values they are compared with, and compared ordinally, ignoring case. Regex operands are patterns:
+/// they are kept as written and run on the normalised value.
 /// </summary>
 internal sealed class FieldOperator
 {
-    private readonly string[] operands;
-    private readonly Regex[] regexes;
+    private readonly string[] _operands;
+    private readonly Regex[] _regexes;
 
     public FieldOperator(OperatorKind kind, IReadOnlyList<string> operands, IReadOnlyList<Regex>? regexes = null)
     {
         Kind = kind;
-        this.operands = new string[operands.Count];
+        _operands = new string[operands.Count];
         for (var i = 0; i < operands.Count; i++)
         {
-            var operand = operands[i].Trim();
+            var operand = kind == OperatorKind.Regex ? operands[i] : RuleText.Normalize(operands[i]);
             if (kind == OperatorKind.Domain)
             {
                 operand = operand.TrimStart('@').Trim('.');
             }
 
-            this.operands[i] = operand;
+            _operands[i] = operand;
         }
 
-        this.regexes = regexes is null ? [] : [.. regexes];
+        _regexes = regexes is null ? [] : [.. regexes];
     }
 
     public OperatorKind Kind { get; }
 
-    public IReadOnlyList<string> Operands => operands;
+    public IReadOnlyList<string> Operands => _operands;
 
-    /// <summary>Whether any operand holds for <paramref name="value"/> (already trimmed).</summary>
-    public bool Matches(ReadOnlySpan<char> value) => IndexOfMatch(value) >= 0;
-
-    /// <summary>The index of the first operand that holds, or -1.</summary>
-    public int IndexOfMatch(ReadOnlySpan<char> value)
+    /// <summary>
+    /// Whether any operand holds for <paramref name="value"/> (already normalised): True with
+    /// <paramref name="index"/> the first operand that holds; False; or Unknown when no operand held and a
+    /// regex timed out, <paramref name="index"/> then being the first that did.
+    /// </summary>
+    public Truth Evaluate(ReadOnlySpan<char> value, out int index)
     {
         if (Kind == OperatorKind.Regex)
         {
-            for (var i = 0; i < regexes.Length; i++)
+            var timedOut = -1;
+            for (var i = 0; i < _regexes.Length; i++)
             {
-                if (RegexFactory.IsMatch(regexes[i], value))
+                switch (RegexFactory.IsMatch(_regexes[i], value))
                 {
-                    return i;
+                    case Truth.True:
+                        index = i;
+                        return Truth.True;
+                    case Truth.Unknown when timedOut < 0:
+                        timedOut = i;
+                        break;
                 }
             }
 
-            return -1;
+            index = timedOut;
+            return timedOut < 0 ? Truth.False : Truth.Unknown;
         }
 
-        for (var i = 0; i < operands.Length; i++)
+        for (var i = 0; i < _operands.Length; i++)
         {
-            if (Holds(Kind, value, operands[i]))
+            if (Holds(Kind, value, _operands[i]))
             {
-                return i;
+                index = i;
+                return Truth.True;
             }
         }
 
-        return -1;
+        index = -1;
+        return Truth.False;
     }
+
+    /// <summary>Why operand <paramref name="index"/> could not be decided, for errors and traces.</summary>
+    public string TimedOut(int index) => RegexFactory.TimedOut(_regexes[index]);
 
     private static bool Holds(OperatorKind kind, ReadOnlySpan<char> value, string operand) => kind switch
     {

@@ -8,7 +8,7 @@ namespace MailGate.Rules;
 /// </summary>
 internal static class MessageFields
 {
-    public const string Names = "sender, from, envelope_from, recipient, to, cc, subject, body, list_id, message_id, account_id, account_name, header, authenticated, "
+    public const string Names = "sender, from, envelope_from, recipient, to, cc, subject, body, list_id, message_id, account_id, account_ids, account_name, header, authenticated, "
         + "source, case_id, display_id, category, service, severity, status, submitted_by, language, time_created, account_email";
 
     private static readonly (string Name, FieldKind Kind)[] Table =
@@ -25,6 +25,7 @@ internal static class MessageFields
         ("message_id", FieldKind.MessageId),
         ("header", FieldKind.Header),
         ("account_id", FieldKind.AccountId),
+        ("account_ids", FieldKind.AccountIds),
         ("account_name", FieldKind.AccountName),
         ("source", FieldKind.Source),
         ("case_id", FieldKind.CaseId),
@@ -66,7 +67,7 @@ internal static class MessageFields
     }
 
     public static bool IsMultiValued(FieldKind kind) =>
-        kind is FieldKind.Recipient or FieldKind.To or FieldKind.Cc or FieldKind.Header;
+        kind is FieldKind.Recipient or FieldKind.To or FieldKind.Cc or FieldKind.Header or FieldKind.AccountIds;
 
     /// <summary>The value of a single-valued field.</summary>
     public static string Single(MessageFacts facts, FieldKind kind) => kind switch
@@ -100,6 +101,7 @@ internal static class MessageFields
         FieldKind.Recipient => facts.Recipients,
         FieldKind.To => facts.To,
         FieldKind.Cc => facts.Cc,
+        FieldKind.AccountIds => facts.AccountIds,
         FieldKind.Header => header is not null && facts.Headers.TryGetValue(header, out var values) ? values : [],
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a multi-valued field"),
     };

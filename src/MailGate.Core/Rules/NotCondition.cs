@@ -1,23 +1,33 @@
-using MailGate.Parse;
-
 namespace MailGate.Rules;
 
-/// <summary>Holds when its part does not: <c>not: {...}</c>.</summary>
+/// <summary>Holds when its part does not: <c>not: {...}</c>. A part that could not be decided leaves the <c>not</c> undecided too.</summary>
 internal sealed class NotCondition(ICondition part) : ICondition
 {
     public ICondition Part { get; } = part;
 
-    public bool Matches(MessageFacts facts) => !Part.Matches(facts);
+    public Truth Evaluate(RuleInput input) => Negate(Part.Evaluate(input));
 
     public string Describe() => $"not ({Part.Describe()})";
 
-    public bool Explain(MessageFacts facts, ICollection<string> reasons)
+    public Truth Explain(RuleInput input, ICollection<string> reasons)
     {
         ArgumentNullException.ThrowIfNull(reasons);
         var partReasons = new List<string>();
-        var held = Part.Explain(facts, partReasons);
+        var held = Part.Explain(input, partReasons);
         var joined = string.Join("; ", partReasons);
-        reasons.Add(held ? $"excluded by not ({joined})" : $"not ({joined})");
-        return !held;
+        reasons.Add(held switch
+        {
+            Truth.True => $"excluded by not ({joined})",
+            Truth.False => $"not ({joined})",
+            _ => $"not (undecided: {joined})",
+        });
+        return Negate(held);
     }
+
+    private static Truth Negate(Truth truth) => truth switch
+    {
+        Truth.True => Truth.False,
+        Truth.False => Truth.True,
+        _ => Truth.Unknown,
+    };
 }

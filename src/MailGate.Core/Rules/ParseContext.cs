@@ -19,6 +19,9 @@ internal sealed class ParseContext(string source, RulesLoadOptions options)
     /// <summary>The name (or <c>#n</c>) of the rule being read; null outside rules.</summary>
     public string? Rule { get; set; }
 
+    /// <summary>The node the helpers below looked at last: where to report a failure of the loader itself.</summary>
+    public YamlNode? Last { get; private set; }
+
     public void Error(YamlNode node, string message) =>
         Error((int)node.Start.Line, (int)node.Start.Column, message);
 
@@ -28,6 +31,7 @@ internal sealed class ParseContext(string source, RulesLoadOptions options)
     /// <summary>The node as a mapping, or null after reporting that <paramref name="what"/> must be one.</summary>
     public YamlMappingNode? Mapping(YamlNode node, string what)
     {
+        Last = node;
         if (node is YamlMappingNode mapping)
         {
             return mapping;
@@ -56,6 +60,7 @@ internal sealed class ParseContext(string source, RulesLoadOptions options)
     /// <summary>The node as a sequence, or null after reporting that <paramref name="what"/> must be one.</summary>
     public YamlSequenceNode? Sequence(YamlNode node, string what)
     {
+        Last = node;
         if (node is YamlSequenceNode sequence)
         {
             return sequence;
@@ -68,6 +73,7 @@ internal sealed class ParseContext(string source, RulesLoadOptions options)
     /// <summary>The node's text, or null after reporting that <paramref name="what"/> must be a single value.</summary>
     public string? Scalar(YamlNode node, string what)
     {
+        Last = node;
         if (node is YamlScalarNode { Value: not null } scalar && !IsEmpty(scalar))
         {
             return scalar.Value;

@@ -1,23 +1,29 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 
 namespace MailGate.Rules;
 
-/// <summary>Compiles rule-file regexes one way everywhere and runs them without ever throwing.</summary>
+/// <summary>
+/// Compiles rule-file regexes one way everywhere (.NET's non-backtracking engine: time linear in the
+/// input, no catastrophic backtracking) and runs them without ever throwing. A match that still runs
+/// past its timeout — the engine's automaton can grow large for some patterns — is reported as
+/// <see cref="Truth.Unknown"/>, never as "no match".
+/// </summary>
 internal static class RegexFactory
 {
     public const RegexOptions Options =
         RegexOptions.NonBacktracking | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant;
 
-    /// <summary>How long one match may run before it counts as no match.</summary>
+    /// <summary>How long one match may run before it counts as failed (<see cref="RulesLoadOptions.RegexMatchTimeout"/>'s default).</summary>
     public static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>Compiles <paramref name="pattern"/>, or returns null and says why.</summary>
-    public static Regex? TryCreate(string pattern, out string? error)
+    /// <summary>Compiles <paramref name="pattern"/> with <paramref name="timeout"/>, or returns null and says why.</summary>
+    public static Regex? TryCreate(string pattern, TimeSpan timeout, out string? error)
     {
         try
         {
             error = null;
-            return new Regex(pattern, Options, MatchTimeout);
+            return new Regex(pattern, Options, timeout);
         }
         catch (RegexParseException ex)
         {
@@ -35,28 +41,36 @@ internal static class RegexFactory
         return null;
     }
 
-    public static bool IsMatch(Regex regex, ReadOnlySpan<char> value)
+    /// <summary>Whether <paramref name="regex"/> matches somewhere in <paramref name="value"/>; Unknown when it timed out.</summary>
+    public static Truth IsMatch(Regex regex, ReadOnlySpan<char> value)
     {
         try
         {
-            return regex.IsMatch(value);
+            return regex.IsMatch(value) ? Truth.True : Truth.False;
         }
         catch (RegexMatchTimeoutException)
         {
-            return false;
+            return Truth.Unknown;
         }
     }
 
-    public static Match? Match(Regex regex, string value)
+    /// <summary>The first match, or null when there is none or (<paramref name="timedOut"/>) the match timed out.</summary>
+    public static Match? Match(Regex regex, string value, out bool timedOut)
     {
         try
         {
+            timedOut = false;
             var match = regex.Match(value);
             return match.Success ? match : null;
         }
         catch (RegexMatchTimeoutException)
         {
+            timedOut = true;
             return null;
         }
     }
+
+    /// <summary>What a timeout says in errors and traces: <c>regex '…' timed out after 100 ms</c>.</summary>
+    public static string TimedOut(Regex regex) =>
+        string.Create(CultureInfo.InvariantCulture, $"regex '{regex}' timed out after {regex.MatchTimeout.TotalMilliseconds:0.###} ms");
 }

@@ -14,9 +14,11 @@ public sealed class Rule
         Template? summary,
         Template? dedupKey,
         IReadOnlyList<Extraction> extractions,
-        bool requiresTrust = false)
+        bool requiresTrust = false,
+        TimeSpan? replyWithin = null)
     {
         RequiresTrust = requiresTrust;
+        ReplyWithin = replyWithin;
         Name = name;
         Line = line;
         When = when;
@@ -58,6 +60,12 @@ public sealed class Rule
 
     /// <summary>The dedup-key template; null for the default (rule name and Message-ID hash).</summary>
     public Template? DedupKey { get; }
+
+    /// <summary>
+    /// <c>reply_within</c>: the notices this rule pages for must be answered within this time, so each
+    /// page carries a <see cref="ReplyDeadline"/> (the one the notice states, else receipt + this); null: none.
+    /// </summary>
+    public TimeSpan? ReplyWithin { get; }
 
     /// <summary>The named values extracted for templates, in file order.</summary>
     public IReadOnlyList<Extraction> Extractions { get; }

@@ -5,8 +5,16 @@ namespace MailGate.Rules;
 /// <summary>
 /// Decides what happens to a message: a pure function of a <see cref="RuleSet"/> and the message's
 /// <see cref="MessageFacts"/>. Rules run in order; the first match decides unless it says
-/// <c>continue: true</c>; a matching drop rule stops evaluation.
+/// <c>continue: true</c>; a matching drop rule stops evaluation. Rules see whitespace-normalised text
+/// (<see cref="RuleInput"/>, each value normalised once per message).
 /// </summary>
+/// <remarks>
+/// A rule whose condition cannot be decided (a regex timed out: <see cref="Truth.Unknown"/>) neither
+/// matches nor stops evaluation; it is reported in <see cref="Decision.Errors"/>, and when nothing pages
+/// in the end <see cref="Decision.Undecided"/> tells the caller not to drop the message. A trust check
+/// that cannot be decided counts as not trusted, and an extract that times out is left empty; both are
+/// reported the same way.
+/// </remarks>
 public sealed class RuleEvaluator
 {
     private static readonly IReadOnlyDictionary<string, string> NoExtracted = new Dictionary<string, string>();
@@ -24,10 +32,12 @@ public sealed class RuleEvaluator
         ArgumentNullException.ThrowIfNull(rules);
         ArgumentNullException.ThrowIfNull(facts);
 
+        var input = new RuleInput(facts);
         List<RuleMatch>? matches = null;
         List<RuleTrace>? trace = explain ? new List<RuleTrace>(rules.Rules.Count) : null;
         string? droppedBy = null;
         List<string>? untrustedDrops = null;
+        List<EvaluationError>? errors = null;
         string? decidedBy = null;
         var list = rules.Rules;
 
@@ -40,22 +50,15 @@ public sealed class RuleEvaluator
                 continue;
             }
 
-            bool matched;
-            if (trace is null)
+            var truth = When(rule, input, trace);
+            var failure = input.TakeFailure();
+            if (truth == Truth.Unknown)
             {
-                matched = rule.When is null || rule.When.Matches(facts);
-            }
-            else
-            {
-                var reasons = new List<string>();
-                matched = rule.When is null || rule.When.Explain(facts, reasons);
-                var reason = rule.When is null
-                    ? "matched: no conditions"
-                    : matched ? "matched: " + string.Join("; ", reasons) : string.Join("; ", reasons);
-                trace.Add(new RuleTrace(rule.Name, matched, reason));
+                (errors ??= []).Add(new EvaluationError(rule.Name, EvaluationError.RegexTimeout, "when: " + (failure ?? "a regex timed out"), PageRule: !rule.Drop));
+                continue;
             }
 
-            if (!matched)
+            if (truth == Truth.False)
             {
                 continue;
             }
@@ -72,10 +75,10 @@ public sealed class RuleEvaluator
                 continue;
             }
 
-            var match = CreateMatch(rules, rule, facts);
+            var match = CreateMatch(rules, rule, input, ref errors);
             if (rule.RequiresTrust && rules.Trust is { } trust)
             {
-                match = ApplyTrust(rules, trust, match, facts, trace);
+                match = ApplyTrust(rules, trust, match, input, trace, ref errors);
                 if (match is null)
                 {
                     (untrustedDrops ??= []).Add(rule.Name);
@@ -101,16 +104,44 @@ public sealed class RuleEvaluator
             matches is null ? [] : matches,
             droppedBy,
             trace is null ? [] : trace,
-            untrustedDrops);
+            untrustedDrops,
+            errors);
+    }
+
+    /// <summary>The rule's condition on the message; with a trace, also why.</summary>
+    private static Truth When(Rule rule, RuleInput input, List<RuleTrace>? trace)
+    {
+        if (trace is null)
+        {
+            return rule.When?.Evaluate(input) ?? Truth.True;
+        }
+
+        if (rule.When is null)
+        {
+            trace.Add(new RuleTrace(rule.Name, true, "matched: no conditions"));
+            return Truth.True;
+        }
+
+        var reasons = new List<string>();
+        var truth = rule.When.Explain(input, reasons);
+        var joined = string.Join("; ", reasons);
+        trace.Add(truth switch
+        {
+            Truth.True => new RuleTrace(rule.Name, true, "matched: " + joined),
+            Truth.False => new RuleTrace(rule.Name, false, joined),
+            _ => new RuleTrace(rule.Name, false, $"{RuleTrace.ErrorPrefix}regex timed out: {joined} → counts as neither match nor drop; evaluation goes on{(rule.Drop ? "" : "; if nothing pages, the message is dead-lettered, not dropped")}"),
+        });
+        return truth;
     }
 
     /// <summary>
-    /// The match as the trust policy leaves it: unchanged when the message is trusted, else marked and
-    /// re-severitied (or re-routed), or null when untrusted matches are dropped.
+    /// The match as the trust policy leaves it: unchanged when the message is trusted, else marked,
+    /// re-severitied (or re-routed) and keyed apart from trusted incidents, or null when untrusted matches
+    /// are dropped. A trust check that cannot be decided counts as not trusted, and is reported.
     /// </summary>
-    private static RuleMatch? ApplyTrust(RuleSet rules, TrustPolicy trust, RuleMatch match, MessageFacts facts, List<RuleTrace>? trace)
+    private static RuleMatch? ApplyTrust(RuleSet rules, TrustPolicy trust, RuleMatch match, RuleInput input, List<RuleTrace>? trace, ref List<EvaluationError>? errors)
     {
-        if (facts.Case is not null)
+        if (input.Facts.Case is not null)
         {
             // Read from the account's own Support API with signed requests: nobody outside AWS can forge
             // it the way they can forge mail, so the mail trust policy does not apply.
@@ -122,15 +153,15 @@ public sealed class RuleEvaluator
             return match;
         }
 
-        bool trusted;
+        Truth trusted;
         if (trace is null)
         {
-            trusted = trust.Trusted.Matches(facts);
+            trusted = trust.Trusted.Evaluate(input);
         }
         else
         {
             var reasons = new List<string>();
-            trusted = trust.Trusted.Explain(facts, reasons);
+            trusted = trust.Trusted.Explain(input, reasons);
             var untrusted = trust.Untrusted;
             var treatment = untrusted.Action switch
             {
@@ -141,18 +172,28 @@ public sealed class RuleEvaluator
             var last = trace[^1];
             trace[^1] = last with
             {
-                Reason = trusted
-                    ? $"{last.Reason}; trusted: {string.Join("; ", reasons)}"
-                    : $"{last.Reason}; NOT TRUSTED: {string.Join("; ", reasons)} → {treatment}",
+                Reason = trusted switch
+                {
+                    Truth.True => $"{last.Reason}; trusted: {string.Join("; ", reasons)}",
+                    Truth.False => $"{last.Reason}; NOT TRUSTED: {string.Join("; ", reasons)} → {treatment}",
+                    _ => $"{last.Reason}; TRUST UNDECIDED ({string.Join("; ", reasons)}), so NOT TRUSTED → {treatment}",
+                },
             };
         }
 
-        if (trusted)
+        var failure = input.TakeFailure();
+        if (trusted == Truth.Unknown)
+        {
+            (errors ??= []).Add(new EvaluationError(match.Rule, EvaluationError.RegexTimeout, "trust.trusted: " + (failure ?? "a regex timed out") + "; taken as not trusted", PageRule: true));
+        }
+
+        if (trusted == Truth.True)
         {
             return match;
         }
 
         var treatmentOf = trust.Untrusted;
+        var key = DedupKeys.Untrusted(match.Rule, match.DedupKey);
         return treatmentOf.Action switch
         {
             UntrustedAction.Drop => null,
@@ -161,14 +202,16 @@ public sealed class RuleEvaluator
                 Route = rules.Routes[treatmentOf.Route!].Name,
                 Severity = treatmentOf.Severity,
                 Summary = treatmentOf.SummaryPrefix + match.Summary,
+                DedupKey = key,
                 Trusted = false,
             },
-            _ => match with { Severity = treatmentOf.Severity, Summary = treatmentOf.SummaryPrefix + match.Summary, Trusted = false },
+            _ => match with { Severity = treatmentOf.Severity, Summary = treatmentOf.SummaryPrefix + match.Summary, DedupKey = key, Trusted = false },
         };
     }
 
-    private static RuleMatch CreateMatch(RuleSet rules, Rule rule, MessageFacts facts)
+    private static RuleMatch CreateMatch(RuleSet rules, Rule rule, RuleInput input, ref List<EvaluationError>? errors)
     {
+        var facts = input.Facts;
         var route = rules.Routes[rule.RouteName!];
         IReadOnlyDictionary<string, string> extracted = NoExtracted;
         if (rule.Extractions.Count > 0)
@@ -176,28 +219,43 @@ public sealed class RuleEvaluator
             var values = new Dictionary<string, string>(rule.Extractions.Count, StringComparer.Ordinal);
             foreach (var extraction in rule.Extractions)
             {
-                values[extraction.Name] = extraction.Extract(facts);
+                values[extraction.Name] = extraction.Extract(input, out var failure);
+                if (failure is not null)
+                {
+                    (errors ??= []).Add(new EvaluationError(rule.Name, EvaluationError.RegexTimeout, failure + "; left empty", PageRule: true));
+                }
             }
 
             extracted = values;
         }
 
         // PagerDuty needs a summary: a template that renders blank falls back to the default.
-        var summary = rule.Summary?.Render(facts, rule.Name, extracted);
+        var summary = rule.Summary?.Render(input, rule.Name, extracted);
         if (string.IsNullOrWhiteSpace(summary))
         {
-            summary = string.IsNullOrWhiteSpace(facts.Subject) ? "(no subject)" : facts.Subject;
+            var subject = input.Single(FieldKind.Subject);
+            summary = subject.Length == 0 ? "(no subject)" : subject;
             if (facts.Account.Length > 0)
             {
-                summary = $"{summary} (account {facts.Account})";
+                summary = $"{summary} ({(facts.OtherAccounts.Count > 0 ? "accounts" : "account")} {facts.Account})";
             }
         }
 
-        var dedupKey = rule.DedupKey is null ? null : rule.DedupKey.Render(facts, rule.Name, extracted);
+        var dedupKey = rule.DedupKey?.Render(input, rule.Name, extracted);
         dedupKey = string.IsNullOrWhiteSpace(dedupKey)
             ? DedupKeys.Default(rule.Name, facts)
             : DedupKeys.Templated(rule.Name, dedupKey);
 
-        return new RuleMatch(rule.Name, route.Name, rule.Severity ?? route.PagerDuty.Severity, summary, dedupKey, extracted);
+        var replyBy = rule.ReplyWithin is { } within ? ReplyDeadline.Find(Notice(input), facts.ReceivedAt, within) : null;
+        return new RuleMatch(rule.Name, route.Name, rule.Severity ?? route.PagerDuty.Severity, summary, dedupKey, extracted, ReplyBy: replyBy);
+    }
+
+    /// <summary>The normalised subject and the start of the body: where a notice states its deadline.</summary>
+    private static string Notice(RuleInput input)
+    {
+        var subject = input.Single(FieldKind.Subject);
+        var body = input.Single(FieldKind.Body);
+        var room = Math.Max(0, ReplyDeadline.SearchedLength - subject.Length - 1);
+        return string.Concat(subject, " ", body.AsSpan(0, Math.Min(body.Length, room)));
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using YamlDotNet.Core;
@@ -79,6 +80,12 @@ internal static class RuleFileReader
             var number = 0;
             foreach (var ruleNode in sequence.Children)
             {
+                if (number == RulesLimits.MaxRules)
+                {
+                    context.Error(ruleNode, string.Create(CultureInfo.InvariantCulture, $"more than {RulesLimits.MaxRules:N0} rules; this is rule {RulesLimits.MaxRules + 1:N0} of {sequence.Children.Count:N0}"));
+                    break;
+                }
+
                 var rule = RuleReader.Read(context, ruleNode, ++number, names, declared, hasTrustPolicy: trustNode is not null);
                 if (rule is not null)
                 {
@@ -99,10 +106,15 @@ internal static class RuleFileReader
     private static YamlNode? LoadRoot(string yaml, ParseContext context)
     {
         var stream = new YamlStream();
-        var parser = new PositionTrackingParser(new Parser(new StringReader(yaml)));
+        var parser = new BoundedParser(new Parser(new StringReader(yaml)));
         try
         {
             stream.Load(parser);
+        }
+        catch (RulesLimitException ex)
+        {
+            context.Error((int)ex.Start.Line, (int)ex.Start.Column, ex.Message);
+            return null;
         }
         catch (YamlException ex)
         {

@@ -8,6 +8,7 @@ namespace MailGate.Rules;
 /// <param name="DedupKey">The rendered dedup key, at most 255 characters.</param>
 /// <param name="Extracted">The rule's extracted values by name.</param>
 /// <param name="Trusted">False when the rule requires trust and the message is not trusted: the untrusted treatment applied.</param>
+/// <param name="ReplyBy">By when the notice must be answered, for rules with <c>reply_within</c>; null otherwise.</param>
 public sealed record RuleMatch(
     string Rule,
     string Route,
@@ -15,4 +16,5 @@ public sealed record RuleMatch(
     string Summary,
     string DedupKey,
     IReadOnlyDictionary<string, string> Extracted,
-    bool Trusted = true);
+    bool Trusted = true,
+    ReplyDeadline? ReplyBy = null);

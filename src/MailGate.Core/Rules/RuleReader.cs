@@ -6,7 +6,7 @@ namespace MailGate.Rules;
 /// <summary>Reads one entry of the <c>rules:</c> list.</summary>
 internal static class RuleReader
 {
-    private const string Keys = "name, description, when, extract, summary, dedup_key, severity, route, action, continue, trust";
+    private const string Keys = "name, description, when, extract, summary, dedup_key, severity, route, action, continue, trust, reply_within";
 
     /// <summary>Reads the rule at <paramref name="node"/>; null when it has errors (already reported).</summary>
     /// <param name="context">The parse context.</param>
@@ -25,7 +25,7 @@ internal static class RuleReader
 
         var ok = true;
         var name = ReadName(context, mapping, names, ref ok);
-        context.Rule = name ?? context.Rule;
+        context.Rule = string.IsNullOrEmpty(name) ? context.Rule : name;
 
         var nodes = new Dictionary<string, (YamlNode Key, YamlNode Value)>(StringComparer.Ordinal);
         foreach (var (keyNode, valueNode) in mapping.Children)
@@ -105,10 +105,29 @@ internal static class RuleReader
             }
         }
 
+        TimeSpan? replyWithin = null;
+        if (nodes.TryGetValue("reply_within", out var replyNodes))
+        {
+            var text = context.Scalar(replyNodes.Value, "'reply_within'");
+            if (text is not null && ReplyDeadline.TryParseDuration(text, out var span))
+            {
+                replyWithin = span;
+            }
+            else
+            {
+                if (text is not null)
+                {
+                    context.Error(replyNodes.Value, $"'reply_within' must be a duration such as 24h, 2d or 90m, found '{text}'");
+                }
+
+                ok = false;
+            }
+        }
+
         var (routeName, drop) = ReadTarget(context, mapping, nodes, routes, ref ok);
         if (drop)
         {
-            foreach (var key in (string[])["extract", "summary", "dedup_key", "severity", "trust"])
+            foreach (var key in (string[])["extract", "summary", "dedup_key", "severity", "trust", "reply_within"])
             {
                 if (nodes.TryGetValue(key, out var useless))
                 {
@@ -126,7 +145,7 @@ internal static class RuleReader
 
         context.Rule = null;
         return ok && name is not null
-            ? new Rule(name, (int)mapping.Start.Line, when, routeName, drop, @continue, severity, summary, dedupKey, extractions, requiresTrust)
+            ? new Rule(name, (int)mapping.Start.Line, when, routeName, drop, @continue, severity, summary, dedupKey, extractions, requiresTrust, replyWithin)
             : null;
     }
 
@@ -146,16 +165,11 @@ internal static class RuleReader
             return null;
         }
 
-        if (name.Length == 0)
-        {
-            context.Error(nameNode, "'name' must not be empty");
-            ok = false;
-            return null;
-        }
-
+        // An empty name ('') loaded in version 1 until it was refused; it loads again, with the same
+        // dedup keys, and `rules check` warns about it.
         if (names.TryGetValue(name, out var firstLine))
         {
-            context.Rule = name;
+            context.Rule = name.Length > 0 ? name : context.Rule;
             context.Error(nameNode, string.Create(CultureInfo.InvariantCulture, $"duplicate rule name '{name}' (first used on line {firstLine})"));
             ok = false;
         }

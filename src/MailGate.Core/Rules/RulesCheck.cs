@@ -24,6 +24,17 @@ public static class RulesCheck
                 warnings.Add(new RuleWarning(rule.Line, rule.Name, $"can never match: {reason}"));
             }
 
+            if (rule.Name.Length == 0)
+            {
+                warnings.Add(new RuleWarning(rule.Line, null, "a rule with an empty name: logs, metrics and incidents cannot tell which rule matched; give it a name (renaming changes its dedup keys)"));
+            }
+
+            foreach (var extraction in rule.Extractions.Where(e => TemplatePlaceholders.IsBuiltIn(e.Name)))
+            {
+                warnings.Add(new RuleWarning(rule.Line, rule.Name,
+                    $"extract '{extraction.Name}' has the name of a built-in placeholder: in this rule's summary and dedup_key {{{extraction.Name}}} is the extracted value, or the built-in one when the extract finds nothing"));
+            }
+
             if (catchAll is null && rule.When is null && !rule.Continue)
             {
                 catchAll = rule;

@@ -13,4 +13,11 @@ public sealed record RulesLoadOptions
     /// </summary>
     /// <value>Defaults to <see langword="false"/>.</value>
     public bool AllowMissingRoutingKeys { get; init; }
+
+    /// <summary>
+    /// How long one regex match of the rules (conditions and extracts) may run before it counts as failed:
+    /// the rule is reported as an error, never as "no match".
+    /// </summary>
+    /// <value>Defaults to 100 ms.</value>
+    public TimeSpan RegexMatchTimeout { get; init; } = RegexFactory.MatchTimeout;
 }

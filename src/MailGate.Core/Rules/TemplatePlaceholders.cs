@@ -6,7 +6,7 @@ namespace MailGate.Rules;
 internal static class TemplatePlaceholders
 {
     public static IReadOnlyList<string> Names { get; } =
-        ["subject", "sender", "from", "envelope_from", "recipient", "to", "cc", "list_id", "message_id", "spool_id", "rule", "account", "account_id", "account_name", "account_owner",
+        ["subject", "sender", "from", "envelope_from", "recipient", "to", "cc", "list_id", "message_id", "message_key", "spool_id", "rule", "account", "account_id", "account_ids", "account_name", "account_owner",
          "source", "case_id", "display_id", "category", "service", "severity", "status", "submitted_by", "language", "time_created", "account_email", "case_url"];
 
     public static bool IsBuiltIn(string name) => Names.Contains(name, StringComparer.Ordinal);
@@ -23,10 +23,12 @@ internal static class TemplatePlaceholders
         "cc" => string.Join(",", facts.Cc),
         "list_id" => facts.ListId,
         "message_id" => facts.MessageId,
+        "message_key" => DedupKeys.Identity(facts),
         "spool_id" => facts.SpoolId,
         "rule" => rule,
         "account" => facts.Account.Length > 0 ? facts.Account : "unknown account",
         "account_id" => facts.AccountId,
+        "account_ids" => string.Join(", ", facts.AccountIds),
         "account_name" => facts.AccountName,
         "account_owner" => facts.AccountOwner,
         "source" => facts.Source,

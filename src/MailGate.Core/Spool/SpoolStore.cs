@@ -14,18 +14,41 @@ namespace MailGate.Spool;
 /// with group commit, flush whole batches of such folders at once (<see cref="GroupCommitter"/>). Only
 /// then may the caller answer 250. A crash before the rename leaves a folder in <c>incoming/</c>,
 /// which was never acknowledged and is deleted by <see cref="Recover"/>.</para>
-/// <para>One process owns a spool; the CLI reads it but does not write to the active area.</para>
+/// <para>One process owns a spool: the gateway opens it <c>exclusive</c>, which takes the spool's lock
+/// (<see cref="SpoolLock"/>) so a second gateway on the same folder is refused. The CLI opens it
+/// shared: it reads every area, and changes only <c>dead/</c> and <c>done/</c> (moving a folder into
+/// <c>active/</c> with one atomic rename).</para>
+/// <para>Only plain message folders are messages: an entry whose name is not a spool id, a symbolic link,
+/// anything that is not a directory, a folder where a file the spool uses (envelope, content, state and
+/// its temporary file) is anything but a regular file (a link, a FIFO, a folder), or one without its
+/// envelope or content is <em>damaged</em>. Reading never follows such an
+/// entry; the owner moves damaged entries of <c>active/</c> to <c>corrupt/</c> wherever it meets them
+/// (<see cref="Recover"/>, <see cref="List"/>, <see cref="Ids"/>, <see cref="Open"/>) and raises
+/// <see cref="Quarantined"/>. Names starting with a dot are left alone and never read.</para>
 /// </remarks>
 public sealed class SpoolStore : IDisposable
 {
+    private const string NotAnId = "its name is not a spool id";
+
+    /// <summary>The names in a message folder that anything reads or writes.</summary>
+    private static readonly string[] FilesUsed = [SpoolFiles.Envelope, SpoolFiles.Message, SpoolFiles.Case, SpoolFiles.State, SpoolFiles.State + ".tmp"];
+
     private readonly GroupCommitter? _groupCommit;
+    private readonly SpoolLock? _lock;
 
     private static ReadOnlySpan<byte> CrLf => "\r\n"u8;
 
     /// <summary>Opens (and creates, if needed) the spool under <paramref name="root"/>.</summary>
     /// <param name="root">The spool's folder.</param>
     /// <param name="groupCommit">Flush concurrent commits together (<see cref="GroupCommitter"/>; Linux only) instead of file by file.</param>
-    public SpoolStore(string root, bool groupCommit = false)
+    /// <param name="exclusive">
+    /// Own the spool: take its lock for the life of this object (released by <see cref="Dispose"/>, or by
+    /// the kernel when the process dies) and set damaged entries of <c>active/</c> aside when met.
+    /// </param>
+    /// <exception cref="SpoolLockedException">With <paramref name="exclusive"/>: another process owns the spool.</exception>
+    /// <exception cref="IOException">The folders or the lock file cannot be created.</exception>
+    /// <exception cref="UnauthorizedAccessException">The folder is not writable for this user.</exception>
+    public SpoolStore(string root, bool groupCommit = false, bool exclusive = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(root);
         Root = Path.GetFullPath(root);
@@ -34,8 +57,32 @@ public sealed class SpoolStore : IDisposable
             Directory.CreateDirectory(PathOf(area));
         }
 
-        _groupCommit = groupCommit && GroupCommitter.IsSupported ? new GroupCommitter(Root) : null;
+        _lock = exclusive ? SpoolLock.Acquire(Root) : null;
+        try
+        {
+            _groupCommit = groupCommit && GroupCommitter.IsSupported ? new GroupCommitter(Root) : null;
+        }
+        catch
+        {
+            _lock?.Dispose();
+            throw;
+        }
     }
+
+    /// <summary>
+    /// Raised (by an exclusive store) after a damaged entry was moved to <c>corrupt/</c>, at recovery or
+    /// while running; the argument names the entry and what is wrong with it.
+    /// </summary>
+    public event EventHandler<DamagedEntry>? Quarantined;
+
+    /// <summary>
+    /// Raised when a damaged entry of <c>active/</c> cannot be moved to <c>corrupt/</c> (a permission, a
+    /// file system that refuses the rename): it stays where it is, skipped, never read.
+    /// </summary>
+    public event EventHandler<QuarantineFailedEventArgs>? QuarantineFailed;
+
+    /// <summary>Whether this store owns the spool (holds its lock).</summary>
+    public bool IsExclusive => _lock is not null;
 
     /// <summary>Whether commits are flushed in groups (see <see cref="GroupCommitter"/>).</summary>
     public bool GroupCommit => _groupCommit is not null;
@@ -43,8 +90,15 @@ public sealed class SpoolStore : IDisposable
     /// <summary>How many group flushes were made so far (0 without group commit).</summary>
     public long GroupCommitBatches => _groupCommit?.Batches ?? 0;
 
-    /// <summary>Stops the group-commit thread.</summary>
-    public void Dispose() => _groupCommit?.Dispose();
+    /// <summary>Stops the group-commit thread and releases the spool's lock.</summary>
+    public void Dispose()
+    {
+        _groupCommit?.Dispose();
+        _lock?.Dispose();
+    }
+
+    /// <summary>Why the spool's lock no longer guards it (see <see cref="SpoolLock.Problem"/>); null while it does, or when not exclusive.</summary>
+    public string? LockProblem() => _lock?.Problem();
 
     /// <summary>The spool's root folder.</summary>
     public string Root { get; }
@@ -111,35 +165,72 @@ public sealed class SpoolStore : IDisposable
         }
     }
 
-    /// <summary>The messages in <paramref name="area"/>, oldest first.</summary>
+    /// <summary>
+    /// The messages in <paramref name="area"/>, oldest first. Damaged entries are skipped (and, by an
+    /// exclusive store, moved out of <c>active/</c> to <c>corrupt/</c>).
+    /// </summary>
     public IReadOnlyList<SpooledMessage> List(SpoolArea area)
     {
-        var result = new List<SpooledMessage>();
-        foreach (var directory in Directory.EnumerateDirectories(PathOf(area)).Order(StringComparer.Ordinal))
+        var scan = Scan(area);
+        QuarantineIfOwner(area, scan.Damaged);
+        return scan.Messages;
+    }
+
+    /// <summary>Every entry of <paramref name="area"/>, oldest first: the messages, and the damaged entries with what is wrong with each. Moves nothing.</summary>
+    public SpoolScan Scan(SpoolArea area)
+    {
+        var messages = new List<SpooledMessage>();
+        var damaged = new List<DamagedEntry>();
+        foreach (var name in Names(area))
         {
-            var id = Path.GetFileName(directory);
-            if (SpoolIds.IsValid(id) && TryReadEnvelope(directory) is { } envelope)
+            var entry = Inspect(area, name);
+            if (entry.Message is { } message)
             {
-                result.Add(new SpooledMessage(id, directory, envelope));
+                messages.Add(message);
+            }
+            else if (entry.Problem is { } problem)
+            {
+                damaged.Add(new DamagedEntry(area, name, problem));
             }
         }
 
-        return result;
+        return new SpoolScan(messages, damaged);
     }
 
-    /// <summary>The ids in <paramref name="area"/>, oldest first, without reading any file.</summary>
-    public IReadOnlyList<string> Ids(SpoolArea area) =>
-        Directory.EnumerateDirectories(PathOf(area)).Select(Path.GetFileName).OfType<string>()
-            .Where(SpoolIds.IsValid).Order(StringComparer.Ordinal).ToArray();
+    /// <summary>
+    /// The ids in <paramref name="area"/>, oldest first, without reading any file: names only, so an id
+    /// listed here may still be damaged (<see cref="Open"/> tells). An exclusive store moves entries of
+    /// <c>active/</c> whose name is not a spool id to <c>corrupt/</c>.
+    /// </summary>
+    public IReadOnlyList<string> Ids(SpoolArea area)
+    {
+        var names = Names(area);
+        QuarantineIfOwner(area, names.Where(name => !SpoolIds.IsValid(name)).Select(name => new DamagedEntry(area, name, NotAnId)).ToArray());
+        return names.Where(SpoolIds.IsValid).ToArray();
+    }
 
-    /// <summary>The message <paramref name="id"/> in <paramref name="area"/>, or null when it is not there (or has no readable envelope).</summary>
+    /// <summary>
+    /// The message <paramref name="id"/> in <paramref name="area"/>, or null when it is not there, not a
+    /// spool id, or damaged (an exclusive store then moves it from <c>active/</c> to <c>corrupt/</c>).
+    /// </summary>
     public SpooledMessage? Open(SpoolArea area, string id)
     {
-        var directory = Path.Combine(PathOf(area), id);
-        return SpoolIds.IsValid(id) && TryReadEnvelope(directory) is { } envelope ? new SpooledMessage(id, directory, envelope) : null;
+        ArgumentNullException.ThrowIfNull(id);
+        if (!SpoolIds.IsValid(id))
+        {
+            return null;
+        }
+
+        var entry = Inspect(area, id);
+        if (entry.Problem is { } problem)
+        {
+            QuarantineIfOwner(area, [new DamagedEntry(area, id, problem)]);
+        }
+
+        return entry.Message;
     }
 
-    /// <summary>Finds a message by id in any area but <see cref="SpoolArea.Incoming"/>.</summary>
+    /// <summary>Finds a message by id in any area but <see cref="SpoolArea.Incoming"/>; damaged entries are not found. Moves nothing.</summary>
     public (SpooledMessage Message, SpoolArea Area)? Find(string id)
     {
         if (!SpoolIds.IsValid(id))
@@ -149,10 +240,9 @@ public sealed class SpoolStore : IDisposable
 
         foreach (var area in new[] { SpoolArea.Active, SpoolArea.Dead, SpoolArea.Done, SpoolArea.Corrupt })
         {
-            var directory = Path.Combine(PathOf(area), id);
-            if (Directory.Exists(directory) && TryReadEnvelope(directory) is { } envelope)
+            if (Inspect(area, id).Message is { } message)
             {
-                return (new SpooledMessage(id, directory, envelope), area);
+                return (message, area);
             }
         }
 
@@ -198,7 +288,8 @@ public sealed class SpoolStore : IDisposable
 
     /// <summary>
     /// Makes the spool consistent after a crash: deletes never-acknowledged folders in
-    /// <c>incoming/</c>, and moves active folders that lack their message or envelope to <c>corrupt/</c>.
+    /// <c>incoming/</c>, and moves damaged entries of <c>active/</c> (see the remarks on
+    /// <see cref="SpoolStore"/>) to <c>corrupt/</c>.
     /// </summary>
     /// <returns>What was cleaned up, for the log.</returns>
     public SpoolRecovery Recover()
@@ -206,29 +297,146 @@ public sealed class SpoolStore : IDisposable
         var discarded = 0;
         foreach (var directory in Directory.EnumerateDirectories(PathOf(SpoolArea.Incoming)))
         {
-            TryDelete(directory);
+            TryDelete(directory); // a link is deleted, never what it points to
             discarded++;
         }
 
         var corrupt = new List<string>();
-        foreach (var directory in Directory.EnumerateDirectories(PathOf(SpoolArea.Active)))
+        foreach (var damaged in Scan(SpoolArea.Active).Damaged)
         {
-            var id = Path.GetFileName(directory);
-            if (!SpoolIds.IsValid(id) || TryReadEnvelope(directory) is not { } envelope || !File.Exists(Path.Combine(directory, SpoolFiles.Content(envelope))))
+            if (Quarantine(damaged))
             {
-                var target = Path.Combine(PathOf(SpoolArea.Corrupt), id);
-                if (Directory.Exists(target))
-                {
-                    target += "-" + Path.GetRandomFileName();
-                }
-
-                Directory.Move(directory, target);
-                corrupt.Add(id);
+                corrupt.Add(damaged.Name);
             }
         }
 
         DirectorySync.Flush(PathOf(SpoolArea.Active));
         return new SpoolRecovery(discarded, corrupt);
+    }
+
+    /// <summary>The names in <paramref name="area"/>, sorted (ids sort by arrival), dot-names left out.</summary>
+    private string[] Names(SpoolArea area) =>
+        Directory.EnumerateFileSystemEntries(PathOf(area)).Select(Path.GetFileName).OfType<string>()
+            .Where(name => !name.StartsWith('.')).Order(StringComparer.Ordinal).ToArray();
+
+    /// <summary>Whether <paramref name="name"/> in <paramref name="area"/> is a message, damaged (and why), or gone.</summary>
+    private Inspection Inspect(SpoolArea area, string name)
+    {
+        if (!SpoolIds.IsValid(name))
+        {
+            return Inspection.Damaged(NotAnId);
+        }
+
+        var directory = Path.Combine(PathOf(area), name);
+        switch (EntryKinds.Of(directory))
+        {
+            case EntryKind.Missing:
+                return Inspection.Gone;
+            case EntryKind.Link:
+                return Inspection.Damaged($"a symbolic link (to {new FileInfo(directory).LinkTarget}), not a message folder");
+            case not EntryKind.Directory:
+                return Inspection.Damaged("not a folder");
+        }
+
+        try
+        {
+            // Every file the gateway or the CLI opens or writes here must be a regular file (or absent):
+            // no link to follow, no FIFO to block on. Other names inside are never opened.
+            foreach (var file in FilesUsed)
+            {
+                var kind = EntryKinds.Of(Path.Combine(directory, file));
+                if (kind is not (EntryKind.File or EntryKind.Missing))
+                {
+                    return Inspection.Damaged($"{file} is {(kind is EntryKind.Link ? "a symbolic link" : "not a regular file")}");
+                }
+            }
+
+            Envelope? envelope;
+            using (var stream = File.OpenRead(Path.Combine(directory, SpoolFiles.Envelope)))
+            {
+                envelope = JsonSerializer.Deserialize(stream, SpoolJsonContext.Default.Envelope);
+            }
+
+            if (envelope is null)
+            {
+                return Inspection.Damaged($"{SpoolFiles.Envelope} is empty (null)");
+            }
+
+            var content = SpoolFiles.Content(envelope);
+            if (EntryKinds.Of(Path.Combine(directory, content)) is not EntryKind.File)
+            {
+                return Missing(directory, content);
+            }
+
+            return new Inspection(new SpooledMessage(name, directory, envelope), null);
+        }
+        catch (FileNotFoundException)
+        {
+            return Missing(directory, SpoolFiles.Envelope);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return Inspection.Gone; // moved away while being looked at (finished, or re-queued)
+        }
+        catch (JsonException e)
+        {
+            return Inspection.Damaged($"{SpoolFiles.Envelope} is not valid: {e.Message}");
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            return Inspection.Damaged($"cannot be read: {e.Message}");
+        }
+        catch (IOException)
+        {
+            return Inspection.Gone; // unreadable just now (an I/O error, no file handles left): looked at again next time
+        }
+
+        static Inspection Missing(string directory, string file) =>
+            EntryKinds.Of(directory) is EntryKind.Missing ? Inspection.Gone : Inspection.Damaged($"{file} is missing");
+    }
+
+    private void QuarantineIfOwner(SpoolArea area, IReadOnlyList<DamagedEntry> damaged)
+    {
+        if (_lock is null || area != SpoolArea.Active || damaged.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var entry in damaged)
+        {
+            Quarantine(entry);
+        }
+    }
+
+    /// <summary>Renames the damaged entry (whatever it is: a link moves as a link) into <c>corrupt/</c>; false when it is gone already.</summary>
+    private bool Quarantine(DamagedEntry entry)
+    {
+        var source = Path.Combine(PathOf(entry.Area), entry.Name);
+        var target = Path.Combine(PathOf(SpoolArea.Corrupt), entry.Name);
+        if (EntryKinds.Of(target) is not EntryKind.Missing)
+        {
+            target += "-" + Path.GetRandomFileName();
+        }
+
+        try
+        {
+            Directory.Move(source, target);
+        }
+        catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException)
+        {
+            return false; // gone meanwhile
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Still never read or processed; said again each time it is met, until a person moves it.
+            QuarantineFailed?.Invoke(this, new QuarantineFailedEventArgs(entry, e.Message));
+            return false;
+        }
+
+        DirectorySync.Flush(PathOf(SpoolArea.Corrupt));
+        DirectorySync.Flush(PathOf(entry.Area));
+        Quarantined?.Invoke(this, entry);
+        return true;
     }
 
     private static FileStream CreateNew(string path) =>
@@ -241,19 +449,6 @@ public sealed class SpoolStore : IDisposable
         file.Flush(flushToDisk);
     }
 
-    private static Envelope? TryReadEnvelope(string directory)
-    {
-        try
-        {
-            using var stream = File.OpenRead(Path.Combine(directory, SpoolFiles.Envelope));
-            return JsonSerializer.Deserialize(stream, SpoolJsonContext.Default.Envelope);
-        }
-        catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
-
     private static void TryDelete(string directory)
     {
         try
@@ -264,6 +459,14 @@ public sealed class SpoolStore : IDisposable
         {
             // Left for the next recovery; it was never acknowledged.
         }
+    }
+
+    /// <summary>The outcome of looking at one entry: a message, damaged (with the problem), or gone (both null).</summary>
+    private readonly record struct Inspection(SpooledMessage? Message, string? Problem)
+    {
+        public static Inspection Gone => default;
+
+        public static Inspection Damaged(string problem) => new(null, problem);
     }
 }
 

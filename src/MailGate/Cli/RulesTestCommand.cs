@@ -24,6 +24,9 @@ internal static class RulesTestCommand
 {
     private const int BodyPreview = 300;
 
+    /// <summary>How much of any other fact is shown (a subject can be 190 KB long).</summary>
+    private const int FactPreview = 1024;
+
     private static readonly JsonSerializerOptions Pretty =
         new(PagerDutyJsonContext.Default.Options) { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -52,14 +55,22 @@ internal static class RulesTestCommand
             result.GetValue(recipients) ?? [],
             result.GetValue(mailFrom),
             result.GetValue(json),
+            ParserOptions(result.UnmatchedTokens),
             result.GetValue(verify) ? Verifier(result.UnmatchedTokens) : null,
             result.InvocationConfiguration.Output,
             cancellationToken));
         return test;
     }
 
-    public static async Task<int> RunAsync(FileInfo message, string rulesPath, string[] recipients, string? mailFrom, bool json, MailAuthenticator? verifier, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(FileInfo message, string rulesPath, string[] recipients, string? mailFrom, bool json, MessageParserOptions parserOptions, MailAuthenticator? verifier, TextWriter output, CancellationToken cancellationToken)
     {
+        output = new SafeTextWriter(output); // the message's text is anyone's: no terminal escapes, no bidi tricks
+        if (parserOptions.FallbackCharsets.FirstOrDefault(charset => !Charsets.IsKnown(charset)) is { } unknown)
+        {
+            output.WriteLine($"{ParseOptions.Section}:FallbackCharsets: '{unknown}' is not a charset .NET knows");
+            return ExitCodes.Failure;
+        }
+
         RuleSet rules;
         MessageFacts[] inputs;
         var assumedRecipients = false;
@@ -77,7 +88,7 @@ internal static class RulesTestCommand
             else
             {
                 using var stream = message.OpenRead();
-                var facts = await new MessageParser(authenticator: verifier).ParseAsync("(test)", envelope, stream, cancellationToken).ConfigureAwait(false);
+                var facts = await new MessageParser(parserOptions, verifier).ParseAsync("(test)", envelope, stream, cancellationToken).ConfigureAwait(false);
                 assumedRecipients = recipients.Length == 0;
                 inputs = [assumedRecipients ? facts with { Recipients = [.. facts.To, .. facts.Cc] } : facts];
             }
@@ -87,6 +98,7 @@ internal static class RulesTestCommand
             output.WriteLine(e.Message);
             return ExitCodes.Failure;
         }
+
         catch (Exception e) when (e is MessageParseException or IOException or UnauthorizedAccessException)
         {
             output.WriteLine($"{message.FullName}: {e.Message}");
@@ -158,7 +170,7 @@ internal static class RulesTestCommand
         output.WriteLine($"Rules {rules.Source} (version {rules.Version})");
         foreach (var trace in decision.Trace)
         {
-            var mark = trace.Matched ? "MATCH" : trace.Reason.StartsWith("not reached", StringComparison.Ordinal) ? "  -  " : " no  ";
+            var mark = trace.Matched ? "MATCH" : trace.Failed ? "ERROR" : trace.Reason.StartsWith("not reached", StringComparison.Ordinal) ? "  -  " : " no  ";
             output.WriteLine($"  [{mark}] {trace.Rule}: {trace.Reason}");
         }
 
@@ -166,6 +178,17 @@ internal static class RulesTestCommand
         foreach (var rule in decision.DroppedUntrusted)
         {
             output.WriteLine($"Rule '{rule}' matched, but the message is not trusted and the trust policy drops it (logged and counted, no page)");
+        }
+
+        foreach (var error in decision.Errors)
+        {
+            output.WriteLine($"Rule '{error.Rule}' could not be evaluated ({error.Reason}): {error.Detail} (the gateway logs this at Error and counts it)");
+        }
+
+        if (decision.Undecided)
+        {
+            output.WriteLine("Decision: ERROR: nothing pages, but a page rule could not be evaluated; the gateway dead-letters the message (retry: mailgate spool retry)");
+            return;
         }
 
         if (decision.Matches.Count == 0)
@@ -177,6 +200,11 @@ internal static class RulesTestCommand
         foreach (var (match, sent) in decision.Matches.Zip(events))
         {
             output.WriteLine($"Decision: PAGE route '{match.Route}' by rule '{match.Rule}', severity {match.Severity}{(match.Trusted ? "" : ", UNVERIFIED sender")}, dedup key {match.DedupKey}");
+            if (match.ReplyBy is { } replyBy)
+            {
+                output.WriteLine($"Reply by: {replyBy.By}  ({replyBy.Basis})");
+            }
+
             output.WriteLine("PagerDuty event (routing key masked):");
             output.WriteLine(JsonSerializer.Serialize(sent, Pretty));
         }
@@ -225,7 +253,7 @@ internal static class RulesTestCommand
     }
 
     private static void Fact(TextWriter output, string name, string value, string? note = null) =>
-        output.WriteLine($"  {name,-14} {(value.Length == 0 ? "(none)" : value)}{(note is null ? "" : "  " + note)}");
+        output.WriteLine($"  {name,-14} {(value.Length == 0 ? "(none)" : UntrustedText.ForDisplay(value, FactPreview))}{(note is null ? "" : "  " + note)}");
 
     private static JsonObject Json(FileInfo message, RuleSet rules, MessageFacts facts, Decision decision, PagerDutyEvent[] events) => new()
     {
@@ -243,6 +271,7 @@ internal static class RulesTestCommand
             ["message_id"] = facts.MessageId,
             ["date"] = facts.Date?.ToString("o", System.Globalization.CultureInfo.InvariantCulture),
             ["account_id"] = facts.AccountId,
+            ["account_ids"] = new JsonArray([.. facts.AccountIds.Select(id => (JsonNode?)id)]),
             ["account_name"] = facts.AccountName,
             ["account_owner"] = facts.AccountOwner,
             ["authentication"] = facts.Authentication.ToString(),
@@ -264,11 +293,17 @@ internal static class RulesTestCommand
         ["rules_source"] = rules.Source,
         ["rules_version"] = rules.Version,
         ["rules"] = new JsonArray([.. decision.Trace.Select(t => (JsonNode?)new JsonObject { ["rule"] = t.Rule, ["matched"] = t.Matched, ["reason"] = t.Reason })]),
-        ["decision"] = decision.Matches.Count == 0 ? "drop" : "page",
+        ["decision"] = decision.Matches.Count > 0 ? "page" : decision.Undecided ? "error" : "drop",
+        ["errors"] = new JsonArray([.. decision.Errors.Select(e => (JsonNode?)new JsonObject { ["rule"] = e.Rule, ["reason"] = e.Reason, ["detail"] = e.Detail, ["page_rule"] = e.PageRule })]),
+        ["dedup_keys"] = new JsonArray([.. decision.Matches.Select(m => (JsonNode?)m.DedupKey)]),
         ["dropped_by"] = decision.DroppedBy,
         ["dropped_untrusted"] = new JsonArray([.. decision.DroppedUntrusted.Select(r => (JsonNode?)r)]),
         ["events"] = new JsonArray([.. events.Select(e => JsonSerializer.SerializeToNode(e, PagerDutyJsonContext.Default.PagerDutyEvent))]),
     };
+
+    /// <summary>Parses as the gateway would with the same configuration (<c>Parse:FallbackCharsets</c>).</summary>
+    private static MessageParserOptions ParserOptions(IEnumerable<string> configurationArgs) =>
+        (MailGateConfiguration.Build([.. configurationArgs]).GetSection(ParseOptions.Section).Get<ParseOptions>() ?? new ParseOptions()).ToParserOptions();
 
     private static MailAuthenticator Verifier(IEnumerable<string> configurationArgs)
     {

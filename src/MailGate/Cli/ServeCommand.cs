@@ -1,9 +1,10 @@
 using System.CommandLine;
 using MailGate.Hosting;
 using MailGate.Receive;
-using MailGate.Rules;
+using MailGate.Spool;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace MailGate.Cli;
 
@@ -17,17 +18,37 @@ internal static class ServeCommand
         return serve;
     }
 
-    /// <summary>Runs the host. Exit codes: 0 clean stop, 1 runtime failure, 2 bad configuration.</summary>
-    public static async Task<int> RunAsync(string[] configurationArgs)
+    /// <summary>
+    /// Runs the host. Exit codes: 0 only for a clean stop (SIGTERM, Ctrl+C) of a gateway that was
+    /// listening; 1 for any abnormal stop (a background service failed or ended, a service failed to
+    /// start, SMTP never listened, the spool is locked by another gateway); 2 for bad configuration,
+    /// reported as one line per problem (<c>Configuration error: …</c>) without a stack trace.
+    /// </summary>
+    public static Task<int> RunAsync(string[] configurationArgs) => RunAsync(configurationArgs, addServices: null);
+
+    /// <summary>As <see cref="RunAsync(string[])"/>; <paramref name="addServices"/> adds services to the host (tests add failing ones).</summary>
+    internal static async Task<int> RunAsync(string[] configurationArgs, Action<IServiceCollection>? addServices)
     {
         Serilog.Log.Logger = LoggingSetup.CreateBootstrapLogger();
         try
         {
-            await using var app = MailGateHost.Build(configurationArgs);
-            _ = app.Services.GetRequiredService<RulesProvider>();
+            await using var app = MailGateHost.Build(configurationArgs, addServices);
+            MailGateHost.Prepare(app);
             var smtp = app.Services.GetRequiredService<SmtpListenerEndpoint>();
-            await app.RunAsync().ConfigureAwait(false);
-            return smtp.IsListening ? ExitCodes.Ok : ExitCodes.Failure;
+            var watch = app.Services.GetRequiredService<BackgroundServiceWatch>();
+            var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
+            if (await StartAsync(app, lifetime).ConfigureAwait(false))
+            {
+                await app.WaitForShutdownAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                // Asked to stop while still starting: by SIGTERM or Ctrl+C (a clean stop), or because a
+                // service failed (the watch tells). Stop what did start, SMTP's draining included.
+                await app.StopAsync().ConfigureAwait(false);
+            }
+
+            return !watch.Conclude() && smtp.IsListening ? ExitCodes.Ok : ExitCodes.Failure;
         }
         catch (Exception e) when (StartupErrors.Describe(e) is { } lines)
         {
@@ -38,6 +59,11 @@ internal static class ServeCommand
 
             return ExitCodes.BadConfiguration;
         }
+        catch (SpoolLockedException e)
+        {
+            Serilog.Log.Fatal("Cannot start: {Problem}. Stop that gateway, or give this one its own Spool:Path", e.Message);
+            return ExitCodes.Failure;
+        }
         catch (Exception e)
         {
             Serilog.Log.Fatal(e, "MailGate stopped unexpectedly");
@@ -46,6 +72,20 @@ internal static class ServeCommand
         finally
         {
             await Serilog.Log.CloseAndFlushAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Starts the host; false when a stop was requested before it finished starting (its start is then cancelled).</summary>
+    private static async Task<bool> StartAsync(WebApplication app, IHostApplicationLifetime lifetime)
+    {
+        try
+        {
+            await app.StartAsync().ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            return false;
         }
     }
 }

@@ -10,9 +10,11 @@ namespace MailGate.Cli;
 
 /// <summary>
 /// <c>mailgate spool list|show|retry|purge</c>: look into the spool and act on it, also while the gateway
-/// runs. The gateway owns <c>active/</c>; these commands only read it, and change <c>dead/</c> and
-/// <c>done/</c>, moving a folder into <c>active/</c> with one atomic rename (the gateway's next scan
-/// picks it up).
+/// runs. The gateway owns the spool and holds its lock (<see cref="SpoolLock"/>); these commands do not
+/// ask for the lock and are safe beside it: they only read <c>active/</c>, and change <c>dead/</c> and
+/// <c>done/</c>, which the gateway only adds to, moving a folder into <c>active/</c> with one atomic
+/// rename (the gateway's next scan picks it up). They never follow a symbolic link in the spool: a
+/// damaged entry (a link, a stray file, a folder without its envelope) is listed as such and never read.
 /// </summary>
 internal static class SpoolCommand
 {
@@ -43,16 +45,19 @@ internal static class SpoolCommand
         list.SetAction(result =>
         {
             var store = Open(result, spoolOption);
-            var output = result.InvocationConfiguration.Output;
+            var output = new SafeTextWriter(result.InvocationConfiguration.Output); // subjects and headers are anyone's text
             var areas = result.GetValue(all)
                 ? new[] { SpoolArea.Active, SpoolArea.Dead, SpoolArea.Corrupt, SpoolArea.Done }
                 : [SpoolArea.Active, SpoolArea.Dead, SpoolArea.Corrupt];
             var now = TimeProvider.System.GetUtcNow();
             output.WriteLine($"{"ID",-21}  {"STATE",-7}  {"AGE",6}  {"TRIES",5}  {"RULE",-20}  {"SUBJECT",-40}  LAST ERROR");
             var count = 0;
+            var damaged = new List<DamagedEntry>();
             foreach (var area in areas)
             {
-                foreach (var message in store.List(area))
+                var scan = store.Scan(area);
+                damaged.AddRange(scan.Damaged);
+                foreach (var message in scan.Messages)
                 {
                     count++;
                     var state = TryReadState(message);
@@ -63,7 +68,17 @@ internal static class SpoolCommand
                 }
             }
 
+            foreach (var entry in damaged)
+            {
+                output.WriteLine($"{Cut(entry.Name, 21),-21}  {"damaged",-7}  {"",6}  {"",5}  {"",-20}  {"in " + entry.Area.ToString().ToLowerInvariant() + "/",-40}  {Cut(entry.Problem, 80)}");
+            }
+
             output.WriteLine($"{count} message(s) in {store.Root}");
+            if (damaged.Count > 0)
+            {
+                output.WriteLine($"{damaged.Count} damaged entr{(damaged.Count == 1 ? "y" : "ies")}: not message folders, never read (a running gateway moves those in active/ to corrupt/)");
+            }
+
             return ExitCodes.Ok;
         });
         return list;
@@ -77,10 +92,13 @@ internal static class SpoolCommand
         show.SetAction(result =>
         {
             var store = Open(result, spoolOption);
-            var output = result.InvocationConfiguration.Output;
+            var output = new SafeTextWriter(result.InvocationConfiguration.Output); // subjects and headers are anyone's text
             if (store.Find(result.GetValue(id)!) is not { } found)
             {
-                output.WriteLine($"no message {result.GetValue(id)} in {store.Root}");
+                var damaged = new[] { SpoolArea.Active, SpoolArea.Dead, SpoolArea.Done, SpoolArea.Corrupt }.SelectMany(area => store.Scan(area).Damaged).FirstOrDefault(d => d.Name == result.GetValue(id));
+                output.WriteLine(damaged is null
+                    ? $"no message {result.GetValue(id)} in {store.Root}"
+                    : $"{damaged.Name} in {damaged.Area.ToString().ToLowerInvariant()}/ is not a message folder ({damaged.Problem}); not read");
                 return ExitCodes.Failure;
             }
 
@@ -250,7 +268,7 @@ internal static class SpoolCommand
 
     private static string Cut(string text, int max)
     {
-        var line = text.ReplaceLineEndings(" ");
+        var line = UntrustedText.Escape(text.ReplaceLineEndings(" ")); // escaped before the cut, so columns stay aligned
         return line.Length <= max ? line : line[..(max - 1)] + "…";
     }
 
@@ -260,6 +278,8 @@ internal static class SpoolCommand
         var length = HeaderSection.Measure(stream, 256 * 1024);
         var buffer = new byte[length < 0 ? 256 * 1024 : length];
         stream.ReadExactly(buffer);
-        return Encoding.UTF8.GetString(buffer).TrimEnd() + (length < 0 ? "\n(… header section cut at 256 KiB)" : "");
+        // Spooled mail has CRLF only (bare CR and LF are refused at DATA): one line per header line, any
+        // other control character shown escaped by the SafeTextWriter.
+        return Encoding.UTF8.GetString(buffer).TrimEnd().Replace("\r\n", "\n", StringComparison.Ordinal) + (length < 0 ? "\n(… header section cut at 256 KiB)" : "");
     }
 }

@@ -1,3 +1,4 @@
+using MailGate.Outbound;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +15,7 @@ internal static class DeliverServiceCollectionExtensions
         {
             http.Timeout = sp.GetRequiredService<IOptions<PagerDutyOptions>>().Value.RequestTimeout;
             http.DefaultRequestHeaders.UserAgent.ParseAdd("MailGate/1.0");
-        });
+        }).ConfigurePrimaryHttpMessageHandler(OutboundHttp.CreateHandler);
         services.AddSingleton<PagerDutyCircuit>();
         services.AddSingleton<PagerDutyDelivery>();
         return services;

@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using MailGate.Observability;
+using MailGate.Outbound;
 using MailGate.Rules;
 using MailGate.Spool;
 using Microsoft.Extensions.Logging;
@@ -225,7 +226,7 @@ internal sealed class PagerDutyDelivery(
 
     /// <summary>PagerDuty may quote the routing key in an error; it must reach neither logs nor the spool.</summary>
     private static string Redact(string text, string? routingKey) =>
-        string.IsNullOrEmpty(routingKey) ? text : text.Replace(routingKey, "[routing key]", StringComparison.Ordinal);
+        SecretRedactor.Redact(text, [routingKey], PagerDutyClient.RoutingKeyPlaceholder);
 
     private DeliveryRecord Final(DeliveryRecord record, DeliveryStatus status, string? error)
     {

@@ -1,18 +1,71 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Serilog;
+using Serilog.Events;
 using Serilog.Formatting.Compact;
 
 namespace MailGate.Hosting;
 
-/// <summary>Serilog to the console: human text (default) or one compact JSON object a line (<c>Logging:Format=json</c>).</summary>
+/// <summary>
+/// Serilog to the console: human text (default) or one compact JSON object a line (<c>Logging:Format=json</c>);
+/// every value sanitised and bounded by <see cref="LogSanitiser"/>, in both formats and the bootstrap logger.
+/// </summary>
 internal static class LoggingSetup
 {
     public const string TextTemplate = "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {Message:lj}{NewLine}{Exception}";
 
+    private static readonly Serilog.Settings.Configuration.ConfigurationReaderOptions ReaderOptions =
+        new(typeof(ConsoleLoggerConfigurationExtensions).Assembly, typeof(RenderedCompactJsonFormatter).Assembly);
+
     /// <summary>The logger used before the host is built, and for start-up errors.</summary>
     public static Serilog.ILogger CreateBootstrapLogger() =>
-        new LoggerConfiguration().WriteTo.Console(outputTemplate: TextTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture).CreateBootstrapLogger();
+        new LoggerConfiguration().Enrich.With(new LogSanitiser())
+            .WriteTo.Sanitised(sink => sink.Console(outputTemplate: TextTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture))
+            .CreateBootstrapLogger();
+
+    /// <summary>
+    /// Writes to the sinks <paramref name="configure"/> adds with exception texts sanitised
+    /// (<see cref="LogSanitiser.ExceptionSink"/>); the properties are sanitised by the <see cref="LogSanitiser"/> enricher.
+    /// </summary>
+    private static LoggerConfiguration Sanitised(this Serilog.Configuration.LoggerSinkConfiguration writeTo, Action<Serilog.Configuration.LoggerSinkConfiguration> configure) =>
+        writeTo.Sink(Serilog.Configuration.LoggerSinkConfiguration.Wrap(inner => new LogSanitiser.ExceptionSink(inner), configure));
+
+    /// <summary>
+    /// Refuses the <c>Serilog</c> settings before the host is built, naming the key: a log level Serilog
+    /// does not know (<c>Serilog:MinimumLevel:Default</c>, <c>Serilog:MinimumLevel</c>,
+    /// <c>Serilog:MinimumLevel:Override:*</c>), or anything else Serilog cannot read.
+    /// </summary>
+    private static void CheckSerilogSettings(ConfigurationManager configuration)
+    {
+        var minimum = configuration.GetSection("Serilog:MinimumLevel");
+        IEnumerable<IConfigurationSection> levels = [minimum, minimum.GetSection("Default"), .. minimum.GetSection("Override").GetChildren()];
+        foreach (var level in levels)
+        {
+            if (level.Value is { } value && !Enum.TryParse<LogEventLevel>(value, ignoreCase: true, out _))
+            {
+                throw new StartupException($"{level.Path} must be one of {string.Join(", ", Enum.GetNames<LogEventLevel>())} (is '{value}')");
+            }
+        }
+
+        try
+        {
+            new LoggerConfiguration().ReadFrom.Configuration(configuration, ReaderOptions).CreateLogger().Dispose();
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException)
+        {
+            throw new StartupException($"Serilog settings (keys under Serilog:) are invalid: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// The generic host's own reports of a failed background service (events 9, 10) and of a failed
+    /// start (11): MailGate reports those itself, once, in its own words (<see cref="BackgroundServiceWatch"/>,
+    /// the <c>serve</c> command), so a configuration error stays one line without a stack trace.
+    /// </summary>
+    internal static bool IsReportedByMailGate(LogEvent logEvent) =>
+        logEvent.Properties.TryGetValue("SourceContext", out var source) && source is ScalarValue { Value: "Microsoft.Extensions.Hosting.Internal.Host" }
+        && logEvent.Properties.TryGetValue("EventId", out var eventId) && eventId is StructureValue structure
+        && structure.Properties.FirstOrDefault(p => p.Name == "Id")?.Value is ScalarValue { Value: 9 or 10 or 11 };
 
     public static WebApplicationBuilder AddMailGateLogging(this WebApplicationBuilder builder)
     {
@@ -24,17 +77,21 @@ internal static class LoggingSetup
             _ => throw new StartupException($"Logging:Format must be 'text' or 'json' (is '{format}')"),
         };
 
+        CheckSerilogSettings(builder.Configuration);
         builder.Logging.ClearProviders();
         builder.Services.AddSerilog((services, logger) =>
         {
-            logger.ReadFrom.Configuration(builder.Configuration, new Serilog.Settings.Configuration.ConfigurationReaderOptions(typeof(ConsoleLoggerConfigurationExtensions).Assembly, typeof(RenderedCompactJsonFormatter).Assembly)).Enrich.FromLogContext();
+            logger.ReadFrom.Configuration(builder.Configuration, ReaderOptions).Enrich.FromLogContext()
+                .Filter.ByExcluding(IsReportedByMailGate);
+            // Last, so that it sees every property the other enrichers added: no sender's text reaches a sink raw.
+            logger.Enrich.With(new LogSanitiser());
             if (json)
             {
-                logger.WriteTo.Console(new RenderedCompactJsonFormatter());
+                logger.WriteTo.Sanitised(sink => sink.Console(new RenderedCompactJsonFormatter()));
             }
             else
             {
-                logger.WriteTo.Console(outputTemplate: TextTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+                logger.WriteTo.Sanitised(sink => sink.Console(outputTemplate: TextTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture));
             }
         });
         return builder;

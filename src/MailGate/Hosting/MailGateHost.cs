@@ -12,7 +12,9 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace MailGate.Hosting;
 
@@ -23,10 +25,10 @@ namespace MailGate.Hosting;
 public static class MailGateHost
 {
     /// <summary>Builds the host; <paramref name="configurationArgs"/> are <c>--Section:Key=value</c> overrides.</summary>
-    public static WebApplication Build(string[] configurationArgs) => Build(configurationArgs, configureServices: null);
+    public static WebApplication Build(string[] configurationArgs) => Build(configurationArgs, addServices: null);
 
-    /// <summary>Builds the host; <paramref name="configureServices"/>, when given, runs after every registration (tests replace a service with a fake).</summary>
-    public static WebApplication Build(string[] configurationArgs, Action<IServiceCollection>? configureServices)
+    /// <summary>As <see cref="Build(string[])"/>; <paramref name="addServices"/> adds services after the gateway's own (for tests).</summary>
+    internal static WebApplication Build(string[] configurationArgs, Action<IServiceCollection>? addServices)
     {
         // Before anything touches MimeKit: it remembers a charset it could not find, so ISO-2022-JP and
         // Shift_JIS would stay undecodable for the life of the process.
@@ -43,7 +45,17 @@ public static class MailGateHost
 
         builder.AddMailGateLogging();
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        builder.Services.Configure<HostOptions>(o =>
+        {
+            o.ShutdownTimeout = TimeSpan.FromSeconds(30);
+            o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.StopHost;
+        });
+        builder.Services.AddSingleton(sp => new BackgroundServiceWatch(
+            sp,
+            sp.GetRequiredService<IHostApplicationLifetime>(),
+            essential: [typeof(MessageProcessor), typeof(SmtpReceiverService), typeof(SupportCasePoller)], // without them the gateway only looks alive
+            sp.GetRequiredService<ILogger<BackgroundServiceWatch>>()));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<BackgroundServiceWatch>());
 
         builder.Services
             .AddObservability()
@@ -54,10 +66,11 @@ public static class MailGateHost
             .AddPagerDutyDelivery()
             .AddSmtpReceiving()
             .AddSupportCasePolling(builder.Configuration); // the second way in: AWS Support cases, when enabled
-        configureServices?.Invoke(builder.Services);
+
+        addServices?.Invoke(builder.Services);
 
         var http = builder.Configuration.GetSection(HttpOptions.Section).Get<HttpOptions>() ?? new HttpOptions();
-        builder.WebHost.UseUrls(http.Url);
+        builder.WebHost.UseUrls(CheckedUrl(http.Url));
 
         var app = builder.Build();
         app.MapHealthEndpoints();
@@ -70,5 +83,37 @@ public static class MailGateHost
             }
         });
         return app;
+    }
+
+    /// <summary>Kestrel would refuse a bad <c>Http:Url</c> only once SMTP already listens; refuse it before anything starts.</summary>
+    private static string CheckedUrl(string url)
+    {
+        try
+        {
+            foreach (var address in url.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                _ = Microsoft.AspNetCore.Http.BindingAddress.Parse(address);
+            }
+        }
+        catch (FormatException)
+        {
+            throw new StartupException($"Http:Url must be a URL such as http://127.0.0.1:8025 (is '{url}')");
+        }
+
+        return url;
+    }
+
+    /// <summary>
+    /// Validates every option (<c>ValidateOnStart</c>) and creates every hosted service with what it
+    /// needs, before anything starts: configuration errors (an invalid value, a value the binder cannot
+    /// convert, a singleton that cannot be built from its settings) are thrown here, to the caller, not
+    /// in the middle of starting; and the spool's lock is taken (<see cref="Spool.SpoolLockedException"/>
+    /// when another gateway holds it) before anything reads or recovers the spool.
+    /// </summary>
+    public static void Prepare(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.Services.GetService<IStartupValidator>()?.Validate();
+        _ = app.Services.GetServices<IHostedService>().ToArray();
     }
 }

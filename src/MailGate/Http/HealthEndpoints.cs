@@ -8,8 +8,8 @@ namespace MailGate.Http;
 internal static class HealthEndpoints
 {
     /// <summary>
-    /// <c>GET /healthz</c>: 200 while the process runs. <c>GET /readyz</c>: 200 when SMTP listens, the
-    /// spool is writable and rules are loaded, else 503; a JSON body either way.
+    /// <c>GET /healthz</c>: 200 while the process runs. <c>GET /readyz</c>: 200 when mail would be
+    /// accepted now (see <see cref="Readiness"/>), else 503; a JSON body either way.
     /// <c>GET /metrics</c>: Prometheus text.
     /// </summary>
     public static WebApplication MapHealthEndpoints(this WebApplication app)

@@ -28,6 +28,7 @@ internal sealed class MailGateMetrics : IDisposable
     private readonly UpDownCounter<long> _sessions;
     private readonly Counter<long> _decisions;
     private readonly Counter<long> _ruleMatches;
+    private readonly Counter<long> _ruleErrors;
     private readonly Counter<long> _attempts;
     private readonly Counter<long> _deliveries;
     private readonly Counter<long> _retries;
@@ -51,8 +52,9 @@ internal sealed class MailGateMetrics : IDisposable
         _bytesReceived = _meter.CreateCounter<long>("mailgate.smtp.received", "By", "Bytes of accepted messages");
         _rejected = _meter.CreateCounter<long>("mailgate.smtp.messages.rejected", "{message}", "Messages or recipients refused, by reply code class and reason");
         _sessions = _meter.CreateUpDownCounter<long>("mailgate.smtp.sessions.active", "{session}", "Open SMTP sessions");
-        _decisions = _meter.CreateCounter<long>("mailgate.rules.decisions", "{message}", "Rule decisions by action (page, drop, unparseable)");
+        _decisions = _meter.CreateCounter<long>("mailgate.rules.decisions", "{message}", "Rule decisions by action (page, drop, error, unparseable)");
         _ruleMatches = _meter.CreateCounter<long>("mailgate.rules.matches", "{match}", "Matches per rule");
+        _ruleErrors = _meter.CreateCounter<long>("mailgate.rules.errors", "{error}", "Rules that could not be evaluated completely, by rule and reason (regex_timeout)");
         _attempts = _meter.CreateCounter<long>("mailgate.pagerduty.attempts", "{request}", "POSTs to PagerDuty by result");
         _deliveries = _meter.CreateCounter<long>("mailgate.pagerduty.deliveries", "{event}", "Events finished, by outcome");
         _retries = _meter.CreateCounter<long>("mailgate.pagerduty.retries", "{retry}", "Retries scheduled after a failed POST");
@@ -117,6 +119,9 @@ internal sealed class MailGateMetrics : IDisposable
     public void UntrustedCircuitOpened() => _untrustedCircuitOpened.Add(1);
 
     public void RuleMatched(string rule) => _ruleMatches.Add(1, new KeyValuePair<string, object?>("rule", rule));
+
+    public void RuleFailed(string rule, string reason) =>
+        _ruleErrors.Add(1, new KeyValuePair<string, object?>("rule", rule), new KeyValuePair<string, object?>("reason", reason));
 
     public void Attempted(int status) =>
         _attempts.Add(1, new KeyValuePair<string, object?>("status", status == 0 ? "none" : status.ToString(CultureInfo.InvariantCulture)));

@@ -2,29 +2,43 @@ using MailGate.Poll;
 using MailGate.Receive;
 using MailGate.Rules;
 using MailGate.Spool;
+using Microsoft.Extensions.Hosting;
 
 namespace MailGate.Observability;
 
 /// <summary>
-/// Whether the gateway can take mail now: the SMTP listener is bound, the spool accepts writes, rules
-/// are loaded. A rules file whose latest edit was refused is reported but does not make the gateway
-/// unready: the previous rules are in force and mail is still handled.
+/// Whether the gateway can take mail now, that is whether a sender would get 250 rather than a 4xx: the
+/// gateway is not stopping, the SMTP listener is bound, the spool accepts writes, has at least
+/// <c>Spool:MinFreeBytes</c> free (below that every MAIL gets <c>452</c>) and is still locked by this
+/// gateway. A rules file whose latest reload failed (an invalid edit, a file that cannot be read) is
+/// reported but does not make the gateway unready: the previous rules are in force and mail is still handled.
 /// </summary>
-public sealed class Readiness(SmtpListenerEndpoint smtp, SpoolStore spool, RulesProvider rules, SupportCasePollStatus supportCases, IEnumerable<IReadinessCheck> checks)
+public sealed class Readiness(SmtpListenerEndpoint smtp, SpoolStore spool, SpoolSpace space, RulesProvider rules, SupportCasePollStatus supportCases, IHostApplicationLifetime lifetime, IEnumerable<IReadinessCheck> checks)
 {
     /// <summary>Checks now (writes and deletes one small probe file in the spool).</summary>
     public ReadinessReport Check()
     {
         var problems = new List<string>();
-        if (!smtp.IsListening)
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
         {
-            problems.Add("smtp: not listening");
+            problems.Add("stopping: new SMTP connections are refused");
         }
 
+        SmtpProblems(problems);
         var writable = SpoolWritable(out var spoolError);
         if (!writable)
         {
             problems.Add($"spool: cannot write to {spool.Root}: {spoolError}");
+        }
+
+        if (!space.HasRoom(out var freeBytes))
+        {
+            problems.Add($"spool: {freeBytes} bytes free on the spool's disk, below Spool:MinFreeBytes ({space.MinFreeBytes}): every MAIL FROM gets 452 until space is freed");
+        }
+
+        if (spool.LockProblem() is { } lockProblem)
+        {
+            problems.Add($"spool: {lockProblem}");
         }
 
         problems.AddRange(checks.SelectMany(check => check.Problems()));
@@ -39,10 +53,25 @@ public sealed class Readiness(SmtpListenerEndpoint smtp, SpoolStore spool, Rules
             rules.LastReloadFailed,
             problems)
         {
+            SpoolFreeBytes = freeBytes,
             SupportCases = supportCases.Enabled ? SupportCasesReport.Of(supportCases) : null,
+            RulesProblem = rules.Problem,
         };
     }
 
+    private void SmtpProblems(List<string> problems)
+    {
+        if (smtp.Bound.IsFaulted)
+        {
+            problems.Add($"smtp: the listener failed: {smtp.Bound.Exception.InnerException?.Message}");
+        }
+        else if (!smtp.IsListening)
+        {
+            problems.Add("smtp: not listening");
+        }
+    }
+
+    /// <summary>What a commit needs: a file can be created in <c>incoming/</c>, and <c>active/</c> is there to rename it into.</summary>
     private bool SpoolWritable(out string? error)
     {
         var probe = Path.Combine(spool.PathOf(SpoolArea.Incoming), $".ready-{Guid.NewGuid():N}");
@@ -50,6 +79,12 @@ public sealed class Readiness(SmtpListenerEndpoint smtp, SpoolStore spool, Rules
         {
             File.WriteAllBytes(probe, []);
             File.Delete(probe);
+            if (!Directory.Exists(spool.PathOf(SpoolArea.Active)))
+            {
+                error = $"{spool.PathOf(SpoolArea.Active)} is missing";
+                return false;
+            }
+
             error = null;
             return true;
         }
@@ -67,7 +102,7 @@ public sealed class Readiness(SmtpListenerEndpoint smtp, SpoolStore spool, Rules
 /// <param name="SpoolWritable">Whether a probe file could be written to the spool.</param>
 /// <param name="RulesVersion">The rules version in force.</param>
 /// <param name="RulesSource">Where those rules came from.</param>
-/// <param name="RulesReloadFailed">Whether the rules file's latest version was refused as invalid.</param>
+/// <param name="RulesReloadFailed">Whether the latest reload of the rules file failed (invalid, unreadable, or an error while reloading); the previous rules stay in force.</param>
 /// <param name="Problems">Why the gateway is not ready; empty when it is.</param>
 public sealed record ReadinessReport(
     string Status,
@@ -78,8 +113,14 @@ public sealed record ReadinessReport(
     bool RulesReloadFailed,
     IReadOnlyList<string> Problems)
 {
+    /// <summary>Bytes free on the spool's disk (0 when that cannot be read); below <c>Spool:MinFreeBytes</c> the gateway is not ready.</summary>
+    public long SpoolFreeBytes { get; init; }
+
     /// <summary>The AWS Support poller, per account; absent when it is off. Failing accounts are reported here, not made a readiness failure: mail is still handled.</summary>
     public SupportCasesReport? SupportCases { get; init; }
+
+    /// <summary>Why the latest reload of the rules file failed; absent when it did not. Not a readiness failure: the previous rules are in force.</summary>
+    public string? RulesProblem { get; init; }
 
     /// <summary>Whether the gateway can take mail.</summary>
     [System.Text.Json.Serialization.JsonIgnore]

@@ -1,5 +1,6 @@
 using System.Net;
 using MailGate.Parse.Authentication;
+using MailGate.Receive;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -17,6 +18,9 @@ internal static class ParseServiceCollectionExtensions
             .Validate(o => o.MaxConcurrentVerifications is >= 1 and <= 256, "Trust:MaxConcurrentVerifications must be between 1 and 256")
             .Validate(o => o.DnsFailureCacheDuration >= TimeSpan.Zero, "Trust:DnsFailureCacheDuration must not be negative")
             .ValidateOnStart();
+        services.AddOptions<ParseOptions>().BindConfiguration(ParseOptions.Section)
+            .Validate(o => o.FallbackCharsets is null || o.FallbackCharsets.All(Charsets.IsKnown), "Parse:FallbackCharsets must name charsets .NET knows (e.g. shift_jis, euc-jp, windows-1252)")
+            .ValidateOnStart();
         services.AddSingleton(sp =>
         {
             var trust = sp.GetRequiredService<IOptions<TrustOptions>>().Value;
@@ -28,9 +32,17 @@ internal static class ParseServiceCollectionExtensions
 
         // The processor's parser never waits for DNS: it verifies with the keys already looked up, and the
         // processor has the missing ones fetched off its path (Process/KeyFetcher) before verifying again.
-        services.AddSingleton(sp => sp.GetRequiredService<IOptions<TrustOptions>>().Value.Verify
-            ? new MessageParser(authenticator: new MailAuthenticator(sp.GetRequiredService<DnsDkimPublicKeyLocator>().Offline))
-            : new MessageParser());
+        services.AddSingleton(sp =>
+        {
+            // One header-size limit for the whole path: what SMTP accepted, the parser must read.
+            var options = sp.GetRequiredService<IOptions<ParseOptions>>().Value.ToParserOptions() with
+            {
+                MaxHeaderBytes = sp.GetRequiredService<IOptions<SmtpOptions>>().Value.MaxHeaderSize,
+            };
+            return sp.GetRequiredService<IOptions<TrustOptions>>().Value.Verify
+                ? new MessageParser(options, new MailAuthenticator(sp.GetRequiredService<DnsDkimPublicKeyLocator>().Offline))
+                : new MessageParser(options);
+        });
         return services;
     }
 

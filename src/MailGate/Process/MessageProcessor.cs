@@ -159,7 +159,7 @@ internal sealed class MessageProcessor(
         {
             // A message tracked already is in memory, owned by its lanes or UnsavedWork: never let a scan take it up twice.
             kept = _tracked.ContainsKey(message.Id);
-            Log.ProcessingFailed(logger, e, message.Id, options.Value.ScanInterval);
+            Log.ProcessingFailed(logger, e, message.Id);
         }
         finally
         {
@@ -274,7 +274,7 @@ internal sealed class MessageProcessor(
 #pragma warning restore CA1031
         {
             // Keep the message tracked, with what memory knows of it, and try this event again later.
-            Log.ProcessingFailed(logger, e, message.Id, options.Value.ScanInterval);
+            Log.ProcessingFailed(logger, e, message.Id);
             _laneTasks.Add(RetryLaterAsync(work, index));
         }
     }
@@ -435,6 +435,12 @@ internal sealed class MessageProcessor(
         var ruleSet = rules.Current;
         facts = AccountResolver.Resolve(facts, ruleSet.Accounts);
         var decision = RuleEvaluator.Evaluate(ruleSet, facts);
+        foreach (var error in decision.Errors)
+        {
+            metrics.RuleFailed(error.Rule, error.Reason);
+            Log.RuleFailed(logger, message.Id, Shown(Identity(facts)), error.Rule, error.Reason, error.Detail, ruleSet.Version);
+        }
+
         var authentication = facts.Case is null ? facts.Authentication.ToString() : "not applicable: read from the AWS Support API";
         var untrusted = new List<string>();
         foreach (var rule in decision.DroppedUntrusted)
@@ -472,8 +478,8 @@ internal sealed class MessageProcessor(
             Log.MessageMatched(logger, message.Id, Shown(Identity(facts)), facts.Sender, facts.Subject, facts.Account, match.Rule, match.Route, match.Severity, match.Trusted, match.DedupKey, authentication, ruleSet.Version);
         }
 
-        metrics.Decided(matches.Count == 0 ? "drop" : "page");
-        if (matches.Count == 0 && untrusted.Count == 0)
+        metrics.Decided(matches.Count > 0 ? "page" : decision.Undecided ? "error" : "drop");
+        if (matches.Count == 0 && untrusted.Count == 0 && !decision.Undecided)
         {
             Log.MessageDropped(logger, message.Id, Shown(Identity(facts)), facts.Sender, facts.Subject, decision.DroppedBy ?? "(no rule matched)", ruleSet.Version);
         }
@@ -489,6 +495,7 @@ internal sealed class MessageProcessor(
             Untrusted = untrusted,
             Authentication = authentication,
             Account = facts.Account.Length > 0 ? facts.Account : null,
+            Error = decision.Undecided ? "the rules could not decide (nothing paged): " + decision.ErrorSummary : null,
             Deliveries = matches.Select(match => new DeliveryRecord
             {
                 Rule = match.Rule,

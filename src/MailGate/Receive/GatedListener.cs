@@ -10,9 +10,10 @@ namespace MailGate.Receive;
 /// <summary>
 /// Wraps SmtpServer's endpoint listener: each accepted connection passes the <see cref="ClientGate"/>
 /// before SmtpServer sees it. A refused one gets its reply (<c>554 5.7.1</c> or <c>421 4.7.0</c>) and is
-/// closed without a greeting, and the listener goes back to accepting.
+/// closed without a greeting, and the listener goes back to accepting. An admitted one reaches SmtpServer
+/// through a <see cref="ClientPipe"/>, which holds its slot and applies MailGate's reading rules.
 /// </summary>
-internal sealed class GatedListener(IEndpointListener inner, ClientGate gate, MailGateMetrics metrics, TimeProvider time, ILogger logger) : IEndpointListener
+internal sealed class GatedListener(IEndpointListener inner, ClientGate gate, ClientLimits limits, MailGateMetrics metrics, TimeProvider time, ILogger logger) : IEndpointListener
 {
     /// <summary>The reply to a client outside <see cref="SmtpOptions.AllowedClients"/>.</summary>
     public const string AccessDenied = "554 5.7.1 Access denied";
@@ -33,7 +34,10 @@ internal sealed class GatedListener(IEndpointListener inner, ClientGate gate, Ma
             var admission = gate.TryAdmit(client, out var lease);
             if (admission == Admission.Admitted)
             {
-                return new LeasedPipe(pipe, lease!);
+                var report = new ClientReport(logger, context.SessionId.ToString(), client.ToString(), metrics.MessageRejected);
+                var admitted = new ClientPipe(pipe, lease!, limits, report, time);
+                admitted.Follow(context);
+                return admitted;
             }
 
             var (reply, reason) = admission == Admission.NotAllowed

@@ -10,7 +10,11 @@ internal static class ReceiveServiceCollectionExtensions
     {
         services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SmtpOptions>, SmtpOptionsValidator>();
-        services.AddSingleton(sp => new RecipientPolicy(sp.GetRequiredService<IOptions<SmtpOptions>>().Value.EffectiveRecipients));
+        services.AddSingleton(sp =>
+        {
+            var smtp = sp.GetRequiredService<IOptions<SmtpOptions>>().Value;
+            return new RecipientPolicy(smtp.EffectiveRecipients, smtp.ServerName);
+        });
         services.AddSingleton<RecipientFilter>();
         services.AddSingleton(sp => ClientGate.From(sp.GetRequiredService<IOptions<SmtpOptions>>().Value));
         services.AddSingleton<SpoolingMessageStore>();

@@ -11,13 +11,14 @@ namespace MailGate.Receive;
 
 /// <summary>
 /// Answers MAIL FROM (<c>530 5.7.0</c> before STARTTLS when TLS is required; <c>452 4.3.1</c> while the
-/// spool's disk is below its free-space floor) and RCPT TO (accepted recipients get 250 up to
-/// <see cref="SmtpOptions.MaxRecipients"/> per message, then <c>452 4.5.3</c>; every other address
-/// <c>550 5.1.1</c>).
+/// spool's disk is below its free-space floor) and RCPT TO (accepted recipients and the postmaster get
+/// 250; every other address <c>550 5.1.1</c>). RCPT TO past <see cref="SmtpOptions.MaxRecipients"/> never
+/// gets here: <see cref="CommandScreen"/> answers it.
 /// </summary>
 /// <remarks>
 /// SmtpServer appends <c>", N retry(ies) remaining."</c> to each of these refusals and counts it toward
-/// <see cref="SmtpOptions.MaxErrors"/>.
+/// <see cref="SmtpOptions.MaxErrors"/>: they are the client's errors (an unknown recipient, no STARTTLS),
+/// or, for the full spool, a condition that ends the sender's attempt anyway (it retries later).
 /// </remarks>
 internal sealed class RecipientFilter(
     RecipientPolicy policy,
@@ -29,20 +30,12 @@ internal sealed class RecipientFilter(
     /// <summary>The reply while the spool's disk is too full: senders keep the mail and retry.</summary>
     public static readonly SmtpResponse StorageFull = new(SmtpReplyCode.InsufficientStorage, "4.3.1 Insufficient system storage, try again later");
 
-    /// <summary>The reply to the RCPT TO past <see cref="SmtpOptions.MaxRecipients"/> (RFC 5321 4.5.3.1.10).</summary>
-    public static readonly SmtpResponse TooManyRecipients = new(SmtpReplyCode.InsufficientStorage, "4.5.3 Too many recipients");
-
     /// <summary>The reply to MAIL FROM on a plaintext connection when <see cref="SmtpTlsOptions.Required"/> (RFC 3207).</summary>
     public static readonly SmtpResponse TlsRequired = new((SmtpReplyCode)530, "5.7.0 Must issue a STARTTLS command first");
-
-    // The accepted recipients of the session's current transaction (SmtpServer does not show the filter
-    // the transaction). Every RCPT TO follows a MAIL FROM that reached this filter, which starts a new count.
-    private const string RecipientCountKey = "MailGate:RecipientCount";
 
     public Task<bool> CanAcceptFromAsync(ISessionContext context, IMailbox from, int size, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        context.Properties[RecipientCountKey] = 0;
         if (options.Value.Tls.Required && !context.Pipe.IsSecure)
         {
             Log.MailRefused(logger, "TLS required", TlsRequired.Message, context.SessionId.ToString());
@@ -64,18 +57,10 @@ internal sealed class RecipientFilter(
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(to);
-        var accepted = context.Properties.TryGetValue(RecipientCountKey, out var value) && value is int count ? count : 0;
-        if (accepted >= options.Value.MaxRecipients)
-        {
-            Log.MailRefused(logger, "too many recipients", TooManyRecipients.Message, context.SessionId.ToString());
-            metrics.MessageRejected(452, "too_many_recipients");
-            throw new SmtpResponseException(TooManyRecipients);
-        }
-
         var address = to.AsAddress();
         if (policy.Accepts(address))
         {
-            context.Properties[RecipientCountKey] = accepted + 1;
+            (context.Pipe as ClientPipe)?.RecipientAccepted();
             return Task.FromResult(true);
         }
 

@@ -2,17 +2,29 @@ namespace MailGate.Receive;
 
 /// <summary>
 /// Which RCPT TO addresses the gateway accepts: exact addresses and whole domains, compared without
-/// regard to case. Everything else is refused, so the gateway can never relay.
+/// regard to case, and the postmaster (RFC 5321 §4.5.1): <c>postmaster@</c> the server name or any domain
+/// the entries name. Everything else is refused, so the gateway can never relay.
 /// </summary>
 public sealed class RecipientPolicy
 {
     private readonly HashSet<string> _addresses = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> _domains = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<string> _postmasterDomains = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Builds the policy from entries like <c>alerts@example.com</c> and <c>@example.com</c>.</summary>
-    public RecipientPolicy(IEnumerable<string> entries)
+    /// <param name="entries">Addresses and <c>@domain</c> entries.</param>
+    /// <param name="serverName">
+    /// The server's name: <c>RCPT TO:&lt;Postmaster&gt;</c> (no domain) reaches the policy as
+    /// <c>Postmaster@</c><paramref name="serverName"/> (<see cref="CommandScreen"/>); null for none.
+    /// </param>
+    public RecipientPolicy(IEnumerable<string> entries, string? serverName = null)
     {
         ArgumentNullException.ThrowIfNull(entries);
+        if (!string.IsNullOrWhiteSpace(serverName))
+        {
+            _postmasterDomains.Add(serverName.Trim());
+        }
+
         foreach (var entry in entries.Select(e => e.Trim()))
         {
             if (entry.StartsWith('@'))
@@ -23,6 +35,8 @@ public sealed class RecipientPolicy
             {
                 _addresses.Add(entry);
             }
+
+            _postmasterDomains.Add(entry[(entry.LastIndexOf('@') + 1)..]);
         }
     }
 
@@ -49,6 +63,13 @@ public sealed class RecipientPolicy
         }
 
         var at = address.LastIndexOf('@');
-        return at > 0 && _domains.Contains(address[(at + 1)..]);
+        if (at <= 0)
+        {
+            return false;
+        }
+
+        var domain = address[(at + 1)..];
+        return _domains.Contains(domain)
+            || (_postmasterDomains.Contains(domain) && address.AsSpan(0, at).Equals("postmaster", StringComparison.OrdinalIgnoreCase));
     }
 }

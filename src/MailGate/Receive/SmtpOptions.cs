@@ -17,15 +17,25 @@ public sealed class SmtpOptions
     /// <value>2525.</value>
     public int Port { get; set; } = 2525;
 
-    /// <summary>The host name in the greeting and EHLO reply. The library version is never shown.</summary>
+    /// <summary>
+    /// The host name in the greeting and EHLO reply, and the domain of <c>RCPT TO:&lt;Postmaster&gt;</c>
+    /// (recorded as <c>Postmaster@</c> this name). The library version is never shown.
+    /// </summary>
     /// <value><c>mailgate</c>.</value>
     public string ServerName { get; set; } = "mailgate";
 
-    /// <summary>The largest message accepted, in bytes; advertised with SIZE and enforced during DATA (552).</summary>
+    /// <summary>
+    /// The largest message accepted, in bytes as RFC 1870 counts them (CRLFs included; the end-of-data dot
+    /// and transparency dots not). Advertised with SIZE; MAIL FROM with a larger SIZE and a larger message
+    /// get <c>552 5.3.4</c> (the message once it has ended: it is read to its end without being kept).
+    /// </summary>
     /// <value>26,214,400 (25 MiB).</value>
     public int MaxMessageSize { get; set; } = 26_214_400;
 
-    /// <summary>The largest header section accepted, in bytes (552 5.3.4 beyond it).</summary>
+    /// <summary>
+    /// The largest header section accepted, in bytes (<c>552 5.3.4</c> beyond it), by SMTP and by the parser
+    /// alike. At most 1 MiB and at most <see cref="MaxMessageSize"/>.
+    /// </summary>
     /// <value>262,144 (256 KiB).</value>
     public int MaxHeaderSize { get; set; } = 256 * 1024;
 
@@ -40,7 +50,12 @@ public sealed class SmtpOptions
     /// <value>15 minutes (25 MiB at 1 Mbit/s takes over 3).</value>
     public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>How long the server waits for the next command.</summary>
+    /// <summary>
+    /// The idle timeout (Postfix's <c>smtpd_timeout</c>): how long the server waits for the client's next
+    /// bytes, whether a command or more of DATA, for the client to take a reply, and for a whole STARTTLS
+    /// handshake. A silent client gets <c>421 4.4.2</c> and is disconnected, which frees its connection
+    /// slot. At most <see cref="SessionTimeout"/>.
+    /// </summary>
     /// <value>2 minutes.</value>
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
@@ -51,7 +66,10 @@ public sealed class SmtpOptions
     /// <value>15 seconds.</value>
     public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>How many failed commands in a row end a session.</summary>
+    /// <summary>
+    /// How many failed commands in a row end a session. Answers MailGate gives before the library sees the
+    /// command (RCPT past <see cref="MaxRecipients"/>, AUTH, VRFY, EXPN, HELP) do not count.
+    /// </summary>
     /// <value>20.</value>
     public int MaxErrors { get; set; } = 20;
 
@@ -70,7 +88,10 @@ public sealed class SmtpOptions
     /// <value>Empty: every client may connect.</value>
     public List<string> AllowedClients { get; set; } = [];
 
-    /// <summary>How many accepted recipients one message may have; the next RCPT TO gets <c>452 4.5.3</c>.</summary>
+    /// <summary>
+    /// How many accepted recipients one message may have; each further RCPT TO gets <c>452 4.5.3</c>, which
+    /// does not count toward <see cref="MaxErrors"/>, and the message is delivered to the ones accepted.
+    /// </summary>
     /// <value>100.</value>
     public int MaxRecipients { get; set; } = 100;
 

@@ -1,11 +1,18 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 
 namespace MailGate.Receive;
 
 /// <summary>Checks <see cref="SmtpOptions"/> at start-up; each failure names its configuration key.</summary>
-internal sealed class SmtpOptionsValidator : IValidateOptions<SmtpOptions>
+internal sealed partial class SmtpOptionsValidator : IValidateOptions<SmtpOptions>
 {
+    /// <summary>The largest <see cref="SmtpOptions.MaxHeaderSize"/>: MimeKit parses a 1 MiB folded header in about 2.5 s.</summary>
+    public const int MaxHeaderSizeCeiling = 1024 * 1024;
+
+    /// <summary>Whether <paramref name="name"/> is a DNS host name (RFC 1123 labels), so it can stand in an address.</summary>
+    public static bool IsHostName(string? name) => name is { Length: > 0 and <= 253 } && HostName().IsMatch(name);
+
     public ValidateOptionsResult Validate(string? name, SmtpOptions options)
     {
         var failures = new List<string>();
@@ -19,9 +26,9 @@ internal sealed class SmtpOptionsValidator : IValidateOptions<SmtpOptions>
             failures.Add($"Smtp:Port must be between 0 and 65535 (is {options.Port})");
         }
 
-        if (string.IsNullOrWhiteSpace(options.ServerName) || options.ServerName.Any(char.IsWhiteSpace))
+        if (!IsHostName(options.ServerName))
         {
-            failures.Add($"Smtp:ServerName must be a host name without spaces (is '{options.ServerName}')");
+            failures.Add($"Smtp:ServerName must be a host name: letters, digits and hyphens, labels joined by dots, e.g. mx.example.com (is '{options.ServerName}')");
         }
 
         if (options.MaxMessageSize < 1024)
@@ -29,9 +36,13 @@ internal sealed class SmtpOptionsValidator : IValidateOptions<SmtpOptions>
             failures.Add($"Smtp:MaxMessageSize must be at least 1024 bytes (is {options.MaxMessageSize})");
         }
 
-        if (options.MaxHeaderSize < 1024 || options.MaxHeaderSize > options.MaxMessageSize)
+        if (options.MaxHeaderSize is < 1024 or > MaxHeaderSizeCeiling)
         {
-            failures.Add($"Smtp:MaxHeaderSize must be at least 1024 bytes and at most Smtp:MaxMessageSize (is {options.MaxHeaderSize})");
+            failures.Add($"Smtp:MaxHeaderSize must be between 1024 and {MaxHeaderSizeCeiling} bytes (is {options.MaxHeaderSize}): the parser reads larger header sections too slowly");
+        }
+        else if (options.MaxHeaderSize > options.MaxMessageSize && options.MaxMessageSize >= 1024)
+        {
+            failures.Add($"Smtp:MaxHeaderSize ({options.MaxHeaderSize}) must not be larger than Smtp:MaxMessageSize ({options.MaxMessageSize}): lower Smtp:MaxHeaderSize too");
         }
 
         foreach (var entry in options.AcceptedRecipients)
@@ -50,6 +61,10 @@ internal sealed class SmtpOptionsValidator : IValidateOptions<SmtpOptions>
         if (options.CommandTimeout < TimeSpan.FromSeconds(1))
         {
             failures.Add($"Smtp:CommandTimeout must be at least 00:00:01 (is {options.CommandTimeout})");
+        }
+        else if (options.CommandTimeout > options.SessionTimeout && options.SessionTimeout >= TimeSpan.FromSeconds(10))
+        {
+            failures.Add($"Smtp:CommandTimeout ({options.CommandTimeout}) must not be longer than Smtp:SessionTimeout ({options.SessionTimeout})");
         }
 
         if (options.ShutdownGrace < TimeSpan.Zero || options.ShutdownGrace > TimeSpan.FromSeconds(25))
@@ -116,4 +131,7 @@ internal sealed class SmtpOptionsValidator : IValidateOptions<SmtpOptions>
 
         certificate.Dispose();
     }
+
+    [GeneratedRegex(@"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex HostName();
 }

@@ -26,7 +26,7 @@ internal sealed class SmtpReceiverService(
     ILogger<SmtpReceiverService> logger) : BackgroundService
 {
     private readonly DrainingListenerFactory _listeners = new(listener =>
-        new GatedListener(listener, gate, metrics, time, loggers.CreateLogger<GatedListener>()));
+        new GatedListener(listener, gate, ClientLimits.From(options.Value), metrics, time, loggers.CreateLogger<GatedListener>()));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -34,9 +34,13 @@ internal sealed class SmtpReceiverService(
         var serverOptions = new SmtpServerOptionsBuilder()
             .ServerName(settings.ServerName)
             .CustomSmtpGreeting(_ => $"220 {settings.ServerName} ESMTP ready")
-            .MaxMessageSize(settings.MaxMessageSize, MaxMessageSizeHandling.Strict)
+            // The size and the line lengths are enforced exactly by ClientPipe as the bytes arrive;
+            // SmtpServer's strict check counts the end-of-data marker and answers only at the next read.
+            .MaxMessageSize(settings.MaxMessageSize, MaxMessageSizeHandling.Ignore)
             .MaxRetryCount(settings.MaxErrors)
-            .CommandWaitTimeout(settings.CommandTimeout)
+            // Every read has ClientPipe's idle deadline (Smtp:CommandTimeout); SmtpServer's own wait, which
+            // covers command lines only, is left to the session's cap.
+            .CommandWaitTimeout(settings.SessionTimeout)
             .Endpoint(builder =>
             {
                 builder
@@ -62,7 +66,7 @@ internal sealed class SmtpReceiverService(
         services.Add(store);
         services.Add(filter);
         services.Add(_listeners);
-        services.Add(new GatewayCommandFactory());
+        services.Add(new GatewayCommandFactory(settings.MaxMessageSize, metrics, loggers.CreateLogger<GatewayCommandFactory>()));
 
         var server = new SmtpServer.SmtpServer(serverOptions, services);
         server.SessionCreated += (_, e) => sessions.Opened(e.Context);

@@ -44,6 +44,12 @@ internal sealed class SpoolingMessageStore(
         CancellationToken cancellationToken)
     {
         var sessionId = context.SessionId.ToString();
+        if (context.Pipe is ClientPipe pipe && pipe.TakeDataRefusal() is { } refusal)
+        {
+            // Decided while the data arrived (too large, empty, client silent): already logged and counted.
+            return refusal;
+        }
+
         try
         {
             if (LineEnds.HasBareCrOrLf(buffer))

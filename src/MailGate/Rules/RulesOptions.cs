@@ -20,8 +20,10 @@ public sealed class RulesOptions
 
     /// <summary>
     /// How often the file is checked for changes besides the file-system watcher's notices. A changed
-    /// file is validated and swapped in for the next message; an invalid one is refused (logged at
-    /// Error, <c>/readyz</c> and metrics show it) and the last good rules stay in force.
+    /// file is validated and swapped in for the next message; an invalid one, or a file that still
+    /// cannot be read at a check <see cref="RulesProvider.UnreadableGrace"/> or more after the first that
+    /// found it so, is a failed reload (logged once at Error, <c>/readyz</c> and metrics show it) and
+    /// the last good rules stay in force.
     /// </summary>
     /// <value>5 seconds.</value>
     public TimeSpan ReloadInterval { get; set; } = TimeSpan.FromSeconds(5);

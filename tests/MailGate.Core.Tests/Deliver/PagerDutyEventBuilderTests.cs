@@ -74,8 +74,41 @@ public sealed class PagerDutyEventBuilderTests
     [TestCase("line one\r\nline two", "line one line two")]
     [TestCase("  tabs\tand\n\nnewlines  ", "tabs and newlines")]
     [TestCase("plain", "plain")]
+    [TestCase("Your AWS Abuse\tReport [1]\u00A0[AWS ID 123456789012]", "Your AWS Abuse Report [1] [AWS ID 123456789012]")]
+    [TestCase("a\u2028b\u3000\u200Bc", "a b c")]
     public void Build_SummaryWithLineBreaks_IsOneLine(string summary, string expected) =>
         Assert.That(PagerDutyEventBuilder.Build(Facts(), Match(summary: summary), "v").Payload.Summary, Is.EqualTo(expected));
+
+    /// <summary>Issue 12 §2: the incident shows the subject as rules saw it.</summary>
+    [Test]
+    public void Build_TabFoldedSubject_SummaryAndDetailsShowItNormalised()
+    {
+        var built = PagerDutyEventBuilder.Build(Facts(subject: "Your AWS Abuse\tReport [12345678]"), Match(summary: "Your AWS Abuse\tReport [12345678]"), "v");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(built.Payload.Summary, Is.EqualTo("Your AWS Abuse Report [12345678]"));
+            Assert.That(built.Payload.CustomDetails!.Subject, Is.EqualTo("Your AWS Abuse Report [12345678]"));
+        });
+    }
+
+    /// <summary>Issue 12 §8: the reply deadline goes into custom details, and only for rules that set one.</summary>
+    [Test]
+    public void Build_MatchWithReplyDeadline_PutsItIntoCustomDetails()
+    {
+        var withDeadline = Match() with { ReplyBy = new ReplyDeadline("2026-11-11T11:14:07Z", "24h after receipt (the rule's reply_within)") };
+
+        var built = PagerDutyEventBuilder.Build(Facts(), withDeadline, "v");
+        var json = JsonSerializer.Serialize(built, PagerDutyJsonContext.Default.PagerDutyEvent);
+        var without = JsonSerializer.Serialize(PagerDutyEventBuilder.Build(Facts(), Match(), "v"), PagerDutyJsonContext.Default.PagerDutyEvent);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(json, Does.Contain("\"reply_by\":\"2026-11-11T11:14:07Z\""));
+            Assert.That(json, Does.Contain("\"reply_by_basis\":\"24h after receipt (the rule\\u0027s reply_within)\""));
+            Assert.That(without, Does.Not.Contain("reply_by"));
+        });
+    }
 
     [Test]
     public void Truncate_AtASurrogatePair_NeverSplitsIt()
@@ -113,6 +146,110 @@ public sealed class PagerDutyEventBuilderTests
         var json = JsonSerializer.SerializeToUtf8Bytes(PagerDutyEventBuilder.Build(facts, match, "v"), PagerDutyJsonContext.Default.PagerDutyEvent);
 
         Assert.That(json, Has.Length.LessThan(256 * 1024), "PagerDuty refuses requests over 512 KB");
+    }
+
+    private static readonly JsonSerializerOptions Relaxed = new(PagerDutyJsonContext.Default.Options) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static readonly string Hostile = "\u001b[2J\u001b[31mPWNED\u001b[0m \u202Efdp.exe \u2066x\u2069 \u200E\u200F\u061C a\u2028b\u2029c\u0085d\u007f\0";
+
+    [Test]
+    public void Build_HostileTextEverywhere_NoControlOrBidiCharacterInAnyString()
+    {
+        var facts = Facts(subject: Hostile, body: "line 1\n\tline 2\r\n" + Hostile) with
+        {
+            Sender = "a" + Hostile + "@example.com",
+            From = Hostile,
+            EnvelopeFrom = Hostile,
+            Recipients = [Hostile],
+            ListId = Hostile,
+            MessageId = Hostile,
+            AccountName = Hostile,
+            AccountOwner = Hostile,
+        };
+        var match = new RuleMatch("rule" + Hostile, "route", "critical", "summary " + Hostile, "key-" + Hostile, new Dictionary<string, string> { ["x" + Hostile] = Hostile });
+
+        var json = JsonSerializer.Serialize(PagerDutyEventBuilder.Build(facts, match, "v" + Hostile), Relaxed);
+        var strings = Strings(JsonDocument.Parse(json).RootElement).ToList();
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(strings, Has.Count.GreaterThan(20));
+            foreach (var (path, value) in strings)
+            {
+                var keep = path.EndsWith(".body", StringComparison.Ordinal) ? "\n\t" : "";
+                Assert.That(UntrustedText.NeedsEscape(value, keep), Is.False, path + ": " + value);
+            }
+        }
+    }
+
+    [Test]
+    public void Build_HostileSubject_SummaryShowsTheEscapes()
+    {
+        var built = PagerDutyEventBuilder.Build(Facts(), Match(summary: "Abuse \u001b[2J\u202Ereport\u2028x"), "v");
+
+        // U+2028 is white space: the one-line title folds it into a space (as rules see it); the rest is escaped.
+        Assert.That(built.Payload.Summary, Is.EqualTo("Abuse \\u001B[2J\\u202Ereport x"));
+    }
+
+    [Test]
+    public void Build_BodyKeepsLineBreaksAndTabsOnly()
+    {
+        var built = PagerDutyEventBuilder.Build(Facts(body: "a\n\tb\u001bc\u202Ed"), Match(), "v");
+
+        Assert.That(built.Payload.CustomDetails!.Body, Is.EqualTo("a\n\tb\\u001Bc\\u202Ed"));
+    }
+
+    [Test]
+    public void Build_190KbFoldedSubject_SummaryAndSubjectStayBounded()
+    {
+        var subject = string.Concat(Enumerable.Repeat("Abuse report \u001b[2J ", 190 * 1024 / 20));
+        var built = PagerDutyEventBuilder.Build(Facts(subject: subject), Match(summary: subject), "v");
+
+        Assert.That((built.Payload.Summary.Length, built.Payload.CustomDetails!.Subject.Length), Is.EqualTo((PagerDutyLimits.SummaryLength, PagerDutyLimits.FieldLength)));
+    }
+
+    [Test]
+    public void Build_SeveralAccounts_DetailsListEveryId()
+    {
+        var facts = Facts() with { AccountId = "123456789012", OtherAccounts = [new AccountInfo("210987654321", "sandbox", "")] };
+
+        var details = PagerDutyEventBuilder.Build(facts, Match(), "v").Payload.CustomDetails!;
+
+        Assert.That((details.AccountId, details.AccountIds, details.Account), Is.EqualTo(("123456789012", new[] { "123456789012", "210987654321" }, "123456789012, sandbox (210987654321)")));
+    }
+
+    private static IEnumerable<(string Path, string Value)> Strings(JsonElement element, string path = "$")
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                yield return (path, element.GetString()!);
+                break;
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    yield return (path + "." + property.Name + "(key)", property.Name);
+                    foreach (var inner in Strings(property.Value, path + "." + property.Name))
+                    {
+                        yield return inner;
+                    }
+                }
+
+                break;
+            case JsonValueKind.Array:
+                var i = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    foreach (var inner in Strings(item, $"{path}[{i++}]"))
+                    {
+                        yield return inner;
+                    }
+                }
+
+                break;
+            default:
+                break;
+        }
     }
 
     [Test]

@@ -73,29 +73,21 @@ public class BodyTextTests
         Assert.That(facts.Body, Is.EqualTo(WholeTextBody(raw, 1000)));
     }
 
-    /// <summary>The body as MessageParser computed it before streaming: MimeKit's whole strings, then the cut.</summary>
+    /// <summary>
+    /// The body as MessageParser computed it before streaming: MimeKit's whole strings, then the cut (or,
+    /// when not cut, without the group footers at its end).
+    /// </summary>
     private static string WholeTextBody(byte[] raw, int max)
     {
         using var stream = new MemoryStream(raw);
         using var mime = MimeMessage.Load(stream);
         var text = mime.TextBody;
-        if (IsBlankBesideGroupFooter(text) && mime.HtmlBody is { } html)
+        if (GroupFooters.IsOnlyFooters(text) && mime.HtmlBody is { } html)
         {
             text = HtmlText.ToPlainText(html);
         }
 
         text ??= "";
-        return text.Length <= max ? text : text[..(max > 0 && char.IsHighSurrogate(text[max - 1]) ? max - 1 : max)];
-    }
-
-    private static bool IsBlankBesideGroupFooter(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return true;
-        }
-
-        var footer = text.IndexOf("You received this message because you are subscribed to the Google Groups", StringComparison.Ordinal);
-        return footer >= 0 && text.AsSpan(0, footer).Trim().TrimEnd("- \r\n").IsEmpty;
+        return text.Length <= max ? GroupFooters.Strip(text) : text[..(max > 0 && char.IsHighSurrogate(text[max - 1]) ? max - 1 : max)];
     }
 }

@@ -91,7 +91,8 @@ public class MessageParserFixtureTests
         {
             Assert.That(facts.Headers["list-id"], Is.EqualTo(new[] { "<aws-root-123456789012.example.com>", "<aws-alerts.example.com>" }));
             Assert.That(facts.Headers["X-Original-From"], Has.Count.EqualTo(2));
-            Assert.That(facts.Body, Does.Contain("\"AWS root 123456789012\" group").And.Contain("\"AWS alerts\" group"));
+            Assert.That(facts.Body, Does.Not.Contain("\"AWS root 123456789012\" group").And.Not.Contain("\"AWS alerts\" group"), "both groups' footers are gone");
+            Assert.That(facts.Body, Does.EndWith("AWS Trust & Safety"));
         });
     }
 

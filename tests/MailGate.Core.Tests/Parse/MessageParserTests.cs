@@ -160,15 +160,16 @@ public class MessageParserTests
     [TestCase(4095)]
     [TestCase(4096)]
     [TestCase(9000)]
-    public void Parse_ContentHash_IsTheSha256OfSenderDateSubjectAndBody(int emojiAt)
+    public void Parse_ContentHash_IsTheSha256OfAuthorDateSubjectAddressesAndBody(int emojiAt)
     {
-        var body = new string('a', emojiAt) + "😀" + new string('b', 5000);
-        var facts = Mail.Parse(Mail.Message(body, From, To, "Subject: s", "Date: Wed, 11 Nov 2026 10:20:09 +0000"));
+        var body = new string('a', emojiAt) + "😀" + new string('b', 5000) + " \r\n\t c";
+        var facts = Mail.Parse(Mail.Message(body, From, To, "Cc: Ops <OPS@example.com>", "Subject: s  t", "Date: Wed, 11 Nov 2026 10:20:09 +0000"));
 
         var date = facts.Date!.Value.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var whole = string.Join('\n', facts.Sender.ToUpperInvariant(), date, facts.Subject, facts.Body);
+        var whole = string.Join('\n', "content-v2", facts.Sender.ToLowerInvariant(), date, "s t", string.Join(',', facts.To).ToLowerInvariant(), "ops@example.com",
+            new string('a', emojiAt) + "😀" + new string('b', 5000) + " c");
         var expected = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(whole)));
-        Assert.That(facts.ContentHash, Is.EqualTo(expected), "hashed in pieces, the same as hashing the whole text (dedup keys stay stable)");
+        Assert.That(facts.ContentHash, Is.EqualTo(expected), "hashed in pieces, white space runs as one space, the same as hashing the whole text (dedup keys stay stable)");
     }
 
     [Test]

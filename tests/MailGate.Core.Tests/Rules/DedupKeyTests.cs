@@ -120,4 +120,31 @@ public class DedupKeyTests
 
         Assert.That(KeyOf(facts, "t", "    dedup_key: '{list_id}'\n"), Is.EqualTo(KeyOf(facts, "t")));
     }
+
+    [TestCase("m1@example.org", "c0ffee", "m1@example.org")]
+    [TestCase("", "c0ffee", "content:c0ffee")]
+    public void MessageKey_Mail_IsTheMessageIdElseTheContentHash(string messageId, string contentHash, string expected)
+    {
+        Assert.That(DedupKeys.Identity(SomeFacts.Message() with { MessageId = messageId, ContentHash = contentHash }), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void UntrustedKey_Short_IsPrefixed()
+    {
+        Assert.That(DedupKeys.Untrusted("r", "aws-abuse-report-123456789012-12345678"), Is.EqualTo("unverified-aws-abuse-report-123456789012-12345678"));
+    }
+
+    [Test]
+    public void UntrustedKey_PrefixMakesItTooLong_IsHashedWithinTheLimit()
+    {
+        var key = new string('k', 250);
+
+        var untrusted = DedupKeys.Untrusted("r", key);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(untrusted, Is.EqualTo("mailgate-r-" + Hash32("unverified-" + key)));
+            Assert.That(untrusted, Is.Not.EqualTo(DedupKeys.Templated("r", key)));
+        });
+    }
 }

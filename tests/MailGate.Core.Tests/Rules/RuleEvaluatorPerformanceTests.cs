@@ -9,10 +9,13 @@ namespace MailGate.Core.Tests.Rules;
 [TestFixture]
 public class RuleEvaluatorPerformanceTests
 {
-    private static RuleSet ThousandRules()
+    private static RuleSet ThousandRules() => Rules(1000);
+
+    /// <summary><paramref name="count"/> rules of four fields each, and a regex rule every tenth.</summary>
+    private static RuleSet Rules(int count)
     {
         var yaml = new StringBuilder(TestRules.Head);
-        for (var i = 0; i < 1000; i++)
+        for (var i = 0; i < count; i++)
         {
             yaml.Append(System.Globalization.CultureInfo.InvariantCulture, $"""
                   - name: rule-{i}
@@ -42,23 +45,32 @@ public class RuleEvaluatorPerformanceTests
         Headers = SomeFacts.Headers(("X-Team", "storage"), ("X-Mailer", "Alertmanager")),
     };
 
+    /// <summary>
+    /// One evaluation allocates the decision and one whitespace-normalised view of the message (a slot
+    /// per field read, values copied only when they change): the same bytes for 110 rules as for 1,100.
+    /// </summary>
     [Test]
-    public void Evaluate_ThousandNonMatchingRules_AllocatesOnlyTheDecision()
+    public void Evaluate_ThousandNonMatchingRules_AllocatesTheSameAsAHundred()
     {
-        var rules = ThousandRules();
-        var facts = TypicalMessage();
-        RuleEvaluator.Evaluate(rules, facts);
-
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        var decision = RuleEvaluator.Evaluate(rules, facts);
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        TestContext.Out.WriteLine($"allocated: {allocated} bytes");
+        var facts = TypicalMessage() with { Subject = "[FIRING:1]\tDisk almost  full on db-17 " };
+        var thousand = Allocated(Rules(1000), facts, out var decision);
+        var hundred = Allocated(Rules(100), facts, out _);
+        TestContext.Out.WriteLine($"allocated: {thousand} bytes for 1,100 rules, {hundred} for 110");
 
         Assert.Multiple(() =>
         {
             Assert.That(decision.IsDropped, Is.True);
-            Assert.That(allocated, Is.LessThan(256), "bytes allocated by one evaluation of 1,100 rules");
+            Assert.That(thousand, Is.EqualTo(hundred), "allocation must not grow with the number of rules");
+            Assert.That(thousand, Is.LessThan(1024), "bytes allocated by one evaluation of 1,100 rules");
         });
+    }
+
+    private static long Allocated(RuleSet rules, MessageFacts facts, out Decision decision)
+    {
+        RuleEvaluator.Evaluate(rules, facts);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        decision = RuleEvaluator.Evaluate(rules, facts);
+        return GC.GetAllocatedBytesForCurrentThread() - before;
     }
 
     [Test]

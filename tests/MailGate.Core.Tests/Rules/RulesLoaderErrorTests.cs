@@ -29,11 +29,11 @@ public class RulesLoaderErrorTests
         yield return Case(
             "unknown rule key",
             TestRules.Head + "  - name: t\n    action: drop\n    contnue: true\n",
-            9, 5, "t", "unknown rule key 'contnue' (expected one of: name, description, when, extract, summary, dedup_key, severity, route, action, continue, trust)");
+            9, 5, "t", "unknown rule key 'contnue' (expected one of: name, description, when, extract, summary, dedup_key, severity, route, action, continue, trust, reply_within)");
         yield return Case(
             "unknown field",
             TestRules.Head + "  - name: t\n    when: { subjet: { contains: x } }\n    route: oncall\n",
-            8, 13, "t", "unknown field 'subjet' (expected one of: sender, from, envelope_from, recipient, to, cc, subject, body, list_id, message_id, account_id, account_name, header, authenticated, source, case_id, display_id, category, service, severity, status, submitted_by, language, time_created, account_email, any, all, not)");
+            8, 13, "t", "unknown field 'subjet' (expected one of: sender, from, envelope_from, recipient, to, cc, subject, body, list_id, message_id, account_id, account_ids, account_name, header, authenticated, source, case_id, display_id, category, service, severity, status, submitted_by, language, time_created, account_email, any, all, not)");
         yield return Case(
             "unknown operator",
             TestRules.Head + "  - name: aws-abuse-report\n    when: { sender: { startswith: x } }\n    route: oncall\n",
@@ -71,10 +71,6 @@ public class RulesLoaderErrorTests
             TestRules.Head + "  - name: t\n    action: drop\n  - action: drop\n",
             9, 5, "#2", "missing required key 'name'");
         yield return Case(
-            "empty name",
-            TestRules.Head + "  - name: ''\n    action: drop\n",
-            7, 11, "#1", "'name' must not be empty");
-        yield return Case(
             "description that is not text",
             TestRules.Head + "  - name: t\n    description: [a, b]\n    action: drop\n",
             8, 18, "t", "'description' must be a single value, found a list");
@@ -109,7 +105,7 @@ public class RulesLoaderErrorTests
         yield return Case(
             "unknown template placeholder",
             TestRules.Head + "  - name: t\n    route: oncall\n    summary: \"{acount} x\"\n",
-            9, 14, "t", "'summary': unknown placeholder '{acount}' (expected one of: subject, sender,");
+            9, 14, "t", "'summary': unknown placeholder '{acount}' at offset 1 (expected one of: subject, sender,");
         yield return Case(
             "unknown dedup_key placeholder",
             TestRules.Head + "  - name: t\n    route: oncall\n    dedup_key: 'k-{id}'\n",
@@ -158,10 +154,6 @@ public class RulesLoaderErrorTests
             "drop rule that continues",
             TestRules.Head + "  - name: t\n    action: drop\n    continue: true\n",
             9, 5, "t", "a drop rule cannot continue");
-        yield return Case(
-            "extract name shadowing a placeholder",
-            TestRules.Head + "  - name: t\n    extract: { subject: { body: x } }\n    route: oncall\n",
-            8, 16, "t", "extract name 'subject' is a built-in placeholder");
         yield return Case(
             "empty file",
             "",
@@ -249,7 +241,7 @@ public class RulesLoaderErrorTests
             Assert.That(ex.Message.Split('\n'), Is.EqualTo(new[]
             {
                 "rules.yaml:1:10: unsupported version '3' (expected 1)",
-                "rules.yaml:4:5: rule 't': unknown rule key 'colour' (expected one of: name, description, when, extract, summary, dedup_key, severity, route, action, continue, trust)",
+                "rules.yaml:4:5: rule 't': unknown rule key 'colour' (expected one of: name, description, when, extract, summary, dedup_key, severity, route, action, continue, trust, reply_within)",
             }));
         });
     }
@@ -265,8 +257,7 @@ public class RulesLoaderErrorTests
         Assert.Multiple(() =>
         {
             Assert.That((ex.Errors[0].File, ex.Errors[0].Line, ex.Errors[0].Column), Is.EqualTo((path, 0, 0)));
-            Assert.That(ex.Errors[0].Message, Does.StartWith("cannot read the rules file"));
-            Assert.That(ex.InnerException, Is.InstanceOf<IOException>());
+            Assert.That(ex.Errors[0].Message, Is.EqualTo("cannot read the rules file: the file does not exist"));
         });
     }
 

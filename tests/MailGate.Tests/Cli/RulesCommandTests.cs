@@ -111,6 +111,50 @@ public sealed class RulesCommandTests
     }
 
     [Test]
+    public async Task Check_ConditionAliasReferringToItself_ReportsThePositionAndExits1()
+    {
+        // Issue #11 §2: this aborted `rules check` (and the gateway) with a stack overflow.
+        var path = RulesFile($$"""
+            version: 1
+            routes:
+              r:
+                pagerduty:
+                  routing_key: {{Key}}
+            rules:
+              - name: loop
+                when: &w { any: [ *w ] }
+                route: r
+            """);
+
+        var (exit, output) = await RunAsync("rules", "check", "--rules", path);
+
+        Assert.That(exit, Is.EqualTo(1));
+        Assert.That(output.ReplaceLineEndings("\n").TrimEnd(), Is.EqualTo(
+            $"{path}:8:23: alias '*w' refers to a node that contains it ('&w' is still open here), which would repeat forever\n{path}: INVALID, 1 error(s)"));
+    }
+
+    [Test]
+    public async Task Check_RulesPathIsADirectory_SaysSoAndExits1()
+    {
+        var (exit, output) = await RunAsync("rules", "check", "--rules", _folder);
+
+        Assert.That(exit, Is.EqualTo(1));
+        Assert.That(output, Does.StartWith($"{_folder}:0:0: cannot read the rules file: it is a directory, not a file"));
+    }
+
+    [Test]
+    public async Task Check_VersionOneFileExtractingABuiltInName_IsValidWithAWarning()
+    {
+        var path = Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", "rules-v1", "extract-account-id.yaml");
+
+        var (exit, output) = await RunAsync("rules", "check", "--rules", path);
+
+        Assert.That(exit, Is.Zero, output);
+        Assert.That(output, Does.Contain($"warning: {path}:12: rule 'aws-abuse-report': extract 'account_id' has the name of a built-in placeholder"));
+        Assert.That(output, Does.Contain(": valid, version "));
+    }
+
+    [Test]
     public async Task Test_AbuseReport_ShowsFactsVerdictsAndTheMaskedEvent()
     {
         var rules = RulesFile(GatewayHarness.DefaultRules.Replace(GatewayHarness.RoutingKey, Key, StringComparison.Ordinal));
@@ -208,7 +252,8 @@ public sealed class RulesCommandTests
             "case-123456789012-muen-2026-5555666677778888",
         }));
         Assert.That(results.Select(r => r.GetProperty("decision").GetString()), Is.EqualTo(new[] { "drop", "drop" }), "a limit increase; a resolved case");
-        Assert.That(results[1].GetProperty("rules")[2].GetProperty("reason").GetString(), Does.Contain("status"));
+        var supportCaseRule = results[1].GetProperty("rules").EnumerateArray().Single(r => r.GetProperty("rule").GetString() == "aws-security-support-case");
+        Assert.That(supportCaseRule.GetProperty("reason").GetString(), Does.Contain("status"));
     }
 
     [TestCase("{\"cases\": []}", "not a support case")]

@@ -105,6 +105,41 @@ public sealed class SpoolCommandTests : GatewayTestBase
         Assert.That(with, Does.Match($@"{id}\s+done\s+.*everything-else"));
     }
 
+    /// <summary>Issue #11 §4: the CLI never follows a link in the spool (dead/ and done/ are the CLI's to change, so it is tested there).</summary>
+    [Test]
+    public async Task LinksInDeadAndDone_AreListedAsDamaged_NeverShownRetriedOrPurged()
+    {
+        var foreign = Directory.CreateDirectory(Path.Combine(Gateway.Folder, "foreign")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(foreign, "envelope.json"), """{"mail_from":"a@example.com","recipients":["b@example.com"],"received_at":"2026-11-28T12:00:00+00:00"}""");
+        await File.WriteAllTextAsync(Path.Combine(foreign, "message.eml"), "X-Secret: outside the spool\r\n\r\n");
+        const string dead = "019a00000000-0000dead";
+        const string done = "019a00000000-00000d0e";
+        Directory.CreateSymbolicLink(Path.Combine(Gateway.SpoolPath, "dead", dead), foreign);
+        Directory.CreateSymbolicLink(Path.Combine(Gateway.SpoolPath, "done", done), foreign);
+
+        var (listExit, list) = await RunAsync("spool", "list", "--all");
+        var (showExit, show) = await RunAsync("spool", "show", dead);
+        var (retryExit, _) = await RunAsync("spool", "retry", dead);
+        var (_, retryAll) = await RunAsync("spool", "retry", "--all-dead");
+        var (_, purge) = await RunAsync("spool", "purge", "--done", "--older-than", "0s");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(listExit, Is.Zero);
+            Assert.That(list, Does.Match($@"{dead}\s+damaged\s+in dead/\s+a symbolic link"));
+            Assert.That(list, Does.Match($@"{done}\s+damaged\s+in done/\s+a symbolic link"));
+            Assert.That(list, Does.Contain("0 message(s)").And.Contain("2 damaged entries"));
+            Assert.That(showExit, Is.EqualTo(1));
+            Assert.That(show, Does.Contain($"{dead} in dead/ is not a message folder").And.Not.Contain("X-Secret"));
+            Assert.That(retryExit, Is.EqualTo(2));
+            Assert.That(retryAll, Does.Contain("0 message(s) re-queued"));
+            Assert.That(purge, Does.StartWith("0 finished message(s)"));
+            Assert.That(new FileInfo(Path.Combine(Gateway.SpoolPath, "dead", dead)).LinkTarget, Is.EqualTo(foreign), "left where it was");
+            Assert.That(Directory.EnumerateFileSystemEntries(Path.Combine(Gateway.SpoolPath, "active")), Is.Empty, "nothing re-queued");
+            Assert.That(Directory.EnumerateFileSystemEntries(foreign).Select(Path.GetFileName), Is.EquivalentTo(new[] { "envelope.json", "message.eml" }), "the target is untouched");
+        }
+    }
+
     [TestCase("7d", 7 * 24 * 60)]
     [TestCase("12h", 12 * 60)]
     [TestCase("30m", 30)]

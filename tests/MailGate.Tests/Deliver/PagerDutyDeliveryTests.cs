@@ -56,7 +56,7 @@ public sealed class PagerDutyDeliveryTests
 #pragma warning disable CA2000 // The client owns the handler; the test owns the handler's script.
         var meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
         var metrics = new MailGateMetrics(meters, new SpoolStore(Path.Combine(_folder, "spool")), _rules, _circuit, _clock);
-        return new PagerDutyDelivery(new PagerDutyClient(new HttpClient(handler, disposeHandler: false)), _circuit, _rules, options, metrics, _clock, logger, NullLogger<PagerDutyCircuit>.Instance);
+        return new PagerDutyDelivery(new PagerDutyClient(new HttpClient(handler, disposeHandler: false), options, _clock), _circuit, _rules, options, metrics, _clock, logger, NullLogger<PagerDutyCircuit>.Instance);
 #pragma warning restore CA2000
     }
 
@@ -184,6 +184,43 @@ public sealed class PagerDutyDeliveryTests
     }
 
     [Test]
+    public async Task Deliver_RetryAfterOfADay_WaitsNoLongerThanRetryMaxDelay()
+    {
+        using var handler = new ScriptedHandler(ScriptedHandler.Status(429, retryAfter: TimeSpan.FromDays(1)), ScriptedHandler.Status(202));
+        var logger = new CollectingLogger<PagerDutyDelivery>();
+        using var sut = CreateSut(handler, logger);
+
+        var (result, _) = await RunAsync(sut, Record());
+
+        Assert.That(result.Status, Is.EqualTo(DeliveryStatus.Delivered));
+        Assert.That(RetryDelays(logger), Is.EqualTo(new[] { TimeSpan.FromMinutes(5) }), "PagerDuty:RetryMaxDelay");
+    }
+
+    [TestCase("R0123456789ABCDEF0123456789ABCDE")]
+    [TestCase("r0123456789abcdef0123456789abcde")]
+    [TestCase("%52%30123456789abcdef0123456789abcde")]
+    public async Task Deliver_RejectionQuotingTheKeyInAnyCaseOrEncoding_StoresAndLogsNoKey(string quoted)
+    {
+        using var handler = new ScriptedHandler(
+            ScriptedHandler.Status(500, body: $"upstream said {quoted}"),
+            ScriptedHandler.Status(400, body: $$"""{"message":"Event object is invalid","errors":["bad routing_key {{quoted}}"]}"""));
+        var logger = new CollectingLogger<PagerDutyDelivery>();
+        using var sut = CreateSut(handler, logger);
+
+        var (result, progress) = await RunAsync(sut, Record());
+
+        var stored = progress.Select(p => p.LastError).Append(result.LastError).OfType<string>().ToArray();
+        var logged = logger.Entries.Select(e => e.Message).ToArray();
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Status, Is.EqualTo(DeliveryStatus.Rejected));
+            Assert.That(result.LastError, Is.EqualTo("HTTP 400: Event object is invalid; bad routing_key [routing key]"));
+            Assert.That(stored.Concat(logged).Select(t => t.ToUpperInvariant()), Has.None.Contains(Key[4..].ToUpperInvariant()));
+            Assert.That(stored.Concat(logged), Has.None.Contains("%52%30123"));
+        });
+    }
+
+    [Test]
     public async Task Deliver_RepeatedFailures_BackOffExponentiallyUpToTheCap()
     {
         var script = Enumerable.Repeat(ScriptedHandler.Status(503), 12).Append(ScriptedHandler.Status(202)).ToArray();
@@ -296,12 +333,25 @@ public sealed class PagerDutyDeliveryTests
         using var handler = new ScriptedHandler(script);
         var logger = new CollectingLogger<PagerDutyDelivery>();
         using var sut = CreateSut(handler, logger, breakerFailures: 5, breakDuration: TimeSpan.FromMinutes(10));
-        _circuit.Opened += (_, _) => _clock.Step(-TimeSpan.FromHours(30));
+        var opened = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _circuit.Opened += (_, _) =>
+        {
+            _clock.Step(-TimeSpan.FromHours(30));
+            opened.TrySetResult();
+        };
+        var task = sut.DeliverAsync(Message(Start), Record(), DeliveryClock.Now(_clock), (_, _) => ValueTask.CompletedTask, CancellationToken.None);
 
-        var (result, _) = await RunAsync(sut, Record(), step: TimeSpan.FromSeconds(10));
+        // Fake time moves on only while the delivery waits; a wall clock 30 h behind would need 30 h of it.
+        for (var second = 0; second < 2 * 3600 && !task.IsCompleted; second++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(TimeSpan.FromMilliseconds(1), TimeProvider.System);
+        }
 
-        Assert.That(result.Status, Is.EqualTo(DeliveryStatus.Delivered));
-        Assert.That(_time.GetUtcNow() - Start, Is.LessThan(TimeSpan.FromHours(1)), "the break lasted its 10 minutes, not 30 hours more");
+        Assert.That(opened.Task.IsCompleted, Is.True, "the circuit opened");
+        Assert.That(task.IsCompleted, Is.True, "probed once its 10 minutes were over (within 2 h), not 30 hours later");
+        Assert.That((await task).Status, Is.EqualTo(DeliveryStatus.Delivered));
+        Assert.That(handler.Requests, Is.EqualTo(6));
     }
 
     [Test]

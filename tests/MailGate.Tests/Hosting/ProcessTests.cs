@@ -112,4 +112,130 @@ public sealed class ProcessTests
         Assert.That(gateway.Lines, Has.Some.Match(@"Configuration error: .*rules\.yaml:1:\d+: .*version"));
         Assert.That(gateway.Lines, Has.None.Contains("   at "), "no stack trace");
     }
+
+    /// <summary>
+    /// Issue #11 §2: a configuration error prints the promised one line, not a stack trace first. Every
+    /// path: a validator, the binder (argument or environment), Kestrel's URL, Serilog's level, a spool
+    /// folder that cannot be made.
+    /// </summary>
+    [TestCase("--Smtp:MaxMessageSize=100000", "Smtp:Max")] // the issue's case: the default Smtp:MaxHeaderSize is larger
+    [TestCase("--Smtp:Port=abc", "Smtp:Port must be a whole number (is 'abc')")]
+    [TestCase("MAILGATE_Spool__ScanInterval=soon", "Spool:ScanInterval must be a duration")]
+    [TestCase("MAILGATE_Smtp__Port=abc", "Smtp:Port must be a whole number")]
+    [TestCase("--Http:Url=garbage", "Http:Url must be a URL")]
+    [TestCase("--Serilog:MinimumLevel:Default=Loud", "Serilog:MinimumLevel:Default must be one of")]
+    [TestCase("--Spool:Path={file}", "Spool:Path")]
+    [TestCase("--Logging:Format=xml", "Logging:Format must be 'text' or 'json'")]
+    public async Task ConfigurationError_ExactlyOneLineNamingTheKey_Exit2_NoStackTrace(string setting, string expected)
+    {
+        await using var pagerDuty = await FakePagerDuty.StartAsync();
+        var file = Path.Combine(_folder, "a-file");
+        File.WriteAllText(file, "not a folder");
+        setting = setting.Replace("{file}", file, StringComparison.Ordinal);
+        var environment = new Dictionary<string, string>();
+        string[] args = Settings(pagerDuty);
+        if (setting.StartsWith("MAILGATE_", StringComparison.Ordinal))
+        {
+            var (name, value) = (setting[..setting.IndexOf('=', StringComparison.Ordinal)], setting[(setting.IndexOf('=', StringComparison.Ordinal) + 1)..]);
+            environment[name] = value;
+            args = [.. args.Where(a => !a.StartsWith("--" + name["MAILGATE_".Length..].Replace("__", ":", StringComparison.Ordinal) + "=", StringComparison.Ordinal))];
+        }
+        else
+        {
+            args = [.. args, setting];
+        }
+
+        await using var gateway = GatewayProcess.Start(environment, args);
+
+        Assert.That(await gateway.WaitForExitAsync(TimeSpan.FromSeconds(30)), Is.EqualTo(2), string.Join('\n', gateway.Lines));
+        var errors = gateway.Lines.Where(l => l.Contains("Configuration error: ", StringComparison.Ordinal)).ToArray();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(errors, Has.Length.EqualTo(1), string.Join('\n', gateway.Lines));
+            Assert.That(errors.FirstOrDefault(), Does.Contain(expected));
+            Assert.That(gateway.Lines, Has.None.Contains("   at ").And.None.Contains("Exception"), "no stack trace");
+            Assert.That(gateway.Lines.Where(l => l.Contains(" ERR] ", StringComparison.Ordinal) || l.Contains(" FTL] ", StringComparison.Ordinal)), Is.EqualTo(errors), "nothing else at Error or above");
+        }
+    }
+
+    [Test]
+    public async Task ConfigurationErrors_TwoInvalidValues_OneLineEach()
+    {
+        await using var pagerDuty = await FakePagerDuty.StartAsync();
+        await using var gateway = GatewayProcess.Start(Settings(pagerDuty, "--Smtp:Port=70000", "--PagerDuty:MaxAge=00:00:00"));
+
+        Assert.That(await gateway.WaitForExitAsync(TimeSpan.FromSeconds(30)), Is.EqualTo(2));
+        var errors = gateway.Lines.Where(l => l.Contains("Configuration error: ", StringComparison.Ordinal)).ToArray();
+        Assert.That(errors, Has.Length.EqualTo(2));
+        Assert.That(errors, Has.One.Contains("Smtp:Port").And.One.Contains("PagerDuty:MaxAge"));
+        Assert.That(gateway.Lines, Has.None.Contains("   at "));
+    }
+
+    /// <summary>Issue #11 §2: the SMTP listener failing stops the gateway with a non-zero exit code and one line saying which service failed.</summary>
+    [Test]
+    public async Task SmtpPortTaken_Exit1_NamingTheFailedService()
+    {
+        await using var pagerDuty = await FakePagerDuty.StartAsync();
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        await using var gateway = GatewayProcess.Start([.. Settings(pagerDuty).Where(a => !a.StartsWith("--Smtp:Port=", StringComparison.Ordinal)), $"--Smtp:Port={port}"]);
+
+        Assert.That(await gateway.WaitForExitAsync(TimeSpan.FromSeconds(30)), Is.EqualTo(1));
+        Assert.That(gateway.Lines, Has.One.Contains("SmtpReceiverService failed: Address already in use"));
+        Assert.That(gateway.Lines, Has.None.Contains("BackgroundService failed"), "the host's own report is replaced by MailGate's");
+    }
+
+    /// <summary>
+    /// Issue #11 §4 "Two gateways on one spool": both ran, 8 of 40 messages were POSTed twice and the
+    /// second start's recovery deleted the first's incoming/. Now the second refuses to start, before
+    /// recovery, with one line, and the first keeps serving.
+    /// </summary>
+    [Test]
+    public async Task SecondGateway_OnTheSameSpool_IsRefused_TheFirstKeepsServing()
+    {
+        await using var pagerDuty = await FakePagerDuty.StartAsync();
+        await using var first = GatewayProcess.Start(Settings(pagerDuty));
+        var smtp = await first.WaitForSmtpAsync();
+        var partial = Directory.CreateDirectory(Path.Combine(_folder, "spool", "incoming", "019a00000000-0000beef")).FullName;
+
+        await using var second = GatewayProcess.Start(Settings(pagerDuty));
+
+        Assert.That(await second.WaitForExitAsync(TimeSpan.FromSeconds(30)), Is.EqualTo(1));
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(second.Lines, Has.One.Match(@"FTL\] Cannot start: the spool .*/spool is in use by another process .*mailgate\.lock.* give this one its own Spool:Path"));
+            Assert.That(second.Lines, Has.None.Contains("   at ").And.None.Contains("SMTP listening").And.None.Contains("Spool at "), "refused before recovery, before listening");
+            Assert.That(Directory.Exists(partial), Is.True, "the first gateway's incoming/ is left alone");
+            Assert.That(first.HasExited, Is.False);
+        }
+
+        using (var client = new SmtpClient())
+        {
+            await client.ConnectAsync(smtp.Address.ToString(), smtp.Port, SecureSocketOptions.None);
+            await client.SendAsync(Mail.Fixture("abuse-report-via-google-group.eml"), MailboxAddress.Parse("bounce@example.com"), [MailboxAddress.Parse("aws-abuse@mailgate.example.com")]);
+        }
+
+        await first.WaitForLineAsync(l => l.Contains("Outcome for", StringComparison.Ordinal));
+        Assert.That(pagerDuty.Requests, Has.Count.EqualTo(1));
+    }
+
+    /// <summary>The kernel frees the lock when its holder dies: a gateway killed with SIGKILL is restarted on the same spool.</summary>
+    [Test]
+    public async Task LockHolderKilled_TheRestartOnTheSameSpool_Starts()
+    {
+        await using var pagerDuty = await FakePagerDuty.StartAsync();
+        await using (var killed = GatewayProcess.Start(Settings(pagerDuty)))
+        {
+            await killed.WaitForSmtpAsync();
+            killed.Kill();
+            await killed.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        Assert.That(File.Exists(Path.Combine(_folder, "spool", "mailgate.lock")), Is.True, "the lock file stays; its lock does not");
+        await using var restarted = GatewayProcess.Start(Settings(pagerDuty));
+        await restarted.WaitForSmtpAsync();
+        restarted.Terminate();
+        Assert.That(await restarted.WaitForExitAsync(TimeSpan.FromSeconds(30)), Is.Zero);
+    }
 }

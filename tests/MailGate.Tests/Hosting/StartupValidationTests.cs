@@ -17,6 +17,7 @@ public sealed class StartupValidationTests
     [TestCase("--PagerDuty:MaxConcurrentRequests=0", "PagerDuty:MaxConcurrentRequests must be between 1 and 64")]
     [TestCase("--Smtp:Port=abc", "Smtp:Port")]
     [TestCase("--Logging:Format=xml", "Logging:Format must be 'text' or 'json'")]
+    [TestCase("--Parse:FallbackCharsets:0=x-no-such-charset", "Parse:FallbackCharsets must name charsets .NET knows")]
     public async Task InvalidSetting_FailsStartWithAMessageNamingTheKey(string setting, string expected)
     {
         var error = await StartFailureAsync(setting);
@@ -26,18 +27,20 @@ public sealed class StartupValidationTests
         Assert.That(lines!, Has.Some.Contains(expected));
     }
 
-    [Test]
-    public async Task RulesFileWithError_FailsStartWithFileAndLine()
+    [TestCase("version: 1\nroutes: {}\nrules:\n  - name: a\n    route: nowhere\n", "rules.yaml:5:")]
+    [TestCase("version: 1\nroutes: {}\nrules:\n  - name: a\n    when: &w { any: [ *w ] }\n    action: drop\n", "rules.yaml:5:23: alias '*w' refers to a node that contains it")]
+    public async Task RulesFileWithError_FailsStartWithFileAndLine(string text, string expected)
     {
+        // The second file killed every start with a stack overflow (issue #11 §2).
         var folder = Path.Combine(Path.GetTempPath(), "mailgate-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         var rules = Path.Combine(folder, "rules.yaml");
-        await File.WriteAllTextAsync(rules, "version: 1\nroutes: {}\nrules:\n  - name: a\n    route: nowhere\n");
+        await File.WriteAllTextAsync(rules, text);
         try
         {
             var error = await StartFailureAsync($"--Rules:Path={rules}");
             Assert.That(error, Is.InstanceOf<RulesException>());
-            Assert.That(StartupErrors.Describe(error)!, Has.Some.Contains("rules.yaml:5:"));
+            Assert.That(StartupErrors.Describe(error)!, Has.Some.Contains(expected));
         }
         finally
         {

@@ -1,5 +1,6 @@
 using System.Text;
 using MailGate.Receive;
+using MailGate.Spool;
 using MailGate.Tests.Support;
 
 namespace MailGate.Tests.Receive;
@@ -94,9 +95,9 @@ public sealed class SmtpHostileInputTests
     }
 
     [Test]
-    public async Task CommandLine_OfOneMegabyteWithoutCrLf_Gets552AndIsClosed_BoundedByMaxMessageSize()
+    public async Task CommandLine_OfOneMegabyteWithoutCrLf_Gets500_5_5_0AndIsClosed()
     {
-        var client = await ConnectAsync("--Smtp:MaxMessageSize=65536", "--Smtp:MaxHeaderSize=8192");
+        var client = await ConnectAsync();
         await using var _ = client;
 
         var sent = await client.TrySendRawAsync(Encoding.ASCII.GetBytes("EHLO " + new string('a', 1024 * 1024)));
@@ -104,8 +105,20 @@ public sealed class SmtpHostileInputTests
         // The server closes with bytes of ours unread, so the kernel may answer with a reset that
         // overtakes the reply: the close is what must happen, the reply is seen when it survives.
         var replies = await client.ReadUntilClosedAsync();
-        Assert.That(replies, Is.EqualTo(new[] { "552 message size exceeds fixed maximium message size" }).Or.Empty, $"sent whole: {sent}");
+        Assert.That(replies, Is.EqualTo(new[] { "500 5.5.0 Line too long" }).Or.Empty, $"sent whole: {sent}");
         await AssertServesNextClientAsync();
+    }
+
+    [Test]
+    public async Task CommandLine_JustOverTheLimitThenWaiting_Gets500_5_5_0AtOnce_AndIsClosed()
+    {
+        var client = await ConnectAsync();
+        await using var _ = client;
+
+        // One byte over: the server has read all of it when it answers, so the close is clean.
+        await client.SendRawAsync(Encoding.ASCII.GetBytes("EHLO " + new string('a', CommandScreen.MaxLineLength + 1 - "EHLO ".Length)));
+
+        Assert.That(await client.ReadUntilClosedAsync(), Is.EqualTo(new[] { "500 5.5.0 Line too long" }));
     }
 
     [Test]
@@ -124,6 +137,34 @@ public sealed class SmtpHostileInputTests
         Assert.That(await client.ReadReplyAsync(), Is.EqualTo("552 5.3.4 Message header section too large"));
         Assert.That(await client.CommandAsync("NOOP"), Does.StartWith("250"));
         await AssertServesNextClientAsync();
+    }
+
+    [Test]
+    public async Task HeaderSection_Of300KiBWithMaxHeaderSize512KiB_Gets250_AndIsParsedAndDecided_NotDeadLettered()
+    {
+        // The parser honours Smtp:MaxHeaderSize too: before, it kept a fixed 256 KiB and such a message,
+        // once answered 250, went to dead/ unparsed.
+        var client = await ConnectAsync("--Smtp:MaxHeaderSize=524288");
+        await using var _ = client;
+        await client.BeginDataAsync();
+        var headers = new StringBuilder();
+        for (var i = 0; headers.Length < 300 * 1024; i++)
+        {
+            headers.Append("X-Filler-").Append(i).Append(": ").Append(new string('y', 60)).Append("\r\n");
+        }
+
+        var reply = await client.EndDataAsync(headers + "Subject: big header\r\n\r\nbody\r\n");
+
+        Assert.That(reply, Does.StartWith("250 2.0.0"));
+        Assert.That(await _gateway!.WaitFinishedAsync(Mail.SpoolIdOf(reply)), Is.EqualTo(SpoolArea.Done));
+    }
+
+    [Test]
+    public void Start_MaxMessageSizeBelowTheDefaultMaxHeaderSize_IsRefusedNamingBothKeys()
+    {
+        var error = Assert.CatchAsync(async () => _gateway = await GatewayHarness.StartAsync(_pagerDuty, GatewayHarness.DefaultRules, "--Smtp:MaxMessageSize=100000"));
+
+        Assert.That(error!.Message, Does.Contain("Smtp:MaxHeaderSize (262144) must not be larger than Smtp:MaxMessageSize (100000)"));
     }
 
     [Test]
@@ -181,10 +222,7 @@ public sealed class SmtpHostileInputTests
     private async Task<RawSmtpClient> StartDataAsync(params string[] settings)
     {
         var client = await ConnectAsync(settings);
-        Assert.That(await client.CommandAsync("EHLO test.example"), Does.StartWith("250"));
-        Assert.That(await client.CommandAsync("MAIL FROM:<sender@example.com>"), Does.StartWith("250"));
-        Assert.That(await client.CommandAsync(Rcpt), Does.StartWith("250"));
-        Assert.That(await client.CommandAsync("DATA"), Does.StartWith("354"));
+        await client.BeginDataAsync();
         return client;
     }
 

@@ -112,11 +112,8 @@ public sealed class SmtpIntakeTests : GatewayTestBase
 
     private async Task<RawSmtpClient> StartDataAsync()
     {
-        var (client, _) = await RawSmtpClient.ConnectAsync(Gateway.SmtpEndpoint);
-        Assert.That(await client.CommandAsync("EHLO test.example"), Does.StartWith("250"));
-        Assert.That(await client.CommandAsync("MAIL FROM:<sender@example.com>"), Does.StartWith("250"));
-        Assert.That(await client.CommandAsync("RCPT TO:<aws-abuse@mailgate.example.com>"), Does.StartWith("250"));
-        Assert.That(await client.CommandAsync("DATA"), Does.StartWith("354"));
+        var client = await RawSmtpDialog.ConnectAsync(Gateway);
+        await client.BeginDataAsync();
         return client;
     }
 }

@@ -31,6 +31,51 @@ public sealed class SmtpOptionsValidatorTests
         Assert.That(result.Failures!.Count(), Is.EqualTo(1));
     }
 
+    [TestCase(100_000, 262_144, "Smtp:MaxHeaderSize (262144) must not be larger than Smtp:MaxMessageSize (100000): lower Smtp:MaxHeaderSize too", TestName = "Validate_MaxMessageSizeBelowTheDefaultMaxHeaderSize_FailsNamingBothKeys")]
+    [TestCase(26_214_400, 2_097_152, "Smtp:MaxHeaderSize must be between 1024 and 1048576 bytes (is 2097152)", TestName = "Validate_MaxHeaderSizeOverOneMebibyte_Fails")]
+    [TestCase(26_214_400, 512, "Smtp:MaxHeaderSize must be between 1024 and 1048576 bytes (is 512)", TestName = "Validate_MaxHeaderSizeBelow1024_Fails")]
+    [TestCase(512, 262_144, "Smtp:MaxMessageSize must be at least 1024 bytes (is 512)", TestName = "Validate_MaxMessageSizeBelow1024_FailsOnce")]
+    public void Validate_SizeCombination_FailsWithOneLine(int maxMessageSize, int maxHeaderSize, string expected)
+    {
+        var result = new SmtpOptionsValidator().Validate(null, new SmtpOptions { MaxMessageSize = maxMessageSize, MaxHeaderSize = maxHeaderSize });
+
+        Assert.That(result.Failures, Has.Exactly(1).StartsWith(expected));
+        Assert.That(result.Failures!.Count(), Is.EqualTo(1));
+    }
+
+    [TestCase(100_000, 100_000, TestName = "Validate_MaxHeaderSizeEqualToMaxMessageSize_Succeeds")]
+    [TestCase(26_214_400, 1_048_576, TestName = "Validate_MaxHeaderSizeOfOneMebibyte_Succeeds")]
+    public void Validate_SizeCombination_Succeeds(int maxMessageSize, int maxHeaderSize) =>
+        Assert.That(new SmtpOptionsValidator().Validate(null, new SmtpOptions { MaxMessageSize = maxMessageSize, MaxHeaderSize = maxHeaderSize }).Succeeded, Is.True);
+
+    [TestCase("mailgate", true)]
+    [TestCase("mx1.example.com", true)]
+    [TestCase("mx-1.example.com", true)]
+    [TestCase("mx_1.example.com", false)]
+    [TestCase("mail gate", false)]
+    [TestCase("-mx.example.com", false)]
+    [TestCase("mx..example.com", false)]
+    [TestCase("mx.example.com.", false)]
+    [TestCase("", false)]
+    public void Validate_ServerName_MustBeAHostName(string name, bool valid)
+    {
+        var result = new SmtpOptionsValidator().Validate(null, new SmtpOptions { ServerName = name });
+
+        Assert.That(result.Succeeded, Is.EqualTo(valid));
+        if (!valid)
+        {
+            Assert.That(result.Failures, Has.Exactly(1).StartsWith("Smtp:ServerName must be a host name"));
+        }
+    }
+
+    [Test]
+    public void Validate_CommandTimeoutLongerThanSessionTimeout_FailsNamingBothKeys()
+    {
+        var result = new SmtpOptionsValidator().Validate(null, new SmtpOptions { CommandTimeout = TimeSpan.FromMinutes(20), SessionTimeout = TimeSpan.FromMinutes(15) });
+
+        Assert.That(result.Failures, Is.EqualTo(new[] { "Smtp:CommandTimeout (00:20:00) must not be longer than Smtp:SessionTimeout (00:15:00)" }));
+    }
+
     [Test]
     public void Validate_Defaults_Succeed() =>
         Assert.That(new SmtpOptionsValidator().Validate(null, new SmtpOptions()).Succeeded, Is.True);

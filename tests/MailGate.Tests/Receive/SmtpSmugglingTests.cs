@@ -108,11 +108,8 @@ public sealed class SmtpSmugglingTests : GatewayTestBase
 
     private async Task<RawSmtpClient> StartDataAsync()
     {
-        var (client, _) = await RawSmtpClient.ConnectAsync(Gateway.SmtpEndpoint);
-        Assert.That(await client.CommandAsync("EHLO test.example"), Does.StartWith("250"));
-        Assert.That(await client.CommandAsync("MAIL FROM:<sender@example.com>"), Does.StartWith("250"));
-        Assert.That(await client.CommandAsync(Rcpt), Does.StartWith("250"));
-        Assert.That(await client.CommandAsync("DATA"), Does.StartWith("354"));
+        var client = await RawSmtpDialog.ConnectAsync(Gateway);
+        await client.BeginDataAsync();
         return client;
     }
 

@@ -111,6 +111,29 @@ public sealed class StartTlsTests
         Assert.That(reply, Does.StartWith("2.0.0"));
     }
 
+    [Test]
+    public async Task AfterStartTls_EhloAdvertisesNeitherAuthNorStartTls_AndAuthWithAnyCredentialsGets503_5_5_1()
+    {
+        Issue("mailgate-one", _certificatePath, _keyPath);
+        await StartGatewayAsync();
+        using var client = new RawCommandClient();
+        client.ServerCertificateValidationCallback = (_, certificate, _, _) => certificate is not null && _issued.Contains(certificate.GetCertHashString());
+        await client.ConnectAsync(_gateway!.SmtpEndpoint.Address.ToString(), _gateway.SmtpEndpoint.Port, SecureSocketOptions.StartTls);
+
+        Assert.That(client.IsSecure, Is.True);
+        var ehlo = await client.SendAsync("EHLO client.example");
+        Assert.That(ehlo.Response, Is.EqualTo("mailgate Hello client.example\nPIPELINING\n8BITMIME\nSMTPUTF8\nSIZE 26214400"));
+        Assert.That(client.AuthenticationMechanisms, Is.Empty);
+        foreach (var command in new[] { "AUTH PLAIN AHVzZXIAcGFzc3dvcmQ=", "AUTH LOGIN", "AUTH CRAM-MD5" })
+        {
+            var reply = await client.SendAsync(command);
+            Assert.That(((int)reply.StatusCode, reply.Response), Is.EqualTo((503, "5.5.1 Error: authentication not enabled")), command);
+        }
+
+        Assert.That(client.IsAuthenticated, Is.False);
+        await client.DisconnectAsync(quit: true);
+    }
+
     [TestCase("--Smtp:Tls:CertificatePath={cert}", "Smtp:Tls:CertificatePath and Smtp:Tls:KeyPath must be set together")]
     [TestCase("--Smtp:Tls:Required=true", "Smtp:Tls:Required needs Smtp:Tls:CertificatePath and Smtp:Tls:KeyPath")]
     [TestCase("--Smtp:Tls:CertificatePath={folder}/missing.pem|--Smtp:Tls:KeyPath={key}", "Smtp:Tls:CertificatePath/Smtp:Tls:KeyPath: cannot load the certificate and key")]
@@ -162,5 +185,11 @@ public sealed class StartTlsTests
         var reply = await client.SendAsync(message);
         await client.DisconnectAsync(quit: true);
         return (reply, presented, protocol);
+    }
+
+    /// <summary>MailKit's client with a way to send a command it would not send itself.</summary>
+    private sealed class RawCommandClient : SmtpClient
+    {
+        public Task<SmtpResponse> SendAsync(string command) => SendCommandAsync(command);
     }
 }

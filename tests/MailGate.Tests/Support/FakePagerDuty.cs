@@ -129,6 +129,11 @@ public sealed class FakePagerDuty : IAsyncDisposable
             context.Response.Headers.RetryAfter = ((int)retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
+        if (response.Location is { } location)
+        {
+            context.Response.Headers.Location = location.ToString();
+        }
+
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(response.Body);
     }
@@ -146,8 +151,11 @@ public sealed class FakePagerDuty : IAsyncDisposable
 }
 
 /// <summary>One answer of the fake.</summary>
-public sealed record FakeResponse(int Status, string Body, TimeSpan? RetryAfter = null, TimeSpan Delay = default, bool Abort = false)
+public sealed record FakeResponse(int Status, string Body, TimeSpan? RetryAfter = null, TimeSpan Delay = default, bool Abort = false, Uri? Location = null)
 {
+    /// <summary>A redirect (<paramref name="status"/> 3xx) to <paramref name="location"/>, as a hijacked or misconfigured endpoint would answer.</summary>
+    public static FakeResponse Redirect(int status, Uri location) => new(status, "", Location: location);
+
     /// <summary>Drops the connection without an answer (what a refused or reset connection looks like to the client).</summary>
     public static FakeResponse Reset { get; } = new(0, "", Abort: true);
 

@@ -124,6 +124,24 @@ public sealed class GatewayHarness : IAsyncDisposable
     /// <summary>Forgets that <paramref name="spoolId"/> finished, to wait for it to finish again (after a re-queue).</summary>
     public void ResetFinished(string spoolId) => _finished.TryRemove(spoolId, out _);
 
+    /// <summary>Writes the rules file and waits for the running gateway to reload it; true when the reload succeeded.</summary>
+    public async Task<bool> EditRulesAsync(string text)
+    {
+        var provider = Services.GetRequiredService<MailGate.Rules.RulesProvider>();
+        var reloaded = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        EventHandler<bool> handler = (_, succeeded) => reloaded.TrySetResult(succeeded);
+        provider.Reloaded += handler;
+        try
+        {
+            await File.WriteAllTextAsync(RulesPath, text);
+            return await reloaded.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        finally
+        {
+            provider.Reloaded -= handler;
+        }
+    }
+
     /// <summary>The spool, as the gateway sees it.</summary>
     public SpoolStore Spool => new(SpoolPath);
 

@@ -31,7 +31,10 @@ public sealed partial class GatewayProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static GatewayProcess Start(params string[] args)
+    public static GatewayProcess Start(params string[] args) => Start(new Dictionary<string, string>(), args);
+
+    /// <summary>Starts the gateway with <paramref name="environment"/> added to this process's environment.</summary>
+    public static GatewayProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -40,6 +43,10 @@ public sealed partial class GatewayProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
         info.ArgumentList.Add(Path.Combine(TestContext.CurrentContext.TestDirectory, "MailGate.dll"));
         foreach (var arg in args)
         {

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
+using MailGate.Outbound;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -17,6 +18,12 @@ internal sealed class AwsJsonClient(
 {
     /// <summary>The name of the <see cref="HttpClient"/> configured for AWS.</summary>
     public const string HttpClientName = "MailGate.Aws";
+
+    /// <summary>
+    /// The most bytes of an answer read (a DescribeCases page of 100 cases with their recent
+    /// communications is a few MiB); a larger answer is an error, not buffered.
+    /// </summary>
+    public const int MaxResponseBytes = 16 * 1024 * 1024;
 
     private static readonly MediaTypeHeaderValue JsonContentType = new("application/x-amz-json-1.1");
 
@@ -56,23 +63,50 @@ internal sealed class AwsJsonClient(
         var http = httpClients.CreateClient(HttpClientName);
         int status;
         string text;
+        bool truncated;
         HttpResponseHeaders headers;
+        string? redirect = null;
         try
         {
-            using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            // HttpClient.Timeout (Aws:RequestTimeout) bounds the wait for the headers; the body read has its own
+            // limit of the same length, on real time like HttpClient's (it is a network timeout).
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             status = (int)response.StatusCode;
             headers = response.Headers;
-            text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            if (OutboundHttp.IsRedirect(status))
+            {
+                redirect = OutboundHttp.RedirectTarget(response);
+                (text, truncated) = ("", false);
+            }
+            else
+            {
+                using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                limit.CancelAfter(options.Value.RequestTimeout);
+                (text, truncated) = await BoundedBody.ReadAsync(response.Content, MaxResponseBytes, limit.Token).ConfigureAwait(false);
+            }
         }
         catch (Exception e) when (AwsRetry.NoAnswer(e, call.Operation, call.AccountId, cancellationToken) is { } failure)
         {
             throw failure;
         }
 
+        if (redirect is not null)
+        {
+            // Never followed: the request carries a signature and a session token for this endpoint only.
+            throw new AwsException(call.Operation, call.AccountId, "Redirected", status, $"redirect to {redirect} not followed: AWS calls go only to the configured endpoint");
+        }
+
+        // AWS error messages are not known to quote credentials, but nothing from a server is logged unredacted.
+        text = SecretRedactor.Redact(text, [signWith.SecretAccessKey, signWith.SessionToken], "[credentials]");
         if (status is < 200 or > 299)
         {
             var (code, message) = AwsErrors.ParseJsonError(status, headers, text);
             throw new AwsException(call.Operation, call.AccountId, code, status, message);
+        }
+
+        if (truncated)
+        {
+            throw new AwsException(call.Operation, call.AccountId, "ResponseTooLarge", status, $"the answer is larger than {MaxResponseBytes} bytes");
         }
 
         try

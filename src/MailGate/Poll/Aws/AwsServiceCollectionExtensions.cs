@@ -1,3 +1,4 @@
+using MailGate.Outbound;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -22,7 +23,7 @@ public static class AwsServiceCollectionExtensions
         {
             http.Timeout = sp.GetRequiredService<IOptions<AwsOptions>>().Value.RequestTimeout;
             http.DefaultRequestHeaders.UserAgent.ParseAdd("MailGate/1.0");
-        });
+        }).ConfigurePrimaryHttpMessageHandler(OutboundHttp.CreateHandler);
         services.TryAddSingleton<BaseCredentials>();
         services.TryAddSingleton<MemberAccountCredentials>();
         services.TryAddSingleton<AwsJsonClient>();

@@ -153,6 +153,7 @@ internal sealed class MemberAccountCredentials : IDisposable
                 {
                     MaxErrorRetry = 0, // AwsRetry retries, on the injected clock
                     Timeout = _options.RequestTimeout,
+                    AllowAutoRedirect = false, // signed, with a token: never re-sent anywhere else
                 };
                 if (_options.StsEndpoint is { } endpoint)
                 {

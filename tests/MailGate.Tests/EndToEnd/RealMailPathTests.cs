@@ -1,0 +1,97 @@
+using MailGate.Spool;
+using MailGate.Tests.Support;
+
+namespace MailGate.Tests.EndToEnd;
+
+/// <summary>
+/// Issue #12 §3–§5 through the real gateway: the inputs as they arrive over SMTP, byte for byte, and
+/// what PagerDuty receives.
+/// </summary>
+[TestFixture]
+public sealed class RealMailPathTests : GatewayTestBase
+{
+    protected override string Rules => GatewayHarness.DefaultRules.Replace(
+        "  - name: everything-else",
+        "  - name: root-alert\n    when:\n      subject: { contains: \"sign-in alert\" }\n    route: security-oncall\n  - name: jp-notice\n    when:\n      recipient: { equals: \"aws-incident1@mailgate.example.com\" }\n    route: security-oncall\n  - name: everything-else",
+        StringComparison.Ordinal);
+
+    [Test]
+    public async Task AlertWithoutMessageIdThroughTwoGroups_OneDedupKey()
+    {
+        var viaRoot = await SendFixtureAsync("alert-without-message-id-via-root-group.eml");
+        var viaSecurity = await SendFixtureAsync("alert-without-message-id-via-security-group.eml");
+        Assert.That(await Gateway.WaitFinishedAsync(viaRoot), Is.EqualTo(SpoolArea.Done));
+        Assert.That(await Gateway.WaitFinishedAsync(viaSecurity), Is.EqualTo(SpoolArea.Done));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(PagerDuty.Accepted, Has.Count.EqualTo(2));
+            Assert.That(PagerDuty.Accepted.Select(r => r.DedupKey).Distinct(), Has.Exactly(1).StartsWith("mailgate-root-alert-"), "PagerDuty folds both into one incident");
+            Assert.That(PagerDuty.Accepted.Select(r => r.Details.GetProperty("body").GetString()), Has.All.Not.Contain("Google Groups"));
+        }
+    }
+
+    [Test]
+    public async Task RawShiftJisSubject_IncidentShowsTheJapaneseSubject()
+    {
+        var id = await SendFixtureAsync("subject-raw-shift-jis-charset-only-on-body.eml", "aws-abuse@mailgate.example.com");
+        Assert.That(await Gateway.WaitFinishedAsync(id), Is.EqualTo(SpoolArea.Done));
+
+        Assert.That(PagerDuty.Accepted.Single().Payload.GetProperty("summary").GetString(),
+            Is.EqualTo("AWS abuse report for 123456789012: 【重要】不正利用 Abuse Report [AWS ID 123456789012]"));
+    }
+
+    [Test]
+    public async Task JapaneseAccountLabel_IncidentNamesTheAccount()
+    {
+        var id = await SendFixtureAsync("japanese-notice-with-account-id-label.eml", "aws-incident1@mailgate.example.com");
+        Assert.That(await Gateway.WaitFinishedAsync(id), Is.EqualTo(SpoolArea.Done));
+
+        var details = PagerDuty.Accepted.Single().Details;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(details.GetProperty("account_id").GetString(), Is.EqualTo("123456789012"));
+            Assert.That(details.GetProperty("account_ids").EnumerateArray().Select(e => e.GetString()), Is.EqualTo(new[] { "123456789012" }));
+            Assert.That(PagerDuty.Accepted.Single().Payload.GetProperty("summary").GetString(), Does.EndWith("(account 123456789012)"));
+        }
+    }
+
+    private async Task<string> SendFixtureAsync(string fixture, string recipient = "aws-root-alerts@mailgate.example.com")
+    {
+        var (client, greeting) = await RawSmtpClient.ConnectAsync(Gateway.SmtpEndpoint);
+        await using (client)
+        {
+            Assert.That(greeting, Does.StartWith("220 "));
+            Assert.That(await client.CommandAsync("EHLO test.example"), Does.StartWith("250"));
+            Assert.That(await client.CommandAsync("MAIL FROM:<group+bnc@example.com>"), Does.StartWith("250"));
+            Assert.That(await client.CommandAsync($"RCPT TO:<{recipient}>"), Does.StartWith("250"));
+            Assert.That(await client.CommandAsync("DATA"), Does.StartWith("354"));
+            await client.SendRawAsync([.. Crlf(File.ReadAllBytes(Mail.FixturePath(fixture))), .. ".\r\n"u8]);
+            var reply = await client.ReadReplyAsync();
+            await client.QuitAsync();
+            return Mail.SpoolIdOf(reply);
+        }
+    }
+
+    /// <summary>The fixture's bytes with every line ending in CRLF (as SMTP carries it), ending in a line end; no other byte changed.</summary>
+    private static List<byte> Crlf(byte[] bytes)
+    {
+        var result = new List<byte>(bytes.Length + 256);
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            if (bytes[i] == '\n' && (i == 0 || bytes[i - 1] != '\r'))
+            {
+                result.Add((byte)'\r');
+            }
+
+            result.Add(bytes[i]);
+        }
+
+        if (result.Count < 2 || result[^2] != '\r' || result[^1] != '\n')
+        {
+            result.AddRange("\r\n"u8);
+        }
+
+        return result;
+    }
+}
