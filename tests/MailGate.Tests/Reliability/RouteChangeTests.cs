@@ -1,5 +1,4 @@
 using MailGate.Cli;
-using MailGate.Rules;
 using MailGate.Spool;
 using MailGate.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -64,19 +63,8 @@ public sealed class RouteChangeTests
         return ids;
     }
 
-    private async Task EditRulesAsync(string? alphaKey)
-    {
-        var reloaded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _gateway.Services.GetRequiredService<RulesProvider>().Reloaded += (_, ok) =>
-        {
-            if (ok)
-            {
-                reloaded.TrySetResult();
-            }
-        };
-        await File.WriteAllTextAsync(_gateway.RulesPath, Rules(alphaKey));
-        await reloaded.Task.WaitAsync(TimeSpan.FromSeconds(20));
-    }
+    private async Task EditRulesAsync(string? alphaKey) =>
+        Assert.That(await _gateway.EditRulesAsync(Rules(alphaKey)), Is.True, "the edit took effect");
 
     [Test]
     public async Task RouteRemovedWhileEventsWait_EveryWaitingEventIsDeadLetteredAsRouteMissing_RetryDeliversThemOnceItIsBack()
