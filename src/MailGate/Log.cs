@@ -167,6 +167,12 @@ internal static partial class Log
     [LoggerMessage(413, LogLevel.Information, "The state of {SpoolId} is recorded in the spool again")]
     public static partial void StateWritten(ILogger logger, string spoolId);
 
+    [LoggerMessage(414, LogLevel.Information, "Keys {Names} verified trusted mail ({SpoolId}): pinned (looked up again before they expire, never evicted, looked up first for new selectors of their domains)")]
+    public static partial void KeysPinned(ILogger logger, string spoolId, string names);
+
+    [LoggerMessage(415, LogLevel.Debug, "Looked up {KeyCount} pinned key(s) again ahead of their expiry")]
+    public static partial void PinnedKeysRefreshed(ILogger logger, int keyCount);
+
     [LoggerMessage(500, LogLevel.Information, "Outcome for {SpoolId}: message {MessageId} from {Sender} \"{Subject}\" rule {Rule} route {Route} → PagerDuty {DeliveryStatus}, dedup key {DedupKey}, {Attempts} attempt(s), {LatencyMs:F1} ms after the 250")]
     public static partial void MessageDelivered(ILogger logger, string spoolId, string messageId, string sender, string subject, string rule, string route, string deliveryStatus, string dedupKey, int attempts, double latencyMs);
 

@@ -43,6 +43,24 @@ internal sealed class FairQueue<T> : IDisposable
     public async Task<T> DequeueAsync(CancellationToken cancellationToken)
     {
         await _available.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return Take();
+    }
+
+    /// <summary>Takes the next item in turn if one is waiting, without waiting.</summary>
+    public bool TryDequeue(out T item)
+    {
+        if (!_available.Wait(0))
+        {
+            item = default!;
+            return false;
+        }
+
+        item = Take();
+        return true;
+    }
+
+    private T Take()
+    {
         lock (_lock)
         {
             var key = _turns.First!.Value;

@@ -12,8 +12,16 @@ namespace MailGate.Process;
 /// <see cref="TrustOptions.MaxConcurrentVerifications"/> messages at once, each within
 /// <see cref="TrustOptions.VerificationTimeout"/>, taking turns by client network
 /// (<see cref="ClientNetwork"/>). The answers (and failures) land in the locator's cache, where the
-/// decision's next verification finds them.
+/// decision's next verification finds them; they are held there for that message
+/// (<see cref="DnsDkimPublicKeyLocator.Hold"/>) until the callback's handle is disposed.
 /// </summary>
+/// <remarks>
+/// <para>Keys that verified trusted mail are pinned (<see cref="Trusted"/>) and kept fresh here, ahead of
+/// their expiry, so a genuine page whose keys were seen before never waits for a lookup. A message whose
+/// keys all lie in the domains of pinned keys (a new selector of <c>google.com</c>, say) is looked up
+/// first, by a worker of its own, so a flood of hostile mail from many networks cannot hold it up: the
+/// names it needs are answered by the domains that sign genuine mail, which a forger cannot slow down.</para>
+/// </remarks>
 internal sealed class KeyFetcher(
     DnsDkimPublicKeyLocator locator,
     IOptions<TrustOptions> trust,
@@ -21,35 +29,70 @@ internal sealed class KeyFetcher(
     TimeProvider time,
     ILogger<KeyFetcher> logger) : IDisposable
 {
+    /// <summary>How often pinned keys are checked for an upcoming expiry.</summary>
+    public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long before its expiry a pinned key is looked up again.</summary>
+    public static readonly TimeSpan RefreshMargin = TimeSpan.FromMinutes(1);
+
     private readonly FairQueue<Job> _queue = new();
+    private readonly FairQueue<Job> _first = new();
 
     /// <summary>How many messages wait for a turn (not counting those being looked up).</summary>
-    public int Waiting => _queue.Count;
+    public int Waiting => _queue.Count + _first.Count;
 
-    /// <summary>Queues the lookup of <paramref name="names"/> for <paramref name="message"/>; <paramref name="done"/> is called once it ended (answered, failed or out of time).</summary>
-    public void Enqueue(SpooledMessage message, IReadOnlyList<string> names, Action<SpooledMessage> done) =>
-        _queue.Enqueue(ClientNetwork.Of(message.Envelope.ClientAddress), new Job(message, names, done));
+    /// <summary>
+    /// Queues the lookup of <paramref name="names"/> for <paramref name="message"/>; <paramref name="done"/> is
+    /// called once it ended (answered, failed or out of time) with a handle that holds the answers for the
+    /// message's verification: dispose it once the message is decided.
+    /// </summary>
+    public void Enqueue(SpooledMessage message, IReadOnlyList<string> names, Action<SpooledMessage, IDisposable> done)
+    {
+        var network = ClientNetwork.Of(message.Envelope.ClientAddress);
+        (locator.AllInPinnedDomains(names) ? _first : _queue).Enqueue(network, new Job(message, names, done));
+    }
 
-    /// <summary>Runs the workers until <paramref name="stoppingToken"/> fires.</summary>
+    /// <summary>The keys <paramref name="names"/> verified a message the rules' trust policy trusts: pin them.</summary>
+    public void Trusted(string spoolId, IReadOnlyList<string> names)
+    {
+        var added = names.Where(n => !locator.IsPinned(n)).ToArray();
+        locator.Pin(names);
+        if (added.Length > 0)
+        {
+            Log.KeysPinned(logger, spoolId, string.Join(", ", added));
+        }
+    }
+
+    /// <summary>Runs the workers and the refresh of pinned keys until <paramref name="stoppingToken"/> fires.</summary>
     public Task RunAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, trust.Value.MaxConcurrentVerifications).Select(_ => Task.Run(() => WorkAsync(stoppingToken), CancellationToken.None)));
+        Task.WhenAll(Enumerable.Range(0, trust.Value.MaxConcurrentVerifications)
+            .Select(_ => Task.Run(() => WorkAsync(firstOnly: false, stoppingToken), CancellationToken.None))
+            .Append(Task.Run(() => WorkAsync(firstOnly: true, stoppingToken), CancellationToken.None))
+            .Append(Task.Run(() => RefreshPinnedAsync(stoppingToken), CancellationToken.None)));
 
-    public void Dispose() => _queue.Dispose();
+    public void Dispose()
+    {
+        _queue.Dispose();
+        _first.Dispose();
+    }
 
-    private async Task WorkAsync(CancellationToken stoppingToken)
+    private async Task WorkAsync(bool firstOnly, CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
             Job job;
             try
             {
-                job = await _queue.DequeueAsync(stoppingToken).ConfigureAwait(false);
+                job = firstOnly ? await _first.DequeueAsync(stoppingToken).ConfigureAwait(false)
+                    : _first.TryDequeue(out var first) ? first
+                    : await _queue.DequeueAsync(stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
                 return;
             }
 
+            var hold = locator.Hold(job.Names);
             using var budget = new CancellationTokenSource(trust.Value.VerificationTimeout, time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(budget.Token, stoppingToken);
             var started = time.GetTimestamp();
@@ -65,13 +108,48 @@ internal sealed class KeyFetcher(
             }
             catch (OperationCanceledException)
             {
+                hold.Dispose();
                 return; // shutting down: the message stays in the spool and resumes at the next start
             }
 
             Log.KeysFetched(logger, job.Message.Id, job.Names.Count, time.GetElapsedTime(started).TotalMilliseconds);
-            job.Done(job.Message);
+            job.Done(job.Message, hold);
         }
     }
 
-    private sealed record Job(SpooledMessage Message, IReadOnlyList<string> Names, Action<SpooledMessage> Done);
+    /// <summary>Looks pinned keys up again shortly before they expire (and while a refresh keeps failing), off every message's path.</summary>
+    private async Task RefreshPinnedAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await Task.Delay(RefreshInterval, time, stoppingToken).ConfigureAwait(false);
+                var due = locator.PinnedDueForRefresh(RefreshMargin);
+                if (due.Count == 0)
+                {
+                    continue;
+                }
+
+                using var budget = new CancellationTokenSource(trust.Value.VerificationTimeout, time);
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(budget.Token, stoppingToken);
+                try
+                {
+                    await locator.RefreshAsync(due, linked.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (budget.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
+                {
+                    // Still looking: the lookups fill the cache when they end, and the next round asks again.
+                }
+
+                Log.PinnedKeysRefreshed(logger, due.Count);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+    }
+
+    private sealed record Job(SpooledMessage Message, IReadOnlyList<string> Names, Action<SpooledMessage, IDisposable> Done);
 }

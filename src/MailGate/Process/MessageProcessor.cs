@@ -58,8 +58,8 @@ internal sealed class MessageProcessor(
     /// <summary>Messages being decided, having keys looked up, or tracked: never queued again meanwhile.</summary>
     private readonly ConcurrentDictionary<string, byte> _inHand = new(StringComparer.Ordinal);
 
-    /// <summary>Messages whose keys were just looked up: the next verification takes what it finds.</summary>
-    private readonly ConcurrentDictionary<string, byte> _fetched = new(StringComparer.Ordinal);
+    /// <summary>Messages whose keys were just looked up, with the hold that keeps those answers usable: the next verification takes what it finds.</summary>
+    private readonly ConcurrentDictionary<string, IDisposable> _fetched = new(StringComparer.Ordinal);
 
     /// <summary>Messages deferred by a temporary DNS failure: since when, and when to try again (monotonic).</summary>
     private readonly ConcurrentDictionary<string, Deferral> _deferred = new(StringComparer.Ordinal);
@@ -118,6 +118,7 @@ internal sealed class MessageProcessor(
 
         var kept = false;
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["SpoolId"] = message.Id });
+        using var fetched = _fetched.TryRemove(message.Id, out var hold) ? hold : null;
         try
         {
             if (!Directory.Exists(message.Directory))
@@ -144,8 +145,7 @@ internal sealed class MessageProcessor(
                 return;
             }
 
-            var postFetch = _fetched.TryRemove(message.Id, out _);
-            var decided = await DecideAsync(message, postFetch, stoppingToken).ConfigureAwait(false);
+            var decided = await DecideAsync(message, postFetch: fetched is not null, stoppingToken).ConfigureAwait(false);
             kept = decided.SetAside;
             if (decided.State is { } newState)
             {
@@ -421,10 +421,15 @@ internal sealed class MessageProcessor(
         return (Decide(message, facts), false);
     }
 
-    /// <summary>The key lookups of <paramref name="message"/> ended: decide it now (its next verification takes what the cache has).</summary>
-    private void KeysFetched(SpooledMessage message)
+    /// <summary>The key lookups of <paramref name="message"/> ended: decide it now (its next verification takes what the cache has, held for it by <paramref name="hold"/>).</summary>
+    private void KeysFetched(SpooledMessage message, IDisposable hold)
     {
-        _fetched[message.Id] = 0;
+        if (_fetched.TryGetValue(message.Id, out var earlier))
+        {
+            earlier.Dispose();
+        }
+
+        _fetched[message.Id] = hold;
         _inHand.TryRemove(message.Id, out _);
         inbox.Enqueue(message);
     }
@@ -435,6 +440,11 @@ internal sealed class MessageProcessor(
         var ruleSet = rules.Current;
         facts = AccountResolver.Resolve(facts, ruleSet.Accounts);
         var decision = RuleEvaluator.Evaluate(ruleSet, facts);
+        if (facts.Case is null && facts.Authentication.KeysUsed.Count > 0 && ruleSet.Trust is { } policy && policy.Trusted.Evaluate(new RuleInput(facts)) == Truth.True)
+        {
+            keyFetcher.Trusted(message.Id, facts.Authentication.KeysUsed); // genuine mail's keys: kept fresh, looked up first
+        }
+
         foreach (var error in decision.Errors)
         {
             metrics.RuleFailed(error.Rule, error.Reason);

@@ -145,6 +145,106 @@ public sealed class HostileVerificationTests
     }
 
     [Test]
+    public async Task GenuinePage_KeyWithATtlOfZero_IsVerifiedWithTheKeyLookedUpForIt()
+    {
+        // Before: the key's answer expired before the message it was looked up for was verified (a TTL of 0 was
+        // not kept at all): deferred for all of Trust:TempErrorRetryWindow, then paged as [unverified].
+        await using var gateway = await StartAsync("--Trust:TempErrorRetryWindow=00:00:02", "--Spool:ScanInterval=00:00:00.100", "--Trust:DnsFailureCacheDuration=00:00:00.200");
+        gateway.Dns.Txt($"{Selector}._domainkey.google.com", 0, TestKeys.TxtRecord(_googleKey.Public));
+        var deferred = 0;
+        gateway.Services.GetRequiredService<ProcessingEvents>().VerificationDeferred += (_, _) => Interlocked.Increment(ref deferred);
+
+        var id = await Mail.SendAsync(gateway, AbuseReports.ThroughGoogle(_googleKey.Private, Selector));
+
+        Assert.That(await gateway.WaitFinishedAsync(id, TimeSpan.FromSeconds(30)), Is.EqualTo(SpoolArea.Done));
+        var sent = _pagerDuty.Requests.Single();
+        Assert.That(sent.Payload.GetProperty("severity").GetString(), Is.EqualTo("critical"));
+        Assert.That(sent.Details.GetProperty("authentication").GetString(), Does.StartWith("arc=pass (google.com)"));
+        Assert.That(deferred, Is.Zero);
+    }
+
+    /// <summary>Hostile mail from <paramref name="networks"/> client networks (127.1.k.1, a /24 each), one message each.</summary>
+    private static async Task<string[]> SendFromManyNetworksAsync(GatewayHarness gateway, int networks)
+    {
+        var ids = new string[networks];
+        for (var i = 0; i < networks; i++)
+        {
+            ids[i] = await Mail.SendAsync(gateway, HostileMail(gateway, i), client: new IPAddress([127, 1, (byte)i, 1]));
+        }
+
+        return ids;
+    }
+
+    /// <summary>How many of the hostile mails have had their keys asked for so far.</summary>
+    private static int HostileLookedUp(GatewayHarness gateway, int networks) =>
+        Enumerable.Range(0, networks).Count(i => gateway.Dns.Questions($"s0._domainkey.h{i}.never-answers.example") > 0);
+
+    [Test]
+    public async Task GenuinePage_NewSelectorOfADomainThatSealedTrustedMail_IsLookedUpAheadOfAFloodFromManyNetworks()
+    {
+        // Before: a genuine page whose key was not looked up yet (Google rotated its selector) waited its
+        // network's turn behind every hostile network: 95 s behind 100 networks (bench/README.md).
+        await using var gateway = await StartAsync("--Trust:MaxConcurrentVerifications=1");
+        var first = await Mail.SendAsync(gateway, AbuseReports.ThroughGoogle(_googleKey.Private, Selector));
+        Assert.That(await gateway.WaitFinishedAsync(first, TimeSpan.FromSeconds(30)), Is.EqualTo(SpoolArea.Done));
+        var rotated = TestKeys.Ed25519();
+        gateway.Dns.Txt($"{Selector}-rotated._domainkey.google.com", 300, TestKeys.TxtRecord(rotated.Public));
+        const int Networks = 10;
+        var hostile = await SendFromManyNetworksAsync(gateway, Networks);
+
+        var genuine = await Mail.SendAsync(gateway, AbuseReports.ThroughGoogle(rotated.Private, Selector + "-rotated"));
+
+        Assert.That(await gateway.WaitFinishedAsync(genuine, TimeSpan.FromSeconds(60)), Is.EqualTo(SpoolArea.Done));
+        Assert.That(HostileLookedUp(gateway, Networks), Is.LessThan(4), "decided before the hostile networks had their turns");
+        AssertStillUndecided(gateway, hostile);
+        Assert.That(_pagerDuty.Accepted[^1].Payload.GetProperty("severity").GetString(), Is.EqualTo("critical"));
+    }
+
+    [Test]
+    public async Task GenuinePage_KeyOfTrustedMailPastItsTtl_IsDecidedAtOnceDuringAFloodFromManyNetworks()
+    {
+        // Before: once the key's TTL had passed, the next genuine page waited for it to be looked up again,
+        // behind every hostile network (64 s behind 100 networks, bench/README.md).
+        await using var gateway = await StartAsync("--Trust:MaxConcurrentVerifications=1");
+        gateway.Dns.Txt($"{Selector}._domainkey.google.com", 1, TestKeys.TxtRecord(_googleKey.Public));
+        var first = await Mail.SendAsync(gateway, AbuseReports.ThroughGoogle(_googleKey.Private, Selector));
+        Assert.That(await gateway.WaitFinishedAsync(first, TimeSpan.FromSeconds(30)), Is.EqualTo(SpoolArea.Done));
+        var deferred = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        gateway.Services.GetRequiredService<ProcessingEvents>().VerificationDeferred += (_, _) => deferred.TrySetResult();
+        const int Networks = 10;
+        var hostile = await SendFromManyNetworksAsync(gateway, Networks);
+        await deferred.Task.WaitAsync(TimeSpan.FromSeconds(60)); // a hostile lookup ran out (4 s): the key's 1 s TTL is over
+
+        var genuine = await Mail.SendAsync(gateway, AbuseReports.ThroughGoogle(_googleKey.Private, Selector));
+
+        Assert.That(await gateway.WaitFinishedAsync(genuine, TimeSpan.FromSeconds(60)), Is.EqualTo(SpoolArea.Done));
+        Assert.That(HostileLookedUp(gateway, Networks), Is.LessThan(4), "decided before the hostile networks had their turns");
+        AssertStillUndecided(gateway, hostile);
+        Assert.That(_pagerDuty.Accepted[^1].Payload.GetProperty("severity").GetString(), Is.EqualTo("critical"));
+    }
+
+    [Test]
+    public async Task ForgedMail_SignedAndSealedWithKeysOfItsOwn_PinsNothing_GenuineMailPinsGooglesKey()
+    {
+        await using var gateway = await StartAsync();
+        var forger = TestKeys.Ed25519();
+        gateway.Dns.Txt("sel._domainkey.evil.example", 300, TestKeys.TxtRecord(forger.Public));
+        var forged = AbuseReports.Forged();
+        Signers.DkimSign(forged, forger.Private, "evil.example", "sel");
+        Signers.ArcSeal(forged, forger.Private, "evil.example", "sel", "dmarc=pass header.from=amazon.com");
+
+        var id = await Mail.SendAsync(gateway, forged);
+        Assert.That(await gateway.WaitFinishedAsync(id, TimeSpan.FromSeconds(30)), Is.EqualTo(SpoolArea.Done));
+        var genuine = await Mail.SendAsync(gateway, AbuseReports.ThroughGoogle(_googleKey.Private, Selector));
+        Assert.That(await gateway.WaitFinishedAsync(genuine, TimeSpan.FromSeconds(30)), Is.EqualTo(SpoolArea.Done));
+
+        var locator = gateway.Services.GetRequiredService<MailGate.Parse.Authentication.DnsDkimPublicKeyLocator>();
+        Assert.That(_pagerDuty.Requests[0].Details.GetProperty("authentication").GetString(), Does.StartWith("arc=pass (evil.example); dkim=pass (evil.example)"));
+        Assert.That(locator.IsPinned("sel._domainkey.evil.example"), Is.False, "keys that verified untrusted mail are not pinned");
+        Assert.That(locator.IsPinned($"{Selector}._domainkey.google.com"), Is.True);
+    }
+
+    [Test]
     public async Task KeyLookupsOverTheBudget_CountAsTemporaryFailure_TheMessageIsDeferred()
     {
         await using var gateway = await StartAsync("--Trust:VerificationTimeout=00:00:00.050");

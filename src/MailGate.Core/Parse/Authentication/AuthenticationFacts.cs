@@ -33,6 +33,13 @@ public sealed record AuthenticationFacts
     /// </summary>
     public IReadOnlyList<string> MissingKeys { get; init; } = [];
 
+    /// <summary>
+    /// The DNS names (<c>{selector}._domainkey.{domain}</c>, lower case) of the keys the checks found and
+    /// used, whatever the verdict; empty when none. The processor pins those of trusted mail
+    /// (<see cref="DnsDkimPublicKeyLocator.Pin"/>).
+    /// </summary>
+    public IReadOnlyList<string> KeysUsed { get; init; } = [];
+
     /// <summary>Whether any check failed for a temporary reason (DNS timeout, SERVFAIL, a key not looked up yet): worth trying again.</summary>
     public bool HasTemporaryError => Arc == AuthOutcome.TempError || Dkim.Any(d => d.Outcome == AuthOutcome.TempError);
 

@@ -4,6 +4,7 @@ using DnsClient;
 using DnsClient.Protocol;
 using MimeKit.Cryptography;
 using Org.BouncyCastle.Crypto;
+using Org.BouncyCastle.Crypto.Parameters;
 
 namespace MailGate.Parse.Authentication;
 
@@ -22,10 +23,29 @@ namespace MailGate.Parse.Authentication;
 /// SERVFAIL, REFUSED, a network error).</para>
 /// <para>Two ways to use it keep DNS off a path that must not wait: <see cref="Offline"/> answers only
 /// from the cache, and <see cref="PrefetchAsync"/> fills the cache for a list of names, asking DNS once
-/// per name however many callers want it at the same time.</para>
+/// per name however many callers want it at the same time. What a lookup found stays usable for the
+/// message it was made for (<see cref="Hold"/>), however short its TTL.</para>
+/// <para>Keys come from zones anyone can run, so what they cost is bounded before they are used: a key
+/// record's <c>p=</c> of more than <see cref="MaxKeyTextLength"/> characters, an RSA modulus of more than
+/// <see cref="MaxRsaModulusBits"/> bits (RFC 8301 §3.2 asks verifiers for 1024–4096) or a public exponent of
+/// more than <see cref="MaxRsaExponentBits"/> bits is refused as unusable (a 16384-bit modulus with a
+/// 16384-bit exponent costs seconds of CPU per signature).</para>
+/// <para>Keys that verified trusted mail are <see cref="Pin">pinned</see>: never evicted by a flood of
+/// other names, refreshed ahead of their expiry (<see cref="PinnedDueForRefresh"/>, <see cref="RefreshAsync"/>),
+/// and, while a refresh fails for a temporary reason, served for up to
+/// <see cref="DnsDkimPublicKeyLocatorOptions.PinnedStaleLimit"/> past their TTL (RFC 8767's serve-stale).</para>
 /// </remarks>
 public sealed class DnsDkimPublicKeyLocator : DkimPublicKeyLocatorBase
 {
+    /// <summary>The longest <c>p=</c> value read, white space removed: a 4096-bit RSA key with a 64-bit exponent is about 750 characters.</summary>
+    public const int MaxKeyTextLength = 800;
+
+    /// <summary>The largest RSA modulus accepted, in bits (RFC 8301 §3.2: verifiers must handle 1024 to 4096).</summary>
+    public const int MaxRsaModulusBits = 4096;
+
+    /// <summary>The largest RSA public exponent accepted, in bits (real keys use 3 or 65537; verifying costs one multiplication per bit).</summary>
+    public const int MaxRsaExponentBits = 64;
+
     private const string DnsTxt = "dns/txt";
 
     private readonly IDnsQuery _dns;
@@ -33,6 +53,11 @@ public sealed class DnsDkimPublicKeyLocator : DkimPublicKeyLocatorBase
     private readonly DnsDkimPublicKeyLocatorOptions _options;
     private readonly ConcurrentDictionary<string, CacheEntry> _cache = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, Lazy<Task<CacheEntry>>> _inFlight = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, int> _holds = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Pinned names and when each was last pinned (monotonic): the oldest goes first past <see cref="DnsDkimPublicKeyLocatorOptions.MaxPinned"/>.</summary>
+    private readonly ConcurrentDictionary<string, long> _pinned = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Lock _evicting = new();
 
     /// <summary>Creates a locator that asks the configured name servers (or the system's) with DnsClient.</summary>
     public DnsDkimPublicKeyLocator(DnsDkimPublicKeyLocatorOptions? options = null, TimeProvider? timeProvider = null)
@@ -82,6 +107,90 @@ public sealed class DnsDkimPublicKeyLocator : DkimPublicKeyLocatorBase
         }
 
         return lookups.Count == 0 ? Task.CompletedTask : Task.WhenAll(lookups).WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Keeps what is cached for <paramref name="names"/> usable by <see cref="Offline"/> until the returned
+    /// handle is disposed, even past its TTL (a TTL of 0 included), and keeps it from being evicted: a key
+    /// looked up for a message is there when that message is verified, however long it waited.
+    /// </summary>
+    /// <param name="names">DNS names as <see cref="PrefetchAsync"/> takes them.</param>
+    /// <returns>Disposing it (once) ends the hold.</returns>
+    public IDisposable Hold(IEnumerable<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        var held = names.Select(n => n.ToLowerInvariant()).Distinct(StringComparer.Ordinal).ToArray();
+        foreach (var name in held)
+        {
+            _holds.AddOrUpdate(name, 1, (_, n) => n + 1);
+        }
+
+        return new Holding(this, held);
+    }
+
+    /// <summary>
+    /// Pins <paramref name="names"/> (keys that verified a trusted message): they are never evicted, are
+    /// refreshed before they expire (see <see cref="PinnedDueForRefresh"/>), and while a refresh fails for a
+    /// temporary reason the last key is still served, for up to <see cref="DnsDkimPublicKeyLocatorOptions.PinnedStaleLimit"/>
+    /// past its TTL. At most <see cref="DnsDkimPublicKeyLocatorOptions.MaxPinned"/> names; the least recently pinned go first.
+    /// </summary>
+    public void Pin(IEnumerable<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        var now = _timeProvider.GetTimestamp();
+        foreach (var name in names)
+        {
+            _pinned[name.ToLowerInvariant()] = now;
+        }
+
+        while (_pinned.Count > _options.MaxPinned && _pinned.MinBy(p => p.Value) is { Key: { } oldest } entry)
+        {
+            _pinned.TryRemove(entry);
+        }
+    }
+
+    /// <summary>Whether <paramref name="name"/> is pinned (<see cref="Pin"/>).</summary>
+    public bool IsPinned(string name) => _pinned.ContainsKey(name);
+
+    /// <summary>
+    /// Whether every name in <paramref name="names"/> lies in the domain of a pinned key (the domain itself or a
+    /// subdomain, e.g. any selector of <c>google.com</c> once a <c>google.com</c> key verified trusted mail).
+    /// </summary>
+    public bool AllInPinnedDomains(IEnumerable<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        var domains = _pinned.Keys.Select(DomainOf).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var any = false;
+        foreach (var name in names)
+        {
+            any = true;
+            var domain = DomainOf(name);
+            if (!domains.Any(d => domain.Equals(d, StringComparison.OrdinalIgnoreCase) || domain.EndsWith("." + d, StringComparison.OrdinalIgnoreCase)))
+            {
+                return false;
+            }
+        }
+
+        return any;
+    }
+
+    /// <summary>Pinned names whose answer is missing or expires within <paramref name="margin"/> (monotonic clock).</summary>
+    public IReadOnlyList<string> PinnedDueForRefresh(TimeSpan margin)
+    {
+        var soon = After(margin);
+        return _pinned.Keys.Where(name => !_cache.TryGetValue(name, out var entry) || entry.Expires <= soon).ToArray();
+    }
+
+    /// <summary>
+    /// Looks <paramref name="names"/> up again even when their answers have not expired yet, and caches the
+    /// outcome (a pinned key's temporary failure keeps the key, see <see cref="Pin"/>).
+    /// </summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired first; the lookups still finish and fill the cache.</exception>
+    public Task RefreshAsync(IEnumerable<string> names, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        var lookups = names.Distinct(StringComparer.OrdinalIgnoreCase).Select(LookUpOnceAsync).ToArray();
+        return lookups.Length == 0 ? Task.CompletedTask : Task.WhenAll(lookups).WaitAsync(cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -239,9 +348,19 @@ public sealed class DnsDkimPublicKeyLocator : DkimPublicKeyLocatorBase
         var record = records.FirstOrDefault(r => string.Concat(r.Text).TrimStart().StartsWith("v=DKIM1", StringComparison.OrdinalIgnoreCase))
             ?? records[0];
         var txt = string.Concat(record.Text);
+        if (TooCostly(txt) is { } refusal)
+        {
+            return CacheEntry.Failed($"{name}: not a usable key ({refusal})", negativeUntil);
+        }
+
         try
         {
             var key = GetPublicKey(txt);
+            if (key is RsaKeyParameters rsa && (rsa.Modulus.BitLength > MaxRsaModulusBits || rsa.Exponent.BitLength > MaxRsaExponentBits))
+            {
+                return CacheEntry.Failed($"{name}: not a usable key (RSA modulus of {rsa.Modulus.BitLength} bits, exponent of {rsa.Exponent.BitLength} bits; at most {MaxRsaModulusBits} and {MaxRsaExponentBits})", negativeUntil);
+            }
+
             var ttl = TimeSpan.FromSeconds(Math.Max(0, records.Min(r => r.TimeToLive)));
             return CacheEntry.Found(key, After(ttl < _options.MaxCacheDuration ? ttl : _options.MaxCacheDuration));
         }
@@ -253,48 +372,128 @@ public sealed class DnsDkimPublicKeyLocator : DkimPublicKeyLocatorBase
         }
     }
 
+    /// <summary>
+    /// Why a key record is refused before it is parsed (parsing an RSA key tests its modulus, which for a huge
+    /// one costs seconds): a <c>p=</c> longer than <see cref="MaxKeyTextLength"/>; null when it may be parsed.
+    /// </summary>
+    private static string? TooCostly(string txt)
+    {
+        foreach (var tag in txt.Split(';'))
+        {
+            var eq = tag.IndexOf('=', StringComparison.Ordinal);
+            if (eq > 0 && tag.AsSpan(0, eq).Trim().SequenceEqual("p"))
+            {
+                var length = tag.AsSpan(eq + 1).Length - tag.AsSpan(eq + 1).Count(' ') - tag.AsSpan(eq + 1).Count('\t');
+                return length > MaxKeyTextLength ? $"p= of {length} characters; a key of at most {MaxRsaModulusBits} bits needs at most {MaxKeyTextLength}" : null;
+            }
+        }
+
+        return null;
+    }
+
     private CacheEntry? Cached(string name) =>
         _cache.TryGetValue(name, out var entry) && entry.Expires > _timeProvider.GetTimestamp() ? entry : null;
 
+    /// <summary>The entry <see cref="Offline"/> may answer with: fresh, held for a message (<see cref="Hold"/>), or a pinned key within its stale limit.</summary>
+    private CacheEntry? Usable(string name)
+    {
+        if (!_cache.TryGetValue(name, out var entry))
+        {
+            return null;
+        }
+
+        var now = _timeProvider.GetTimestamp();
+        return entry.Expires > now || _holds.ContainsKey(name) || ServedStale(name, entry, now) ? entry : null;
+    }
+
+    /// <summary>Whether <paramref name="entry"/>, expired, is a pinned key still within <see cref="DnsDkimPublicKeyLocatorOptions.PinnedStaleLimit"/>.</summary>
+    private bool ServedStale(string name, CacheEntry entry, long now) =>
+        entry.Key is not null && _pinned.ContainsKey(name)
+        && _timeProvider.GetElapsedTime(entry.Expires, now) < _options.PinnedStaleLimit;
+
     private CacheEntry Remember(string name, CacheEntry entry)
     {
-        if (entry.Expires <= _timeProvider.GetTimestamp())
+        var now = _timeProvider.GetTimestamp();
+        if (entry.IsTemporary && _cache.TryGetValue(name, out var known) && known.Key is not null
+            && (known.Expires > now || ServedStale(name, known, now)))
         {
-            return entry; // a zero TTL or duration: not worth keeping
+            // Serve-stale (RFC 8767): DNS failing for a moment does not take away a key that is still valid, or
+            // a pinned one within its stale limit. A refresh that finds the key gone (NXDOMAIN, revoked) replaces it.
+            return known;
         }
 
         if (_cache.Count >= _options.MaxCacheEntries)
         {
-            // Selectors come from hostile headers: first drop what expired, then failures (a flood of made-up
-            // selectors is all failures), and only then the keys themselves.
-            var now = _timeProvider.GetTimestamp();
-            foreach (var (key, value) in _cache)
-            {
-                if (value.Expires <= now)
-                {
-                    _cache.TryRemove(key, out _);
-                }
-            }
-
-            if (_cache.Count >= _options.MaxCacheEntries)
-            {
-                foreach (var (key, value) in _cache)
-                {
-                    if (value.Key is null)
-                    {
-                        _cache.TryRemove(key, out _);
-                    }
-                }
-            }
-
-            if (_cache.Count >= _options.MaxCacheEntries)
-            {
-                _cache.Clear();
-            }
+            Evict(now);
         }
 
+        if (entry is { Key: null, IsTemporary: false })
+        {
+            _pinned.TryRemove(name, out _); // gone or revoked: nothing left to keep fresh
+        }
+
+        // Kept even when already expired (a TTL of 0): a message holding the name uses it once.
         _cache[name] = entry;
         return entry;
+    }
+
+    /// <summary>
+    /// Makes room: selectors come from hostile headers, so first what expired goes, then failures (a flood of
+    /// made-up selectors is all failures), then the keys that expire soonest, down to nine tenths of the cap.
+    /// Held and pinned names stay.
+    /// </summary>
+    private void Evict(long now)
+    {
+        lock (_evicting)
+        {
+            var target = _options.MaxCacheEntries - Math.Max(1, _options.MaxCacheEntries / 10);
+            var candidates = _cache.Where(e => !_holds.ContainsKey(e.Key) && !_pinned.ContainsKey(e.Key))
+                .OrderBy(e => e.Value.Expires > now ? 1 : 0)
+                .ThenBy(e => e.Value.Key is null ? 0 : 1)
+                .ThenBy(e => e.Value.Expires)
+                .Select(e => e.Key)
+                .ToArray();
+            foreach (var name in candidates)
+            {
+                if (_cache.Count <= target)
+                {
+                    break;
+                }
+
+                _cache.TryRemove(name, out _);
+            }
+        }
+    }
+
+    private static string DomainOf(string name)
+    {
+        var at = name.IndexOf("._domainkey.", StringComparison.OrdinalIgnoreCase);
+        return at < 0 ? name : name[(at + "._domainkey.".Length)..];
+    }
+
+    private void Release(string[] names)
+    {
+        foreach (var name in names)
+        {
+            if (_holds.AddOrUpdate(name, 0, (_, n) => n - 1) <= 0)
+            {
+                _holds.TryRemove(new KeyValuePair<string, int>(name, 0));
+            }
+        }
+    }
+
+    /// <summary>One <see cref="Hold"/>; ends it once.</summary>
+    private sealed class Holding(DnsDkimPublicKeyLocator owner, string[] names) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                owner.Release(names);
+            }
+        }
     }
 
     /// <summary>A cached answer or failure; <paramref name="Expires"/> is a <see cref="TimeProvider.GetTimestamp"/> value.</summary>
@@ -316,7 +515,7 @@ public sealed class DnsDkimPublicKeyLocator : DkimPublicKeyLocatorBase
         public AsymmetricKeyParameter LocatePublicKey(string methods, string domain, string selector, CancellationToken cancellationToken = default)
         {
             var name = NameOf(methods, domain, selector);
-            return owner.Cached(name) is { } cached ? cached.KeyOrThrow() : throw new DkimKeyNotCachedException(name);
+            return owner.Usable(name) is { } usable ? usable.KeyOrThrow() : throw new DkimKeyNotCachedException(name);
         }
 
         public Task<AsymmetricKeyParameter> LocatePublicKeyAsync(string methods, string domain, string selector, CancellationToken cancellationToken = default) =>

@@ -34,8 +34,20 @@ public sealed record DnsDkimPublicKeyLocatorOptions
 
     /// <summary>
     /// The most names kept in the cache. Selectors come from hostile headers, so the cache is bounded:
-    /// past this size expired entries are dropped, and if that is not enough the cache is cleared.
+    /// past this size expired entries are dropped, then failures, then the keys that expire soonest, down to
+    /// nine tenths of it; pinned names and names held for a message being verified are never dropped.
     /// </summary>
     /// <value>10,000.</value>
     public int MaxCacheEntries { get; init; } = 10_000;
+
+    /// <summary>The most names pinned at once (keys that verified trusted mail); the least recently pinned are unpinned first.</summary>
+    /// <value>64.</value>
+    public int MaxPinned { get; init; } = 64;
+
+    /// <summary>
+    /// How long past its TTL a pinned key is still served while looking it up again fails for a temporary
+    /// reason (RFC 8767 serve-stale). A key found revoked or gone is never served.
+    /// </summary>
+    /// <value>1 hour.</value>
+    public TimeSpan PinnedStaleLimit { get; init; } = TimeSpan.FromHours(1);
 }

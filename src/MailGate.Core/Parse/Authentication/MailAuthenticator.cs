@@ -70,7 +70,7 @@ public sealed class MailAuthenticator
                 : Result(header, AuthOutcome.PermError, $"not checked: more than {MaxDkimSignatures} signatures"));
         }
 
-        return new AuthenticationFacts { Arc = arc, ArcSealer = sealer, Dkim = dkim, Original = original, MissingKeys = keys.Missing };
+        return new AuthenticationFacts { Arc = arc, ArcSealer = sealer, Dkim = dkim, Original = original, MissingKeys = keys.Missing, KeysUsed = keys.Used };
     }
 
     private static async Task<DkimResult> VerifyDkimAsync(DkimVerifier verifier, MimeMessage message, Header header, CancellationToken cancellationToken)
@@ -169,6 +169,7 @@ public sealed class MailAuthenticator
     {
         private readonly HashSet<string> _names = new(StringComparer.OrdinalIgnoreCase);
         private readonly List<string> _missing = [];
+        private readonly List<string> _used = [];
         private readonly Lock _lock = new();
         private int _temporaryFailures;
 
@@ -185,12 +186,23 @@ public sealed class MailAuthenticator
             }
         }
 
+        public IReadOnlyList<string> Used
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    return _used.Count == 0 ? AuthenticationFacts.NotChecked.KeysUsed : [.. _used];
+                }
+            }
+        }
+
         public AsymmetricKeyParameter LocatePublicKey(string methods, string domain, string selector, CancellationToken cancellationToken = default)
         {
-            Count(domain, selector);
+            var name = Count(domain, selector);
             try
             {
-                return inner.LocatePublicKey(methods, domain, selector, cancellationToken);
+                return Found(name, inner.LocatePublicKey(methods, domain, selector, cancellationToken));
             }
             catch (Exception e) when (Noted(e))
             {
@@ -200,10 +212,10 @@ public sealed class MailAuthenticator
 
         public async Task<AsymmetricKeyParameter> LocatePublicKeyAsync(string methods, string domain, string selector, CancellationToken cancellationToken = default)
         {
-            Count(domain, selector);
+            var name = Count(domain, selector);
             try
             {
-                return await inner.LocatePublicKeyAsync(methods, domain, selector, cancellationToken).ConfigureAwait(false);
+                return Found(name, await inner.LocatePublicKeyAsync(methods, domain, selector, cancellationToken).ConfigureAwait(false));
             }
             catch (Exception e) when (Noted(e))
             {
@@ -211,9 +223,9 @@ public sealed class MailAuthenticator
             }
         }
 
-        private void Count(string domain, string selector)
+        private string Count(string domain, string selector)
         {
-            var key = $"{selector?.Trim()}._domainkey.{domain?.Trim().TrimEnd('.')}";
+            var key = $"{selector?.Trim()}._domainkey.{domain?.Trim().TrimEnd('.')}".ToLowerInvariant();
             lock (_lock)
             {
                 if (!_names.Contains(key) && _names.Count >= MaxKeyLookups)
@@ -223,6 +235,21 @@ public sealed class MailAuthenticator
 
                 _names.Add(key);
             }
+
+            return key;
+        }
+
+        private AsymmetricKeyParameter Found(string name, AsymmetricKeyParameter key)
+        {
+            lock (_lock)
+            {
+                if (!_used.Contains(name, StringComparer.Ordinal))
+                {
+                    _used.Add(name);
+                }
+            }
+
+            return key;
         }
 
         /// <summary>Records what <paramref name="e"/> says; always false (an exception filter that only looks).</summary>

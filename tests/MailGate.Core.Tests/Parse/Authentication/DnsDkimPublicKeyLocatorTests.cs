@@ -248,6 +248,176 @@ public class DnsDkimPublicKeyLocatorTests
         Assert.That(sut.CachedCount, Is.LessThanOrEqualTo(2));
     }
 
+    [TestCase(8192, 17, "p= of", TestName = "LocatePublicKeyAsync_RsaModulusOf8192Bits_IsRefusedBeforeParsing")]
+    [TestCase(8192, 8192, "p= of", TestName = "LocatePublicKeyAsync_RsaModulusAndExponentOf8192Bits_IsRefusedBeforeParsing")]
+    [TestCase(2048, 2048, "exponent of 2048 bits", TestName = "LocatePublicKeyAsync_RsaExponentOf2048Bits_IsRefused")]
+    [TestCase(4160, 17, "modulus of 4160 bits", TestName = "LocatePublicKeyAsync_RsaModulusJustOver4096Bits_IsRefused")]
+    public void LocatePublicKeyAsync_RsaKeyCostlierThanAnyRealOne_IsPermanent(int modulusBits, int exponentBits, string why)
+    {
+        // Verifying with a 16384-bit modulus and exponent took 8 s of CPU per signature (ten signatures and an
+        // ARC chain per message); parsing such a key tests its modulus for primality, seconds more.
+        PublishLong(Name, 300, UnsafeRsaKeyRecord(modulusBits, exponentBits));
+
+        Assert.That(async () => await CreateSut().LocatePublicKeyAsync("dns/txt", "example.com", "sel"),
+            Throws.InstanceOf<DkimKeyNotFoundException>().With.Message.Contains("not a usable key").And.Message.Contains(why));
+    }
+
+    [TestCase(1024, 3)]
+    [TestCase(4096, 17)]
+    [TestCase(4096, 64)]
+    public async Task LocatePublicKeyAsync_RsaKeyWithinTheBounds_IsUsed(int modulusBits, int exponentBits)
+    {
+        PublishLong(Name, 300, UnsafeRsaKeyRecord(modulusBits, exponentBits));
+
+        var key = (RsaKeyParameters)await CreateSut().LocatePublicKeyAsync("dns/txt", "example.com", "sel");
+
+        Assert.That((key.Modulus.BitLength, key.Exponent.BitLength), Is.EqualTo((modulusBits, exponentBits)));
+    }
+
+    [Test]
+    public async Task Offline_ZeroTtlAnswerHeldForAMessage_IsServedUntilTheHoldEnds()
+    {
+        _dns.Txt(Name, 0, TestKeys.TxtRecord(TestKeys.Ed25519().Public));
+        var sut = CreateSut();
+
+        var hold = sut.Hold([Name]);
+        await sut.PrefetchAsync([Name]);
+        _time.Advance(TimeSpan.FromMinutes(10));
+
+        Assert.That(sut.Offline.LocatePublicKey("dns/txt", "example.com", "sel"), Is.Not.Null, "the message it was looked up for is verified with it, however long it waited");
+        hold.Dispose();
+        hold.Dispose();
+        Assert.That(() => sut.Offline.LocatePublicKey("dns/txt", "example.com", "sel"), Throws.InstanceOf<DkimKeyNotCachedException>());
+        Assert.That(_dns.Questions(Name), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Cache_FullOfOtherRealKeys_KeepsPinnedAndHeldKeys()
+    {
+        // A zone answering every selector with a real key fills the cache with keys, not failures.
+        var held = "held._domainkey.example.com";
+        foreach (var name in new[] { Name, held }.Concat(Enumerable.Range(0, 20).Select(i => $"junk-{i}._domainkey.evil.example")))
+        {
+            _dns.Txt(name, 3600, TestKeys.TxtRecord(TestKeys.Ed25519().Public));
+        }
+
+        var sut = CreateSut(Generous(maxCacheEntries: 5));
+        await sut.PrefetchAsync([Name]);
+        sut.Pin([Name]);
+        using var hold = sut.Hold([held]);
+        await sut.PrefetchAsync([held]);
+
+        for (var i = 0; i < 20; i++)
+        {
+            await sut.PrefetchAsync([$"junk-{i}._domainkey.evil.example"]);
+        }
+
+        Assert.That(sut.Offline.LocatePublicKey("dns/txt", "example.com", "sel"), Is.Not.Null, "a key that verified trusted mail is not pushed out");
+        Assert.That(sut.Offline.LocatePublicKey("dns/txt", "example.com", "held"), Is.Not.Null, "nor one held for a message being verified");
+        Assert.That(sut.CachedCount, Is.LessThanOrEqualTo(5));
+        Assert.That(sut.Offline.LocatePublicKey("dns/txt", "evil.example", "junk-19"), Is.Not.Null, "the newest answer is kept");
+    }
+
+    [Test]
+    public async Task Offline_PinnedKeyPastItsTtl_IsServedWhileLookingItUpAgainFails_UpToTheStaleLimit()
+    {
+        _dns.Txt(Name, 60, TestKeys.TxtRecord(TestKeys.Ed25519().Public));
+        var sut = CreateSut(Short() with { PinnedStaleLimit = TimeSpan.FromHours(1) });
+        await sut.PrefetchAsync([Name]);
+        sut.Pin([Name]);
+        _dns.Silent(Name);
+
+        _time.Advance(TimeSpan.FromSeconds(61));
+        Assert.That(sut.PinnedDueForRefresh(TimeSpan.Zero), Is.EqualTo(new[] { Name }));
+        await sut.RefreshAsync([Name]);
+
+        Assert.That(sut.Offline.LocatePublicKey("dns/txt", "example.com", "sel"), Is.Not.Null, "DNS failing for a moment does not take away the key genuine mail is sealed with");
+        _time.Advance(TimeSpan.FromHours(1));
+        Assert.That(() => sut.Offline.LocatePublicKey("dns/txt", "example.com", "sel"), Throws.InstanceOf<DkimKeyNotCachedException>());
+    }
+
+    [TestCase(3, TestName = "RefreshAsync_PinnedKeyNowNxDomain_IsNoLongerServed")]
+    [TestCase(-1, TestName = "RefreshAsync_PinnedKeyNowRevoked_IsNoLongerServed")]
+    public async Task RefreshAsync_PinnedKeyGone_IsNoLongerServed(int rcode)
+    {
+        _dns.Txt(Name, 60, TestKeys.TxtRecord(TestKeys.Ed25519().Public));
+        var sut = CreateSut();
+        await sut.PrefetchAsync([Name]);
+        sut.Pin([Name]);
+        if (rcode >= 0)
+        {
+            _dns.Rcode(Name, rcode);
+        }
+        else
+        {
+            _dns.Txt(Name, 60, "v=DKIM1; k=ed25519; p=");
+        }
+
+        Assert.That(sut.PinnedDueForRefresh(TimeSpan.FromMinutes(2)), Is.EqualTo(new[] { Name }), "due a minute before it expires");
+        await sut.RefreshAsync([Name]);
+
+        Assert.That(() => sut.Offline.LocatePublicKey("dns/txt", "example.com", "sel"), Throws.InstanceOf<DkimKeyNotFoundException>());
+        Assert.That(sut.IsPinned(Name), Is.False, "nothing left to keep fresh");
+    }
+
+    [TestCase("new._domainkey.google.com", true)]
+    [TestCase("new._domainkey.mail.google.com", true)]
+    [TestCase("new._domainkey.notgoogle.com", false)]
+    [TestCase("new._domainkey.google.com.evil.example", false)]
+    public void AllInPinnedDomains_NewSelectorOfAPinnedKeysDomain_IsInIt(string name, bool expected)
+    {
+        var sut = CreateSut();
+        sut.Pin(["arc-20240605._domainkey.google.com"]);
+
+        Assert.That(sut.AllInPinnedDomains([name]), Is.EqualTo(expected));
+        Assert.That(sut.AllInPinnedDomains([name, "x._domainkey.evil.example"]), Is.False, "every name must be");
+        Assert.That(sut.AllInPinnedDomains([]), Is.False);
+    }
+
+    [Test]
+    public void Pin_MoreThanMaxPinned_UnpinsTheLeastRecentlyPinned()
+    {
+        var sut = CreateSut(Generous() with { MaxPinned = 2 });
+
+        sut.Pin(["a._domainkey.example.com"]);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        sut.Pin(["b._domainkey.example.com"]);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        sut.Pin(["a._domainkey.example.com"]);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        sut.Pin(["c._domainkey.example.com"]);
+
+        Assert.That(new[] { "a", "b", "c" }.Where(s => sut.IsPinned($"{s}._domainkey.example.com")), Is.EqualTo(new[] { "a", "c" }));
+    }
+
+    /// <summary>Publishes <paramref name="txt"/> in strings of at most 255 characters (as a TXT record must).</summary>
+    private void PublishLong(string name, int ttl, string txt) =>
+        _dns.Txt(name, ttl, txt.Chunk(255).Select(c => new string(c)).ToArray());
+
+    /// <summary>
+    /// The key record of an RSA public key of the given sizes with no private key behind it (only its cost
+    /// matters): an odd modulus without small factors. Encoded directly: BouncyCastle's key type would test the
+    /// modulus, which is the cost under test.
+    /// </summary>
+    private static string UnsafeRsaKeyRecord(int modulusBits, int exponentBits)
+    {
+        var random = new Org.BouncyCastle.Security.SecureRandom();
+        var smallPrimes = Enumerable.Range(3, 741).Where(p => Enumerable.Range(2, (int)Math.Sqrt(p) - 1).All(d => p % d != 0))
+            .Aggregate(Org.BouncyCastle.Math.BigInteger.One, (product, p) => product.Multiply(Org.BouncyCastle.Math.BigInteger.ValueOf(p)));
+        Org.BouncyCastle.Math.BigInteger modulus;
+        do
+        {
+            modulus = new Org.BouncyCastle.Math.BigInteger(modulusBits, random).SetBit(modulusBits - 1).SetBit(0);
+        }
+        while (!modulus.Gcd(smallPrimes).Equals(Org.BouncyCastle.Math.BigInteger.One));
+
+        var exponent = new Org.BouncyCastle.Math.BigInteger(exponentBits, random).SetBit(exponentBits - 1).SetBit(0);
+        var info = new Org.BouncyCastle.Asn1.X509.SubjectPublicKeyInfo(
+            new Org.BouncyCastle.Asn1.X509.AlgorithmIdentifier(Org.BouncyCastle.Asn1.Pkcs.PkcsObjectIdentifiers.RsaEncryption, Org.BouncyCastle.Asn1.DerNull.Instance),
+            new Org.BouncyCastle.Asn1.X509.RsaPublicKeyStructure(modulus, exponent));
+        return "v=DKIM1; k=rsa; p=" + Convert.ToBase64String(info.GetEncoded());
+    }
+
     /// <summary>
     /// A locator asking the loopback server. Its DNS timeout is only reached when a name is silent, so it is
     /// long (<see cref="Generous"/>) unless a test makes the server silent and waits for it (<see cref="Short"/>):

@@ -155,6 +155,20 @@ public class MailAuthenticatorTests
     }
 
     [Test]
+    public async Task VerifyAsync_KeysUsed_ListsTheKeysFoundWhateverTheVerdict_NotTheMissingOnes()
+    {
+        var message = Signed();
+        Signers.DkimSign(message, TestKeys.Ed25519().Private, "amazonses.com", "none");
+        Signers.ArcSeal(message, _google.Private, "google.com", "arc-20240605", GoogleVerdict);
+        var raw = Signers.ToBytes(message);
+
+        var facts = await CreateSut().VerifyAsync(Signers.LoadTampered(raw, "Your AWS Abuse Report", "Your AWS Refund"), CancellationToken.None);
+
+        Assert.That(facts.KeysUsed, Is.EquivalentTo(new[] { "arc-20240605._domainkey.google.com", "abuse2026._domainkey.amazon.com" }));
+        Assert.That(facts.Dkim.Select(d => d.Outcome), Is.EqualTo(new[] { AuthOutcome.PermError, AuthOutcome.Fail }));
+    }
+
+    [Test]
     public async Task VerifyAsync_ManySignatures_ChecksOnlyTheFirstTen()
     {
         var message = Messages.AbuseReport();
