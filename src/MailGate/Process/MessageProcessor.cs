@@ -239,6 +239,22 @@ internal sealed class MessageProcessor(
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["SpoolId"] = message.Id });
         try
         {
+            if (work.State.Deliveries[index].Status != DeliveryStatus.Pending)
+            {
+                // Back after an error that came once its outcome was known (RetryLaterAsync): never send it again,
+                // only finish what is left to do.
+                if (work.IsWritten && work.State.IsFinished)
+                {
+                    Finish(work);
+                }
+                else if (!work.IsWritten)
+                {
+                    Unsaved(work);
+                }
+
+                return;
+            }
+
             var outcome = await delivery.DeliverAsync(
                 message,
                 work.State.Deliveries[index],

@@ -154,6 +154,20 @@ public sealed class StateWriteFailureTests
         Assert.That(_pagerDuty.Requests, Has.Count.EqualTo(1));
     }
 
+    [Test]
+    public async Task UnexpectedErrorAfterPagerDutyAccepted_IsNeverSentAgain_TheMessageStillFinishes()
+    {
+        // Before: the lane's error handler queued the event again as it was, already delivered, and sent it again.
+        _store.MoveFailures = 1;
+
+        var id = await Mail.SendAsync(_gateway, Mail.Fixture("abuse-report-via-google-group.eml"));
+
+        Assert.That(await _gateway.WaitFinishedAsync(id, TimeSpan.FromSeconds(30)), Is.EqualTo(SpoolArea.Done));
+        await ScansAsync(5);
+        Assert.That(_pagerDuty.Requests, Has.Count.EqualTo(1));
+        Assert.That(SpoolStore.ReadState(_gateway.Spool.Find(id)!.Value.Message).Deliveries.Single().Attempts, Is.EqualTo(1));
+    }
+
     /// <summary>The spool writer, failing on demand the way a read-only or full file system does.</summary>
     private sealed class FaultyStateStore : IStateStore
     {
@@ -163,6 +177,9 @@ public sealed class StateWriteFailureTests
         public Func<ProcessingState, bool> Fail { get; set; } = _ => false;
 
         public bool FailMoves { get; set; }
+
+        /// <summary>How many moves still fail with an error no file system gives (a bug, say).</summary>
+        public int MoveFailures { get; set; }
 
         public void WriteState(SpooledMessage message, ProcessingState state)
         {
@@ -174,7 +191,15 @@ public sealed class StateWriteFailureTests
             Inner.WriteState(message, state);
         }
 
-        public SpooledMessage Move(SpooledMessage message, SpoolArea area) =>
-            FailMoves ? throw new IOException("Read-only file system") : Inner.Move(message, area);
+        public SpooledMessage Move(SpooledMessage message, SpoolArea area)
+        {
+            if (MoveFailures > 0)
+            {
+                MoveFailures--;
+                throw new InvalidOperationException("unexpected");
+            }
+
+            return FailMoves ? throw new IOException("Read-only file system") : Inner.Move(message, area);
+        }
     }
 }
