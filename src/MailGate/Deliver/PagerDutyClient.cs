@@ -60,14 +60,15 @@ public sealed class PagerDutyClient(HttpClient http, IOptions<PagerDutyOptions> 
     }
 
     /// <summary>
-    /// The delay <c>Retry-After</c> asks for, bounded to [0, <paramref name="max"/>]; an HTTP date counts from
-    /// the answer's <c>Date</c>, else from now.
+    /// The delay <c>Retry-After</c> asks for, at most <paramref name="max"/>; an HTTP date counts from the
+    /// answer's <c>Date</c>, else from now. Null (the usual exponential backoff) when there is none or it asks
+    /// for no wait at all (<c>0</c>, a date in the past): retrying at once, again and again, would be a request loop.
     /// </summary>
     private TimeSpan? RetryAfter(HttpResponseMessage response, TimeSpan max)
     {
         var header = response.Headers.RetryAfter;
         TimeSpan? delay = header?.Delta ?? (header?.Date is { } date ? date - (response.Headers.Date ?? time.GetUtcNow()) : null);
-        return delay is { } value ? TimeSpan.FromTicks(Math.Clamp(value.Ticks, 0, max.Ticks)) : null;
+        return delay is { } value && value > TimeSpan.Zero ? TimeSpan.FromTicks(Math.Min(value.Ticks, max.Ticks)) : null;
     }
 
     /// <summary>The start of the body, for the error text; a failure to read it is described, not thrown (the status decides).</summary>

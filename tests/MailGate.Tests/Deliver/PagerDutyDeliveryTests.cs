@@ -196,6 +196,29 @@ public sealed class PagerDutyDeliveryTests
         Assert.That(RetryDelays(logger), Is.EqualTo(new[] { TimeSpan.FromMinutes(5) }), "PagerDuty:RetryMaxDelay");
     }
 
+    [TestCase(0, TestName = "Deliver_RetryAfterZero_BacksOffAsWithoutIt")]
+    [TestCase(-3600, TestName = "Deliver_RetryAfterDateInThePast_BacksOffAsWithoutIt")]
+    public async Task Deliver_RetryAfterOfNoTime_BacksOffAsWithoutIt(int seconds)
+    {
+        // Before: each such answer was retried at once, a request loop only the circuit breaker ended.
+        var answer = () =>
+        {
+            var response = ScriptedHandler.Status(429)();
+            response.Headers.Date = Start;
+            response.Headers.RetryAfter = seconds == 0
+                ? new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.Zero)
+                : new System.Net.Http.Headers.RetryConditionHeaderValue(Start.AddSeconds(seconds));
+            return response;
+        };
+        using var handler = new ScriptedHandler([.. Enumerable.Repeat(answer, 4), ScriptedHandler.Status(202)]);
+        var logger = new CollectingLogger<PagerDutyDelivery>();
+        using var sut = CreateSut(handler, logger);
+
+        await RunAsync(sut, Record());
+
+        Assert.That(RetryDelays(logger), Has.Length.EqualTo(4).And.All.GreaterThan(TimeSpan.Zero), "PagerDuty:RetryBaseDelay and its exponential backoff");
+    }
+
     [TestCase("R0123456789ABCDEF0123456789ABCDE")]
     [TestCase("r0123456789abcdef0123456789abcde")]
     [TestCase("%52%30123456789abcdef0123456789abcde")]
