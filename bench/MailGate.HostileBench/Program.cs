@@ -20,7 +20,14 @@ namespace MailGate.HostileBench;
 /// through Google (ARC key answered at once) from another; prints how long the genuine page took from
 /// its 250 to the fake PagerDuty's receipt. Runs the real host in-process with the shipped rules and
 /// <c>Trust:Verify=true</c>; uses only <see cref="MailGateHost.Build(string[])"/>, so the same program
-/// measures any revision. Arguments: <c>[hostile count, default 100] [give up after seconds, default 600]</c>.
+/// measures any revision. Arguments: <c>[hostile count, default 100] [give up after seconds, default 600]
+/// [client networks the hostile mail comes from, default 1] [scenario: cold (default), rotation or expiry]</c>: with
+/// several networks, hostile mail <c>i</c> comes from <c>127.1.{i mod networks}.1</c>, each a /24 of its own
+/// (all of 127/8 is loopback on Linux). <c>rotation</c> first sends one genuine page (its key looked up with
+/// nothing else waiting), then the flood, then a genuine page sealed with a new <c>google.com</c> selector
+/// (Google rotated its key: not looked up yet), then one with the first key again. <c>expiry</c> publishes the
+/// first key with a TTL of 20 s, sends one genuine page, then the flood, waits 30 s (the key's TTL has passed
+/// while the flood's lookups still queue) and sends a genuine page with that key.
 /// </summary>
 internal static class Program
 {
@@ -31,13 +38,18 @@ internal static class Program
     {
         var hostile = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100;
         var giveUp = TimeSpan.FromSeconds(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 600);
+        var networks = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1;
+        var scenario = args.Length > 3 ? args[3] : "cold";
+        var rotation = scenario is "rotation" or "expiry";
         var folder = Path.Combine(Path.GetTempPath(), "mailgate-hostile-bench", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         try
         {
             using var dns = new TinyDnsServer();
             var google = TestKeys.Ed25519();
-            dns.Txt($"{Selector}._domainkey.google.com", 300, TestKeys.TxtRecord(google.Public));
+            dns.Txt($"{Selector}._domainkey.google.com", scenario == "expiry" ? 20 : 300, TestKeys.TxtRecord(google.Public));
+            var rotated = TestKeys.Ed25519();
+            dns.Txt($"{Selector}-rotated._domainkey.google.com", 300, TestKeys.TxtRecord(rotated.Public));
             using var pagerDuty = new FakePagerDuty();
             var rules = Path.Combine(folder, "rules.yaml");
             await File.WriteAllTextAsync(rules, (await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "shipped-rules.yaml")))
@@ -57,6 +69,17 @@ internal static class Program
             try
             {
                 var smtp = await app.Services.GetRequiredService<SmtpListenerEndpoint>().Bound;
+                var pages = scenario == "expiry"
+                    ? [("genuine page 30 s after the flood (its key's 20 s TTL has passed)", google, Selector)]
+                    : rotation
+                    ? new[] { ("genuine page with a new google.com selector (rotated key, not looked up yet)", rotated, Selector + "-rotated"), ("genuine page with the first key again", google, Selector) }
+                    : [("genuine page 1 (key not cached yet)", google, Selector), ("genuine page 2 (sent once page 1 was out)", google, Selector)];
+                if (rotation)
+                {
+                    var (id, accepted) = await SendAsync(smtp, AbuseReports.ThroughGoogle(google.Private, Selector), IPAddress.Loopback);
+                    Console.WriteLine($"genuine page before the flood: at PagerDuty {(await pagerDuty.WaitAsync(id, accepted, giveUp))?.TotalSeconds:F2} s after its 250");
+                }
+
                 var started = Stopwatch.GetTimestamp();
                 for (var i = 0; i < hostile; i++)
                 {
@@ -66,13 +89,18 @@ internal static class Program
                         dns.Silent(name);
                     }
 
-                    await SendAsync(smtp, message, IPAddress.Parse("127.0.1.1"));
+                    await SendAsync(smtp, message, networks == 1 ? IPAddress.Parse("127.0.1.1") : new IPAddress([127, 1, (byte)(i % networks), 1]));
                 }
 
-                Console.WriteLine($"{hostile} hostile mail(s) accepted in {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s");
-                foreach (var label in new[] { "genuine page 1 (key not cached yet)", "genuine page 2 (sent once page 1 was out)" })
+                Console.WriteLine($"{hostile} hostile mail(s) from {networks} client network(s) accepted in {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s");
+                if (scenario == "expiry")
                 {
-                    var (id, accepted) = await SendAsync(smtp, AbuseReports.ThroughGoogle(google.Private, Selector), IPAddress.Loopback);
+                    await Task.Delay(TimeSpan.FromSeconds(30), TimeProvider.System);
+                }
+
+                foreach (var (label, key, selector) in pages)
+                {
+                    var (id, accepted) = await SendAsync(smtp, AbuseReports.ThroughGoogle(key.Private, selector), IPAddress.Loopback);
                     var waited = await pagerDuty.WaitAsync(id, accepted, giveUp);
                     Console.WriteLine(waited is { } wait
                         ? $"{label}: at PagerDuty {wait.TotalSeconds:F2} s after its 250"
