@@ -79,6 +79,17 @@ public sealed record DeliveryRecord
     /// <summary>When the delivery reached its final status.</summary>
     public DateTimeOffset? CompletedAt { get; init; }
 
+    /// <summary>
+    /// Whether the message did not meet the rules' trust policy (<c>trust.trusted</c>) when it was decided, even
+    /// if its rule does not ask for trust (an address that pages on everything): its event then travels in the
+    /// route's lane for unverified mail, so forged mail never queues in front of, or breaks the circuit of,
+    /// verified pages. False when the rules have no trust policy, and for support cases.
+    /// </summary>
+    public bool Unverified { get; init; }
+
+    /// <summary>Whether the event travels in the lane for unverified mail: <see cref="Unverified"/>, or an untrusted match (<c>[unverified]</c>, custom detail <c>trusted: false</c>).</summary>
+    public bool TravelsUnverified() => Unverified || Event.Payload.CustomDetails?.Trusted == false;
+
     /// <summary>When an operator re-queued it from the dead-letter area (its age counts from then).</summary>
     public DateTimeOffset? RequeuedAt { get; init; }
 

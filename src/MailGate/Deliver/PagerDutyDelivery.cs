@@ -25,7 +25,8 @@ namespace MailGate.Deliver;
 /// delivery as <see cref="DeliveryStatus.RouteMissing"/> (dead-lettered; <c>mailgate spool retry</c>
 /// sends it once the route is back), a changed routing key is used from the next attempt on, and a route
 /// whose key is no longer set ends it as <see cref="DeliveryStatus.DryRun"/> (the event is logged).</para>
-/// <para>Untrusted events (custom detail <c>trusted: false</c>) never hold up trusted ones: they have
+/// <para>Untrusted events (<see cref="DeliveryRecord.TravelsUnverified"/>: custom detail <c>trusted: false</c>, or
+/// any event of mail the trust policy does not trust) never hold up trusted ones: they have
 /// their own circuit breaker, so their failures (a 429 they provoked) never pause trusted sending, and
 /// one request slot of their own, outside <see cref="PagerDutyOptions.MaxConcurrentRequests"/>.</para>
 /// </remarks>
@@ -74,7 +75,7 @@ internal sealed class PagerDutyDelivery(
         }
 
         var settings = options.Value;
-        var untrusted = record.Event.Payload.CustomDetails?.Trusted == false;
+        var untrusted = record.TravelsUnverified();
         var breaker = untrusted ? _untrustedCircuit : circuit;
         var slots = untrusted ? _untrustedInFlight : _inFlight;
         var origin = record.AgeOrigin(message.Envelope.ReceivedAt);

@@ -209,9 +209,9 @@ internal sealed class MessageProcessor(
         }
     }
 
-    /// <summary>The lane of a delivery: its route's, trusted and untrusted events apart.</summary>
+    /// <summary>The lane of a delivery: its route's, events of verified and unverified mail apart (<see cref="DeliveryRecord.TravelsUnverified"/>).</summary>
     private Channel<(MessageWork Work, int Index)> Lane(DeliveryRecord record) =>
-        _lanes.GetOrAdd(record.Event.Payload.CustomDetails?.Trusted == false ? record.Route + " (untrusted)" : record.Route, name =>
+        _lanes.GetOrAdd(record.TravelsUnverified() ? record.Route + " (untrusted)" : record.Route, name =>
         {
             var lane = Channel.CreateUnbounded<(MessageWork, int)>(new UnboundedChannelOptions { SingleReader = true });
             _laneTasks.Add(Task.Run(() => RunLaneAsync(lane.Reader, _stopping)));
@@ -456,7 +456,8 @@ internal sealed class MessageProcessor(
         var ruleSet = rules.Current;
         facts = AccountResolver.Resolve(facts, ruleSet.Accounts);
         var decision = RuleEvaluator.Evaluate(ruleSet, facts);
-        if (facts.Case is null && facts.Authentication.KeysUsed.Count > 0 && ruleSet.Trust is { } policy && policy.Trusted.Evaluate(new RuleInput(facts)) == Truth.True)
+        var verified = facts.Case is not null || ruleSet.Trust is not { } policy || policy.Trusted.Evaluate(new RuleInput(facts)) == Truth.True;
+        if (verified && ruleSet.Trust is not null && facts.Case is null && facts.Authentication.KeysUsed.Count > 0)
         {
             keyFetcher.Trusted(message.Id, facts.Authentication.KeysUsed); // genuine mail's keys: kept fresh, looked up first
         }
@@ -527,6 +528,7 @@ internal sealed class MessageProcessor(
                 Rule = match.Rule,
                 Route = match.Route,
                 Event = PagerDutyEventBuilder.Build(facts, match, ruleSet.Version, resolve: message.Envelope.Case?.Resolve == true),
+                Unverified = !verified,
             }).ToArray(),
         };
     }

@@ -138,6 +138,59 @@ public sealed class UntrustedFloodTests
         Assert.That(_pagerDuty.Requests.Count(r => r.Status == 429), Is.EqualTo(3), "one untrusted event tried, until its breaker opened; the others wait behind it");
     }
 
+    /// <summary>
+    /// The shipped rules' other shape: an address that pages on everything, whatever its origin (no
+    /// <c>trust: required</c>). Its forged pages are paged, by design, but are unverified all the same.
+    /// </summary>
+    [Test]
+    public async Task ForgedMailToAPageEverythingAddress_ThrottledByPagerDuty_NeverPausesOrDelaysAVerifiedPage()
+    {
+        // Before: such events travelled in the trusted lane: their 429s opened the trusted circuit breaker
+        // (sending paused for BreakDuration, here 10 minutes) and they queued in front of the genuine page.
+        _pagerDuty.RespondTo = json => json.GetProperty("payload").GetProperty("custom_details").GetProperty("rule").GetString() == "page-everything"
+            ? new FakeResponse(429, """{"status":"throttle event","message":"Requests for this service are arriving too quickly."}""")
+            : FakeResponse.Accepted;
+        var googleKey = TestKeys.Ed25519();
+        var rules = Rules(Limits(perNetwork: 100, perHour: 100)).Replace("""
+              - name: everything-else
+            """, """
+              - name: page-everything
+                when:
+                  recipient: { equals: "aws-incident1@mailgate.example.com" }
+                route: security-oncall
+              - name: everything-else
+            """, StringComparison.Ordinal);
+        await using var gateway = await GatewayHarness.StartAsync(
+            _pagerDuty,
+            rules,
+            "--PagerDuty:BreakerFailures=3",
+            "--PagerDuty:BreakDuration=00:10:00",
+            "--PagerDuty:RetryMaxDelay=00:00:00.050");
+        gateway.Dns.Txt($"{Selector}._domainkey.google.com", 300, TestKeys.TxtRecord(googleKey.Public));
+        var trustedOpened = 0;
+        gateway.Services.GetRequiredService<PagerDutyCircuit>().Opened += (_, _) => Interlocked.Increment(ref trustedOpened);
+        var untrustedOpened = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        gateway.Services.GetRequiredService<PagerDutyDelivery>().UntrustedCircuit.Opened += (_, _) => untrustedOpened.TrySetResult();
+
+        var forged = new List<string>();
+        for (var i = 0; i < 10; i++)
+        {
+            forged.Add(await Mail.SendAsync(gateway, AbuseReports.Forged($"alarm-{i}@evil.example"), to: "aws-incident1@mailgate.example.com"));
+        }
+
+        await untrustedOpened.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var genuine = await Mail.SendAsync(gateway, AbuseReports.ThroughGoogle(googleKey.Private, Selector));
+
+        Assert.That(await gateway.WaitFinishedAsync(genuine, TimeSpan.FromSeconds(30)), Is.EqualTo(SpoolArea.Done));
+        Assert.That(trustedOpened, Is.Zero);
+        Assert.That(forged.Select(id => gateway.Spool.Find(id)!.Value.Area), Has.All.EqualTo(SpoolArea.Active), "still waiting in their own lane");
+        var sent = _pagerDuty.Accepted.Single();
+        Assert.That(sent.Details.GetProperty("spool_id").GetString(), Is.EqualTo(genuine));
+        var forgedEvent = _pagerDuty.Requests.First(r => r.Status == 429);
+        Assert.That((forgedEvent.Payload.GetProperty("severity").GetString(), forgedEvent.Details.GetProperty("trusted").GetBoolean()), Is.EqualTo(("critical", true)),
+            "paged as the rule says (it does not ask for trust); only its lane is the unverified one");
+    }
+
     private static string Limits(int perNetwork, int perHour) =>
         $"    max_per_sender_per_hour: 5\n    max_per_client_network_per_hour: {perNetwork}\n    max_per_hour: {perHour}";
 }
