@@ -76,17 +76,17 @@ public sealed class PagerDutyClientTests
 
     [TestCase("86400", 300, TestName = "SendAsync_RetryAfterOneDay_IsCutToRetryMaxDelay")]
     [TestCase("120", 120, TestName = "SendAsync_RetryAfterWithinTheCap_IsKept")]
-    [TestCase("0", 0, TestName = "SendAsync_RetryAfterZero_IsZero")]
+    [TestCase("0", -1, TestName = "SendAsync_RetryAfterZero_LeavesTheBackoffInCharge")]
     [TestCase("Wed, 30 Dec 2026 12:00:00 GMT", 300, TestName = "SendAsync_RetryAfterDateAMonthAhead_IsCutToRetryMaxDelay")]
     [TestCase("Mon, 30 Nov 2026 12:01:00 GMT", 60, TestName = "SendAsync_RetryAfterDateAMinuteAhead_IsAMinute")]
-    [TestCase("Mon, 30 Nov 2026 11:00:00 GMT", 0, TestName = "SendAsync_RetryAfterDateInThePast_IsZero")]
+    [TestCase("Mon, 30 Nov 2026 11:00:00 GMT", -1, TestName = "SendAsync_RetryAfterDateInThePast_LeavesTheBackoffInCharge")]
     public async Task SendAsync_RetryAfter_IsBoundedByRetryMaxDelay(string retryAfter, int expectedSeconds)
     {
         _endpoint.Respond = ScriptedHttpServer.Status(429, "{}", retryAfter, date: "Mon, 30 Nov 2026 12:00:00 GMT");
 
         var result = await SendAsync(CreateSut(TimeSpan.FromMinutes(5)));
 
-        Assert.That(result.RetryAfter, Is.EqualTo(TimeSpan.FromSeconds(expectedSeconds)));
+        Assert.That(result.RetryAfter, Is.EqualTo(expectedSeconds < 0 ? null : TimeSpan.FromSeconds(expectedSeconds)), "-1: none (no wait asked for: the backoff decides)");
     }
 
     [Test]
