@@ -11,7 +11,8 @@ namespace MailGate.Outbound;
 /// <remarks>
 /// An occurrence is found character by character: each character of the secret may appear as itself in
 /// either case, or encoded as a URL escape (<c>%52</c>), a JSON/JavaScript escape (<c>\u0052</c>,
-/// <c>\x52</c>) or an HTML character reference (<c>&amp;#82;</c>, <c>&amp;#x52;</c>), in any mix. Encodings
+/// <c>\x52</c>, <c>\/</c> and the other backslash-and-character escapes) or an HTML character reference
+/// (<c>&amp;#82;</c>, <c>&amp;#x52;</c>), in any mix. Encodings
 /// that change the whole string at once (Base64, hashes) are not recognised. Secrets shorter than
 /// <see cref="MinimumLength"/> characters are ignored: no real key is that short, and redacting them would
 /// mangle ordinary text.
@@ -115,6 +116,13 @@ internal static class SecretRedactor
         {
             length = 4;
             return hex;
+        }
+
+        if (rest.Length >= 2 && rest[0] == '\\' && rest[1] is not ('u' or 'U' or 'x' or 'X' or 'b' or 'f' or 'n' or 'r' or 't' or '0'))
+        {
+            // JSON's "\/" and JavaScript's other identity escapes ("\c" is "c"): an AWS secret key has '/' in it.
+            length = 2;
+            return rest[1];
         }
 
         if (rest.Length >= 4 && rest[0] == '&' && rest[1] == '#')

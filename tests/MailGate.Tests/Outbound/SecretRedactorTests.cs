@@ -16,6 +16,7 @@ public sealed class SecretRedactorTests
     [TestCase(@"\x52\x30123456789ABCDEF0123456789abcde", "[x]", TestName = "Redact_HexEscapes_Redacted")]
     [TestCase("&#82;&#x30;123456789abcdef0123456789abcde", "[x]", TestName = "Redact_HtmlReferences_Redacted")]
     [TestCase("R0123456789abcdef0123456789abcdeR0123456789ABCDEF0123456789ABCDE", "[x][x]", TestName = "Redact_TwoInARow_BothRedacted")]
+    [TestCase(@"""R0123456789abcdef0123456789ab\c\d\e""", @"""[x]""", TestName = "Redact_JsonBackslashEscapes_Redacted")]
     [TestCase("R0123456789abcdef0123456789abcd", "R0123456789abcdef0123456789abcd", TestName = "Redact_OneCharacterShort_Kept")]
     [TestCase("Event object is invalid", "Event object is invalid", TestName = "Redact_NoSecret_Unchanged")]
     [TestCase("%%%\\u00&#;&#x;\\x", "%%%\\u00&#;&#x;\\x", TestName = "Redact_BrokenEscapes_Unchanged")]

@@ -25,6 +25,8 @@ internal sealed class AwsJsonClient(
     /// </summary>
     public const int MaxResponseBytes = 16 * 1024 * 1024;
 
+    private const string Credentials = "[credentials]";
+
     private static readonly MediaTypeHeaderValue JsonContentType = new("application/x-amz-json-1.1");
 
     /// <summary>Calls one API operation and returns the answer's JSON (cloned: it outlives any document).</summary>
@@ -96,12 +98,15 @@ internal sealed class AwsJsonClient(
             throw new AwsException(call.Operation, call.AccountId, "Redirected", status, $"redirect to {redirect} not followed: AWS calls go only to the configured endpoint");
         }
 
-        // AWS error messages are not known to quote credentials, but nothing from a server is logged unredacted.
-        text = SecretRedactor.Redact(text, [signWith.SecretAccessKey, signWith.SessionToken], "[credentials]");
+        // AWS error messages are not known to quote credentials, but nothing from a server is logged unredacted:
+        // the raw text, and what its JSON decodes to (and a header's error type) once more.
+        string?[] secrets = [signWith.SecretAccessKey, signWith.SessionToken];
+        text = SecretRedactor.Redact(text, secrets, Credentials);
         if (status is < 200 or > 299)
         {
             var (code, message) = AwsErrors.ParseJsonError(status, headers, text);
-            throw new AwsException(call.Operation, call.AccountId, code, status, message);
+            throw new AwsException(call.Operation, call.AccountId, SecretRedactor.Redact(code, secrets, Credentials), status,
+                message is null ? null : SecretRedactor.Redact(message, secrets, Credentials));
         }
 
         if (truncated)

@@ -87,6 +87,8 @@ public sealed class AwsOutboundTests
     [TestCase("mailgate/Test/Secret/Key/0000000000000000")]
     [TestCase("MAILGATE/TEST/SECRET/KEY/0000000000000000")]
     [TestCase("mailgate%2FTest%2FSecret%2FKey%2F0000000000000000")]
+    [TestCase(@"mailgate\/Test\/Secret\/Key\/0000000000000000")]
+    [TestCase(@"MAILGATE\/Test\u002FSecret%2Fkey&#47;0000000000000000")]
     public void Call_ErrorQuotingTheSecretKey_NeverCarriesIt(string quoted)
     {
         _endpoint.Respond = ScriptedHttpServer.Status(400, $$"""{"__type":"InvalidSignatureException","message":"signature computed with {{quoted}} does not match"}""");
