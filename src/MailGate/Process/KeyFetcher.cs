@@ -18,7 +18,7 @@ namespace MailGate.Process;
 /// <remarks>
 /// <para>Keys that verified trusted mail are pinned (<see cref="Trusted"/>) and kept fresh here, ahead of
 /// their expiry, so a genuine page whose keys were seen before never waits for a lookup. A message whose
-/// keys all lie in the domains of pinned keys (a new selector of <c>google.com</c>, say) is looked up
+/// keys are all selectors of the domains of pinned keys (a new selector of <c>google.com</c>, say) is looked up
 /// first, by a worker of its own, so a flood of hostile mail from many networks cannot hold it up: the
 /// names it needs are answered by the domains that sign genuine mail, which a forger cannot slow down.</para>
 /// </remarks>

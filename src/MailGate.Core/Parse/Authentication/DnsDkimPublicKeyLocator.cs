@@ -153,8 +153,9 @@ public sealed class DnsDkimPublicKeyLocator : DkimPublicKeyLocatorBase
     public bool IsPinned(string name) => _pinned.ContainsKey(name);
 
     /// <summary>
-    /// Whether every name in <paramref name="names"/> lies in the domain of a pinned key (the domain itself or a
-    /// subdomain, e.g. any selector of <c>google.com</c> once a <c>google.com</c> key verified trusted mail).
+    /// Whether every name in <paramref name="names"/> is a selector of the very domain of a pinned key (any
+    /// selector of <c>google.com</c> once a <c>google.com</c> key verified trusted mail; not a subdomain, which
+    /// its owner may have handed to someone else).
     /// </summary>
     public bool AllInPinnedDomains(IEnumerable<string> names)
     {
@@ -165,7 +166,7 @@ public sealed class DnsDkimPublicKeyLocator : DkimPublicKeyLocatorBase
         {
             any = true;
             var domain = DomainOf(name);
-            if (!domains.Any(d => domain.Equals(d, StringComparison.OrdinalIgnoreCase) || domain.EndsWith("." + d, StringComparison.OrdinalIgnoreCase)))
+            if (!domains.Contains(domain))
             {
                 return false;
             }

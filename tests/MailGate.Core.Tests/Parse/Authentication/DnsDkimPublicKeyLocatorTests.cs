@@ -361,7 +361,8 @@ public class DnsDkimPublicKeyLocatorTests
     }
 
     [TestCase("new._domainkey.google.com", true)]
-    [TestCase("new._domainkey.mail.google.com", true)]
+    [TestCase("NEW._domainkey.Google.com", true)]
+    [TestCase("new._domainkey.mail.google.com", false)]
     [TestCase("new._domainkey.notgoogle.com", false)]
     [TestCase("new._domainkey.google.com.evil.example", false)]
     public void AllInPinnedDomains_NewSelectorOfAPinnedKeysDomain_IsInIt(string name, bool expected)
