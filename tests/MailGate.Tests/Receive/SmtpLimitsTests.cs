@@ -76,6 +76,23 @@ public sealed class SmtpLimitsTests : GatewayTestBase
     }
 
     [Test]
+    public async Task Data_LinesStartingWithDots_AreStoredWithoutTheirTransparencyDots_TheFirstLineToo()
+    {
+        var client = await RawSmtpDialog.ConnectAsync(Gateway);
+        await using var _ = client;
+        await client.BeginDataAsync();
+
+        var reply = await client.EndDataAsync("..X-Dotted: first line\r\nSubject: dots\r\n\r\n..\r\n...\r\n..x\r\n.y\r\n");
+
+        Assert.That(reply, Does.StartWith("250 2.0.0"));
+        var stored = Gateway.Spool.Find(Mail.SpoolIdOf(reply))!.Value.Message;
+        Assert.That(
+            Encoding.Latin1.GetString(await File.ReadAllBytesAsync(stored.MessagePath)),
+            Is.EqualTo(".X-Dotted: first line\r\nSubject: dots\r\n\r\n.\r\n..\r\n.x\r\n.y\r\n"),
+            "RFC 5321 §4.5.2: the first dot of a line starting with two is transparency (a line '.y' was never stuffed and keeps its dot)");
+    }
+
+    [Test]
     public async Task Data_EmptyMessage_Gets554_5_6_0AtOnce()
     {
         var client = await RawSmtpDialog.ConnectAsync(Gateway);
