@@ -181,13 +181,15 @@ internal sealed class ClientPipe : ISecurableDuplexPipe
         return message;
     }
 
-    /// <summary>Writes <paramref name="reply"/> + CRLF to the client; false when the client cannot take it in time.</summary>
+    /// <summary>
+    /// Writes <paramref name="reply"/> + CRLF to the client; false when the client cannot take it in time
+    /// (logged and counted as <see cref="Output"/> does) or is gone.
+    /// </summary>
     public async Task<bool> TryWriteReplyAsync(string reply)
     {
-        using var deadline = new CancellationTokenSource(Limits.IdleTimeout, Time);
         try
         {
-            await _inner.Output.WriteAsync(Encoding.ASCII.GetBytes(reply + "\r\n"), deadline.Token).ConfigureAwait(false);
+            await Output.WriteAsync(Encoding.ASCII.GetBytes(reply + "\r\n")).ConfigureAwait(false);
             return true;
         }
 #pragma warning disable CA1031 // The client may be gone already; the session ends either way.

@@ -255,6 +255,22 @@ public sealed class ClientPipeTests
         Assert.That((await _sut.Input.ReadAsync()).IsCompleted, Is.True);
     }
 
+    [Test]
+    public async Task ReadAsync_ClientNotTakingRepliesMailGateGivesItself_EndsTheSession_LoggedAndCounted()
+    {
+        // VRFY is answered by MailGate, not SmtpServer: a client that pipelines it without reading fills the
+        // reply buffer, and that write has the same deadline as SmtpServer's own replies.
+        await _connection.SendAsync(string.Concat(Enumerable.Repeat("VRFY x\r\n", 1000)));
+        var read = _sut.Input.ReadAsync().AsTask();
+        Assert.That(read.IsCompleted, Is.False, "the client is not reading");
+
+        _time.Advance(IdleTimeout);
+        var result = await read.WaitAsync(Guard);
+
+        Assert.That(result.IsCompleted && result.Buffer.IsEmpty, Is.True, "SmtpServer sees the end of input");
+        Assert.That(_rejected, Is.EqualTo(new[] { (421, "write_timeout") }));
+    }
+
     private static string Text(ReadOnlySequence<byte> buffer) => Encoding.Latin1.GetString(buffer);
 
     private sealed class NoLease : IDisposable
