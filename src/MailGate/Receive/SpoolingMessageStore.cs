@@ -44,10 +44,16 @@ internal sealed class SpoolingMessageStore(
         CancellationToken cancellationToken)
     {
         var sessionId = context.SessionId.ToString();
-        if (context.Pipe is ClientPipe pipe && pipe.TakeDataRefusal() is { } refusal)
+        if (context.Pipe is ClientPipe pipe)
         {
-            // Decided while the data arrived (too large, empty, client silent): already logged and counted.
-            return refusal;
+            if (pipe.TakeDataRefusal() is { } refusal)
+            {
+                // Decided while the data arrived (too large, empty, client silent): already logged and counted.
+                return refusal;
+            }
+
+            // The message as the pipe read it; SmtpServer's buffer is only the end-of-data line.
+            buffer = pipe.TakeMessage() ?? buffer;
         }
 
         try
