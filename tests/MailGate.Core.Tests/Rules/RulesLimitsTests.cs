@@ -159,6 +159,48 @@ public class RulesLimitsTests
         }
     }
 
+    /// <summary>Opening a FIFO for reading waits for a writer: rules check, a start or a reload hung for ever.</summary>
+    [TestCase("a FIFO")]
+    [TestCase("a link to a FIFO")]
+    [TestCase("a link to a link to a FIFO")]
+    [TestCase("a link to a device")]
+    public void TryRead_NotARegularFile_IsRefusedWithoutOpeningIt(string what)
+    {
+        var folder = Directory.CreateTempSubdirectory("mailgate-tests-").FullName;
+        try
+        {
+            var fifo = Path.Combine(folder, "pipe");
+            MailGate.Tests.Shared.Fifo.Make(fifo);
+            var path = Path.Combine(folder, "rules.yaml");
+            switch (what)
+            {
+                case "a FIFO":
+                    path = fifo;
+                    break;
+                case "a link to a FIFO":
+                    File.CreateSymbolicLink(path, fifo);
+                    break;
+                case "a link to a link to a FIFO":
+                    File.CreateSymbolicLink(path + ".1", fifo);
+                    File.CreateSymbolicLink(path, path + ".1");
+                    break;
+                default:
+                    File.CreateSymbolicLink(path, "/dev/zero");
+                    break;
+            }
+
+            RuleError? error = null;
+            var read = Task.Run(() => RulesLoader.TryRead(path, out _, out error));
+
+            Assert.That(read.Wait(TimeSpan.FromSeconds(30)), Is.True, "TryRead returned (a failure guard, not a timing)");
+            Assert.That((read.Result, error!.ToString()), Is.EqualTo((false, $"{path}:0:0: cannot read the rules file: it is not a regular file (a FIFO, socket or device)")));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     [Test]
     public void TryRead_MissingFile_SaysItDoesNotExist()
     {
