@@ -20,6 +20,9 @@ public sealed class Extraction
 
     public string Name { get; }
 
+    /// <summary>Where the value is looked for, in order.</summary>
+    internal IReadOnlyList<ExtractSource> Sources => sources;
+
     /// <summary>
     /// The value for one message, read from the whitespace-normalised fields of <paramref name="input"/>;
     /// empty when nothing matched. <paramref name="failure"/> says which regex timed out, if one did (the
