@@ -53,6 +53,40 @@ public static class HeaderSection
         }
     }
 
+    /// <summary>
+    /// Whether <paramref name="data"/> starts with a header field: a name of printable US-ASCII other than
+    /// a colon (RFC 5322 §2.2 <c>ftext</c>), optionally followed by spaces or tabs (the obsolete syntax of
+    /// §4.5), then a colon, within the first line. A message without one has no header section: MimeKit
+    /// would find no header field in it, and nothing could be decided about it.
+    /// </summary>
+    public static bool StartsWithHeaderField(ReadOnlySequence<byte> data)
+    {
+        var reader = new SequenceReader<byte>(data.Length > MaxFieldNameScan ? data.Slice(0, MaxFieldNameScan) : data);
+        var name = 0;
+        var spaces = false;
+        while (reader.TryRead(out var b))
+        {
+            switch (b)
+            {
+                case (byte)':':
+                    return name > 0;
+                case (byte)' ' or (byte)'\t' when name > 0:
+                    spaces = true;
+                    break;
+                case >= 33 and <= 126 when !spaces:
+                    name++;
+                    break;
+                default:
+                    return false;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>How far <see cref="StartsWithHeaderField"/> looks for the colon (RFC 5322 §2.1.1's line length).</summary>
+    private const int MaxFieldNameScan = 998;
+
     /// <summary>At the start of a line: when the line is empty, moves past it and says so.</summary>
     private static bool SkipEmptyLine(ref SequenceReader<byte> reader) =>
         reader.IsNext((byte)'\n', advancePast: true) || reader.IsNext("\r\n"u8, advancePast: true);

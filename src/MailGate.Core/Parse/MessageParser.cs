@@ -177,14 +177,18 @@ public sealed class MessageParser
     /// choose them, but their text is streamed (<see cref="BodyText"/>) and only as much is read as the
     /// cut keeps: those two properties decode a whole part into one string (a 25 MiB text part became
     /// a 50 MiB string, plus the growing buffer behind it), and the body is cut to 1,000,000 chars anyway.
-    /// A cut body keeps its end, footers included: they are past the cut.
+    /// Room for the footers of <see cref="FooterRoom"/> chars more is read, and the footers are taken off
+    /// before the cut: a body just under the limit is the author's text whichever groups' footers follow
+    /// it (cut after them, two copies through two groups had two content hashes). A longer body is the
+    /// author's first chars.
     /// </remarks>
     private string BodyOf(MimeMessage mime)
     {
         var max = _options.MaxBodyChars;
+        var room = (int)Math.Min((long)max + FooterRoom, int.MaxValue - 1);
         var declared = Charsets.Declared(mime);
         var plain = BodyPart(mime, TextFormat.Plain);
-        var text = plain is null ? null : BodyText.Read(plain, _charsets, declared, reader => BodyText.ReadAtMost(reader, max + 1));
+        var text = plain is null ? null : BodyText.Read(plain, _charsets, declared, reader => BodyText.ReadAtMost(reader, room + 1));
         if (plain is { IsFlowed: true } && text is not null)
         {
             text = FlowedText(plain, text);
@@ -192,17 +196,20 @@ public sealed class MessageParser
 
         if (GroupFooters.IsOnlyFooters(text) && BodyPart(mime, TextFormat.Html) is { } html)
         {
-            text = BodyText.Read(html, _charsets, declared, reader => HtmlText.ToPlainText(reader, max + 1));
+            text = BodyText.Read(html, _charsets, declared, reader => HtmlText.ToPlainText(reader, room + 1));
         }
 
         text ??= "";
-        if (text.Length <= max)
+        if (text.Length <= room)
         {
-            return Charsets.Clean(GroupFooters.Strip(text));
+            text = GroupFooters.Strip(text); // the end was read: the footers there are the groups'
         }
 
-        return Charsets.Clean(text[..(max > 0 && char.IsHighSurrogate(text[max - 1]) ? max - 1 : max)]);
+        return Charsets.Clean(text.Length <= max ? text : text[..(max > 0 && char.IsHighSurrogate(text[max - 1]) ? max - 1 : max)]);
     }
+
+    /// <summary>How many chars past <see cref="MessageParserOptions.MaxBodyChars"/> are read for the group footers: eight nested groups' worth.</summary>
+    private const int FooterRoom = 8 * GroupFooters.MaxFooterChars;
 
     /// <summary>The part <see cref="MimeMessage.GetTextBody(TextFormat)"/> would decode (for Plain or Html), without decoding it.</summary>
     private static TextPart? BodyPart(MimeMessage mime, TextFormat format) => mime.Body switch

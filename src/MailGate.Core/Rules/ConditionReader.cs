@@ -229,12 +229,34 @@ internal static class ConditionReader
         return new FieldOperator(kind, values.ConvertAll(v => v.Value), regexes);
     }
 
-    /// <summary>Compiles a regex, reporting errors (and patterns longer than <see cref="RulesLimits.MaxRegexLength"/>) at <paramref name="node"/>.</summary>
+    /// <summary>
+    /// Compiles a regex (once per pattern and file), reporting errors at <paramref name="node"/>: a pattern
+    /// longer than <see cref="RulesLimits.MaxRegexLength"/>, one pattern too many for
+    /// <see cref="RulesLimits.MaxRegexes"/> or <see cref="RulesLimits.MaxRegexChars"/>, or one the engine refuses.
+    /// </summary>
     public static Regex? ReadRegex(ParseContext context, string pattern, YamlNode node)
     {
+        if (context.Regexes.TryGetValue(pattern, out var known))
+        {
+            return known;
+        }
+
         if (pattern.Length > RulesLimits.MaxRegexLength)
         {
             context.Error(node, string.Create(CultureInfo.InvariantCulture, $"a regex of {pattern.Length:N0} characters; at most {RulesLimits.MaxRegexLength:N0} are allowed"));
+            return null;
+        }
+
+        if (context.Regexes.Count >= RulesLimits.MaxRegexes || context.RegexChars + pattern.Length > RulesLimits.MaxRegexChars)
+        {
+            // Reported once, where the bound is crossed: the file is refused anyway.
+            if (!context.RegexLimitReported)
+            {
+                context.RegexLimitReported = true;
+                context.Error(node, string.Create(CultureInfo.InvariantCulture,
+                    $"one regex too many: a file may hold {RulesLimits.MaxRegexes:N0} different regexes of {RulesLimits.MaxRegexChars:N0} characters in all (each costs the gateway 0.1 to 2 MB of memory); reuse one (the same pattern, or a YAML anchor, is compiled once) or combine them with |"));
+            }
+
             return null;
         }
 
@@ -242,8 +264,11 @@ internal static class ConditionReader
         if (regex is null)
         {
             context.Error(node, error!);
+            return null;
         }
 
+        context.Regexes[pattern] = regex;
+        context.RegexChars += pattern.Length;
         return regex;
     }
 }

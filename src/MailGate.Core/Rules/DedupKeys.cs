@@ -22,7 +22,7 @@ internal static class DedupKeys
             return Templated(rule, $"mailgate-{rule}-{supportCase.CaseId}");
         }
 
-        return Bound($"mailgate-{rule}-{Hash(rule + "\n" + Identity(facts))}");
+        return Keyed(rule, Hash(rule + "\n" + Identity(facts)));
     }
 
     /// <summary>
@@ -46,11 +46,26 @@ internal static class DedupKeys
 
     /// <summary>Keeps a templated key as is when it fits; otherwise replaces it by a hash of itself.</summary>
     public static string Templated(string rule, string key) =>
-        key.Length <= MaxLength ? key : Bound($"mailgate-{rule}-{Hash(key)}");
+        key.Length <= MaxLength ? key : Keyed(rule, Hash(key));
 
     /// <summary>The first 32 lowercase hex digits of the SHA-256 of <paramref name="text"/>'s UTF-8.</summary>
     public static string Hash(string text) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];
 
-    private static string Bound(string key) => key.Length <= MaxLength ? key : key[..MaxLength];
+    /// <summary>
+    /// <c>mailgate-{rule}-{hash}</c> within <see cref="MaxLength"/>: a long rule name is cut, never the
+    /// hash (cutting the hash gave every email of a rule named with 246 characters or more one key, so
+    /// all but the first were folded into the first one's incident). A surrogate pair is never split.
+    /// </summary>
+    private static string Keyed(string rule, string hash)
+    {
+        var prefix = $"mailgate-{rule}-";
+        var room = MaxLength - hash.Length;
+        if (prefix.Length > room)
+        {
+            prefix = prefix[..(char.IsHighSurrogate(prefix[room - 1]) ? room - 1 : room)];
+        }
+
+        return prefix + hash;
+    }
 }

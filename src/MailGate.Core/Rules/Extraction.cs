@@ -4,7 +4,9 @@ namespace MailGate.Rules;
 /// A named value pulled out of the message for templates, e.g. <c>account_id: { subject: "AWS ID (?&lt;v&gt;\d{12})" }</c>.
 /// The sources are tried in the order written; the first match wins: the group named <c>v</c> if the
 /// regex has one, else group 1, else the whole match. Nothing found gives an empty string. Regexes run
-/// on the whitespace-normalised text (<see cref="RuleText"/>), as conditions do.
+/// on the whitespace-normalised text (<see cref="RuleText"/>), as conditions do, the body's line breaks
+/// kept (<see cref="RuleInput.ForRegex"/>: <c>Region: (?&lt;v&gt;.+)</c> stops at the end of its line);
+/// the value found is normalised.
 /// </summary>
 public sealed class Extraction
 {
@@ -17,6 +19,9 @@ public sealed class Extraction
     }
 
     public string Name { get; }
+
+    /// <summary>Where the value is looked for, in order.</summary>
+    internal IReadOnlyList<ExtractSource> Sources => sources;
 
     /// <summary>
     /// The value for one message, read from the whitespace-normalised fields of <paramref name="input"/>;
@@ -38,7 +43,7 @@ public sealed class Extraction
                     }
                 }
             }
-            else if (TryExtract(source, input.Single(source.Field), ref failure, out var found))
+            else if (TryExtract(source, input.ForRegex(source.Field), ref failure, out var found))
             {
                 return found;
             }
@@ -64,7 +69,7 @@ public sealed class Extraction
 
         var named = regex.GroupNumberFromName("v");
         var group = named >= 0 ? match.Groups[named] : match.Groups.Count > 1 ? match.Groups[1] : match.Groups[0];
-        found = group.Value.Trim();
+        found = RuleText.Normalize(group.Value);
         return true;
     }
 }

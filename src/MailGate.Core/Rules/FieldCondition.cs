@@ -3,7 +3,8 @@ namespace MailGate.Rules;
 /// <summary>
 /// A test of one field, e.g. <c>sender: { ends_with: "@amazon.com" }</c>: every operator must hold. A
 /// multi-valued field (recipient, to, cc, header) holds when any one of its values satisfies every
-/// operator. Values are read whitespace-normalised from <see cref="RuleInput"/>.
+/// operator. Values are read whitespace-normalised from <see cref="RuleInput"/>; a regex on the body
+/// reads it with its line breaks kept (<see cref="RuleInput.ForRegex"/>).
 /// </summary>
 internal sealed class FieldCondition : ICondition
 {
@@ -15,7 +16,11 @@ internal sealed class FieldCondition : ICondition
         Field = field;
         Header = header;
         _operators = [.. operators];
+        _linesForRegex = field == FieldKind.Body;
     }
+
+    /// <summary>Whether a regex reads this field line by line (<see cref="RuleInput.ForRegex"/>): the body.</summary>
+    private readonly bool _linesForRegex;
 
     public FieldKind Field { get; }
 
@@ -64,10 +69,11 @@ internal sealed class FieldCondition : ICondition
             foreach (var op in _operators)
             {
                 var (holds, fails) = Operators.Verbs(op.Kind);
-                switch (op.Evaluate(value, out var index))
+                var seen = ValueFor(op, value, input);
+                switch (op.Evaluate(seen, out var index))
                 {
                     case Truth.False:
-                        reasons.Add($"{Name} {fails} {Operands(op)} (was {Show(value)})");
+                        reasons.Add($"{Name} {fails} {Operands(op)} (was {Show(seen)})");
                         return Truth.False;
                     case Truth.Unknown:
                         timedOut ??= $"{Name} {op.TimedOut(index)}";
@@ -151,7 +157,7 @@ internal sealed class FieldCondition : ICondition
         var result = Truth.True;
         for (var i = 0; i < _operators.Length; i++)
         {
-            switch (_operators[i].Evaluate(value, out var index))
+            switch (_operators[i].Evaluate(ValueFor(_operators[i], value, input), out var index))
             {
                 case Truth.False:
                     return Truth.False;
@@ -164,6 +170,10 @@ internal sealed class FieldCondition : ICondition
 
         return result;
     }
+
+    /// <summary>The value <paramref name="op"/> reads: the body's lines for a regex on the body, else <paramref name="value"/>.</summary>
+    private string ValueFor(FieldOperator op, string value, RuleInput input) =>
+        _linesForRegex && op.Kind == OperatorKind.Regex ? input.ForRegex(Field) : value;
 
     private static string Operands(FieldOperator op) =>
         op.Operands.Count == 1

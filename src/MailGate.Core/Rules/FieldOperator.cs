@@ -35,6 +35,9 @@ internal sealed class FieldOperator
 
     public IReadOnlyList<string> Operands => _operands;
 
+    /// <summary>The compiled regexes of a regex operator (shared with every other use of the same pattern in the file); empty otherwise.</summary>
+    internal IReadOnlyList<Regex> Regexes => _regexes;
+
     /// <summary>
     /// Whether any operand holds for <paramref name="value"/> (already normalised): True with
     /// <paramref name="index"/> the first operand that holds; False; or Unknown when no operand held and a

@@ -22,6 +22,18 @@ internal sealed class ParseContext(string source, RulesLoadOptions options)
     /// <summary>The node the helpers below looked at last: where to report a failure of the loader itself.</summary>
     public YamlNode? Last { get; private set; }
 
+    /// <summary>
+    /// The regexes compiled so far, by pattern: a pattern written (or aliased) many times is compiled
+    /// once, and <see cref="RegexChars"/> counts each pattern once (<see cref="RulesLimits.MaxRegexes"/>).
+    /// </summary>
+    public Dictionary<string, System.Text.RegularExpressions.Regex> Regexes { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The characters of the distinct patterns in <see cref="Regexes"/>.</summary>
+    public int RegexChars { get; set; }
+
+    /// <summary>Whether crossing a regex bound has been reported (once per file).</summary>
+    public bool RegexLimitReported { get; set; }
+
     public void Error(YamlNode node, string message) =>
         Error((int)node.Start.Line, (int)node.Start.Column, message);
 

@@ -137,7 +137,8 @@ public sealed class RuleEvaluator
     /// <summary>
     /// The match as the trust policy leaves it: unchanged when the message is trusted, else marked,
     /// re-severitied (or re-routed) and keyed apart from trusted incidents, or null when untrusted matches
-    /// are dropped. A trust check that cannot be decided counts as not trusted, and is reported.
+    /// are dropped. A trust check that cannot be decided counts as not trusted, and is reported. A message
+    /// that repeats a once-only header (<see cref="RepeatedHeaders"/>) is never trusted.
     /// </summary>
     private static RuleMatch? ApplyTrust(RuleSet rules, TrustPolicy trust, RuleMatch match, RuleInput input, List<RuleTrace>? trace, ref List<EvaluationError>? errors)
     {
@@ -154,14 +155,24 @@ public sealed class RuleEvaluator
         }
 
         Truth trusted;
+        var repeated = RepeatedHeaders.Reason(input.Facts);
         if (trace is null)
         {
-            trusted = trust.Trusted.Evaluate(input);
+            trusted = repeated is null ? trust.Trusted.Evaluate(input) : Truth.False;
         }
         else
         {
             var reasons = new List<string>();
-            trusted = trust.Trusted.Explain(input, reasons);
+            if (repeated is null)
+            {
+                trusted = trust.Trusted.Explain(input, reasons);
+            }
+            else
+            {
+                trusted = Truth.False;
+                reasons.Add(repeated);
+            }
+
             var untrusted = trust.Untrusted;
             var treatment = untrusted.Action switch
             {

@@ -5,7 +5,8 @@ namespace MailGate.Rules;
 /// <summary>
 /// One message as rules see it: its <see cref="MessageFacts"/>, with every text value that conditions,
 /// extracts and templates read whitespace-normalised by <see cref="RuleText"/> — each value at most once
-/// per message, however many rules read it (values already normal are not copied). Also notes what went
+/// per message, however many rules read it (values already normal are not copied); a <c>regex</c> reads
+/// the body with its line breaks kept (<see cref="ForRegex"/>). Also notes what went
 /// wrong while a rule was evaluated (a regex that timed out), for <see cref="RuleEvaluator"/> to report.
 /// </summary>
 /// <remarks>One per evaluation; not thread-safe.</remarks>
@@ -16,6 +17,7 @@ public sealed class RuleInput
     /// <summary>Normalised values by <see cref="FieldKind"/>: a string, or a list of strings for a multi-valued field; null until read.</summary>
     private object?[]? _values;
     private Dictionary<string, IReadOnlyList<string>>? _headers;
+    private string? _bodyLines;
     private string? _failure;
 
     /// <summary>Wraps <paramref name="facts"/>; nothing is normalised until a rule reads it.</summary>
@@ -40,6 +42,14 @@ public sealed class RuleInput
 
         return value;
     }
+
+    /// <summary>
+    /// What a <c>regex</c> (in a condition or an extract) reads in <paramref name="kind"/>: the body
+    /// normalised line by line (<see cref="RuleText.NormalizeLines"/>), computed once per message; any
+    /// other single-valued field as <see cref="Single"/> gives it.
+    /// </summary>
+    internal string ForRegex(FieldKind kind) =>
+        kind == FieldKind.Body ? _bodyLines ??= RuleText.NormalizeLines(MessageFields.Single(Facts, kind)) : Single(kind);
 
     /// <summary>The normalised values of a multi-valued field (of header <paramref name="header"/> for <see cref="FieldKind.Header"/>).</summary>
     internal IReadOnlyList<string> Multi(FieldKind kind, string? header)

@@ -22,7 +22,11 @@ public static class RulesLoader
     /// byte-order mark says otherwise), but never more than <see cref="RulesLimits.MaxFileBytes"/> + 1
     /// bytes: a longer file gives its first part, which <see cref="TryParse"/> then refuses as too large.
     /// </summary>
-    /// <returns>False, with an error at 0:0 saying why, when the file does not exist, is a directory or cannot be opened or read.</returns>
+    /// <returns>
+    /// False, with an error at 0:0 saying why, when the file does not exist, is a directory, is not a
+    /// regular file (a FIFO, socket or device, behind any symbolic links: opening a FIFO waits for a
+    /// writer, forever) or cannot be opened or read.
+    /// </returns>
     public static bool TryRead(string path, [NotNullWhen(true)] out string? text, [NotNullWhen(false)] out RuleError? error)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -34,6 +38,10 @@ public static class RulesLoader
             if (Directory.Exists(path))
             {
                 problem = "it is a directory, not a file";
+            }
+            else if (Spool.EntryKinds.Of(File.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName ?? path) == Spool.EntryKind.Other)
+            {
+                problem = "it is not a regular file (a FIFO, socket or device)";
             }
             else
             {

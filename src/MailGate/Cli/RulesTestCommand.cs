@@ -71,6 +71,12 @@ internal static class RulesTestCommand
             return ExitCodes.Failure;
         }
 
+        if (parserOptions.MaxHeaderBytes is < 1024 or > Receive.SmtpOptionsValidator.MaxHeaderSizeCeiling)
+        {
+            output.WriteLine($"{Receive.SmtpOptions.Section}:MaxHeaderSize must be between 1024 and {Receive.SmtpOptionsValidator.MaxHeaderSizeCeiling} bytes (is {parserOptions.MaxHeaderBytes})");
+            return ExitCodes.Failure;
+        }
+
         RuleSet rules;
         MessageFacts[] inputs;
         var assumedRecipients = false;
@@ -301,9 +307,18 @@ internal static class RulesTestCommand
         ["events"] = new JsonArray([.. events.Select(e => JsonSerializer.SerializeToNode(e, PagerDutyJsonContext.Default.PagerDutyEvent))]),
     };
 
-    /// <summary>Parses as the gateway would with the same configuration (<c>Parse:FallbackCharsets</c>).</summary>
-    private static MessageParserOptions ParserOptions(IEnumerable<string> configurationArgs) =>
-        (MailGateConfiguration.Build([.. configurationArgs]).GetSection(ParseOptions.Section).Get<ParseOptions>() ?? new ParseOptions()).ToParserOptions();
+    /// <summary>
+    /// Parses as the gateway would with the same configuration: <c>Parse:FallbackCharsets</c>, and
+    /// <c>Smtp:MaxHeaderSize</c>, which is also the parser's header limit in the gateway (a message the
+    /// gateway accepts and pages for must not be refused here).
+    /// </summary>
+    private static MessageParserOptions ParserOptions(IEnumerable<string> configurationArgs)
+    {
+        var configuration = MailGateConfiguration.Build([.. configurationArgs]);
+        var parse = configuration.GetSection(ParseOptions.Section).Get<ParseOptions>() ?? new ParseOptions();
+        var smtp = configuration.GetSection(Receive.SmtpOptions.Section).Get<Receive.SmtpOptions>() ?? new Receive.SmtpOptions();
+        return parse.ToParserOptions() with { MaxHeaderBytes = smtp.MaxHeaderSize };
+    }
 
     private static MailAuthenticator Verifier(IEnumerable<string> configurationArgs)
     {

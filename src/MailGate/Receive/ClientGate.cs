@@ -15,13 +15,16 @@ internal enum Admission
     /// <summary><see cref="SmtpOptions.MaxConnections"/> connections are open: <c>421 4.7.0</c>.</summary>
     TooManyConnections,
 
-    /// <summary>This client already has <see cref="SmtpOptions.MaxConnectionsPerClient"/> open: <c>421 4.7.0</c>.</summary>
+    /// <summary>
+    /// This client (its IPv4 address or IPv6 /64, <see cref="ClientGate.ClientOf"/>) already has
+    /// <see cref="SmtpOptions.MaxConnectionsPerClient"/> open: <c>421 4.7.0</c>.
+    /// </summary>
     TooManyFromClient,
 }
 
 /// <summary>
 /// Decides whether a new SMTP connection may proceed: the client allow-list, then the global and the
-/// per-IP connection limits. SmtpServer has no connection limit of its own. Thread-safe.
+/// per-client connection limits. SmtpServer has no connection limit of its own. Thread-safe.
 /// </summary>
 internal sealed class ClientGate
 {
@@ -93,6 +96,24 @@ internal sealed class ClientGate
     }
 
     /// <summary>
+    /// Whom a connection from <paramref name="address"/> counts for under the per-client limit: an IPv4 address
+    /// itself, an IPv6 address's /64. A host gets a whole /64 (RFC 6177) and can connect from any address in it,
+    /// so counting each IPv6 address alone would let one host take every connection slot.
+    /// </summary>
+    public static IPAddress ClientOf(IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            return address;
+        }
+
+        var bytes = address.GetAddressBytes();
+        bytes.AsSpan(8).Clear();
+        return new IPAddress(bytes);
+    }
+
+    /// <summary>
     /// Decides for a connection from <paramref name="client"/>; when admitted, <paramref name="lease"/> holds
     /// its slot until disposed (disposing twice releases once).
     /// </summary>
@@ -106,6 +127,7 @@ internal sealed class ClientGate
             return Admission.NotAllowed;
         }
 
+        var key = ClientOf(address);
         lock (_lock)
         {
             if (_open >= _maxConnections)
@@ -113,17 +135,17 @@ internal sealed class ClientGate
                 return Admission.TooManyConnections;
             }
 
-            var fromClient = _perClient.GetValueOrDefault(address);
+            var fromClient = _perClient.GetValueOrDefault(key);
             if (fromClient >= _maxPerClient)
             {
                 return Admission.TooManyFromClient;
             }
 
             _open++;
-            _perClient[address] = fromClient + 1;
+            _perClient[key] = fromClient + 1;
         }
 
-        lease = new Lease(this, address);
+        lease = new Lease(this, key);
         return Admission.Admitted;
     }
 

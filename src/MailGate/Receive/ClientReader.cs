@@ -12,9 +12,10 @@ namespace MailGate.Receive;
 /// <remarks>
 /// SmtpServer reads a command line or a whole message with one loop that remembers positions in the
 /// buffers it was given. So this reader hands it, at the first read of each loop, either a complete
-/// command line (maybe more), or the complete message up to and including its end-of-data line, or a
-/// stand-in of its own: a rewritten command line, or a bare end-of-data line when the message is refused
-/// (<see cref="ClientPipe.TakeDataRefusal"/>). The loop then never needs a second read.
+/// command line (maybe more), or a stand-in of its own: a rewritten command line, or, for a whole DATA
+/// transfer, a bare end-of-data line while the message (<see cref="ClientPipe.TakeMessage"/>) or its
+/// refusal (<see cref="ClientPipe.TakeDataRefusal"/>) waits in the pipe for the store. The loop then never
+/// needs a second read.
 /// </remarks>
 internal sealed class ClientReader(PipeReader inner, ClientPipe pipe) : PipeReader
 {
@@ -195,10 +196,15 @@ internal sealed class ClientReader(PipeReader inner, ClientPipe pipe) : PipeRead
                     return RefuseData(Empty);
                 }
 
+                // The store takes the message from the pipe while SmtpServer reads a bare end-of-data line;
+                // the bytes are consumed when SmtpServer consumes that line, after the store has returned.
+                var content = buffer.Slice(0, buffer.Slice(0, end).Length - ClientPipe.EndOfData.Length);
                 pipe.EndData();
+                pipe.HandOver(scanner.TransparencyDots == 0 ? content : DataScanner.Unstuff(content));
                 _held = buffer;
-                _handed = Handed.Inner;
-                return new ReadResult(buffer.Slice(0, end), isCanceled: false, isCompleted: false);
+                _standInConsumes = end;
+                _handed = Handed.StandIn;
+                return new ReadResult(new ReadOnlySequence<byte>(ClientPipe.EndOfData), isCanceled: false, isCompleted: false);
             }
 
             if (scanner.MessageBytes > pipe.Limits.MaxMessageSize)

@@ -23,8 +23,13 @@ internal readonly record struct Screened(string? Reply, byte[]? Rewritten, strin
 /// <list type="bullet">
 /// <item><c>RCPT</c> once <see cref="SmtpOptions.MaxRecipients"/> recipients are accepted:
 /// <c>452 4.5.3</c> (RFC 5321 §4.5.3.1.10: the client sends the rest in another transaction).</item>
-/// <item><c>RCPT TO:&lt;Postmaster&gt;</c> (no domain, any case): RFC 5321 §4.5.1 requires it to be accepted,
-/// and SmtpServer cannot parse it; it becomes <c>RCPT TO:&lt;Postmaster@<i>server name</i>&gt;</c>.</item>
+/// <item><c>RCPT TO:&lt;Postmaster&gt;</c> (no domain, any case, also quoted): RFC 5321 §4.5.1 requires it
+/// to be accepted, and SmtpServer cannot parse it; it becomes <c>RCPT TO:&lt;Postmaster@<i>server name</i>&gt;</c>.</item>
+/// <item><c>MAIL FROM</c> with a parameter that is not <c>keyword[=value]</c> (RFC 5321 §4.1.2: the value
+/// printable ASCII other than <c>=</c>, at least one character) or with a keyword twice: <c>501 5.5.4</c>.
+/// SmtpServer drops all parameters when one is malformed (so <c>SIZE=</c>, <c>SIZE=１</c> or a
+/// <c>SIZE</c> over the limit next to a malformed parameter got <c>250</c>) and ends the session without a
+/// reply on a repeated one.</item>
 /// <item><c>AUTH</c> (any mechanism): MailGate has no users: <c>503 5.5.1</c>, as Postfix answers
 /// without SASL.</item>
 /// <item><c>VRFY</c>, <c>EXPN</c>: nothing to verify or expand and nothing to disclose: <c>502 5.5.1</c>,
@@ -39,6 +44,9 @@ internal static partial class CommandScreen
 
     /// <summary>The reply to AUTH.</summary>
     public const string AuthNotEnabled = "503 5.5.1 Error: authentication not enabled";
+
+    /// <summary>The reply to MAIL FROM with a malformed or repeated parameter (RFC 5321 §4.2.3: 501, syntax error in parameters).</summary>
+    public const string BadMailParameters = "501 5.5.4 Syntax error in MAIL FROM parameters";
 
     /// <summary>Longer than this a command line cannot be (RFC 4954 §4 allows AUTH lines of 12,288 octets).</summary>
     public const int MaxLineLength = 12_288;
@@ -65,6 +73,8 @@ internal static partial class CommandScreen
                 return postmaster.Success
                     ? new Screened(null, Encoding.Latin1.GetBytes($"RCPT TO:<{postmaster.Groups["local"].Value}@{serverName}>{postmaster.Groups["rest"].Value}"), null)
                     : Screened.Pass;
+            case "MAIL":
+                return HasBadParameters(text) ? new Screened(BadMailParameters, null, "bad_parameters") : Screened.Pass;
             case "AUTH":
                 return new Screened(AuthNotEnabled, null, "auth_not_enabled");
             case "VRFY":
@@ -78,6 +88,60 @@ internal static partial class CommandScreen
         }
     }
 
-    [GeneratedRegex(@"^RCPT +TO: *<(?<local>postmaster)>(?<rest>[^\r\n]*\r\n)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    /// <summary>
+    /// Whether the parameters after MAIL FROM's <c>&lt;path&gt;</c> in <paramref name="line"/> are malformed or
+    /// repeated. A line whose path cannot be found is left to SmtpServer, which refuses it.
+    /// </summary>
+    private static bool HasBadParameters(string line)
+    {
+        var open = line.IndexOf('<', StringComparison.Ordinal);
+        if (open < 0)
+        {
+            return false;
+        }
+
+        // The path ends at the first '>' outside a quoted local part ("a>b"@example.com).
+        var quoted = false;
+        var close = open + 1;
+        for (; close < line.Length; close++)
+        {
+            var c = line[close];
+            if (quoted && c == '\\')
+            {
+                close++;
+            }
+            else if (c == '"')
+            {
+                quoted = !quoted;
+            }
+            else if (c == '>' && !quoted)
+            {
+                break;
+            }
+        }
+
+        if (close >= line.Length)
+        {
+            return false;
+        }
+
+        var keywords = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var parameter in line[(close + 1)..].TrimEnd('\r', '\n').Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var match = ParameterPattern().Match(parameter);
+            if (!match.Success || !keywords.Add(match.Groups["keyword"].Value))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    [GeneratedRegex(@"^RCPT +TO: *<(?<local>(?<quote>""?)postmaster\k<quote>)>(?<rest>[^\r\n]*\r\n)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
     private static partial Regex PostmasterPattern();
+
+    // RFC 5321 §4.1.2: esmtp-keyword ["=" esmtp-value], esmtp-value = 1*(%d33-60 / %d62-126).
+    [GeneratedRegex(@"^(?<keyword>[A-Za-z0-9][A-Za-z0-9-]*)(=[\x21-\x3c\x3e-\x7e]+)?$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex ParameterPattern();
 }

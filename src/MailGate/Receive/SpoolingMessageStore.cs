@@ -34,6 +34,9 @@ internal sealed class SpoolingMessageStore(
     private static readonly SmtpResponse BareLineEnd =
         new(SmtpReplyCode.TransactionFailed, "5.6.0 Bare CR or LF in message data; lines must end with CRLF");
 
+    private static readonly SmtpResponse NoHeader =
+        new(SmtpReplyCode.TransactionFailed, "5.6.0 Message has no header section");
+
     private static readonly SmtpResponse HeaderTooLarge =
         new(SmtpReplyCode.SizeLimitExceeded, "5.3.4 Message header section too large");
 
@@ -44,10 +47,16 @@ internal sealed class SpoolingMessageStore(
         CancellationToken cancellationToken)
     {
         var sessionId = context.SessionId.ToString();
-        if (context.Pipe is ClientPipe pipe && pipe.TakeDataRefusal() is { } refusal)
+        if (context.Pipe is ClientPipe pipe)
         {
-            // Decided while the data arrived (too large, empty, client silent): already logged and counted.
-            return refusal;
+            if (pipe.TakeDataRefusal() is { } refusal)
+            {
+                // Decided while the data arrived (too large, empty, client silent): already logged and counted.
+                return refusal;
+            }
+
+            // The message as the pipe read it; SmtpServer's buffer is only the end-of-data line.
+            buffer = pipe.TakeMessage() ?? buffer;
         }
 
         try
@@ -57,6 +66,15 @@ internal sealed class SpoolingMessageStore(
                 Log.MessageRefused(logger, sessionId, "bare CR or LF", BareLineEnd.Message);
                 metrics.MessageRejected(554, "bare_line_end");
                 return BareLineEnd;
+            }
+
+            if (!HeaderSection.StartsWithHeaderField(buffer))
+            {
+                // It could never be parsed: refused now, not accepted and dead-lettered at Error (anyone could
+                // fill dead/ and the error log at will).
+                Log.MessageRefused(logger, sessionId, "no header section", NoHeader.Message);
+                metrics.MessageRejected(554, "no_header");
+                return NoHeader;
             }
 
             if (HeaderSection.Measure(buffer, options.Value.MaxHeaderSize) < 0)

@@ -65,6 +65,43 @@ public class ContentIdentityTests
         Assert.That(Mail.Parse(raw).ContentHash, Is.EqualTo(direct.ContentHash), path);
     }
 
+    /// <summary>
+    /// A body just under the parser's cut, through one group or two: the footers (of different lengths
+    /// and groups) fall past the cut. They were cut into the body, so each path had its own hash.
+    /// </summary>
+    [TestCase(0)]
+    [TestCase(1)]
+    [TestCase(40)]
+    [TestCase(300)]
+    public void ContentHash_BodyJustUnderTheCut_IsTheSameThroughAnyGroups(int spare)
+    {
+        var body = string.Concat(Enumerable.Repeat(Body, 30));
+        var options = new MessageParserOptions { MaxBodyChars = body.TrimEnd().Length + spare };
+
+        var direct = Mail.Parse(Email(groups: [], body: body), options);
+        var viaA = Mail.Parse(Email(groups: ["a"], body: body), options);
+        var viaBThenA = Mail.Parse(Email(groups: ["b", "a"], body: body, html: true), options);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(viaA.Body.TrimEnd(), Is.EqualTo(direct.Body.TrimEnd()).And.Not.Contain("Google"));
+            Assert.That(viaA.ContentHash, Is.EqualTo(direct.ContentHash));
+            Assert.That(viaBThenA.ContentHash, Is.EqualTo(direct.ContentHash));
+        });
+    }
+
+    [Test]
+    public void ContentHash_BodyLongerThanTheCut_IsTheSameThroughAnyGroups()
+    {
+        var body = string.Concat(Enumerable.Repeat(Body, 30));
+        var options = new MessageParserOptions { MaxBodyChars = 1000 };
+
+        var direct = Mail.Parse(Email(groups: [], body: body), options);
+        var viaBThenA = Mail.Parse(Email(groups: ["b", "a"], body: body), options);
+
+        Assert.That((viaBThenA.Body.Length, viaBThenA.ContentHash), Is.EqualTo((1000, direct.ContentHash)));
+    }
+
     private static readonly object[] OtherEmails =
     [
         new object[] { "another author", Email(groups: ["a"], author: "other@tools.example.net") },

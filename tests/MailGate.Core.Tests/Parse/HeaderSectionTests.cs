@@ -32,6 +32,34 @@ public class HeaderSectionTests
         Assert.That(HeaderSection.Measure(data, limit), Is.EqualTo(expected));
     }
 
+    [TestCase("From: a@example.com\r\n\r\nbody", true)]
+    [TestCase("Received: from x\r\n", true)]
+    [TestCase("X-Only:", true)]
+    [TestCase("Subject : obsolete space before the colon", true)]
+    [TestCase("Subject\t: obsolete tab before the colon", true)]
+    [TestCase("", false)]
+    [TestCase("\r\nbody only", false)]
+    [TestCase(": no name", false)]
+    [TestCase(" Subject: folded start", false)]
+    [TestCase("Sub ject: space inside the name", false)]
+    [TestCase("no colon on the first line\r\nSubject: x", false)]
+    [TestCase("From a@example.com Mon Nov 30 10:00:00 2026\r\nSubject: x", false)] // mbox separator: no colon before the space
+    [TestCase("Caf\u00e9: non-ASCII name", false)]
+    public void StartsWithHeaderField_Table(string text, bool expected)
+    {
+        var data = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(text));
+
+        Assert.That(HeaderSection.StartsWithHeaderField(data), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void StartsWithHeaderField_NameSplitAcrossSegments_IsFound([Values(1, 2, 3, 8, 9)] int segmentSize)
+    {
+        var data = Segments.Of("Subject: x\r\n\r\nbody", segmentSize);
+
+        Assert.That(HeaderSection.StartsWithHeaderField(data), Is.True);
+    }
+
     [Test]
     public void Measure_BlankLineSplitAcrossSegments_GivesSameLengthForEverySplit(
         [Values(Message, "From: a@example.com\nSubject: s\n\nbody\n", "From: a@example.com\r\nSubject: s\r\n")] string text,

@@ -97,6 +97,13 @@ public class AccountResolverTests
     [TestCase("myaccount 123456789012", null)] // a label inside another word
     [TestCase("account balance 123456789012", null)]
     [TestCase("AWS ID: ١٢٣٤٥٦٧٨٩٠١٢", null)] // Arabic-Indic digits are not what AWS writes
+    // An ARN's account field is not taken: AWS mail carries ARNs of other accounts than the one it is
+    // about (the topic owner in every SNS footer, cross-account roles, an organisation's management account).
+    [TestCase("arn:aws:iam::123456789012:role/OrganizationAccountAccessRole", null)]
+    [TestCase("Role ARN: arn:aws:iam::123456789012:role/x", null)]
+    [TestCase("AWS account arn:aws:iam::123456789012:root", null)]
+    [TestCase("SubscriptionArn=arn:aws:sns:us-east-1:123456789012:alarms:0f0f", null)]
+    [TestCase("AWS ID: 210987654321 assumed arn:aws:iam::123456789012:role/x", "210987654321")]
     public void FindIds_EveryForm_Table(string text, string? expected) =>
         Assert.That(AccountResolver.FindIds(text), Is.EqualTo(expected is null ? Array.Empty<string>() : new[] { expected }));
 

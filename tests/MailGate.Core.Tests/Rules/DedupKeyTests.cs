@@ -77,6 +77,40 @@ public class DedupKeyTests
         });
     }
 
+    /// <summary>The bound cut the hash off: every email of a rule with a name of 246+ characters had one key, and paged once.</summary>
+    [TestCase(246)]
+    [TestCase(300)]
+    [TestCase(16_000)]
+    public void DefaultKey_LongRuleName_KeepsTheWholeHashSoDifferentEmailsDiffer(int nameLength)
+    {
+        var rule = new string('r', nameLength);
+
+        var first = KeyOf(SomeFacts.Message() with { MessageId = "one@example.org" }, rule);
+        var second = KeyOf(SomeFacts.Message() with { MessageId = "two@example.org" }, rule);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(first, Is.Not.EqualTo(second));
+            Assert.That(first, Has.Length.EqualTo(255));
+            Assert.That(first, Does.EndWith(Hash32(rule + "\none@example.org")));
+        });
+    }
+
+    [Test]
+    public void DefaultKey_LongRuleNameOfPairs_NeverSplitsASurrogatePair()
+    {
+        var rule = string.Concat(Enumerable.Repeat("\U0001F6A8", 200)); // 🚨, two chars each
+
+        var key = KeyOf(SomeFacts.Message(), rule);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(key, Has.Length.LessThanOrEqualTo(255));
+            Assert.That(char.IsHighSurrogate(key[^33]), Is.False, "the name is cut between pairs, before the hash");
+            Assert.That(key, Does.EndWith(Hash32(rule + "\nabc123@example.org")));
+        });
+    }
+
     [Test]
     public void TemplatedKey_Short_IsUsedAsRendered()
     {
@@ -106,11 +140,19 @@ public class DedupKeyTests
     }
 
     [Test]
-    public void TemplatedKey_Over255WithLongRuleName_IsTruncatedTo255()
+    public void TemplatedKey_Over255WithLongRuleName_IsTruncatedTo255AndKeepsTheHash()
     {
-        var key = KeyOf(SomeFacts.With("subject", new string('s', 300)), new string('r', 250), "    dedup_key: '{subject}'\n");
+        var rule = new string('r', 250);
 
-        Assert.That(key, Has.Length.EqualTo(255));
+        var first = KeyOf(SomeFacts.With("subject", new string('s', 300)), rule, "    dedup_key: '{subject}'\n");
+        var second = KeyOf(SomeFacts.With("subject", new string('t', 300)), rule, "    dedup_key: '{subject}'\n");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(first, Has.Length.EqualTo(255));
+            Assert.That(first, Is.Not.EqualTo(second));
+            Assert.That(first, Does.EndWith(Hash32(new string('s', 300))));
+        });
     }
 
     [Test]

@@ -48,6 +48,27 @@ public class RuleTextTests
         });
     }
 
+    [TestCase("Status: ALARM", "Status: ALARM")]
+    [TestCase("a\r\nb", "a\nb")]
+    [TestCase("a\rb\nc\u0085d\u2028e\u2029f", "a\nb\nc\nd\ne\nf")]
+    [TestCase("a\r\n\r\nb", "a\n\nb")]
+    [TestCase("a\n \t \nb", "a\n\nb")]
+    [TestCase("\r\n\r\n  a  \r\n\r\n", "a")]
+    [TestCase("  Status:\t\u00A0ALARM  \r\n  Region:  us-east-1 ", "Status: ALARM\nRegion: us-east-1")]
+    [TestCase("a\u000Bb\u000Cc", "a b c")]
+    [TestCase("Abu\u00ADse\u200B\r\n\u200BReport", "Abuse\nReport")]
+    [TestCase("\n", "")]
+    [TestCase("", "")]
+    public void NormalizeLines_Text_IsEachLineNormalisedLinesKept(string text, string expected)
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(RuleText.NormalizeLines(text), Is.EqualTo(expected));
+            Assert.That(RuleText.NormalizeLines(expected), Is.EqualTo(expected), "idempotent");
+            Assert.That(RuleText.Normalize(RuleText.NormalizeLines(text)), Is.EqualTo(RuleText.Normalize(text)), "the same text, read as one line");
+        });
+    }
+
     [Test]
     public void Normalize_AlreadyNormal_ReturnsTheSameInstance()
     {

@@ -144,6 +144,53 @@ public class RulesLimitsTests
         }
     }
 
+    /// <summary>
+    /// Each regex costs 0.1–2 MB once compiled for the non-backtracking engine: a valid 760 KB file of
+    /// 9,000 regex rules took 2.7 GB and 19 s to load (and a reload of it would do the same).
+    /// </summary>
+    [TestCase(RulesLimits.MaxRegexes, 10, true, 0)]
+    [TestCase(RulesLimits.MaxRegexes + 1, 10, false, RulesLimits.MaxRegexes + 1)]
+    [TestCase(9_000, 10, false, RulesLimits.MaxRegexes + 1)]
+    [TestCase(32, 4_000, true, 0)]
+    [TestCase(33, 4_000, false, 33)]
+    public void Load_ManyDifferentRegexes_RefusedOnceAtTheFirstBeyondTheBound(int count, int length, bool loads, int refusedAt)
+    {
+        var yaml = new StringBuilder(TestRules.Head);
+        for (var i = 0; i < count; i++)
+        {
+            var pattern = (i.ToString(System.Globalization.CultureInfo.InvariantCulture) + "x").PadRight(length, 'a');
+            yaml.Append(System.Globalization.CultureInfo.InvariantCulture, $"  - name: r{i}\n    when: {{ body: {{ regex: '{pattern}' }} }}\n    route: oncall\n");
+        }
+
+        var ok = RulesLoader.TryParse(yaml.ToString(), "rules.yaml", TestRules.Options, out _, out var errors);
+
+        Assert.That(ok, Is.EqualTo(loads));
+        if (!loads)
+        {
+            Assert.That(errors.Select(e => (e.Line, e.Rule)), Is.EqualTo(new[] { (8 + ((refusedAt - 1) * 3), $"r{refusedAt - 1}") }), "one error, at the first regex beyond the bound");
+            Assert.That(errors[0].Message, Does.StartWith($"one regex too many: a file may hold {RulesLimits.MaxRegexes} different regexes of 131,072 characters in all"));
+        }
+    }
+
+    [Test]
+    public void Load_OneRegexWrittenOrAliasedManyTimes_IsCompiledOnce()
+    {
+        var yaml = new StringBuilder(TestRules.Head);
+        yaml.Append("  - name: first\n    when: { body: { regex: &r 'AWS ID: [0-9]{12}' } }\n    route: oncall\n");
+        for (var i = 0; i < 2_000; i++)
+        {
+            var name = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            yaml.Append(i % 2 == 0
+                ? "  - name: r" + name + "\n    when: { body: { regex: *r } }\n    route: oncall\n"
+                : "  - name: r" + name + "\n    extract: { id: { body: 'AWS ID: [0-9]{12}' } }\n    route: oncall\n");
+        }
+
+        var rules = RulesLoader.Parse(yaml.ToString(), "rules.yaml", TestRules.Options);
+
+        var regexes = rules.Rules.Select(r => r.When is FieldCondition f ? f.FieldOperators[0].Regexes[0] : r.Extractions[0].Sources[0].Regex).Distinct().ToArray();
+        Assert.That(regexes, Has.Length.EqualTo(1));
+    }
+
     [Test]
     public void TryRead_Directory_SaysItIsADirectory()
     {
@@ -156,6 +203,48 @@ public class RulesLimitsTests
         finally
         {
             Directory.Delete(path);
+        }
+    }
+
+    /// <summary>Opening a FIFO for reading waits for a writer: rules check, a start or a reload hung for ever.</summary>
+    [TestCase("a FIFO")]
+    [TestCase("a link to a FIFO")]
+    [TestCase("a link to a link to a FIFO")]
+    [TestCase("a link to a device")]
+    public void TryRead_NotARegularFile_IsRefusedWithoutOpeningIt(string what)
+    {
+        var folder = Directory.CreateTempSubdirectory("mailgate-tests-").FullName;
+        try
+        {
+            var fifo = Path.Combine(folder, "pipe");
+            MailGate.Tests.Shared.Fifo.Make(fifo);
+            var path = Path.Combine(folder, "rules.yaml");
+            switch (what)
+            {
+                case "a FIFO":
+                    path = fifo;
+                    break;
+                case "a link to a FIFO":
+                    File.CreateSymbolicLink(path, fifo);
+                    break;
+                case "a link to a link to a FIFO":
+                    File.CreateSymbolicLink(path + ".1", fifo);
+                    File.CreateSymbolicLink(path, path + ".1");
+                    break;
+                default:
+                    File.CreateSymbolicLink(path, "/dev/zero");
+                    break;
+            }
+
+            RuleError? error = null;
+            var read = Task.Run(() => RulesLoader.TryRead(path, out _, out error));
+
+            Assert.That(read.Wait(TimeSpan.FromSeconds(30)), Is.True, "TryRead returned (a failure guard, not a timing)");
+            Assert.That((read.Result, error!.ToString()), Is.EqualTo((false, $"{path}:0:0: cannot read the rules file: it is not a regular file (a FIFO, socket or device)")));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
         }
     }
 

@@ -42,7 +42,7 @@ public class RulesV1FixturesTests
             "extract-account-id.yaml", "extract-forms.yaml", "fields-and-operators.yaml", "nested-conditions.yaml", "templates.yaml",
             "actions-and-flow.yaml", "routes-and-keys.yaml", "empty-rule-name.yaml", "anchors-and-aliases.yaml",
             "trust-and-accounts.yaml", "trust-untrusted-drop.yaml", "support-case-fields.yaml",
-            "shipped-rules-1687811.yaml", "shipped-rules-e0798e5.yaml", "shipped-rules-ea41211.yaml",
+            "shipped-rules-1687811.yaml", "shipped-rules-e0798e5.yaml", "shipped-rules-ea41211.yaml", "body-lines.yaml",
         }));
     }
 
@@ -119,6 +119,16 @@ public class RulesV1FixturesTests
         yield return Facts("extract-forms.yaml", "extracts that find nothing: built-in values stand in for built-in names",
             SomeFacts.Message() with { Subject = "Report", AccountId = "999988887777", AccountName = "prod-y", AccountOwner = "team-b" },
             "extracts→oncall@critical: |||||inbox|prod-y (999988887777)|999988887777|prod-y|team-b|mail||||| [report--999988887777]");
+
+        // A regex reads the body line by line, as version 1 read it raw: a whole-line match, and .+ to the end of its line.
+        yield return Facts("body-lines.yaml", "line idioms on a CRLF body",
+            SomeFacts.Message() with { Body = "Alarm: cpu\r\nStatus:\tALARM\r\nAccount: 123456789012\r\nRegion: us-east-1 \r\nInstance:\r\n  i-0abc  web\r\nThanks\r\n" },
+            "alarm→oncall@critical: ALARM in us-east-1 for 123456789012: i-0abc web [default]");
+        yield return Facts("body-lines.yaml", "line idioms on a LF body",
+            SomeFacts.Message() with { Body = "Status: ALARM\nRegion: eu-west-1\nAccount: 210987654321\nInstance:\ni-1\n" },
+            "alarm→oncall@critical: ALARM in eu-west-1 for 210987654321: i-1 [default]");
+        yield return Facts("body-lines.yaml", "the status on a longer line",
+            SomeFacts.Message() with { Body = "Old Status: ALARM\nRegion: eu-west-1" }, "drop by everything-else");
 
         yield return Facts("templates.yaml", "every placeholder",
             SomeFacts.Message() with { Subject = "Alarm #12", Cc = ["c@example.org"], ListId = "list.example.org" },

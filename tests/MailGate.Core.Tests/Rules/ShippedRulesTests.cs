@@ -45,16 +45,26 @@ public class ShippedRulesTests
 
     private static MessageFacts Resolved(MessageFacts facts, RuleSet rules) => AccountResolver.Resolve(facts, rules.Accounts);
 
+    /// <summary>What Google Groups deliver for genuine mail from <paramref name="sender"/>: DMARC passed for the sender's own domain.</summary>
+    private static AuthenticationFacts Verified(string sender)
+    {
+        var domain = sender[(sender.LastIndexOf('@') + 1)..].ToLowerInvariant();
+        return ThroughGoogle with { Original = new OriginalAuthentication("pass", domain, [domain], "pass") };
+    }
+
     [TestCase("ec2-abuse@amazon.com", "Your AWS Abuse Report [12345678] [AWS ID 123456789012]", "", "123456789012", "aws-abuse-report-123456789012-12345678")]
     [TestCase("trustandsafety@support.aws.com", "RE: Your AWS Abuse Report [12345678] [AWS ID 123456789012]", "", "123456789012", "aws-abuse-report-123456789012-12345678")]
     [TestCase("abuse@amazonaws.com", "Fwd: [aws-root-prod] Your AWS Abuse Report [87654321] [AWS ID 123456789012]", "", "123456789012", "aws-abuse-report-123456789012-87654321")]
     [TestCase("ec2-abuse@amazon.com", "AW: Your Amazon EC2 Abuse Report [7] [AWS ID 210987654321]", "", "210987654321", "aws-abuse-report-210987654321-7")]
     [TestCase("ec2-abuse@amazon.com", "Your Amazon EC2 Abuse Report", "Hello,\nAWS ID: 210987654321\nRegards", "210987654321", "aws-abuse-report-210987654321-abc123@example.org")]
     [TestCase("EC2-Abuse@Amazon.com", "[aws-root-prod] [EXTERNAL] RE:FW: your aws  abuse\treport", "no id", "unknown account", "aws-abuse-report--abc123@example.org")]
+    [TestCase("ec2-abuse@amazon.com", "【重要】不正利用 Abuse Report [AWS ID 123456789012]", "", "123456789012", "aws-abuse-report-123456789012-abc123@example.org")]
+    [TestCase("ec2-abuse@amazon.com", "RE：【重要】不正利用 Abuse Report [31415926] [AWS ID 123456789012]", "", "123456789012", "aws-abuse-report-123456789012-31415926")]
+    [TestCase("trustandsafety@support.aws.com", "[aws-root-prod] 【重要】 Your AWS Abuse Report [7] [AWS ID 123456789012]", "", "123456789012", "aws-abuse-report-123456789012-7")]
     public void Evaluate_AuthenticatedAbuseReportFromTrustAndSafety_PagesCriticalKeyedOnReport(string sender, string subject, string body, string account, string key)
     {
         var rules = CreateSut();
-        var facts = Resolved(Mail("aws-abuse@mailgate.example.com", sender, subject, body) with { Authentication = ThroughGoogle }, rules);
+        var facts = Resolved(Mail("aws-abuse@mailgate.example.com", sender, subject, body) with { Authentication = Verified(sender) }, rules);
 
         var match = TestRules.SingleMatch(rules, facts);
 
@@ -77,6 +87,8 @@ public class ShippedRulesTests
     [TestCase("no-reply@notifications.aws.example", "Your AWS Abuse Report [12345678] [AWS ID 123456789012]", "", "everything-else")]
     [TestCase("aws-billing@amazon.com", "Your AWS Abuse Report [12345678] [AWS ID 123456789012]", "", "everything-else")]
     [TestCase("ec2-abuse@amazon.com", "ALARM: \"Your AWS Abuse Report [1]\"", "", "everything-else")]
+    [TestCase("ec2-abuse@amazon.com", "AWS Budgets: 【重要】不正利用 Abuse Report [1]", "", "everything-else")]
+    [TestCase("ec2-abuse@amazon.com", "不正利用ではない Abuse Report", "", "everything-else")]
     [TestCase("ec2-abuse@amazon.com", "Re: Abuse Report about your site", "", "everything-else")]
     public void Evaluate_GenuineAwsMailCarryingCustomerText_IsNotPagedAsAbuse(string sender, string subject, string snsHeader, string droppedBy)
     {

@@ -36,7 +36,7 @@ public class TrustPolicyTests
         """);
 
     private static Decision Evaluate(RuleSet rules, AuthenticationFacts authentication) =>
-        RuleEvaluator.Evaluate(rules, SomeFacts.Message() with { Subject = "Abuse Report", Authentication = authentication });
+        RuleEvaluator.Evaluate(rules, SomeFacts.Message() with { Sender = "ec2-abuse@amazon.com", Subject = "Abuse Report", Authentication = authentication });
 
     [Test]
     public void Trusted_PagesAsTheRuleSays()
@@ -82,6 +82,43 @@ public class TrustPolicyTests
     {
         var match = Evaluate(Rules(ruleTrust: "optional"), AuthenticationFacts.NotChecked).Matches.Single();
         Assert.That((match.Severity, match.Trusted), Is.EqualTo(("critical", true)));
+    }
+
+    /// <summary>
+    /// A second copy of a once-only header above the signed one is covered by no signature, yet it is
+    /// what rules and readers see: such a message is never trusted, whatever trust.trusted says.
+    /// </summary>
+    [TestCase("From", 2, false)]
+    [TestCase("from", 2, false)]
+    [TestCase("To", 2, false)]
+    [TestCase("Cc", 3, false)]
+    [TestCase("Subject", 2, false)]
+    [TestCase("Date", 2, false)]
+    [TestCase("Message-ID", 2, false)]
+    [TestCase("Message-Id", 2, false)]
+    [TestCase("Subject", 1, true)]
+    [TestCase("Reply-To", 2, true)]
+    [TestCase("Sender", 2, true)]
+    [TestCase("List-Id", 2, true)]
+    [TestCase("X-Original-From", 2, true)]
+    [TestCase("Received", 5, true)]
+    public void Evaluate_RepeatedHeader_TrustedOnlyWhenRelaysMayRepeatIt(string name, int count, bool trusted)
+    {
+        var facts = SomeFacts.Message() with
+        {
+            Sender = "ec2-abuse@amazon.com",
+            Subject = "Abuse Report",
+            Authentication = Trusted,
+            Headers = SomeFacts.Headers([.. Enumerable.Range(1, count).Select(i => (name, $"value {i}"))]),
+        };
+
+        var decision = RuleEvaluator.Evaluate(Rules(), facts, explain: true);
+
+        Assert.That(decision.Matches.Single().Trusted, Is.EqualTo(trusted));
+        if (!trusted)
+        {
+            Assert.That(decision.Trace.Single().Reason, Does.Contain($"NOT TRUSTED: the message has {count} "));
+        }
     }
 
     [TestCase("trust: { untrusted: { action: drop } }", "trust: missing 'trusted'")]

@@ -62,6 +62,28 @@ public class WhitespaceTests
         Assert.That(TestRules.Matches($"{{ subject: {{ {op} }} }}", SomeFacts.With("subject", subject)), Is.EqualTo(expected));
     }
 
+    /// <summary>
+    /// A regex reads the body with its line breaks (each line's white space normalised), as version 1
+    /// read it; the text operators read it as one line.
+    /// </summary>
+    [TestCase("regex: '(?m)^Status: ALARM$'", true)]
+    [TestCase("regex: '(?m)^Region: us-east-1$'", true)]
+    [TestCase("regex: 'Region: us-east-1$'", false)]
+    [TestCase("regex: 'ALARM\\nAccount'", true)]
+    [TestCase("regex: 'ALARM\\s+Account'", true)]
+    [TestCase("regex: 'ALARM Account'", false)]
+    [TestCase("regex: '\\A\\s'", false)]
+    [TestCase("regex: '\\n\\n\\nRegion'", true)]
+    [TestCase("regex: '\\r'", false)]
+    [TestCase("contains: 'ALARM Account: 123456789012 Region'", true)]
+    [TestCase("contains: 'Status: ALARM'", true)]
+    public void Evaluate_Body_RegexSeesLinesTextOperatorsSeeOneLine(string op, bool expected)
+    {
+        var facts = SomeFacts.With("body", "\r\n  Alarm:\t cpu \r\nStatus:\u00A0 ALARM\u2028Account: 123456789012\r\n\r\n \t\r\nRegion: us-east-1\rThanks \r\n\r\n");
+
+        Assert.That(TestRules.Matches($"{{ body: {{ {op} }} }}", facts), Is.EqualTo(expected));
+    }
+
     [TestCase("to", "  ops@example.org\t")]
     [TestCase("recipient", "\u00A0ops@example.org")]
     [TestCase("sender", "ops@example.org\r\n")]

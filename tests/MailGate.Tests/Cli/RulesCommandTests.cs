@@ -216,6 +216,28 @@ public sealed class RulesCommandTests
         Assert.That(json.RootElement.GetProperty("events")[0].GetProperty("dedup_key").GetString(), Is.EqualTo(pagerDuty.Requests[0].DedupKey));
     }
 
+    /// <summary>The gateway parses with Smtp:MaxHeaderSize as its header limit; so must rules test, or it refuses mail the gateway pages for.</summary>
+    [Test]
+    public async Task Test_HeaderSectionWithinTheConfiguredMaxHeaderSize_IsParsedAsTheGatewayParsesIt()
+    {
+        var path = Path.Combine(_folder, "big-header.eml");
+        var fold = string.Concat(Enumerable.Repeat("\r\n " + new string('x', 70), 4300));
+        await File.WriteAllTextAsync(path, $"From: ec2-abuse@amazon.com\r\nTo: aws-abuse@mailgate.example.com\r\nSubject: Abuse Report\r\nX-Big: start{fold}\r\n\r\nbody\r\n");
+        var rules = RulesFile(GatewayHarness.DefaultRules);
+
+        var (defaultExit, defaultOutput) = await RunAsync("rules", "test", path, "--rules", rules);
+        var (exit, output) = await RunAsync("rules", "test", path, "--rules", rules, "--Smtp:MaxHeaderSize=524288");
+        var (badExit, badOutput) = await RunAsync("rules", "test", path, "--rules", rules, "--Smtp:MaxHeaderSize=10");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That((defaultExit, defaultOutput), Is.EqualTo((1, $"{path}: the header section is larger than 262144 bytes\n".ReplaceLineEndings())));
+            Assert.That(exit, Is.Zero, output);
+            Assert.That(output, Does.Contain("Decision: PAGE route 'security-oncall' by rule 'aws-abuse-report'"));
+            Assert.That((badExit, badOutput.Trim()), Is.EqualTo((1, "Smtp:MaxHeaderSize must be between 1024 and 1048576 bytes (is 10)")));
+        }
+    }
+
     private static string CaseFixture(string name) =>
         Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", "support-cases", name);
 

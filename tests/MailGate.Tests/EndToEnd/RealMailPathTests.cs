@@ -56,42 +56,6 @@ public sealed class RealMailPathTests : GatewayTestBase
         }
     }
 
-    private async Task<string> SendFixtureAsync(string fixture, string recipient = "aws-root-alerts@mailgate.example.com")
-    {
-        var (client, greeting) = await RawSmtpClient.ConnectAsync(Gateway.SmtpEndpoint);
-        await using (client)
-        {
-            Assert.That(greeting, Does.StartWith("220 "));
-            Assert.That(await client.CommandAsync("EHLO test.example"), Does.StartWith("250"));
-            Assert.That(await client.CommandAsync("MAIL FROM:<group+bnc@example.com>"), Does.StartWith("250"));
-            Assert.That(await client.CommandAsync($"RCPT TO:<{recipient}>"), Does.StartWith("250"));
-            Assert.That(await client.CommandAsync("DATA"), Does.StartWith("354"));
-            await client.SendRawAsync([.. Crlf(File.ReadAllBytes(Mail.FixturePath(fixture))), .. ".\r\n"u8]);
-            var reply = await client.ReadReplyAsync();
-            await client.QuitAsync();
-            return Mail.SpoolIdOf(reply);
-        }
-    }
-
-    /// <summary>The fixture's bytes with every line ending in CRLF (as SMTP carries it), ending in a line end; no other byte changed.</summary>
-    private static List<byte> Crlf(byte[] bytes)
-    {
-        var result = new List<byte>(bytes.Length + 256);
-        for (var i = 0; i < bytes.Length; i++)
-        {
-            if (bytes[i] == '\n' && (i == 0 || bytes[i - 1] != '\r'))
-            {
-                result.Add((byte)'\r');
-            }
-
-            result.Add(bytes[i]);
-        }
-
-        if (result.Count < 2 || result[^2] != '\r' || result[^1] != '\n')
-        {
-            result.AddRange("\r\n"u8);
-        }
-
-        return result;
-    }
+    private Task<string> SendFixtureAsync(string fixture, string recipient = "aws-root-alerts@mailgate.example.com") =>
+        Mail.SendFixtureAsync(Gateway, fixture, recipient);
 }

@@ -62,6 +62,29 @@ public sealed class ClientGateTests
     }
 
     [Test]
+    public void TryAdmit_PerClientLimit_CountsAnIpv6Slash64AsOneClient()
+    {
+        // One host's /64 holds 2^64 addresses: a limit per address would not limit it at all.
+        var sut = new ClientGate([], maxConnections: 10, maxPerClient: 2);
+
+        Assert.That(sut.TryAdmit(IPAddress.Parse("2001:db8:1:2::1"), out var first), Is.EqualTo(Admission.Admitted));
+        Assert.That(sut.TryAdmit(IPAddress.Parse("2001:db8:1:2:ffff::9"), out _), Is.EqualTo(Admission.Admitted));
+        Assert.That(sut.TryAdmit(IPAddress.Parse("2001:db8:1:2::3"), out _), Is.EqualTo(Admission.TooManyFromClient));
+        Assert.That(sut.TryAdmit(IPAddress.Parse("2001:db8:1:3::1"), out _), Is.EqualTo(Admission.Admitted), "the next /64 is another client");
+
+        first!.Dispose();
+
+        Assert.That(sut.TryAdmit(IPAddress.Parse("2001:db8:1:2::3"), out _), Is.EqualTo(Admission.Admitted));
+    }
+
+    [TestCase("192.0.2.77", "192.0.2.77")]
+    [TestCase("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::")]
+    [TestCase("2001:db8::1", "2001:db8::")]
+    [TestCase("::1", "::")]
+    public void ClientOf_Table(string address, string expected) =>
+        Assert.That(ClientGate.ClientOf(IPAddress.Parse(address)), Is.EqualTo(IPAddress.Parse(expected)));
+
+    [Test]
     public void TryAdmit_GlobalLimit_RefusesEveryone_UntilALeaseIsReleased()
     {
         var sut = new ClientGate([], maxConnections: 2, maxPerClient: 2);

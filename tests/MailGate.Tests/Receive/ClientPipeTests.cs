@@ -107,19 +107,21 @@ public sealed class ClientPipeTests
 
         var result = await _sut.Input.ReadAsync().AsTask().WaitAsync(Guard);
         var handed = Text(result.Buffer);
+        var stored = _sut.TakeMessage() is { } taken ? Text(taken) : null; // valid until SmtpServer advances
         _sut.Input.AdvanceTo(result.Buffer.End);
         await sending.WaitAsync(Guard);
         var refusal = _sut.TakeDataRefusal();
 
+        Assert.That(handed, Is.EqualTo("\r\n.\r\n"), "SmtpServer reads only an end-of-data line and calls the store");
         if (handedOver)
         {
-            Assert.That(handed, Is.EqualTo(message + ".\r\n"));
+            Assert.That(stored, Is.EqualTo(message[..^2]), "the store gets the message as SmtpServer gave it: without the CRLF before the dot");
             Assert.That(refusal, Is.Null);
             Assert.That(_rejected, Is.Empty);
         }
         else
         {
-            Assert.That(handed, Is.EqualTo("\r\n.\r\n"));
+            Assert.That(stored, Is.Null);
             Assert.That($"{(int)refusal!.ReplyCode} {refusal.Message}", Is.EqualTo("552 5.3.4 Message size exceeds fixed limit"));
             Assert.That(_rejected, Is.EqualTo(new[] { (552, "message_too_large") }));
         }
@@ -129,17 +131,38 @@ public sealed class ClientPipeTests
     }
 
     [Test]
-    public async Task ReadAsync_MessageWithTransparencyDots_CountsThemOut()
+    public async Task ReadAsync_MessageWithTransparencyDots_CountsThemOut_AndTheStoreGetsItUnstuffedInOneBuffer()
     {
-        // 250 lines of "..x": 1,000 bytes on the wire before the end, 750 in the message.
+        // 250 lines of "..": 1,000 bytes on the wire before the end, 750 in the message. SmtpServer's own
+        // unstuffing made a buffer segment per line (about 12 times the message in memory).
         var stuffed = string.Concat(Enumerable.Repeat("..\r\n", 250));
         _sut.BeginData();
         await _connection.SendAsync(stuffed + ".\r\n");
 
         var result = await _sut.Input.ReadAsync().AsTask().WaitAsync(Guard);
+        var stored = _sut.TakeMessage()!.Value;
 
-        Assert.That(Text(result.Buffer), Is.EqualTo(stuffed + ".\r\n"));
+        Assert.That(Text(result.Buffer), Is.EqualTo("\r\n.\r\n"));
+        Assert.That(Text(stored), Is.EqualTo(string.Concat(Enumerable.Repeat(".\r\n", 250))[..^2]), "every line's first dot removed, the first line's too");
+        Assert.That(stored.IsSingleSegment, Is.True);
         Assert.That(_sut.TakeDataRefusal(), Is.Null);
+    }
+
+    [TestCase("..Subject: x\r\n\r\nbody\r\n", ".Subject: x\r\n\r\nbody", TestName = "ReadAsync_FirstLineDotStuffed_LosesItsTransparencyDot")]
+    [TestCase("Subject: x\r\n\r\n...\r\n..\r\n.x\r\n", "Subject: x\r\n\r\n..\r\n.\r\n.x", TestName = "ReadAsync_DottedLines_LoseOnlyTheirTransparencyDot")]
+    [TestCase("Subject: x\r\n\r\nno dots here\r\n", "Subject: x\r\n\r\nno dots here", TestName = "ReadAsync_NoDottedLine_IsHandedOverAsReceived")]
+    public async Task ReadAsync_TransparencyDots(string sent, string expected)
+    {
+        _sut.BeginData();
+        await _connection.SendAsync(sent + ".\r\nQUIT\r\n");
+
+        var result = await _sut.Input.ReadAsync().AsTask().WaitAsync(Guard);
+        var stored = Text(_sut.TakeMessage()!.Value);
+        _sut.Input.AdvanceTo(result.Buffer.End);
+
+        Assert.That(stored, Is.EqualTo(expected));
+        var next = await _sut.Input.ReadAsync().AsTask().WaitAsync(Guard);
+        Assert.That(Text(next.Buffer), Is.EqualTo("QUIT\r\n"), "consuming the end-of-data line consumed the message");
     }
 
     [Test]
@@ -230,6 +253,22 @@ public sealed class ClientPipeTests
         Assert.ThrowsAsync<TimeoutException>(() => flush.WaitAsync(Guard));
         Assert.That(_rejected, Is.EqualTo(new[] { (421, "write_timeout") }));
         Assert.That((await _sut.Input.ReadAsync()).IsCompleted, Is.True);
+    }
+
+    [Test]
+    public async Task ReadAsync_ClientNotTakingRepliesMailGateGivesItself_EndsTheSession_LoggedAndCounted()
+    {
+        // VRFY is answered by MailGate, not SmtpServer: a client that pipelines it without reading fills the
+        // reply buffer, and that write has the same deadline as SmtpServer's own replies.
+        await _connection.SendAsync(string.Concat(Enumerable.Repeat("VRFY x\r\n", 1000)));
+        var read = _sut.Input.ReadAsync().AsTask();
+        Assert.That(read.IsCompleted, Is.False, "the client is not reading");
+
+        _time.Advance(IdleTimeout);
+        var result = await read.WaitAsync(Guard);
+
+        Assert.That(result.IsCompleted && result.Buffer.IsEmpty, Is.True, "SmtpServer sees the end of input");
+        Assert.That(_rejected, Is.EqualTo(new[] { (421, "write_timeout") }));
     }
 
     private static string Text(ReadOnlySequence<byte> buffer) => Encoding.Latin1.GetString(buffer);

@@ -21,6 +21,19 @@ public sealed class CommandScreenTests
     [TestCase("NOOP", 0, null, TestName = "Screen_Noop_Passes")]
     [TestCase("AUTHX", 0, null, TestName = "Screen_VerbOnlyStartingWithAuth_Passes")]
     [TestCase("MAIL FROM:<a@example.com> AUTH=<>", 0, null, TestName = "Screen_MailWithAuthParameter_Passes")]
+    [TestCase("MAIL FROM:<a@example.com> SIZE=100 BODY=8BITMIME SMTPUTF8", 0, null, TestName = "Screen_MailWithWellFormedParameters_Passes")]
+    [TestCase("MAIL FROM:<> SIZE=100", 0, null, TestName = "Screen_MailWithNullSenderAndSize_Passes")]
+    [TestCase("MAIL FROM:<\"a> SIZE=1\"@example.com> SIZE=100", 0, null, TestName = "Screen_MailWithQuotedLocalPartHoldingAnAngleBracket_Passes")]
+    [TestCase("MAIL FROM:<a@example.com> SIZE=abc", 0, null, TestName = "Screen_MailWithSizeNotANumber_PassesToTheSizeCheck")]
+    [TestCase("MAIL FROM:<a@example.com>", 0, null, TestName = "Screen_MailWithoutParameters_Passes")]
+    [TestCase("MAIL FROM:<a@example.com> SIZE=", 0, CommandScreen.BadMailParameters, TestName = "Screen_MailWithEmptySize_Gets501")]
+    [TestCase("MAIL FROM:<a@example.com> SIZE=\u00ef\u00bc\u0091", 0, CommandScreen.BadMailParameters, TestName = "Screen_MailWithNonAsciiSize_Gets501")]
+    [TestCase("MAIL FROM:<a@example.com> SIZE=1\u001b[2J", 0, CommandScreen.BadMailParameters, TestName = "Screen_MailWithControlCharacterInSize_Gets501")]
+    [TestCase("MAIL FROM:<a@example.com> SIZE=999999999 X=a=b", 0, CommandScreen.BadMailParameters, TestName = "Screen_MailWithSizeBesideAMalformedParameter_Gets501")]
+    [TestCase("MAIL FROM:<a@example.com> SIZE=1\tBODY=8BITMIME", 0, CommandScreen.BadMailParameters, TestName = "Screen_MailWithTabBetweenParameters_Gets501")]
+    [TestCase("MAIL FROM:<a@example.com> -X=1", 0, CommandScreen.BadMailParameters, TestName = "Screen_MailWithKeywordStartingWithAHyphen_Gets501")]
+    [TestCase("MAIL FROM:<a@example.com> SIZE=100 SIZE=200", 0, CommandScreen.BadMailParameters, TestName = "Screen_MailWithSizeTwice_Gets501")]
+    [TestCase("mail from:<a@example.com> size=100 BODY=7BIT Size=200", 0, CommandScreen.BadMailParameters, TestName = "Screen_MailWithAKeywordTwiceInAnyCase_Gets501")]
     [TestCase("BDAT 100 LAST", 0, null, TestName = "Screen_Bdat_PassesToTheLibrary")]
     public void Screen_Reply(string command, int accepted, string? expectedReply)
     {
@@ -33,6 +46,7 @@ public sealed class CommandScreenTests
     [TestCase("RCPT TO:<Postmaster>", "RCPT TO:<Postmaster@mailgate>", TestName = "Screen_RcptToPostmaster_GetsTheServerName")]
     [TestCase("rcpt to: <POSTMASTER>", "RCPT TO:<POSTMASTER@mailgate>", TestName = "Screen_RcptToPostmasterAnyCaseAndSpace_GetsTheServerName")]
     [TestCase("RCPT TO:<postmaster> NOTIFY=NEVER", "RCPT TO:<postmaster@mailgate> NOTIFY=NEVER", TestName = "Screen_RcptToPostmasterWithParameters_KeepsThem")]
+    [TestCase("RCPT TO:<\"Postmaster\">", "RCPT TO:<\"Postmaster\"@mailgate>", TestName = "Screen_RcptToQuotedPostmaster_GetsTheServerName")]
     public void Screen_Postmaster_IsRewritten(string command, string expected)
     {
         var screened = Screen(command, 0);
@@ -43,9 +57,10 @@ public sealed class CommandScreenTests
 
     [TestCase("RCPT TO:<postmaster@example.com>", TestName = "Screen_RcptToPostmasterWithADomain_Passes")]
     [TestCase("RCPT TO:<postmasters>", TestName = "Screen_RcptToAnotherBareName_Passes")]
+    [TestCase("RCPT TO:<\"postmaster>", TestName = "Screen_RcptToHalfQuotedPostmaster_Passes")]
     public void Screen_NotBarePostmaster_Passes(string command) =>
         Assert.That(Screen(command, 0), Is.EqualTo(Screened.Pass));
 
     private static Screened Screen(string command, int accepted) =>
-        CommandScreen.Screen(new ReadOnlySequence<byte>(Encoding.ASCII.GetBytes(command + "\r\n")), accepted, 100, "mailgate");
+        CommandScreen.Screen(new ReadOnlySequence<byte>(Encoding.Latin1.GetBytes(command + "\r\n")), accepted, 100, "mailgate");
 }

@@ -1,9 +1,13 @@
 using System.Text;
 using MailGate.Receive;
+using MailGate.Tests.Shared;
 
 namespace MailGate.Tests.Receive;
 
-/// <summary>The end of DATA and the message size as RFC 1870 counts it, fed whole and one byte at a time.</summary>
+/// <summary>
+/// The end of DATA and the message size as RFC 1870 counts it, fed whole and one byte at a time; the message
+/// without its transparency dots, whatever the segments.
+/// </summary>
 [TestFixture]
 public sealed class DataScannerTests
 {
@@ -67,5 +71,27 @@ public sealed class DataScannerTests
 
         Assert.That(end, Is.EqualTo(message.Length));
         Assert.That(sut.MessageBytes, Is.EqualTo(100 * 1000));
+    }
+
+    [TestCase("", "", TestName = "Unstuff_Nothing_IsNothing")]
+    [TestCase("plain\r\ntext", "plain\r\ntext", TestName = "Unstuff_NoDots_IsUnchanged")]
+    [TestCase("..first", ".first", TestName = "Unstuff_FirstLine_LosesItsTransparencyDot")]
+    [TestCase("..", ".", TestName = "Unstuff_FirstLineOfTwoDots_IsOneDot")]
+    [TestCase("a\r\n..\r\n...\r\n..x", "a\r\n.\r\n..\r\n.x", TestName = "Unstuff_EachLine_LosesOneDot")]
+    [TestCase("a\r\n.x\r\n.", "a\r\n.x\r\n.", TestName = "Unstuff_SingleDots_StayAsTheLibraryKeptThem")]
+    [TestCase("a..b\r\n x..\n..\r..", "a..b\r\n x..\n..\r..", TestName = "Unstuff_DotsNotAfterCrLf_Stay")]
+    [TestCase("\r\n..\r\n..", "\r\n.\r\n.", TestName = "Unstuff_EmptyFirstLineThenDots_LoseOneEach")]
+    public void Unstuff(string content, string expected)
+    {
+        var scanner = new DataScanner();
+        Assert.That(scanner.Feed(Encoding.ASCII.GetBytes(content + "\r\n.\r\n")), Is.GreaterThan(0));
+
+        for (var size = 1; size <= Math.Max(1, content.Length); size++)
+        {
+            var unstuffed = DataScanner.Unstuff(Segments.Of(content, size));
+            Assert.That(Encoding.ASCII.GetString(unstuffed), Is.EqualTo(expected), $"segments of {size}");
+        }
+
+        Assert.That(scanner.TransparencyDots, Is.EqualTo(content.Length - expected.Length), "the scanner counts the dots Unstuff removes");
     }
 }

@@ -159,6 +159,35 @@ public sealed class SmtpHostileInputTests
         Assert.That(await _gateway!.WaitFinishedAsync(Mail.SpoolIdOf(reply)), Is.EqualTo(SpoolArea.Done));
     }
 
+    /// <summary>
+    /// Mail that could never be parsed is refused at once, not answered 250 and then dead-lettered at
+    /// Error: otherwise anyone could fill <c>dead/</c> and the error log at will.
+    /// </summary>
+    [TestCase("\r\n", TestName = "Data_OnlyAnEmptyLine_Gets554_5_6_0")]
+    [TestCase("just some text\r\nmore text\r\n", TestName = "Data_TextWithoutHeaders_Gets554_5_6_0")]
+    [TestCase("..first\r\n.second\r\n", TestName = "Data_DottedLinesWithoutHeaders_Gets554_5_6_0")]
+    [TestCase(": no name\r\n\r\nbody\r\n", TestName = "Data_HeaderWithoutName_Gets554_5_6_0")]
+    [TestCase("Sub ject: x\r\n\r\nbody\r\n", TestName = "Data_HeaderNameWithASpace_Gets554_5_6_0")]
+    public async Task Data_WithoutAHeaderSection_IsRefusedAtOnce_AndTheSessionGoesOn(string data)
+    {
+        var client = await StartDataAsync();
+        await using var _ = client;
+
+        await client.SendRawAsync(Encoding.ASCII.GetBytes(data + ".\r\n"));
+        var reply = await client.ReadReplyAsync();
+
+        Assert.That(reply, Is.EqualTo("554 5.6.0 Message has no header section"));
+        Assert.That(await client.CommandAsync("NOOP"), Does.StartWith("250"));
+        Assert.That(_gateway!.Spool.Ids(SpoolArea.Active).Concat(_gateway.Spool.Ids(SpoolArea.Dead)), Is.Empty, "nothing stored");
+    }
+
+    [TestCase("Subject : obsolete space before the colon\r\n\r\nbody\r\n", TestName = "Data_ObsoleteSpaceBeforeColon_Gets250")]
+    [TestCase("X-Only-Header: no body\r\n", TestName = "Data_HeadersWithoutBody_Gets250")]
+    public async Task Data_WithAHeaderSection_IsAccepted(string data)
+    {
+        Assert.That(await SendDataAsync(data), Does.StartWith("250 2.0.0"));
+    }
+
     [Test]
     public void Start_MaxMessageSizeBelowTheDefaultMaxHeaderSize_IsRefusedNamingBothKeys()
     {

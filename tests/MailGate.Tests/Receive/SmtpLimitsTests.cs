@@ -76,6 +76,23 @@ public sealed class SmtpLimitsTests : GatewayTestBase
     }
 
     [Test]
+    public async Task Data_LinesStartingWithDots_AreStoredWithoutTheirTransparencyDots_TheFirstLineToo()
+    {
+        var client = await RawSmtpDialog.ConnectAsync(Gateway);
+        await using var _ = client;
+        await client.BeginDataAsync();
+
+        var reply = await client.EndDataAsync("..X-Dotted: first line\r\nSubject: dots\r\n\r\n..\r\n...\r\n..x\r\n.y\r\n");
+
+        Assert.That(reply, Does.StartWith("250 2.0.0"));
+        var stored = Gateway.Spool.Find(Mail.SpoolIdOf(reply))!.Value.Message;
+        Assert.That(
+            Encoding.Latin1.GetString(await File.ReadAllBytesAsync(stored.MessagePath)),
+            Is.EqualTo(".X-Dotted: first line\r\nSubject: dots\r\n\r\n.\r\n..\r\n.x\r\n.y\r\n"),
+            "RFC 5321 §4.5.2: the first dot of a line starting with two is transparency (a line '.y' was never stuffed and keeps its dot)");
+    }
+
+    [Test]
     public async Task Data_EmptyMessage_Gets554_5_6_0AtOnce()
     {
         var client = await RawSmtpDialog.ConnectAsync(Gateway);
@@ -94,6 +111,11 @@ public sealed class SmtpLimitsTests : GatewayTestBase
     [TestCase("SIZE=123456789012345678901", "501 5.5.4 Bad message size syntax", TestName = "MailFrom_SizeOfMoreThan20Digits_Gets501_5_5_4")]
     [TestCase("SIZE=abc", "501 5.5.4 Bad message size syntax", TestName = "MailFrom_SizeNotANumber_Gets501_5_5_4")]
     [TestCase("SIZE=-1", "501 5.5.4 Bad message size syntax", TestName = "MailFrom_SizeNegative_Gets501_5_5_4")]
+    [TestCase("SIZE=", "501 5.5.4 Syntax error in MAIL FROM parameters", TestName = "MailFrom_SizeEmpty_Gets501_5_5_4")]
+    [TestCase("SIZE=\u00ef\u00bc\u0091", "501 5.5.4 Syntax error in MAIL FROM parameters", TestName = "MailFrom_SizeOfAFullWidthDigit_Gets501_5_5_4")]
+    [TestCase("SIZE=65537 X=a=b", "501 5.5.4 Syntax error in MAIL FROM parameters", TestName = "MailFrom_SizeOverTheLimitBesideAMalformedParameter_Gets501_5_5_4")]
+    [TestCase("SIZE=100 SIZE=200", "501 5.5.4 Syntax error in MAIL FROM parameters", TestName = "MailFrom_SizeTwice_Gets501_5_5_4")]
+    [TestCase("BODY=8BITMIME body=7BIT", "501 5.5.4 Syntax error in MAIL FROM parameters", TestName = "MailFrom_AParameterTwice_Gets501_5_5_4")]
     public async Task MailFrom_SizeParameter(string parameter, string expected)
     {
         var client = await RawSmtpDialog.ConnectAsync(Gateway);
@@ -101,6 +123,7 @@ public sealed class SmtpLimitsTests : GatewayTestBase
         Assert.That(await client.CommandAsync("EHLO test.example"), Does.StartWith("250"));
 
         Assert.That(await client.CommandAsync($"MAIL FROM:<sender@example.com> {parameter}"), Does.StartWith(expected));
+        Assert.That(await client.CommandAsync("NOOP"), Is.EqualTo("250 Ok"), "the session goes on");
     }
 
     [Test]

@@ -70,6 +70,7 @@ public sealed class SmtpProtocolTests : GatewayTestBase
 
     [TestCase("RCPT TO:<Postmaster>", "Postmaster@mailgate", TestName = "Rcpt_BarePostmaster_Gets250_AndIsRecordedWithTheServerName")]
     [TestCase("RCPT TO:<postmaster>", "postmaster@mailgate", TestName = "Rcpt_BarePostmasterLowerCase_Gets250")]
+    [TestCase("RCPT TO:<\"Postmaster\">", "Postmaster@mailgate", TestName = "Rcpt_BareQuotedPostmaster_Gets250")]
     [TestCase("RCPT TO:<postmaster@mailgate>", "postmaster@mailgate", TestName = "Rcpt_PostmasterAtTheServerName_Gets250")]
     [TestCase("RCPT TO:<POSTMASTER@corp.example>", "POSTMASTER@corp.example", TestName = "Rcpt_PostmasterAtTheDomainOfAnAcceptedAddress_Gets250")]
     public async Task Rcpt_Postmaster_Gets250_TheMessageIsSpooledAndDecidedByTheRules(string rcpt, string recorded)

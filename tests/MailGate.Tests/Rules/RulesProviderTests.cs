@@ -1,4 +1,5 @@
 using MailGate.Rules;
+using MailGate.Tests.Shared;
 using MailGate.Tests.Support;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -98,6 +99,7 @@ public sealed class RulesProviderTests
 
     [TestCase("deleted", "cannot read the rules file: the file does not exist")]
     [TestCase("replaced by a directory", "cannot read the rules file: it is a directory, not a file")]
+    [TestCase("replaced by a FIFO", "cannot read the rules file: it is not a regular file (a FIFO, socket or device)")]
     public void Reload_FileUnreadablePastTheGrace_IsAFailedReport_LoggedOnce_KeepsTheRules_AndRecovers(string how, string problem)
     {
         var sut = CreateSut();
@@ -108,6 +110,10 @@ public sealed class RulesProviderTests
         if (how == "replaced by a directory")
         {
             Directory.CreateDirectory(_path);
+        }
+        else if (how == "replaced by a FIFO")
+        {
+            Fifo.Make(_path);
         }
 
         Assert.That(sut.Reload(), Is.EqualTo(RulesReloadResult.Unchanged), "not yet: it may be a moment's swap");
@@ -133,6 +139,7 @@ public sealed class RulesProviderTests
             Directory.Delete(_path);
         }
 
+        File.Delete(_path); // a FIFO: writing would wait for a reader
         File.WriteAllText(_path, Good);
         Assert.That(sut.Reload(), Is.EqualTo(RulesReloadResult.Unchanged));
         Assert.Multiple(() =>

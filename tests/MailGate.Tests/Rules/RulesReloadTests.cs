@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MailGate.Rules;
 using MailGate.Spool;
+using MailGate.Tests.Shared;
 using MailGate.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -130,6 +131,7 @@ public sealed class RulesReloadTests : GatewayTestBase
 
     [TestCase("deleted", "the file does not exist")]
     [TestCase("replaced by a directory", "it is a directory, not a file")]
+    [TestCase("replaced by a FIFO", "it is not a regular file (a FIFO, socket or device)")]
     public async Task RulesFileUnreadable_IsAFailedReload_UntilItComesBack(string how, string problem)
     {
         var provider = Gateway.Services.GetRequiredService<RulesProvider>();
@@ -141,6 +143,10 @@ public sealed class RulesReloadTests : GatewayTestBase
             if (how == "replaced by a directory")
             {
                 Directory.CreateDirectory(Gateway.RulesPath);
+            }
+            else if (how == "replaced by a FIFO")
+            {
+                Fifo.Make(Gateway.RulesPath);
             }
         }), Is.False);
         var summary = await PageAbuseReportAsync();
@@ -164,6 +170,7 @@ public sealed class RulesReloadTests : GatewayTestBase
                 Directory.Delete(Gateway.RulesPath);
             }
 
+            File.Delete(Gateway.RulesPath); // a FIFO: writing would wait for a reader
             File.WriteAllText(Gateway.RulesPath, GatewayHarness.DefaultRules);
         }), Is.True);
         // (The metrics endpoint answers from a 300 ms cache, so the gauge is not read again here.)

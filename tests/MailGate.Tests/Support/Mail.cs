@@ -50,6 +50,55 @@ public static class Mail
         return SpoolIdOf(reply);
     }
 
+    /// <summary>
+    /// Sends the fixture's bytes as they are (over a raw socket: no client re-encodes a header), every
+    /// line ending in CRLF as SMTP carries it, dot-stuffed; returns the spool id from the 250 reply.
+    /// </summary>
+    public static async Task<string> SendFixtureAsync(GatewayHarness gateway, string fixture, string to, string from = "group+bnc@example.com")
+    {
+        var (client, greeting) = await RawSmtpClient.ConnectAsync(gateway.SmtpEndpoint);
+        await using (client)
+        {
+            Assert.That(greeting, Does.StartWith("220 "));
+            Assert.That(await client.CommandAsync("EHLO test.example"), Does.StartWith("250"));
+            Assert.That(await client.CommandAsync($"MAIL FROM:<{from}>"), Does.StartWith("250"));
+            Assert.That(await client.CommandAsync($"RCPT TO:<{to}>"), Does.StartWith("250"));
+            Assert.That(await client.CommandAsync("DATA"), Does.StartWith("354"));
+            await client.SendRawAsync([.. Wire(File.ReadAllBytes(FixturePath(fixture))), .. ".\r\n"u8]);
+            var reply = await client.ReadReplyAsync();
+            await client.QuitAsync();
+            return SpoolIdOf(reply);
+        }
+    }
+
+    /// <summary>The bytes with every line ending in CRLF, a line starting with '.' dot-stuffed, ending in a line end; no other byte changed.</summary>
+    private static List<byte> Wire(byte[] bytes)
+    {
+        var result = new List<byte>(bytes.Length + 256);
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            var lineStart = i == 0 || bytes[i - 1] == '\n';
+            if (lineStart && bytes[i] == '.')
+            {
+                result.Add((byte)'.');
+            }
+
+            if (bytes[i] == '\n' && (i == 0 || bytes[i - 1] != '\r'))
+            {
+                result.Add((byte)'\r');
+            }
+
+            result.Add(bytes[i]);
+        }
+
+        if (result.Count < 2 || result[^2] != '\r' || result[^1] != '\n')
+        {
+            result.AddRange("\r\n"u8);
+        }
+
+        return result;
+    }
+
     /// <summary>The spool id in a <c>250 2.0.0 Ok: queued as ID</c> reply.</summary>
     public static string SpoolIdOf(string reply)
     {

@@ -10,25 +10,20 @@ namespace MailGate.Parse.Authentication;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Which copy: a Google Group appends its headers below those already in the message (as the nested
-/// fixture shows), so the bottom-most <c>X-Original-Authentication-Results</c> is the one the newest
-/// sealer added. Any copy above it was already in the message when it reached the group, and may have
-/// been written by the sender: a forged <c>dmarc=pass</c> sits there.
+/// The verdict is read from the <c>i=1</c> ARC-Authentication-Results only: the ARC-Seals cover every
+/// ARC header (RFC 8617 §4.1.3), so a chain that passed vouches for it. It records what the first
+/// sealer (Google, as the mail entered it) found about the author: <c>dmarc=pass header.from=amazon.com</c>.
+/// <c>X-Original-Authentication-Results</c> is never read: no seal covers it, so anyone who holds one
+/// sealed message can add a copy of their own below the group's (a forged <c>dmarc=pass</c> on a
+/// single-set chain was trusted that way before).
 /// </para>
 /// <para>
-/// With one ARC set (one group) the bottom-most copy is the verdict on the original author, and is
-/// used. With two or more sets (nested groups) the bottom-most copy is the outer group's verdict on the
-/// inner group's re-sent message (<c>header.from=</c> the inner group's domain), not on the author, and
-/// the copies above cannot be told apart from a forgery by position alone. The author's verdict is then
-/// the <c>i=1</c> ARC-Authentication-Results: written by the first group, covered by every seal. It is
-/// used only when every seal in the chain is by the same domain as the newest one, so that an outside
-/// sealer's <c>i=1</c> claims are not passed off as Google's.
+/// The <c>i=1</c> verdict is used only when every seal in the chain is by the same domain as the newest
+/// one, so that an outside sealer's <c>i=1</c> claims are not passed off as Google's.
 /// </para>
-/// <para>Without a usable <c>X-Original-Authentication-Results</c>, the <c>i=1</c> ARC-Authentication-Results are read under the same rule.</para>
 /// </remarks>
 internal static class OriginalAuthenticationReader
 {
-    public const string XOriginalAuthenticationResults = "X-Original-Authentication-Results";
     public const string ArcAuthenticationResultsI1 = "ARC-Authentication-Results i=1";
 
     /// <param name="headers">The message's headers.</param>
@@ -38,15 +33,6 @@ internal static class OriginalAuthenticationReader
         if (sealDomains.Count == 0)
         {
             return null;
-        }
-
-        if (sealDomains.Count == 1)
-        {
-            var bottom = headers.LastOrDefault(h => h.Field.Equals(XOriginalAuthenticationResults, StringComparison.OrdinalIgnoreCase));
-            if (bottom is not null && TryParse(bottom.RawValue, out var results))
-            {
-                return ToOriginal(results, XOriginalAuthenticationResults);
-            }
         }
 
         var newest = sealDomains[^1];

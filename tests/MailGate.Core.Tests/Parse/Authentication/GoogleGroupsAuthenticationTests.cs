@@ -32,7 +32,7 @@ public class GoogleGroupsAuthenticationTests
             Assert.That(facts.Authentication.Original?.HeaderFrom, Is.EqualTo("amazon.com"));
             Assert.That(facts.Authentication.Original?.DkimPassDomains, Is.EqualTo(new[] { "amazon.com" }));
             Assert.That(facts.Authentication.Original?.Spf, Is.EqualTo("pass"));
-            Assert.That(facts.Authentication.Original?.Source, Is.EqualTo("X-Original-Authentication-Results"));
+            Assert.That(facts.Authentication.Original?.Source, Is.EqualTo("ARC-Authentication-Results i=1"), "the sealed verdict; X-Original-Authentication-Results is not covered by the seal");
             // Expected: the group appended its footer (and rewrote From), so amazon.com's own signature no
             // longer verifies here. That is why the verdict Google recorded on entry, behind a passing ARC
             // chain, is what vouches for the author.

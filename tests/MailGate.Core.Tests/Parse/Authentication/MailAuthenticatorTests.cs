@@ -195,7 +195,7 @@ public class MailAuthenticatorTests
     }
 
     [Test]
-    public async Task VerifyAsync_ArcSealedOnceByGoogle_PassesAndReadsOriginalFromXOriginalAuthenticationResults()
+    public async Task VerifyAsync_ArcSealedOnceByGoogle_PassesAndReadsOriginalFromArcI1()
     {
         var message = Signed();
         message.Headers.Add("X-Original-Authentication-Results", "mx.google.com; " + GoogleVerdict);
@@ -206,7 +206,7 @@ public class MailAuthenticatorTests
         Assert.That(facts.Arc, Is.EqualTo(AuthOutcome.Pass));
         Assert.That(facts.ArcSealer, Is.EqualTo("google.com"));
         Assert.That(facts.Original, Is.Not.Null);
-        Assert.That(facts.Original!.Source, Is.EqualTo("X-Original-Authentication-Results"));
+        Assert.That(facts.Original!.Source, Is.EqualTo("ARC-Authentication-Results i=1"));
         Assert.That((facts.Original.Dmarc, facts.Original.HeaderFrom, facts.Original.Spf), Is.EqualTo(("pass", "amazon.com", "pass")));
         Assert.That(facts.Original.DkimPassDomains, Is.EqualTo(new[] { "amazon.com" }));
     }
@@ -224,9 +224,9 @@ public class MailAuthenticatorTests
     }
 
     [Test]
-    public async Task VerifyAsync_ForgedXOriginalAuthenticationResultsAboveTheGroupsOwn_ReadsTheBottomMost()
+    public async Task VerifyAsync_ForgedXOriginalAuthenticationResultsAboveTheGroupsOwn_ReadsTheSealedVerdict()
     {
-        // The sender writes its own verdict; the group appends the real one below it.
+        // The sender writes its own verdict; the group appends the real one below it and seals its own.
         var message = Messages.AbuseReport("ec2-abuse@amaz0n.example");
         message.Headers.Add("X-Original-Authentication-Results", "mx.google.com; " + GoogleVerdict);
         message.Headers.Add("X-Original-Authentication-Results", "mx.google.com; dkim=none; spf=fail smtp.mailfrom=amaz0n.example; dmarc=fail header.from=amaz0n.example");
@@ -235,7 +235,29 @@ public class MailAuthenticatorTests
         var facts = await CreateSut().VerifyAsync(Signers.Load(Signers.ToBytes(message)), CancellationToken.None);
 
         Assert.That(facts.Arc, Is.EqualTo(AuthOutcome.Pass));
-        Assert.That((facts.Original!.Dmarc, facts.Original.HeaderFrom, facts.Original.Spf), Is.EqualTo(("fail", "amaz0n.example", "fail")));
+        Assert.That((facts.Original!.Dmarc, facts.Original.HeaderFrom), Is.EqualTo(("fail", "amaz0n.example")));
+        Assert.That(facts.Original.DkimPassDomains, Is.Empty);
+    }
+
+    /// <summary>
+    /// The seal does not cover <c>X-Original-Authentication-Results</c>: whoever holds one sealed message
+    /// (their own mail through Gmail, from a look-alike or with a failing DMARC) can add a copy below the
+    /// group's after sealing. Only the sealed <c>i=1</c> verdict counts.
+    /// </summary>
+    [TestCase("dmarc=fail header.from=amazon.com", "fail", TestName = "VerifyAsync_ForgedVerdictAppendedAfterTheSeal_SealedDmarcFailStands")]
+    [TestCase("spf=pass smtp.mailfrom=example.net", "", TestName = "VerifyAsync_ForgedVerdictAppendedAfterTheSeal_NoSealedDmarcStaysNone")]
+    public async Task VerifyAsync_ForgedVerdictAppendedAfterTheSeal_IsIgnored(string sealedVerdict, string expectedDmarc)
+    {
+        var message = Messages.AbuseReport();
+        Signers.ArcSeal(message, _google.Private, "google.com", "arc-20240605", sealedVerdict);
+        var raw = Signers.ToBytes(message);
+        var forged = Signers.Load(raw);
+        forged.Headers.Add("X-Original-Authentication-Results", "mx.google.com; dkim=pass header.i=@amazon.com; spf=pass smtp.mailfrom=amazon.com; dmarc=pass (p=QUARANTINE) header.from=amazon.com");
+
+        var facts = await CreateSut().VerifyAsync(Signers.Load(Signers.ToBytes(forged)), CancellationToken.None);
+
+        Assert.That(facts.Arc, Is.EqualTo(AuthOutcome.Pass), "appending below the seal does not break the chain");
+        Assert.That(facts.Original!.Dmarc, Is.EqualTo(expectedDmarc));
         Assert.That(facts.Original.DkimPassDomains, Is.Empty);
     }
 
