@@ -19,6 +19,13 @@ public static class MailGateConfiguration
             .AddEnvironmentVariables(EnvironmentPrefix)
             .AddCommandLine(args);
 
-    /// <summary>The configuration on its own, for commands that do not start the host.</summary>
-    public static IConfigurationRoot Build(string[] args) => new ConfigurationBuilder().AddMailGateSources(args).Build();
+    /// <summary>The configuration on its own, for commands that do not start the host, checked (<see cref="Checked"/>).</summary>
+    /// <exception cref="StartupException">A key MailGate does not read, or a value no option can hold (<see cref="ConfigurationSchema.Check"/>).</exception>
+    public static IConfigurationRoot Build(string[] args) => Checked(new ConfigurationBuilder().AddMailGateSources(args).Build());
+
+    /// <summary>Returns <paramref name="configuration"/> once <see cref="ConfigurationSchema.Check"/> finds nothing wrong with it.</summary>
+    /// <exception cref="StartupException">One line per problem: a misspelt key, a value for a list as a whole, a duration too long, a URL that is not one.</exception>
+    public static T Checked<T>(T configuration)
+        where T : IConfigurationRoot =>
+        ConfigurationSchema.Check(configuration) is { Count: > 0 } problems ? throw new StartupException(problems) : configuration;
 }

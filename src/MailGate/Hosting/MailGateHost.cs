@@ -42,6 +42,7 @@ public static class MailGateHost
 
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddMailGateSources(configurationArgs);
+        MailGateConfiguration.Checked(builder.Configuration); // before Serilog or any option reads it
 
         builder.AddMailGateLogging();
         builder.Services.TryAddSingleton(TimeProvider.System);

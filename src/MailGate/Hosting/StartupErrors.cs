@@ -16,7 +16,7 @@ internal static partial class StartupErrors
     {
         RulesException rules => rules.Errors.Select(e => e.ToString()).ToArray(),
         OptionsValidationException options => options.Failures.ToArray(),
-        StartupException startup => [startup.Message],
+        StartupException startup => startup.Problems,
         InvalidOperationException { Message: var m } when ConversionFailure().Match(m) is { Success: true } match => [Conversion(match)],
         AggregateException aggregate => DescribeAll(aggregate.InnerExceptions),
         _ when error.InnerException is { } inner => Describe(inner),
