@@ -70,6 +70,38 @@ public sealed class ReadinessTests
         Assert.That(report.GetProperty("problems")[0].GetString(), Does.StartWith("spool: cannot write").And.Contain("active is missing"));
     }
 
+    /// <summary>
+    /// A commit renames its folder from incoming/ into active/; the probe only wrote an empty file in
+    /// incoming/, so /readyz said ready while every message got 451. Here active/ is on another file
+    /// system (a link to /proc: rename fails with EXDEV, as it does, for a non-root gateway, on an
+    /// active/ it may not write).
+    /// </summary>
+    [Test]
+    public async Task ActiveAreaCannotTakeTheRename_CommitsGet451_Is503()
+    {
+        await using var pagerDuty = await FakePagerDuty.StartAsync();
+        await using var gateway = await GatewayHarness.StartAsync(pagerDuty);
+        var active = Path.Combine(gateway.SpoolPath, "active");
+        Directory.Delete(active, recursive: true);
+        Directory.CreateSymbolicLink(active, "/proc");
+        var (client, _) = await RawSmtpClient.ConnectAsync(gateway.SmtpEndpoint);
+        await using (client)
+        {
+            await client.CommandAsync("EHLO test.example");
+            await client.CommandAsync("MAIL FROM:<a@example.com>");
+            await client.CommandAsync("RCPT TO:<aws-abuse@mailgate.example.com>");
+            await client.CommandAsync("DATA");
+            Assert.That(await client.CommandAsync("Subject: x\r\n\r\nbody\r\n."), Does.StartWith("451"), "what a sender gets");
+        }
+
+        var (status, report) = await ReadyzAsync(gateway);
+        File.Delete(active); // the link, before the gateway's next scan looks into /proc
+
+        Assert.That(status, Is.EqualTo(503));
+        Assert.That(report.GetProperty("spool_writable").GetBoolean(), Is.False);
+        Assert.That(report.GetProperty("problems")[0].GetString(), Does.StartWith("spool: cannot write to "));
+    }
+
     [Test]
     public async Task LockFileDeleted_Is503_ASecondGatewayCouldStart()
     {
