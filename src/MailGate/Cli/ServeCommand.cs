@@ -1,6 +1,5 @@
 using System.CommandLine;
 using MailGate.Hosting;
-using MailGate.Receive;
 using MailGate.Spool;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,8 +18,8 @@ internal static class ServeCommand
     }
 
     /// <summary>
-    /// Runs the host. Exit codes: 0 only for a clean stop (SIGTERM, Ctrl+C) of a gateway that was
-    /// listening; 1 for any abnormal stop (a background service failed or ended, a service failed to
+    /// Runs the host. Exit codes: 0 only for a requested stop (SIGTERM, Ctrl+C), also one requested while
+    /// the gateway was still starting; 1 for any abnormal stop (a background service failed or ended, a service failed to
     /// start, SMTP never listened, the spool is locked by another gateway); 2 for bad configuration,
     /// reported as one line per problem (<c>Configuration error: …</c>) without a stack trace.
     /// </summary>
@@ -34,7 +33,6 @@ internal static class ServeCommand
         {
             await using var app = MailGateHost.Build(configurationArgs, addServices);
             MailGateHost.Prepare(app);
-            var smtp = app.Services.GetRequiredService<SmtpListenerEndpoint>();
             var watch = app.Services.GetRequiredService<BackgroundServiceWatch>();
             var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
             if (await StartAsync(app, lifetime).ConfigureAwait(false))
@@ -48,7 +46,9 @@ internal static class ServeCommand
                 await app.StopAsync().ConfigureAwait(false);
             }
 
-            return !watch.Conclude() && smtp.IsListening ? ExitCodes.Ok : ExitCodes.Failure;
+            // The host stops only when asked: by SIGTERM or Ctrl+C (clean, however early: also while it
+            // was still starting, before SMTP listened), or by the watch for a failed service.
+            return watch.Conclude() ? ExitCodes.Failure : ExitCodes.Ok;
         }
         catch (Exception e) when (StartupErrors.Describe(e) is { } lines)
         {
