@@ -187,6 +187,28 @@ public sealed class ProcessTests
     }
 
     /// <summary>
+    /// HTTP's port in use: the gateway stopped with "MailGate stopped unexpectedly" and a 30-line stack
+    /// trace (after SMTP already listened). Now one line, event 920, naming the URL and the cause; exit 1.
+    /// </summary>
+    [Test]
+    public async Task HttpPortTaken_Exit1_OneLineNamingTheUrl_NoStackTrace()
+    {
+        await using var pagerDuty = await FakePagerDuty.StartAsync();
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var url = $"http://127.0.0.1:{((System.Net.IPEndPoint)taken.LocalEndpoint).Port}";
+        await using var gateway = GatewayProcess.Start([.. Settings(pagerDuty).Where(a => !a.StartsWith("--Http:Url=", StringComparison.Ordinal)), $"--Http:Url={url}"]);
+
+        Assert.That(await gateway.WaitForExitAsync(TimeSpan.FromSeconds(30)), Is.EqualTo(1));
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(gateway.Lines.Where(l => l.Contains(" FTL] ", StringComparison.Ordinal) || l.Contains(" ERR] ", StringComparison.Ordinal)),
+                Is.EqualTo(new[] { gateway.Lines.First(l => l.Contains(" FTL] ", StringComparison.Ordinal)) }).And.One.EndsWith($"FTL] Cannot start: HTTP cannot listen on {url}: Address already in use. Free that address or change Http:Url; the gateway exits with code 1"));
+            Assert.That(gateway.Lines, Has.None.Contains("   at "), "no stack trace");
+        }
+    }
+
+    /// <summary>
     /// Issue #11 §4 "Two gateways on one spool": both ran, 8 of 40 messages were POSTed twice and the
     /// second start's recovery deleted the first's incoming/. Now the second refuses to start, before
     /// recovery, with one line, and the first keeps serving.
