@@ -102,17 +102,32 @@ public sealed class ReadinessTests
         Assert.That(report.GetProperty("problems")[0].GetString(), Does.StartWith("spool: cannot write to "));
     }
 
+    /// <summary>Deleting mailgate.lock made /readyz 503 (a second gateway could start); the folder's lock now still refuses one, so the gateway stays ready.</summary>
     [Test]
-    public async Task LockFileDeleted_Is503_ASecondGatewayCouldStart()
+    public async Task LockFileDeleted_StaysReady_ASecondGatewayIsStillRefused()
     {
         await using var pagerDuty = await FakePagerDuty.StartAsync();
         await using var gateway = await GatewayHarness.StartAsync(pagerDuty);
         File.Delete(Path.Combine(gateway.SpoolPath, "mailgate.lock"));
 
+        var (status, _) = await ReadyzAsync(gateway);
+
+        Assert.That(status, Is.EqualTo(200));
+        Assert.Throws<MailGate.Spool.SpoolLockedException>(() => _ = new MailGate.Spool.SpoolStore(gateway.SpoolPath, exclusive: true));
+    }
+
+    [Test]
+    public async Task SpoolFolderReplaced_Is503_ASecondGatewayCouldStart()
+    {
+        await using var pagerDuty = await FakePagerDuty.StartAsync();
+        await using var gateway = await GatewayHarness.StartAsync(pagerDuty);
+        Directory.Move(gateway.SpoolPath, gateway.SpoolPath + ".old");
+        Directory.CreateDirectory(gateway.SpoolPath);
+
         var (status, report) = await ReadyzAsync(gateway);
 
         Assert.That(status, Is.EqualTo(503));
-        Assert.That(report.GetProperty("problems")[0].GetString(), Does.Contain("mailgate.lock was deleted or replaced"));
+        Assert.That(report.GetProperty("problems").EnumerateArray().Select(p => p.GetString()), Has.Some.Contains("was replaced or removed"));
     }
 
     [Test]
