@@ -364,10 +364,20 @@ public sealed class SpoolStore : IDisposable
     /// <returns>What was cleaned up, for the log.</returns>
     public SpoolRecovery Recover()
     {
+        // Nothing in incoming/ was ever acknowledged: every entry goes, whatever it is (a folder, a file, a
+        // FIFO, a link: the link itself, never what it points to; a readiness probe left by a crash).
         var discarded = 0;
-        foreach (var directory in Directory.EnumerateDirectories(PathOf(SpoolArea.Incoming)))
+        foreach (var entry in Directory.EnumerateFileSystemEntries(PathOf(SpoolArea.Incoming)))
         {
-            TryDelete(directory); // a link is deleted, never what it points to
+            if (EntryKinds.Of(entry) is EntryKind.Directory)
+            {
+                TryDelete(entry);
+            }
+            else
+            {
+                TryDeleteFile(entry);
+            }
+
             discarded++;
         }
 
@@ -530,6 +540,18 @@ public sealed class SpoolStore : IDisposable
         using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 4096);
         JsonSerializer.Serialize(file, value, type);
         file.Flush(flushToDisk);
+    }
+
+    private static void TryDeleteFile(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Left for the next recovery; it was never acknowledged.
+        }
     }
 
     private static void TryDelete(string directory)

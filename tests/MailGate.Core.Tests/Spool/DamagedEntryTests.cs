@@ -259,6 +259,27 @@ public sealed class DamagedEntryTests
         Assert.That(Directory.EnumerateFileSystemEntries(Path.Combine(_outside, "message")).Select(Path.GetFileName), Is.EquivalentTo(new[] { "envelope.json", "message.eml" }));
     }
 
+    /// <summary>Only folders were deleted from incoming/: a file, a FIFO, a dangling link or a readiness probe left there stayed forever.</summary>
+    [Test]
+    public void Recover_IncomingHoldsAnyShape_AllIsDeleted_NothingOutsideIsTouched()
+    {
+        var sut = new SpoolStore(_root);
+        var incoming = Path.Combine(_root, "incoming");
+        WriteMessageFolder(Path.Combine(incoming, "019a00000000-00000001"));
+        Directory.CreateSymbolicLink(Path.Combine(incoming, "019a00000000-00000002"), WriteMessageFolder(Path.Combine(_outside, "message")));
+        File.WriteAllText(Path.Combine(incoming, "019a00000000-00000003"), "file");
+        MakeFifo(Path.Combine(incoming, "019a00000000-00000004"));
+        File.CreateSymbolicLink(Path.Combine(incoming, "019a00000000-00000005"), Path.Combine(_outside, "nothing"));
+        File.WriteAllText(Path.Combine(incoming, ".ready-0123"), "probe");
+        var outsideBefore = Snapshot(_outside);
+
+        var recovery = sut.Recover();
+
+        Assert.That(recovery.DiscardedIncoming, Is.EqualTo(6));
+        Assert.That(Directory.EnumerateFileSystemEntries(incoming), Is.Empty);
+        Assert.That(Snapshot(_outside), Is.EqualTo(outsideBefore), "a link is deleted, not what it points to");
+    }
+
     [Test]
     public void Open_DamagedEntryCannotBeMoved_RaisesQuarantineFailed_AndStaysUnread()
     {
