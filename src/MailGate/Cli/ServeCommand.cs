@@ -29,7 +29,7 @@ internal static class ServeCommand
     /// <summary>As <see cref="RunAsync(string[])"/>; <paramref name="addServices"/> adds services to the host (tests add failing ones).</summary>
     internal static async Task<int> RunAsync(string[] configurationArgs, Action<IServiceCollection>? addServices)
     {
-        Serilog.Log.Logger = LoggingSetup.CreateBootstrapLogger();
+        Serilog.Log.Logger = LoggingSetup.CreateBootstrapLogger(LoggingSetup.WantsJson(configurationArgs));
         try
         {
             await using var app = MailGateHost.Build(configurationArgs, addServices);
