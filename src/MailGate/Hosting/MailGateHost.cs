@@ -41,6 +41,7 @@ public static class MailGateHost
         });
 
         builder.Configuration.Sources.Clear();
+        MailGateConfiguration.CheckArguments(configurationArgs);
         builder.Configuration.AddMailGateSources(configurationArgs);
         MailGateConfiguration.Checked(builder.Configuration); // before Serilog or any option reads it
 

@@ -102,6 +102,36 @@ public sealed class ConfigurationSchemaTests
         Assert.That(durations, Is.SupersetOf(new[] { "Spool:ScanInterval", "Rules:ReloadInterval", "PagerDuty:RequestTimeout", "Smtp:SessionTimeout", "Trust:VerificationTimeout", "Aws:RequestTimeout" }));
     }
 
+    [TestCase(new[] { "--Smtp:Port=25" }, null)]
+    [TestCase(new[] { "--Smtp:Port", "25" }, null)]
+    [TestCase(new[] { "/Smtp:Port=25" }, null)]
+    [TestCase(new[] { "stauts" }, "'stauts' is neither a command (serve, rules, spool, health, version) nor a setting (--Section:Key=value)")]
+    [TestCase(new[] { "--Smtp:Port=25", "extra" }, "'extra' is neither a command (serve, rules, spool, health, version) nor a setting (--Section:Key=value)")]
+    [TestCase(new[] { "--Smtp:Port", "25", "26" }, "'26' is neither a command (serve, rules, spool, health, version) nor a setting (--Section:Key=value)")]
+    public void CheckArguments_AWordThatIsNoSetting_IsRefused(string[] args, string? expected)
+    {
+        if (expected is null)
+        {
+            Assert.DoesNotThrow(() => MailGateConfiguration.CheckArguments(args));
+        }
+        else
+        {
+            Assert.That(() => MailGateConfiguration.CheckArguments(args), Throws.TypeOf<StartupException>().With.Property(nameof(StartupException.Problems)).EqualTo(new[] { expected }));
+        }
+    }
+
+    /// <summary>The command line's configuration source skips a bare word: <c>mailgate stauts</c>, a mistyped command, started the gateway.</summary>
+    [Test]
+    public async Task CommandLine_MistypedCommand_Exit2_StartsNothing()
+    {
+        var spool = Path.Combine(Path.GetTempPath(), "mailgate-tests", Guid.NewGuid().ToString("N"));
+
+        var exit = await MailGate.Cli.MailGateCommandLine.RunAsync(["stauts", "--Smtp:Port=0", "--Http:Url=http://127.0.0.1:0", $"--Spool:Path={spool}", "--Trust:Verify=false"]);
+
+        Assert.That(exit, Is.EqualTo(2));
+        Assert.That(Directory.Exists(spool), Is.False);
+    }
+
     /// <summary>The environment form needs the real process environment, so the real gateway as a process.</summary>
     [Test]
     public async Task Serve_MisspeltEnvironmentVariable_Exit2_OneLineNamingItAndTheClosestKey()
