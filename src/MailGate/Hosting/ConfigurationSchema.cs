@@ -21,9 +21,12 @@ namespace MailGate.Hosting;
 /// <c>Smtp:AcceptedRecipient:0</c>), with the closest key that exists; a value given to a list or a group
 /// of settings as a whole (<c>Smtp:AcceptedRecipients=a@b.example</c>, which the binder drops, leaving the
 /// default); a duration longer than <see cref="MaxDuration"/>; a URL option that is not an absolute URL.</para>
-/// <para>Not checked here: <c>Serilog:</c> below its top-level names (<see cref="SerilogSections"/>) and
-/// <c>Serilog:MinimumLevel</c>'s names, which are Serilog's own (the levels are checked by
-/// <see cref="LoggingSetup"/>); environment variables without a section (<c>MAILGATE_SMTP_PORT</c>, the
+/// <para>Under <c>Serilog:</c> only what MailGate supports is read: <c>MinimumLevel</c> (<c>Default</c>,
+/// <c>Override:&lt;category&gt;</c>; the levels are checked by <see cref="LoggingSetup"/>) and
+/// <c>Properties:&lt;name&gt;</c>. Serilog's other sections (<see cref="SerilogUnsupported"/>: sinks,
+/// enrichers, filters) are refused: MailGate ships only its own console sink, so <c>WriteTo: File</c> was
+/// ignored without a word and <c>WriteTo: Console</c> wrote every line twice, the second copy without
+/// the sanitising of exception texts. Not checked: environment variables without a section (<c>MAILGATE_SMTP_PORT</c>, the
 /// name compose uses for its published port), which are not settings. The values' ranges are checked by
 /// each area's validator.</para>
 /// </remarks>
@@ -39,11 +42,13 @@ public static class ConfigurationSchema
     /// </summary>
     public static readonly TimeSpan MaxDuration = TimeSpan.FromMilliseconds(int.MaxValue);
 
-    /// <summary>The names Serilog.Settings.Configuration reads directly under <c>Serilog:</c>.</summary>
-    public static readonly IReadOnlyList<string> SerilogSections =
-        ["Using", "MinimumLevel", "WriteTo", "Enrich", "Properties", "Filter", "Destructure", "AuditTo", "LevelSwitches", "FilterSwitches"];
+    /// <summary>The names MailGate reads under <c>Serilog:</c>.</summary>
+    public static readonly IReadOnlyList<string> SerilogSections = ["MinimumLevel", "Properties"];
 
-    private static readonly string[] SerilogLevelNames = ["Default", "Override", "ControlledBy"];
+    /// <summary>Serilog's other names, which MailGate refuses (it writes its log to standard output only, with its own sink).</summary>
+    public static readonly IReadOnlyList<string> SerilogUnsupported = ["Using", "WriteTo", "AuditTo", "Enrich", "Filter", "Destructure", "LevelSwitches", "FilterSwitches"];
+
+    private static readonly string[] SerilogLevelNames = ["Default", "Override"];
 
     private static readonly Lazy<IReadOnlyList<ConfigurationKey>> Known = new(() => Discover());
 
@@ -131,7 +136,7 @@ public static class ConfigurationSchema
             return null;
         }
 
-        var top = Nearest([.. SerilogSections.Select(s => "Serilog:" + s)], $"Serilog:{segments[1]}");
+        var top = Nearest([.. SerilogSections.Concat(SerilogUnsupported).Select(s => "Serilog:" + s)], $"Serilog:{segments[1]}");
         if (top is null || segments.Length == 2 || !top.EndsWith(":MinimumLevel", StringComparison.Ordinal))
         {
             return top is null ? null : string.Join(':', [top, .. segments.Skip(2)]);
@@ -159,6 +164,11 @@ public static class ConfigurationSchema
         }
 
         var shown = source.Show(path);
+        if (IsSerilog(segments) && segments.Length > 1 && SerilogUnsupported.Contains(segments[1], StringComparer.OrdinalIgnoreCase))
+        {
+            return $"{shown} is not supported: MailGate writes its log to standard output only, as text or JSON (Logging:Format); under Serilog: it reads MinimumLevel and Properties";
+        }
+
         if (Find(path) is not { } key)
         {
             return $"{shown} is not {(IsSerilog(segments) ? "a Serilog setting MailGate knows" : "a MailGate setting")}{Hint(path, segments, source)}";

@@ -31,7 +31,11 @@ public sealed class ConfigurationSchemaTests
     [TestCase("--Logging:LogLevel:Default=Debug", "--Logging:LogLevel:Default is not a MailGate setting: under Logging: only Logging:Format is read; log levels are Serilog:MinimumLevel:Default and Serilog:MinimumLevel:Override:<category>")]
     [TestCase("--Serilog:MinimumLevl:Default=Debug", "--Serilog:MinimumLevl:Default is not a Serilog setting MailGate knows; did you mean --Serilog:MinimumLevel:Default?")]
     [TestCase("--Serilog:MinimumLevel:Overide:Microsoft=Debug", "--Serilog:MinimumLevel:Overide:Microsoft is not a Serilog setting MailGate knows; did you mean --Serilog:MinimumLevel:Override:Microsoft?")]
-    [TestCase("--Serilog:WritTo:0:Name=Console", "--Serilog:WritTo:0:Name is not a Serilog setting MailGate knows; did you mean --Serilog:WriteTo:0:Name?")]
+    [TestCase("--Serilog:Propertys:Site=eu-1", "--Serilog:Propertys:Site is not a Serilog setting MailGate knows; did you mean --Serilog:Properties:Site?")]
+    [TestCase("--Serilog:WriteTo:0:Name=File", "--Serilog:WriteTo:0:Name is not supported: MailGate writes its log to standard output only, as text or JSON (Logging:Format); under Serilog: it reads MinimumLevel and Properties")] // ignored without a word
+    [TestCase("--Serilog:WriteTo:0:Name=Console", "--Serilog:WriteTo:0:Name is not supported: MailGate writes its log to standard output only, as text or JSON (Logging:Format); under Serilog: it reads MinimumLevel and Properties")] // every line twice
+    [TestCase("--Serilog:Using:0=Serilog.Sinks.Seq", "--Serilog:Using:0 is not supported: MailGate writes its log to standard output only, as text or JSON (Logging:Format); under Serilog: it reads MinimumLevel and Properties")]
+    [TestCase("--Serilog:Enrich:0=FromLogContext", "--Serilog:Enrich:0 is not supported: MailGate writes its log to standard output only, as text or JSON (Logging:Format); under Serilog: it reads MinimumLevel and Properties")]
     [TestCase("--Spool:ScanInterval=10675199.00:00:00", "Spool:ScanInterval must be at most 24.20:31:23.647 (is 10675199.00:00:00): longer than .NET's timers and HTTP timeouts allow")]
     [TestCase("--Rules:ReloadInterval=25.00:00:00", "Rules:ReloadInterval must be at most 24.20:31:23.647 (is 25.00:00:00): longer than .NET's timers and HTTP timeouts allow")]
     [TestCase("--PagerDuty:RequestTimeout=30.00:00:00", "PagerDuty:RequestTimeout must be at most 24.20:31:23.647 (is 30.00:00:00): longer than .NET's timers and HTTP timeouts allow")]
@@ -55,7 +59,6 @@ public sealed class ConfigurationSchemaTests
     [TestCase("--Logging:Format=json")]
     [TestCase("--Serilog:MinimumLevel=Debug")]
     [TestCase("--Serilog:MinimumLevel:Override:MailGate.Receive=Debug")]
-    [TestCase("--Serilog:WriteTo:0:Name=Console")]
     [TestCase("--Serilog:Properties:Site=eu-1")]
     public void Check_KeysMailGateReads_NoProblem(string argument) =>
         Assert.That(ConfigurationSchema.Check(new ConfigurationBuilder().AddCommandLine([argument]).Build()), Is.Empty);
