@@ -18,6 +18,7 @@ public sealed class StartupValidationTests
     [TestCase("--Smtp:Port=abc", "Smtp:Port")]
     [TestCase("--Logging:Format=xml", "Logging:Format must be 'text' or 'json'")]
     [TestCase("--Parse:FallbackCharsets:0=x-no-such-charset", "Parse:FallbackCharsets must name charsets .NET knows")]
+    [TestCase("--PagerDuty:BreakDuration=2.00:00:00", "The field BreakDuration must be between 00:00:00.5000000 and 1.00:00:00.")] // Polly's own check: a stack trace and exit 1 before
     [TestCase("--Http:Url=", "Http:Url must be a URL such as http://127.0.0.1:8025 (is '')")] // Kestrel fell back to http://localhost:5000
     [TestCase("--Http:Url=https://127.0.0.1:0", "Http:Url must be an http:// URL")] // these four: a stack trace once SMTP already listened
     [TestCase("--Http:Url=ftp://127.0.0.1:0", "Http:Url must be an http:// URL")]
