@@ -232,8 +232,11 @@ internal static partial class Log
     public static partial void HttpListening(ILogger logger, string url);
 
     [LoggerMessage(901, LogLevel.Critical, "{Service} failed: {Error}. The gateway stops and exits with code 1 so that its supervisor restarts it")]
-    public static partial void BackgroundServiceFailed(ILogger logger, Exception exception, string service, string error);
+    public static partial void BackgroundServiceFailed(ILogger logger, Exception? exception, string service, string error);
 
     [LoggerMessage(902, LogLevel.Critical, "{Service} ended while the gateway was running. The gateway stops and exits with code 1 so that its supervisor restarts it")]
     public static partial void BackgroundServiceEnded(ILogger logger, string service);
+
+    [LoggerMessage(920, LogLevel.Critical, "Cannot start: HTTP cannot listen on {Url}: {Error}. Free that address or change Http:Url; the gateway exits with code 1")]
+    public static partial void HttpCannotListen(ILogger logger, string url, string error);
 }

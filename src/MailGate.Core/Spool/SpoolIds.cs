@@ -19,17 +19,25 @@ public static class SpoolIds
         return $"{now.ToUnixTimeMilliseconds():x12}-{Convert.ToHexStringLower(random)}";
     }
 
-    /// <summary>When the message with id <paramref name="id"/> was received (to the millisecond).</summary>
+    /// <summary>When the message with id <paramref name="id"/> was received (to the millisecond); <paramref name="id"/> must be valid (<see cref="IsValid"/>).</summary>
     public static DateTimeOffset ReceivedAt(string id)
     {
         ArgumentNullException.ThrowIfNull(id);
         return DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(id.AsSpan(0, 12), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture));
     }
 
-    /// <summary>Whether <paramref name="value"/> has the shape of a spool id (guards paths built from ids).</summary>
+    /// <summary>
+    /// Whether <paramref name="value"/> has the shape of a spool id (guards paths built from ids): 12 lower-case
+    /// hex digits no later than the last millisecond of year 9999 (so <see cref="ReceivedAt"/> always has an
+    /// answer), a dash, 8 lower-case hex digits.
+    /// </summary>
     public static bool IsValid(string value) =>
-        value.Length == 21
+        value is { Length: 21 }
         && value[12] == '-'
         && value.AsSpan(0, 12).ContainsAnyExcept(LowerHex) is false
-        && value.AsSpan(13).ContainsAnyExcept(LowerHex) is false;
+        && value.AsSpan(13).ContainsAnyExcept(LowerHex) is false
+        && value.AsSpan(0, 12).SequenceCompareTo(LatestTime) <= 0;
+
+    /// <summary>The largest time part: <see cref="DateTimeOffset.MaxValue"/> in Unix milliseconds, 253,402,300,799,999.</summary>
+    private static ReadOnlySpan<char> LatestTime => "e677d21fdbff";
 }

@@ -70,6 +70,28 @@ public sealed class SpoolStore : IDisposable
     }
 
     /// <summary>
+    /// Opens the spool at <paramref name="root"/> as it is, shared (as the <c>mailgate spool</c> commands
+    /// do): creates nothing, so a mistyped path is an error, not a new empty spool.
+    /// </summary>
+    /// <exception cref="DirectoryNotFoundException"><paramref name="root"/>, or one of its areas, does not exist.</exception>
+    public static SpoolStore OpenExisting(string root)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(root);
+        var full = Path.GetFullPath(root);
+        if (!Directory.Exists(full))
+        {
+            throw new DirectoryNotFoundException($"there is no spool at {full}: no such folder");
+        }
+
+        if (Enum.GetValues<SpoolArea>().Select(area => area.ToString().ToLowerInvariant()).FirstOrDefault(area => !Directory.Exists(Path.Combine(full, area))) is { } missing)
+        {
+            throw new DirectoryNotFoundException($"{full} is not a MailGate spool: it has no {missing}/ folder");
+        }
+
+        return new SpoolStore(full);
+    }
+
+    /// <summary>
     /// Raised (by an exclusive store) after a damaged entry was moved to <c>corrupt/</c>, at recovery or
     /// while running; the argument names the entry and what is wrong with it.
     /// </summary>
@@ -259,8 +281,56 @@ public sealed class SpoolStore : IDisposable
             return new ProcessingState();
         }
 
-        using var stream = File.OpenRead(path);
-        return JsonSerializer.Deserialize(stream, SpoolJsonContext.Default.ProcessingState) ?? new ProcessingState();
+        ProcessingState? state;
+        using (var stream = File.OpenRead(path))
+        {
+            state = JsonSerializer.Deserialize(stream, SpoolJsonContext.Default.ProcessingState);
+        }
+
+        if (state is null)
+        {
+            return new ProcessingState();
+        }
+
+        // Audit notes only: a state written before MailGate kept them (no "untrusted") reads as none.
+        state = state.Untrusted is null || state.Untrusted.Any(u => u is null) ? state with { Untrusted = [.. (state.Untrusted ?? []).Where(u => u is not null)] } : state;
+        if (!state.IsDecided && state.Deliveries is null)
+        {
+            return state with { Deliveries = [] }; // nothing decided yet: nothing owed
+        }
+
+        return Incomplete(state) is { } missing ? throw new JsonException($"{SpoolFiles.State} is incomplete: {missing}") : state;
+    }
+
+    /// <summary>
+    /// What valid JSON lacks to be a state the gateway can act on (the deliveries, or a part of one,
+    /// missing or <c>null</c>, which the serializer lets through), or null when nothing: such a state is as
+    /// unreadable as broken JSON, and is treated the same way (the message goes to <c>corrupt/</c>), since
+    /// acting on it could lose a page or send one twice.
+    /// </summary>
+    private static string? Incomplete(ProcessingState state)
+    {
+        if (state.Deliveries is null)
+        {
+            return "decided, but its deliveries are missing";
+        }
+
+        for (var i = 0; i < state.Deliveries.Count; i++)
+        {
+            var delivery = state.Deliveries[i];
+            var missing = delivery is null ? "is null"
+                : delivery.Rule is null ? "has no rule"
+                : delivery.Route is null ? "has no route"
+                : delivery.Event?.Payload is null || delivery.Event.DedupKey is null ? "has no complete event"
+                : delivery.Event.Payload.Summary is null || delivery.Event.Payload.Source is null || delivery.Event.Payload.Severity is null ? "has no complete event payload"
+                : null;
+            if (missing is not null)
+            {
+                return $"deliveries[{i}] {missing}";
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Replaces the message's processing state atomically and durably.</summary>
@@ -294,10 +364,20 @@ public sealed class SpoolStore : IDisposable
     /// <returns>What was cleaned up, for the log.</returns>
     public SpoolRecovery Recover()
     {
+        // Nothing in incoming/ was ever acknowledged: every entry goes, whatever it is (a folder, a file, a
+        // FIFO, a link: the link itself, never what it points to; a readiness probe left by a crash).
         var discarded = 0;
-        foreach (var directory in Directory.EnumerateDirectories(PathOf(SpoolArea.Incoming)))
+        foreach (var entry in Directory.EnumerateFileSystemEntries(PathOf(SpoolArea.Incoming)))
         {
-            TryDelete(directory); // a link is deleted, never what it points to
+            if (EntryKinds.Of(entry) is EntryKind.Directory)
+            {
+                TryDelete(entry);
+            }
+            else
+            {
+                TryDeleteFile(entry);
+            }
+
             discarded++;
         }
 
@@ -362,6 +442,11 @@ public sealed class SpoolStore : IDisposable
                 return Inspection.Damaged($"{SpoolFiles.Envelope} is empty (null)");
             }
 
+            if (Incomplete(envelope) is { } missing)
+            {
+                return Inspection.Damaged($"{SpoolFiles.Envelope} is not valid: {missing}");
+            }
+
             var content = SpoolFiles.Content(envelope);
             if (EntryKinds.Of(Path.Combine(directory, content)) is not EntryKind.File)
             {
@@ -394,6 +479,14 @@ public sealed class SpoolStore : IDisposable
         static Inspection Missing(string directory, string file) =>
             EntryKinds.Of(directory) is EntryKind.Missing ? Inspection.Gone : Inspection.Damaged($"{file} is missing");
     }
+
+    /// <summary>What valid JSON lacks to be an envelope (a field missing or <c>null</c>, which the serializer lets through), or null.</summary>
+    private static string? Incomplete(Envelope envelope) =>
+        envelope.MailFrom is null ? "mail_from is missing"
+        : envelope.Recipients is null ? "recipients is missing"
+        : envelope.Recipients.Any(r => r is null) ? "recipients holds null"
+        : envelope.Case is { } origin && (origin.AccountId is null || origin.AccountName is null || origin.AccountEmail is null || origin.Language is null) ? "case lacks its account or language"
+        : null;
 
     private void QuarantineIfOwner(SpoolArea area, IReadOnlyList<DamagedEntry> damaged)
     {
@@ -447,6 +540,18 @@ public sealed class SpoolStore : IDisposable
         using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 4096);
         JsonSerializer.Serialize(file, value, type);
         file.Flush(flushToDisk);
+    }
+
+    private static void TryDeleteFile(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Left for the next recovery; it was never acknowledged.
+        }
     }
 
     private static void TryDelete(string directory)

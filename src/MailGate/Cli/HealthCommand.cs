@@ -32,13 +32,19 @@ internal static class HealthCommand
         return health;
     }
 
+    /// <summary>
+    /// The gateway's own URL from <c>Http:Url</c>, checked as the gateway checks it (<see cref="StartupException"/>
+    /// when it would not start with it); of several (<c>a;b</c>) the first, with a wildcard host made 127.0.0.1.
+    /// </summary>
     private static Uri LocalUrl(IConfiguration configuration)
     {
-        var configured = configuration.GetSection(HttpOptions.Section).Get<HttpOptions>()?.Url ?? new HttpOptions().Url;
+        var configured = MailGateHost.CheckedUrl(configuration.GetSection(HttpOptions.Section).Get<HttpOptions>()?.Url ?? new HttpOptions().Url)
+            .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0];
         var local = configured.Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal)
             .Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal)
             .Replace("://*", "://127.0.0.1", StringComparison.Ordinal)
-            .Replace("://+", "://127.0.0.1", StringComparison.Ordinal);
+            .Replace("://+", "://127.0.0.1", StringComparison.Ordinal)
+            .Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal);
         return new Uri(local);
     }
 

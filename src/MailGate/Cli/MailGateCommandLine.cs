@@ -1,4 +1,5 @@
 using System.CommandLine;
+using MailGate.Hosting;
 
 namespace MailGate.Cli;
 
@@ -28,11 +29,43 @@ public static class MailGateCommandLine
     /// <summary>Parses and runs <paramref name="args"/>; the host, not the parser, handles SIGTERM and Ctrl+C.</summary>
     public static Task<int> RunAsync(string[] args) => RunAsync(args, Console.Out, Console.Error);
 
-    /// <summary>As <see cref="RunAsync(string[])"/>, writing to <paramref name="output"/> and <paramref name="error"/>.</summary>
-    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    /// <summary>
+    /// As <see cref="RunAsync(string[])"/>, writing to <paramref name="output"/> and <paramref name="error"/>.
+    /// A configuration problem a command meets (<see cref="StartupException"/>: a misspelt key, a value no
+    /// option can hold) is written as one line per problem, <c>Configuration error: …</c>, with exit code 2;
+    /// a file or folder the command cannot use (<see cref="IOException"/>, <see cref="UnauthorizedAccessException"/>)
+    /// as one line with exit code 1; anything else with its stack trace and exit code 1.
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {
+        ArgumentNullException.ThrowIfNull(error);
+
         // Before anything touches MimeKit (see MailGateHost.Build).
         System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
-        return Create().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, Output = output, Error = error });
+        try
+        {
+            return await Create().Parse(args)
+                .InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, Output = output, Error = error, EnableDefaultExceptionHandler = false })
+                .ConfigureAwait(false);
+        }
+        catch (StartupException e)
+        {
+            foreach (var problem in e.Problems)
+            {
+                await error.WriteLineAsync($"Configuration error: {Parse.UntrustedText.Escape(problem)}").ConfigureAwait(false);
+            }
+
+            return ExitCodes.BadConfiguration;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            await error.WriteLineAsync($"Error: {Parse.UntrustedText.Escape(e.Message)}").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await error.WriteLineAsync($"Unhandled exception: {e}").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
     }
 }

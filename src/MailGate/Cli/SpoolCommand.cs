@@ -29,12 +29,15 @@ internal static class SpoolCommand
         return spool;
     }
 
+    /// <summary>
+    /// The spool named by <c>--spool</c>, else <c>Spool:Path</c>. The configuration is read (and checked:
+    /// a misspelt option or key is refused) either way; a folder that is not a spool is an error, never
+    /// created.
+    /// </summary>
     private static SpoolStore Open(ParseResult result, Option<DirectoryInfo?> spoolOption)
     {
-        var path = result.GetValue(spoolOption)?.FullName
-            ?? MailGateConfiguration.Build([.. result.UnmatchedTokens]).GetSection(SpoolOptions.Section).Get<SpoolOptions>()?.Path
-            ?? new SpoolOptions().Path;
-        return new SpoolStore(path);
+        var configured = MailGateConfiguration.Build([.. result.UnmatchedTokens]).GetSection(SpoolOptions.Section).Get<SpoolOptions>()?.Path;
+        return SpoolStore.OpenExisting(result.GetValue(spoolOption)?.FullName ?? configured ?? new SpoolOptions().Path);
     }
 
     private static Command List(Option<DirectoryInfo?> spoolOption)
@@ -154,14 +157,31 @@ internal static class SpoolCommand
             }
 
             var now = TimeProvider.System.GetUtcNow();
+            var requeued = 0;
             foreach (var message in targets)
             {
-                SpoolStore.WriteState(message, Requeued(SpoolStore.ReadState(message), now));
-                store.Move(message, SpoolArea.Active);
-                output.WriteLine($"{message.Id}: re-queued");
+                // One message that cannot be re-queued (its state damaged, a file in the way) is reported
+                // and left in dead/; the others still are.
+                try
+                {
+                    SpoolStore.WriteState(message, Requeued(SpoolStore.ReadState(message), now));
+                    store.Move(message, SpoolArea.Active);
+                    output.WriteLine($"{message.Id}: re-queued");
+                    requeued++;
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+                {
+                    output.WriteLine($"{message.Id}: NOT re-queued, left in dead/: {UntrustedText.Escape(e.Message)}");
+                }
             }
 
-            output.WriteLine($"{targets.Count} message(s) re-queued; a running gateway picks them up within Spool:ScanInterval");
+            output.WriteLine($"{requeued} message(s) re-queued; a running gateway picks them up within Spool:ScanInterval");
+            if (requeued < targets.Count)
+            {
+                output.WriteLine($"{targets.Count - requeued} could not be: see above (a damaged state.json: `spool show` it, fix or delete the file and retry)");
+                return ExitCodes.Failure;
+            }
+
             return ExitCodes.Ok;
         });
         return retry;
@@ -189,16 +209,26 @@ internal static class SpoolCommand
             }
 
             var store = Open(result, spoolOption);
-            var cutoff = TimeProvider.System.GetUtcNow() - age;
+            var now = TimeProvider.System.GetUtcNow();
+            var cutoff = age >= now - DateTimeOffset.MinValue ? DateTimeOffset.MinValue : now - age;
             var deleted = 0;
+            var failed = 0;
             foreach (var message in store.List(SpoolArea.Done).Where(m => SpoolIds.ReceivedAt(m.Id) < cutoff))
             {
-                Directory.Delete(message.Directory, recursive: true);
-                deleted++;
+                try
+                {
+                    Directory.Delete(message.Directory, recursive: true);
+                    deleted++;
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    output.WriteLine($"{message.Id}: NOT deleted: {UntrustedText.Escape(e.Message)}");
+                    failed++;
+                }
             }
 
             output.WriteLine($"{deleted} finished message(s) received before {cutoff:u} deleted from {store.PathOf(SpoolArea.Done)}");
-            return ExitCodes.Ok;
+            return failed == 0 ? ExitCodes.Ok : ExitCodes.Failure;
         });
         return purge;
     }
@@ -222,18 +252,19 @@ internal static class SpoolCommand
     internal static bool TryParseAge(string text, out TimeSpan age)
     {
         age = default;
-        if (text.Length >= 2 && double.TryParse(text[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var amount) && amount >= 0)
+        if (text.Length >= 2 && double.TryParse(text[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var amount) && amount >= 0 && double.IsFinite(amount))
         {
-            age = char.ToLowerInvariant(text[^1]) switch
+            var seconds = char.ToLowerInvariant(text[^1]) switch
             {
-                'd' => TimeSpan.FromDays(amount),
-                'h' => TimeSpan.FromHours(amount),
-                'm' => TimeSpan.FromMinutes(amount),
-                's' => TimeSpan.FromSeconds(amount),
-                _ => TimeSpan.MinValue,
+                'd' => amount * 86_400,
+                'h' => amount * 3_600,
+                'm' => amount * 60,
+                's' => amount,
+                _ => -1,
             };
-            if (age != TimeSpan.MinValue)
+            if (seconds >= 0)
             {
+                age = seconds >= TimeSpan.MaxValue.TotalSeconds ? TimeSpan.MaxValue : TimeSpan.FromSeconds(seconds); // "1e308d": everything
                 return true;
             }
         }
@@ -261,7 +292,8 @@ internal static class SpoolCommand
         _ => area.ToString().ToLowerInvariant(),
     };
 
-    private static string Age(TimeSpan age) => age.TotalMinutes < 1 ? $"{age.TotalSeconds:0}s"
+    private static string Age(TimeSpan age) => age < TimeSpan.Zero ? "future" // received_at ahead of this clock
+        : age.TotalMinutes < 1 ? $"{age.TotalSeconds:0}s"
         : age.TotalHours < 1 ? $"{age.TotalMinutes:0}m"
         : age.TotalDays < 1 ? $"{age.TotalHours:0}h"
         : $"{age.TotalDays:0}d";

@@ -27,6 +27,7 @@ namespace MailGate.Hosting;
 internal sealed class BackgroundServiceWatch(IServiceProvider services, IHostApplicationLifetime lifetime, IReadOnlyCollection<Type> essential, ILogger<BackgroundServiceWatch> logger) : IHostedLifecycleService
 {
     private readonly ConcurrentDictionary<BackgroundService, bool> _reported = new();
+    private readonly Lock _reporting = new();
     private BackgroundService[] _watched = [];
 
     /// <summary>Whether a background service failed, or an essential one ended early, as far as seen so far.</summary>
@@ -66,21 +67,36 @@ internal sealed class BackgroundServiceWatch(IServiceProvider services, IHostApp
     {
         var error = ended.Exception?.InnerException;
         var endedEarly = error is null && essential.Contains(service.GetType()) && !lifetime.ApplicationStopping.IsCancellationRequested;
-        if ((error is null && !endedEarly) || !_reported.TryAdd(service, true))
+        if (error is null && !endedEarly)
         {
-            return; // stopped because the host stops, a service that may end on its own, or reported already
+            return; // stopped because the host stops, or a service that may end on its own
         }
 
+        lock (_reporting) // so that Conclude returns only once a failure seen at the same time is written
+        {
+            if (!_reported.TryAdd(service, true))
+            {
+                return; // reported already
+            }
+
+            Report(service, error);
+        }
+
+        lifetime.StopApplication();
+    }
+
+    private void Report(BackgroundService service, Exception? error)
+    {
         if (error is not null)
         {
-            Log.BackgroundServiceFailed(logger, error, service.GetType().Name, error.Message);
+            // A socket or file the environment refused (a port in use, a disk gone) is said by its message;
+            // the stack trace is kept for what is a bug.
+            Log.BackgroundServiceFailed(logger, error is System.Net.Sockets.SocketException or IOException or UnauthorizedAccessException ? null : error, service.GetType().Name, error.Message);
         }
         else
         {
             Log.BackgroundServiceEnded(logger, service.GetType().Name);
         }
-
-        lifetime.StopApplication();
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -17,11 +17,42 @@ internal static class LoggingSetup
     private static readonly Serilog.Settings.Configuration.ConfigurationReaderOptions ReaderOptions =
         new(typeof(ConsoleLoggerConfigurationExtensions).Assembly, typeof(RenderedCompactJsonFormatter).Assembly);
 
-    /// <summary>The logger used before the host is built, and for start-up errors.</summary>
-    public static Serilog.ILogger CreateBootstrapLogger() =>
+    /// <summary>The logger used before the host is built, and for start-up errors, in text.</summary>
+    public static Serilog.ILogger CreateBootstrapLogger() => CreateBootstrapLogger(json: false);
+
+    /// <summary>
+    /// The logger used before the host is built, and for start-up errors, in the format <paramref name="json"/>
+    /// says, so that a container's log pipeline gets JSON from the first line on (a configuration error
+    /// found before the host's own logger exists included).
+    /// </summary>
+    public static Serilog.ILogger CreateBootstrapLogger(bool json) =>
         new LoggerConfiguration().Enrich.With(new LogSanitiser())
-            .WriteTo.Sanitised(sink => sink.Console(outputTemplate: TextTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture))
+            .WriteTo.Sanitised(sink =>
+            {
+                if (json)
+                {
+                    sink.Console(new RenderedCompactJsonFormatter());
+                }
+                else
+                {
+                    sink.Console(outputTemplate: TextTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+                }
+            })
             .CreateBootstrapLogger();
+
+    /// <summary>Whether the configuration <paramref name="configurationArgs"/> and the environment give asks for JSON logs (<c>Logging:Format=json</c>); read before anything is checked.</summary>
+    public static bool WantsJson(string[] configurationArgs)
+    {
+        try
+        {
+            var format = new ConfigurationBuilder().AddMailGateSources(configurationArgs).Build()["Logging:Format"];
+            return string.Equals(format?.Trim(), "json", StringComparison.OrdinalIgnoreCase);
+        }
+        catch (Exception e) when (e is FormatException or IOException or InvalidDataException)
+        {
+            return false; // unreadable sources: their error is reported, in text
+        }
+    }
 
     /// <summary>
     /// Writes to the sinks <paramref name="configure"/> adds with exception texts sanitised

@@ -41,7 +41,9 @@ public static class MailGateHost
         });
 
         builder.Configuration.Sources.Clear();
+        MailGateConfiguration.CheckArguments(configurationArgs);
         builder.Configuration.AddMailGateSources(configurationArgs);
+        MailGateConfiguration.Checked(builder.Configuration); // before Serilog or any option reads it
 
         builder.AddMailGateLogging();
         builder.Services.TryAddSingleton(TimeProvider.System);
@@ -85,22 +87,51 @@ public static class MailGateHost
         return app;
     }
 
-    /// <summary>Kestrel would refuse a bad <c>Http:Url</c> only once SMTP already listens; refuse it before anything starts.</summary>
-    private static string CheckedUrl(string url)
+    /// <summary>
+    /// <c>Http:Url</c> as Kestrel will use it, refused before anything starts when Kestrel would refuse it
+    /// only once SMTP already listens (a scheme but http, a path, a port out of range, <c>localhost:0</c>),
+    /// or would do something else than it says: a host name (<c>http://mailgate.example.com:8025</c>) or
+    /// anything but an IP address, <c>localhost</c> or a wildcard makes Kestrel listen on every interface,
+    /// putting health and metrics on the internet.
+    /// </summary>
+    internal static string CheckedUrl(string? url)
     {
-        try
-        {
-            foreach (var address in url.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            {
-                _ = Microsoft.AspNetCore.Http.BindingAddress.Parse(address);
-            }
-        }
-        catch (FormatException)
+        if (string.IsNullOrWhiteSpace(url))
         {
             throw new StartupException($"Http:Url must be a URL such as http://127.0.0.1:8025 (is '{url}')");
         }
 
+        foreach (var address in url.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (UrlProblem(address) is { } problem)
+            {
+                throw new StartupException($"Http:Url {problem} (is '{url}')");
+            }
+        }
+
         return url;
+    }
+
+    private static string? UrlProblem(string address)
+    {
+        Microsoft.AspNetCore.Http.BindingAddress binding;
+        try
+        {
+            binding = Microsoft.AspNetCore.Http.BindingAddress.Parse(address);
+        }
+        catch (FormatException)
+        {
+            return "must be a URL such as http://127.0.0.1:8025";
+        }
+
+        var host = binding.Host.TrimStart('[').TrimEnd(']');
+        var localhost = host.Equals("localhost", StringComparison.OrdinalIgnoreCase);
+        return binding.Scheme != "http" ? "must be an http:// URL: health and metrics are served without TLS (keep them on a private address)"
+            : binding.Port is < 0 or > 65535 ? "must have a port between 0 and 65535"
+            : binding.PathBase.Length > 0 ? "must have no path: the endpoints are /healthz, /readyz and /metrics"
+            : !(System.Net.IPAddress.TryParse(host, out _) || localhost || host is "*" or "+") ? "must name an IP address, localhost, or * (every interface); a host name makes Kestrel listen on every interface"
+            : localhost && binding.Port == 0 ? "cannot pick a free port (0) on localhost: use 127.0.0.1:0"
+            : null;
     }
 
     /// <summary>

@@ -10,13 +10,17 @@ internal static partial class StartupErrors
     /// <summary>
     /// The lines to print for <paramref name="error"/>, or null when it is not a configuration problem:
     /// rules file errors (file:line:column), failed option validations, <see cref="StartupException"/>,
-    /// values the configuration binder cannot convert, and any mix of these (several options invalid at once).
+    /// values the configuration binder cannot convert, a library's validation of options built from
+    /// settings, and any mix of these (several options invalid at once).
     /// </summary>
     public static IReadOnlyList<string>? Describe(Exception error) => error switch
     {
         RulesException rules => rules.Errors.Select(e => e.ToString()).ToArray(),
         OptionsValidationException options => options.Failures.ToArray(),
-        StartupException startup => [startup.Message],
+        StartupException startup => startup.Problems,
+        // A library's own check of an option built from settings (Polly refuses a circuit breaker's pause
+        // over a day): a configuration problem too, even if it names the library's field, not the key.
+        System.ComponentModel.DataAnnotations.ValidationException validation => [string.Join(' ', validation.Message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))],
         InvalidOperationException { Message: var m } when ConversionFailure().Match(m) is { Success: true } match => [Conversion(match)],
         AggregateException aggregate => DescribeAll(aggregate.InnerExceptions),
         _ when error.InnerException is { } inner => Describe(inner),

@@ -160,11 +160,29 @@ internal sealed class MailGateMetrics : IDisposable
 
     public void Dispose() => _meter.Dispose();
 
-    private static IEnumerable<Measurement<int>> SpoolDepth(SpoolStore spool) =>
-        new[] { SpoolArea.Active, SpoolArea.Done, SpoolArea.Dead, SpoolArea.Corrupt }.Select(area =>
-            new Measurement<int>(
-                Directory.EnumerateDirectories(spool.PathOf(area)).Count(),
-                new KeyValuePair<string, object?>("area", area.ToString().ToLowerInvariant())));
+    /// <summary>
+    /// The entries of each area, whatever they are (corrupt/ holds links, files and FIFOs set aside too),
+    /// dot-names (the readiness probe, an NFS silly-rename) left out; an area that cannot be listed is left
+    /// out of the scrape rather than hiding the others.
+    /// </summary>
+    private static List<Measurement<int>> SpoolDepth(SpoolStore spool)
+    {
+        var measurements = new List<Measurement<int>>();
+        foreach (var area in new[] { SpoolArea.Active, SpoolArea.Done, SpoolArea.Dead, SpoolArea.Corrupt })
+        {
+            try
+            {
+                var count = Directory.EnumerateFileSystemEntries(spool.PathOf(area)).Count(path => !Path.GetFileName(path).StartsWith('.'));
+                measurements.Add(new Measurement<int>(count, new KeyValuePair<string, object?>("area", area.ToString().ToLowerInvariant())));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Missing or unreadable: /readyz says so.
+            }
+        }
+
+        return measurements;
+    }
 
     private static double OldestActiveAge(SpoolStore spool, TimeProvider time)
     {

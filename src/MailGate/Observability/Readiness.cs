@@ -15,7 +15,10 @@ namespace MailGate.Observability;
 /// </summary>
 public sealed class Readiness(SmtpListenerEndpoint smtp, SpoolStore spool, SpoolSpace space, RulesProvider rules, SupportCasePollStatus supportCases, IHostApplicationLifetime lifetime, IEnumerable<IReadinessCheck> checks)
 {
-    /// <summary>Checks now (writes and deletes one small probe file in the spool).</summary>
+    /// <summary>What the probe writes: one disk block's worth, which a full file system refuses.</summary>
+    private static readonly byte[] ProbeContent = new byte[4096];
+
+    /// <summary>Checks now (writes a 4 KiB probe file in <c>incoming/</c>, renames it into <c>active/</c> and deletes it).</summary>
     public ReadinessReport Check()
     {
         var problems = new List<string>();
@@ -71,27 +74,48 @@ public sealed class Readiness(SmtpListenerEndpoint smtp, SpoolStore spool, Spool
         }
     }
 
-    /// <summary>What a commit needs: a file can be created in <c>incoming/</c>, and <c>active/</c> is there to rename it into.</summary>
+    /// <summary>
+    /// What a commit needs, done on a probe: a file with content written in <c>incoming/</c> (a full disk
+    /// refuses content, not an empty file) and renamed into <c>active/</c> (which needs <c>active/</c>
+    /// writable), then deleted. The probe's name starts with a dot, so no scan of the spool ever sees it.
+    /// </summary>
     private bool SpoolWritable(out string? error)
     {
-        var probe = Path.Combine(spool.PathOf(SpoolArea.Incoming), $".ready-{Guid.NewGuid():N}");
+        var name = $".ready-{Guid.NewGuid():N}";
+        var probe = Path.Combine(spool.PathOf(SpoolArea.Incoming), name);
+        var moved = Path.Combine(spool.PathOf(SpoolArea.Active), name);
+        if (!Directory.Exists(spool.PathOf(SpoolArea.Active)))
+        {
+            error = $"{spool.PathOf(SpoolArea.Active)} is missing";
+            return false;
+        }
+
         try
         {
-            File.WriteAllBytes(probe, []);
-            File.Delete(probe);
-            if (!Directory.Exists(spool.PathOf(SpoolArea.Active)))
-            {
-                error = $"{spool.PathOf(SpoolArea.Active)} is missing";
-                return false;
-            }
-
+            File.WriteAllBytes(probe, ProbeContent);
+            File.Move(probe, moved);
+            File.Delete(moved);
             error = null;
             return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             error = e.Message;
+            TryDelete(probe);
+            TryDelete(moved);
             return false;
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Left behind; its dot-name keeps it out of every scan.
         }
     }
 }

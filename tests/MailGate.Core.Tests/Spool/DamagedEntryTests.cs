@@ -106,6 +106,23 @@ public sealed class DamagedEntryTests
             case "envelope.json is not JSON":
                 File.WriteAllText(Path.Combine(WriteMessageFolder(entry), "envelope.json"), "{ truncated");
                 break;
+            case "envelope.json is {}":
+                File.WriteAllText(Path.Combine(WriteMessageFolder(entry), "envelope.json"), "{}");
+                break;
+            case "envelope.json has recipients null":
+                File.WriteAllText(Path.Combine(WriteMessageFolder(entry), "envelope.json"), """{"mail_from":"a@example.com","recipients":null,"received_at":"2026-11-28T12:00:00+00:00"}""");
+                break;
+            case "envelope.json has a null recipient":
+                File.WriteAllText(Path.Combine(WriteMessageFolder(entry), "envelope.json"), """{"mail_from":"a@example.com","recipients":[null],"received_at":"2026-11-28T12:00:00+00:00"}""");
+                break;
+            case "envelope.json has mail_from null":
+                File.WriteAllText(Path.Combine(WriteMessageFolder(entry), "envelope.json"), """{"mail_from":null,"recipients":["b@example.com"],"received_at":"2026-11-28T12:00:00+00:00"}""");
+                break;
+            case "envelope.json has an empty case":
+                Directory.CreateDirectory(entry);
+                File.WriteAllText(Path.Combine(entry, "envelope.json"), """{"mail_from":"","recipients":[],"received_at":"2026-11-28T12:00:00+00:00","case":{}}""");
+                File.WriteAllText(Path.Combine(entry, "case.json"), "{}");
+                break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(shape), shape, null);
         }
@@ -135,6 +152,11 @@ public sealed class DamagedEntryTests
     [TestCase("no message.eml", "message.eml is missing")]
     [TestCase("no envelope.json", "envelope.json is missing")]
     [TestCase("envelope.json is not JSON", "envelope.json is not valid")]
+    [TestCase("envelope.json is {}", "envelope.json is not valid: mail_from is missing")] // valid JSON, nothing in it: a NullReferenceException at every scan before
+    [TestCase("envelope.json has recipients null", "envelope.json is not valid: recipients is missing")]
+    [TestCase("envelope.json has a null recipient", "envelope.json is not valid: recipients holds null")]
+    [TestCase("envelope.json has mail_from null", "envelope.json is not valid: mail_from is missing")]
+    [TestCase("envelope.json has an empty case", "envelope.json is not valid: case lacks its account or language")]
     public async Task Open_DamagedEntry_Owner_IsNull_MovesItToCorruptUnfollowed_AndSaysWhy(string shape, string problem)
     {
         using var sut = new SpoolStore(_root, exclusive: true);
@@ -178,6 +200,8 @@ public sealed class DamagedEntryTests
 
     [TestCase("hello")]
     [TestCase("019A7F3C2B10-5E0C9A1F")] // upper-case hex: not an id this gateway makes
+    [TestCase("ffffffffffff-ffffffff")] // after year 9999: its time cannot be read (spool purge and /metrics threw on it)
+    [TestCase("e677d21fdc00-00000000")] // the first millisecond past DateTimeOffset.MaxValue
     [TestCase("019a7f3c2b10-5e0c9a1f-copy")]
     public async Task Ids_NameNotASpoolId_Owner_MovesItToCorrupt_GoodOnesStay(string name)
     {
@@ -233,6 +257,27 @@ public sealed class DamagedEntryTests
         Assert.That(sut.List(SpoolArea.Active).Select(m => m.Id), Is.EqualTo(new[] { good.Id }));
         Assert.That(new FileInfo(Path.Combine(_root, "corrupt", "019a00000000-00000001")).LinkTarget, Is.Not.Null, "the link itself was moved");
         Assert.That(Directory.EnumerateFileSystemEntries(Path.Combine(_outside, "message")).Select(Path.GetFileName), Is.EquivalentTo(new[] { "envelope.json", "message.eml" }));
+    }
+
+    /// <summary>Only folders were deleted from incoming/: a file, a FIFO, a dangling link or a readiness probe left there stayed forever.</summary>
+    [Test]
+    public void Recover_IncomingHoldsAnyShape_AllIsDeleted_NothingOutsideIsTouched()
+    {
+        var sut = new SpoolStore(_root);
+        var incoming = Path.Combine(_root, "incoming");
+        WriteMessageFolder(Path.Combine(incoming, "019a00000000-00000001"));
+        Directory.CreateSymbolicLink(Path.Combine(incoming, "019a00000000-00000002"), WriteMessageFolder(Path.Combine(_outside, "message")));
+        File.WriteAllText(Path.Combine(incoming, "019a00000000-00000003"), "file");
+        MakeFifo(Path.Combine(incoming, "019a00000000-00000004"));
+        File.CreateSymbolicLink(Path.Combine(incoming, "019a00000000-00000005"), Path.Combine(_outside, "nothing"));
+        File.WriteAllText(Path.Combine(incoming, ".ready-0123"), "probe");
+        var outsideBefore = Snapshot(_outside);
+
+        var recovery = sut.Recover();
+
+        Assert.That(recovery.DiscardedIncoming, Is.EqualTo(6));
+        Assert.That(Directory.EnumerateFileSystemEntries(incoming), Is.Empty);
+        Assert.That(Snapshot(_outside), Is.EqualTo(outsideBefore), "a link is deleted, not what it points to");
     }
 
     [Test]

@@ -147,7 +147,61 @@ public sealed class SpoolStoreTests
     [TestCase("019a7f3c2b10-5e0c9a1", false)]
     [TestCase("../../../etc/passwd1", false)]
     [TestCase("", false)]
+    [TestCase("e677d21fdbff-ffffffff", true)] // the last millisecond of year 9999
+    [TestCase("e677d21fdc00-00000000", false)] // one past it: ReceivedAt cannot answer
+    [TestCase("ffffffffffff-ffffffff", false)]
     public void IsValid_Table(string id, bool valid) => Assert.That(SpoolIds.IsValid(id), Is.EqualTo(valid));
+
+    [Test]
+    public void ReceivedAt_LatestValidId_IsTheLastMillisecondOfYear9999() =>
+        Assert.That(SpoolIds.ReceivedAt("e677d21fdbff-ffffffff"), Is.EqualTo(DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())));
+
+    /// <summary>
+    /// Valid JSON that lacks what the gateway acts on threw a NullReferenceException in the processor at
+    /// every scan (and in <c>spool list</c> and <c>spool retry</c>); now it reads as unreadable, like
+    /// broken JSON, so the processor sets the message aside.
+    /// </summary>
+    [TestCase("""{"decided_at":"2026-11-28T12:00:00+00:00","deliveries":null}""", "decided, but its deliveries are missing")]
+    [TestCase("""{"decided_at":"2026-11-28T12:00:00+00:00"}""", "decided, but its deliveries are missing")]
+    [TestCase("""{"decided_at":"2026-11-28T12:00:00+00:00","deliveries":[null]}""", "deliveries[0] is null")]
+    [TestCase("""{"decided_at":"2026-11-28T12:00:00+00:00","deliveries":[{"rule":null,"route":"r","event":{"dedup_key":"k","payload":{"summary":"s","source":"s","severity":"info"}}}]}""", "deliveries[0] has no rule")]
+    [TestCase("""{"decided_at":"2026-11-28T12:00:00+00:00","deliveries":[{"rule":"a","route":"r","event":null}]}""", "deliveries[0] has no complete event")]
+    [TestCase("""{"decided_at":"2026-11-28T12:00:00+00:00","deliveries":[{"rule":"a","route":"r","event":{"dedup_key":"k","payload":null}}]}""", "deliveries[0] has no complete event")]
+    [TestCase("""{"decided_at":"2026-11-28T12:00:00+00:00","deliveries":[{"rule":"a","route":"r","event":{"dedup_key":"k","payload":{"summary":null,"source":"s","severity":"info"}}}]}""", "deliveries[0] has no complete event payload")]
+    public async Task ReadState_ValidJsonLackingWhatIsActedOn_ThrowsJsonException(string json, string problem)
+    {
+        var sut = new SpoolStore(_root);
+        var message = await sut.CommitAsync(Envelope(), Segments.Of("x"), CancellationToken.None);
+        await File.WriteAllTextAsync(Path.Combine(message.Directory, "state.json"), json);
+
+        Assert.That(() => SpoolStore.ReadState(message), Throws.InstanceOf<System.Text.Json.JsonException>().With.Message.EqualTo($"state.json is incomplete: {problem}"));
+    }
+
+    [TestCase("""{}""")]
+    [TestCase("""{"deliveries":null,"untrusted":null}""")] // nothing decided: nothing owed
+    [TestCase("""null""")]
+    public async Task ReadState_NothingDecided_IsANewState(string json)
+    {
+        var sut = new SpoolStore(_root);
+        var message = await sut.CommitAsync(Envelope(), Segments.Of("x"), CancellationToken.None);
+        await File.WriteAllTextAsync(Path.Combine(message.Directory, "state.json"), json);
+
+        var state = SpoolStore.ReadState(message);
+
+        Assert.That((state.IsDecided, state.Deliveries, state.Untrusted), Is.EqualTo((false, Array.Empty<DeliveryRecord>(), Array.Empty<string>())));
+    }
+
+    [Test]
+    public async Task ReadState_WrittenBeforeUntrustedWasKept_ReadsAsNone()
+    {
+        var sut = new SpoolStore(_root);
+        var message = await sut.CommitAsync(Envelope(), Segments.Of("x"), CancellationToken.None);
+        await File.WriteAllTextAsync(Path.Combine(message.Directory, "state.json"), """{"rules_version":"v1","decided_at":"2026-11-28T12:00:00+00:00","dropped_by":"everything-else","deliveries":[]}""");
+
+        var state = SpoolStore.ReadState(message);
+
+        Assert.That((state.IsFinished, state.DroppedBy, state.Untrusted), Is.EqualTo((true, "everything-else", Array.Empty<string>())));
+    }
 
     [Test]
     public void New_SortsByTime_AndIsValid()

@@ -52,4 +52,29 @@ public sealed class CommandTests
         Assert.That(exit, Is.EqualTo(2));
         Assert.That(output, Does.Contain("not an absolute URL"));
     }
+
+    /// <summary><c>health</c> reads Http:Url as the gateway does: several URLs (the first is asked), or one it would refuse (one line, exit 2; an unhandled UriFormatException before).</summary>
+    [Test]
+    public async Task Health_HttpUrlWithTwoUrls_AsksTheFirst()
+    {
+        await using var pagerDuty = await FakePagerDuty.StartAsync();
+        await using var gateway = await GatewayHarness.StartAsync(pagerDuty);
+        var first = gateway.HttpUrl.GetLeftPart(UriPartial.Authority);
+
+        var (exit, output) = await RunAsync("health", $"--Http:Url={first};http://127.0.0.1:1");
+
+        Assert.That(exit, Is.Zero, output);
+        Assert.That(output, Does.Contain($"{first}/healthz: 200"));
+    }
+
+    [TestCase("--Http:Url=abc", "Configuration error: Http:Url must be a URL such as http://127.0.0.1:8025 (is 'abc')")]
+    [TestCase("--Http:Url=http://127.0.0.1:99999", "Configuration error: Http:Url must have a port between 0 and 65535 (is 'http://127.0.0.1:99999')")]
+    [TestCase("--Http:Ur=http://127.0.0.1:1", "Configuration error: --Http:Ur is not a MailGate setting; did you mean --Http:Url?")]
+    public async Task Health_HttpUrlTheGatewayWouldRefuse_Exit2_OneLine(string setting, string expected)
+    {
+        var (exit, output) = await RunAsync("health", setting);
+
+        Assert.That(exit, Is.EqualTo(2));
+        Assert.That(output, Is.EqualTo(expected + Environment.NewLine));
+    }
 }

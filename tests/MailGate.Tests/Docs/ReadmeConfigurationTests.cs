@@ -27,6 +27,7 @@ public sealed class ReadmeConfigurationTests
     {
         var mentions = ConfigurationKeys.MentionedIn(File.ReadAllText(ReadmePath()))
             .Where(m => m != "MAILGATE_Section__Key") // the README's description of the form itself
+            .Where(m => m != "MAILGATE_Smtp__AcceptedRecipient__0") // the README's example of a misspelt key, which is refused
             .ToArray();
 
         Assert.That(mentions, Has.Length.GreaterThan(50), "the README's keys were found at all");

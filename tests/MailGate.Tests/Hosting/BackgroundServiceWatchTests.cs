@@ -13,12 +13,12 @@ namespace MailGate.Tests.Hosting;
 [TestFixture]
 public sealed class BackgroundServiceWatchTests
 {
-    private static IHost CreateHost(BackgroundService service, bool essential)
+    private static IHost CreateHost(BackgroundService service, bool essential, ILogger<BackgroundServiceWatch>? logger = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(sp => new BackgroundServiceWatch(
-            sp, sp.GetRequiredService<IHostApplicationLifetime>(), essential ? [service.GetType()] : [], NullLogger<BackgroundServiceWatch>.Instance));
+            sp, sp.GetRequiredService<IHostApplicationLifetime>(), essential ? [service.GetType()] : [], logger ?? NullLogger<BackgroundServiceWatch>.Instance));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<BackgroundServiceWatch>());
         builder.Services.AddHostedService(_ => service);
         return builder.Build();
@@ -107,6 +107,40 @@ public sealed class BackgroundServiceWatchTests
         await host.StopAsync();
 
         Assert.That(host.Services.GetRequiredService<BackgroundServiceWatch>().Conclude(), Is.True);
+    }
+
+    /// <summary>
+    /// A service the environment stopped (SMTP's port in use: a SocketException; a disk: an IOException) is
+    /// said in one line, event 901, its message naming the cause; the stack trace, which says nothing more,
+    /// is kept for errors that are bugs.
+    /// </summary>
+    [TestCase(typeof(System.Net.Sockets.SocketException), false)]
+    [TestCase(typeof(IOException), false)]
+    [TestCase(typeof(UnauthorizedAccessException), false)]
+    [TestCase(typeof(InvalidOperationException), true)]
+    [TestCase(typeof(NullReferenceException), true)]
+    public async Task Fault_IsLoggedOnce_WithAStackTraceOnlyForABug(Type errorType, bool withStackTrace)
+    {
+        var logger = new Support.CollectingLogger<BackgroundServiceWatch>();
+        var error = (Exception)Activator.CreateInstance(errorType)!;
+        var service = new Scripted(async (started, _) =>
+        {
+            await started;
+            throw error;
+        });
+        using var host = CreateHost(service, essential: true, logger);
+        var stopping = host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+
+        await host.StartAsync();
+        service.Go();
+        await WaitAsync(stopping);
+        await host.StopAsync();
+        host.Services.GetRequiredService<BackgroundServiceWatch>().Conclude(); // returns once the line is written
+
+        var entry = logger.Entries.Single();
+        Assert.That((entry.EventId, entry.Level), Is.EqualTo((901, LogLevel.Critical)));
+        Assert.That(entry.Message, Does.StartWith($"Scripted failed: {error.Message}."));
+        Assert.That(entry.Exception, withStackTrace ? Is.SameAs(error) : Is.Null);
     }
 
     private static Task WaitAsync(CancellationToken token) =>

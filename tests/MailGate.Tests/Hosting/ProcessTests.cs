@@ -158,6 +158,28 @@ public sealed class ProcessTests
         }
     }
 
+    /// <summary>
+    /// With Logging:Format=json (the container's default) a configuration error found before the host's
+    /// logger existed (a misspelt key, Http:Url, a Serilog level) was written as a text line, which a JSON
+    /// log pipeline drops or garbles.
+    /// </summary>
+    [TestCase("--Smtp:MaxMesageSize=1", "--Smtp:MaxMesageSize is not a MailGate setting")]
+    [TestCase("--Http:Url=ftp://127.0.0.1:0", "Http:Url must be an http:// URL")]
+    [TestCase("--Serilog:MinimumLevel:Default=Loud", "Serilog:MinimumLevel:Default must be one of")]
+    [TestCase("--Smtp:Port=70000", "Smtp:Port must be between 0 and 65535")]
+    public async Task ConfigurationError_JsonFormat_IsOneJsonLine(string setting, string expected)
+    {
+        await using var pagerDuty = await FakePagerDuty.StartAsync();
+        await using var gateway = GatewayProcess.Start(new Dictionary<string, string> { ["MAILGATE_Logging__Format"] = "json" }, [.. Settings(pagerDuty), setting]);
+
+        Assert.That(await gateway.WaitForExitAsync(TimeSpan.FromSeconds(30)), Is.EqualTo(2), string.Join('\n', gateway.Lines));
+        var fatal = gateway.Lines.Single(l => l.Contains("Configuration error", StringComparison.Ordinal));
+        using var json = JsonDocument.Parse(fatal);
+        Assert.That(json.RootElement.GetProperty("@l").GetString(), Is.EqualTo("Fatal"));
+        Assert.That(json.RootElement.GetProperty("Problem").GetString(), Does.StartWith(expected));
+        Assert.That(gateway.Lines.Select(l => l.TrimStart()[0]), Is.All.EqualTo('{'), "every line is JSON");
+    }
+
     [Test]
     public async Task ConfigurationErrors_TwoInvalidValues_OneLineEach()
     {
@@ -184,6 +206,28 @@ public sealed class ProcessTests
         Assert.That(await gateway.WaitForExitAsync(TimeSpan.FromSeconds(30)), Is.EqualTo(1));
         Assert.That(gateway.Lines, Has.One.Contains("SmtpReceiverService failed: Address already in use"));
         Assert.That(gateway.Lines, Has.None.Contains("BackgroundService failed"), "the host's own report is replaced by MailGate's");
+    }
+
+    /// <summary>
+    /// HTTP's port in use: the gateway stopped with "MailGate stopped unexpectedly" and a 30-line stack
+    /// trace (after SMTP already listened). Now one line, event 920, naming the URL and the cause; exit 1.
+    /// </summary>
+    [Test]
+    public async Task HttpPortTaken_Exit1_OneLineNamingTheUrl_NoStackTrace()
+    {
+        await using var pagerDuty = await FakePagerDuty.StartAsync();
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var url = $"http://127.0.0.1:{((System.Net.IPEndPoint)taken.LocalEndpoint).Port}";
+        await using var gateway = GatewayProcess.Start([.. Settings(pagerDuty).Where(a => !a.StartsWith("--Http:Url=", StringComparison.Ordinal)), $"--Http:Url={url}"]);
+
+        Assert.That(await gateway.WaitForExitAsync(TimeSpan.FromSeconds(30)), Is.EqualTo(1));
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(gateway.Lines.Where(l => l.Contains(" FTL] ", StringComparison.Ordinal) || l.Contains(" ERR] ", StringComparison.Ordinal)),
+                Is.EqualTo(new[] { gateway.Lines.First(l => l.Contains(" FTL] ", StringComparison.Ordinal)) }).And.One.EndsWith($"FTL] Cannot start: HTTP cannot listen on {url}: Address already in use. Free that address or change Http:Url; the gateway exits with code 1"));
+            Assert.That(gateway.Lines, Has.None.Contains("   at "), "no stack trace");
+        }
     }
 
     /// <summary>

@@ -62,6 +62,30 @@ public sealed class ServeExitCodeTests
         Assert.That(exit, Is.Zero, "a requested stop (what SIGTERM does) is clean");
     }
 
+    /// <summary>
+    /// SIGTERM while the gateway was still starting (recovering a large spool, before SMTP listened) made
+    /// serve exit 1, with no line saying why: a requested stop is clean however early it comes. Here a
+    /// service that runs first asks for the stop, as the console lifetime does on SIGTERM.
+    /// </summary>
+    [Test]
+    public async Task StopRequested_WhileStarting_BeforeSmtpListens_Exits0()
+    {
+        var exit = await ServeAsync(services => services.Insert(0, ServiceDescriptor.Singleton<IHostedService, StopsWhileStarting>()));
+
+        Assert.That(exit, Is.Zero);
+    }
+
+    private sealed class StopsWhileStarting(IHostApplicationLifetime lifetime) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            lifetime.StopApplication();
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
     private sealed class ThrowsOnceSmtpListens(SmtpListenerEndpoint smtp) : BackgroundService
     {
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)

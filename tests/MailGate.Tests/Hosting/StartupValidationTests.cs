@@ -18,6 +18,15 @@ public sealed class StartupValidationTests
     [TestCase("--Smtp:Port=abc", "Smtp:Port")]
     [TestCase("--Logging:Format=xml", "Logging:Format must be 'text' or 'json'")]
     [TestCase("--Parse:FallbackCharsets:0=x-no-such-charset", "Parse:FallbackCharsets must name charsets .NET knows")]
+    [TestCase("--PagerDuty:BreakDuration=2.00:00:00", "The field BreakDuration must be between 00:00:00.5000000 and 1.00:00:00.")] // Polly's own check: a stack trace and exit 1 before
+    [TestCase("--Http:Url=", "Http:Url must be a URL such as http://127.0.0.1:8025 (is '')")] // Kestrel fell back to http://localhost:5000
+    [TestCase("--Http:Url=https://127.0.0.1:0", "Http:Url must be an http:// URL")] // these four: a stack trace once SMTP already listened
+    [TestCase("--Http:Url=ftp://127.0.0.1:0", "Http:Url must be an http:// URL")]
+    [TestCase("--Http:Url=http://127.0.0.1:99999", "Http:Url must have a port between 0 and 65535")]
+    [TestCase("--Http:Url=http://127.0.0.1:0/health", "Http:Url must have no path")]
+    [TestCase("--Http:Url=http://localhost:0", "Http:Url cannot pick a free port (0) on localhost")]
+    [TestCase("--Http:Url=http://mailgate.example.com:8025", "Http:Url must name an IP address, localhost, or *")] // Kestrel listened on every interface
+    [TestCase("--Http:Url=http://127.0.0.1:0;http://user@127.0.0.1:0", "Http:Url must name an IP address, localhost, or *")]
     public async Task InvalidSetting_FailsStartWithAMessageNamingTheKey(string setting, string expected)
     {
         var error = await StartFailureAsync(setting);

@@ -76,4 +76,19 @@ public sealed class HttpEndpointTests : GatewayTestBase
         Assert.That(metrics, Does.Contain("mailgate_smtp_sessions_active"));
         Assert.That(metrics, Does.Contain("mailgate_spool_oldest_undelivered_age_seconds"));
     }
+
+    /// <summary>corrupt/ holds what was set aside whatever it is (links, files, FIFOs): counted; before, only folders were.</summary>
+    [Test]
+    public async Task Metrics_SpoolMessages_CountsEveryEntrySetAside_NotTheDotNames()
+    {
+        var corrupt = Path.Combine(Gateway.SpoolPath, "corrupt");
+        Directory.CreateDirectory(Path.Combine(corrupt, "019a00000000-00000001"));
+        await File.WriteAllTextAsync(Path.Combine(corrupt, "019a00000000-00000002"), "a stray file");
+        File.CreateSymbolicLink(Path.Combine(corrupt, "019a00000000-00000003"), "/nonexistent");
+        await File.WriteAllTextAsync(Path.Combine(corrupt, ".nfs0001"), "");
+
+        var metrics = await _http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+
+        Assert.That(metrics, Does.Match("mailgate_spool_messages\\{[^}]*area=\"corrupt\"[^}]*\\} 3\n"));
+    }
 }

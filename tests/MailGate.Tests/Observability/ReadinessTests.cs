@@ -70,17 +70,64 @@ public sealed class ReadinessTests
         Assert.That(report.GetProperty("problems")[0].GetString(), Does.StartWith("spool: cannot write").And.Contain("active is missing"));
     }
 
+    /// <summary>
+    /// A commit renames its folder from incoming/ into active/; the probe only wrote an empty file in
+    /// incoming/, so /readyz said ready while every message got 451. Here active/ is on another file
+    /// system (a link to /proc: rename fails with EXDEV, as it does, for a non-root gateway, on an
+    /// active/ it may not write).
+    /// </summary>
     [Test]
-    public async Task LockFileDeleted_Is503_ASecondGatewayCouldStart()
+    public async Task ActiveAreaCannotTakeTheRename_CommitsGet451_Is503()
+    {
+        await using var pagerDuty = await FakePagerDuty.StartAsync();
+        await using var gateway = await GatewayHarness.StartAsync(pagerDuty);
+        var active = Path.Combine(gateway.SpoolPath, "active");
+        Directory.Delete(active, recursive: true);
+        Directory.CreateSymbolicLink(active, "/proc");
+        var (client, _) = await RawSmtpClient.ConnectAsync(gateway.SmtpEndpoint);
+        await using (client)
+        {
+            await client.CommandAsync("EHLO test.example");
+            await client.CommandAsync("MAIL FROM:<a@example.com>");
+            await client.CommandAsync("RCPT TO:<aws-abuse@mailgate.example.com>");
+            await client.CommandAsync("DATA");
+            Assert.That(await client.CommandAsync("Subject: x\r\n\r\nbody\r\n."), Does.StartWith("451"), "what a sender gets");
+        }
+
+        var (status, report) = await ReadyzAsync(gateway);
+        File.Delete(active); // the link, before the gateway's next scan looks into /proc
+
+        Assert.That(status, Is.EqualTo(503));
+        Assert.That(report.GetProperty("spool_writable").GetBoolean(), Is.False);
+        Assert.That(report.GetProperty("problems")[0].GetString(), Does.StartWith("spool: cannot write to "));
+    }
+
+    /// <summary>Deleting mailgate.lock made /readyz 503 (a second gateway could start); the folder's lock now still refuses one, so the gateway stays ready.</summary>
+    [Test]
+    public async Task LockFileDeleted_StaysReady_ASecondGatewayIsStillRefused()
     {
         await using var pagerDuty = await FakePagerDuty.StartAsync();
         await using var gateway = await GatewayHarness.StartAsync(pagerDuty);
         File.Delete(Path.Combine(gateway.SpoolPath, "mailgate.lock"));
 
+        var (status, _) = await ReadyzAsync(gateway);
+
+        Assert.That(status, Is.EqualTo(200));
+        Assert.Throws<MailGate.Spool.SpoolLockedException>(() => _ = new MailGate.Spool.SpoolStore(gateway.SpoolPath, exclusive: true));
+    }
+
+    [Test]
+    public async Task SpoolFolderReplaced_Is503_ASecondGatewayCouldStart()
+    {
+        await using var pagerDuty = await FakePagerDuty.StartAsync();
+        await using var gateway = await GatewayHarness.StartAsync(pagerDuty);
+        Directory.Move(gateway.SpoolPath, gateway.SpoolPath + ".old");
+        Directory.CreateDirectory(gateway.SpoolPath);
+
         var (status, report) = await ReadyzAsync(gateway);
 
         Assert.That(status, Is.EqualTo(503));
-        Assert.That(report.GetProperty("problems")[0].GetString(), Does.Contain("mailgate.lock was deleted or replaced"));
+        Assert.That(report.GetProperty("problems").EnumerateArray().Select(p => p.GetString()), Has.Some.Contains("was replaced or removed"));
     }
 
     [Test]

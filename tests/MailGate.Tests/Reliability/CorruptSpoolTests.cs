@@ -81,4 +81,32 @@ public sealed class CorruptSpoolTests
             Assert.That(pagerDuty.Requests[0].Details.GetProperty("spool_id").GetString(), Is.EqualTo(genuine));
         }
     }
+
+    /// <summary>
+    /// A folder in active/ whose envelope.json is valid JSON without its fields (<c>{}</c>, recipients
+    /// <c>null</c>) was taken up and failed with a NullReferenceException at every scan, forever, a stack
+    /// trace each time. Now it is damaged like any other shape: moved to corrupt/ at the next scan.
+    /// </summary>
+    [TestCase("{}")]
+    [TestCase("""{"mail_from":"a@example.com","recipients":null,"received_at":"2026-11-28T12:00:00+00:00"}""")]
+    public async Task EnvelopeWithoutItsFields_WhileRunning_IsMovedToCorrupt_TheOthersPage(string envelope)
+    {
+        await using var pagerDuty = await FakePagerDuty.StartAsync();
+        await using var gateway = await GatewayHarness.StartAsync(pagerDuty, GatewayHarness.DefaultRules, "--Spool:ScanInterval=00:00:00.100");
+        var quarantined = new TaskCompletionSource<DamagedEntry>(TaskCreationOptions.RunContinuationsAsynchronously);
+        gateway.Services.GetRequiredService<SpoolStore>().Quarantined += (_, entry) => quarantined.TrySetResult(entry);
+        const string id = "019a00000000-0000abcd";
+        var entry = Directory.CreateDirectory(Path.Combine(gateway.SpoolPath, "active", id)).FullName;
+        File.Copy(Mail.FixturePath("abuse-report-via-google-group.eml"), Path.Combine(entry, "message.eml"));
+        await File.WriteAllTextAsync(Path.Combine(entry, "envelope.json"), envelope);
+
+        var moved = await quarantined.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var genuine = await Mail.SendAsync(gateway, Mail.Fixture("abuse-report-via-google-group.eml"));
+
+        Assert.That(await gateway.WaitFinishedAsync(genuine), Is.EqualTo(SpoolArea.Done));
+        Assert.That(moved.Name, Is.EqualTo(id));
+        Assert.That(moved.Problem, Does.StartWith("envelope.json is not valid: "));
+        Assert.That(Directory.Exists(Path.Combine(gateway.SpoolPath, "corrupt", id)), Is.True);
+        Assert.That(pagerDuty.Requests, Has.Count.EqualTo(1));
+    }
 }

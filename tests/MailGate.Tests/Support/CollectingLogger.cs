@@ -17,9 +17,13 @@ public sealed class CollectingLogger<T> : ILogger<T>
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
         var properties = state as IReadOnlyList<KeyValuePair<string, object?>> ?? [];
-        _entries.Enqueue(new LogEntry(logLevel, eventId.Id, formatter(state, exception), properties.ToDictionary(p => p.Key, p => p.Value)));
+        _entries.Enqueue(new LogEntry(logLevel, eventId.Id, formatter(state, exception), properties.ToDictionary(p => p.Key, p => p.Value)) { Exception = exception });
     }
 }
 
 /// <summary>One collected log entry.</summary>
-public sealed record LogEntry(LogLevel Level, int EventId, string Message, IReadOnlyDictionary<string, object?> Properties);
+public sealed record LogEntry(LogLevel Level, int EventId, string Message, IReadOnlyDictionary<string, object?> Properties)
+{
+    /// <summary>The exception logged with it (a stack trace in the log), if any.</summary>
+    public Exception? Exception { get; init; }
+}
