@@ -146,8 +146,14 @@ internal static partial class Log
     [LoggerMessage(403, LogLevel.Information, "Processing of {SpoolId} interrupted by shutdown; it resumes at the next start")]
     public static partial void ProcessingInterrupted(ILogger logger, string spoolId);
 
-    [LoggerMessage(404, LogLevel.Error, "Processing of {SpoolId} failed; the message stays in the spool and is tried again at the next scan of the spool (every Spool:ScanInterval)")]
+    [LoggerMessage(404, LogLevel.Error, "Processing of {SpoolId} failed; the message stays in the spool and is tried again at the next scan of the spool (every Spool:ScanInterval), at most 5 times in a row before it is dead-lettered")]
     public static partial void ProcessingFailed(ILogger logger, Exception exception, string spoolId);
+
+    [LoggerMessage(416, LogLevel.Warning, "Processing of {SpoolId} failed again ({Failures} times in a row): {ErrorType}: {Error}; tried again at the next scan")]
+    public static partial void ProcessingFailedAgain(ILogger logger, string spoolId, int failures, string errorType, string error);
+
+    [LoggerMessage(417, LogLevel.Error, "Processing of {SpoolId} failed {Failures} times in a row ({ErrorType}: {Error}): it is dead-lettered with that reason instead of being tried at every scan; 'mailgate spool retry' decides it again")]
+    public static partial void ProcessingGaveUp(ILogger logger, string spoolId, int failures, string errorType, string error);
 
     [LoggerMessage(408, LogLevel.Debug, "Verifying {SpoolId} needs {KeyCount} key(s) not looked up yet; set aside while they are (client network {ClientNetwork}), the messages behind it go on")]
     public static partial void KeysNeeded(ILogger logger, string spoolId, int keyCount, string clientNetwork);

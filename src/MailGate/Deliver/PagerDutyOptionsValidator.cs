@@ -8,7 +8,7 @@ internal sealed class PagerDutyOptionsValidator : IValidateOptions<PagerDutyOpti
     public ValidateOptionsResult Validate(string? name, PagerDutyOptions options)
     {
         var failures = new List<string>();
-        if (!options.EventsUrl.IsAbsoluteUri || options.EventsUrl.Scheme is not ("http" or "https"))
+        if (options.EventsUrl is not { IsAbsoluteUri: true, Scheme: "http" or "https" })
         {
             failures.Add($"PagerDuty:EventsUrl must be an absolute http(s) URL (is '{options.EventsUrl}')");
         }
@@ -30,9 +30,10 @@ internal sealed class PagerDutyOptionsValidator : IValidateOptions<PagerDutyOpti
             failures.Add($"PagerDuty:BreakerFailures must be between 2 and 1000 (is {options.BreakerFailures})");
         }
 
-        if (options.BreakDuration < TimeSpan.FromMilliseconds(500))
+        if (options.BreakDuration < TimeSpan.FromMilliseconds(500) || options.BreakDuration > TimeSpan.FromDays(1))
         {
-            failures.Add($"PagerDuty:BreakDuration must be at least 00:00:00.5 (is {options.BreakDuration})");
+            // A day is also the most Polly's circuit breaker takes.
+            failures.Add($"PagerDuty:BreakDuration must be between 00:00:00.5 and 1.00:00:00 (is {options.BreakDuration})");
         }
 
         if (options.MaxConcurrentRequests is < 1 or > 64)

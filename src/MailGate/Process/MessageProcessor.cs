@@ -65,6 +65,7 @@ internal sealed class MessageProcessor(
     private readonly ConcurrentDictionary<string, Deferral> _deferred = new(StringComparer.Ordinal);
 
     private readonly ConcurrentDictionary<string, Channel<(MessageWork Work, int Index)>> _lanes = new(StringComparer.Ordinal);
+    private readonly ProcessingFailures _failures = new();
     private readonly ConcurrentBag<Task> _laneTasks = [];
     private CancellationToken _stopping;
 
@@ -129,7 +130,7 @@ internal sealed class MessageProcessor(
             ProcessingState state;
             try
             {
-                state = SpoolStore.ReadState(message);
+                state = store.ReadState(message);
             }
             catch (JsonException e)
             {
@@ -150,6 +151,7 @@ internal sealed class MessageProcessor(
             if (decided.State is { } newState)
             {
                 kept = true;
+                _failures.Forget(message.Id);
                 Track(message, newState, written: false);
             }
         }
@@ -159,7 +161,7 @@ internal sealed class MessageProcessor(
         {
             // A message tracked already is in memory, owned by its lanes or UnsavedWork: never let a scan take it up twice.
             kept = _tracked.ContainsKey(message.Id);
-            Log.ProcessingFailed(logger, e, message.Id);
+            kept = kept || Failed(message, e);
         }
         finally
         {
@@ -168,6 +170,39 @@ internal sealed class MessageProcessor(
                 _inHand.TryRemove(message.Id, out _);
             }
         }
+    }
+
+    /// <summary>
+    /// Reports an unexpected failure to decide <paramref name="message"/>: the first with its stack trace,
+    /// the next ones in a line; at <see cref="ProcessingFailures.Limit"/> in a row the message is decided as
+    /// failed and dead-lettered with the reason (<c>mailgate spool retry</c> decides it again once the cause is
+    /// fixed). True when the message is now tracked.
+    /// </summary>
+    private bool Failed(SpooledMessage message, Exception e)
+    {
+        var failures = _failures.Failed(message.Id);
+        if (failures == 1)
+        {
+            Log.ProcessingFailed(logger, e, message.Id);
+        }
+        else if (failures < ProcessingFailures.Limit)
+        {
+            Log.ProcessingFailedAgain(logger, message.Id, failures, e.GetType().Name, e.Message);
+        }
+
+        if (failures < ProcessingFailures.Limit)
+        {
+            return false;
+        }
+
+        _failures.Forget(message.Id);
+        Log.ProcessingGaveUp(logger, message.Id, failures, e.GetType().Name, e.Message);
+        Track(message, new ProcessingState
+        {
+            DecidedAt = time.GetUtcNow(),
+            Error = $"processing failed {failures} times in a row: {e.GetType().Name}: {e.Message}",
+        }, written: false);
+        return true;
     }
 
     /// <summary>Starts tracking a decided message; its events go to their lanes once the decision is on disk.</summary>

@@ -10,6 +10,9 @@ internal sealed partial class SmtpOptionsValidator : IValidateOptions<SmtpOption
     /// <summary>The largest <see cref="SmtpOptions.MaxHeaderSize"/>: MimeKit parses a 1 MiB folded header in about 2.5 s.</summary>
     public const int MaxHeaderSizeCeiling = 1024 * 1024;
 
+    /// <summary>The largest <see cref="SmtpOptions.MaxMessageSize"/>: 1 GiB (values near 2 GiB overflowed at run time).</summary>
+    public const int MaxMessageSizeLimit = 1024 * 1024 * 1024;
+
     /// <summary>Whether <paramref name="name"/> is a DNS host name (RFC 1123 labels), so it can stand in an address.</summary>
     public static bool IsHostName(string? name) => name is { Length: > 0 and <= 253 } && HostName().IsMatch(name);
 
@@ -31,9 +34,10 @@ internal sealed partial class SmtpOptionsValidator : IValidateOptions<SmtpOption
             failures.Add($"Smtp:ServerName must be a host name: letters, digits and hyphens, labels joined by dots, e.g. mx.example.com (is '{options.ServerName}')");
         }
 
-        if (options.MaxMessageSize < 1024)
+        if (options.MaxMessageSize is < 1024 or > MaxMessageSizeLimit)
         {
-            failures.Add($"Smtp:MaxMessageSize must be at least 1024 bytes (is {options.MaxMessageSize})");
+            // A message is held in memory while it arrives (and counted in an int): a gibibyte is already far more than any mail.
+            failures.Add($"Smtp:MaxMessageSize must be between 1024 and {MaxMessageSizeLimit} bytes (is {options.MaxMessageSize})");
         }
 
         if (options.MaxHeaderSize is < 1024 or > MaxHeaderSizeCeiling)

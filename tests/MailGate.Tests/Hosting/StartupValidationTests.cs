@@ -12,13 +12,14 @@ public sealed class StartupValidationTests
     [TestCase("--Smtp:Port=70000", "Smtp:Port must be between 0 and 65535")]
     [TestCase("--Smtp:Address=not-an-ip", "Smtp:Address must be an IP address")]
     [TestCase("--Smtp:AcceptedRecipients:0=nobody", "Smtp:AcceptedRecipients: 'nobody'")]
-    [TestCase("--Smtp:MaxMessageSize=10", "Smtp:MaxMessageSize must be at least 1024")]
+    [TestCase("--Smtp:MaxMessageSize=10", "Smtp:MaxMessageSize must be between 1024 and 1073741824 bytes (is 10)")]
+    [TestCase("--Smtp:MaxMessageSize=2147483647", "Smtp:MaxMessageSize must be between 1024 and 1073741824 bytes (is 2147483647)")]
     [TestCase("--PagerDuty:MaxAge=00:00:00", "PagerDuty:MaxAge must be a positive duration")]
     [TestCase("--PagerDuty:MaxConcurrentRequests=0", "PagerDuty:MaxConcurrentRequests must be between 1 and 64")]
     [TestCase("--Smtp:Port=abc", "Smtp:Port")]
     [TestCase("--Logging:Format=xml", "Logging:Format must be 'text' or 'json'")]
     [TestCase("--Parse:FallbackCharsets:0=x-no-such-charset", "Parse:FallbackCharsets must name charsets .NET knows")]
-    [TestCase("--PagerDuty:BreakDuration=2.00:00:00", "The field BreakDuration must be between 00:00:00.5000000 and 1.00:00:00.")] // Polly's own check: a stack trace and exit 1 before
+    [TestCase("--PagerDuty:BreakDuration=2.00:00:00", "PagerDuty:BreakDuration must be between 00:00:00.5 and 1.00:00:00 (is 2.00:00:00)")] // Polly's own check gave a stack trace and exit 1 before
     [TestCase("--Http:Url=", "Http:Url must be a URL such as http://127.0.0.1:8025 (is '')")] // Kestrel fell back to http://localhost:5000
     [TestCase("--Http:Url=https://127.0.0.1:0", "Http:Url must be an http:// URL")] // these four: a stack trace once SMTP already listened
     [TestCase("--Http:Url=ftp://127.0.0.1:0", "Http:Url must be an http:// URL")]

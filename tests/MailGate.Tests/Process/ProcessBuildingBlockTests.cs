@@ -97,6 +97,8 @@ public sealed class ProcessBuildingBlockTests
 
         public List<ProcessingState> Written { get; } = [];
 
+        public ProcessingState ReadState(SpooledMessage message) => SpoolStore.ReadState(message);
+
         public void WriteState(SpooledMessage message, ProcessingState state)
         {
             if (FailWrites)

@@ -34,7 +34,8 @@ public sealed class SmtpOptionsValidatorTests
     [TestCase(100_000, 262_144, "Smtp:MaxHeaderSize (262144) must not be larger than Smtp:MaxMessageSize (100000): lower Smtp:MaxHeaderSize too", TestName = "Validate_MaxMessageSizeBelowTheDefaultMaxHeaderSize_FailsNamingBothKeys")]
     [TestCase(26_214_400, 2_097_152, "Smtp:MaxHeaderSize must be between 1024 and 1048576 bytes (is 2097152)", TestName = "Validate_MaxHeaderSizeOverOneMebibyte_Fails")]
     [TestCase(26_214_400, 512, "Smtp:MaxHeaderSize must be between 1024 and 1048576 bytes (is 512)", TestName = "Validate_MaxHeaderSizeBelow1024_Fails")]
-    [TestCase(512, 262_144, "Smtp:MaxMessageSize must be at least 1024 bytes (is 512)", TestName = "Validate_MaxMessageSizeBelow1024_FailsOnce")]
+    [TestCase(512, 262_144, "Smtp:MaxMessageSize must be between 1024 and 1073741824 bytes (is 512)", TestName = "Validate_MaxMessageSizeBelow1024_FailsOnce")]
+    [TestCase(int.MaxValue, 262_144, "Smtp:MaxMessageSize must be between 1024 and 1073741824 bytes (is 2147483647)", TestName = "Validate_MaxMessageSizeOverAGibibyte_FailsOnce")]
     public void Validate_SizeCombination_FailsWithOneLine(int maxMessageSize, int maxHeaderSize, string expected)
     {
         var result = new SmtpOptionsValidator().Validate(null, new SmtpOptions { MaxMessageSize = maxMessageSize, MaxHeaderSize = maxHeaderSize });

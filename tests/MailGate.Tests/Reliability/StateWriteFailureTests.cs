@@ -181,6 +181,8 @@ public sealed class StateWriteFailureTests
         /// <summary>How many moves still fail with an error no file system gives (a bug, say).</summary>
         public int MoveFailures { get; set; }
 
+        public ProcessingState ReadState(SpooledMessage message) => SpoolStore.ReadState(message);
+
         public void WriteState(SpooledMessage message, ProcessingState state)
         {
             if (Fail(state))

@@ -1,0 +1,98 @@
+using MailGate.Process;
+using MailGate.Spool;
+using MailGate.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace MailGate.Tests.Reliability;
+
+/// <summary>
+/// A message whose processing fails unexpectedly, every time (a bug, a file that cannot be read), is
+/// not taken up at every scan forever with an Error and a stack trace each time: after
+/// <see cref="ProcessingFailures.Limit"/> failures in a row it is dead-lettered with the reason, visible
+/// and retryable. The failure is injected through the processor's <see cref="IStateStore"/>.
+/// </summary>
+[TestFixture]
+public sealed class PoisonMessageTests
+{
+    private FakePagerDuty _pagerDuty = null!;
+    private GatewayHarness _gateway = null!;
+    private readonly FailingReads _store = new();
+    private readonly CollectingLogger<MessageProcessor> _log = new();
+
+    [SetUp]
+    public async Task SetUp()
+    {
+        _pagerDuty = await FakePagerDuty.StartAsync();
+        _gateway = await GatewayHarness.StartAsync(
+            _pagerDuty,
+            services =>
+            {
+                services.AddSingleton<IStateStore>(sp =>
+                {
+                    _store.Inner = new SpoolStateStore(sp.GetRequiredService<SpoolStore>());
+                    return _store;
+                });
+                services.AddSingleton<ILogger<MessageProcessor>>(_log);
+            },
+            GatewayHarness.DefaultRules,
+            "--Spool:ScanInterval=00:00:00.100");
+    }
+
+    [TearDown]
+    public async Task TearDown()
+    {
+        await _gateway.DisposeAsync();
+        await _pagerDuty.DisposeAsync();
+    }
+
+    [Test]
+    public async Task FailingEveryTime_IsDeadLetteredAfterTheLimit_WithTheReason_AndOneStackTrace()
+    {
+        _store.Failures = int.MaxValue;
+
+        var id = await Mail.SendAsync(_gateway, Mail.Fixture("abuse-report-via-google-group.eml"));
+
+        Assert.That(await _gateway.WaitFinishedAsync(id, TimeSpan.FromSeconds(30)), Is.EqualTo(SpoolArea.Dead));
+        var state = SpoolStore.ReadState(_gateway.Spool.Find(id)!.Value.Message);
+        var entries = _log.Entries.Where(e => e.Properties.TryGetValue("SpoolId", out var spoolId) && Equals(spoolId, id)).ToArray();
+        Assert.Multiple(() =>
+        {
+            Assert.That(state.Error, Is.EqualTo($"processing failed {ProcessingFailures.Limit} times in a row: InvalidOperationException: a bug"));
+            Assert.That(_store.Reads, Is.EqualTo(ProcessingFailures.Limit), "not taken up again once dead-lettered");
+            Assert.That(entries.Select(e => e.EventId), Is.EqualTo(new[] { 404, 416, 416, 416, 417, 402 }), "first failure, the next ones, giving up, the dead letter");
+            Assert.That(entries.Count(e => e.Exception is not null), Is.EqualTo(1), "one stack trace, not one per scan");
+            Assert.That(_pagerDuty.Requests, Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task FailingTwiceThenWorking_IsDecidedAndPagedOnce()
+    {
+        _store.Failures = 2;
+
+        var id = await Mail.SendAsync(_gateway, Mail.Fixture("abuse-report-via-google-group.eml"));
+
+        Assert.That(await _gateway.WaitFinishedAsync(id, TimeSpan.FromSeconds(30)), Is.EqualTo(SpoolArea.Done));
+        Assert.That(_pagerDuty.Requests, Has.Count.EqualTo(1));
+    }
+
+    /// <summary>The real store, but the first <see cref="Failures"/> reads of a state throw what no file system does.</summary>
+    private sealed class FailingReads : IStateStore
+    {
+        private int _reads;
+
+        public SpoolStateStore Inner { get; set; } = null!;
+
+        public int Failures { get; set; }
+
+        public int Reads => Volatile.Read(ref _reads);
+
+        public ProcessingState ReadState(SpooledMessage message) =>
+            Interlocked.Increment(ref _reads) <= Failures ? throw new InvalidOperationException("a bug") : Inner.ReadState(message);
+
+        public void WriteState(SpooledMessage message, ProcessingState state) => Inner.WriteState(message, state);
+
+        public SpooledMessage Move(SpooledMessage message, SpoolArea area) => Inner.Move(message, area);
+    }
+}
