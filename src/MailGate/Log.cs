@@ -149,6 +149,12 @@ internal static partial class Log
     [LoggerMessage(404, LogLevel.Error, "Processing of {SpoolId} failed; the message stays in the spool and is tried again at the next scan of the spool (every Spool:ScanInterval), at most 5 times in a row before it is dead-lettered")]
     public static partial void ProcessingFailed(ILogger logger, Exception exception, string spoolId);
 
+    [LoggerMessage(418, LogLevel.Information, "Restored {Count} pinned key name(s) from the last run ({Names}): looked up again now, and looked up first for new selectors of their domains")]
+    public static partial void PinnedKeysRestored(ILogger logger, int count, string names);
+
+    [LoggerMessage(419, LogLevel.Warning, "Cannot save the pinned key names in the spool ({Error}); they stay pinned in memory, but a restart forgets them")]
+    public static partial void PinnedKeysNotSaved(ILogger logger, string error);
+
     [LoggerMessage(416, LogLevel.Warning, "Processing of {SpoolId} failed again ({Failures} times in a row): {ErrorType}: {Error}; tried again at the next scan")]
     public static partial void ProcessingFailedAgain(ILogger logger, string spoolId, int failures, string errorType, string error);
 

@@ -24,6 +24,7 @@ namespace MailGate.Process;
 /// </remarks>
 internal sealed class KeyFetcher(
     DnsDkimPublicKeyLocator locator,
+    PinnedKeysFile pinnedFile,
     IOptions<TrustOptions> trust,
     MailGateMetrics metrics,
     TimeProvider time,
@@ -60,15 +61,39 @@ internal sealed class KeyFetcher(
         if (added.Length > 0)
         {
             Log.KeysPinned(logger, spoolId, string.Join(", ", added));
+            try
+            {
+                pinnedFile.Save(locator.PinnedNames);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Log.PinnedKeysNotSaved(logger, e.Message);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Pins the keys saved by the last run (<see cref="PinnedKeysFile"/>): called at start, before mail is
+    /// taken; the refresh of pinned keys (<see cref="RunAsync"/>) looks them up at once.
+    /// </summary>
+    public void RestorePinned()
+    {
+        var restored = pinnedFile.Load();
+        if (restored.Count > 0)
+        {
+            locator.Pin(restored.Reverse());
+            Log.PinnedKeysRestored(logger, restored.Count, string.Join(", ", restored));
         }
     }
 
     /// <summary>Runs the workers and the refresh of pinned keys until <paramref name="stoppingToken"/> fires.</summary>
-    public Task RunAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, trust.Value.MaxConcurrentVerifications)
+    public Task RunAsync(CancellationToken stoppingToken)
+    {
+        return Task.WhenAll(Enumerable.Range(0, trust.Value.MaxConcurrentVerifications)
             .Select(_ => Task.Run(() => WorkAsync(firstOnly: false, stoppingToken), CancellationToken.None))
             .Append(Task.Run(() => WorkAsync(firstOnly: true, stoppingToken), CancellationToken.None))
             .Append(Task.Run(() => RefreshPinnedAsync(stoppingToken), CancellationToken.None)));
+    }
 
     public void Dispose()
     {
@@ -122,9 +147,13 @@ internal sealed class KeyFetcher(
     {
         try
         {
-            while (!stoppingToken.IsCancellationRequested)
+            for (var round = 0; !stoppingToken.IsCancellationRequested; round++)
             {
-                await Task.Delay(RefreshInterval, time, stoppingToken).ConfigureAwait(false);
+                if (round > 0)
+                {
+                    await Task.Delay(RefreshInterval, time, stoppingToken).ConfigureAwait(false); // the first round at once: keys restored at start
+                }
+
                 var due = locator.PinnedDueForRefresh(RefreshMargin);
                 if (due.Count == 0)
                 {

@@ -84,6 +84,7 @@ internal sealed class MessageProcessor(
         }
 
         Log.SpoolResumed(logger, unfinished.Count, spool.Root);
+        keyFetcher.RestorePinned();
         return base.StartAsync(cancellationToken);
     }
 

@@ -12,6 +12,7 @@ internal static class ProcessServiceCollectionExtensions
         services.AddSingleton<ProcessingInbox>();
         services.AddSingleton<ProcessingEvents>();
         services.AddSingleton<UntrustedLimiter>();
+        services.AddSingleton<PinnedKeysFile>();
         services.AddSingleton<KeyFetcher>();
         services.TryAddSingleton<IStateStore, SpoolStateStore>();
         services.AddSingleton<UnsavedWork>();

@@ -149,6 +149,9 @@ public sealed class DnsDkimPublicKeyLocator : DkimPublicKeyLocatorBase
         }
     }
 
+    /// <summary>The pinned names (<see cref="Pin"/>), most recently pinned first.</summary>
+    public IReadOnlyList<string> PinnedNames => [.. _pinned.OrderByDescending(p => p.Value).Select(p => p.Key)];
+
     /// <summary>Whether <paramref name="name"/> is pinned (<see cref="Pin"/>).</summary>
     public bool IsPinned(string name) => _pinned.ContainsKey(name);
 
