@@ -1,3 +1,4 @@
+using MailGate.Decide;
 using MailGate.Process;
 using MailGate.Rules;
 using MailGate.Tests.Shared;
