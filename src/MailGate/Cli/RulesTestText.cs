@@ -68,7 +68,10 @@ internal static class RulesTestText
 
         if (decision.Pages.Count == 0)
         {
-            output.WriteLine(decision.Evaluation.DroppedBy is null ? "Decision: DROP (no rule matched)" : $"Decision: DROP by rule '{decision.Evaluation.DroppedBy}'");
+            output.WriteLine(
+                decision.Evaluation.DroppedBy is { } rule ? $"Decision: DROP by rule '{rule}'"
+                : decision.Untrusted.Count > 0 ? "Decision: DROP (no page: the message is not trusted, see above)"
+                : "Decision: DROP (no rule matched)");
             return;
         }
 
