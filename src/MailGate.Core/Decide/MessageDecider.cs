@@ -40,7 +40,7 @@ public static class MessageDecider
         var facts = AccountResolver.Resolve(input.Facts, rules.Accounts);
         var evaluation = RuleEvaluator.Evaluate(rules, facts, input.Explain);
         var supportCase = facts.Case is not null;
-        var verified = supportCase || rules.Trust is not { } policy || policy.Trusted.Evaluate(new RuleInput(facts)) == Truth.True;
+        var verified = RuleEvaluator.IsTrusted(rules, facts);
         var authentication = supportCase ? SupportApiAuthentication : facts.Authentication.ToString();
 
         var untrusted = new List<UntrustedOutcome>();

@@ -189,6 +189,8 @@ public sealed class MessageDeciderTrustTests
         var sut = Decide(DecideRules.WithTrust(DecideRules.Abuse), facts, new ScriptedLimiter());
 
         Assert.That(sut.Pages.Single().Match.Trusted, Is.False);
+        Assert.That((sut.Verified, sut.State.Deliveries.Single().Unverified, sut.KeysToPin.Count), Is.EqualTo((false, true, 0)),
+            "one answer: not trusted, so the unverified lane and no keys pinned");
     }
 
     [Test]
