@@ -98,7 +98,7 @@ internal sealed class MessageKeyLookups(IDkimPublicKeyLocator inner) : IDkimPubl
 
     private string Count(string domain, string selector)
     {
-        var key = $"{selector?.Trim()}._domainkey.{domain?.Trim().TrimEnd('.')}".ToLowerInvariant();
+        var key = DkimKeyNames.Format(domain, selector);
         lock (_lock)
         {
             if (!_names.Contains(key) && _names.Count >= MailAuthenticator.MaxKeyLookups)
