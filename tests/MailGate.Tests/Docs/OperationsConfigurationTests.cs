@@ -1,42 +1,88 @@
+using System.Text.RegularExpressions;
+using MailGate.Hosting;
 using MailGate.Tests.Support;
 
 namespace MailGate.Tests.Docs;
 
 /// <summary>
-/// Issue #11, Also: the README names no configuration option that does not exist. Every <c>Section:Key</c>
-/// and <c>MAILGATE_Section__Key</c> it mentions is checked against the options classes the host binds.
+/// The configuration table of <c>docs/operations.md</c> is every setting the gateway reads, and the docs
+/// name no setting that does not exist. Every property of every options class bound from configuration
+/// (<see cref="ConfigurationSchema"/>, found by reflection), <c>Logging:Format</c> and the names MailGate
+/// reads under <c>Serilog:</c> has a row; every row, and every <c>Section:Key</c> and
+/// <c>MAILGATE_Section__Key</c> the README and <c>docs/*.md</c> mention anywhere, is a key the gateway reads
+/// (issue #11: the README named options that did not exist; issue #13: one table for every option).
 /// </summary>
 [TestFixture]
-public sealed class ReadmeConfigurationTests
+public sealed partial class OperationsConfigurationTests
 {
-    private static string ReadmePath()
-    {
-        for (var folder = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "MailGate.sln")))
-            {
-                return Path.Combine(folder.FullName, "README.md");
-            }
-        }
+    private const string Operations = "docs/operations.md";
 
-        throw new FileNotFoundException("README.md: no MailGate.sln above " + TestContext.CurrentContext.TestDirectory);
+    private static readonly string[] Header = ["key", "default", "meaning"];
+
+    /// <summary>The key of each row of the one configuration table (placeholders such as <c>&lt;category&gt;</c> kept).</summary>
+    private static string[] TableKeys()
+    {
+        var tables = RepositoryDocs.Tables(RepositoryDocs.Read(Operations), Header);
+        Assert.That(tables, Has.Count.EqualTo(1), $"{Operations} has one configuration table");
+        return [.. tables[0].Select(row => RepositoryDocs.CodeSpans(row[0]) is [var key, ..] ? key : row[0])];
+    }
+
+    /// <summary>Every key an operator can set: the options' values and lists (not their entries), and Serilog's names.</summary>
+    private static string[] Options() =>
+        [.. ConfigurationSchema.Keys
+            .Where(k => k.Shape is not ConfigurationKeyShape.Section && !k.Segments.Contains(ConfigurationSchema.Index))
+            .Select(k => k.Pattern)
+            .Concat(ConfigurationSchema.SerilogSections.Select(name => "Serilog:" + name))
+            .Distinct(StringComparer.OrdinalIgnoreCase)];
+
+    [Test]
+    public void ConfigurationTable_ListsEveryOption()
+    {
+        var rows = TableKeys();
+        var options = Options();
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(options, Has.Length.GreaterThan(60), "the options were found at all");
+            Assert.That(
+                options.Where(option => !rows.Any(row => row.Equals(option, StringComparison.OrdinalIgnoreCase) || row.StartsWith(option + ":", StringComparison.OrdinalIgnoreCase))),
+                Is.Empty,
+                $"options the configuration table of {Operations} does not list");
+        }
     }
 
     [Test]
-    public void Readme_EveryConfigurationKeyItNames_Exists()
+    public void ConfigurationTable_EveryRowIsAnOption_Once()
     {
-        var mentions = ConfigurationKeys.MentionedIn(File.ReadAllText(ReadmePath()))
-            .Where(m => m != "MAILGATE_Section__Key") // the README's description of the form itself
-            .Where(m => m != "MAILGATE_Smtp__AcceptedRecipient__0") // the README's example of a misspelt key, which is refused
+        var rows = TableKeys();
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(rows.Where(row => !ConfigurationKeys.IsKnown(Placeholder().Replace(row, "x"))), Is.Empty, "rows that are not a key the gateway reads");
+            Assert.That(rows, Is.Unique, "each key has one row");
+        }
+    }
+
+    [Test]
+    public void OtherDocs_HaveNoConfigurationTableOfTheirOwn() =>
+        Assert.That(RepositoryDocs.Files.Where(f => f != Operations && RepositoryDocs.Tables(RepositoryDocs.Read(f), Header).Count > 0), Is.Empty, "the settings are in one table, in " + Operations);
+
+    [Test]
+    public void Docs_EveryConfigurationKeyTheyName_Exists()
+    {
+        var mentions = RepositoryDocs.Files
+            .SelectMany(file => ConfigurationKeys.MentionedIn(RepositoryDocs.Read(file)).Select(key => (File: file, Key: key)))
+            .Where(m => m.Key != "MAILGATE_Section__Key") // the description of the form itself
+            .Where(m => m.Key != "MAILGATE_Smtp__AcceptedRecipient__0") // the example of a misspelt key, which is refused
             .ToArray();
 
-        Assert.That(mentions, Has.Length.GreaterThan(50), "the README's keys were found at all");
-        Assert.That(mentions.Where(m => !ConfigurationKeys.IsKnown(m)), Is.Empty, "keys the README names that the gateway does not read");
+        Assert.That(mentions, Has.Length.GreaterThan(50), "the docs' keys were found at all");
+        Assert.That(mentions.Where(m => !ConfigurationKeys.IsKnown(m.Key)).Select(m => $"{m.File}: {m.Key}"), Is.Empty, "keys the docs name that the gateway does not read");
     }
 
     [Test]
     public void Sections_AreTheOnesTheHostBinds() =>
-        Assert.That(ConfigurationKeys.Sections, Is.SupersetOf(new[] { "Smtp", "Spool", "Rules", "PagerDuty", "Http", "Trust", "SupportCases", "Aws", "Logging", "Serilog" }));
+        Assert.That(ConfigurationKeys.Sections, Is.SupersetOf(new[] { "Smtp", "Spool", "Rules", "PagerDuty", "Http", "Trust", "Parse", "SupportCases", "Aws", "Logging", "Serilog" }));
 
     [TestCase("Spool:MinFreeBytes", true)]
     [TestCase("Spool:MinFreeByte", false)] // a typo: the drift this test exists for
@@ -55,6 +101,7 @@ public sealed class ReadmeConfigurationTests
     [TestCase("Serilog:MinimumLevel:Default", true)]
     [TestCase("Serilog:MinimumLevel:Override:Microsoft", true)]
     [TestCase("Serilog:MinimumLevl:Default", false)]
+    [TestCase("Serilog:Properties:x", true)]
     [TestCase("Smtp:EffectiveRecipients", false)] // computed, not bound
     [TestCase("Nope:Key", false)]
     [TestCase("MAILGATE_Smtp__AcceptedRecipients__0", true)]
@@ -71,4 +118,8 @@ public sealed class ReadmeConfigurationTests
 
         Assert.That(ConfigurationKeys.MentionedIn(text), Is.EquivalentTo(new[] { "Spool:MinFreeByte", "Smtp:Port", "MAILGATE_Smtp__Port" }));
     }
+
+    /// <summary>A placeholder in a row's key: <c>&lt;category&gt;</c> in <c>Serilog:MinimumLevel:Override:&lt;category&gt;</c>.</summary>
+    [GeneratedRegex("<[^>]+>")]
+    private static partial Regex Placeholder();
 }
