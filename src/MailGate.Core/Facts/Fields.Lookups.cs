@@ -29,6 +29,9 @@ public static partial class Fields
     /// <summary>The fields <c>rules test</c> prints for facts from <paramref name="source"/>, in registry order.</summary>
     public static IEnumerable<Field> Shown(FactSource source) => All.Where(f => f.Has(FieldUses.Shown) && f.ReadsFrom(source));
 
+    /// <summary>The fields written into PagerDuty's custom details, in registry order.</summary>
+    public static IEnumerable<Field> InDetails => All.Where(f => f.Has(FieldUses.Details));
+
     /// <summary>Built on first use, after every declaration has run.</summary>
     private static class Lookup
     {

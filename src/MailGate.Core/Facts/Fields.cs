@@ -21,6 +21,9 @@ public static partial class Fields
 {
     private const string Default = "";
 
+    /// <summary>The <c>authenticated</c> value of a support case: mail authentication does not apply.</summary>
+    internal const string SupportApiVerdict = "not applicable: read from the AWS Support API";
+
     /// <summary>The fields as declared; first, so that it exists when the declarations below run.</summary>
     private static readonly List<Field> Declared = [];
 
@@ -162,7 +165,7 @@ public static partial class Fields
         "What could be verified about where the mail came from (ARC seal, DKIM, Google's verdict on the author), tested with its own keys: `authenticated: { arc_sealed_by: google.com }`. Support cases are read from AWS's own API.",
         FieldUses.Condition | FieldUses.Details | FieldUses.Shown,
         Mail(f => f.Authentication.ToString()),
-        SupportCase(_ => "not applicable: read from the AWS Support API"))
+        SupportCase(_ => SupportApiVerdict))
     {
         Key = "authentication",
     });
