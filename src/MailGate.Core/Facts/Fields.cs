@@ -127,7 +127,7 @@ public static partial class Fields
     /// <summary><c>account</c>: the account as people say it; the placeholder says "unknown account" when none is known.</summary>
     public static TextField Account { get; } = Declare(new TextField("account", FieldKind.Text,
         "The AWS account as people say it: `prod-payments (123456789012)`, or the id; for a notice about several accounts each of them, joined by `, `. `{account}` is `unknown account` when none is known. Not a condition.",
-        FieldUses.Template | FieldUses.Details | FieldUses.Shown, Every(f => f.Account))
+        FieldUses.Template | FieldUses.Details, Every(f => f.Account))
     {
         Placeholder = value => value.Length > 0 ? value : "unknown account",
     });
@@ -168,6 +168,7 @@ public static partial class Fields
         SupportCase(_ => SupportApiVerdict))
     {
         Key = "authentication",
+        ShownAs = f => f.Authentication.ToString(),
     });
 
     /// <summary><c>source</c>: mail or support-case.</summary>

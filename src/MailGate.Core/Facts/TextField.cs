@@ -30,6 +30,12 @@ public sealed class TextField : Field
     /// </summary>
     public Func<string, string>? Placeholder { get; init; }
 
+    /// <summary>
+    /// What <c>rules test</c> shows when it differs from the value read (<c>authenticated</c>: what was checked,
+    /// also for a support case, where the details say mail authentication does not apply); null: as read.
+    /// </summary>
+    public Func<MessageFacts, string>? ShownAs { get; init; }
+
     /// <summary>The value for <paramref name="facts"/>, as its source gives it (not whitespace-normalised).</summary>
     public string Read(MessageFacts facts) => _readers.Read(facts);
 
@@ -40,7 +46,7 @@ public sealed class TextField : Field
         : Placeholder is { } write ? write(Read(facts))
         : Read(facts);
 
-    internal override string ShownText(MessageFacts facts) => Read(facts);
+    internal override string ShownText(MessageFacts facts) => ShownAs is { } show ? show(facts) : Read(facts);
 
-    internal override JsonNode? ShownJson(MessageFacts facts) => JsonValue.Create(Read(facts));
+    internal override JsonNode? ShownJson(MessageFacts facts) => JsonValue.Create(ShownText(facts));
 }
