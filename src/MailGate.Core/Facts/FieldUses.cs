@@ -19,7 +19,10 @@ public enum FieldUses
     /// <summary>An entry of the PagerDuty event's <c>custom_details</c>.</summary>
     Details = 4,
 
-    /// <summary>Printed by <c>mailgate rules test</c> among the facts (text and <c>--json</c>).</summary>
+    /// <summary>
+    /// Printed by <c>mailgate rules test</c> among the facts: in <c>--json</c>'s facts, and in the text after the
+    /// lines it lays out itself for each source (which may also show fields without this flag, e.g. <c>account</c>).
+    /// </summary>
     Shown = 8,
 
     /// <summary>Everywhere: conditions, templates, custom details and <c>rules test</c>.</summary>
