@@ -8,7 +8,6 @@ using MailGate.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 
 namespace MailGate.Tests.Deliver;
 
@@ -19,7 +18,7 @@ public sealed class PagerDutyDeliveryTests
     private static readonly DateTimeOffset Start = new(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);
     private const string Key = "R0123456789abcdef0123456789abcde";
     private string _folder = null!;
-    private FakeTimeProvider _time = null!;
+    private DrivenTime _time = null!;
     private SteppedClock _clock = null!;
     private RulesProvider _rules = null!;
 
@@ -28,7 +27,7 @@ public sealed class PagerDutyDeliveryTests
     {
         _folder = Path.Combine(Path.GetTempPath(), "mailgate-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(_folder);
-        _time = new FakeTimeProvider(Start);
+        _time = new DrivenTime(Start);
         _clock = new SteppedClock(_time);
     }
 
@@ -78,9 +77,9 @@ public sealed class PagerDutyDeliveryTests
         Event = new PagerDutyEvent { DedupKey = "k", Payload = new PagerDutyPayload { Summary = "s", Source = "src", Severity = "critical", CustomDetails = new PagerDutyDetails { Trusted = trusted } } },
     };
 
-    /// <summary>Runs the delivery, moving fake time forward whenever it waits, until it ends.</summary>
+    /// <summary>Runs the delivery, moving fake time forward by each wait it starts (<see cref="DrivenTime"/>), until it ends.</summary>
     private async Task<(DeliveryRecord Result, List<DeliveryRecord> Progress)> RunAsync(
-        PagerDutyDelivery sut, DeliveryRecord record, DateTimeOffset? received = null, Action<DeliveryRecord>? onProgress = null, TimeSpan? step = null)
+        PagerDutyDelivery sut, DeliveryRecord record, DateTimeOffset? received = null, Action<DeliveryRecord>? onProgress = null)
     {
         var progress = new List<DeliveryRecord>();
         var task = sut.DeliverAsync(
@@ -94,15 +93,7 @@ public sealed class PagerDutyDeliveryTests
                 return ValueTask.CompletedTask;
             },
             CancellationToken.None);
-        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        while (!task.IsCompleted)
-        {
-            guard.Token.ThrowIfCancellationRequested();
-            _time.Advance(step ?? TimeSpan.FromSeconds(1));
-            await Task.Yield();
-        }
-
-        return (await task, progress);
+        return (await _time.RunAsync(task), progress);
     }
 
     private static TimeSpan[] RetryDelays(CollectingLogger<PagerDutyDelivery> logger) =>
@@ -362,18 +353,12 @@ public sealed class PagerDutyDeliveryTests
             _clock.Step(-TimeSpan.FromHours(30));
             opened.TrySetResult();
         };
-        var task = sut.DeliverAsync(Message(Start), Record(), DeliveryClock.Now(_clock), (_, _) => ValueTask.CompletedTask, CancellationToken.None);
-
-        // Fake time moves on only while the delivery waits; a wall clock 30 h behind would need 30 h of it.
-        for (var second = 0; second < 2 * 3600 && !task.IsCompleted; second++)
-        {
-            _time.Advance(TimeSpan.FromSeconds(1));
-            await Task.Delay(TimeSpan.FromMilliseconds(1), TimeProvider.System);
-        }
+        // Fake time moves on only by the waits the delivery starts; a wall clock 30 h behind would need 30 h of it.
+        var result = await _time.RunAsync(sut.DeliverAsync(Message(Start), Record(), DeliveryClock.Now(_clock), (_, _) => ValueTask.CompletedTask, CancellationToken.None));
 
         Assert.That(opened.Task.IsCompleted, Is.True, "the circuit opened");
-        Assert.That(task.IsCompleted, Is.True, "probed once its 10 minutes were over (within 2 h), not 30 hours later");
-        Assert.That((await task).Status, Is.EqualTo(DeliveryStatus.Delivered));
+        Assert.That(_time.GetUtcNow() - Start, Is.LessThan(TimeSpan.FromHours(2)), "probed once its 10 minutes were over (within 2 h), not 30 hours later");
+        Assert.That(result.Status, Is.EqualTo(DeliveryStatus.Delivered));
         Assert.That(handler.Requests, Is.EqualTo(6));
     }
 
