@@ -18,9 +18,9 @@ namespace MailGate.Rules;
 /// </summary>
 internal sealed class BoundedParser(IParser inner) : IParser
 {
-    private readonly Dictionary<string, Anchor> anchors = new(StringComparer.Ordinal);
-    private readonly Stack<Collection> open = new();
-    private long nodes;
+    private readonly Dictionary<string, Anchor> _anchors = new(StringComparer.Ordinal);
+    private readonly Stack<Collection> _open = new();
+    private long _nodes;
 
     public ParsingEvent? Current => inner.Current;
 
@@ -49,8 +49,8 @@ internal sealed class BoundedParser(IParser inner) : IParser
         {
             case DocumentStart:
                 // Anchors are local to a document.
-                anchors.Clear();
-                open.Clear();
+                _anchors.Clear();
+                _open.Clear();
                 break;
             case Scalar scalar:
                 Key(scalar, isScalar: true);
@@ -68,7 +68,7 @@ internal sealed class BoundedParser(IParser inner) : IParser
             case NodeEvent start when start is MappingStart or SequenceStart:
                 Key(start, isScalar: false);
                 Count(start, 1);
-                var depth = open.Count + 1;
+                var depth = _open.Count + 1;
                 if (depth > RulesLimits.MaxDepth)
                 {
                     throw Refuse(start, string.Create(CultureInfo.InvariantCulture, $"nested more than {RulesLimits.MaxDepth} levels deep; simplify this part of the file"));
@@ -76,18 +76,18 @@ internal sealed class BoundedParser(IParser inner) : IParser
 
                 var anchor = new Anchor(isScalar: false) { IsOpen = true };
                 Define(start, anchor);
-                open.Push(new Collection(start is MappingStart, depth, nodes - 1, start.Anchor.IsEmpty ? null : anchor));
+                _open.Push(new Collection(start is MappingStart, depth, _nodes - 1, start.Anchor.IsEmpty ? null : anchor));
                 break;
-            case MappingEnd or SequenceEnd when open.Count > 0:
-                var done = open.Pop();
+            case MappingEnd or SequenceEnd when _open.Count > 0:
+                var done = _open.Pop();
                 if (done.Anchor is { } closed)
                 {
                     closed.IsOpen = false;
-                    closed.Size = nodes - done.NodesBefore;
+                    closed.Size = _nodes - done.NodesBefore;
                     closed.Height = done.Deepest - done.Depth + 1;
                 }
 
-                if (open.TryPeek(out var parent))
+                if (_open.TryPeek(out var parent))
                 {
                     parent.Deepest = Math.Max(parent.Deepest, done.Deepest);
                 }
@@ -99,7 +99,7 @@ internal sealed class BoundedParser(IParser inner) : IParser
     private void Alias(AnchorAlias alias)
     {
         var name = alias.Value.Value;
-        if (!anchors.TryGetValue(name, out var anchor))
+        if (!_anchors.TryGetValue(name, out var anchor))
         {
             throw Refuse(alias, $"alias '*{name}' refers to no anchor '&{name}' defined before it");
         }
@@ -111,13 +111,13 @@ internal sealed class BoundedParser(IParser inner) : IParser
 
         Key(alias, anchor.IsScalar);
         Count(alias, anchor.Size);
-        var depth = open.Count + anchor.Height;
+        var depth = _open.Count + anchor.Height;
         if (depth > RulesLimits.MaxDepth)
         {
             throw Refuse(alias, string.Create(CultureInfo.InvariantCulture, $"alias '*{name}' nests this part of the file more than {RulesLimits.MaxDepth} levels deep; simplify it"));
         }
 
-        if (open.TryPeek(out var parent))
+        if (_open.TryPeek(out var parent))
         {
             parent.Deepest = Math.Max(parent.Deepest, depth);
         }
@@ -126,7 +126,7 @@ internal sealed class BoundedParser(IParser inner) : IParser
     /// <summary>Tracks key and value positions in the enclosing mapping; refuses keys that are collections.</summary>
     private void Key(ParsingEvent e, bool isScalar)
     {
-        if (!open.TryPeek(out var mapping) || !mapping.IsMapping)
+        if (!_open.TryPeek(out var mapping) || !mapping.IsMapping)
         {
             return;
         }
@@ -141,8 +141,8 @@ internal sealed class BoundedParser(IParser inner) : IParser
 
     private void Count(ParsingEvent e, long count)
     {
-        nodes += count;
-        if (nodes > RulesLimits.MaxNodes)
+        _nodes += count;
+        if (_nodes > RulesLimits.MaxNodes)
         {
             throw Refuse(e, string.Create(CultureInfo.InvariantCulture,
                 $"the file has more than {RulesLimits.MaxNodes:N0} values, mappings and lists (each use of an alias counts as a copy of what it refers to); split or simplify it"));
@@ -154,7 +154,7 @@ internal sealed class BoundedParser(IParser inner) : IParser
         if (!e.Anchor.IsEmpty)
         {
             // A later anchor of the same name replaces the earlier one, as in YamlDotNet.
-            anchors[e.Anchor.Value] = anchor;
+            _anchors[e.Anchor.Value] = anchor;
         }
     }
 

@@ -11,98 +11,94 @@ namespace MailGate.Rules;
 /// </summary>
 internal static class ConditionReader
 {
-    private static readonly string Keys = Fields.ConditionNames + ", any, all, not";
+    /// <summary>
+    /// A <c>when</c>-style mapping: <c>any</c>/<c>all</c>/<c>not</c>/<c>authenticated</c>, then every field
+    /// (the field lookup); the parts keep the file's order, which explanations show.
+    /// </summary>
+    private static readonly MappingSchema<List<ICondition>> Condition = new(
+        new SchemaKey<List<ICondition>>("any", Part((context, node) => ReadList(context, node, "any", static p => new AnyCondition(p)))),
+        new SchemaKey<List<ICondition>>("all", Part((context, node) => ReadList(context, node, "all", static p => new AllCondition(p)))),
+        new SchemaKey<List<ICondition>>("not", Part((context, node) => Read(context, node, "'not'") is { } inner ? new NotCondition(inner) : null)),
+        new SchemaKey<List<ICondition>>("authenticated", Part(ReadAuthenticated)))
+    {
+        Resolve = key => Fields.Condition(key) is { } field ? Part((context, node) => ReadField(context, field, key, node)) : null,
+        Unknown = (_, key, _) => $"unknown field '{key}' (expected one of: {Fields.ConditionNames}, any, all, not)",
+        InFileOrder = true,
+    };
+
+    /// <summary><c>authenticated:</c> one check per key (<see cref="AuthenticatedCondition.Parse"/>), each naming domains.</summary>
+    private static readonly MappingSchema<List<ICondition>> Authenticated = new()
+    {
+        Resolve = key => AuthenticatedCondition.Parse(key) is { } check ? (context, entry, parts) => ReadCheck(context, entry, parts, check) : null,
+        Unknown = (_, key, _) => $"unknown authentication check '{key}' (expected one of: {AuthenticatedCondition.Keys})",
+    };
+
+    /// <summary>A field's operators (<see cref="Operators.Parse"/>), in file order.</summary>
+    private static readonly MappingSchema<FieldDraft> FieldOperators = new()
+    {
+        Resolve = name => Operators.Parse(name) is { } kind ? ReadOperator(kind) : null,
+        Unknown = (_, name, _) => $"unknown operator '{name}' (expected one of: {Operators.Names})",
+    };
+
+    /// <summary>The <c>header</c> field: its <c>name</c> and operators.</summary>
+    private static readonly MappingSchema<FieldDraft> HeaderField = new(
+        new SchemaKey<FieldDraft>("name", ReadHeaderName)
+        {
+            MissingIfValid = _ => "field 'header' needs 'name' (the header's name, e.g. name: X-Mailer)",
+        })
+    {
+        Resolve = FieldOperators.Resolve,
+        Unknown = (_, name, _) => $"unknown operator '{name}' (expected one of: name, {Operators.Names})",
+        InFileOrder = true,
+    };
 
     /// <summary>Reads a when-style mapping; null when it has errors (already reported).</summary>
     public static ICondition? Read(ParseContext context, YamlNode node, string what)
     {
         var mapping = context.NonEmptyMapping(node, what, $"{what} is empty (omit 'when' to match every message)");
-        if (mapping is null)
-        {
-            return null;
-        }
-
         var parts = new List<ICondition>();
-        var ok = true;
-        foreach (var (keyNode, valueNode) in mapping.Children)
-        {
-            var key = context.Key(keyNode);
-            ICondition? part = key switch
-            {
-                null => null,
-                "any" => ReadList(context, valueNode, "any", static p => new AnyCondition(p)),
-                "all" => ReadList(context, valueNode, "all", static p => new AllCondition(p)),
-                "not" => Read(context, valueNode, "'not'") is { } inner ? new NotCondition(inner) : null,
-                "authenticated" => ReadAuthenticated(context, valueNode),
-                _ => Fields.Condition(key) is { } field
-                    ? ReadField(context, field, key, valueNode)
-                    : UnknownField(context, keyNode, key),
-            };
+        return mapping is not null && Condition.Read(context, mapping, parts).Ok ? Combine(parts) : null;
+    }
 
-            if (part is null)
-            {
-                ok = false;
-            }
-            else
-            {
-                parts.Add(part);
-            }
+    /// <summary>A reader of one part of a condition: adds what <paramref name="read"/> makes of the value.</summary>
+    private static KeyReader<List<ICondition>> Part(Func<ParseContext, YamlNode, ICondition?> read) => (context, entry, parts) =>
+    {
+        var part = read(context, entry.Value);
+        if (part is not null)
+        {
+            parts.Add(part);
         }
 
-        return !ok ? null : parts.Count == 1 ? parts[0] : new AllCondition(parts);
-    }
+        return part is not null;
+    };
 
     private static ICondition? ReadAuthenticated(ParseContext context, YamlNode node)
     {
         var mapping = context.NonEmptyMapping(node, "'authenticated'", $"'authenticated' is empty (expected one or more of: {AuthenticatedCondition.Keys})");
-        if (mapping is null)
-        {
-            return null;
-        }
-
         var parts = new List<ICondition>();
-        var ok = true;
-        foreach (var (keyNode, valueNode) in mapping.Children)
+        return mapping is not null && Authenticated.Read(context, mapping, parts).Ok ? Combine(parts) : null;
+    }
+
+    private static bool ReadCheck(ParseContext context, MappingEntry entry, List<ICondition> parts, AuthenticatedCheck check)
+    {
+        var domains = context.Scalars(entry.Value, $"'authenticated.{entry.Text}'");
+        if (domains is null)
         {
-            var key = context.Key(keyNode);
-            if (key is null)
-            {
-                ok = false;
-                continue;
-            }
-
-            if (AuthenticatedCondition.Parse(key) is not { } check)
-            {
-                context.Error(keyNode, $"unknown authentication check '{key}' (expected one of: {AuthenticatedCondition.Keys})");
-                ok = false;
-                continue;
-            }
-
-            var domains = context.Scalars(valueNode, $"'authenticated.{key}'");
-            if (domains is null)
-            {
-                ok = false;
-                continue;
-            }
-
-            if (domains.Any(d => string.IsNullOrWhiteSpace(d.Value)))
-            {
-                context.Error(valueNode, $"'authenticated.{key}' needs domains, not blanks");
-                ok = false;
-                continue;
-            }
-
-            parts.Add(new AuthenticatedCondition(check, [.. domains.Select(d => d.Value)]));
+            return false;
         }
 
-        return !ok ? null : parts.Count == 1 ? parts[0] : new AllCondition(parts);
+        if (domains.Any(d => string.IsNullOrWhiteSpace(d.Value)))
+        {
+            context.Error(entry.Value, $"'authenticated.{entry.Text}' needs domains, not blanks");
+            return false;
+        }
+
+        parts.Add(new AuthenticatedCondition(check, [.. domains.Select(d => d.Value)]));
+        return true;
     }
 
-    private static ICondition? UnknownField(ParseContext context, YamlNode keyNode, string key)
-    {
-        context.Error(keyNode, $"unknown field '{key}' (expected one of: {Keys})");
-        return null;
-    }
+    /// <summary>The parts read, as one condition: the part itself when there is one, else all of them.</summary>
+    private static ICondition Combine(List<ICondition> parts) => parts.Count == 1 ? parts[0] : new AllCondition(parts);
 
     private static ICondition? ReadList(ParseContext context, YamlNode node, string key, Func<IReadOnlyList<ICondition>, ICondition> create)
     {
@@ -141,61 +137,30 @@ internal static class ConditionReader
             return null;
         }
 
-        string? header = null;
-        var operators = new List<FieldOperator>();
-        var ok = true;
-        foreach (var (opKeyNode, opValueNode) in mapping.Children)
+        var draft = new FieldDraft(key);
+        var ok = (field == Fields.Header ? HeaderField : FieldOperators).Read(context, mapping, draft).Ok;
+        if (ok && draft.Operators.Count == 0)
         {
-            var opName = context.Key(opKeyNode);
-            if (opName is null)
-            {
-                ok = false;
-                continue;
-            }
-
-            if (field == Fields.Header && opName == "name")
-            {
-                header = context.Scalar(opValueNode, "the header 'name'")?.Trim();
-                ok &= header is not null;
-                continue;
-            }
-
-            var op = ReadOperator(context, key, opName, opKeyNode, opValueNode);
-            ok &= op is not null;
-            if (op is not null)
-            {
-                operators.Add(op);
-            }
-        }
-
-        if (field == Fields.Header && header is null && ok)
-        {
-            context.Error(node, "field 'header' needs 'name' (the header's name, e.g. name: X-Mailer)");
+            context.Error(mapping, $"field '{key}' has no operator (expected one of: {Operators.Names})");
             ok = false;
         }
 
-        if (ok && operators.Count == 0)
-        {
-            context.Error(node, $"field '{key}' has no operator (expected one of: {Operators.Names})");
-            ok = false;
-        }
-
-        return ok ? new FieldCondition(field, header, operators) : null;
+        return ok ? new FieldCondition(field, draft.Header, draft.Operators) : null;
     }
 
-    private static FieldOperator? ReadOperator(ParseContext context, string field, string name, YamlNode keyNode, YamlNode valueNode)
+    private static bool ReadHeaderName(ParseContext context, MappingEntry entry, FieldDraft field)
     {
-        if (Operators.Parse(name) is not { } kind)
-        {
-            var hint = field == "header" ? "name, " : "";
-            context.Error(keyNode, $"unknown operator '{name}' (expected one of: {hint}{Operators.Names})");
-            return null;
-        }
+        field.Header = context.Scalar(entry.Value, "the header 'name'")?.Trim();
+        return field.Header is not null;
+    }
 
-        var values = context.Scalars(valueNode, $"'{field}: {name}'");
+    /// <summary>A reader of operator <paramref name="kind"/>: its values (regexes compiled), added to the field.</summary>
+    private static KeyReader<FieldDraft> ReadOperator(OperatorKind kind) => (context, entry, field) =>
+    {
+        var values = context.Scalars(entry.Value, $"'{field.Key}: {entry.Text}'");
         if (values is null)
         {
-            return null;
+            return false;
         }
 
         if (kind == OperatorKind.Domain)
@@ -205,14 +170,15 @@ internal static class ConditionReader
                 if (value.Trim().TrimStart('@').Trim('.').Length == 0)
                 {
                     context.Error(node, "'domain' needs a domain name, e.g. amazon.com");
-                    return null;
+                    return false;
                 }
             }
         }
 
         if (kind != OperatorKind.Regex)
         {
-            return new FieldOperator(kind, values.ConvertAll(v => v.Value));
+            field.Operators.Add(new FieldOperator(kind, values.ConvertAll(v => v.Value)));
+            return true;
         }
 
         var regexes = new List<Regex>();
@@ -221,14 +187,15 @@ internal static class ConditionReader
             var regex = ReadRegex(context, value, node);
             if (regex is null)
             {
-                return null;
+                return false;
             }
 
             regexes.Add(regex);
         }
 
-        return new FieldOperator(kind, values.ConvertAll(v => v.Value), regexes);
-    }
+        field.Operators.Add(new FieldOperator(kind, values.ConvertAll(v => v.Value), regexes));
+        return true;
+    };
 
     /// <summary>
     /// Compiles a regex (once per pattern and file), reporting errors at <paramref name="node"/>: a pattern
@@ -271,5 +238,17 @@ internal static class ConditionReader
         context.Regexes[pattern] = regex;
         context.RegexChars += pattern.Length;
         return regex;
+    }
+
+    /// <summary>A field's test while it is read.</summary>
+    private sealed class FieldDraft(string key)
+    {
+        /// <summary>The field's name as written.</summary>
+        public string Key { get; } = key;
+
+        /// <summary>The header's name, for the <c>header</c> field.</summary>
+        public string? Header { get; set; }
+
+        public List<FieldOperator> Operators { get; } = [];
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using MailGate.Facts;
 using YamlDotNet.RepresentationModel;
@@ -12,82 +13,72 @@ namespace MailGate.Rules;
 /// </summary>
 internal static class ExtractReader
 {
+    /// <summary>The extracts: any name of letters, digits and <c>_</c>, each a mapping of sources.</summary>
+    private static readonly MappingSchema<List<Extraction>> Extracts = new()
+    {
+        Resolve = _ => ReadExtract,
+        Duplicate = (_, name, line) => string.Create(CultureInfo.InvariantCulture, $"duplicate extract name '{name}' (first used on line {line})"),
+    };
+
+    /// <summary>One extract's sources: a field each (the field lookup of conditions), in file order.</summary>
+    private static readonly MappingSchema<SourcesDraft> Sources = new()
+    {
+        Resolve = key => Fields.Condition(key) is { } field ? (context, entry, draft) => ReadSource(context, entry, draft, field) : null,
+        Unknown = (_, key, _) => $"unknown field '{key}' (expected one of: {Fields.ConditionNames})",
+    };
+
+    /// <summary>A source from a header: <c>{ name: X-Foo, regex: "..." }</c>.</summary>
+    private static readonly MappingSchema<HeaderSourceDraft> HeaderSource = new(
+        new SchemaKey<HeaderSourceDraft>("name", ReadHeaderName) { MissingIfValid = _ => "an extract from 'header' needs both 'name' and 'regex'" },
+        new SchemaKey<HeaderSourceDraft>("regex", ReadHeaderRegex) { MissingIfValid = _ => "an extract from 'header' needs both 'name' and 'regex'" })
+    {
+        Unknown = (_, key, names) => $"unknown key '{key}' in an extract from 'header' (expected one of: {names})",
+        InFileOrder = true,
+    };
+
     /// <summary>Adds each extraction to <paramref name="extractions"/>; false when any has errors.</summary>
     public static bool Read(ParseContext context, YamlNode node, List<Extraction> extractions)
     {
         var mapping = context.Mapping(node, "'extract'");
+        return mapping is not null && Extracts.Read(context, mapping, extractions).Ok;
+    }
+
+    private static bool ReadExtract(ParseContext context, MappingEntry entry, List<Extraction> extractions)
+    {
+        var name = entry.Text;
+        if (name.Length == 0 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+        {
+            context.Error(entry.Key, $"extract name '{name}' must use only letters, digits and '_'");
+            return false;
+        }
+
+        var mapping = context.NonEmptyMapping(entry.Value, $"extract '{name}'", $"extract '{name}' needs a field and a regex, e.g. {{ subject: \"ID (?<v>\\d+)\" }}");
         if (mapping is null)
         {
             return false;
         }
 
-        var ok = true;
-        foreach (var (keyNode, valueNode) in mapping.Children)
+        var sources = new SourcesDraft(name);
+        if (!Sources.Read(context, mapping, sources).Ok)
         {
-            var name = context.Key(keyNode);
-            if (name is null)
-            {
-                ok = false;
-                continue;
-            }
-
-            if (name.Length == 0 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
-            {
-                context.Error(keyNode, $"extract name '{name}' must use only letters, digits and '_'");
-                ok = false;
-                continue;
-            }
-
-            var sources = ReadSources(context, name, valueNode);
-            if (sources is null)
-            {
-                ok = false;
-                continue;
-            }
-
-            extractions.Add(new Extraction(name, sources));
+            return false;
         }
 
-        return ok;
+        extractions.Add(new Extraction(name, sources.Sources));
+        return true;
     }
 
-    private static List<ExtractSource>? ReadSources(ParseContext context, string name, YamlNode node)
+    private static bool ReadSource(ParseContext context, MappingEntry entry, SourcesDraft draft, Field field)
     {
-        var mapping = context.NonEmptyMapping(node, $"extract '{name}'", $"extract '{name}' needs a field and a regex, e.g. {{ subject: \"ID (?<v>\\d+)\" }}");
-        if (mapping is null)
+        var source = field == Fields.Header
+            ? ReadHeaderSource(context, entry.Value)
+            : ReadRegex(context, entry.Value, $"extract '{draft.Name}': '{entry.Text}'") is { } regex ? new ExtractSource(field, null, regex) : null;
+        if (source is not null)
         {
-            return null;
+            draft.Sources.Add(source);
         }
 
-        var sources = new List<ExtractSource>();
-        var ok = true;
-        foreach (var (keyNode, valueNode) in mapping.Children)
-        {
-            var key = context.Key(keyNode);
-            if (key is null)
-            {
-                ok = false;
-                continue;
-            }
-
-            if (Fields.Condition(key) is not { } field)
-            {
-                context.Error(keyNode, $"unknown field '{key}' (expected one of: {Fields.ConditionNames})");
-                ok = false;
-                continue;
-            }
-
-            var source = field == Fields.Header
-                ? ReadHeaderSource(context, valueNode)
-                : ReadRegex(context, valueNode, $"extract '{name}': '{key}'") is { } regex ? new ExtractSource(field, null, regex) : null;
-            ok &= source is not null;
-            if (source is not null)
-            {
-                sources.Add(source);
-            }
-        }
-
-        return ok ? sources : null;
+        return source is not null;
     }
 
     private static ExtractSource? ReadHeaderSource(ParseContext context, YamlNode node)
@@ -98,43 +89,41 @@ internal static class ExtractReader
             return null;
         }
 
-        string? header = null;
-        Regex? regex = null;
-        var ok = true;
-        foreach (var (keyNode, valueNode) in mapping.Children)
-        {
-            switch (context.Key(keyNode))
-            {
-                case null:
-                    ok = false;
-                    break;
-                case "name":
-                    header = context.Scalar(valueNode, "the header 'name'")?.Trim();
-                    ok &= header is not null;
-                    break;
-                case "regex":
-                    regex = ReadRegex(context, valueNode, "'regex'");
-                    ok &= regex is not null;
-                    break;
-                case var key:
-                    context.Error(keyNode, $"unknown key '{key}' in an extract from 'header' (expected one of: name, regex)");
-                    ok = false;
-                    break;
-            }
-        }
+        var source = new HeaderSourceDraft();
+        return HeaderSource.Read(context, mapping, source).Ok ? new ExtractSource(Fields.Header, source.Header, source.Regex!) : null;
+    }
 
-        if (ok && (header is null || regex is null))
-        {
-            context.Error(node, "an extract from 'header' needs both 'name' and 'regex'");
-            ok = false;
-        }
+    private static bool ReadHeaderName(ParseContext context, MappingEntry entry, HeaderSourceDraft source)
+    {
+        source.Header = context.Scalar(entry.Value, "the header 'name'")?.Trim();
+        return source.Header is not null;
+    }
 
-        return ok ? new ExtractSource(Fields.Header, header, regex!) : null;
+    private static bool ReadHeaderRegex(ParseContext context, MappingEntry entry, HeaderSourceDraft source)
+    {
+        source.Regex = ReadRegex(context, entry.Value, "'regex'");
+        return source.Regex is not null;
     }
 
     private static Regex? ReadRegex(ParseContext context, YamlNode node, string what)
     {
         var pattern = context.Scalar(node, what);
         return pattern is null ? null : ConditionReader.ReadRegex(context, pattern, node);
+    }
+
+    /// <summary>One extract's sources while they are read.</summary>
+    private sealed class SourcesDraft(string name)
+    {
+        public string Name { get; } = name;
+
+        public List<ExtractSource> Sources { get; } = [];
+    }
+
+    /// <summary>A source from a header while it is read.</summary>
+    private sealed class HeaderSourceDraft
+    {
+        public string? Header { get; set; }
+
+        public Regex? Regex { get; set; }
     }
 }

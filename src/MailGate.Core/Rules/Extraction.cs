@@ -10,18 +10,18 @@ namespace MailGate.Rules;
 /// </summary>
 public sealed class Extraction
 {
-    private readonly ExtractSource[] sources;
+    private readonly ExtractSource[] _sources;
 
     internal Extraction(string name, IReadOnlyList<ExtractSource> sources)
     {
         Name = name;
-        this.sources = [.. sources];
+        _sources = [.. sources];
     }
 
     public string Name { get; }
 
     /// <summary>Where the value is looked for, in order.</summary>
-    internal IReadOnlyList<ExtractSource> Sources => sources;
+    internal IReadOnlyList<ExtractSource> Sources => _sources;
 
     /// <summary>
     /// The value for one message, read from the whitespace-normalised fields of <paramref name="input"/>;
@@ -31,7 +31,7 @@ public sealed class Extraction
     internal string Extract(RuleInput input, out string? failure)
     {
         failure = null;
-        foreach (var source in sources)
+        foreach (var source in _sources)
         {
             if (source.Field.IsMultiValued)
             {

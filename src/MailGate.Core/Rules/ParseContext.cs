@@ -8,13 +8,13 @@ namespace MailGate.Rules;
 /// </summary>
 internal sealed class ParseContext(string source, RulesLoadOptions options)
 {
-    private readonly List<RuleError> errors = [];
+    private readonly List<RuleError> _errors = [];
 
     public string Source { get; } = source;
 
     public RulesLoadOptions Options { get; } = options;
 
-    public IReadOnlyList<RuleError> Errors => errors;
+    public IReadOnlyList<RuleError> Errors => _errors;
 
     /// <summary>The name (or <c>#n</c>) of the rule being read; null outside rules.</summary>
     public string? Rule { get; set; }
@@ -38,7 +38,7 @@ internal sealed class ParseContext(string source, RulesLoadOptions options)
         Error((int)node.Start.Line, (int)node.Start.Column, message);
 
     public void Error(int line, int column, string message) =>
-        errors.Add(new RuleError(Source, line, column, Rule, message));
+        _errors.Add(new RuleError(Source, line, column, Rule, message));
 
     /// <summary>The node as a mapping, or null after reporting that <paramref name="what"/> must be one.</summary>
     public YamlMappingNode? Mapping(YamlNode node, string what)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using YamlDotNet.RepresentationModel;
 
 namespace MailGate.Rules;
@@ -5,134 +6,108 @@ namespace MailGate.Rules;
 /// <summary>Reads the <c>routes:</c> mapping. Routing keys never appear in errors.</summary>
 internal static class RouteReader
 {
+    /// <summary>The <c>routes:</c> mapping: any name, each a route.</summary>
+    private static readonly MappingSchema<RoutesDraft> RoutesSchema = new()
+    {
+        Resolve = _ => ReadRoute,
+        Duplicate = (_, name, line) => string.Create(CultureInfo.InvariantCulture, $"duplicate route '{name}' (first used on line {line})"),
+    };
+
+    /// <summary>One route.</summary>
+    private static readonly MappingSchema<RouteDraft> RouteSchema = new(
+        new SchemaKey<RouteDraft>("pagerduty", ReadPagerDuty) { Missing = route => $"route '{route.Name}': missing 'pagerduty'" })
+    {
+        Unknown = (route, key, names) => $"route '{route.Name}': unknown key '{key}' (expected: {names})",
+    };
+
+    /// <summary>A route's <c>pagerduty:</c>; the routing key is checked after the walk, when its absence has been reported.</summary>
+    private static readonly MappingSchema<RouteDraft> PagerDutySchema = new(
+        new SchemaKey<RouteDraft>("routing_key") { Missing = route => $"route '{route.Name}': missing 'routing_key' under 'pagerduty'" },
+        new SchemaKey<RouteDraft>("severity", ReadRouteSeverity))
+    {
+        Unknown = (route, key, names) => $"route '{route.Name}': unknown key '{key}' under 'pagerduty' (expected one of: {names})",
+        InFileOrder = true,
+    };
+
     /// <summary>
     /// Reads every route; <paramref name="declared"/> receives every route name written, even those
     /// with errors, so that rules naming them are not reported twice.
     /// </summary>
     public static Dictionary<string, Route> Read(ParseContext context, YamlNode node, ISet<string> declared)
     {
-        var routes = new Dictionary<string, Route>(StringComparer.Ordinal);
-        var mapping = context.Mapping(node, "'routes'");
-        if (mapping is null)
+        var routes = new RoutesDraft(declared);
+        if (context.Mapping(node, "'routes'") is { } mapping)
         {
-            return routes;
+            RoutesSchema.Read(context, mapping, routes);
         }
 
-        foreach (var (keyNode, valueNode) in mapping.Children)
-        {
-            var name = context.Key(keyNode);
-            if (name is null)
-            {
-                continue;
-            }
-
-            declared.Add(name);
-            var route = ReadRoute(context, name, valueNode);
-            if (route is not null)
-            {
-                routes[name] = route;
-            }
-        }
-
-        return routes;
+        return routes.Routes;
     }
 
-    private static Route? ReadRoute(ParseContext context, string name, YamlNode node)
+    private static bool ReadRoute(ParseContext context, MappingEntry entry, RoutesDraft routes)
     {
-        var mapping = context.Mapping(node, $"route '{name}'");
+        routes.Declared.Add(entry.Text);
+        var mapping = context.Mapping(entry.Value, $"route '{entry.Text}'");
         if (mapping is null)
         {
-            return null;
+            return false;
         }
 
-        YamlNode? pagerDuty = null;
-        foreach (var (keyNode, valueNode) in mapping.Children)
+        var route = new RouteDraft(entry.Text);
+        RouteSchema.Read(context, mapping, route);
+        if (route.Target is null)
         {
-            switch (context.Key(keyNode))
-            {
-                case null:
-                    break;
-                case "pagerduty":
-                    pagerDuty = valueNode;
-                    break;
-                case var key:
-                    context.Error(keyNode, $"route '{name}': unknown key '{key}' (expected: pagerduty)");
-                    break;
-            }
+            return false;
         }
 
-        if (pagerDuty is null)
-        {
-            context.Error(node, $"route '{name}': missing 'pagerduty'");
-            return null;
-        }
-
-        var target = ReadPagerDuty(context, name, pagerDuty);
-        return target is null ? null : new Route(name, target);
+        routes.Routes[entry.Text] = new Route(entry.Text, route.Target);
+        return true;
     }
 
-    private static PagerDutyTarget? ReadPagerDuty(ParseContext context, string route, YamlNode node)
+    private static bool ReadPagerDuty(ParseContext context, MappingEntry entry, RouteDraft route)
     {
-        var mapping = context.Mapping(node, $"route '{route}': 'pagerduty'");
+        var mapping = context.Mapping(entry.Value, $"route '{route.Name}': 'pagerduty'");
         if (mapping is null)
         {
-            return null;
+            return false;
         }
 
-        var ok = true;
-        var severity = Severities.Critical;
-        YamlNode? keyNode = null;
-        foreach (var (fieldNode, valueNode) in mapping.Children)
+        var keys = PagerDutySchema.Read(context, mapping, route);
+        if (!keys.TryGet("routing_key", out var routingKey))
         {
-            switch (context.Key(fieldNode))
-            {
-                case null:
-                    ok = false;
-                    break;
-                case "routing_key":
-                    keyNode = valueNode;
-                    break;
-                case "severity":
-                    {
-                        var value = ReadSeverity(context, valueNode, $"route '{route}': ");
-                        ok &= value is not null;
-                        severity = value ?? severity;
-                        break;
-                    }
-                case var key:
-                    context.Error(fieldNode, $"route '{route}': unknown key '{key}' under 'pagerduty' (expected one of: routing_key, severity)");
-                    ok = false;
-                    break;
-            }
+            return false;
         }
 
-        if (keyNode is null)
-        {
-            context.Error(node, $"route '{route}': missing 'routing_key' under 'pagerduty'");
-            return null;
-        }
-
+        var keyNode = routingKey.Value;
         if (keyNode is not YamlScalarNode { Value: { Length: > 0 } text })
         {
             // Describe the node, never its text: it may be a routing key.
-            context.Error(keyNode, $"route '{route}': 'routing_key' must be a single value, found {ParseContext.Describe(keyNode)}");
-            return null;
+            context.Error(keyNode, $"route '{route.Name}': 'routing_key' must be a single value, found {ParseContext.Describe(keyNode)}");
+            return false;
         }
 
-        var routingKey = EnvironmentReferences.Expand(text, context.Options.Environment, out var missing, out var error);
+        var value = EnvironmentReferences.Expand(text, context.Options.Environment, out var missing, out var error);
         if (error is not null)
         {
-            context.Error(keyNode, $"route '{route}': {error}");
-            return null;
+            context.Error(keyNode, $"route '{route.Name}': {error}");
+            return false;
         }
 
         if (missing is not null && !context.Options.AllowMissingRoutingKeys)
         {
-            context.Error(keyNode, $"route '{route}': environment variable '{missing}' is not set (it holds the routing key; set it, or allow missing routing keys for a dry run)");
-            return null;
+            context.Error(keyNode, $"route '{route.Name}': environment variable '{missing}' is not set (it holds the routing key; set it, or allow missing routing keys for a dry run)");
+            return false;
         }
 
-        return ok ? new PagerDutyTarget(routingKey, severity, missing) : null;
+        route.Target = keys.Ok ? new PagerDutyTarget(value, route.Severity, missing) : null;
+        return keys.Ok;
+    }
+
+    private static bool ReadRouteSeverity(ParseContext context, MappingEntry entry, RouteDraft route)
+    {
+        var severity = ReadSeverity(context, entry.Value, $"route '{route.Name}': ");
+        route.Severity = severity ?? route.Severity;
+        return severity is not null;
     }
 
     /// <summary>Reads a severity value, reporting anything other than critical/error/warning/info.</summary>
@@ -151,5 +126,23 @@ internal static class RouteReader
         }
 
         return severity;
+    }
+
+    /// <summary>The routes read so far, and every name written.</summary>
+    private sealed class RoutesDraft(ISet<string> declared)
+    {
+        public ISet<string> Declared { get; } = declared;
+
+        public Dictionary<string, Route> Routes { get; } = new(StringComparer.Ordinal);
+    }
+
+    /// <summary>One route while it is read.</summary>
+    private sealed class RouteDraft(string name)
+    {
+        public string Name { get; } = name;
+
+        public string Severity { get; set; } = Severities.Critical;
+
+        public PagerDutyTarget? Target { get; set; }
     }
 }

@@ -12,7 +12,15 @@ namespace MailGate.Rules;
 /// </summary>
 internal static class RuleFileReader
 {
-    private const string Keys = "version, routes, accounts, trust, rules";
+    private static readonly MappingSchema<FileDraft> Schema = new(
+        new SchemaKey<FileDraft>("version", ReadVersion) { Missing = _ => "missing 'version: 1'" },
+        new SchemaKey<FileDraft>("routes", ReadRoutes),
+        new SchemaKey<FileDraft>("accounts", ReadAccounts),
+        new SchemaKey<FileDraft>("trust", ReadTrust),
+        new SchemaKey<FileDraft>("rules", ReadRules) { Missing = _ => "missing 'rules' (the list of rules, evaluated in order)" })
+    {
+        Unknown = (_, key, names) => $"unknown top-level key '{key}' (expected one of: {names})",
+    };
 
     public static RuleSet? Read(string yaml, ParseContext context)
     {
@@ -28,75 +36,11 @@ internal static class RuleFileReader
             return null;
         }
 
-        YamlNode? version = null;
-        YamlNode? routesNode = null;
-        YamlNode? rulesNode = null;
-        YamlNode? accountsNode = null;
-        YamlNode? trustNode = null;
-        foreach (var (keyNode, valueNode) in mapping.Children)
-        {
-            switch (context.Key(keyNode))
-            {
-                case null:
-                    break;
-                case "version":
-                    version = valueNode;
-                    break;
-                case "routes":
-                    routesNode = valueNode;
-                    break;
-                case "rules":
-                    rulesNode = valueNode;
-                    break;
-                case "accounts":
-                    accountsNode = valueNode;
-                    break;
-                case "trust":
-                    trustNode = valueNode;
-                    break;
-                case var key:
-                    context.Error(keyNode, $"unknown top-level key '{key}' (expected one of: {Keys})");
-                    break;
-            }
-        }
-
-        ReadVersion(context, root, version);
-
-        var declared = new HashSet<string>(StringComparer.Ordinal);
-        var routes = routesNode is null
-            ? new Dictionary<string, Route>(StringComparer.Ordinal)
-            : RouteReader.Read(context, routesNode, declared);
-
-        var accounts = accountsNode is null ? AccountMap.Empty : AccountReader.Read(context, accountsNode);
-        var trust = trustNode is null ? null : TrustReader.Read(context, trustNode, declared);
-        var rules = new List<Rule>();
-        if (rulesNode is null)
-        {
-            context.Error(root, "missing 'rules' (the list of rules, evaluated in order)");
-        }
-        else if (context.Sequence(rulesNode, "'rules'") is { } sequence)
-        {
-            var names = new Dictionary<string, int>(StringComparer.Ordinal);
-            var number = 0;
-            foreach (var ruleNode in sequence.Children)
-            {
-                if (number == RulesLimits.MaxRules)
-                {
-                    context.Error(ruleNode, string.Create(CultureInfo.InvariantCulture, $"more than {RulesLimits.MaxRules:N0} rules; this is rule {RulesLimits.MaxRules + 1:N0} of {sequence.Children.Count:N0}"));
-                    break;
-                }
-
-                var rule = RuleReader.Read(context, ruleNode, ++number, names, declared, hasTrustPolicy: trustNode is not null);
-                if (rule is not null)
-                {
-                    rules.Add(rule);
-                }
-            }
-        }
-
+        var file = new FileDraft();
+        Schema.Read(context, mapping, file);
         return context.Errors.Count > 0
             ? null
-            : new RuleSet(context.Source, VersionOf(yaml), routes, rules, accounts, trust);
+            : new RuleSet(context.Source, VersionOf(yaml), file.Routes, file.Rules, file.Accounts, file.Trust);
     }
 
     /// <summary>The first 12 lowercase hex digits of the SHA-256 of the file text.</summary>
@@ -145,18 +89,79 @@ internal static class RuleFileReader
         return stream.Documents[0].RootNode;
     }
 
-    private static void ReadVersion(ParseContext context, YamlNode root, YamlNode? version)
+    private static bool ReadVersion(ParseContext context, MappingEntry entry, FileDraft file)
     {
-        if (version is null)
-        {
-            context.Error(root, "missing 'version: 1'");
-            return;
-        }
-
-        var text = context.Scalar(version, "'version'");
+        var text = context.Scalar(entry.Value, "'version'");
         if (text is not null && text.Trim() != "1")
         {
-            context.Error(version, $"unsupported version '{text}' (expected 1)");
+            context.Error(entry.Value, $"unsupported version '{text}' (expected 1)");
         }
+
+        return true;
+    }
+
+    // The readers of the top-level keys return true: whatever failed is reported, and refuses the file.
+    private static bool ReadRoutes(ParseContext context, MappingEntry entry, FileDraft file)
+    {
+        file.Routes = RouteReader.Read(context, entry.Value, file.Declared);
+        return true;
+    }
+
+    private static bool ReadAccounts(ParseContext context, MappingEntry entry, FileDraft file)
+    {
+        file.Accounts = AccountReader.Read(context, entry.Value);
+        return true;
+    }
+
+    private static bool ReadTrust(ParseContext context, MappingEntry entry, FileDraft file)
+    {
+        file.HasTrustPolicy = true;
+        file.Trust = TrustReader.Read(context, entry.Value, file.Declared);
+        return true;
+    }
+
+    private static bool ReadRules(ParseContext context, MappingEntry entry, FileDraft file)
+    {
+        if (context.Sequence(entry.Value, "'rules'") is not { } sequence)
+        {
+            return true;
+        }
+
+        var names = new Dictionary<string, int>(StringComparer.Ordinal);
+        var number = 0;
+        foreach (var ruleNode in sequence.Children)
+        {
+            if (number == RulesLimits.MaxRules)
+            {
+                context.Error(ruleNode, string.Create(CultureInfo.InvariantCulture, $"more than {RulesLimits.MaxRules:N0} rules; this is rule {RulesLimits.MaxRules + 1:N0} of {sequence.Children.Count:N0}"));
+                break;
+            }
+
+            var rule = RuleReader.Read(context, ruleNode, ++number, names, file.Declared, file.HasTrustPolicy);
+            if (rule is not null)
+            {
+                file.Rules.Add(rule);
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>What the top-level keys have given so far.</summary>
+    private sealed class FileDraft
+    {
+        /// <summary>Every route name written, even those with errors, so that rules naming them are not reported twice.</summary>
+        public HashSet<string> Declared { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, Route> Routes { get; set; } = new(StringComparer.Ordinal);
+
+        public AccountMap Accounts { get; set; } = AccountMap.Empty;
+
+        /// <summary>Whether the file has a <c>trust:</c> section, valid or not: <c>trust: required</c> needs one.</summary>
+        public bool HasTrustPolicy { get; set; }
+
+        public TrustPolicy? Trust { get; set; }
+
+        public List<Rule> Rules { get; } = [];
     }
 }

@@ -3,10 +3,33 @@ using YamlDotNet.RepresentationModel;
 
 namespace MailGate.Rules;
 
-/// <summary>Reads one entry of the <c>rules:</c> list.</summary>
+/// <summary>Reads one entry of the <c>rules:</c> list against <see cref="Schema"/>.</summary>
 internal static class RuleReader
 {
-    private const string Keys = "name, description, when, extract, summary, dedup_key, severity, route, action, continue, trust, reply_within";
+    /// <summary>
+    /// A rule's keys, in the order they are read: the name first (it names the rule in every other error),
+    /// <c>extract</c> before the templates that use its names. <c>route</c> and <c>action</c> are read
+    /// together afterwards (<see cref="ReadTarget"/>).
+    /// </summary>
+    private static readonly MappingSchema<RuleDraft> Schema = new(
+        new SchemaKey<RuleDraft>("name", ReadName) { First = true, Missing = _ => "missing required key 'name'" },
+        new SchemaKey<RuleDraft>("description", (context, entry, _) => context.Scalar(entry.Value, "'description'") is not null),
+        new SchemaKey<RuleDraft>("when", ReadWhen),
+        new SchemaKey<RuleDraft>("extract", (context, entry, rule) => ExtractReader.Read(context, entry.Value, rule.Extractions)),
+        new SchemaKey<RuleDraft>("summary", ReadTemplate((rule, template) => rule.Summary = template)),
+        new SchemaKey<RuleDraft>("dedup_key", ReadTemplate((rule, template) => rule.DedupKey = template)),
+        new SchemaKey<RuleDraft>("severity", ReadSeverity),
+        new SchemaKey<RuleDraft>("route"),
+        new SchemaKey<RuleDraft>("action"),
+        new SchemaKey<RuleDraft>("continue", ReadContinue),
+        new SchemaKey<RuleDraft>("trust", ReadTrust),
+        new SchemaKey<RuleDraft>("reply_within", ReadReplyWithin))
+    {
+        Unknown = (_, key, names) => $"unknown rule key '{key}' (expected one of: {names})",
+    };
+
+    /// <summary>The keys that mean nothing on a drop rule, in the order they are reported.</summary>
+    private static readonly string[] UselessOnDrop = ["extract", "summary", "dedup_key", "severity", "trust", "reply_within"];
 
     /// <summary>Reads the rule at <paramref name="node"/>; null when it has errors (already reported).</summary>
     /// <param name="context">The parse context.</param>
@@ -14,6 +37,7 @@ internal static class RuleReader
     /// <param name="number">The rule's 1-based position, naming it in errors when it has no name.</param>
     /// <param name="names">Names of earlier rules and their lines, for the uniqueness check.</param>
     /// <param name="routes">Every route name declared in the file.</param>
+    /// <param name="hasTrustPolicy">Whether the file has a top-level <c>trust:</c> section.</param>
     public static Rule? Read(ParseContext context, YamlNode node, int number, IDictionary<string, int> names, IReadOnlySet<string> routes, bool hasTrustPolicy)
     {
         context.Rule = "#" + number.ToString(CultureInfo.InvariantCulture);
@@ -23,242 +47,191 @@ internal static class RuleReader
             return null;
         }
 
-        var ok = true;
-        var name = ReadName(context, mapping, names, ref ok);
-        context.Rule = string.IsNullOrEmpty(name) ? context.Rule : name;
-
-        var nodes = new Dictionary<string, (YamlNode Key, YamlNode Value)>(StringComparer.Ordinal);
-        foreach (var (keyNode, valueNode) in mapping.Children)
+        var rule = new RuleDraft(names, routes, hasTrustPolicy);
+        var keys = Schema.Read(context, mapping, rule);
+        var ok = keys.Ok & ReadTarget(context, mapping, keys, rule);
+        if (rule.Drop)
         {
-            var key = context.Key(keyNode);
-            if (key is null)
+            foreach (var key in UselessOnDrop)
             {
-                ok = false;
-            }
-            else if (!Keys.Split(", ").Contains(key))
-            {
-                context.Error(keyNode, $"unknown rule key '{key}' (expected one of: {Keys})");
-                ok = false;
-            }
-            else
-            {
-                nodes[key] = (keyNode, valueNode);
-            }
-        }
-
-        if (nodes.TryGetValue("description", out var description))
-        {
-            ok &= context.Scalar(description.Value, "'description'") is not null;
-        }
-
-        ICondition? when = null;
-        if (nodes.TryGetValue("when", out var whenNodes))
-        {
-            when = ConditionReader.Read(context, whenNodes.Value, "'when'");
-            ok &= when is not null;
-        }
-
-        var extractions = new List<Extraction>();
-        if (nodes.TryGetValue("extract", out var extractNodes))
-        {
-            ok &= ExtractReader.Read(context, extractNodes.Value, extractions);
-        }
-
-        var extractNames = extractions.Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
-        var summary = ReadTemplate(context, nodes, "summary", extractNames, ref ok);
-        var dedupKey = ReadTemplate(context, nodes, "dedup_key", extractNames, ref ok);
-
-        string? severity = null;
-        if (nodes.TryGetValue("severity", out var severityNodes))
-        {
-            severity = RouteReader.ReadSeverity(context, severityNodes.Value, "");
-            ok &= severity is not null;
-        }
-
-        var @continue = false;
-        if (nodes.TryGetValue("continue", out var continueNodes))
-        {
-            var text = context.Scalar(continueNodes.Value, "'continue'");
-            if (text is not null && !bool.TryParse(text, out @continue))
-            {
-                context.Error(continueNodes.Value, $"'continue' must be true or false, found '{text}'");
-                ok = false;
-            }
-
-            ok &= text is not null;
-        }
-
-        var requiresTrust = false;
-        if (nodes.TryGetValue("trust", out var trustNodes))
-        {
-            var text = context.Scalar(trustNodes.Value, "'trust'")?.Trim();
-            requiresTrust = text == "required";
-            if (text is not ("required" or "optional"))
-            {
-                context.Error(trustNodes.Value, $"'trust' must be required or optional, found '{text}'");
-                ok = false;
-            }
-            else if (requiresTrust && !hasTrustPolicy)
-            {
-                context.Error(trustNodes.Value, "'trust: required' needs a top-level 'trust:' section saying what a trusted message is");
-                ok = false;
-            }
-        }
-
-        TimeSpan? replyWithin = null;
-        if (nodes.TryGetValue("reply_within", out var replyNodes))
-        {
-            var text = context.Scalar(replyNodes.Value, "'reply_within'");
-            if (text is not null && ReplyDeadline.TryParseDuration(text, out var span))
-            {
-                replyWithin = span;
-            }
-            else
-            {
-                if (text is not null)
-                {
-                    context.Error(replyNodes.Value, $"'reply_within' must be a duration such as 24h, 2d or 90m, found '{text}'");
-                }
-
-                ok = false;
-            }
-        }
-
-        var (routeName, drop) = ReadTarget(context, mapping, nodes, routes, ref ok);
-        if (drop)
-        {
-            foreach (var key in (string[])["extract", "summary", "dedup_key", "severity", "trust", "reply_within"])
-            {
-                if (nodes.TryGetValue(key, out var useless))
+                if (keys.TryGet(key, out var useless))
                 {
                     context.Error(useless.Key, $"'{key}' has no effect on a drop rule");
                     ok = false;
                 }
             }
 
-            if (@continue)
+            if (rule.Continue && keys.TryGet("continue", out var @continue))
             {
-                context.Error(continueNodes.Key, "a drop rule cannot continue: it stops evaluation");
+                context.Error(@continue.Key, "a drop rule cannot continue: it stops evaluation");
                 ok = false;
             }
         }
 
         context.Rule = null;
-        return ok && name is not null
-            ? new Rule(name, (int)mapping.Start.Line, when, routeName, drop, @continue, severity, summary, dedupKey, extractions, requiresTrust, replyWithin)
-            : null;
+        return ok && rule.Name is not null ? rule.Build((int)mapping.Start.Line) : null;
     }
 
-    private static string? ReadName(ParseContext context, YamlMappingNode mapping, IDictionary<string, int> names, ref bool ok)
+    private static bool ReadName(ParseContext context, MappingEntry entry, RuleDraft rule)
     {
-        if (!mapping.Children.TryGetValue(new YamlScalarNode("name"), out var nameNode))
-        {
-            context.Error(mapping, "missing required key 'name'");
-            ok = false;
-            return null;
-        }
-
-        var name = context.Scalar(nameNode, "'name'")?.Trim();
+        var name = context.Scalar(entry.Value, "'name'")?.Trim();
         if (name is null)
         {
-            ok = false;
-            return null;
+            return false;
         }
 
         // An empty name ('') loaded in version 1 until it was refused; it loads again, with the same
-        // dedup keys, and `rules check` warns about it.
-        if (names.TryGetValue(name, out var firstLine))
+        // dedup keys, and `rules check` warns about it. It names the rule in no error ("#n" does).
+        rule.Name = name;
+        context.Rule = name.Length > 0 ? name : context.Rule;
+        if (rule.Names.TryGetValue(name, out var firstLine))
         {
-            context.Rule = name.Length > 0 ? name : context.Rule;
-            context.Error(nameNode, string.Create(CultureInfo.InvariantCulture, $"duplicate rule name '{name}' (first used on line {firstLine})"));
-            ok = false;
-        }
-        else
-        {
-            names[name] = (int)nameNode.Start.Line;
+            context.Error(entry.Value, string.Create(CultureInfo.InvariantCulture, $"duplicate rule name '{name}' (first used on line {firstLine})"));
+            return false;
         }
 
-        return name;
+        rule.Names[name] = (int)entry.Value.Start.Line;
+        return true;
     }
 
-    private static Template? ReadTemplate(ParseContext context, Dictionary<string, (YamlNode Key, YamlNode Value)> nodes, string key, IReadOnlySet<string> extractNames, ref bool ok)
+    private static bool ReadWhen(ParseContext context, MappingEntry entry, RuleDraft rule)
     {
-        if (!nodes.TryGetValue(key, out var templateNodes))
-        {
-            return null;
-        }
+        rule.When = ConditionReader.Read(context, entry.Value, "'when'");
+        return rule.When is not null;
+    }
 
-        var text = context.Scalar(templateNodes.Value, $"'{key}'");
+    /// <summary>A reader of a template key (its placeholders may name the rule's extracts) that keeps the template with <paramref name="set"/>.</summary>
+    private static KeyReader<RuleDraft> ReadTemplate(Action<RuleDraft, Template> set) => (context, entry, rule) =>
+    {
+        var text = context.Scalar(entry.Value, $"'{entry.Text}'");
         if (text is null)
         {
-            ok = false;
-            return null;
+            return false;
         }
 
-        var template = Template.TryCompile(text, extractNames, out var error);
+        var template = Template.TryCompile(text, rule.ExtractNames, out var error);
         if (template is null)
         {
-            context.Error(templateNodes.Value, $"'{key}': {error}");
-            ok = false;
+            context.Error(entry.Value, $"'{entry.Text}': {error}");
+            return false;
         }
 
-        return template;
+        set(rule, template);
+        return true;
+    };
+
+    private static bool ReadSeverity(ParseContext context, MappingEntry entry, RuleDraft rule)
+    {
+        rule.Severity = RouteReader.ReadSeverity(context, entry.Value, "");
+        return rule.Severity is not null;
     }
 
-    private static (string? Route, bool Drop) ReadTarget(ParseContext context, YamlMappingNode mapping, Dictionary<string, (YamlNode Key, YamlNode Value)> nodes, IReadOnlySet<string> routes, ref bool ok)
+    private static bool ReadContinue(ParseContext context, MappingEntry entry, RuleDraft rule)
+    {
+        var text = context.Scalar(entry.Value, "'continue'");
+        if (text is null)
+        {
+            return false;
+        }
+
+        if (!bool.TryParse(text, out var @continue))
+        {
+            context.Error(entry.Value, $"'continue' must be true or false, found '{text}'");
+            return false;
+        }
+
+        rule.Continue = @continue;
+        return true;
+    }
+
+    private static bool ReadTrust(ParseContext context, MappingEntry entry, RuleDraft rule)
+    {
+        // A value that is not text is reported twice (not a single value; not required/optional), as ever.
+        var text = context.Scalar(entry.Value, "'trust'")?.Trim();
+        rule.RequiresTrust = text == "required";
+        if (text is not ("required" or "optional"))
+        {
+            context.Error(entry.Value, $"'trust' must be required or optional, found '{text}'");
+            return false;
+        }
+
+        if (rule.RequiresTrust && !rule.HasTrustPolicy)
+        {
+            context.Error(entry.Value, "'trust: required' needs a top-level 'trust:' section saying what a trusted message is");
+            return false;
+        }
+
+        return true;
+    }
+
+    private static bool ReadReplyWithin(ParseContext context, MappingEntry entry, RuleDraft rule)
+    {
+        var text = context.Scalar(entry.Value, "'reply_within'");
+        if (text is not null && ReplyDeadline.TryParseDuration(text, out var span))
+        {
+            rule.ReplyWithin = span;
+            return true;
+        }
+
+        if (text is not null)
+        {
+            context.Error(entry.Value, $"'reply_within' must be a duration such as 24h, 2d or 90m, found '{text}'");
+        }
+
+        return false;
+    }
+
+    /// <summary>Reads <c>action</c> and <c>route</c>, which only make sense together, into the draft.</summary>
+    private static bool ReadTarget(ParseContext context, YamlMappingNode mapping, MappingKeys keys, RuleDraft rule)
     {
         string? action = null;
-        if (nodes.TryGetValue("action", out var actionNodes))
+        if (keys.TryGet("action", out var actionEntry))
         {
-            action = context.Scalar(actionNodes.Value, "'action'")?.Trim();
+            action = context.Scalar(actionEntry.Value, "'action'")?.Trim();
             if (action is null)
             {
-                ok = false;
-                return (null, false);
+                return false;
             }
 
             if (action is not ("drop" or "route"))
             {
-                context.Error(actionNodes.Value, $"unknown action '{action}' (expected one of: drop, route)");
-                ok = false;
-                return (null, false);
+                context.Error(actionEntry.Value, $"unknown action '{action}' (expected one of: drop, route)");
+                return false;
             }
         }
 
-        var hasRoute = nodes.TryGetValue("route", out var routeNodes);
-        if (action == "drop" && hasRoute)
-        {
-            context.Error(routeNodes.Key, "a rule has either 'route' or 'action: drop', not both");
-            ok = false;
-            return (null, false);
-        }
-
+        var hasRoute = keys.TryGet("route", out var routeEntry);
         if (action == "drop")
         {
-            return (null, true);
+            if (hasRoute)
+            {
+                context.Error(routeEntry.Key, "a rule has either 'route' or 'action: drop', not both");
+                return false;
+            }
+
+            rule.Drop = true;
+            return true;
         }
 
         if (!hasRoute)
         {
             context.Error(mapping, "a rule needs either 'route: <name>' or 'action: drop'");
-            ok = false;
-            return (null, false);
+            return false;
         }
 
-        var route = context.Scalar(routeNodes.Value, "'route'")?.Trim();
-        if (route is null)
+        rule.RouteName = context.Scalar(routeEntry.Value, "'route'")?.Trim();
+        if (rule.RouteName is null)
         {
-            ok = false;
-            return (null, false);
+            return false;
         }
 
-        if (!routes.Contains(route))
+        if (!rule.Routes.Contains(rule.RouteName))
         {
-            var defined = routes.Count == 0 ? "none" : string.Join(", ", routes.Order(StringComparer.Ordinal));
-            context.Error(routeNodes.Value, $"undefined route '{route}' (defined routes: {defined})");
-            ok = false;
+            var defined = rule.Routes.Count == 0 ? "none" : string.Join(", ", rule.Routes.Order(StringComparer.Ordinal));
+            context.Error(routeEntry.Value, $"undefined route '{rule.RouteName}' (defined routes: {defined})");
+            return false;
         }
 
-        return (route, false);
+        return true;
     }
 }

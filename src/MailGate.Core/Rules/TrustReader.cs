@@ -6,6 +6,32 @@ namespace MailGate.Rules;
 /// <summary>Reads the optional <c>trust:</c> section.</summary>
 internal static class TrustReader
 {
+    private static readonly MappingSchema<TrustDraft> Trust = new(
+        new SchemaKey<TrustDraft>("trusted", ReadTrusted)
+        {
+            MissingIfValid = _ => "trust: missing 'trusted' (the condition a trusted message meets, e.g. authenticated: { arc_sealed_by: google.com })",
+        },
+        new SchemaKey<TrustDraft>("untrusted", ReadUntrusted))
+    {
+        Unknown = (_, key, names) => $"trust: unknown key '{key}' (expected: {names})",
+        InFileOrder = true,
+    };
+
+    /// <summary><c>trust.untrusted</c>: every value a single value, checked before its key.</summary>
+    private static readonly MappingSchema<UntrustedDraft> Untrusted = new(
+        new SchemaKey<UntrustedDraft>("action", ReadAction),
+        new SchemaKey<UntrustedDraft>("route", (_, entry, draft) => Set(draft, draft.Treatment with { Route = entry.Scalar }, routeNode: entry.Value)),
+        new SchemaKey<UntrustedDraft>("severity", ReadSeverity),
+        new SchemaKey<UntrustedDraft>("summary_prefix", (context, entry, draft) => Set(draft, draft.Treatment with { SummaryPrefix = context.Scalar(entry.Value, "'summary_prefix'") ?? "" })),
+        new SchemaKey<UntrustedDraft>("max_per_sender_per_hour", ReadLimit((t, max) => t with { MaxPerSenderPerHour = max })),
+        new SchemaKey<UntrustedDraft>("max_per_client_network_per_hour", ReadLimit((t, max) => t with { MaxPerClientNetworkPerHour = max })),
+        new SchemaKey<UntrustedDraft>("max_per_hour", ReadLimit((t, max) => t with { MaxPerHour = max })))
+    {
+        Unknown = (_, key, names) => $"trust.untrusted: unknown key '{key}' (expected one of: {names})",
+        InFileOrder = true,
+        ScalarValues = key => $"'trust.untrusted.{key}'",
+    };
+
     public static TrustPolicy? Read(ParseContext context, YamlNode node, IReadOnlySet<string> routes)
     {
         var mapping = context.Mapping(node, "'trust'");
@@ -14,140 +40,106 @@ internal static class TrustReader
             return null;
         }
 
-        ICondition? trusted = null;
-        var untrusted = UntrustedTreatment.Default;
-        var ok = true;
-        foreach (var (keyNode, valueNode) in mapping.Children)
-        {
-            switch (context.Key(keyNode))
-            {
-                case null:
-                    ok = false;
-                    break;
-                case "trusted":
-                    trusted = ConditionReader.Read(context, valueNode, "'trust.trusted'");
-                    ok &= trusted is not null;
-                    break;
-                case "untrusted":
-                    var treatment = ReadUntrusted(context, valueNode, routes);
-                    ok &= treatment is not null;
-                    untrusted = treatment ?? untrusted;
-                    break;
-                case var key:
-                    context.Error(keyNode, $"trust: unknown key '{key}' (expected: trusted, untrusted)");
-                    ok = false;
-                    break;
-            }
-        }
-
-        if (ok && trusted is null)
-        {
-            context.Error(node, "trust: missing 'trusted' (the condition a trusted message meets, e.g. authenticated: { arc_sealed_by: google.com })");
-            ok = false;
-        }
-
-        return ok ? new TrustPolicy(trusted!, untrusted) : null;
+        var trust = new TrustDraft(routes);
+        return Trust.Read(context, mapping, trust).Ok ? new TrustPolicy(trust.Trusted!, trust.Untrusted) : null;
     }
 
-    private static UntrustedTreatment? ReadUntrusted(ParseContext context, YamlNode node, IReadOnlySet<string> routes)
+    private static bool ReadTrusted(ParseContext context, MappingEntry entry, TrustDraft trust)
     {
-        var mapping = context.Mapping(node, "'trust.untrusted'");
+        trust.Trusted = ConditionReader.Read(context, entry.Value, "'trust.trusted'");
+        return trust.Trusted is not null;
+    }
+
+    private static bool ReadUntrusted(ParseContext context, MappingEntry entry, TrustDraft trust)
+    {
+        var mapping = context.Mapping(entry.Value, "'trust.untrusted'");
         if (mapping is null)
         {
-            return null;
+            return false;
         }
 
-        var result = UntrustedTreatment.Default;
-        var ok = true;
-        YamlNode? routeNode = null;
-        foreach (var (keyNode, valueNode) in mapping.Children)
+        var untrusted = new UntrustedDraft();
+        var ok = Untrusted.Read(context, mapping, untrusted).Ok;
+        var treatment = untrusted.Treatment;
+        if (treatment.Action == UntrustedAction.Route && treatment.Route is null)
         {
-            var key = context.Key(keyNode);
-            var text = key is null ? null : context.Scalar(valueNode, $"'trust.untrusted.{key}'")?.Trim();
-            if (text is null)
-            {
-                ok = false;
-                continue;
-            }
-
-            switch (key)
-            {
-                case "action":
-                    UntrustedAction? action = text switch
-                    {
-                        "page" => UntrustedAction.Page,
-                        "route" => UntrustedAction.Route,
-                        "drop" => UntrustedAction.Drop,
-                        _ => null,
-                    };
-                    if (action is null)
-                    {
-                        context.Error(valueNode, $"trust.untrusted: unknown action '{text}' (expected one of: page, route, drop)");
-                        ok = false;
-                    }
-                    else
-                    {
-                        result = result with { Action = action.Value };
-                    }
-
-                    break;
-                case "route":
-                    routeNode = valueNode;
-                    result = result with { Route = text };
-                    break;
-                case "severity":
-                    var severity = RouteReader.ReadSeverity(context, valueNode, "trust.untrusted: ");
-                    ok &= severity is not null;
-                    result = result with { Severity = severity ?? result.Severity };
-                    break;
-                case "summary_prefix":
-                    result = result with { SummaryPrefix = context.Scalar(valueNode, "'summary_prefix'") ?? "" };
-                    break;
-                case "max_per_sender_per_hour":
-                    var perSender = Limit(context, valueNode, key, text);
-                    ok &= perSender is not null;
-                    result = result with { MaxPerSenderPerHour = perSender ?? result.MaxPerSenderPerHour };
-                    break;
-                case "max_per_client_network_per_hour":
-                    var perNetwork = Limit(context, valueNode, key, text);
-                    ok &= perNetwork is not null;
-                    result = result with { MaxPerClientNetworkPerHour = perNetwork ?? result.MaxPerClientNetworkPerHour };
-                    break;
-                case "max_per_hour":
-                    var perHour = Limit(context, valueNode, key, text);
-                    ok &= perHour is not null;
-                    result = result with { MaxPerHour = perHour ?? result.MaxPerHour };
-                    break;
-                default:
-                    context.Error(keyNode, $"trust.untrusted: unknown key '{key}' (expected one of: action, route, severity, summary_prefix, max_per_sender_per_hour, max_per_client_network_per_hour, max_per_hour)");
-                    ok = false;
-                    break;
-            }
-        }
-
-        if (result.Action == UntrustedAction.Route && result.Route is null)
-        {
-            context.Error(node, "trust.untrusted: 'action: route' needs 'route: <name>'");
+            context.Error(mapping, "trust.untrusted: 'action: route' needs 'route: <name>'");
             ok = false;
         }
-        else if (result.Route is not null && !routes.Contains(result.Route))
+        else if (treatment.Route is not null && !trust.Routes.Contains(treatment.Route))
         {
-            context.Error(routeNode!, $"trust.untrusted: undefined route '{result.Route}'");
+            context.Error(untrusted.RouteNode!, $"trust.untrusted: undefined route '{treatment.Route}'");
             ok = false;
         }
 
-        return ok ? result : null;
+        if (ok)
+        {
+            trust.Untrusted = treatment;
+        }
+
+        return ok;
     }
 
-    /// <summary>A limit: a whole number ≥ 0; null (and an error) otherwise.</summary>
-    private static int? Limit(ParseContext context, YamlNode node, string key, string text)
+    private static bool ReadAction(ParseContext context, MappingEntry entry, UntrustedDraft draft)
     {
-        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var max) && max >= 0)
+        UntrustedAction? action = entry.Scalar switch
         {
-            return max;
+            "page" => UntrustedAction.Page,
+            "route" => UntrustedAction.Route,
+            "drop" => UntrustedAction.Drop,
+            _ => null,
+        };
+        if (action is null)
+        {
+            context.Error(entry.Value, $"trust.untrusted: unknown action '{entry.Scalar}' (expected one of: page, route, drop)");
+            return false;
         }
 
-        context.Error(node, $"trust.untrusted: '{key}' must be a whole number ≥ 0, found '{text}'");
-        return null;
+        return Set(draft, draft.Treatment with { Action = action.Value });
+    }
+
+    private static bool ReadSeverity(ParseContext context, MappingEntry entry, UntrustedDraft draft)
+    {
+        var severity = RouteReader.ReadSeverity(context, entry.Value, "trust.untrusted: ");
+        return severity is not null && Set(draft, draft.Treatment with { Severity = severity });
+    }
+
+    /// <summary>A reader of a limit: a whole number ≥ 0, kept in the treatment by <paramref name="with"/>.</summary>
+    private static KeyReader<UntrustedDraft> ReadLimit(Func<UntrustedTreatment, int, UntrustedTreatment> with) => (context, entry, draft) =>
+    {
+        if (int.TryParse(entry.Scalar, NumberStyles.None, CultureInfo.InvariantCulture, out var max) && max >= 0)
+        {
+            return Set(draft, with(draft.Treatment, max));
+        }
+
+        context.Error(entry.Value, $"trust.untrusted: '{entry.Text}' must be a whole number ≥ 0, found '{entry.Scalar}'");
+        return false;
+    };
+
+    private static bool Set(UntrustedDraft draft, UntrustedTreatment treatment, YamlNode? routeNode = null)
+    {
+        draft.Treatment = treatment;
+        draft.RouteNode = routeNode ?? draft.RouteNode;
+        return true;
+    }
+
+    /// <summary>The <c>trust:</c> section while it is read.</summary>
+    private sealed class TrustDraft(IReadOnlySet<string> routes)
+    {
+        /// <summary>Every route name declared in the file.</summary>
+        public IReadOnlySet<string> Routes { get; } = routes;
+
+        public ICondition? Trusted { get; set; }
+
+        public UntrustedTreatment Untrusted { get; set; } = UntrustedTreatment.Default;
+    }
+
+    /// <summary><c>trust.untrusted</c> while it is read.</summary>
+    private sealed class UntrustedDraft
+    {
+        public UntrustedTreatment Treatment { get; set; } = UntrustedTreatment.Default;
+
+        /// <summary>Where <c>route</c> is written, to report it undefined.</summary>
+        public YamlNode? RouteNode { get; set; }
     }
 }

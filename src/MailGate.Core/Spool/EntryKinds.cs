@@ -40,7 +40,7 @@ internal static partial class EntryKinds
     private const int NoEntry = 2; // ENOENT
     private const int NotDirectory = 20; // ENOTDIR
 
-    private static bool s_statxMissing = !OperatingSystem.IsLinux();
+    private static bool _statxMissing = !OperatingSystem.IsLinux();
 
     /// <summary>The kind of entry <paramref name="path"/> names.</summary>
     public static EntryKind Of(string path)
@@ -81,7 +81,7 @@ internal static partial class EntryKinds
     private static bool TryStatx(string path, Span<byte> buffer, out bool missing)
     {
         missing = false;
-        if (Volatile.Read(ref s_statxMissing) || !BitConverter.IsLittleEndian)
+        if (Volatile.Read(ref _statxMissing) || !BitConverter.IsLittleEndian)
         {
             return false;
         }
@@ -95,7 +95,7 @@ internal static partial class EntryKinds
         }
         catch (EntryPointNotFoundException)
         {
-            Volatile.Write(ref s_statxMissing, true);
+            Volatile.Write(ref _statxMissing, true);
             return false;
         }
 

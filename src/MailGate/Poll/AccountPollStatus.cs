@@ -59,8 +59,14 @@ public sealed class SupportCasePollStatus
         }
     }
 
+    /// <summary>
+    /// Raised after each finished round with <see cref="CompletedPolls"/> as it then is, so that an
+    /// observer (a test) waits for rounds instead of polling the count.
+    /// </summary>
+    public event EventHandler<long>? RoundCompleted;
+
     /// <summary>Counts a finished round.</summary>
-    internal void PollCompleted() => Interlocked.Increment(ref _completedPolls);
+    internal void PollCompleted() => RoundCompleted?.Invoke(this, Interlocked.Increment(ref _completedPolls));
 
     /// <summary>Records a successful poll; returns the previous state.</summary>
     internal string Succeeded(string accountId, DateTimeOffset at, int found)

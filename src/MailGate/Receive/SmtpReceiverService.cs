@@ -96,6 +96,7 @@ internal sealed class SmtpReceiverService(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         _listeners.StopAccepting();
+        endpoint.SetClosed();
         Log.SmtpDraining(logger, sessions.Open, sessions.InData, options.Value.ShutdownGrace);
         if (!await sessions.WaitForDataToFinishAsync(options.Value.ShutdownGrace, time, cancellationToken).ConfigureAwait(false))
         {

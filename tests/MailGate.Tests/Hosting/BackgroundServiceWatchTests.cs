@@ -76,7 +76,7 @@ public sealed class BackgroundServiceWatchTests
     [Test]
     public async Task EssentialService_CancelledByTheStop_IsNoFailure()
     {
-        var service = new Scripted((_, stoppingToken) => Task.Delay(Timeout.InfiniteTimeSpan, TimeProvider.System, stoppingToken));
+        var service = new Scripted((_, stoppingToken) => UntilCancelled(stoppingToken));
         using var host = CreateHost(service, essential: true);
 
         await host.StartAsync();
@@ -93,7 +93,7 @@ public sealed class BackgroundServiceWatchTests
         {
             try
             {
-                await Task.Delay(Timeout.InfiniteTimeSpan, TimeProvider.System, stoppingToken);
+                await UntilCancelled(stoppingToken);
             }
             catch (OperationCanceledException)
             {
@@ -143,8 +143,12 @@ public sealed class BackgroundServiceWatchTests
         Assert.That(entry.Exception, withStackTrace ? Is.SameAs(error) : Is.Null);
     }
 
+    /// <summary>Completes (cancelled) when <paramref name="token"/> is cancelled, and not before: no timer involved.</summary>
+    private static Task UntilCancelled(CancellationToken token) => new TaskCompletionSource().Task.WaitAsync(token);
+
+    /// <summary>Waits (at most 10 s, a failure guard) until <paramref name="token"/> is cancelled.</summary>
     private static Task WaitAsync(CancellationToken token) =>
-        Task.Delay(Timeout.InfiniteTimeSpan, TimeProvider.System, token).ContinueWith(_ => { }, TaskScheduler.Default).WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
+        UntilCancelled(token).ContinueWith(_ => { }, TaskScheduler.Default).WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
 
     /// <summary>A background service running <c>run</c>; its first argument completes when the test says <see cref="Go"/>.</summary>
     private sealed class Scripted(Func<Task, CancellationToken, Task> run) : BackgroundService

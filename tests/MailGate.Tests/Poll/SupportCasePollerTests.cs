@@ -91,32 +91,41 @@ public sealed class SupportCasePollerTests
 
     private SupportCasePollStatus Status => _gateway!.Services.GetRequiredService<SupportCasePollStatus>();
 
-    /// <summary>Waits until <paramref name="rounds"/> more rounds of polling have completed.</summary>
+    /// <summary>Waits until <paramref name="rounds"/> more rounds of polling have completed (the poller's signal, not a timer).</summary>
     private async Task PollsAsync(int rounds)
     {
-        var target = Status.CompletedPolls + rounds;
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
-        while (Status.CompletedPolls < target)
+        var status = Status;
+        var target = status.CompletedPolls + rounds;
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnRound(object? sender, long completed)
         {
-            if (DateTimeOffset.UtcNow > deadline)
+            if (completed >= target)
             {
-                Assert.Fail($"{rounds} more round(s) of polling did not complete within 30 s (completed: {Status.CompletedPolls}); AWS requests: "
-                    + string.Join("; ", Status.Accounts.Select(a => $"{a.AccountId} {a.State} {a.LastError}")) + " hosted: " + string.Join(",", _gateway!.Services.GetServices<IHostedService>().Select(h => h.GetType().Name)) + " requests " + _aws.Requests.Count);
+                reached.TrySetResult();
             }
+        }
 
-            await Task.Delay(20);
+        status.RoundCompleted += OnRound;
+        try
+        {
+            if (status.CompletedPolls < target)
+            {
+                await reached.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            }
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"{rounds} more round(s) of polling did not complete within 30 s (completed: {status.CompletedPolls}); AWS requests: "
+                + string.Join("; ", status.Accounts.Select(a => $"{a.AccountId} {a.State} {a.LastError}")) + " hosted: " + string.Join(",", _gateway!.Services.GetServices<IHostedService>().Select(h => h.GetType().Name)) + " requests " + _aws.Requests.Count);
+        }
+        finally
+        {
+            status.RoundCompleted -= OnRound;
         }
     }
 
     /// <summary>Waits until every spooled entry is finished (in done/ or dead/).</summary>
-    private async Task SettledAsync()
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (_gateway!.Spool.Ids(SpoolArea.Active).Count > 0)
-        {
-            await Task.Delay(20, timeout.Token);
-        }
-    }
+    private Task SettledAsync() => _gateway!.WaitSettledAsync();
 
     [Test]
     public async Task SecurityCase_PagesOnce_AcrossPollsAndARestart()

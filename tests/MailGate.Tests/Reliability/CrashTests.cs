@@ -72,6 +72,8 @@ public sealed class CrashTests
         var accepted = new ConcurrentDictionary<string, bool>();
         var attempts = 0;
         var sending = true;
+        var acceptedMore = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gatewayUp = Task.CompletedTask; // pending from just before a kill until the restarted gateway listens
 
         async Task SendAllAsync(int client)
         {
@@ -88,15 +90,34 @@ public sealed class CrashTests
                         await smtp.ConnectAsync(target.Address.ToString(), target.Port, SecureSocketOptions.None);
                         await smtp.SendAsync(Message(messageId), MailboxAddress.Parse("bounce@example.com"), [MailboxAddress.Parse("oncall@mailgate.example.com")]);
                         accepted[messageId] = true; // the 250 arrived
+                        Interlocked.Exchange(ref acceptedMore, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
                         await smtp.DisconnectAsync(quit: true);
                     }
 #pragma warning disable CA1031 // Like a real MTA: any failure before the 250 means "try again later".
                     catch (Exception)
 #pragma warning restore CA1031
                     {
-                        await Task.Delay(20);
+                        // Like a real MTA, try again: once the gateway is back when it is being restarted, else at once.
+                        await Volatile.Read(ref gatewayUp).WaitAsync(TimeSpan.FromSeconds(60));
                     }
                 }
+            }
+        }
+
+        // Waits for `count` more 250s (or for every client to finish): the next kill's moment, drawn by the
+        // seed in messages rather than in wall-clock time, so each SIGKILL lands while mail is in flight.
+        async Task AcceptedAsync(int count, Task clientsDone)
+        {
+            var target = accepted.Count + count;
+            while (true)
+            {
+                var more = Volatile.Read(ref acceptedMore).Task;
+                if (accepted.Count >= target || clientsDone.IsCompleted)
+                {
+                    return;
+                }
+
+                await Task.WhenAny(more, clientsDone).WaitAsync(TimeSpan.FromSeconds(60));
             }
         }
 
@@ -106,12 +127,22 @@ public sealed class CrashTests
         {
             for (; kills < Kills && Volatile.Read(ref sending); kills++)
             {
-                await Task.Delay(random.Next(150, 700));
-                gateway.Kill();
-                await gateway.WaitForExitAsync(TimeSpan.FromSeconds(10));
-                await gateway.DisposeAsync();
-                gateway = GatewayProcess.Start(settings);
-                Volatile.Write(ref endpoint, await gateway.WaitForSmtpAsync());
+                await AcceptedAsync(random.Next(5, 40), Task.WhenAll(clients));
+                var restarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                Volatile.Write(ref gatewayUp, restarted.Task);
+                try
+                {
+                    gateway.Kill();
+                    await gateway.WaitForExitAsync(TimeSpan.FromSeconds(10));
+                    await gateway.DisposeAsync();
+                    gateway = GatewayProcess.Start(settings);
+                    Volatile.Write(ref endpoint, await gateway.WaitForSmtpAsync());
+                }
+                finally
+                {
+                    restarted.TrySetResult();
+                }
+
                 if (clients.All(c => c.IsCompleted))
                 {
                     sending = false;

@@ -1,5 +1,7 @@
 using System.Net.Sockets;
+using MailGate.Receive;
 using MailGate.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MailGate.Tests.Reliability;
 
@@ -23,32 +25,19 @@ public sealed class DrainTests
         Assert.That(await sending.CommandAsync("DATA"), Does.StartWith("354"));
         await sending.SendRawAsync("Subject: in flight\r\n\r\nfirst half\r\n"u8.ToArray());
 
+        var listener = gateway.Services.GetRequiredService<SmtpListenerEndpoint>();
         var stopping = gateway.StopAsync();
-        await WaitUntilRefusedAsync(endpoint);
+        await listener.Closed.WaitAsync(TimeSpan.FromSeconds(10));
+        using (var probe = new TcpClient())
+        {
+            Assert.That(async () => await probe.ConnectAsync(endpoint), Throws.InstanceOf<SocketException>(), "new connections are refused");
+        }
+
         Assert.That(stopping.IsCompleted, Is.False, "the stop waits for the message in DATA");
 
         await sending.SendRawAsync("second half\r\n.\r\n"u8.ToArray());
         Assert.That(await sending.ReadReplyAsync(), Does.StartWith("250 2.0.0 Ok: queued as"));
         await stopping.WaitAsync(TimeSpan.FromSeconds(20));
         Assert.That(await idle.ReadReplyAsync(), Does.StartWith("221").Or.EqualTo("(connection closed)"), "idle sessions are closed");
-    }
-
-    private static async Task WaitUntilRefusedAsync(System.Net.IPEndPoint endpoint)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (true)
-        {
-            using var probe = new TcpClient();
-            try
-            {
-                await probe.ConnectAsync(endpoint, timeout.Token);
-            }
-            catch (SocketException)
-            {
-                return; // refused: the listener is closed
-            }
-
-            await Task.Yield();
-        }
     }
 }

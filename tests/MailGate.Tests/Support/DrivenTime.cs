@@ -1,7 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Time.Testing;
 
-namespace MailGate.Tests.Poll.Aws;
+namespace MailGate.Tests.Support;
 
 /// <summary>
 /// A <see cref="FakeTimeProvider"/> that moves forward only when code waits on it: <see cref="RunAsync{T}"/>
