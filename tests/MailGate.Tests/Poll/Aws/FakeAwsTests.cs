@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using MailGate.Tests.Support;
+using MailGate.Tests.Support.Aws;
 
 namespace MailGate.Tests.Poll.Aws;
 
