@@ -20,9 +20,10 @@ public abstract class SupportCasePollerTestBase
     private protected const string Sandbox = "222222222222";
     private protected const string Data = "333333333333";
     private protected const string Closed = "444444444444";
-    private protected const string Rule = "aws-security-support-case";
+    internal const string Rule = "aws-security-support-case";
 
-    private protected const string Rules = $$"""
+    /// <summary>Pages urgent and critical security cases opened by AWS; drops everything else.</summary>
+    internal const string Rules = $$"""
         version: 1
         routes:
           security-oncall:
