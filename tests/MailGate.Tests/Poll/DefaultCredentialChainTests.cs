@@ -22,24 +22,13 @@ public sealed class DefaultCredentialChainTests
         "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_STS",
     ];
 
-    private string _folder = null!;
-    private TinyDnsServer _dns = null!;
+    private GatewayProcessFolder _run = null!;
 
     [SetUp]
-    public void SetUp()
-    {
-        _dns = new TinyDnsServer();
-        _folder = Path.Combine(Path.GetTempPath(), "mailgate-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_folder);
-        File.WriteAllText(Path.Combine(_folder, "rules.yaml"), SupportCasePollerTestBase.Rules);
-    }
+    public void SetUp() => _run = new GatewayProcessFolder(SupportCasePollerTestBase.Rules);
 
     [TearDown]
-    public void TearDown()
-    {
-        _dns.Dispose();
-        Directory.Delete(_folder, recursive: true);
-    }
+    public void TearDown() => _run.Dispose();
 
     [Test]
     public async Task Gateway_KeysInItsEnvironment_AreFoundByTheSdkChain_AndSignEveryBaseCall()
@@ -52,22 +41,18 @@ public sealed class DefaultCredentialChainTests
         environment["AWS_ACCESS_KEY_ID"] = FakeAwsCredentialSource.BaseAccessKeyId;
         environment["AWS_SECRET_ACCESS_KEY"] = FakeAwsCredentialSource.BaseSecretAccessKey;
         environment["AWS_EC2_METADATA_DISABLED"] = "true";
-        environment["AWS_SHARED_CREDENTIALS_FILE"] = Path.Combine(_folder, "no-credentials");
-        environment["AWS_CONFIG_FILE"] = Path.Combine(_folder, "no-config");
+        environment["AWS_SHARED_CREDENTIALS_FILE"] = Path.Combine(_run.Folder, "no-credentials");
+        environment["AWS_CONFIG_FILE"] = Path.Combine(_run.Folder, "no-config");
 
         await using var gateway = GatewayProcess.Start(
             environment,
-            [
-                "--Smtp:Port=0",
-                "--Http:Url=http://127.0.0.1:0",
-                $"--Spool:Path={Path.Combine(_folder, "spool")}",
-                $"--Rules:Path={Path.Combine(_folder, "rules.yaml")}",
-                $"--PagerDuty:EventsUrl={pagerDuty.EventsUrl}",
-                $"--Trust:DnsServers:0={_dns.EndPoint}",
-                "--SupportCases:Enabled=true",
-                "--SupportCases:Jitter=00:00:00",
-                .. aws.Settings.Select(kv => $"--{kv.Key}={kv.Value}"),
-            ]);
+            _run.Settings(
+                pagerDuty,
+                [
+                    "--SupportCases:Enabled=true",
+                    "--SupportCases:Jitter=00:00:00",
+                    .. aws.Settings.Select(kv => $"--{kv.Key}={kv.Value}"),
+                ]));
         await pagerDuty.WaitForAsync(r => r.Count >= 1, TimeSpan.FromSeconds(60));
         gateway.Terminate();
         var exitCode = await gateway.WaitForExitAsync(TimeSpan.FromSeconds(30));
