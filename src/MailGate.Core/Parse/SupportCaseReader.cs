@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using MailGate.Spool;
@@ -6,8 +5,8 @@ using MailGate.Spool;
 namespace MailGate.Parse;
 
 /// <summary>
-/// Reads AWS Support cases, as the Support API's <c>DescribeCases</c> returns them, into
-/// <see cref="MessageFacts"/> that rules match like mail: subject, body (the case's first
+/// Reads AWS Support cases, as the Support API's <c>DescribeCases</c> returns them (each read once into
+/// a <see cref="SupportCase"/>), into <see cref="MessageFacts"/> that rules match like mail: subject, body (the case's first
 /// communication), sender (<c>submittedBy</c>), account, and the case's own fields in
 /// <see cref="MessageFacts.Case"/>.
 /// </summary>
@@ -70,8 +69,8 @@ public static partial class SupportCaseReader
         try
         {
             using var document = JsonDocument.Parse(json);
-            var cases = Cases(document.RootElement);
-            return cases.Count == 1
+            var cases = Cases(document.RootElement).Select(SupportCase.Read).ToArray();
+            return cases.Length == 1
                 ? [ToFacts(cases[0], spoolId, envelope)]
                 : cases.Select((supportCase, i) => ToFacts(supportCase, $"{spoolId} {i + 1}", envelope)).ToArray();
         }
@@ -85,45 +84,36 @@ public static partial class SupportCaseReader
     /// The facts of one case. The account comes from <paramref name="envelope"/>'s <see cref="Envelope.Case"/>
     /// (the account the poller asked), else from the case id, which names it (<c>case-123456789012-…</c>).
     /// </summary>
-    /// <exception cref="MessageParseException">The case has no <c>caseId</c>.</exception>
-    public static MessageFacts ToFacts(JsonElement supportCase, string spoolId, Envelope envelope)
+    public static MessageFacts ToFacts(SupportCase supportCase, string spoolId, Envelope envelope)
     {
+        ArgumentNullException.ThrowIfNull(supportCase);
         ArgumentNullException.ThrowIfNull(envelope);
-        var caseId = Text(supportCase, "caseId");
-        if (caseId.Length == 0)
-        {
-            throw new MessageParseException("not a support case: no caseId");
-        }
-
         var origin = envelope.Case;
-        var accountId = origin?.AccountId is { Length: > 0 } known ? known : AccountOf(caseId);
-        var submittedBy = Text(supportCase, "submittedBy");
-        var timeCreated = Text(supportCase, "timeCreated");
-        var language = Text(supportCase, "language");
+        var accountId = origin?.AccountId is { Length: > 0 } known ? known : AccountOf(supportCase.CaseId);
         var facts = new SupportCaseFacts
         {
-            CaseId = caseId,
-            DisplayId = Text(supportCase, "displayId"),
-            Category = Text(supportCase, "categoryCode"),
-            Service = Text(supportCase, "serviceCode"),
-            Severity = Text(supportCase, "severityCode"),
-            Status = Text(supportCase, "status"),
-            SubmittedBy = submittedBy,
-            Language = language.Length > 0 ? language : origin?.Language ?? "",
-            TimeCreated = timeCreated,
+            CaseId = supportCase.CaseId,
+            DisplayId = supportCase.DisplayId,
+            Category = supportCase.CategoryCode,
+            Service = supportCase.ServiceCode,
+            Severity = supportCase.SeverityCode,
+            Status = supportCase.Status,
+            SubmittedBy = supportCase.SubmittedBy,
+            Language = supportCase.Language.Length > 0 ? supportCase.Language : origin?.Language ?? "",
+            TimeCreated = supportCase.TimeCreatedText,
             AccountEmail = origin?.AccountEmail ?? "",
         };
 
         return new MessageFacts
         {
             SpoolId = spoolId,
-            Sender = submittedBy,
-            From = submittedBy,
-            Subject = Text(supportCase, "subject").Trim(),
-            Body = Cut(FirstCommunication(supportCase)),
-            Date = TimeCreated(supportCase),
+            Sender = supportCase.SubmittedBy,
+            From = supportCase.SubmittedBy,
+            Subject = supportCase.Subject.Trim(),
+            Body = Cut(supportCase.OpeningText),
+            Date = supportCase.TimeCreated,
             ReceivedAt = envelope.ReceivedAt,
-            ContentHash = caseId,
+            ContentHash = supportCase.CaseId,
             AccountId = accountId,
             AccountName = origin?.AccountName ?? "",
             Case = facts,
@@ -137,42 +127,6 @@ public static partial class SupportCaseReader
         var match = CaseIdPattern().Match(caseId);
         return match.Success ? match.Groups["account"].Value : "";
     }
-
-    /// <summary>
-    /// The body of the case's first communication: the one that opened it. <c>recentCommunications</c>
-    /// lists the latest first, so that is the last one listed (for a new case, the only one).
-    /// </summary>
-    private static string FirstCommunication(JsonElement supportCase)
-    {
-        if (!supportCase.TryGetProperty("recentCommunications", out var recent) || recent.ValueKind != JsonValueKind.Object
-            || !recent.TryGetProperty("communications", out var communications) || communications.ValueKind != JsonValueKind.Array)
-        {
-            return "";
-        }
-
-        var first = "";
-        foreach (var communication in communications.EnumerateArray())
-        {
-            if (communication.ValueKind == JsonValueKind.Object)
-            {
-                first = Text(communication, "body");
-            }
-        }
-
-        return first;
-    }
-
-    /// <summary>A string field of a case (or communication) as AWS wrote it; empty when absent or not a string.</summary>
-    public static string Text(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString() ?? ""
-            : "";
-
-    /// <summary>The case's <c>timeCreated</c>; null when absent or unreadable.</summary>
-    public static DateTimeOffset? TimeCreated(JsonElement supportCase) =>
-        DateTimeOffset.TryParse(Text(supportCase, "timeCreated"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var created)
-            ? created
-            : null;
 
     private static string Cut(string text)
     {

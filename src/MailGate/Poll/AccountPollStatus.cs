@@ -5,7 +5,7 @@ namespace MailGate.Poll;
 /// <summary>How polling one account went: for <c>/readyz</c>, metrics and warnings on change.</summary>
 /// <param name="AccountId">The account.</param>
 /// <param name="AccountName">Its name in AWS Organizations.</param>
-/// <param name="State"><c>ok</c>, <c>pending</c> (not polled yet), or what failed: <c>assume_role_failed</c>, <c>subscription_required</c>, <c>throttled</c>, <c>error</c>.</param>
+/// <param name="State"><c>ok</c>, <c>pending</c> (not polled yet), or what failed: <c>no_credentials</c>, <c>assume_role_failed</c>, <c>subscription_required</c>, <c>throttled</c>, <c>access_denied</c>, <c>error</c> (the poller's <c>PollErrorPolicy</c>).</param>
 /// <param name="LastSuccess">When a poll of every language last succeeded.</param>
 /// <param name="LastError">The latest failure, as an operator reads it; null after a success.</param>
 /// <param name="LastErrorAt">When it happened.</param>
@@ -55,13 +55,13 @@ public sealed class SupportCasePollStatus
 
         foreach (var (id, name) in wanted)
         {
-            _accounts.AddOrUpdate(id, _ => new AccountPollStatus(id, name, "pending", null, null, null, 0), (_, old) => old with { AccountName = name });
+            _accounts.AddOrUpdate(id, _ => new AccountPollStatus(id, name, PollErrorPolicy.Pending, null, null, null, 0), (_, old) => old with { AccountName = name });
         }
     }
 
     /// <summary>
-    /// Raised after each finished round with <see cref="CompletedPolls"/> as it then is, so that an
-    /// observer (a test) waits for rounds instead of polling the count.
+    /// Raised after each finished round (every account polled once), with <see cref="CompletedPolls"/>;
+    /// on the poller's thread, so handlers must be quick.
     /// </summary>
     public event EventHandler<long>? RoundCompleted;
 
@@ -71,14 +71,14 @@ public sealed class SupportCasePollStatus
     /// <summary>Records a successful poll; returns the previous state.</summary>
     internal string Succeeded(string accountId, DateTimeOffset at, int found)
     {
-        var previous = "pending";
+        var previous = PollErrorPolicy.Pending;
         _accounts.AddOrUpdate(
             accountId,
-            _ => new AccountPollStatus(accountId, "", "ok", at, null, null, found),
+            _ => new AccountPollStatus(accountId, "", PollErrorPolicy.Ok, at, null, null, found),
             (_, old) =>
             {
                 previous = old.State;
-                return old with { State = "ok", LastSuccess = at, LastError = null, CasesFound = old.CasesFound + found };
+                return old with { State = PollErrorPolicy.Ok, LastSuccess = at, LastError = null, CasesFound = old.CasesFound + found };
             });
         return previous;
     }
@@ -86,7 +86,7 @@ public sealed class SupportCasePollStatus
     /// <summary>Records a failed poll; returns the previous state.</summary>
     internal string Failed(string accountId, string state, string error, DateTimeOffset at, int found)
     {
-        var previous = "pending";
+        var previous = PollErrorPolicy.Pending;
         _accounts.AddOrUpdate(
             accountId,
             _ => new AccountPollStatus(accountId, "", state, null, error, at, found),

@@ -1,18 +1,12 @@
-using System.Buffers;
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
-using MailGate.Parse;
 using MailGate.Poll.Aws;
-using MailGate.Process;
-using MailGate.Spool;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace MailGate.Poll;
 
 /// <summary>
 /// Polls one account's Support API in every configured language and spools each case not seen
-/// before, then advances that account's persisted cursor.
+/// before, then advances that account's persisted cursor. One instance serves every account.
 /// </summary>
 /// <remarks>
 /// Order makes the guarantees: a case is committed to the spool (fsynced) and queued before the cursor
@@ -23,30 +17,33 @@ namespace MailGate.Poll;
 /// </remarks>
 internal sealed class AccountPoller(
     SupportClient support,
-    SpoolStore spool,
-    ProcessingInbox inbox,
+    SupportCaseSpooler spooler, // before the cursors: the spool (and its lock) is opened before anything is written beside it
     CaseCursorStore cursors,
-    SupportCaseOptions options,
+    IOptions<SupportCaseOptions> options,
     TimeProvider time,
-    ILogger logger)
+    ILogger<AccountPoller> logger)
 {
-    /// <summary>A safety stop for a Support API that keeps returning a next token.</summary>
-    private const int MaxPages = 1000;
+    /// <summary>Where the accounts' cursors are kept, for the start-up log line.</summary>
+    public string CursorLocation => cursors.Folder;
 
     /// <summary>Polls <paramref name="account"/>, reporting the new cases spooled per language to <paramref name="onFound"/>.</summary>
     /// <exception cref="AwsException">AWS refused or failed after retries; cases found before that are kept.</exception>
+    /// <exception cref="System.Text.Json.JsonException">The account's cursor file is damaged.</exception>
     public async Task PollAsync(AwsAccount account, Action<int> onFound, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(account);
+        ArgumentNullException.ThrowIfNull(onFound);
+        var settings = options.Value;
         var cursor = cursors.Load(account.Id);
-        foreach (var language in options.EffectiveLanguages)
+        foreach (var language in settings.EffectiveLanguages)
         {
             onFound(await PollLanguageAsync(account, cursor, language, cancellationToken).ConfigureAwait(false));
         }
 
         // New cases first, in every language; watching for resolutions comes after and never fails the poll.
-        if (options.ResolveEvents)
+        if (settings.ResolveEvents)
         {
-            foreach (var language in options.EffectiveLanguages)
+            foreach (var language in settings.EffectiveLanguages)
             {
                 try
                 {
@@ -62,57 +59,39 @@ internal sealed class AccountPoller(
 
     private async Task<int> PollLanguageAsync(AwsAccount account, CaseCursor cursor, string language, CancellationToken cancellationToken)
     {
+        var settings = options.Value;
         var position = cursor.For(language);
         var pollStart = time.GetUtcNow();
-        var after = position.After(pollStart, options);
+        var request = new DescribeCasesRequest(language, AfterTime: position.After(pollStart, settings));
         DateTimeOffset? newest = null;
         var found = 0;
-        string? token = null;
-        var pages = 0;
-        do
+        await foreach (var supportCase in support.ListCasesAsync(account.Id, request, cancellationToken).ConfigureAwait(false))
         {
-            var page = await support.DescribeCasesAsync(
-                account.Id,
-                new DescribeCasesRequest(language, AfterTime: after, NextToken: token),
-                cancellationToken).ConfigureAwait(false);
-            foreach (var supportCase in page.Cases)
+            var created = supportCase.TimeCreated;
+            if (created is { } known && (newest is null || known > newest))
             {
-                var caseId = SupportCaseReader.Text(supportCase, "caseId");
-                if (caseId.Length == 0)
-                {
-                    continue;
-                }
-
-                var created = SupportCaseReader.TimeCreated(supportCase);
-                if (created is { } known && (newest is null || known > newest))
-                {
-                    newest = known;
-                }
-
-                if (position.Seen.ContainsKey(caseId))
-                {
-                    continue;
-                }
-
-                var json = supportCase.GetRawText();
-                var spooled = await SpoolAsync(account, language, json, resolve: false, cancellationToken).ConfigureAwait(false);
-                position.Seen[caseId] = created ?? time.GetUtcNow();
-                if (options.ResolveEvents && !string.Equals(SupportCaseReader.Text(supportCase, "status"), "resolved", StringComparison.Ordinal))
-                {
-                    cursor.Watched[caseId] = new WatchedCase(language, json);
-                }
-
-                cursors.Save(account.Id, cursor);
-                found++;
-                Log.SupportCaseFound(logger, caseId, SupportCaseReader.Text(supportCase, "displayId"), account.Id, account.Name, language, SupportCaseReader.Text(supportCase, "subject"), spooled.Id);
+                newest = known;
             }
 
-            token = NextPage(page, token, ++pages);
-        }
-        while (token is not null);
+            if (position.Seen.ContainsKey(supportCase.CaseId))
+            {
+                continue;
+            }
 
-        position.Advance(newest, pollStart, options.Overlap);
-        position.Prune(options.Overlap);
+            var spooled = await spooler.SpoolAsync(account, language, supportCase.Json, resolve: false, cancellationToken).ConfigureAwait(false);
+            position.Seen[supportCase.CaseId] = created ?? time.GetUtcNow();
+            if (settings.ResolveEvents && !supportCase.IsResolved)
+            {
+                cursor.Watched[supportCase.CaseId] = new WatchedCase(language, supportCase.Json);
+            }
+
+            cursors.Save(account.Id, cursor);
+            found++;
+            Log.SupportCaseFound(logger, supportCase.CaseId, supportCase.DisplayId, account.Id, account.Name, language, supportCase.Subject, spooled.Id);
+        }
+
+        position.Advance(newest, pollStart, settings.Overlap);
+        position.Prune(settings.Overlap);
         cursors.Save(account.Id, cursor);
         return found;
     }
@@ -123,57 +102,17 @@ internal sealed class AccountPoller(
         var watched = cursor.Watched.Where(w => w.Value.Language == language).Select(w => w.Key).ToArray();
         foreach (var chunk in watched.Chunk(100))
         {
-            string? token = null;
-            var pages = 0;
-            do
+            var request = new DescribeCasesRequest(language, IncludeResolvedCases: true, IncludeCommunications: false, CaseIds: chunk);
+            await foreach (var supportCase in support.ListCasesAsync(account.Id, request, cancellationToken).ConfigureAwait(false))
             {
-                var page = await support.DescribeCasesAsync(
-                    account.Id,
-                    new DescribeCasesRequest(language, IncludeResolvedCases: true, IncludeCommunications: false, CaseIds: chunk, NextToken: token),
-                    cancellationToken).ConfigureAwait(false);
-                foreach (var supportCase in page.Cases)
+                if (supportCase.IsResolved && cursor.Watched.Remove(supportCase.CaseId, out var original))
                 {
-                    var caseId = SupportCaseReader.Text(supportCase, "caseId");
-                    if (string.Equals(SupportCaseReader.Text(supportCase, "status"), "resolved", StringComparison.Ordinal)
-                        && cursor.Watched.Remove(caseId, out var original))
-                    {
-                        var spooled = await SpoolAsync(account, language, original.CaseJson, resolve: true, cancellationToken).ConfigureAwait(false);
-                        cursors.Save(account.Id, cursor);
-                        Log.SupportCaseResolved(logger, caseId, account.Id, spooled.Id);
-                    }
+                    // The case as first seen: the resolve is decided by the same rules on the same facts, so it carries the same dedup key.
+                    var spooled = await spooler.SpoolAsync(account, language, original.CaseJson, resolve: true, cancellationToken).ConfigureAwait(false);
+                    cursors.Save(account.Id, cursor);
+                    Log.SupportCaseResolved(logger, supportCase.CaseId, account.Id, spooled.Id);
                 }
-
-                token = NextPage(page, token, ++pages);
             }
-            while (token is not null);
         }
-    }
-
-    /// <summary>The token of the next page, or null after the last; a token that repeats or never ends is an error, not a silent stop.</summary>
-    private static string? NextPage(DescribeCasesPage page, string? previous, int pages)
-    {
-        if (string.IsNullOrEmpty(page.NextToken))
-        {
-            return null;
-        }
-
-        if (page.NextToken == previous || pages >= MaxPages)
-        {
-            throw new AwsException(
-                AwsOperation.DescribeCases, null, "InvalidResponse", null, $"pagination did not end (after {pages} page(s), nextToken {(page.NextToken == previous ? "repeated" : "still given")})");
-        }
-
-        return page.NextToken;
-    }
-
-    private async Task<SpooledMessage> SpoolAsync(AwsAccount account, string language, string json, bool resolve, CancellationToken cancellationToken)
-    {
-        var origin = new CaseOrigin(account.Id, account.Name, account.Email, language, resolve);
-        var message = await spool.CommitAsync(
-            Envelope.ForCase(origin, time.GetUtcNow()),
-            new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(json)),
-            cancellationToken).ConfigureAwait(false);
-        inbox.Enqueue(message);
-        return message;
     }
 }

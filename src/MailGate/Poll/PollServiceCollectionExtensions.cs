@@ -1,4 +1,5 @@
 using MailGate.Poll.Aws;
+using MailGate.Spool;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -18,9 +19,17 @@ internal static class PollServiceCollectionExtensions
         {
             services.AddAwsClients();
             services.AddOptions<AwsOptions>().ValidateOnStart(); // enabled: a bad Aws:* value stops start-up, naming the key
+            services.AddSingleton(sp => new CaseCursorStore(CursorFolder(
+                sp.GetRequiredService<IOptions<SupportCaseOptions>>().Value, sp.GetRequiredService<IOptions<SpoolOptions>>().Value)));
+            services.AddSingleton<SupportCaseSpooler>();
+            services.AddSingleton<AccountPoller>();
             services.AddHostedService<SupportCasePoller>();
         }
 
         return services;
     }
+
+    /// <summary>Where the cursors live: <see cref="SupportCaseOptions.StatePath"/>, else <c>support-cases</c> in the spool.</summary>
+    private static string CursorFolder(SupportCaseOptions options, SpoolOptions spool) =>
+        options.StatePath.Length > 0 ? options.StatePath : Path.Combine(spool.Path, "support-cases");
 }

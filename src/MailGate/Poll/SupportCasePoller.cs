@@ -1,7 +1,5 @@
 using MailGate.Observability;
 using MailGate.Poll.Aws;
-using MailGate.Process;
-using MailGate.Spool;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -17,17 +15,15 @@ namespace MailGate.Poll;
 /// <remarks>
 /// One account's failure (its role cannot be assumed, it has no support plan, AWS throttles it) is
 /// reported in <see cref="SupportCasePollStatus"/>, in metrics and by one warning per change of state;
-/// it never holds up the other accounts.
+/// it never holds up the other accounts. What a failure means and when it is logged is <see cref="PollErrorPolicy"/>; polling one account is
+/// <see cref="AccountPoller"/>.
 /// </remarks>
 internal sealed class SupportCasePoller(
     OrganizationsClient organizations,
-    SupportClient support,
-    SpoolStore spool,
-    ProcessingInbox inbox,
+    AccountPoller poller,
     SupportCasePollStatus status,
     MailGateMetrics metrics,
     IOptions<SupportCaseOptions> options,
-    IOptions<SpoolOptions> spoolOptions,
     TimeProvider time,
     ILogger<SupportCasePoller> logger) : BackgroundService
 {
@@ -38,16 +34,14 @@ internal sealed class SupportCasePoller(
     {
         await Task.Yield(); // never hold up the host's start
         var settings = options.Value;
-        var folder = settings.StatePath.Length > 0 ? settings.StatePath : Path.Combine(spoolOptions.Value.Path, "support-cases");
-        var poller = new AccountPoller(support, spool, inbox, new CaseCursorStore(folder), settings, time, logger);
-        Log.SupportPollingStarted(logger, settings.PollInterval, string.Join(", ", settings.EffectiveLanguages), folder);
+        Log.SupportPollingStarted(logger, settings.PollInterval, string.Join(", ", settings.EffectiveLanguages), poller.CursorLocation);
         using var timer = new PeriodicTimer(settings.PollInterval, time);
         try
         {
             do
             {
                 await RefreshAccountsAsync(settings, stoppingToken).ConfigureAwait(false);
-                await PollAllAsync(poller, settings, stoppingToken).ConfigureAwait(false);
+                await PollAllAsync(settings, stoppingToken).ConfigureAwait(false);
                 status.PollCompleted();
             }
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
@@ -82,22 +76,22 @@ internal sealed class SupportCasePoller(
             Log.SupportAccountsListed(logger, accounts.Count, _accounts.Count);
         }
 #pragma warning disable CA1031 // Whatever goes wrong is reported; it must not stop the gateway (mail still flows).
-        catch (Exception e) when (IsPollFailure(e, cancellationToken))
+        catch (Exception e) when (PollErrorPolicy.IsFailure(e, cancellationToken))
 #pragma warning restore CA1031
         {
             // Keep polling the accounts already known; try the listing again next round.
-            var error = Describe(e);
-            if (status.AccountsError != error)
+            var error = PollErrorPolicy.Describe(e);
+            if (PollErrorPolicy.WarnsAbout(status.AccountsError, error))
             {
                 Log.SupportAccountsFailed(logger, error, _accounts.Count);
             }
 
             status.AccountsError = error;
-            metrics.SupportPoll("organizations", Classify(e));
+            metrics.SupportPoll("organizations", PollErrorPolicy.StateOf(e));
         }
     }
 
-    private async Task PollAllAsync(AccountPoller poller, SupportCaseOptions settings, CancellationToken cancellationToken)
+    private async Task PollAllAsync(SupportCaseOptions settings, CancellationToken cancellationToken)
     {
         // Each account waits its random jitter first and only then for one of the MaxConcurrency slots,
         // so the jitter spreads the load without costing slot time (hundreds of accounts per round).
@@ -114,7 +108,7 @@ internal sealed class SupportCasePoller(
             await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                await PollAccountAsync(poller, account, cancellationToken).ConfigureAwait(false);
+                await PollAccountAsync(account, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -123,7 +117,7 @@ internal sealed class SupportCasePoller(
         })).ConfigureAwait(false);
     }
 
-    private async Task PollAccountAsync(AccountPoller poller, AwsAccount account, CancellationToken cancellationToken)
+    private async Task PollAccountAsync(AwsAccount account, CancellationToken cancellationToken)
     {
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["AwsAccount"] = account.Id });
         var found = 0;
@@ -135,49 +129,24 @@ internal sealed class SupportCasePoller(
                 metrics.SupportCasesFound(account.Id, count);
             }, cancellationToken).ConfigureAwait(false);
             var previous = status.Succeeded(account.Id, time.GetUtcNow(), found);
-            metrics.SupportPoll(account.Id, "ok");
-            if (previous is not ("ok" or "pending"))
+            metrics.SupportPoll(account.Id, PollErrorPolicy.Ok);
+            if (PollErrorPolicy.IsRecovery(previous))
             {
                 Log.SupportAccountRecovered(logger, account.Id, account.Name, previous);
             }
         }
 #pragma warning disable CA1031 // One account's failure, whatever it is, must not stop the others or the gateway.
-        catch (Exception e) when (IsPollFailure(e, cancellationToken))
+        catch (Exception e) when (PollErrorPolicy.IsFailure(e, cancellationToken))
 #pragma warning restore CA1031
         {
-            var state = Classify(e);
-            var error = Describe(e);
+            var state = PollErrorPolicy.StateOf(e);
+            var error = PollErrorPolicy.Describe(e);
             var previous = status.Failed(account.Id, state, error, time.GetUtcNow(), found);
             metrics.SupportPoll(account.Id, state);
-            if (previous != state)
+            if (PollErrorPolicy.WarnsAbout(previous, state))
             {
                 Log.SupportAccountFailed(logger, account.Id, account.Name, state, error);
             }
         }
     }
-
-    /// <summary>Every exception but our own shutdown: a poller failure is reported, never allowed to stop the host (and SMTP with it).</summary>
-    private static bool IsPollFailure(Exception e, CancellationToken cancellationToken) =>
-        e is not OperationCanceledException || !cancellationToken.IsCancellationRequested;
-
-    /// <summary>The state an error puts an account in, for status, metrics and the once-per-change warning.</summary>
-    internal static string Classify(Exception e) => e switch
-    {
-        AwsException { ErrorCode: "NoCredentials" } => "no_credentials",
-        AwsException { Operation: AwsOperation.AssumeRole } => "assume_role_failed",
-        AwsException { ErrorCode: "SubscriptionRequiredException" } => "subscription_required",
-        AwsException { IsThrottling: true } => "throttled",
-        AwsException { ErrorCode: "AccessDeniedException" or "AccessDenied" } => "access_denied",
-        _ => "error",
-    };
-
-    private static string Describe(Exception e) => e switch
-    {
-        AwsException { ErrorCode: "SubscriptionRequiredException" } =>
-            $"{e.Message} (the AWS Support API needs a Business, Enterprise On-Ramp or Enterprise support plan on this account)",
-        System.Text.Json.JsonException => $"the cursor file is damaged ({e.Message}); fix it, or delete it to read the last SupportCases:InitialLookback again (cases in that window are spooled again: an incident still open absorbs its case, a resolved one would be opened again)",
-        OperationCanceledException => "timed out",
-        AwsException or IOException or HttpRequestException => e.Message,
-        _ => $"{e.GetType().Name}: {e.Message}",
-    };
 }

@@ -81,7 +81,7 @@ public class SupportCaseReaderTests
         using var document = JsonDocument.Parse("""{"caseId":"case-999988887777-muen-2026-00aa","subject":"s"}""");
         var envelope = new Envelope("", [], FoundAt, null, null);
 
-        var facts = SupportCaseReader.ToFacts(document.RootElement, "x", envelope);
+        var facts = SupportCaseReader.ToFacts(SupportCase.Read(document.RootElement), "x", envelope);
 
         Assert.That((facts.AccountId, facts.AccountName, facts.Case!.Language), Is.EqualTo(("999988887777", "", "")));
     }

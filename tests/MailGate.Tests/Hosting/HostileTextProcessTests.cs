@@ -16,31 +16,20 @@ public sealed class HostileTextProcessTests
 {
     private const string HostileSubject = "Your AWS Abuse Report \u001b[2J\u001b[31mRED\u001b[0m \u202Efdp.exe \u2066x\u2069 a\u2028b\u2029c d\u0085e";
 
-    private string _folder = null!;
-    private TinyDnsServer _dns = null!;
+    private GatewayProcessFolder _run = null!;
 
     [SetUp]
-    public void SetUp()
-    {
-        _dns = new TinyDnsServer();
-        _folder = Path.Combine(Path.GetTempPath(), "mailgate-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_folder);
-        File.WriteAllText(Path.Combine(_folder, "rules.yaml"), GatewayHarness.DefaultRules);
-    }
+    public void SetUp() => _run = new GatewayProcessFolder(GatewayHarness.DefaultRules);
 
     [TearDown]
-    public void TearDown()
-    {
-        _dns.Dispose();
-        Directory.Delete(_folder, recursive: true);
-    }
+    public void TearDown() => _run.Dispose();
 
     [TestCase("text")]
     [TestCase("json")]
     public async Task HostileSubject_LogLinesAndIncident_ShowEscapesOnly(string format)
     {
         await using var pagerDuty = await FakePagerDuty.StartAsync();
-        await using var gateway = GatewayProcess.Start(Settings(pagerDuty, "--Logging:Format=" + format));
+        await using var gateway = GatewayProcess.Start(_run.Settings(pagerDuty, "--Logging:Format=" + format));
         var smtp = await gateway.WaitForSmtpAsync();
 
         await SendAsync(smtp, $"Subject: =?UTF-8?B?{Convert.ToBase64String(Encoding.UTF8.GetBytes(HostileSubject))}?=");
@@ -68,7 +57,7 @@ public sealed class HostileTextProcessTests
     public async Task FoldedSubjectOf190Kb_EachLogLineStaysSmall()
     {
         await using var pagerDuty = await FakePagerDuty.StartAsync();
-        await using var gateway = GatewayProcess.Start(Settings(pagerDuty));
+        await using var gateway = GatewayProcess.Start(_run.Settings(pagerDuty));
         var smtp = await gateway.WaitForSmtpAsync();
         var words = Enumerable.Repeat("Abuse Report folded", 190 * 1024 / 21);
 
@@ -83,17 +72,6 @@ public sealed class HostileTextProcessTests
             Assert.That(pagerDuty.Requests[0].Payload.GetProperty("summary").GetString()!, Has.Length.LessThanOrEqualTo(1024));
         }
     }
-
-    private string[] Settings(FakePagerDuty pagerDuty, params string[] more) =>
-    [
-        "--Smtp:Port=0",
-        "--Http:Url=http://127.0.0.1:0",
-        $"--Spool:Path={Path.Combine(_folder, "spool")}",
-        $"--Rules:Path={Path.Combine(_folder, "rules.yaml")}",
-        $"--PagerDuty:EventsUrl={pagerDuty.EventsUrl}",
-        $"--Trust:DnsServers:0={_dns.EndPoint}",
-        .. more,
-    ];
 
     private static async Task SendAsync(System.Net.IPEndPoint smtp, string subjectHeader)
     {

@@ -11,41 +11,19 @@ namespace MailGate.Tests.Hosting;
 [TestFixture]
 public sealed class ProcessTests
 {
-    private string _folder = null!;
-    private TinyDnsServer _dns = null!;
+    private GatewayProcessFolder _run = null!;
 
     [SetUp]
-    public void SetUp()
-    {
-        _dns = new TinyDnsServer();
-        _folder = Path.Combine(Path.GetTempPath(), "mailgate-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_folder);
-        File.WriteAllText(Path.Combine(_folder, "rules.yaml"), GatewayHarness.DefaultRules);
-    }
+    public void SetUp() => _run = new GatewayProcessFolder(GatewayHarness.DefaultRules);
 
     [TearDown]
-    public void TearDown()
-    {
-        _dns.Dispose();
-        Directory.Delete(_folder, recursive: true);
-    }
-
-    private string[] Settings(FakePagerDuty pagerDuty, params string[] more) =>
-    [
-        "--Smtp:Port=0",
-        "--Http:Url=http://127.0.0.1:0",
-        $"--Spool:Path={Path.Combine(_folder, "spool")}",
-        $"--Rules:Path={Path.Combine(_folder, "rules.yaml")}",
-        $"--PagerDuty:EventsUrl={pagerDuty.EventsUrl}",
-        $"--Trust:DnsServers:0={_dns.EndPoint}",
-        .. more,
-    ];
+    public void TearDown() => _run.Dispose();
 
     [Test]
     public async Task JsonLogs_EveryLineIsOneJsonEvent_WithTheMessageFactsAsProperties()
     {
         await using var pagerDuty = await FakePagerDuty.StartAsync();
-        await using var gateway = GatewayProcess.Start(Settings(pagerDuty, "--Logging:Format=json"));
+        await using var gateway = GatewayProcess.Start(_run.Settings(pagerDuty, "--Logging:Format=json"));
         var smtp = await gateway.WaitForSmtpAsync();
 
         using (var client = new SmtpClient())
@@ -82,7 +60,7 @@ public sealed class ProcessTests
     public async Task TextLogs_AreReadableLines()
     {
         await using var pagerDuty = await FakePagerDuty.StartAsync();
-        await using var gateway = GatewayProcess.Start(Settings(pagerDuty));
+        await using var gateway = GatewayProcess.Start(_run.Settings(pagerDuty));
 
         var line = await gateway.WaitForLineAsync(l => l.Contains("SMTP listening on", StringComparison.Ordinal));
 
@@ -93,7 +71,7 @@ public sealed class ProcessTests
     public async Task Sigterm_StopsCleanlyWithExitCode0()
     {
         await using var pagerDuty = await FakePagerDuty.StartAsync();
-        await using var gateway = GatewayProcess.Start(Settings(pagerDuty));
+        await using var gateway = GatewayProcess.Start(_run.Settings(pagerDuty));
         await gateway.WaitForSmtpAsync();
 
         gateway.Terminate();
@@ -105,8 +83,8 @@ public sealed class ProcessTests
     public async Task InvalidRules_ExitCode2_WithTheErrorOnOneLine()
     {
         await using var pagerDuty = await FakePagerDuty.StartAsync();
-        File.WriteAllText(Path.Combine(_folder, "rules.yaml"), "version: 2\nroutes: {}\nrules: []\n");
-        await using var gateway = GatewayProcess.Start(Settings(pagerDuty));
+        File.WriteAllText(Path.Combine(_run.Folder, "rules.yaml"), "version: 2\nroutes: {}\nrules: []\n");
+        await using var gateway = GatewayProcess.Start(_run.Settings(pagerDuty));
 
         Assert.That(await gateway.WaitForExitAsync(TimeSpan.FromSeconds(30)), Is.EqualTo(2));
         Assert.That(gateway.Lines, Has.Some.Match(@"Configuration error: .*rules\.yaml:1:\d+: .*version"));
@@ -129,11 +107,11 @@ public sealed class ProcessTests
     public async Task ConfigurationError_ExactlyOneLineNamingTheKey_Exit2_NoStackTrace(string setting, string expected)
     {
         await using var pagerDuty = await FakePagerDuty.StartAsync();
-        var file = Path.Combine(_folder, "a-file");
+        var file = Path.Combine(_run.Folder, "a-file");
         File.WriteAllText(file, "not a folder");
         setting = setting.Replace("{file}", file, StringComparison.Ordinal);
         var environment = new Dictionary<string, string>();
-        string[] args = Settings(pagerDuty);
+        string[] args = _run.Settings(pagerDuty);
         if (setting.StartsWith("MAILGATE_", StringComparison.Ordinal))
         {
             var (name, value) = (setting[..setting.IndexOf('=', StringComparison.Ordinal)], setting[(setting.IndexOf('=', StringComparison.Ordinal) + 1)..]);
@@ -170,7 +148,7 @@ public sealed class ProcessTests
     public async Task ConfigurationError_JsonFormat_IsOneJsonLine(string setting, string expected)
     {
         await using var pagerDuty = await FakePagerDuty.StartAsync();
-        await using var gateway = GatewayProcess.Start(new Dictionary<string, string> { ["MAILGATE_Logging__Format"] = "json" }, [.. Settings(pagerDuty), setting]);
+        await using var gateway = GatewayProcess.Start(new Dictionary<string, string> { ["MAILGATE_Logging__Format"] = "json" }, [.. _run.Settings(pagerDuty), setting]);
 
         Assert.That(await gateway.WaitForExitAsync(TimeSpan.FromSeconds(30)), Is.EqualTo(2), string.Join('\n', gateway.Lines));
         var fatal = gateway.Lines.Single(l => l.Contains("Configuration error", StringComparison.Ordinal));
@@ -184,7 +162,7 @@ public sealed class ProcessTests
     public async Task ConfigurationErrors_TwoInvalidValues_OneLineEach()
     {
         await using var pagerDuty = await FakePagerDuty.StartAsync();
-        await using var gateway = GatewayProcess.Start(Settings(pagerDuty, "--Smtp:Port=70000", "--PagerDuty:MaxAge=00:00:00"));
+        await using var gateway = GatewayProcess.Start(_run.Settings(pagerDuty, "--Smtp:Port=70000", "--PagerDuty:MaxAge=00:00:00"));
 
         Assert.That(await gateway.WaitForExitAsync(TimeSpan.FromSeconds(30)), Is.EqualTo(2));
         var errors = gateway.Lines.Where(l => l.Contains("Configuration error: ", StringComparison.Ordinal)).ToArray();
@@ -201,7 +179,7 @@ public sealed class ProcessTests
         using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         taken.Start();
         var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
-        await using var gateway = GatewayProcess.Start([.. Settings(pagerDuty).Where(a => !a.StartsWith("--Smtp:Port=", StringComparison.Ordinal)), $"--Smtp:Port={port}"]);
+        await using var gateway = GatewayProcess.Start([.. _run.Settings(pagerDuty).Where(a => !a.StartsWith("--Smtp:Port=", StringComparison.Ordinal)), $"--Smtp:Port={port}"]);
 
         Assert.That(await gateway.WaitForExitAsync(TimeSpan.FromSeconds(30)), Is.EqualTo(1));
         Assert.That(gateway.Lines, Has.One.Contains("SmtpReceiverService failed: Address already in use"));
@@ -219,7 +197,7 @@ public sealed class ProcessTests
         using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         taken.Start();
         var url = $"http://127.0.0.1:{((System.Net.IPEndPoint)taken.LocalEndpoint).Port}";
-        await using var gateway = GatewayProcess.Start([.. Settings(pagerDuty).Where(a => !a.StartsWith("--Http:Url=", StringComparison.Ordinal)), $"--Http:Url={url}"]);
+        await using var gateway = GatewayProcess.Start([.. _run.Settings(pagerDuty).Where(a => !a.StartsWith("--Http:Url=", StringComparison.Ordinal)), $"--Http:Url={url}"]);
 
         Assert.That(await gateway.WaitForExitAsync(TimeSpan.FromSeconds(30)), Is.EqualTo(1));
         using (Assert.EnterMultipleScope())
@@ -239,11 +217,11 @@ public sealed class ProcessTests
     public async Task SecondGateway_OnTheSameSpool_IsRefused_TheFirstKeepsServing()
     {
         await using var pagerDuty = await FakePagerDuty.StartAsync();
-        await using var first = GatewayProcess.Start(Settings(pagerDuty));
+        await using var first = GatewayProcess.Start(_run.Settings(pagerDuty));
         var smtp = await first.WaitForSmtpAsync();
-        var partial = Directory.CreateDirectory(Path.Combine(_folder, "spool", "incoming", "019a00000000-0000beef")).FullName;
+        var partial = Directory.CreateDirectory(Path.Combine(_run.Folder, "spool", "incoming", "019a00000000-0000beef")).FullName;
 
-        await using var second = GatewayProcess.Start(Settings(pagerDuty));
+        await using var second = GatewayProcess.Start(_run.Settings(pagerDuty));
 
         Assert.That(await second.WaitForExitAsync(TimeSpan.FromSeconds(30)), Is.EqualTo(1));
         using (Assert.EnterMultipleScope())
@@ -269,15 +247,15 @@ public sealed class ProcessTests
     public async Task LockHolderKilled_TheRestartOnTheSameSpool_Starts()
     {
         await using var pagerDuty = await FakePagerDuty.StartAsync();
-        await using (var killed = GatewayProcess.Start(Settings(pagerDuty)))
+        await using (var killed = GatewayProcess.Start(_run.Settings(pagerDuty)))
         {
             await killed.WaitForSmtpAsync();
             killed.Kill();
             await killed.WaitForExitAsync(TimeSpan.FromSeconds(30));
         }
 
-        Assert.That(File.Exists(Path.Combine(_folder, "spool", "mailgate.lock")), Is.True, "the lock file stays; its lock does not");
-        await using var restarted = GatewayProcess.Start(Settings(pagerDuty));
+        Assert.That(File.Exists(Path.Combine(_run.Folder, "spool", "mailgate.lock")), Is.True, "the lock file stays; its lock does not");
+        await using var restarted = GatewayProcess.Start(_run.Settings(pagerDuty));
         await restarted.WaitForSmtpAsync();
         restarted.Terminate();
         Assert.That(await restarted.WaitForExitAsync(TimeSpan.FromSeconds(30)), Is.Zero);

@@ -3,7 +3,7 @@ using MailGate.Poll.Aws;
 
 namespace MailGate.Tests.Poll;
 
-/// <summary>The poller's pure parts: which accounts, where a poll starts, what is forgotten, what an error means.</summary>
+/// <summary>The poller's pure parts: which accounts, where a poll starts, what is forgotten, which settings are valid (what an error means: <see cref="PollErrorPolicyTests"/>).</summary>
 [TestFixture]
 public sealed class PollUnitTests
 {
@@ -163,19 +163,6 @@ public sealed class PollUnitTests
         }
     }
 
-    [TestCase(AwsOperation.AssumeRole, "AccessDenied", 403, "assume_role_failed")]
-    [TestCase(AwsOperation.AssumeRole, "NoCredentials", null, "no_credentials")]
-    [TestCase(AwsOperation.DescribeCases, "SubscriptionRequiredException", 400, "subscription_required")]
-    [TestCase(AwsOperation.DescribeCases, "ThrottlingException", 400, "throttled")]
-    [TestCase(AwsOperation.ListAccounts, "TooManyRequestsException", 400, "throttled")]
-    [TestCase(AwsOperation.DescribeCases, "AccessDeniedException", 400, "access_denied")]
-    [TestCase(AwsOperation.DescribeCases, "InternalServerError", 500, "error")]
-    public void Classify_NamesTheAccountsState(AwsOperation operation, string code, int? status, string expected)
-    {
-        var error = new AwsException(operation, "111111111111", code, status, "message", attempts: 1);
-        Assert.That(SupportCasePoller.Classify(error), Is.EqualTo(expected));
-    }
-
     [TestCase(true, "00:01:00", "00:00:05", 4, "en,ja", "", null)]
     [TestCase(false, "00:00:00", "00:00:00", 0, "english", "1", null)]
     [TestCase(true, "00:00:00.5", "00:00:00", 4, "", "", "SupportCases:PollInterval must be at least")]
@@ -213,10 +200,6 @@ public sealed class PollUnitTests
             Assert.That(result.FailureMessage, Does.Contain(failure));
         }
     }
-
-    [Test]
-    public void Classify_AnythingElse_IsError() =>
-        Assert.That(SupportCasePoller.Classify(new UnauthorizedAccessException("denied")), Is.EqualTo("error"));
 
     [Test]
     public void Languages_DefaultToEnglishAndJapanese()

@@ -33,7 +33,7 @@ public sealed partial class GatewayProcess : IAsyncDisposable
 
     public static GatewayProcess Start(params string[] args) => Start(new Dictionary<string, string>(), args);
 
-    /// <summary>Starts the gateway with <paramref name="environment"/> added to this process's environment.</summary>
+    /// <summary>Starts the gateway with <paramref name="environment"/> added to this process's environment (an empty value removes the variable).</summary>
     public static GatewayProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
@@ -45,8 +45,16 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         };
         foreach (var (name, value) in environment)
         {
-            info.Environment[name] = value;
+            if (value.Length == 0)
+            {
+                info.Environment.Remove(name);
+            }
+            else
+            {
+                info.Environment[name] = value;
+            }
         }
+
         info.ArgumentList.Add(Path.Combine(TestContext.CurrentContext.TestDirectory, "MailGate.dll"));
         foreach (var arg in args)
         {

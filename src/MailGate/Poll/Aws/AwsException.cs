@@ -66,7 +66,8 @@ public sealed class AwsException : Exception
         {
             AwsOperation.AssumeRole => "STS AssumeRole",
             AwsOperation.ListAccounts => "Organizations ListAccounts",
-            _ => "Support DescribeCases",
+            AwsOperation.DescribeCases => "Support DescribeCases",
+            _ => operation.ToString(),
         };
         var account = accountId is null ? "with the base credentials" : $"for account {accountId}";
         var status = statusCode is { } code ? string.Create(CultureInfo.InvariantCulture, $" (HTTP {code})") : "";

@@ -9,7 +9,9 @@ namespace MailGate.Poll.Aws;
 public static class AwsServiceCollectionExtensions
 {
     /// <summary>
-    /// Binds <see cref="AwsOptions"/> to the <c>Aws</c> section and registers the clients. Nothing
+    /// Binds <see cref="AwsOptions"/> to the <c>Aws</c> section and registers the clients, with the base
+    /// credentials from the SDK's default chain unless an <see cref="IAwsCredentialSource"/> is already
+    /// registered (a later registration replaces it too). Nothing
     /// contacts AWS or looks for credentials here or at host start: that happens on first use. The
     /// options are validated (<see cref="AwsOptionsValidator"/>) when first read, not at start, because the
     /// feature is off by default.
@@ -24,6 +26,7 @@ public static class AwsServiceCollectionExtensions
             http.Timeout = sp.GetRequiredService<IOptions<AwsOptions>>().Value.RequestTimeout;
             http.DefaultRequestHeaders.UserAgent.ParseAdd("MailGate/1.0");
         }).ConfigurePrimaryHttpMessageHandler(OutboundHttp.CreateHandler);
+        services.TryAddSingleton<IAwsCredentialSource, DefaultChainCredentialSource>();
         services.TryAddSingleton<BaseCredentials>();
         services.TryAddSingleton<MemberAccountCredentials>();
         services.TryAddSingleton<AwsJsonClient>();

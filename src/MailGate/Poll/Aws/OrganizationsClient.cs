@@ -12,12 +12,12 @@ internal sealed class OrganizationsClient(AwsJsonClient json, BaseCredentials cr
     /// Every account of the Organization that is active, following <c>NextToken</c> to the last page.
     /// Suspended accounts, accounts pending closure and the like are left out.
     /// </summary>
-    /// <exception cref="AwsException">A page could not be read (<see cref="AwsOperation.ListAccounts"/>).</exception>
+    /// <exception cref="AwsException">A page could not be read, or the pages never end (<see cref="AwsOperation.ListAccounts"/>).</exception>
     public async Task<IReadOnlyList<AwsAccount>> ListActiveAccountsAsync(CancellationToken cancellationToken)
     {
         var call = new AwsJsonCall(AwsOperation.ListAccounts, null, options.Value.OrganizationsEndpoint, "organizations", Target);
         var accounts = new List<AwsAccount>();
-        var tokens = new HashSet<string>(StringComparer.Ordinal);
+        var tokens = new PageTokens(AwsOperation.ListAccounts, null);
         string? nextToken = null;
         do
         {
@@ -28,13 +28,9 @@ internal sealed class OrganizationsClient(AwsJsonClient json, BaseCredentials cr
                 accounts.AddRange(list.EnumerateArray().Select(Account).Where(a => a.Status == "ACTIVE"));
             }
 
-            nextToken = page.TryGetProperty("NextToken", out var token) && token.ValueKind == JsonValueKind.String ? token.GetString() : null;
-            if (nextToken is not null && !tokens.Add(nextToken))
-            {
-                throw new AwsException(AwsOperation.ListAccounts, null, "InvalidResponse", 200, "ListAccounts returned a NextToken it had returned before");
-            }
+            nextToken = tokens.Next(Text(page, "NextToken"));
         }
-        while (!string.IsNullOrEmpty(nextToken));
+        while (nextToken is not null);
 
         return accounts;
     }

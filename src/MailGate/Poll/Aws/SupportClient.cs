@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
+using MailGate.Parse;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -52,10 +54,34 @@ internal sealed class SupportClient(
         }
 
         var cases = answer.TryGetProperty("cases", out var list) && list.ValueKind == JsonValueKind.Array
-            ? list.EnumerateArray().Select(c => c.Clone()).ToArray()
+            ? list.EnumerateArray().Select(SupportCase.TryRead).OfType<SupportCase>().ToArray()
             : [];
         var nextToken = answer.TryGetProperty("nextToken", out var token) && token.ValueKind == JsonValueKind.String ? token.GetString() : null;
         return new DescribeCasesPage(cases, string.IsNullOrEmpty(nextToken) ? null : nextToken);
+    }
+
+    /// <summary>
+    /// Every case that <paramref name="request"/> selects, page after page (from its <see cref="DescribeCasesRequest.NextToken"/>
+    /// to the last page), newest first within each page. A page is asked for only when the previous one has been consumed.
+    /// </summary>
+    /// <exception cref="AwsException">As <see cref="DescribeCasesAsync"/>; also <c>InvalidResponse</c> when the pages never end (<see cref="PageTokens"/>).</exception>
+    public async IAsyncEnumerable<SupportCase> ListCasesAsync(
+        string accountId, DescribeCasesRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var tokens = new PageTokens(AwsOperation.DescribeCases, accountId);
+        var token = request.NextToken;
+        do
+        {
+            var page = await DescribeCasesAsync(accountId, request with { NextToken = token }, cancellationToken).ConfigureAwait(false);
+            foreach (var supportCase in page.Cases)
+            {
+                yield return supportCase;
+            }
+
+            token = tokens.Next(page.NextToken);
+        }
+        while (token is not null);
     }
 
     private static byte[] Body(DescribeCasesRequest request)

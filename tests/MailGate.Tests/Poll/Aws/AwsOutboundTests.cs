@@ -1,5 +1,6 @@
 using MailGate.Poll.Aws;
 using MailGate.Tests.Support;
+using MailGate.Tests.Support.Aws;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -33,6 +34,7 @@ public sealed class AwsOutboundTests
         }).Build();
         var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddSingleton<TimeProvider>(_time).AddLogging();
         services.AddAwsClients();
+        FakeAwsCredentialSource.Register(services);
         _counter = new ByteCountingHandler();
         services.AddHttpClient(AwsJsonClient.HttpClientName).AddHttpMessageHandler(() => _counter);
         _services = services.BuildServiceProvider();

@@ -1,5 +1,6 @@
 using MailGate.Poll.Aws;
 using MailGate.Tests.Support;
+using MailGate.Tests.Support.Aws;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -12,7 +13,8 @@ public sealed class AwsServiceCollectionExtensionsTests
     public async Task AddAwsClients_ResolvingEveryClient_ContactsNothing()
     {
         await using var aws = await FakeAws.StartAsync();
-        await using var services = AwsServices.Create(aws, TimeProvider.System, new Dictionary<string, string?> { ["Aws:ExternalId"] = "ext-123" });
+        var credentials = FakeAwsCredentialSource.Base;
+        await using var services = AwsServices.Create(aws, TimeProvider.System, new Dictionary<string, string?> { ["Aws:ExternalId"] = "ext-123" }, credentials);
 
         services.GetRequiredService<OrganizationsClient>();
         services.GetRequiredService<SupportClient>();
@@ -22,7 +24,25 @@ public sealed class AwsServiceCollectionExtensionsTests
         {
             Assert.That(services.GetRequiredService<IOptions<AwsOptions>>().Value.ExternalId, Is.EqualTo("ext-123"));
             Assert.That(aws.Requests, Is.Empty);
+            Assert.That(credentials.Resolutions, Is.Zero, "the base credentials are looked for on first use, not when the clients are built");
         });
+    }
+
+    [Test]
+    public void AddAwsClients_NothingElseRegistered_TakesTheBaseCredentialsFromTheSdkDefaultChain()
+    {
+        var services = new ServiceCollection().AddAwsClients();
+
+        Assert.That(services.Single(d => d.ServiceType == typeof(IAwsCredentialSource)).ImplementationType, Is.EqualTo(typeof(DefaultChainCredentialSource)));
+    }
+
+    [Test]
+    public void AddAwsClients_ASourceRegisteredBefore_IsKept()
+    {
+        var source = FakeAwsCredentialSource.None;
+        var services = new ServiceCollection().AddSingleton<IAwsCredentialSource>(source).AddAwsClients();
+
+        Assert.That(services.Single(d => d.ServiceType == typeof(IAwsCredentialSource)).ImplementationInstance, Is.SameAs(source));
     }
 
     [Test]

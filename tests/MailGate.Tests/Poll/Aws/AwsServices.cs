@@ -1,5 +1,6 @@
 using MailGate.Poll.Aws;
 using MailGate.Tests.Support;
+using MailGate.Tests.Support.Aws;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -10,8 +11,9 @@ internal static class AwsServices
 {
     public static readonly DateTimeOffset Start = new(2026, 11, 28, 14, 0, 0, TimeSpan.Zero);
 
-    /// <summary>A container with the fake's endpoints, small retry delays and <paramref name="settings"/> on top.</summary>
-    public static ServiceProvider Create(FakeAws aws, TimeProvider time, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <summary>A container with the fake's endpoints and base credentials, small retry delays and <paramref name="settings"/> on top.</summary>
+    public static ServiceProvider Create(
+        FakeAws aws, TimeProvider time, IReadOnlyDictionary<string, string?>? settings = null, FakeAwsCredentialSource? credentials = null)
     {
         var values = new Dictionary<string, string?>(aws.Settings)
         {
@@ -30,6 +32,7 @@ internal static class AwsServices
             .AddSingleton(time)
             .AddLogging();
         services.AddAwsClients();
+        FakeAwsCredentialSource.Register(services, credentials);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 }

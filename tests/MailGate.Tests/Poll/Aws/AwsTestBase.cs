@@ -1,4 +1,5 @@
 using MailGate.Tests.Support;
+using MailGate.Tests.Support.Aws;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MailGate.Tests.Poll.Aws;

@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json;
+using MailGate.Poll.Aws;
 using MailGate.Tests.Support;
+using MailGate.Tests.Support.Aws;
 
 namespace MailGate.Tests.Poll.Aws;
 
@@ -24,6 +26,71 @@ public sealed class FakeAwsTests
         {
             Assert.That((int)response.StatusCode, Is.EqualTo(403));
             Assert.That(aws.SignatureProblems, Is.EqualTo(new[] { "organizations: no Authorization header" }));
+        });
+    }
+
+    /// <summary>One JSON call to the fake, signed by hand with <paramref name="credentials"/> for <paramref name="service"/>.</summary>
+    private static async Task<int> PostAsync(FakeAws aws, string target, string service, AwsCredentials credentials, string region = "us-east-1")
+    {
+        using var http = new HttpClient();
+        var body = Encoding.UTF8.GetBytes("{}");
+        using var request = new HttpRequestMessage(HttpMethod.Post, aws.Url) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new("application/x-amz-json-1.1");
+        request.Headers.TryAddWithoutValidation("X-Amz-Target", target);
+        SigV4.Sign(request, body, credentials, region, service, DateTimeOffset.UtcNow);
+        using var response = await http.SendAsync(request);
+        return (int)response.StatusCode;
+    }
+
+    private static readonly AwsCredentials Base = new(FakeAwsCredentialSource.BaseAccessKeyId, FakeAwsCredentialSource.BaseSecretAccessKey);
+
+    [TestCase("AWSOrganizationsV20161128.ListAccounts", "organizations", "us-east-1", 200, null)]
+    [TestCase("AWSOrganizationsV20161128.ListAccounts", "support", "us-east-1", 403, "organizations: the credential scope is us-east-1/support, expected us-east-1/organizations")]
+    [TestCase("AWSOrganizationsV20161128.ListAccounts", "organizations", "eu-west-1", 403, "organizations: the credential scope is eu-west-1/organizations, expected us-east-1/organizations")]
+    [TestCase("AWSSupport_20130415.DescribeCases", "support", "us-east-1", 403, "support: support call signed with AKIAMAILGATETEST0001, which AssumeRole never issued")]
+    [TestCase("AWSUnknown_20200101.Nothing", "unknown", "us-east-1", 400, null)]
+    public async Task Post_SignedWithTheBaseCredentials_OnlyTheServicesThatTakeThemAnswer(string target, string service, string region, int status, string? problem)
+    {
+        await using var aws = await FakeAws.StartAsync();
+
+        var answered = await PostAsync(aws, target, service, Base, region);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(answered, Is.EqualTo(status));
+            Assert.That(aws.SignatureProblems, Is.EqualTo(problem is null ? Array.Empty<string>() : new[] { problem }));
+            Assert.That(aws.Requests.Single().AccessKeyId, Is.EqualTo(FakeAwsCredentialSource.BaseAccessKeyId));
+        });
+    }
+
+    [Test]
+    public async Task Post_OrganizationsWithASessionToken_IsRefused()
+    {
+        await using var aws = await FakeAws.StartAsync();
+
+        var answered = await PostAsync(aws, "AWSOrganizationsV20161128.ListAccounts", "organizations", Base with { SessionToken = "token" });
+
+        Assert.That((answered, aws.SignatureProblems.Single()), Is.EqualTo((403, "organizations: organizations call signed with AKIAMAILGATETEST0001 and a session token, not the base credentials AKIAMAILGATETEST0001")));
+    }
+
+    [Test]
+    public async Task Faults_AreAnsweredInEachServicesOwnWords_ThenTheCallWorks()
+    {
+        await using var aws = await FakeAws.StartAsync();
+        aws.Throttle(1);
+        aws.FailWithServerError(1);
+
+        var statuses = new[]
+        {
+            await PostAsync(aws, "AWSOrganizationsV20161128.ListAccounts", "organizations", Base),
+            await PostAsync(aws, "AWSOrganizationsV20161128.ListAccounts", "organizations", Base),
+            await PostAsync(aws, "AWSOrganizationsV20161128.ListAccounts", "organizations", Base),
+        };
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(statuses, Is.EqualTo(new[] { 400, 500, 200 }));
+            Assert.That(aws.Requests.Select(r => r.ErrorCode), Is.EqualTo(new[] { "TooManyRequestsException", "ServiceException", null }));
         });
     }
 

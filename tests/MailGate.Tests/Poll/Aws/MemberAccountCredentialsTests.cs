@@ -1,5 +1,6 @@
 using MailGate.Poll.Aws;
 using MailGate.Tests.Support;
+using MailGate.Tests.Support.Aws;
 
 namespace MailGate.Tests.Poll.Aws;
 
@@ -36,7 +37,7 @@ public sealed class MemberAccountCredentialsTests : AwsTestBase
             Assert.That(first.SessionToken, Does.Contain(Prod));
             Assert.That(first.Expiration, Is.EqualTo(AwsServices.Start.AddHours(1)));
             Assert.That(first.ToString(), Does.Not.Contain(first.SecretAccessKey).And.Not.Contain(first.SessionToken!));
-            Assert.That(Aws.ExternalIds, Is.EqualTo(new[] { "mailgate-7f3a9c" }));
+            Assert.That(Aws.Sts.ExternalIds, Is.EqualTo(new[] { "mailgate-7f3a9c" }));
             Assert.That(assume.Body, Does.Contain("RoleArn=arn%3Aaws%3Aiam%3A%3A111111111111%3Arole%2Fsecurity%2FMailGateSupportReader"));
             Assert.That(assume.Body, Does.Contain("RoleSessionName=mailgate-poller"));
             Assert.That(assume.Body, Does.Contain("DurationSeconds=3600"));
@@ -51,7 +52,7 @@ public sealed class MemberAccountCredentialsTests : AwsTestBase
 
         await GetAsync(sut, Prod);
 
-        Assert.That(Aws.ExternalIds, Is.EqualTo(new string?[] { null }));
+        Assert.That(Aws.Sts.ExternalIds, Is.EqualTo(new string?[] { null }));
     }
 
     [Test]
@@ -107,7 +108,7 @@ public sealed class MemberAccountCredentialsTests : AwsTestBase
     [Test]
     public void GetAsync_AccessDenied_ThrowsAndCachesNothing()
     {
-        Aws.DenyAssumeRole(Prod);
+        Aws.Sts.DenyAssumeRole(Prod);
         var sut = CreateSut();
 
         var first = Assert.ThrowsAsync<AwsException>(() => GetAsync(sut, Prod));

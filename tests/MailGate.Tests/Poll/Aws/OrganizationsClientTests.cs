@@ -1,5 +1,6 @@
 using MailGate.Poll.Aws;
 using MailGate.Tests.Support;
+using MailGate.Tests.Support.Aws;
 
 namespace MailGate.Tests.Poll.Aws;
 
@@ -9,11 +10,11 @@ public sealed class OrganizationsClientTests : AwsTestBase
     [SetUp]
     public void AddAccounts()
     {
-        Aws.AddAccount(FakeAws.ManagementAccountId, "management", "aws-management@example.com");
-        Aws.AddAccount("111111111111", "prod", "aws-prod@example.com");
-        Aws.AddAccount("222222222222", "old", "aws-old@example.com", "SUSPENDED");
-        Aws.AddAccount("333333333333", "closing", "aws-closing@example.com", "PENDING_CLOSURE");
-        Aws.AddAccount("444444444444", "staging", "aws-staging@example.com");
+        Aws.Organizations.AddAccount(FakeAws.ManagementAccountId, "management", "aws-management@example.com");
+        Aws.Organizations.AddAccount("111111111111", "prod", "aws-prod@example.com");
+        Aws.Organizations.AddAccount("222222222222", "old", "aws-old@example.com", "SUSPENDED");
+        Aws.Organizations.AddAccount("333333333333", "closing", "aws-closing@example.com", "PENDING_CLOSURE");
+        Aws.Organizations.AddAccount("444444444444", "staging", "aws-staging@example.com");
     }
 
     private OrganizationsClient CreateSut(IReadOnlyDictionary<string, string?>? settings = null) =>
@@ -34,7 +35,7 @@ public sealed class OrganizationsClientTests : AwsTestBase
             Assert.That(requests, Has.Count.EqualTo(3), "5 accounts at 2 a page");
             Assert.That(requests[0].NextToken, Is.Null);
             Assert.That(requests.Skip(1).Select(r => r.NextToken), Is.All.Not.Null);
-            Assert.That(requests.Select(r => r.AccessKeyId), Is.All.EqualTo(FakeAwsEnvironment.AccessKeyId), "signed by the base credentials");
+            Assert.That(requests.Select(r => r.AccessKeyId), Is.All.EqualTo(FakeAwsCredentialSource.BaseAccessKeyId), "signed by the base credentials");
             Assert.That(requests.Select(r => r.Headers.ContainsKey("x-amz-security-token")), Is.All.False);
             Assert.That(requests[0].Headers["x-amz-target"], Is.EqualTo("AWSOrganizationsV20161128.ListAccounts"));
             Assert.That(requests[0].Headers["content-type"], Is.EqualTo("application/x-amz-json-1.1"));

@@ -1,5 +1,6 @@
 using MailGate.Poll.Aws;
 using MailGate.Tests.Support;
+using MailGate.Tests.Support.Aws;
 
 namespace MailGate.Tests.Poll.Aws;
 
@@ -18,8 +19,8 @@ public sealed class SupportClientTests : AwsTestBase
     [Test]
     public async Task DescribeCasesAsync_MemberAccount_SignsWithItsSessionTokenAndReturnsItsCases()
     {
-        var prodCase = Aws.AddCase(Prod, new FakeCase());
-        Aws.AddCase(Staging, new FakeCase { Subject = "Staging only" });
+        var prodCase = Aws.Support.AddCase(Prod, new FakeCase());
+        Aws.Support.AddCase(Staging, new FakeCase { Subject = "Staging only" });
         var sut = CreateSut();
 
         var page = await DescribeAsync(sut, Prod, new DescribeCasesRequest("en"));
@@ -28,7 +29,7 @@ public sealed class SupportClientTests : AwsTestBase
         var assume = Aws.RequestsOf("AssumeRole").Single();
         Assert.Multiple(() =>
         {
-            Assert.That(page.Cases.Select(c => c.GetRawText()), Is.EqualTo(new[] { prodCase.ToJson() }), "exactly as AWS returned it");
+            Assert.That(page.Cases.Select(c => c.Json), Is.EqualTo(new[] { prodCase.ToJson() }), "exactly as AWS returned it");
             Assert.That(page.NextToken, Is.Null);
             Assert.That(describe.AccountId, Is.EqualTo(Prod));
             Assert.That(describe.AccessKeyId, Does.StartWith("ASIA" + Prod));
@@ -36,7 +37,7 @@ public sealed class SupportClientTests : AwsTestBase
             Assert.That(describe.Headers["x-amz-target"], Is.EqualTo("AWSSupport_20130415.DescribeCases"));
             Assert.That(describe.Headers["authorization"], Does.Contain("/us-east-1/support/aws4_request"));
             Assert.That(assume.AccountId, Is.EqualTo(Prod));
-            Assert.That(assume.AccessKeyId, Is.EqualTo(FakeAwsEnvironment.AccessKeyId), "AssumeRole uses the base credentials");
+            Assert.That(assume.AccessKeyId, Is.EqualTo(FakeAwsCredentialSource.BaseAccessKeyId), "AssumeRole uses the base credentials");
             Assert.That(Aws.SignatureProblems, Is.Empty);
         });
     }
@@ -44,10 +45,10 @@ public sealed class SupportClientTests : AwsTestBase
     [Test]
     public async Task DescribeCasesAsync_SeveralPages_ReturnsNewestFirstAndAssumesRoleOnce()
     {
-        Aws.CasesPageSize = 2;
-        var oldest = Aws.AddCase(Prod, new FakeCase { TimeCreated = AwsServices.Start.AddHours(-3), Subject = "oldest" });
-        var newest = Aws.AddCase(Prod, new FakeCase { TimeCreated = AwsServices.Start.AddHours(-1), Subject = "newest" });
-        var middle = Aws.AddCase(Prod, new FakeCase { TimeCreated = AwsServices.Start.AddHours(-2), Subject = "middle" });
+        Aws.Support.CasesPageSize = 2;
+        var oldest = Aws.Support.AddCase(Prod, new FakeCase { TimeCreated = AwsServices.Start.AddHours(-3), Subject = "oldest" });
+        var newest = Aws.Support.AddCase(Prod, new FakeCase { TimeCreated = AwsServices.Start.AddHours(-1), Subject = "newest" });
+        var middle = Aws.Support.AddCase(Prod, new FakeCase { TimeCreated = AwsServices.Start.AddHours(-2), Subject = "middle" });
         var sut = CreateSut();
 
         var first = await DescribeAsync(sut, Prod, new DescribeCasesRequest("en"));
@@ -55,23 +56,23 @@ public sealed class SupportClientTests : AwsTestBase
 
         Assert.Multiple(() =>
         {
-            Assert.That(first.Cases.Select(c => c.GetProperty("caseId").GetString()), Is.EqualTo(new[] { newest.CaseId, middle.CaseId }));
+            Assert.That(first.Cases.Select(c => c.CaseId), Is.EqualTo(new[] { newest.CaseId, middle.CaseId }));
             Assert.That(first.NextToken, Is.Not.Null);
-            Assert.That(second.Cases.Select(c => c.GetProperty("caseId").GetString()), Is.EqualTo(new[] { oldest.CaseId }));
+            Assert.That(second.Cases.Select(c => c.CaseId), Is.EqualTo(new[] { oldest.CaseId }));
             Assert.That(second.NextToken, Is.Null);
             Assert.That(Aws.RequestsOf("DescribeCases").Select(r => r.NextToken), Is.EqualTo(new[] { null, first.NextToken }));
             Assert.That(Aws.RequestsOf("AssumeRole"), Has.Count.EqualTo(1), "the credentials are cached");
-            Assert.That(first.Cases[0].GetProperty("recentCommunications").GetProperty("communications")[0].GetProperty("body").GetString(), Does.Contain("AKIAI44QH8DHBEXAMPLE"));
+            Assert.That(first.Cases[0].OpeningText, Does.Contain("AKIAI44QH8DHBEXAMPLE"));
         });
     }
 
     [Test]
     public async Task DescribeCasesAsync_Filters_AreSentAsAwsNamesThem()
     {
-        Aws.AddCase(Prod, new FakeCase { TimeCreated = AwsServices.Start.AddHours(-2), Subject = "before the window" });
-        var recent = Aws.AddCase(Prod, new FakeCase { TimeCreated = AwsServices.Start.AddMinutes(-10), Language = "ja", Subject = "アクセスキーが公開されています" });
-        var resolved = Aws.AddCase(Prod, new FakeCase { TimeCreated = AwsServices.Start.AddMinutes(-5), Language = "ja", Status = "resolved" });
-        Aws.AddCase(Prod, new FakeCase { TimeCreated = AwsServices.Start.AddMinutes(-1), Language = "en" });
+        Aws.Support.AddCase(Prod, new FakeCase { TimeCreated = AwsServices.Start.AddHours(-2), Subject = "before the window" });
+        var recent = Aws.Support.AddCase(Prod, new FakeCase { TimeCreated = AwsServices.Start.AddMinutes(-10), Language = "ja", Subject = "アクセスキーが公開されています" });
+        var resolved = Aws.Support.AddCase(Prod, new FakeCase { TimeCreated = AwsServices.Start.AddMinutes(-5), Language = "ja", Status = "resolved" });
+        Aws.Support.AddCase(Prod, new FakeCase { TimeCreated = AwsServices.Start.AddMinutes(-1), Language = "en" });
         var sut = CreateSut();
 
         var open = await DescribeAsync(sut, Prod, new DescribeCasesRequest("ja", AfterTime: AwsServices.Start.AddHours(-1), MaxResults: 10));
@@ -81,10 +82,10 @@ public sealed class SupportClientTests : AwsTestBase
         var sent = Aws.RequestsOf("DescribeCases");
         Assert.Multiple(() =>
         {
-            Assert.That(open.Cases.Select(c => c.GetProperty("subject").GetString()), Is.EqualTo(new[] { recent.Subject }));
-            Assert.That(all.Cases.Select(c => c.GetProperty("caseId").GetString()), Is.EqualTo(new[] { resolved.CaseId, recent.CaseId }));
-            Assert.That(all.Cases[0].TryGetProperty("recentCommunications", out _), Is.False);
-            Assert.That(byId.Cases.Select(c => c.GetProperty("caseId").GetString()), Is.EqualTo(new[] { resolved.CaseId }));
+            Assert.That(open.Cases.Select(c => c.Subject), Is.EqualTo(new[] { recent.Subject }));
+            Assert.That(all.Cases.Select(c => c.CaseId), Is.EqualTo(new[] { resolved.CaseId, recent.CaseId }));
+            Assert.That(all.Cases[0].Json, Does.Not.Contain("\"recentCommunications\""), "includeCommunications: false");
+            Assert.That(byId.Cases.Select(c => c.CaseId), Is.EqualTo(new[] { resolved.CaseId }));
             Assert.That(sent[0].Language, Is.EqualTo("ja"));
             Assert.That(sent[0].AfterTime, Is.EqualTo("2026-11-28T13:00:00.000Z"));
             Assert.That(sent[2].AfterTime, Is.Null);
@@ -95,7 +96,7 @@ public sealed class SupportClientTests : AwsTestBase
     [Test]
     public void DescribeCasesAsync_NoSupportSubscription_ThrowsWithoutRetrying()
     {
-        Aws.SubscriptionRequired(Prod);
+        Aws.Support.SubscriptionRequired(Prod);
         var sut = CreateSut();
 
         var e = Assert.ThrowsAsync<AwsException>(() => DescribeAsync(sut, Prod, new DescribeCasesRequest("en")));
@@ -116,7 +117,7 @@ public sealed class SupportClientTests : AwsTestBase
     [Test]
     public async Task DescribeCasesAsync_Throttled_RetriesThenSucceeds()
     {
-        var only = Aws.AddCase(Prod, new FakeCase());
+        var only = Aws.Support.AddCase(Prod, new FakeCase());
         var sut = CreateSut();
         Aws.Throttle(1);
         Aws.FailWithServerError(1);
@@ -125,7 +126,7 @@ public sealed class SupportClientTests : AwsTestBase
 
         Assert.Multiple(() =>
         {
-            Assert.That(page.Cases.Select(c => c.GetProperty("caseId").GetString()), Is.EqualTo(new[] { only.CaseId }));
+            Assert.That(page.Cases.Select(c => c.CaseId), Is.EqualTo(new[] { only.CaseId }));
             Assert.That(Aws.RequestsOf("DescribeCases").Select(r => r.Status), Is.EqualTo(new[] { 400, 500, 200 }));
             Assert.That(Time.Waits, Has.Count.EqualTo(2));
             Assert.That(Aws.RequestsOf("AssumeRole"), Has.Count.EqualTo(1));
@@ -153,7 +154,7 @@ public sealed class SupportClientTests : AwsTestBase
     [Test]
     public void DescribeCasesAsync_AssumeRoleDenied_ThrowsAssumeRoleErrorForTheAccount()
     {
-        Aws.DenyAssumeRole(Prod);
+        Aws.Sts.DenyAssumeRole(Prod);
         var sut = CreateSut();
 
         var e = Assert.ThrowsAsync<AwsException>(() => DescribeAsync(sut, Prod, new DescribeCasesRequest("en")));
@@ -175,7 +176,7 @@ public sealed class SupportClientTests : AwsTestBase
     {
         var sut = CreateSut();
         await DescribeAsync(sut, Prod, new DescribeCasesRequest("en"));
-        Aws.ExpireCredentials(Prod);
+        Aws.Sts.ExpireCredentials(Prod);
 
         var e = Assert.ThrowsAsync<AwsException>(() => DescribeAsync(sut, Prod, new DescribeCasesRequest("en")));
         await DescribeAsync(sut, Prod, new DescribeCasesRequest("en"));

@@ -1,6 +1,6 @@
-namespace MailGate.Tests.Support;
+namespace MailGate.Tests.Support.Aws;
 
-/// <summary>A request <see cref="FakeAws"/> answered.</summary>
+/// <summary>A request <see cref="FakeAws"/> answered, as its request log keeps it.</summary>
 /// <param name="Service">The signing name it was meant for: <c>sts</c>, <c>organizations</c> or <c>support</c>.</param>
 /// <param name="Operation"><c>AssumeRole</c>, <c>ListAccounts</c>, <c>DescribeCases</c>, or what the request named.</param>
 /// <param name="AccountId">The member account: the role's for AssumeRole, the credentials' for Support; <see langword="null"/> otherwise.</param>

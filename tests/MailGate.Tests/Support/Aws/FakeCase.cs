@@ -2,11 +2,11 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
-namespace MailGate.Tests.Support;
+namespace MailGate.Tests.Support.Aws;
 
 /// <summary>
 /// A support case in <see cref="FakeAws"/>. The defaults describe a realistic case AWS opens itself:
-/// an exposed access key, category <c>security</c>, severity <c>urgent</c>. <see cref="FakeAws.AddCase"/>
+/// an exposed access key, category <c>security</c>, severity <c>urgent</c>. <see cref="FakeSupport.AddCase"/>
 /// fills <see cref="CaseId"/>, <see cref="DisplayId"/> and <see cref="TimeCreated"/> when left out.
 /// </summary>
 public sealed record FakeCase

@@ -1,0 +1,71 @@
+using MailGate.Tests.Shared;
+using MailGate.Tests.Support;
+using MailGate.Tests.Support.Aws;
+
+namespace MailGate.Tests.Poll;
+
+/// <summary>
+/// The AWS SDK's real default credential chain, the gateway's own base credentials source: exercised in
+/// the real gateway as a child process, whose environment alone carries the keys, so that this test
+/// process's environment is never changed (every other test gives the keys through <see cref="FakeAwsCredentialSource"/>).
+/// </summary>
+[TestFixture]
+public sealed class DefaultCredentialChainTests
+{
+    private const string Prod = "111111111111";
+
+    /// <summary>Variables that would send the chain elsewhere (a profile, a role, a container or custom endpoint): removed in the child.</summary>
+    private static readonly string[] Elsewhere =
+    [
+        "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+        "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_STS",
+    ];
+
+    private GatewayProcessFolder _run = null!;
+
+    [SetUp]
+    public void SetUp() => _run = new GatewayProcessFolder(SupportCasePollerTestBase.Rules);
+
+    [TearDown]
+    public void TearDown() => _run.Dispose();
+
+    [Test]
+    public async Task Gateway_KeysInItsEnvironment_AreFoundByTheSdkChain_AndSignEveryBaseCall()
+    {
+        await using var aws = await FakeAws.StartAsync();
+        aws.Organizations.AddAccount(Prod, "prod-payments", "aws-root-111111111111@example.com");
+        var added = aws.Support.AddCase(Prod, new FakeCase { TimeCreated = DateTimeOffset.UtcNow.AddMinutes(-1) });
+        await using var pagerDuty = await FakePagerDuty.StartAsync();
+        var environment = Elsewhere.ToDictionary(name => name, _ => "");
+        environment["AWS_ACCESS_KEY_ID"] = FakeAwsCredentialSource.BaseAccessKeyId;
+        environment["AWS_SECRET_ACCESS_KEY"] = FakeAwsCredentialSource.BaseSecretAccessKey;
+        environment["AWS_EC2_METADATA_DISABLED"] = "true";
+        environment["AWS_SHARED_CREDENTIALS_FILE"] = Path.Combine(_run.Folder, "no-credentials");
+        environment["AWS_CONFIG_FILE"] = Path.Combine(_run.Folder, "no-config");
+
+        await using var gateway = GatewayProcess.Start(
+            environment,
+            _run.Settings(
+                pagerDuty,
+                [
+                    "--SupportCases:Enabled=true",
+                    "--SupportCases:Jitter=00:00:00",
+                    .. aws.Settings.Select(kv => $"--{kv.Key}={kv.Value}"),
+                ]));
+        await pagerDuty.WaitForAsync(r => r.Count >= 1, TimeSpan.FromSeconds(60));
+        gateway.Terminate();
+        var exitCode = await gateway.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        var byBase = aws.Requests.Where(r => r.Operation is "ListAccounts" or "AssumeRole").ToArray();
+        Assert.Multiple(() =>
+        {
+            Assert.That(pagerDuty.Accepted.Single().DedupKey, Is.EqualTo($"mailgate-{SupportCasePollerTestBase.Rule}-{added.CaseId}"));
+            Assert.That(byBase.Select(r => r.Operation).Distinct(), Is.EquivalentTo(new[] { "ListAccounts", "AssumeRole" }));
+            Assert.That(byBase.Select(r => r.AccessKeyId), Is.All.EqualTo(FakeAwsCredentialSource.BaseAccessKeyId), "the keys the chain found in the child's environment");
+            Assert.That(aws.SignatureProblems, Is.Empty);
+            Assert.That(Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID"), Is.Not.EqualTo(FakeAwsCredentialSource.BaseAccessKeyId), "set in the child only");
+            Assert.That(exitCode, Is.Zero, string.Join('\n', gateway.Lines));
+        });
+    }
+}
