@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using MailGate.Spool;
+using MailGate.Storage;
 
 namespace MailGate.Parse;
 
@@ -82,7 +83,7 @@ public static partial class SupportCaseReader
     }
 
     /// <summary>
-    /// The facts of one case. The account comes from <paramref name="envelope"/>'s <see cref="Envelope.Case"/>
+    /// The facts of one case. The account comes from <paramref name="envelope"/>'s <see cref="Envelope.SupportCase"/> origin
     /// (the account the poller asked), else from the case id, which names it (<c>case-123456789012-…</c>).
     /// </summary>
     /// <exception cref="MessageParseException">The case has no <c>caseId</c>.</exception>
@@ -95,7 +96,7 @@ public static partial class SupportCaseReader
             throw new MessageParseException("not a support case: no caseId");
         }
 
-        var origin = envelope.Case;
+        var origin = envelope.SupportCase;
         var accountId = origin?.AccountId is { Length: > 0 } known ? known : AccountOf(caseId);
         var submittedBy = Text(supportCase, "submittedBy");
         var timeCreated = Text(supportCase, "timeCreated");

@@ -9,7 +9,7 @@ using MailGate.Parse.Authentication;
 using Microsoft.Extensions.Configuration;
 using MailGate.Parse;
 using MailGate.Rules;
-using MailGate.Spool;
+using MailGate.Storage;
 
 namespace MailGate.Cli;
 
@@ -85,7 +85,7 @@ internal static class RulesTestCommand
         {
             isJson = IsJson(message);
             rules = RulesLoader.Load(rulesPath, new RulesLoadOptions { AllowMissingRoutingKeys = true });
-            var envelope = new Envelope(mailFrom ?? "", recipients, new DateTimeOffset(message.LastWriteTimeUtc), null, null);
+            var envelope = Envelope.ForMail(mailFrom ?? "", recipients, new DateTimeOffset(message.LastWriteTimeUtc));
             if (isJson)
             {
                 using var stream = message.OpenRead();

@@ -6,6 +6,7 @@ using MailGate.Parse;
 using MailGate.Poll.Aws;
 using MailGate.Process;
 using MailGate.Spool;
+using MailGate.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace MailGate.Poll;
@@ -168,9 +169,9 @@ internal sealed class AccountPoller(
 
     private async Task<SpooledMessage> SpoolAsync(AwsAccount account, string language, string json, bool resolve, CancellationToken cancellationToken)
     {
-        var origin = new CaseOrigin(account.Id, account.Name, account.Email, language, resolve);
+        var origin = new SupportCaseOrigin(account.Id, account.Name, account.Email, language, resolve);
         var message = await spool.CommitAsync(
-            Envelope.ForCase(origin, time.GetUtcNow()),
+            Envelope.ForSupportCase(origin, time.GetUtcNow()),
             new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(json)),
             cancellationToken).ConfigureAwait(false);
         inbox.Enqueue(message);

@@ -27,7 +27,6 @@ internal sealed class SupportCasePoller(
     SupportCasePollStatus status,
     MailGateMetrics metrics,
     IOptions<SupportCaseOptions> options,
-    IOptions<SpoolOptions> spoolOptions,
     TimeProvider time,
     ILogger<SupportCasePoller> logger) : BackgroundService
 {
@@ -38,9 +37,9 @@ internal sealed class SupportCasePoller(
     {
         await Task.Yield(); // never hold up the host's start
         var settings = options.Value;
-        var folder = settings.StatePath.Length > 0 ? settings.StatePath : Path.Combine(spoolOptions.Value.Path, "support-cases");
-        var poller = new AccountPoller(support, spool, inbox, new CaseCursorStore(folder), settings, time, logger);
-        Log.SupportPollingStarted(logger, settings.PollInterval, string.Join(", ", settings.EffectiveLanguages), folder);
+        var cursors = settings.StatePath.Length > 0 ? new CaseCursorStore(settings.StatePath) : new CaseCursorStore(spool.Cursors(CaseCursorStore.Poller));
+        var poller = new AccountPoller(support, spool, inbox, cursors, settings, time, logger);
+        Log.SupportPollingStarted(logger, settings.PollInterval, string.Join(", ", settings.EffectiveLanguages), cursors.Folder);
         using var timer = new PeriodicTimer(settings.PollInterval, time);
         try
         {

@@ -6,6 +6,7 @@ using MailGate.Observability;
 using MailGate.Parse;
 using MailGate.Rules;
 using MailGate.Spool;
+using MailGate.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -429,7 +430,7 @@ internal sealed class MessageProcessor(
         MessageFacts facts;
         try
         {
-            if (message.IsSupportCase)
+            if (message.Envelope.Origin is SupportCaseOrigin)
             {
                 return (Decide(message, SupportCaseReader.Read(message)), false);
             }
@@ -445,7 +446,7 @@ internal sealed class MessageProcessor(
         var authentication = facts.Authentication;
         if (authentication.MissingKeys.Count > 0 && !postFetch)
         {
-            Log.KeysNeeded(logger, message.Id, authentication.MissingKeys.Count, ClientNetwork.Of(message.Envelope.ClientAddress));
+            Log.KeysNeeded(logger, message.Id, authentication.MissingKeys.Count, ClientNetwork.Of(message.Envelope.Mail?.ClientAddress));
             keyFetcher.Enqueue(message, authentication.MissingKeys, KeysFetched);
             return (null, true);
         }
@@ -517,12 +518,12 @@ internal sealed class MessageProcessor(
         var limits = ruleSet.Trust?.Untrusted ?? UntrustedTreatment.Default;
         foreach (var match in decision.Matches)
         {
-            if (!match.Trusted && untrustedLimiter.TryAcquire(facts.Sender, message.Envelope.ClientAddress, limits) is var verdict && verdict != UntrustedVerdict.Allowed)
+            if (!match.Trusted && untrustedLimiter.TryAcquire(facts.Sender, message.Envelope.Mail?.ClientAddress, limits) is var verdict && verdict != UntrustedVerdict.Allowed)
             {
                 var (limit, outcome) = verdict switch
                 {
                     UntrustedVerdict.SenderLimited => ($"{facts.Sender} is over trust.untrusted.max_per_sender_per_hour", "rate_limited"),
-                    UntrustedVerdict.ClientNetworkLimited => ($"its client network {ClientNetwork.Of(message.Envelope.ClientAddress)} is over trust.untrusted.max_per_client_network_per_hour", "rate_limited_client"),
+                    UntrustedVerdict.ClientNetworkLimited => ($"its client network {ClientNetwork.Of(message.Envelope.Mail?.ClientAddress)} is over trust.untrusted.max_per_client_network_per_hour", "rate_limited_client"),
                     _ => ("untrusted pages are over trust.untrusted.max_per_hour", "rate_limited_global"),
                 };
                 untrusted.Add($"{match.Rule}: matched, but the message is not trusted and {limit}; not paged");
@@ -563,7 +564,7 @@ internal sealed class MessageProcessor(
             {
                 Rule = match.Rule,
                 Route = match.Route,
-                Event = PagerDutyEventBuilder.Build(facts, match, ruleSet.Version, resolve: message.Envelope.Case?.Resolve == true),
+                Event = PagerDutyEventBuilder.Build(facts, match, ruleSet.Version, resolve: message.Envelope.SupportCase?.Resolve == true),
                 Unverified = !verified,
             }).ToArray(),
         };

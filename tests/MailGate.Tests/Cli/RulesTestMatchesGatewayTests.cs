@@ -1,6 +1,6 @@
 using System.Text.Json;
 using MailGate.Cli;
-using MailGate.Spool;
+using MailGate.Storage;
 using MailGate.Tests.Support;
 
 namespace MailGate.Tests.Cli;
