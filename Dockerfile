@@ -2,7 +2,7 @@
 # The base images can be overridden; CI builds local stand-ins because it has no registry:
 #   docker build --build-arg SDK_IMAGE=localhost/dotnet/sdk:10.0 \
 #                --build-arg BASE=localhost/dotnet/aspnet:10.0 -t mailgate .
-# (see .ci/container-smoke.sh and the README's "Deployment (container)").
+# (see .ci/container-smoke.sh and docs/operations.md, "Deployment").
 ARG SDK_IMAGE=mcr.microsoft.com/dotnet/sdk:10.0
 ARG BASE=mcr.microsoft.com/dotnet/aspnet:10.0
 

@@ -135,6 +135,16 @@ public sealed class RuleEvaluator
     }
 
     /// <summary>
+    /// Whether the message meets <c>trust.trusted</c> as the rules' own trust check sees it (a support case
+    /// always; no trust policy: everything; a message repeating a once-only header: never). One answer for
+    /// the trust a match gets, the lane its events travel in and whether its keys are pinned.
+    /// </summary>
+    internal static bool IsTrusted(RuleSet rules, MessageFacts facts) =>
+        facts.Case is not null
+        || rules.Trust is not { } trust
+        || (RepeatedHeaders.Reason(facts) is null && trust.Trusted.Evaluate(new RuleInput(facts)) == Truth.True);
+
+    /// <summary>
     /// The match as the trust policy leaves it: unchanged when the message is trusted, else marked,
     /// re-severitied (or re-routed) and keyed apart from trusted incidents, or null when untrusted matches
     /// are dropped. A trust check that cannot be decided counts as not trusted, and is reported. A message

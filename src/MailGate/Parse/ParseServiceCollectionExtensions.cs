@@ -21,34 +21,17 @@ internal static class ParseServiceCollectionExtensions
         services.AddOptions<ParseOptions>().BindConfiguration(ParseOptions.Section)
             .Validate(o => o.FallbackCharsets is null || o.FallbackCharsets.All(Charsets.IsKnown), "Parse:FallbackCharsets must name charsets .NET knows (e.g. shift_jis, euc-jp, windows-1252)")
             .ValidateOnStart();
-        services.AddSingleton(sp =>
-        {
-            var trust = sp.GetRequiredService<IOptions<TrustOptions>>().Value;
-            var servers = trust.DnsServers.Select(s => Endpoint(s)).ToArray();
-            return new DnsDkimPublicKeyLocator(
-                new DnsDkimPublicKeyLocatorOptions { NameServers = servers, TemporaryFailureCacheDuration = trust.DnsFailureCacheDuration },
-                sp.GetRequiredService<TimeProvider>());
-        });
+        services.AddSingleton(sp => MessageParserFactory.KeyLocator(
+            sp.GetRequiredService<IOptions<TrustOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>()));
 
         // The processor's parser never waits for DNS: it verifies with the keys already looked up, and the
         // processor has the missing ones fetched off its path (Process/KeyFetcher) before verifying again.
-        services.AddSingleton(sp =>
-        {
-            // One header-size limit for the whole path: what SMTP accepted, the parser must read.
-            var options = sp.GetRequiredService<IOptions<ParseOptions>>().Value.ToParserOptions() with
-            {
-                MaxHeaderBytes = sp.GetRequiredService<IOptions<SmtpOptions>>().Value.MaxHeaderSize,
-            };
-            return sp.GetRequiredService<IOptions<TrustOptions>>().Value.Verify
-                ? new MessageParser(options, new MailAuthenticator(sp.GetRequiredService<DnsDkimPublicKeyLocator>().Offline))
-                : new MessageParser(options);
-        });
+        services.AddSingleton(sp => MessageParserFactory.Parser(
+            MessageParserFactory.ParserOptions(
+                sp.GetRequiredService<IOptions<ParseOptions>>().Value,
+                sp.GetRequiredService<IOptions<SmtpOptions>>().Value),
+            sp.GetRequiredService<IOptions<TrustOptions>>().Value.Verify ? sp.GetRequiredService<DnsDkimPublicKeyLocator>().Offline : null));
         return services;
-    }
-
-    private static IPEndPoint Endpoint(string text)
-    {
-        var endpoint = IPEndPoint.Parse(text);
-        return endpoint.Port == 0 ? new IPEndPoint(endpoint.Address, 53) : endpoint;
     }
 }

@@ -1,3 +1,4 @@
+using MailGate.Decide;
 using MailGate.Observability;
 using MailGate.Parse;
 using MailGate.Parse.Authentication;

@@ -1,22 +1,33 @@
+using MailGate.Decide;
 using MailGate.Observability;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace MailGate.Process;
 
-/// <summary>Registers the background processing of spooled messages (parse → rules → deliver).</summary>
+/// <summary>Registers the background processing of spooled messages (read → decide → deliver) and its parts.</summary>
 internal static class ProcessServiceCollectionExtensions
 {
     public static IServiceCollection AddMessageProcessing(this IServiceCollection services)
     {
         services.AddSingleton<ProcessingInbox>();
         services.AddSingleton<ProcessingEvents>();
-        services.AddSingleton<UntrustedLimiter>();
+        services.AddSingleton<IUntrustedLimiter, UntrustedLimiter>();
         services.AddSingleton<PinnedKeysFile>();
         services.AddSingleton<KeyFetcher>();
         services.TryAddSingleton<IStateStore, SpoolStateStore>();
         services.AddSingleton<UnsavedWork>();
         services.AddSingleton<IReadinessCheck>(sp => sp.GetRequiredService<UnsavedWork>());
+        services.AddSingleton<InHandMessages>();
+        services.AddSingleton<FetchedKeys>();
+        services.AddSingleton<VerificationDeferrals>();
+        services.AddSingleton<ProcessingLog>();
+        services.AddSingleton<WorkFinisher>();
+        services.AddSingleton<DeliveryLanes>();
+        services.AddSingleton<WorkTracker>();
+        services.AddSingleton<DecisionStage>();
+        services.AddSingleton<MessageIntake>();
+        services.AddSingleton<SpoolRescan>();
         services.AddHostedService<MessageProcessor>();
         return services;
     }

@@ -1,3 +1,4 @@
+using MailGate.Decide;
 using MailGate.Rules;
 
 namespace MailGate.Process;
@@ -11,7 +12,7 @@ namespace MailGate.Process;
 /// only when it fits all three. Windows are measured on the monotonic clock: a wall-clock step neither
 /// frees nor blocks pages.
 /// </summary>
-internal sealed class UntrustedLimiter(TimeProvider time)
+internal sealed class UntrustedLimiter(TimeProvider time) : IUntrustedLimiter
 {
     private const int MaxKeys = 10_000;
     private static readonly TimeSpan Span = TimeSpan.FromHours(1);
@@ -21,10 +22,7 @@ internal sealed class UntrustedLimiter(TimeProvider time)
     private readonly Queue<long> _all = new();
     private readonly Lock _lock = new();
 
-    /// <summary>Whether one more untrusted page is allowed now (and counts it if so); else which bound it is over.</summary>
-    /// <param name="sender">The resolved sender.</param>
-    /// <param name="clientAddress">The SMTP client's address (<c>Envelope.ClientAddress</c>); null when unknown.</param>
-    /// <param name="limits">The bounds, from the rules file's <c>trust.untrusted</c>.</param>
+    /// <inheritdoc/>
     public UntrustedVerdict TryAcquire(string sender, string? clientAddress, UntrustedTreatment limits)
     {
         ArgumentNullException.ThrowIfNull(limits);
@@ -86,20 +84,4 @@ internal sealed class UntrustedLimiter(TimeProvider time)
     }
 
     private TimeSpan Elapsed(long from, long to) => time.GetElapsedTime(from, to);
-}
-
-/// <summary>What <see cref="UntrustedLimiter.TryAcquire"/> decided.</summary>
-internal enum UntrustedVerdict
-{
-    /// <summary>Page (counted).</summary>
-    Allowed,
-
-    /// <summary>Over <c>max_per_sender_per_hour</c>.</summary>
-    SenderLimited,
-
-    /// <summary>Over <c>max_per_client_network_per_hour</c>.</summary>
-    ClientNetworkLimited,
-
-    /// <summary>Over <c>max_per_hour</c>.</summary>
-    GlobalLimited,
 }

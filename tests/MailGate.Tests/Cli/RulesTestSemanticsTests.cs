@@ -91,4 +91,38 @@ public sealed class RulesTestSemanticsTests
         Assert.That(json.RootElement.GetProperty("decision").GetString(), Is.EqualTo("error"));
         Assert.That(json.RootElement.GetProperty("errors")[0].GetProperty("reason").GetString(), Is.EqualTo("regex_timeout"));
     }
+
+    [Test]
+    public async Task Test_UntrustedPagesOverTheirLimit_ShowsNotPaged_AsTheGatewayDecides()
+    {
+        var rules = Path.Combine(_folder, "rules.yaml");
+        await File.WriteAllTextAsync(rules, """
+            version: 1
+            routes:
+              oncall:
+                pagerduty:
+                  routing_key: R0123456789abcdef0123456789abcde
+            trust:
+              trusted:
+                authenticated: { arc_sealed_by: google.com, original_dmarc: amazon.com }
+              untrusted: { max_per_hour: 0 }
+            rules:
+              - name: aws-abuse-report
+                when: { subject: { contains: Abuse Report } }
+                trust: required
+                route: oncall
+            """);
+
+        var (exit, output) = await RunAsync("rules", "test", Mail.FixturePath("abuse-report-original.eml"), "--rules", rules, "--rcpt", Abuse);
+        var (jsonExit, jsonOutput) = await RunAsync("rules", "test", Mail.FixturePath("abuse-report-original.eml"), "--rules", rules, "--rcpt", Abuse, "--json");
+
+        Assert.That(exit, Is.Zero, output);
+        Assert.That(output, Does.Contain("Rule 'aws-abuse-report' matched, but the message is not trusted and untrusted pages are over trust.untrusted.max_per_hour (logged and counted, no page)"));
+        Assert.That(output, Does.Contain("Decision: DROP (no page: the message is not trusted, see above)").And.Not.Contain("Decision: PAGE"));
+        Assert.That(jsonExit, Is.Zero, jsonOutput);
+        using var json = JsonDocument.Parse(jsonOutput);
+        Assert.That(json.RootElement.GetProperty("decision").GetString(), Is.EqualTo("drop"));
+        Assert.That(json.RootElement.GetProperty("events").GetArrayLength(), Is.Zero);
+        Assert.That(json.RootElement.GetProperty("untrusted")[0].GetString(), Is.EqualTo("aws-abuse-report: matched, but the message is not trusted and untrusted pages are over trust.untrusted.max_per_hour; not paged"));
+    }
 }

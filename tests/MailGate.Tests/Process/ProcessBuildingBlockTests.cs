@@ -7,7 +7,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace MailGate.Tests.Process;
 
-/// <summary>The small parts the processor is built of: the fair queue, the delivery clock, a message's state in memory.</summary>
+/// <summary>The small parts the processor is built of: the fair queue, the delivery clock, a message's state in memory, deferred verifications.</summary>
 [TestFixture]
 public sealed class ProcessBuildingBlockTests
 {
@@ -89,6 +89,51 @@ public sealed class ProcessBuildingBlockTests
         Assert.That(sut.TryWrite(), Is.True);
         Assert.That(store.Written.Single().Deliveries[0].Status, Is.EqualTo(DeliveryStatus.Delivered));
         Assert.That(sut.NeedsSettling, Is.True, "finished, not moved yet");
+    }
+
+    [TestCase(0, true, 60)]
+    [TestCase(59, true, 1)]
+    [TestCase(60, false, 0)]
+    [TestCase(90, false, -30)]
+    public void VerificationDeferrals_TryDefer_UntilTheWindowIsOver(int secondsLater, bool deferred, int remainingSeconds)
+    {
+        var time = new FakeTimeProvider(Start);
+        var sut = new VerificationDeferrals(time);
+        Assert.That(sut.TryDefer("m", TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(10), out _), Is.True, "the first failure");
+
+        time.Advance(TimeSpan.FromSeconds(secondsLater));
+
+        Assert.That(sut.TryDefer("m", TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(10), out var remaining), Is.EqualTo(deferred));
+        Assert.That(remaining, Is.EqualTo(TimeSpan.FromSeconds(remainingSeconds)));
+    }
+
+    [Test]
+    public void VerificationDeferrals_IsWaiting_UntilTheRetryIsDue()
+    {
+        var time = new FakeTimeProvider(Start);
+        var sut = new VerificationDeferrals(time);
+        sut.TryDefer("m", TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(30), out _);
+
+        Assert.That(sut.IsWaiting("m", time.GetTimestamp()), Is.True);
+        Assert.That(sut.IsWaiting("other", time.GetTimestamp()), Is.False);
+        time.Advance(TimeSpan.FromSeconds(30));
+        Assert.That(sut.IsWaiting("m", time.GetTimestamp()), Is.False, "due: the next scan queues it");
+    }
+
+    [Test]
+    public void VerificationDeferrals_KeepOnly_ForgetsMessagesNoLongerActive()
+    {
+        var time = new FakeTimeProvider(Start);
+        var sut = new VerificationDeferrals(time);
+        sut.TryDefer("gone", TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(30), out _);
+        sut.TryDefer("kept", TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(30), out _);
+        time.Advance(TimeSpan.FromMinutes(1));
+
+        sut.KeepOnly(["kept"]);
+
+        Assert.That(sut.TryDefer("gone", TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(30), out var fresh), Is.True);
+        Assert.That(sut.TryDefer("kept", TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(30), out var left), Is.True);
+        Assert.That((fresh, left), Is.EqualTo((TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(4))), "a fresh window for the one forgotten");
     }
 
     /// <summary>Records what it is asked to write; fails on demand like a read-only file system.</summary>

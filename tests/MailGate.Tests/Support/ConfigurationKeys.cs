@@ -4,7 +4,7 @@ using MailGate.Hosting;
 namespace MailGate.Tests.Support;
 
 /// <summary>
-/// The configuration keys the README mentions, checked against <see cref="ConfigurationSchema"/> (every
+/// The configuration keys the docs (README.md, docs/*.md) mention, checked against <see cref="ConfigurationSchema"/> (every
 /// key the gateway reads, found by reflection over its options classes).
 /// </summary>
 public static partial class ConfigurationKeys

@@ -1,10 +1,7 @@
 using System.Collections.Concurrent;
-using System.Net.Sockets;
 using DnsClient;
-using DnsClient.Protocol;
 using MimeKit.Cryptography;
 using Org.BouncyCastle.Crypto;
-using Org.BouncyCastle.Crypto.Parameters;
 
 namespace MailGate.Parse.Authentication;
 
@@ -46,18 +43,10 @@ public sealed class DnsDkimPublicKeyLocator : DkimPublicKeyLocatorBase
     /// <summary>The largest RSA public exponent accepted, in bits (real keys use 3 or 65537; verifying costs one multiplication per bit).</summary>
     public const int MaxRsaExponentBits = 64;
 
-    private const string DnsTxt = "dns/txt";
-
     private readonly IDnsQuery _dns;
-    private readonly TimeProvider _timeProvider;
-    private readonly DnsDkimPublicKeyLocatorOptions _options;
-    private readonly ConcurrentDictionary<string, CacheEntry> _cache = new(StringComparer.OrdinalIgnoreCase);
-    private readonly ConcurrentDictionary<string, Lazy<Task<CacheEntry>>> _inFlight = new(StringComparer.OrdinalIgnoreCase);
-    private readonly ConcurrentDictionary<string, int> _holds = new(StringComparer.OrdinalIgnoreCase);
-
-    /// <summary>Pinned names and when each was last pinned (monotonic): the oldest goes first past <see cref="DnsDkimPublicKeyLocatorOptions.MaxPinned"/>.</summary>
-    private readonly ConcurrentDictionary<string, long> _pinned = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Lock _evicting = new();
+    private readonly DkimKeyCache _cache;
+    private readonly DkimKeyAnswers _answers;
+    private readonly ConcurrentDictionary<string, Lazy<Task<DkimKeyCacheEntry>>> _inFlight = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Creates a locator that asks the configured name servers (or the system's) with DnsClient.</summary>
     public DnsDkimPublicKeyLocator(DnsDkimPublicKeyLocatorOptions? options = null, TimeProvider? timeProvider = null)
@@ -71,9 +60,10 @@ public sealed class DnsDkimPublicKeyLocator : DkimPublicKeyLocatorBase
         ArgumentNullException.ThrowIfNull(dns);
         ArgumentNullException.ThrowIfNull(timeProvider);
         _dns = dns;
-        _timeProvider = timeProvider;
-        _options = options ?? new DnsDkimPublicKeyLocatorOptions();
-        Offline = new OfflineLocator(this);
+        options ??= new DnsDkimPublicKeyLocatorOptions();
+        _cache = new DkimKeyCache(timeProvider, options);
+        _answers = new DkimKeyAnswers(timeProvider, options, GetPublicKey);
+        Offline = new OfflineDkimPublicKeyLocator(_cache);
     }
 
     /// <summary>How many names are cached now (answers and failures, expired ones included until dropped).</summary>
@@ -100,7 +90,7 @@ public sealed class DnsDkimPublicKeyLocator : DkimPublicKeyLocatorBase
         var lookups = new List<Task>();
         foreach (var name in names.Distinct(StringComparer.OrdinalIgnoreCase))
         {
-            if (Cached(name) is null)
+            if (_cache.Fresh(name) is null)
             {
                 lookups.Add(LookUpOnceAsync(name));
             }
@@ -119,13 +109,7 @@ public sealed class DnsDkimPublicKeyLocator : DkimPublicKeyLocatorBase
     public IDisposable Hold(IEnumerable<string> names)
     {
         ArgumentNullException.ThrowIfNull(names);
-        var held = names.Select(n => n.ToLowerInvariant()).Distinct(StringComparer.Ordinal).ToArray();
-        foreach (var name in held)
-        {
-            _holds.AddOrUpdate(name, 1, (_, n) => n + 1);
-        }
-
-        return new Holding(this, held);
+        return _cache.Holds.Hold(names);
     }
 
     /// <summary>
@@ -137,23 +121,14 @@ public sealed class DnsDkimPublicKeyLocator : DkimPublicKeyLocatorBase
     public void Pin(IEnumerable<string> names)
     {
         ArgumentNullException.ThrowIfNull(names);
-        var now = _timeProvider.GetTimestamp();
-        foreach (var name in names)
-        {
-            _pinned[name.ToLowerInvariant()] = now;
-        }
-
-        while (_pinned.Count > _options.MaxPinned && _pinned.MinBy(p => p.Value) is { Key: { } oldest } entry)
-        {
-            _pinned.TryRemove(entry);
-        }
+        _cache.Pins.Pin(names);
     }
 
     /// <summary>The pinned names (<see cref="Pin"/>), most recently pinned first.</summary>
-    public IReadOnlyList<string> PinnedNames => [.. _pinned.OrderByDescending(p => p.Value).Select(p => p.Key)];
+    public IReadOnlyList<string> PinnedNames => _cache.Pins.ByRecency;
 
     /// <summary>Whether <paramref name="name"/> is pinned (<see cref="Pin"/>).</summary>
-    public bool IsPinned(string name) => _pinned.ContainsKey(name);
+    public bool IsPinned(string name) => _cache.Pins.IsPinned(name);
 
     /// <summary>
     /// Whether every name in <paramref name="names"/> is a selector of the very domain of a pinned key (any
@@ -163,27 +138,11 @@ public sealed class DnsDkimPublicKeyLocator : DkimPublicKeyLocatorBase
     public bool AllInPinnedDomains(IEnumerable<string> names)
     {
         ArgumentNullException.ThrowIfNull(names);
-        var domains = _pinned.Keys.Select(DomainOf).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var any = false;
-        foreach (var name in names)
-        {
-            any = true;
-            var domain = DomainOf(name);
-            if (!domains.Contains(domain))
-            {
-                return false;
-            }
-        }
-
-        return any;
+        return _cache.Pins.AllInPinnedDomains(names);
     }
 
     /// <summary>Pinned names whose answer is missing or expires within <paramref name="margin"/> (monotonic clock).</summary>
-    public IReadOnlyList<string> PinnedDueForRefresh(TimeSpan margin)
-    {
-        var soon = After(margin);
-        return _pinned.Keys.Where(name => !_cache.TryGetValue(name, out var entry) || entry.Expires <= soon).ToArray();
-    }
+    public IReadOnlyList<string> PinnedDueForRefresh(TimeSpan margin) => _cache.PinnedDueForRefresh(margin);
 
     /// <summary>
     /// Looks <paramref name="names"/> up again even when their answers have not expired yet, and caches the
@@ -202,8 +161,8 @@ public sealed class DnsDkimPublicKeyLocator : DkimPublicKeyLocatorBase
     /// <exception cref="DkimKeyTemporaryException">DNS did not answer usefully; asking later may help.</exception>
     public override AsymmetricKeyParameter LocatePublicKey(string methods, string domain, string selector, CancellationToken cancellationToken = default)
     {
-        var name = NameOf(methods, domain, selector);
-        if (Cached(name) is { } cached)
+        var name = DkimKeyNames.NameOf(methods, domain, selector);
+        if (_cache.Fresh(name) is { } cached)
         {
             return cached.KeyOrThrow();
         }
@@ -214,13 +173,13 @@ public sealed class DnsDkimPublicKeyLocator : DkimPublicKeyLocatorBase
         {
             response = _dns.Query(name, QueryType.TXT);
         }
-        catch (Exception e) when (QueryFailure(name, e) is { } failure)
+        catch (Exception e) when (DkimKeyAnswers.QueryFailure(name, e) is { } failure)
         {
-            Remember(name, FailureEntry(failure));
+            _cache.Remember(name, _answers.Failure(failure));
             throw failure;
         }
 
-        return Remember(name, Interpret(name, response)).KeyOrThrow();
+        return _cache.Remember(name, _answers.FromResponse(name, response)).KeyOrThrow();
     }
 
     /// <inheritdoc/>
@@ -228,8 +187,8 @@ public sealed class DnsDkimPublicKeyLocator : DkimPublicKeyLocatorBase
     /// <exception cref="DkimKeyTemporaryException">DNS did not answer usefully; asking later may help.</exception>
     public override async Task<AsymmetricKeyParameter> LocatePublicKeyAsync(string methods, string domain, string selector, CancellationToken cancellationToken = default)
     {
-        var name = NameOf(methods, domain, selector);
-        if (Cached(name) is { } cached)
+        var name = DkimKeyNames.NameOf(methods, domain, selector);
+        if (_cache.Fresh(name) is { } cached)
         {
             return cached.KeyOrThrow();
         }
@@ -237,52 +196,6 @@ public sealed class DnsDkimPublicKeyLocator : DkimPublicKeyLocatorBase
         var entry = await LookUpOnceAsync(name).WaitAsync(cancellationToken).ConfigureAwait(false);
         return entry.KeyOrThrow();
     }
-
-    /// <summary>The one lookup of <paramref name="name"/> in flight, started if there is none; it caches its outcome and never throws.</summary>
-    private async Task<CacheEntry> LookUpOnceAsync(string name)
-    {
-        var lookup = _inFlight.GetOrAdd(name, n => new Lazy<Task<CacheEntry>>(() => LookUpAsync(n)));
-        try
-        {
-            return await lookup.Value.ConfigureAwait(false);
-        }
-        finally
-        {
-            _inFlight.TryRemove(new KeyValuePair<string, Lazy<Task<CacheEntry>>>(name, lookup));
-        }
-    }
-
-    private async Task<CacheEntry> LookUpAsync(string name)
-    {
-        try
-        {
-            IDnsQueryResponse response;
-            try
-            {
-                // Not cancellable by any one caller: others may be waiting for the same answer. DnsClient's
-                // timeout and retries bound it.
-                response = await _dns.QueryAsync(name, QueryType.TXT, QueryClass.IN, CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (Exception e) when (QueryFailure(name, e) is { } failure)
-            {
-                return Remember(name, FailureEntry(failure));
-            }
-
-            return Remember(name, Interpret(name, response));
-        }
-#pragma warning disable CA1031 // A lookup's outcome is what is cached; nothing may escape to the waiting callers.
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            return Remember(name, CacheEntry.Temporary($"{name}: DNS query failed: {e.GetType().Name}: {e.Message}", After(_options.TemporaryFailureCacheDuration)));
-        }
-    }
-
-    private CacheEntry FailureEntry(Exception failure) => failure is DkimKeyTemporaryException
-        ? CacheEntry.Temporary(failure.Message, After(_options.TemporaryFailureCacheDuration))
-        : CacheEntry.Failed(failure.Message, After(_options.NegativeCacheDuration));
-
-    private long After(TimeSpan duration) => _timeProvider.GetTimestamp() + (long)(duration.TotalSeconds * _timeProvider.TimestampFrequency);
 
     private static LookupClient CreateClient(DnsDkimPublicKeyLocatorOptions options)
     {
@@ -298,231 +211,43 @@ public sealed class DnsDkimPublicKeyLocator : DkimPublicKeyLocatorBase
         return new LookupClient(clientOptions);
     }
 
-    private static string NameOf(string? methods, string domain, string selector)
+    /// <summary>The one lookup of <paramref name="name"/> in flight, started if there is none; it caches its outcome and never throws.</summary>
+    private async Task<DkimKeyCacheEntry> LookUpOnceAsync(string name)
     {
-        // q= is optional; its default and only defined value is dns/txt (RFC 6376 §3.5).
-        if (!string.IsNullOrWhiteSpace(methods)
-            && !methods.Split(':', StringSplitOptions.TrimEntries).Any(m => m.Equals(DnsTxt, StringComparison.OrdinalIgnoreCase)))
-        {
-            throw new DkimKeyNotFoundException($"no supported key query method in q={methods}");
-        }
-
-        if (string.IsNullOrWhiteSpace(domain) || string.IsNullOrWhiteSpace(selector))
-        {
-            throw new DkimKeyNotFoundException("the signature names no domain or no selector");
-        }
-
-        return $"{selector.Trim()}._domainkey.{domain.Trim().TrimEnd('.')}".ToLowerInvariant();
-    }
-
-    /// <summary>The exception a failed query maps to; null for exceptions that are not about DNS (they propagate).</summary>
-    private static Exception? QueryFailure(string name, Exception e) => e switch
-    {
-        DnsResponseException dns when dns.Code == DnsResponseCode.ConnectionTimeout =>
-            new DkimKeyTemporaryException($"{name}: DNS timeout", e),
-        DnsResponseException dns => new DkimKeyTemporaryException($"{name}: DNS error {dns.Code}", e),
-        SocketException or IOException or TimeoutException or OperationCanceledException =>
-            new DkimKeyTemporaryException($"{name}: DNS query failed: {e.Message}", e),
-        ArgumentException => new DkimKeyNotFoundException($"{name}: not a valid DNS name", e),
-        _ => null,
-    };
-
-    private CacheEntry Interpret(string name, IDnsQueryResponse response)
-    {
-        var negativeUntil = After(_options.NegativeCacheDuration);
-        var code = response.Header.ResponseCode;
-        if (code == DnsHeaderResponseCode.NotExistentDomain)
-        {
-            return CacheEntry.Failed($"{name}: no such name (NXDOMAIN)", negativeUntil);
-        }
-
-        if (code != DnsHeaderResponseCode.NoError)
-        {
-            return CacheEntry.Temporary($"{name}: DNS error {code}", After(_options.TemporaryFailureCacheDuration));
-        }
-
-        var records = response.Answers.TxtRecords().ToList();
-        if (records.Count == 0)
-        {
-            return CacheEntry.Failed($"{name}: no TXT record", negativeUntil);
-        }
-
-        // Several TXT records at one name leave the result undefined (RFC 6376 §3.6.2.2); prefer one that
-        // says it is a DKIM key.
-        var record = records.FirstOrDefault(r => string.Concat(r.Text).TrimStart().StartsWith("v=DKIM1", StringComparison.OrdinalIgnoreCase))
-            ?? records[0];
-        var txt = string.Concat(record.Text);
-        if (TooCostly(txt) is { } refusal)
-        {
-            return CacheEntry.Failed($"{name}: not a usable key ({refusal})", negativeUntil);
-        }
-
+        var lookup = _inFlight.GetOrAdd(name, n => new Lazy<Task<DkimKeyCacheEntry>>(() => LookUpAsync(n)));
         try
         {
-            var key = GetPublicKey(txt);
-            if (key is RsaKeyParameters rsa && (rsa.Modulus.BitLength > MaxRsaModulusBits || rsa.Exponent.BitLength > MaxRsaExponentBits))
+            return await lookup.Value.ConfigureAwait(false);
+        }
+        finally
+        {
+            _inFlight.TryRemove(new KeyValuePair<string, Lazy<Task<DkimKeyCacheEntry>>>(name, lookup));
+        }
+    }
+
+    private async Task<DkimKeyCacheEntry> LookUpAsync(string name)
+    {
+        try
+        {
+            IDnsQueryResponse response;
+            try
             {
-                return CacheEntry.Failed($"{name}: not a usable key (RSA modulus of {rsa.Modulus.BitLength} bits, exponent of {rsa.Exponent.BitLength} bits; at most {MaxRsaModulusBits} and {MaxRsaExponentBits})", negativeUntil);
+                // Not cancellable by any one caller: others may be waiting for the same answer. DnsClient's
+                // timeout and retries bound it.
+                response = await _dns.QueryAsync(name, QueryType.TXT, QueryClass.IN, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e) when (DkimKeyAnswers.QueryFailure(name, e) is { } failure)
+            {
+                return _cache.Remember(name, _answers.Failure(failure));
             }
 
-            var ttl = TimeSpan.FromSeconds(Math.Max(0, records.Min(r => r.TimeToLive)));
-            return CacheEntry.Found(key, After(ttl < _options.MaxCacheDuration ? ttl : _options.MaxCacheDuration));
+            return _cache.Remember(name, _answers.FromResponse(name, response));
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+#pragma warning disable CA1031 // A lookup's outcome is what is cached; nothing may escape to the waiting callers.
+        catch (Exception e)
+#pragma warning restore CA1031
         {
-            // ParseException for an empty p= (revoked key) or a record without a key, FormatException
-            // for bad base64, BouncyCastle's exceptions for a malformed key.
-            return CacheEntry.Failed($"{name}: not a usable key ({e.Message})", negativeUntil);
+            return _cache.Remember(name, _answers.Unexpected(name, e));
         }
-    }
-
-    /// <summary>
-    /// Why a key record is refused before it is parsed (parsing an RSA key tests its modulus, which for a huge
-    /// one costs seconds): a <c>p=</c> longer than <see cref="MaxKeyTextLength"/>; null when it may be parsed.
-    /// </summary>
-    private static string? TooCostly(string txt)
-    {
-        foreach (var tag in txt.Split(';'))
-        {
-            var eq = tag.IndexOf('=', StringComparison.Ordinal);
-            if (eq > 0 && tag.AsSpan(0, eq).Trim().SequenceEqual("p"))
-            {
-                var length = tag.AsSpan(eq + 1).Length - tag.AsSpan(eq + 1).Count(' ') - tag.AsSpan(eq + 1).Count('\t');
-                return length > MaxKeyTextLength ? $"p= of {length} characters; a key of at most {MaxRsaModulusBits} bits needs at most {MaxKeyTextLength}" : null;
-            }
-        }
-
-        return null;
-    }
-
-    private CacheEntry? Cached(string name) =>
-        _cache.TryGetValue(name, out var entry) && entry.Expires > _timeProvider.GetTimestamp() ? entry : null;
-
-    /// <summary>The entry <see cref="Offline"/> may answer with: fresh, held for a message (<see cref="Hold"/>), or a pinned key within its stale limit.</summary>
-    private CacheEntry? Usable(string name)
-    {
-        if (!_cache.TryGetValue(name, out var entry))
-        {
-            return null;
-        }
-
-        var now = _timeProvider.GetTimestamp();
-        return entry.Expires > now || _holds.ContainsKey(name) || ServedStale(name, entry, now) ? entry : null;
-    }
-
-    /// <summary>Whether <paramref name="entry"/>, expired, is a pinned key still within <see cref="DnsDkimPublicKeyLocatorOptions.PinnedStaleLimit"/>.</summary>
-    private bool ServedStale(string name, CacheEntry entry, long now) =>
-        entry.Key is not null && _pinned.ContainsKey(name)
-        && _timeProvider.GetElapsedTime(entry.Expires, now) < _options.PinnedStaleLimit;
-
-    private CacheEntry Remember(string name, CacheEntry entry)
-    {
-        var now = _timeProvider.GetTimestamp();
-        if (entry.IsTemporary && _cache.TryGetValue(name, out var known) && known.Key is not null
-            && (known.Expires > now || ServedStale(name, known, now)))
-        {
-            // Serve-stale (RFC 8767): DNS failing for a moment does not take away a key that is still valid, or
-            // a pinned one within its stale limit. A refresh that finds the key gone (NXDOMAIN, revoked) replaces it.
-            return known;
-        }
-
-        if (_cache.Count >= _options.MaxCacheEntries)
-        {
-            Evict(now);
-        }
-
-        if (entry is { Key: null, IsTemporary: false })
-        {
-            _pinned.TryRemove(name, out _); // gone or revoked: nothing left to keep fresh
-        }
-
-        // Kept even when already expired (a TTL of 0): a message holding the name uses it once.
-        _cache[name] = entry;
-        return entry;
-    }
-
-    /// <summary>
-    /// Makes room: selectors come from hostile headers, so first what expired goes, then failures (a flood of
-    /// made-up selectors is all failures), then the keys that expire soonest, down to nine tenths of the cap.
-    /// Held and pinned names stay.
-    /// </summary>
-    private void Evict(long now)
-    {
-        lock (_evicting)
-        {
-            var target = _options.MaxCacheEntries - Math.Max(1, _options.MaxCacheEntries / 10);
-            var candidates = _cache.Where(e => !_holds.ContainsKey(e.Key) && !_pinned.ContainsKey(e.Key))
-                .OrderBy(e => e.Value.Expires > now ? 1 : 0)
-                .ThenBy(e => e.Value.Key is null ? 0 : 1)
-                .ThenBy(e => e.Value.Expires)
-                .Select(e => e.Key)
-                .ToArray();
-            foreach (var name in candidates)
-            {
-                if (_cache.Count <= target)
-                {
-                    break;
-                }
-
-                _cache.TryRemove(name, out _);
-            }
-        }
-    }
-
-    private static string DomainOf(string name)
-    {
-        var at = name.IndexOf("._domainkey.", StringComparison.OrdinalIgnoreCase);
-        return at < 0 ? name : name[(at + "._domainkey.".Length)..];
-    }
-
-    private void Release(string[] names)
-    {
-        foreach (var name in names)
-        {
-            if (_holds.AddOrUpdate(name, 0, (_, n) => n - 1) <= 0)
-            {
-                _holds.TryRemove(new KeyValuePair<string, int>(name, 0));
-            }
-        }
-    }
-
-    /// <summary>One <see cref="Hold"/>; ends it once.</summary>
-    private sealed class Holding(DnsDkimPublicKeyLocator owner, string[] names) : IDisposable
-    {
-        private int _disposed;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0)
-            {
-                owner.Release(names);
-            }
-        }
-    }
-
-    /// <summary>A cached answer or failure; <paramref name="Expires"/> is a <see cref="TimeProvider.GetTimestamp"/> value.</summary>
-    private sealed record CacheEntry(AsymmetricKeyParameter? Key, string? Failure, bool IsTemporary, long Expires)
-    {
-        public static CacheEntry Found(AsymmetricKeyParameter key, long expires) => new(key, null, false, expires);
-
-        public static CacheEntry Failed(string failure, long expires) => new(null, failure, false, expires);
-
-        public static CacheEntry Temporary(string failure, long expires) => new(null, failure, true, expires);
-
-        public AsymmetricKeyParameter KeyOrThrow() =>
-            Key ?? throw (IsTemporary ? new DkimKeyTemporaryException(Failure!) : new DkimKeyNotFoundException(Failure!));
-    }
-
-    /// <summary>Answers from the cache only (see <see cref="Offline"/>).</summary>
-    private sealed class OfflineLocator(DnsDkimPublicKeyLocator owner) : IDkimPublicKeyLocator
-    {
-        public AsymmetricKeyParameter LocatePublicKey(string methods, string domain, string selector, CancellationToken cancellationToken = default)
-        {
-            var name = NameOf(methods, domain, selector);
-            return owner.Usable(name) is { } usable ? usable.KeyOrThrow() : throw new DkimKeyNotCachedException(name);
-        }
-
-        public Task<AsymmetricKeyParameter> LocatePublicKeyAsync(string methods, string domain, string selector, CancellationToken cancellationToken = default) =>
-            Task.FromResult(LocatePublicKey(methods, domain, selector, cancellationToken));
     }
 }

@@ -1,13 +1,13 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace MailGate.Process;
+namespace MailGate.Decide;
 
 /// <summary>
 /// The network an SMTP client's address belongs to, as limits and fair queues count it: an attacker
 /// easily has many addresses of one network, seldom many networks.
 /// </summary>
-internal static class ClientNetwork
+public static class ClientNetwork
 {
     /// <summary>The name for mail whose client address is not known (support cases, old spool entries).</summary>
     public const string Unknown = "unknown";

@@ -7,34 +7,25 @@ using Microsoft.Extensions.DependencyInjection;
 namespace MailGate.Tests.Docs;
 
 /// <summary>
-/// The README's metrics table is what <c>/metrics</c> exports: every instrument of
+/// The metrics table of <c>docs/operations.md</c> is what <c>/metrics</c> exports: every instrument of
 /// <see cref="MailGateMetrics"/> has a row (under its Prometheus name), every row and every
-/// <c>mailgate_…</c> name the README mentions anywhere is an instrument, and the names derived here are
-/// the ones the real scrape shows. (The circuit breaker's two metrics and the support poller's four were
-/// missing from the table.)
+/// <c>mailgate_…</c> name the README and <c>docs/*.md</c> mention anywhere is an instrument, and the names
+/// derived here are the ones the real scrape shows. (The circuit breaker's two metrics and the support
+/// poller's four were missing from the README's table.)
 /// </summary>
 [TestFixture]
-public sealed partial class ReadmeMetricsTests : GatewayTestBase
+public sealed partial class OperationsMetricsTests : GatewayTestBase
 {
-    private static string Readme()
-    {
-        for (var folder = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "MailGate.sln")))
-            {
-                return File.ReadAllText(Path.Combine(folder.FullName, "README.md"));
-            }
-        }
+    private const string Operations = "docs/operations.md";
 
-        throw new FileNotFoundException("README.md: no MailGate.sln above " + TestContext.CurrentContext.TestDirectory);
-    }
+    private static readonly string[] Header = ["metric", "labels", "meaning"];
 
-    /// <summary>The first column of the table that follows <c>**Metrics:**</c>.</summary>
-    private static string[] TableRows(string readme)
+    /// <summary>The first column of the one metrics table.</summary>
+    private static string[] TableRows()
     {
-        var table = readme[readme.IndexOf("**Metrics:**", StringComparison.Ordinal)..];
-        return [.. table.Split('\n').Skip(1).SkipWhile(l => !l.StartsWith('|')).TakeWhile(l => l.StartsWith('|'))
-            .Select(l => FirstCell().Match(l)).Where(m => m.Success).Select(m => m.Groups["name"].Value)];
+        var tables = RepositoryDocs.Tables(RepositoryDocs.Read(Operations), Header);
+        Assert.That(tables, Has.Count.EqualTo(1), $"{Operations} has one metrics table");
+        return [.. tables[0].Select(row => FirstCell().Match(row[0])).Where(m => m.Success).Select(m => m.Groups["name"].Value)];
     }
 
     /// <summary>Every instrument the running gateway's <see cref="MailGateMetrics"/> created, by Prometheus name.</summary>
@@ -87,23 +78,30 @@ public sealed partial class ReadmeMetricsTests : GatewayTestBase
     public void MetricsTable_ListsEveryInstrument_AndNothingElse()
     {
         var instruments = Instruments();
-        var rows = TableRows(Readme());
+        var rows = TableRows();
 
         using (Assert.EnterMultipleScope())
         {
             Assert.That(instruments, Has.Length.GreaterThan(20), "the instruments were found at all");
-            Assert.That(instruments.Except(rows), Is.Empty, "instruments the README's metrics table does not list");
-            Assert.That(rows.Except(instruments), Is.Empty, "rows of the README's metrics table that no instrument exports");
+            Assert.That(instruments.Except(rows), Is.Empty, $"instruments the metrics table of {Operations} does not list");
+            Assert.That(rows.Except(instruments), Is.Empty, $"rows of the metrics table of {Operations} that no instrument exports");
         }
     }
 
     [Test]
-    public void Readme_EveryMetricItNamesAnywhere_IsExported()
+    public void Docs_EveryMetricTheyNameAnywhere_IsExported()
     {
         var instruments = Instruments();
-        var mentioned = MetricMention().Matches(Readme()).Select(m => m.Value).Distinct(StringComparer.Ordinal);
+        var mentioned = RepositoryDocs.Files
+            .SelectMany(file => MetricMention().Matches(RepositoryDocs.Read(file)).Select(m => (File: file, Name: m.Value)))
+            .Distinct()
+            .ToArray();
 
-        Assert.That(mentioned.Where(m => !instruments.Contains(m) && !instruments.Any(i => m.StartsWith(i + "_", StringComparison.Ordinal) && m[(i.Length + 1)..] is "bucket" or "count" or "sum")), Is.Empty);
+        Assert.That(mentioned, Has.Length.GreaterThan(20), "the docs' metrics were found at all");
+        Assert.That(
+            mentioned.Where(m => !instruments.Contains(m.Name) && !instruments.Any(i => m.Name.StartsWith(i + "_", StringComparison.Ordinal) && m.Name[(i.Length + 1)..] is "bucket" or "count" or "sum"))
+                .Select(m => $"{m.File}: {m.Name}"),
+            Is.Empty);
     }
 
     /// <summary>The names derived above are the exporter's: each mailgate_ family in a real scrape (after a page) is one of them.</summary>
@@ -121,7 +119,7 @@ public sealed partial class ReadmeMetricsTests : GatewayTestBase
         Assert.That(families.Except(Instruments()), Is.Empty);
     }
 
-    [GeneratedRegex(@"^\|\s*`(?<name>mailgate_[a-z0-9_]+)`")]
+    [GeneratedRegex(@"^`(?<name>mailgate_[a-z0-9_]+)`")]
     private static partial Regex FirstCell();
 
     [GeneratedRegex(@"\bmailgate_[a-z0-9_]*[a-z0-9]")]

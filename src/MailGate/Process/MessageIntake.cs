@@ -1,0 +1,122 @@
+using System.Text.Json;
+using MailGate.Spool;
+using MailGate.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace MailGate.Process;
+
+/// <summary>
+/// Takes up each message the inbox hands over, once: reads its state, resumes it when it was decided
+/// before (a restart), else decides it (<see cref="DecisionStage"/>) and starts tracking it
+/// (<see cref="WorkTracker"/>). One message's failure never stops the others: it stays in the spool and
+/// is taken up again at the next scan; after <see cref="ProcessingFailures.Limit"/> failures in a row it
+/// is dead-lettered with the reason.
+/// </summary>
+internal sealed class MessageIntake(
+    SpoolStore spool,
+    IStateStore store,
+    InHandMessages inHand,
+    FetchedKeys fetched,
+    DecisionStage deciding,
+    WorkTracker tracker,
+    TimeProvider time,
+    ILogger<MessageProcessor> logger)
+{
+    private readonly ProcessingFailures _failures = new();
+
+    /// <summary>Decides a newly queued message (once) and puts its pending events in their lanes.</summary>
+    public async Task AcceptAsync(SpooledMessage message, CancellationToken stoppingToken)
+    {
+        if (!inHand.TryTake(message.Id))
+        {
+            return; // already in hand
+        }
+
+        var kept = false;
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["SpoolId"] = message.Id });
+        using var hold = fetched.Take(message.Id);
+        try
+        {
+            if (!Directory.Exists(message.Directory))
+            {
+                return; // finished since it was queued
+            }
+
+            ProcessingState state;
+            try
+            {
+                state = store.ReadState(message);
+            }
+            catch (JsonException e)
+            {
+                spool.Move(message, SpoolArea.Corrupt);
+                Log.StateCorrupt(logger, message.Id, e.Message);
+                return;
+            }
+
+            if (state.IsDecided)
+            {
+                kept = true;
+                tracker.Track(message, state, written: true);
+                return;
+            }
+
+            var decided = await deciding.DecideAsync(message, postFetch: hold is not null, stoppingToken).ConfigureAwait(false);
+            kept = decided.SetAside;
+            if (decided.State is { } newState)
+            {
+                kept = true;
+                _failures.Forget(message.Id);
+                tracker.Track(message, newState, written: false);
+            }
+        }
+#pragma warning disable CA1031 // One message's failure must not stop the others; it stays in the spool.
+        catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+#pragma warning restore CA1031
+        {
+            // A message tracked already is in memory, owned by its lanes or UnsavedWork: never let a scan take it up twice.
+            kept = inHand.IsTracked(message.Id);
+            kept = kept || Failed(message, e);
+        }
+        finally
+        {
+            if (!kept)
+            {
+                inHand.Release(message.Id);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reports an unexpected failure to decide <paramref name="message"/>: the first with its stack trace,
+    /// the next ones in a line; at <see cref="ProcessingFailures.Limit"/> in a row the message is decided as
+    /// failed and dead-lettered with the reason (<c>mailgate spool retry</c> decides it again once the cause is
+    /// fixed). True when the message is now tracked.
+    /// </summary>
+    private bool Failed(SpooledMessage message, Exception e)
+    {
+        var failures = _failures.Failed(message.Id);
+        if (failures == 1)
+        {
+            Log.ProcessingFailed(logger, e, message.Id);
+        }
+        else if (failures < ProcessingFailures.Limit)
+        {
+            Log.ProcessingFailedAgain(logger, message.Id, failures, e.GetType().Name, e.Message);
+        }
+
+        if (failures < ProcessingFailures.Limit)
+        {
+            return false;
+        }
+
+        _failures.Forget(message.Id);
+        Log.ProcessingGaveUp(logger, message.Id, failures, e.GetType().Name, e.Message);
+        tracker.Track(message, new ProcessingState
+        {
+            DecidedAt = time.GetUtcNow(),
+            Error = $"processing failed {failures} times in a row: {e.GetType().Name}: {e.Message}",
+        }, written: false);
+        return true;
+    }
+}
