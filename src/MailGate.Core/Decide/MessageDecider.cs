@@ -1,4 +1,5 @@
 using MailGate.Deliver;
+using MailGate.Facts;
 using MailGate.Parse;
 using MailGate.Rules;
 using MailGate.Storage;
@@ -24,7 +25,7 @@ namespace MailGate.Decide;
 public static class MessageDecider
 {
     /// <summary>The authentication line of a support case: mail authentication does not apply.</summary>
-    public const string SupportApiAuthentication = "not applicable: read from the AWS Support API";
+    public const string SupportApiAuthentication = Fields.SupportApiVerdict;
 
     /// <summary>Decides <paramref name="input"/>; asks <paramref name="limiter"/> once per untrusted match that would page.</summary>
     /// <param name="input">The message, the rules and the context of the decision.</param>
@@ -41,7 +42,7 @@ public static class MessageDecider
         var evaluation = RuleEvaluator.Evaluate(rules, facts, input.Explain);
         var supportCase = facts.Case is not null;
         var verified = RuleEvaluator.IsTrusted(rules, facts);
-        var authentication = supportCase ? SupportApiAuthentication : facts.Authentication.ToString();
+        var authentication = Fields.Authenticated.Read(facts);
 
         var untrusted = new List<UntrustedOutcome>();
         foreach (var rule in evaluation.DroppedUntrusted)

@@ -27,7 +27,6 @@ public static class PagerDutyEventBuilder
         ArgumentNullException.ThrowIfNull(facts);
         ArgumentNullException.ThrowIfNull(match);
 
-        var body = UntrustedText.Escape(Prefix(facts.Body.Trim(), PagerDutyLimits.BodyExcerptLength), keep: "\n\t");
         var supportCase = facts.Case;
         var source = supportCase is not null
             ? $"aws-support/{(facts.AccountId.Length > 0 ? facts.AccountId : "unknown-account")}"
@@ -47,22 +46,7 @@ public static class PagerDutyEventBuilder
                 Class = Text(match.Rule, PagerDutyLimits.FieldLength),
                 CustomDetails = new PagerDutyDetails
                 {
-                    Sender = Text(facts.Sender, PagerDutyLimits.FieldLength),
-                    From = Text(facts.From, PagerDutyLimits.FieldLength),
-                    EnvelopeFrom = Text(facts.EnvelopeFrom, PagerDutyLimits.FieldLength),
-                    Recipients = facts.Recipients.Take(PagerDutyLimits.Recipients)
-                        .Select(r => Text(r, PagerDutyLimits.FieldLength)).ToArray(),
-                    Subject = Text(OneLine(facts.Subject), PagerDutyLimits.FieldLength),
-                    MessageId = Text(facts.MessageId, PagerDutyLimits.FieldLength),
-                    ListId = Text(facts.ListId, PagerDutyLimits.FieldLength),
-                    SpoolId = Text(facts.SpoolId, PagerDutyLimits.FieldLength),
-                    Account = Text(facts.Account, PagerDutyLimits.FieldLength),
-                    AccountId = Text(facts.AccountId, PagerDutyLimits.FieldLength),
-                    AccountIds = [.. facts.AccountIds.Select(id => Text(id, PagerDutyLimits.FieldLength))],
-                    AccountOwner = Text(facts.AccountOwner, PagerDutyLimits.FieldLength),
-                    Authentication = supportCase is not null
-                        ? "not applicable: read from the AWS Support API"
-                        : Text(facts.Authentication.ToString(), PagerDutyLimits.FieldLength),
+                    Facts = PagerDutyFactDetails.Build(facts),
                     Trusted = match.Trusted,
                     Rule = Text(match.Rule, PagerDutyLimits.FieldLength),
                     RulesVersion = Text(rulesVersion, PagerDutyLimits.FieldLength),
@@ -70,31 +54,12 @@ public static class PagerDutyEventBuilder
                         kv => Text(kv.Key, PagerDutyLimits.FieldLength),
                         kv => Text(kv.Value, PagerDutyLimits.FieldLength),
                         StringComparer.Ordinal),
-                    ReceivedAt = facts.ReceivedAt.ToString("o", CultureInfo.InvariantCulture),
                     ReplyBy = match.ReplyBy?.By,
                     ReplyByBasis = match.ReplyBy is { } replyBy ? Text(replyBy.Basis, PagerDutyLimits.FieldLength) : null,
-                    Body = Truncate(body, PagerDutyLimits.BodyExcerptLength),
-                    BodyTruncated = body.Length > PagerDutyLimits.BodyExcerptLength,
-                    SupportCase = supportCase is null ? null : CaseDetails(supportCase),
                 },
             },
         };
     }
-
-    private static PagerDutyCaseDetails CaseDetails(SupportCaseFacts supportCase) => new()
-    {
-        CaseId = Text(supportCase.CaseId, PagerDutyLimits.FieldLength),
-        DisplayId = Text(supportCase.DisplayId, PagerDutyLimits.FieldLength),
-        Category = Text(supportCase.Category, PagerDutyLimits.FieldLength),
-        Service = Text(supportCase.Service, PagerDutyLimits.FieldLength),
-        Severity = Text(supportCase.Severity, PagerDutyLimits.FieldLength),
-        Status = Text(supportCase.Status, PagerDutyLimits.FieldLength),
-        SubmittedBy = Text(supportCase.SubmittedBy, PagerDutyLimits.FieldLength),
-        Language = Text(supportCase.Language, PagerDutyLimits.FieldLength),
-        TimeCreated = Text(supportCase.TimeCreated, PagerDutyLimits.FieldLength),
-        AccountEmail = Text(supportCase.AccountEmail, PagerDutyLimits.FieldLength),
-        ConsoleUrl = Text(supportCase.ConsoleUrl, PagerDutyLimits.FieldLength),
-    };
 
     /// <summary>Cuts <paramref name="text"/> to at most <paramref name="max"/> chars, ending with an ellipsis when cut.</summary>
     public static string Truncate(string text, int max)
@@ -119,13 +84,13 @@ public static class PagerDutyEventBuilder
     /// <paramref name="text"/> as an incident may show it: unsafe characters escaped
     /// (<see cref="UntrustedText.Escape"/>), then cut to <paramref name="max"/> chars.
     /// </summary>
-    private static string Text(string text, int max) => Truncate(UntrustedText.Escape(Prefix(text, max)), max);
+    internal static string Text(string text, int max) => Truncate(UntrustedText.Escape(Prefix(text, max)), max);
 
     /// <summary>
     /// The first <paramref name="max"/> + 1 chars of <paramref name="text"/>: all that can show after the
     /// cut (escaping only lengthens), and enough to tell that there was more; a 1,000,000-char body is not escaped whole.
     /// </summary>
-    private static string Prefix(string text, int max) => text.Length > max + 1 ? text[..(max + 1)] : text;
+    internal static string Prefix(string text, int max) => text.Length > max + 1 ? text[..(max + 1)] : text;
 
     /// <summary>A title is one line, whitespace-normalised as rules see text (<see cref="RuleText"/>): a TAB-folded subject reads as one.</summary>
     private static string OneLine(string text) => RuleText.Normalize(text);

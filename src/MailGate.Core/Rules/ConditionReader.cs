@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using MailGate.Facts;
 using YamlDotNet.RepresentationModel;
 
 namespace MailGate.Rules;
@@ -10,7 +11,7 @@ namespace MailGate.Rules;
 /// </summary>
 internal static class ConditionReader
 {
-    private const string Keys = MessageFields.Names + ", any, all, not";
+    private static readonly string Keys = Fields.ConditionNames + ", any, all, not";
 
     /// <summary>Reads a when-style mapping; null when it has errors (already reported).</summary>
     public static ICondition? Read(ParseContext context, YamlNode node, string what)
@@ -33,7 +34,7 @@ internal static class ConditionReader
                 "all" => ReadList(context, valueNode, "all", static p => new AllCondition(p)),
                 "not" => Read(context, valueNode, "'not'") is { } inner ? new NotCondition(inner) : null,
                 "authenticated" => ReadAuthenticated(context, valueNode),
-                _ => MessageFields.Parse(key) is { } field
+                _ => Fields.Condition(key) is { } field
                     ? ReadField(context, field, key, valueNode)
                     : UnknownField(context, keyNode, key),
             };
@@ -132,7 +133,7 @@ internal static class ConditionReader
         return ok ? create(parts) : null;
     }
 
-    private static FieldCondition? ReadField(ParseContext context, FieldKind field, string key, YamlNode node)
+    private static FieldCondition? ReadField(ParseContext context, Field field, string key, YamlNode node)
     {
         var mapping = context.Mapping(node, $"field '{key}'");
         if (mapping is null)
@@ -152,7 +153,7 @@ internal static class ConditionReader
                 continue;
             }
 
-            if (field == FieldKind.Header && opName == "name")
+            if (field == Fields.Header && opName == "name")
             {
                 header = context.Scalar(opValueNode, "the header 'name'")?.Trim();
                 ok &= header is not null;
@@ -167,7 +168,7 @@ internal static class ConditionReader
             }
         }
 
-        if (field == FieldKind.Header && header is null && ok)
+        if (field == Fields.Header && header is null && ok)
         {
             context.Error(node, "field 'header' needs 'name' (the header's name, e.g. name: X-Mailer)");
             ok = false;

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using MailGate.Facts;
 using YamlDotNet.RepresentationModel;
 
 namespace MailGate.Rules;
@@ -69,14 +70,14 @@ internal static class ExtractReader
                 continue;
             }
 
-            if (MessageFields.Parse(key) is not { } field)
+            if (Fields.Condition(key) is not { } field)
             {
-                context.Error(keyNode, $"unknown field '{key}' (expected one of: {MessageFields.Names})");
+                context.Error(keyNode, $"unknown field '{key}' (expected one of: {Fields.ConditionNames})");
                 ok = false;
                 continue;
             }
 
-            var source = field == FieldKind.Header
+            var source = field == Fields.Header
                 ? ReadHeaderSource(context, valueNode)
                 : ReadRegex(context, valueNode, $"extract '{name}': '{key}'") is { } regex ? new ExtractSource(field, null, regex) : null;
             ok &= source is not null;
@@ -128,7 +129,7 @@ internal static class ExtractReader
             ok = false;
         }
 
-        return ok ? new ExtractSource(FieldKind.Header, header, regex!) : null;
+        return ok ? new ExtractSource(Fields.Header, header, regex!) : null;
     }
 
     private static Regex? ReadRegex(ParseContext context, YamlNode node, string what)

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
+using MailGate.Facts;
 
 namespace MailGate.Rules;
 
 /// <summary>One place an extract looks: a field (a header when <see cref="Header"/> is set) and a regex.</summary>
-internal sealed record ExtractSource(FieldKind Field, string? Header, Regex Regex);
+internal sealed record ExtractSource(Field Field, string? Header, Regex Regex);

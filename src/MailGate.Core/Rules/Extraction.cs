@@ -33,7 +33,7 @@ public sealed class Extraction
         failure = null;
         foreach (var source in sources)
         {
-            if (MessageFields.IsMultiValued(source.Field))
+            if (source.Field.IsMultiValued)
             {
                 foreach (var value in input.Multi(source.Field, source.Header))
                 {
@@ -60,7 +60,7 @@ public sealed class Extraction
         {
             if (timedOut)
             {
-                failure ??= $"extract '{Name}': {MessageFields.Describe(source.Field, source.Header)} {RegexFactory.TimedOut(regex)}";
+                failure ??= $"extract '{Name}': {source.Field.Describe(source.Header)} {RegexFactory.TimedOut(regex)}";
             }
 
             found = "";

@@ -1,3 +1,5 @@
+using MailGate.Facts;
+
 namespace MailGate.Rules;
 
 /// <summary>
@@ -11,31 +13,27 @@ internal sealed class FieldCondition : ICondition
     private const int MaxShownLength = 80;
     private readonly FieldOperator[] _operators;
 
-    public FieldCondition(FieldKind field, string? header, IReadOnlyList<FieldOperator> operators)
+    public FieldCondition(Field field, string? header, IReadOnlyList<FieldOperator> operators)
     {
         Field = field;
         Header = header;
         _operators = [.. operators];
-        _linesForRegex = field == FieldKind.Body;
     }
 
-    /// <summary>Whether a regex reads this field line by line (<see cref="RuleInput.ForRegex"/>): the body.</summary>
-    private readonly bool _linesForRegex;
+    public Field Field { get; }
 
-    public FieldKind Field { get; }
-
-    /// <summary>The header name for <see cref="FieldKind.Header"/>; null otherwise.</summary>
+    /// <summary>The header name for <see cref="Fields.Header"/>; null otherwise.</summary>
     public string? Header { get; }
 
     /// <summary>The operators, every one of which must hold.</summary>
     internal IReadOnlyList<FieldOperator> FieldOperators => _operators;
 
-    private string Name => MessageFields.Describe(Field, Header);
+    private string Name => Field.Describe(Header);
 
     public Truth Evaluate(RuleInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        if (!MessageFields.IsMultiValued(Field))
+        if (!Field.IsMultiValued)
         {
             return AllHold(input.Single(Field), input);
         }
@@ -61,7 +59,7 @@ internal sealed class FieldCondition : ICondition
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(reasons);
-        if (!MessageFields.IsMultiValued(Field))
+        if (!Field.IsMultiValued)
         {
             var value = input.Single(Field);
             var held = new List<string>();
@@ -173,7 +171,7 @@ internal sealed class FieldCondition : ICondition
 
     /// <summary>The value <paramref name="op"/> reads: the body's lines for a regex on the body, else <paramref name="value"/>.</summary>
     private string ValueFor(FieldOperator op, string value, RuleInput input) =>
-        _linesForRegex && op.Kind == OperatorKind.Regex ? input.ForRegex(Field) : value;
+        Field.RegexReadsLines && op.Kind == OperatorKind.Regex ? input.ForRegex(Field) : value;
 
     private static string Operands(FieldOperator op) =>
         op.Operands.Count == 1

@@ -1,3 +1,4 @@
+using MailGate.Facts;
 using MailGate.Parse;
 
 namespace MailGate.Rules;
@@ -254,7 +255,7 @@ public sealed class RuleEvaluator
         var summary = rule.Summary?.Render(input, rule.Name, extracted);
         if (string.IsNullOrWhiteSpace(summary))
         {
-            var subject = input.Single(FieldKind.Subject);
+            var subject = input.Single(Fields.Subject);
             summary = subject.Length == 0 ? "(no subject)" : subject;
             if (facts.Account.Length > 0)
             {
@@ -274,8 +275,8 @@ public sealed class RuleEvaluator
     /// <summary>The normalised subject and the start of the body: where a notice states its deadline.</summary>
     private static string Notice(RuleInput input)
     {
-        var subject = input.Single(FieldKind.Subject);
-        var body = input.Single(FieldKind.Body);
+        var subject = input.Single(Fields.Subject);
+        var body = input.Single(Fields.Body);
         var room = Math.Max(0, ReplyDeadline.SearchedLength - subject.Length - 1);
         return string.Concat(subject, " ", body.AsSpan(0, Math.Min(body.Length, room)));
     }

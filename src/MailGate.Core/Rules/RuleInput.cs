@@ -1,3 +1,4 @@
+using MailGate.Facts;
 using MailGate.Parse;
 
 namespace MailGate.Rules;
@@ -12,12 +13,12 @@ namespace MailGate.Rules;
 /// <remarks>One per evaluation; not thread-safe.</remarks>
 public sealed class RuleInput
 {
-    private static readonly int FieldCount = Enum.GetValues<FieldKind>().Length;
-
-    /// <summary>Normalised values by <see cref="FieldKind"/>: a string, or a list of strings for a multi-valued field; null until read.</summary>
+    /// <summary>Normalised values by <see cref="Field.Index"/>: a string, or a list of strings for a multi-valued field; null until read.</summary>
     private object?[]? _values;
     private Dictionary<string, IReadOnlyList<string>>? _headers;
-    private string? _bodyLines;
+
+    /// <summary>What a regex reads in a field read line by line (<see cref="Field.RegexReadsLines"/>), by <see cref="Field.Index"/>.</summary>
+    private string?[]? _lines;
     private string? _failure;
 
     /// <summary>Wraps <paramref name="facts"/>; nothing is normalised until a rule reads it.</summary>
@@ -31,30 +32,38 @@ public sealed class RuleInput
     public MessageFacts Facts { get; }
 
     /// <summary>The normalised value of a single-valued field.</summary>
-    internal string Single(FieldKind kind)
+    internal string Single(Field field)
     {
-        var values = _values ??= new object?[FieldCount];
-        if (values[(int)kind] is not string value)
+        var values = _values ??= new object?[Fields.All.Count];
+        if (values[field.Index] is not string value)
         {
-            value = RuleText.Normalize(MessageFields.Single(Facts, kind));
-            values[(int)kind] = value;
+            value = RuleText.Normalize(field.Value(Facts));
+            values[field.Index] = value;
         }
 
         return value;
     }
 
     /// <summary>
-    /// What a <c>regex</c> (in a condition or an extract) reads in <paramref name="kind"/>: the body
-    /// normalised line by line (<see cref="RuleText.NormalizeLines"/>), computed once per message; any
-    /// other single-valued field as <see cref="Single"/> gives it.
+    /// What a <c>regex</c> (in a condition or an extract) reads in <paramref name="field"/>: a field read
+    /// line by line (the body) normalised line by line (<see cref="RuleText.NormalizeLines"/>), computed
+    /// once per message; any other single-valued field as <see cref="Single"/> gives it.
     /// </summary>
-    internal string ForRegex(FieldKind kind) =>
-        kind == FieldKind.Body ? _bodyLines ??= RuleText.NormalizeLines(MessageFields.Single(Facts, kind)) : Single(kind);
-
-    /// <summary>The normalised values of a multi-valued field (of header <paramref name="header"/> for <see cref="FieldKind.Header"/>).</summary>
-    internal IReadOnlyList<string> Multi(FieldKind kind, string? header)
+    internal string ForRegex(Field field)
     {
-        if (kind == FieldKind.Header)
+        if (!field.RegexReadsLines)
+        {
+            return Single(field);
+        }
+
+        var lines = _lines ??= new string?[Fields.All.Count];
+        return lines[field.Index] ??= RuleText.NormalizeLines(field.Value(Facts));
+    }
+
+    /// <summary>The normalised values of a multi-valued field (of header <paramref name="header"/> for <see cref="Fields.Header"/>).</summary>
+    internal IReadOnlyList<string> Multi(Field field, string? header)
+    {
+        if (field == Fields.Header)
         {
             if (header is null)
             {
@@ -64,18 +73,18 @@ public sealed class RuleInput
             _headers ??= new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
             if (!_headers.TryGetValue(header, out var headerValues))
             {
-                headerValues = Normalize(MessageFields.Multi(Facts, kind, header));
+                headerValues = Normalize(field.Values(Facts, header));
                 _headers[header] = headerValues;
             }
 
             return headerValues;
         }
 
-        var values = _values ??= new object?[FieldCount];
-        if (values[(int)kind] is not IReadOnlyList<string> list)
+        var values = _values ??= new object?[Fields.All.Count];
+        if (values[field.Index] is not IReadOnlyList<string> list)
         {
-            list = Normalize(MessageFields.Multi(Facts, kind, null));
-            values[(int)kind] = list;
+            list = Normalize(field.Values(Facts, null));
+            values[field.Index] = list;
         }
 
         return list;

@@ -1,3 +1,5 @@
+using MailGate.Facts;
+
 namespace MailGate.Rules;
 
 /// <summary>
@@ -29,7 +31,7 @@ public static class RulesCheck
                 warnings.Add(new RuleWarning(rule.Line, null, "a rule with an empty name: logs, metrics and incidents cannot tell which rule matched; give it a name (renaming changes its dedup keys)"));
             }
 
-            foreach (var extraction in rule.Extractions.Where(e => TemplatePlaceholders.IsBuiltIn(e.Name)))
+            foreach (var extraction in rule.Extractions.Where(e => Fields.Placeholder(e.Name) is not null))
             {
                 warnings.Add(new RuleWarning(rule.Line, rule.Name,
                     $"extract '{extraction.Name}' has the name of a built-in placeholder: in this rule's summary and dedup_key {{{extraction.Name}}} is the extracted value, or the built-in one when the extract finds nothing"));
@@ -71,10 +73,10 @@ public static class RulesCheck
         switch (condition)
         {
             case AllCondition all:
-                var equals = new Dictionary<FieldKind, HashSet<string>>();
+                var equals = new Dictionary<Field, HashSet<string>>();
                 foreach (var part in all.Parts)
                 {
-                    if (part is FieldCondition field && !MessageFields.IsMultiValued(field.Field))
+                    if (part is FieldCondition field && !field.Field.IsMultiValued)
                     {
                         foreach (var op in field.FieldOperators.Where(o => o.Kind == OperatorKind.Equal))
                         {
@@ -84,7 +86,7 @@ public static class RulesCheck
                                 earlier.IntersectWith(allowed);
                                 if (earlier.Count == 0)
                                 {
-                                    return $"{MessageFields.Describe(field.Field, null)} must equal two different values";
+                                    return $"{field.Field.Describe(null)} must equal two different values";
                                 }
                             }
                             else

@@ -1,4 +1,5 @@
 using System.Text;
+using MailGate.Facts;
 
 namespace MailGate.Rules;
 
@@ -27,7 +28,7 @@ public sealed class Template
 
     /// <summary>
     /// Compiles <paramref name="text"/>; each placeholder name must be in <paramref name="extractNames"/>
-    /// (the rule's own extracts, which win) or built in (<see cref="TemplatePlaceholders.Names"/>).
+    /// (the rule's own extracts, which win) or built in (<see cref="Fields.PlaceholderNames"/>).
     /// Returns null and an error naming the 0-based offset in <paramref name="text"/> when the template is
     /// malformed: an unmatched <c>}</c>, an unclosed <c>{</c>, an empty placeholder or alternative, an unknown name.
     /// </summary>
@@ -109,10 +110,10 @@ public sealed class Template
             foreach (var placeholder in segment.Alternatives)
             {
                 var value = placeholder.IsExtract ? extracted.GetValueOrDefault(placeholder.Name, "") : "";
-                if (value.Length == 0 && (!placeholder.IsExtract || TemplatePlaceholders.IsBuiltIn(placeholder.Name)))
+                if (value.Length == 0 && (!placeholder.IsExtract || Fields.Placeholder(placeholder.Name) is not null))
                 {
                     // A built-in, or the built-in of the same name when the rule's own extract found nothing.
-                    value = RuleText.Normalize(TemplatePlaceholders.Value(placeholder.Name, input.Facts, rule));
+                    value = RuleText.Normalize(Fields.Placeholder(placeholder.Name)!.TemplateText(input.Facts, rule));
                 }
 
                 if (value.Length > 0)
@@ -155,13 +156,13 @@ public sealed class Template
             {
                 alternatives.Add(new TemplatePlaceholder(name, IsExtract: true));
             }
-            else if (TemplatePlaceholders.IsBuiltIn(name))
+            else if (Fields.Placeholder(name) is not null)
             {
                 alternatives.Add(new TemplatePlaceholder(name, IsExtract: false));
             }
             else
             {
-                var known = string.Join(", ", TemplatePlaceholders.Names.Concat(extractNames.Order(StringComparer.Ordinal)));
+                var known = string.Join(", ", Fields.PlaceholderNames.Concat(extractNames.Order(StringComparer.Ordinal)));
                 var what = alternatives.Count == 0 && bar < 0 ? $"'{{{name}}}'" : $"'{name}' in '{whole}'";
                 error = $"unknown placeholder {what} at offset {offset} (expected one of: {known})";
                 return null;

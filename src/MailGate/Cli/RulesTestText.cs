@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Encodings.Web;
 using MailGate.Decide;
 using MailGate.Deliver;
+using MailGate.Facts;
 using MailGate.Parse;
 using MailGate.Parse.Authentication;
 using MailGate.Rules;
@@ -17,6 +18,12 @@ internal static class RulesTestText
     /// <summary>How much of any other fact is shown (a subject can be 190 KB long).</summary>
     private const int FactPreview = 1024;
 
+    /// <summary>Shown fields the text has never listed for mail (they are in <c>--json</c>).</summary>
+    private static readonly Field[] MailOmits = [Fields.AccountId, Fields.AccountIds, Fields.AccountName, Fields.AccountOwner, Fields.Source];
+
+    /// <summary>Shown fields the text has never listed for a support case (they are in <c>--json</c>).</summary>
+    private static readonly Field[] CaseOmits = [Fields.Sender, Fields.From, Fields.Date, Fields.AccountId, Fields.AccountIds, Fields.AccountName, Fields.AccountOwner, Fields.Authenticated];
+
     /// <summary>Indented JSON, non-ASCII text as is (the output is made safe by <see cref="SafeTextWriter"/>).</summary>
     public static JsonSerializerOptions Pretty { get; } =
         new(PagerDutyJsonContext.Default.Options) { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -25,9 +32,9 @@ internal static class RulesTestText
     public static void Write(TextWriter output, FileInfo message, RuleSet rules, MessageDecision decision, IReadOnlyList<PagerDutyEvent> events, bool assumedRecipients)
     {
         var facts = decision.Facts;
-        if (facts.Case is { } supportCase)
+        if (FactSources.Of(facts) == FactSources.SupportCase)
         {
-            WriteCaseFacts(output, message, facts, supportCase);
+            WriteCaseFacts(output, message, facts);
         }
         else
         {
@@ -89,25 +96,18 @@ internal static class RulesTestText
         }
     }
 
-    private static void WriteCaseFacts(TextWriter output, FileInfo file, MessageFacts facts, SupportCaseFacts supportCase)
+    private static void WriteCaseFacts(TextWriter output, FileInfo file, MessageFacts facts)
     {
-        output.WriteLine($"Support case {supportCase.CaseId} from {file.FullName}");
+        output.WriteLine($"Support case {Fields.CaseId.Read(facts)} from {file.FullName}");
         output.WriteLine();
         output.WriteLine("Facts (what rules see)");
-        Fact(output, "source", facts.Source);
-        Fact(output, "case_id", supportCase.CaseId);
-        Fact(output, "display_id", supportCase.DisplayId);
-        Fact(output, "subject", facts.Subject);
-        Fact(output, "category", supportCase.Category);
-        Fact(output, "service", supportCase.Service);
-        Fact(output, "severity", supportCase.Severity);
-        Fact(output, "status", supportCase.Status);
-        Fact(output, "submitted_by", supportCase.SubmittedBy, "(also the sender)");
-        Fact(output, "language", supportCase.Language);
-        Fact(output, "time_created", supportCase.TimeCreated);
-        Fact(output, "account", facts.Account, facts.AccountId.Length > 0 && facts.AccountName.Length == 0 ? "(from the case id; the poller adds the name from AWS Organizations)" : null);
-        var body = facts.Body.ReplaceLineEndings(" ");
-        Fact(output, "body", body.Length > BodyPreview ? body[..BodyPreview] + "…" : body, $"({facts.Body.Length} chars, the first communication)");
+        var accountNote = facts.AccountId.Length > 0 && facts.AccountName.Length == 0 ? "(from the case id; the poller adds the name from AWS Organizations)" : null;
+        WriteFacts(output, facts, CaseOmits, [
+            (Fields.Source, null), (Fields.CaseId, null), (Fields.DisplayId, null), (Fields.Subject, null), (Fields.Category, null), (Fields.Service, null),
+            (Fields.Severity, null), (Fields.Status, null), (Fields.SubmittedBy, "(also the sender)"), (Fields.Language, null), (Fields.TimeCreated, null),
+            (Fields.Account, accountNote),
+        ]);
+        Body(output, facts, " chars, the first communication)");
     }
 
     private static void WriteMailFacts(TextWriter output, FileInfo message, MessageFacts facts, bool assumedRecipients)
@@ -115,20 +115,43 @@ internal static class RulesTestText
         output.WriteLine($"Message {message.FullName}");
         output.WriteLine();
         output.WriteLine("Facts (what rules see)");
-        Fact(output, "sender", facts.Sender, facts.Sender != facts.From ? "(the author, behind the group's From: rewriting)" : null);
-        Fact(output, "from", facts.From);
-        Fact(output, "envelope_from", facts.EnvelopeFrom, facts.EnvelopeFrom.Length == 0 ? "(give --mail-from to set it)" : null);
-        Fact(output, "recipient", string.Join(", ", facts.Recipients), assumedRecipients ? "(assumed from To/Cc; give --rcpt with the gateway's address)" : null);
-        Fact(output, "to", string.Join(", ", facts.To));
-        Fact(output, "cc", string.Join(", ", facts.Cc));
-        Fact(output, "subject", facts.Subject);
-        Fact(output, "list_id", facts.ListId);
-        Fact(output, "message_id", facts.MessageId);
-        Fact(output, "date", facts.Date?.ToString("u", CultureInfo.InvariantCulture) ?? "");
-        Fact(output, "account", facts.Account, facts.AccountOwner.Length > 0 ? $"(owner {facts.AccountOwner})" : null);
-        Fact(output, "authenticated", facts.Authentication.ToString(), ReferenceEquals(facts.Authentication, AuthenticationFacts.NotChecked) ? "(not checked: offline; --verify looks the keys up in DNS)" : null);
-        var body = facts.Body.ReplaceLineEndings(" ");
-        Fact(output, "body", body.Length > BodyPreview ? body[..BodyPreview] + "…" : body, $"({facts.Body.Length} chars)");
+        var notChecked = ReferenceEquals(facts.Authentication, AuthenticationFacts.NotChecked);
+        WriteFacts(output, facts, MailOmits, [
+            (Fields.Sender, facts.Sender != facts.From ? "(the author, behind the group's From: rewriting)" : null),
+            (Fields.From, null),
+            (Fields.EnvelopeFrom, facts.EnvelopeFrom.Length == 0 ? "(give --mail-from to set it)" : null),
+            (Fields.Recipient, assumedRecipients ? "(assumed from To/Cc; give --rcpt with the gateway's address)" : null),
+            (Fields.To, null), (Fields.Cc, null), (Fields.Subject, null), (Fields.ListId, null), (Fields.MessageId, null), (Fields.Date, null),
+            (Fields.Account, facts.AccountOwner.Length > 0 ? $"(owner {facts.AccountOwner})" : null),
+            (Fields.Authenticated, notChecked ? "(not checked: offline; --verify looks the keys up in DNS)" : null),
+        ]);
+        Body(output, facts, " chars)");
+    }
+
+    /// <summary>
+    /// Writes <paramref name="laidOut"/> in order with their notes, then every other field <c>rules test</c>
+    /// shows (<see cref="FieldUses.Shown"/>) that the facts' source gives, except <paramref name="omitted"/>
+    /// and the body (written last): a field added to the registry shows up here without an edit.
+    /// </summary>
+    private static void WriteFacts(TextWriter output, MessageFacts facts, Field[] omitted, (Field Field, string? Note)[] laidOut)
+    {
+        foreach (var (field, note) in laidOut)
+        {
+            Fact(output, field.Name, FactsView.Text(field, facts), note);
+        }
+
+        var source = FactSources.Of(facts);
+        foreach (var field in Fields.Shown(source).Where(f => f != Fields.Body && !omitted.Contains(f) && !laidOut.Any(l => l.Field == f)))
+        {
+            Fact(output, field.Name, FactsView.Text(field, facts));
+        }
+    }
+
+    private static void Body(TextWriter output, MessageFacts facts, string note)
+    {
+        var text = Fields.Body.Read(facts);
+        var body = text.ReplaceLineEndings(" ");
+        Fact(output, Fields.Body.Name, body.Length > BodyPreview ? body[..BodyPreview] + "…" : body, "(" + text.Length.ToString(CultureInfo.InvariantCulture) + note);
     }
 
     private static void Fact(TextWriter output, string name, string value, string? note = null) =>

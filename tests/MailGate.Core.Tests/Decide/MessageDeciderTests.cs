@@ -94,7 +94,7 @@ public sealed class MessageDeciderTests
             Assert.That((sut.Action, sut.Verified, page.Match.Trusted, page.Match.Severity), Is.EqualTo((DecisionAction.Page, true, true, "critical")));
             Assert.That((sut.Identity, sut.State.MessageId), Is.EqualTo(("case case-123456789012-muen-2026-7c0ff3e8a1b2c3d4", "case case-123456789012-muen-2026-7c0ff3e8a1b2c3d4")));
             Assert.That((sut.Authentication, sut.State.Authentication), Is.EqualTo((MessageDecider.SupportApiAuthentication, MessageDecider.SupportApiAuthentication)));
-            Assert.That(page.Event.Payload.CustomDetails!.Authentication, Is.EqualTo(MessageDecider.SupportApiAuthentication));
+            Assert.That(page.Event.Payload.CustomDetails!.Text("authentication"), Is.EqualTo(MessageDecider.SupportApiAuthentication));
             Assert.That(page.Event.DedupKey, Is.EqualTo("mailgate-security-case-case-123456789012-muen-2026-7c0ff3e8a1b2c3d4"));
             Assert.That((sut.State.Deliveries.Single().Unverified, sut.KeysToPin.Count, limiter.Asked.Count), Is.EqualTo((false, 0, 0)));
         });

@@ -47,7 +47,7 @@ public sealed class PagerDutyEventBuilderTests
             Assert.That(built.Payload.Class, Is.EqualTo("aws-abuse-report"));
             Assert.That(built.Payload.CustomDetails!.RulesVersion, Is.EqualTo("e6fc643d135b"));
             Assert.That(built.Payload.CustomDetails.Extracted["account_id"], Is.EqualTo("123456789012"));
-            Assert.That(built.Payload.CustomDetails.SpoolId, Is.EqualTo("019a7f3c2b10-5e0c9a1f"));
+            Assert.That(built.Payload.CustomDetails.Text("spool_id"), Is.EqualTo("019a7f3c2b10-5e0c9a1f"));
         }
     }
 
@@ -88,7 +88,7 @@ public sealed class PagerDutyEventBuilderTests
         Assert.Multiple(() =>
         {
             Assert.That(built.Payload.Summary, Is.EqualTo("Your AWS Abuse Report [12345678]"));
-            Assert.That(built.Payload.CustomDetails!.Subject, Is.EqualTo("Your AWS Abuse Report [12345678]"));
+            Assert.That(built.Payload.CustomDetails!.Text("subject"), Is.EqualTo("Your AWS Abuse Report [12345678]"));
         });
     }
 
@@ -124,8 +124,8 @@ public sealed class PagerDutyEventBuilderTests
         var body = new string('b', 5_000_000);
         var built = PagerDutyEventBuilder.Build(Facts(body: body), Match(), "v");
 
-        Assert.That(built.Payload.CustomDetails!.Body, Has.Length.EqualTo(PagerDutyLimits.BodyExcerptLength));
-        Assert.That(built.Payload.CustomDetails.BodyTruncated, Is.True);
+        Assert.That(built.Payload.CustomDetails!.Text("body"), Has.Length.EqualTo(PagerDutyLimits.BodyExcerptLength));
+        Assert.That(built.Payload.CustomDetails.Facts["body_truncated"]!.GetValue<bool>(), Is.True);
     }
 
     [Test]
@@ -196,7 +196,7 @@ public sealed class PagerDutyEventBuilderTests
     {
         var built = PagerDutyEventBuilder.Build(Facts(body: "a\n\tb\u001bc\u202Ed"), Match(), "v");
 
-        Assert.That(built.Payload.CustomDetails!.Body, Is.EqualTo("a\n\tb\\u001Bc\\u202Ed"));
+        Assert.That(built.Payload.CustomDetails!.Text("body"), Is.EqualTo("a\n\tb\\u001Bc\\u202Ed"));
     }
 
     [Test]
@@ -205,7 +205,7 @@ public sealed class PagerDutyEventBuilderTests
         var subject = string.Concat(Enumerable.Repeat("Abuse report \u001b[2J ", 190 * 1024 / 20));
         var built = PagerDutyEventBuilder.Build(Facts(subject: subject), Match(summary: subject), "v");
 
-        Assert.That((built.Payload.Summary.Length, built.Payload.CustomDetails!.Subject.Length), Is.EqualTo((PagerDutyLimits.SummaryLength, PagerDutyLimits.FieldLength)));
+        Assert.That((built.Payload.Summary.Length, built.Payload.CustomDetails!.Text("subject")!.Length), Is.EqualTo((PagerDutyLimits.SummaryLength, PagerDutyLimits.FieldLength)));
     }
 
     [Test]
@@ -215,7 +215,7 @@ public sealed class PagerDutyEventBuilderTests
 
         var details = PagerDutyEventBuilder.Build(facts, Match(), "v").Payload.CustomDetails!;
 
-        Assert.That((details.AccountId, details.AccountIds, details.Account), Is.EqualTo(("123456789012", new[] { "123456789012", "210987654321" }, "123456789012, sandbox (210987654321)")));
+        Assert.That((details.Text("account_id"), details.Facts["account_ids"]!.AsArray().Select(id => id!.GetValue<string>()), details.Text("account")), Is.EqualTo(("123456789012", new[] { "123456789012", "210987654321" }, "123456789012, sandbox (210987654321)")));
     }
 
     private static IEnumerable<(string Path, string Value)> Strings(JsonElement element, string path = "$")

@@ -181,10 +181,10 @@ public class SupportCaseRulesTests
             Assert.That(trigger.EventAction, Is.EqualTo("trigger"));
             Assert.That(trigger.Payload.Source, Is.EqualTo("aws-support/123456789012"));
             Assert.That(trigger.Payload.Component, Is.EqualTo("support-case"));
-            var details = trigger.Payload.CustomDetails!.SupportCase!;
-            Assert.That(details.CaseId, Is.EqualTo("case-123456789012-muen-2026-7c0ff3e8a1b2c3d4"));
-            Assert.That(details.Severity, Is.EqualTo("urgent"));
-            Assert.That(details.ConsoleUrl, Does.Contain("displayId=178012345601"));
+            var details = trigger.Payload.CustomDetails!.Section("support_case")!;
+            Assert.That(details["case_id"]!.GetValue<string>(), Is.EqualTo("case-123456789012-muen-2026-7c0ff3e8a1b2c3d4"));
+            Assert.That(details["severity"]!.GetValue<string>(), Is.EqualTo("urgent"));
+            Assert.That(details["console_url"]!.GetValue<string>(), Does.Contain("displayId=178012345601"));
             Assert.That(resolve.EventAction, Is.EqualTo("resolve"));
             Assert.That(resolve.DedupKey, Is.EqualTo(trigger.DedupKey));
         });
@@ -198,7 +198,7 @@ public class SupportCaseRulesTests
 
         var sent = PagerDutyEventBuilder.Build(facts, TestRules.SingleMatch(rules, facts), "v1");
 
-        Assert.That((sent.Payload.Component, sent.Payload.CustomDetails!.SupportCase), Is.EqualTo(("email", (PagerDutyCaseDetails?)null)));
+        Assert.That((sent.Payload.Component, sent.Payload.CustomDetails!.Section("support_case")), Is.EqualTo(("email", (System.Text.Json.Nodes.JsonObject?)null)));
     }
 
     [TestCase("security-case-urgent-by-aws.json", "aws-security-support-case")]
