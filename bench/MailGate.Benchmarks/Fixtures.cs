@@ -1,3 +1,4 @@
+using MailGate.Storage;
 using MailGate.Parse;
 using MailGate.Rules;
 using MailGate.Spool;
@@ -22,7 +23,7 @@ internal static class Fixtures
 
     /// <summary>An envelope as Google Groups delivers to <paramref name="recipient"/>.</summary>
     public static Envelope EnvelopeTo(string recipient) =>
-        new("aws-root-123456789012+bncBAABBQ7X5Y2AMGQE6UMQH3Q@example.com", [recipient], DateTimeOffset.UnixEpoch, "192.0.2.25", "bench");
+        Envelope.ForMail("aws-root-123456789012+bncBAABBQ7X5Y2AMGQE6UMQH3Q@example.com", [recipient], DateTimeOffset.UnixEpoch, "192.0.2.25", "bench");
 
     /// <summary>The facts of fixture <paramref name="name"/>, parsed and resolved as the gateway does for <paramref name="recipient"/>.</summary>
     public static MessageFacts Facts(string name, string recipient, AccountMap accounts)

@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using MailGate.Storage;
 using MailGate.Parse;
 using MailGate.Rules;
 using MailGate.Spool;

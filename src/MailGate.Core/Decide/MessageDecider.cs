@@ -2,7 +2,7 @@ using MailGate.Deliver;
 using MailGate.Facts;
 using MailGate.Parse;
 using MailGate.Rules;
-using MailGate.Spool;
+using MailGate.Storage;
 
 namespace MailGate.Decide;
 

@@ -1,7 +1,7 @@
 using MailGate.Deliver;
 using MailGate.Parse;
 using MailGate.Rules;
-using MailGate.Spool;
+using MailGate.Storage;
 
 namespace MailGate.Decide;
 

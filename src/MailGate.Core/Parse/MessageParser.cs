@@ -1,6 +1,7 @@
 using System.Text;
 using MailGate.Parse.Authentication;
 using MailGate.Spool;
+using MailGate.Storage;
 using MimeKit;
 using MimeKit.Text;
 
@@ -151,8 +152,8 @@ public sealed class MessageParser
             SpoolId = spoolId,
             Sender = sender,
             From = mime.From.Mailboxes.FirstOrDefault()?.Address ?? "",
-            EnvelopeFrom = envelope.MailFrom,
-            Recipients = envelope.Recipients,
+            EnvelopeFrom = envelope.Mail?.MailFrom ?? "",
+            Recipients = envelope.Mail?.Recipients ?? [],
             To = to,
             Cc = cc,
             Subject = subject,

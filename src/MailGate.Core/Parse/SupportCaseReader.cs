@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using MailGate.Spool;
+using MailGate.Storage;
 
 namespace MailGate.Parse;
 
@@ -88,7 +89,7 @@ public static partial class SupportCaseReader
     {
         ArgumentNullException.ThrowIfNull(supportCase);
         ArgumentNullException.ThrowIfNull(envelope);
-        var origin = envelope.Case;
+        var origin = envelope.SupportCase;
         var accountId = origin?.AccountId is { Length: > 0 } known ? known : AccountOf(supportCase.CaseId);
         var facts = new SupportCaseFacts
         {

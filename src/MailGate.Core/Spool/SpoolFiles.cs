@@ -1,3 +1,5 @@
+using MailGate.Storage;
+
 namespace MailGate.Spool;
 
 /// <summary>The names of the files inside one message's spool folder.</summary>
@@ -8,6 +10,14 @@ internal static class SpoolFiles
     public const string Envelope = "envelope.json";
     public const string State = "state.json";
 
+    /// <summary>The names in a message folder that anything reads or writes: each must be a regular file or absent.</summary>
+    public static readonly string[] Used = [Envelope, Message, Case, State, State + ".tmp"];
+
     /// <summary>The content file: the raw mail, or the support case's JSON as AWS returned it.</summary>
-    public static string Content(Envelope envelope) => envelope.Case is null ? Message : Case;
+    public static string Content(Storage.Envelope envelope) => envelope.Origin switch
+    {
+        MailOrigin => Message,
+        SupportCaseOrigin => Case,
+        _ => throw new ArgumentException($"the file spool cannot store a message from '{envelope.Origin.Source}'", nameof(envelope)),
+    };
 }

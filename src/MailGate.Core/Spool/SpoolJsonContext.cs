@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using MailGate.Storage;
 
 namespace MailGate.Spool;
 
@@ -8,6 +9,6 @@ namespace MailGate.Spool;
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     UseStringEnumConverter = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(Envelope))]
+[JsonSerializable(typeof(EnvelopeDocument))]
 [JsonSerializable(typeof(ProcessingState))]
 internal sealed partial class SpoolJsonContext : JsonSerializerContext;

@@ -1,3 +1,5 @@
+using MailGate.Storage;
+
 namespace MailGate.Spool;
 
 /// <summary>What one look at an area found (<see cref="SpoolStore.Scan"/>).</summary>

@@ -1,42 +1,41 @@
 using System.Buffers;
-using System.Text.Json;
+using MailGate.Storage;
 
 namespace MailGate.Spool;
 
 /// <summary>
-/// The durable, file-based message spool. Each message is a folder holding <c>message.eml</c> (the
-/// raw bytes), <c>envelope.json</c> and, once processing starts, <c>state.json</c>; a message changes
-/// state by renaming its folder from one area to another, which is atomic.
+/// The file spool: the first backend of the storage seam (<see cref="IMessageStorage"/>). Each message is a
+/// folder holding its content (<c>message.eml</c>, or <c>case.json</c> for a support case), <c>envelope.json</c>
+/// (<see cref="EnvelopeFile"/>) and, once processing starts, <c>state.json</c> (<see cref="StateFile"/>); a message
+/// changes area by renaming its folder from one area's folder to another's, which is atomic.
 /// </summary>
 /// <remarks>
-/// <para>Commit protocol (<see cref="CommitAsync"/>): write both files into <c>incoming/{id}</c>,
-/// fsync each file and the folder, rename the folder into <c>active/</c>, fsync <c>active/</c> — or,
-/// with group commit, flush whole batches of such folders at once (<see cref="GroupCommitter"/>). Only
-/// then may the caller answer 250. A crash before the rename leaves a folder in <c>incoming/</c>,
-/// which was never acknowledged and is deleted by <see cref="Recover"/>.</para>
+/// <para>Commit: <see cref="SpoolCommit"/> (with <see cref="GroupCommitter"/> when asked). A crash before the
+/// rename into <c>active/</c> leaves a folder in <c>incoming/</c>, never acknowledged, deleted by <see cref="Recover"/>.</para>
 /// <para>One process owns a spool: the gateway opens it <c>exclusive</c>, which takes the spool's lock
-/// (<see cref="SpoolLock"/>) so a second gateway on the same folder is refused. The CLI opens it
-/// shared: it reads every area, and changes only <c>dead/</c> and <c>done/</c> (moving a folder into
-/// <c>active/</c> with one atomic rename).</para>
+/// (<see cref="SpoolLock"/>) so a second gateway on the same folder is refused; as the only owner it claims every
+/// unfinished message, never loses a claim, and leads every role. The CLI opens it shared: it reads every area,
+/// and changes only <c>dead/</c> and <c>done/</c> (<see cref="SpoolAdministration"/>).</para>
 /// <para>Only plain message folders are messages: an entry whose name is not a spool id, a symbolic link,
-/// anything that is not a directory, a folder where a file the spool uses (envelope, content, state and
-/// its temporary file) is anything but a regular file (a link, a FIFO, a folder), or one without its
-/// envelope or content is <em>damaged</em>. Reading never follows such an
+/// anything that is not a directory, a folder where a file the spool uses is anything but a regular file, or one
+/// without its envelope or content is <em>damaged</em> (<see cref="SpoolEntries"/>). Reading never follows such an
 /// entry; the owner moves damaged entries of <c>active/</c> to <c>corrupt/</c> wherever it meets them
 /// (<see cref="Recover"/>, <see cref="List"/>, <see cref="Ids"/>, <see cref="Open"/>) and raises
 /// <see cref="Quarantined"/>. Names starting with a dot are left alone and never read.</para>
+/// <para>Beside the areas: poller cursors in <c>{poller}/{key}.json</c> and feature state in <c>{feature}.json</c>
+/// (<see cref="DocumentFolder"/>), and the lock file <c>mailgate.lock</c>.</para>
 /// </remarks>
-public sealed class SpoolStore : IDisposable
+public sealed partial class SpoolStore : IMessageStorage
 {
-    private const string NotAnId = "its name is not a spool id";
-
-    /// <summary>The names in a message folder that anything reads or writes.</summary>
-    private static readonly string[] FilesUsed = [SpoolFiles.Envelope, SpoolFiles.Message, SpoolFiles.Case, SpoolFiles.State, SpoolFiles.State + ".tmp"];
-
+    private readonly SpoolEntries _entries;
+    private readonly SpoolCommit _commit;
+    private readonly SpoolQuarantine _quarantine;
+    private readonly SpoolAdministration _administration;
+    private readonly SpoolHealth _health;
+    private readonly DocumentFolder _features;
     private readonly GroupCommitter? _groupCommit;
     private readonly SpoolLock? _lock;
-
-    private static ReadOnlySpan<byte> CrLf => "\r\n"u8;
+    private int _disposed;
 
     /// <summary>Opens (and creates, if needed) the spool under <paramref name="root"/>.</summary>
     /// <param name="root">The spool's folder.</param>
@@ -51,7 +50,7 @@ public sealed class SpoolStore : IDisposable
     public SpoolStore(string root, bool groupCommit = false, bool exclusive = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(root);
-        Root = Path.GetFullPath(root);
+        _entries = new SpoolEntries(Path.GetFullPath(root));
         foreach (var area in Enum.GetValues<SpoolArea>())
         {
             Directory.CreateDirectory(PathOf(area));
@@ -67,7 +66,40 @@ public sealed class SpoolStore : IDisposable
             _lock?.Dispose();
             throw;
         }
+
+        _commit = new SpoolCommit(_entries, _groupCommit);
+        _quarantine = new SpoolQuarantine(_entries, entry => Quarantined?.Invoke(this, entry), e => QuarantineFailed?.Invoke(this, e));
+        _administration = new SpoolAdministration(this);
+        _health = new SpoolHealth(_entries);
+        _features = new DocumentFolder(Root);
     }
+
+    /// <summary>
+    /// Raised (by an exclusive store) after a damaged entry was moved to <c>corrupt/</c>, at recovery or
+    /// while running; the argument names the entry and what is wrong with it.
+    /// </summary>
+    public event EventHandler<DamagedEntry>? Quarantined;
+
+    /// <summary>
+    /// Raised when a damaged entry of <c>active/</c> cannot be moved to <c>corrupt/</c> (a permission, a
+    /// file system that refuses the rename): it stays where it is, skipped, never read.
+    /// </summary>
+    public event EventHandler<QuarantineFailedEventArgs>? QuarantineFailed;
+
+    /// <summary>The spool's root folder.</summary>
+    public string Root => _entries.Root;
+
+    /// <summary>The spool's root folder.</summary>
+    public string Location => Root;
+
+    /// <summary>Whether this store owns the spool (holds its lock).</summary>
+    public bool IsExclusive => _lock is not null;
+
+    /// <summary>Whether commits are flushed in groups (see <see cref="GroupCommitter"/>).</summary>
+    public bool GroupCommit => _groupCommit is not null;
+
+    /// <summary>How many group flushes were made so far (0 without group commit).</summary>
+    public long GroupCommitBatches => _groupCommit?.Batches ?? 0;
 
     /// <summary>
     /// Opens the spool at <paramref name="root"/> as it is, shared (as the <c>mailgate spool</c> commands
@@ -91,30 +123,14 @@ public sealed class SpoolStore : IDisposable
         return new SpoolStore(full);
     }
 
-    /// <summary>
-    /// Raised (by an exclusive store) after a damaged entry was moved to <c>corrupt/</c>, at recovery or
-    /// while running; the argument names the entry and what is wrong with it.
-    /// </summary>
-    public event EventHandler<DamagedEntry>? Quarantined;
-
-    /// <summary>
-    /// Raised when a damaged entry of <c>active/</c> cannot be moved to <c>corrupt/</c> (a permission, a
-    /// file system that refuses the rename): it stays where it is, skipped, never read.
-    /// </summary>
-    public event EventHandler<QuarantineFailedEventArgs>? QuarantineFailed;
-
-    /// <summary>Whether this store owns the spool (holds its lock).</summary>
-    public bool IsExclusive => _lock is not null;
-
-    /// <summary>Whether commits are flushed in groups (see <see cref="GroupCommitter"/>).</summary>
-    public bool GroupCommit => _groupCommit is not null;
-
-    /// <summary>How many group flushes were made so far (0 without group commit).</summary>
-    public long GroupCommitBatches => _groupCommit?.Batches ?? 0;
-
-    /// <summary>Stops the group-commit thread and releases the spool's lock.</summary>
+    /// <summary>Stops the group-commit thread and releases the spool's lock; once, however often it is called (a container disposes it once per role it was registered as).</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _groupCommit?.Dispose();
         _lock?.Dispose();
     }
@@ -122,70 +138,18 @@ public sealed class SpoolStore : IDisposable
     /// <summary>Why the spool's lock no longer guards it (see <see cref="SpoolLock.Problem"/>); null while it does, or when not exclusive.</summary>
     public string? LockProblem() => _lock?.Problem();
 
-    /// <summary>The spool's root folder.</summary>
-    public string Root { get; }
-
     /// <summary>Bytes free for the spool on its file system.</summary>
     public long AvailableBytes() => new DriveInfo(Root).AvailableFreeSpace;
 
     /// <summary>The folder of <paramref name="area"/>.</summary>
-    public string PathOf(SpoolArea area) => Path.Combine(Root, area.ToString().ToLowerInvariant());
+    public string PathOf(SpoolArea area) => _entries.PathOf(area);
 
     /// <summary>
-    /// Writes a message durably and moves it into the active area. When this returns, the message
-    /// survives a crash or power loss; when it throws, nothing was committed.
+    /// Writes a message durably and moves it into the active area (<see cref="IMessageIntake.CommitAsync"/>):
+    /// when this returns, the message survives a crash or power loss; when it throws, nothing was committed.
     /// </summary>
-    /// <param name="envelope">The SMTP envelope; its <see cref="Envelope.ReceivedAt"/> dates the id.</param>
-    /// <param name="data">
-    /// The message as SmtpServer hands it over: dot-unstuffed, without the final CRLF (which is added).
-    /// For a support case (<see cref="Envelope.Case"/>), the case's JSON, written as is.
-    /// </param>
-    /// <param name="cancellationToken">Cancels the write.</param>
-    public async Task<SpooledMessage> CommitAsync(Envelope envelope, ReadOnlySequence<byte> data, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(envelope);
-        var id = SpoolIds.New(envelope.ReceivedAt);
-        var incoming = Path.Combine(PathOf(SpoolArea.Incoming), id);
-        Directory.CreateDirectory(incoming);
-        var active = Path.Combine(PathOf(SpoolArea.Active), id);
-        var flushEach = _groupCommit is null;
-        try
-        {
-            await using (var file = CreateNew(Path.Combine(incoming, SpoolFiles.Content(envelope))))
-            {
-                foreach (var segment in data)
-                {
-                    await file.WriteAsync(segment, cancellationToken).ConfigureAwait(false);
-                }
-
-                if (envelope.Case is null)
-                {
-                    file.Write(CrLf);
-                }
-
-                file.Flush(flushToDisk: flushEach);
-            }
-
-            WriteJson(Path.Combine(incoming, SpoolFiles.Envelope), envelope, SpoolJsonContext.Default.Envelope, flushEach);
-            if (_groupCommit is not null)
-            {
-                await _groupCommit.CommitAsync(incoming, active).ConfigureAwait(false);
-            }
-            else
-            {
-                DirectorySync.Flush(incoming);
-                Directory.Move(incoming, active);
-                DirectorySync.Flush(PathOf(SpoolArea.Active));
-            }
-
-            return new SpooledMessage(id, active, envelope);
-        }
-        catch
-        {
-            TryDelete(incoming);
-            throw;
-        }
-    }
+    public Task<SpooledMessage> CommitAsync(Envelope envelope, ReadOnlySequence<byte> data, CancellationToken cancellationToken) =>
+        _commit.CommitAsync(envelope, data, cancellationToken);
 
     /// <summary>
     /// The messages in <paramref name="area"/>, oldest first. Damaged entries are skipped (and, by an
@@ -199,25 +163,7 @@ public sealed class SpoolStore : IDisposable
     }
 
     /// <summary>Every entry of <paramref name="area"/>, oldest first: the messages, and the damaged entries with what is wrong with each. Moves nothing.</summary>
-    public SpoolScan Scan(SpoolArea area)
-    {
-        var messages = new List<SpooledMessage>();
-        var damaged = new List<DamagedEntry>();
-        foreach (var name in Names(area))
-        {
-            var entry = Inspect(area, name);
-            if (entry.Message is { } message)
-            {
-                messages.Add(message);
-            }
-            else if (entry.Problem is { } problem)
-            {
-                damaged.Add(new DamagedEntry(area, name, problem));
-            }
-        }
-
-        return new SpoolScan(messages, damaged);
-    }
+    public SpoolScan Scan(SpoolArea area) => _entries.Scan(area);
 
     /// <summary>
     /// The ids in <paramref name="area"/>, oldest first, without reading any file: names only, so an id
@@ -226,9 +172,9 @@ public sealed class SpoolStore : IDisposable
     /// </summary>
     public IReadOnlyList<string> Ids(SpoolArea area)
     {
-        var names = Names(area);
-        QuarantineIfOwner(area, names.Where(name => !SpoolIds.IsValid(name)).Select(name => new DamagedEntry(area, name, NotAnId)).ToArray());
-        return names.Where(SpoolIds.IsValid).ToArray();
+        var names = _entries.Names(area);
+        QuarantineIfOwner(area, [.. names.Where(name => !SpoolIds.IsValid(name)).Select(name => new DamagedEntry(area, name, SpoolEntries.NotAnId))]);
+        return [.. names.Where(SpoolIds.IsValid)];
     }
 
     /// <summary>
@@ -243,7 +189,7 @@ public sealed class SpoolStore : IDisposable
             return null;
         }
 
-        var entry = Inspect(area, id);
+        var entry = _entries.Inspect(area, id);
         if (entry.Problem is { } problem)
         {
             QuarantineIfOwner(area, [new DamagedEntry(area, id, problem)]);
@@ -262,7 +208,7 @@ public sealed class SpoolStore : IDisposable
 
         foreach (var area in new[] { SpoolArea.Active, SpoolArea.Dead, SpoolArea.Done, SpoolArea.Corrupt })
         {
-            if (Inspect(area, id).Message is { } message)
+            if (_entries.Inspect(area, id).Message is { } message)
             {
                 return (message, area);
             }
@@ -271,77 +217,18 @@ public sealed class SpoolStore : IDisposable
         return null;
     }
 
-    /// <summary>The message's processing state, or an empty state when none was written yet.</summary>
+    /// <summary>The message's processing state, or an empty state when none was written yet (<see cref="IMessageContent.ReadState"/>).</summary>
     public static ProcessingState ReadState(SpooledMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var path = Path.Combine(message.Directory, SpoolFiles.State);
-        if (!File.Exists(path))
-        {
-            return new ProcessingState();
-        }
-
-        ProcessingState? state;
-        using (var stream = File.OpenRead(path))
-        {
-            state = JsonSerializer.Deserialize(stream, SpoolJsonContext.Default.ProcessingState);
-        }
-
-        if (state is null)
-        {
-            return new ProcessingState();
-        }
-
-        // Audit notes only: a state written before MailGate kept them (no "untrusted") reads as none.
-        state = state.Untrusted is null || state.Untrusted.Any(u => u is null) ? state with { Untrusted = [.. (state.Untrusted ?? []).Where(u => u is not null)] } : state;
-        if (!state.IsDecided && state.Deliveries is null)
-        {
-            return state with { Deliveries = [] }; // nothing decided yet: nothing owed
-        }
-
-        return Incomplete(state) is { } missing ? throw new JsonException($"{SpoolFiles.State} is incomplete: {missing}") : state;
-    }
-
-    /// <summary>
-    /// What valid JSON lacks to be a state the gateway can act on (the deliveries, or a part of one,
-    /// missing or <c>null</c>, which the serializer lets through), or null when nothing: such a state is as
-    /// unreadable as broken JSON, and is treated the same way (the message goes to <c>corrupt/</c>), since
-    /// acting on it could lose a page or send one twice.
-    /// </summary>
-    private static string? Incomplete(ProcessingState state)
-    {
-        if (state.Deliveries is null)
-        {
-            return "decided, but its deliveries are missing";
-        }
-
-        for (var i = 0; i < state.Deliveries.Count; i++)
-        {
-            var delivery = state.Deliveries[i];
-            var missing = delivery is null ? "is null"
-                : delivery.Rule is null ? "has no rule"
-                : delivery.Route is null ? "has no route"
-                : delivery.Event?.Payload is null || delivery.Event.DedupKey is null ? "has no complete event"
-                : delivery.Event.Payload.Summary is null || delivery.Event.Payload.Source is null || delivery.Event.Payload.Severity is null ? "has no complete event payload"
-                : null;
-            if (missing is not null)
-            {
-                return $"deliveries[{i}] {missing}";
-            }
-        }
-
-        return null;
+        return StateFile.Read(message.Directory);
     }
 
     /// <summary>Replaces the message's processing state atomically and durably.</summary>
     public static void WriteState(SpooledMessage message, ProcessingState state)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var path = Path.Combine(message.Directory, SpoolFiles.State);
-        var temporary = path + ".tmp";
-        WriteJson(temporary, state, SpoolJsonContext.Default.ProcessingState, flushToDisk: true);
-        File.Move(temporary, path, overwrite: true);
-        DirectorySync.Flush(message.Directory);
+        StateFile.Write(message.Directory, state);
     }
 
     /// <summary>Moves a message to <paramref name="area"/> (atomically and durably) and returns it there.</summary>
@@ -357,225 +244,47 @@ public sealed class SpoolStore : IDisposable
     }
 
     /// <summary>
-    /// Makes the spool consistent after a crash: deletes never-acknowledged folders in
-    /// <c>incoming/</c>, and moves damaged entries of <c>active/</c> (see the remarks on
-    /// <see cref="SpoolStore"/>) to <c>corrupt/</c>.
+    /// Makes the spool consistent after a crash: deletes every entry of <c>incoming/</c> (never acknowledged,
+    /// whatever it is: a folder, a file, a FIFO, a link — the link itself —, a readiness probe), and moves
+    /// damaged entries of <c>active/</c> to <c>corrupt/</c>.
     /// </summary>
     /// <returns>What was cleaned up, for the log.</returns>
     public SpoolRecovery Recover()
     {
-        // Nothing in incoming/ was ever acknowledged: every entry goes, whatever it is (a folder, a file, a
-        // FIFO, a link: the link itself, never what it points to; a readiness probe left by a crash).
         var discarded = 0;
         foreach (var entry in Directory.EnumerateFileSystemEntries(PathOf(SpoolArea.Incoming)))
         {
-            if (EntryKinds.Of(entry) is EntryKind.Directory)
-            {
-                TryDelete(entry);
-            }
-            else
-            {
-                TryDeleteFile(entry);
-            }
-
+            SpoolCommit.TryDelete(entry);
             discarded++;
         }
 
-        var corrupt = new List<string>();
-        foreach (var damaged in Scan(SpoolArea.Active).Damaged)
-        {
-            if (Quarantine(damaged))
-            {
-                corrupt.Add(damaged.Name);
-            }
-        }
-
+        var corrupt = Scan(SpoolArea.Active).Damaged.Where(_quarantine.Move).Select(d => d.Name).ToArray();
         DirectorySync.Flush(PathOf(SpoolArea.Active));
         return new SpoolRecovery(discarded, corrupt);
     }
 
-    /// <summary>The names in <paramref name="area"/>, sorted (ids sort by arrival), dot-names left out.</summary>
-    private string[] Names(SpoolArea area) =>
-        Directory.EnumerateFileSystemEntries(PathOf(area)).Select(Path.GetFileName).OfType<string>()
-            .Where(name => !name.StartsWith('.')).Order(StringComparer.Ordinal).ToArray();
+    /// <summary>The cursors of poller <paramref name="poller"/>, in <c>{spool}/{poller}/</c>.</summary>
+    /// <exception cref="ArgumentException"><paramref name="poller"/> is not a storage name, or names an area.</exception>
+    public ICursorDocuments Cursors(string poller) =>
+        Enum.GetNames<SpoolArea>().Contains(StorageNames.CheckName(poller, nameof(poller)), StringComparer.OrdinalIgnoreCase)
+            ? throw new ArgumentException($"'{poller}' is a spool area, not a poller's folder", nameof(poller))
+            : new DocumentFolder(Path.Combine(Root, poller));
 
-    /// <summary>Whether <paramref name="name"/> in <paramref name="area"/> is a message, damaged (and why), or gone.</summary>
-    private Inspection Inspect(SpoolArea area, string name)
-    {
-        if (!SpoolIds.IsValid(name))
-        {
-            return Inspection.Damaged(NotAnId);
-        }
+    /// <summary>Opens the content of one of this spool's messages (read-only, seekable).</summary>
+    public Stream OpenContent(StoredMessage message) =>
+        new FileStream(Spooled(message).MessagePath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
 
-        var directory = Path.Combine(PathOf(area), name);
-        switch (EntryKinds.Of(directory))
-        {
-            case EntryKind.Missing:
-                return Inspection.Gone;
-            case EntryKind.Link:
-                return Inspection.Damaged($"a symbolic link (to {new FileInfo(directory).LinkTarget}), not a message folder");
-            case not EntryKind.Directory:
-                return Inspection.Damaged("not a folder");
-        }
-
-        try
-        {
-            // Every file the gateway or the CLI opens or writes here must be a regular file (or absent):
-            // no link to follow, no FIFO to block on. Other names inside are never opened.
-            foreach (var file in FilesUsed)
-            {
-                var kind = EntryKinds.Of(Path.Combine(directory, file));
-                if (kind is not (EntryKind.File or EntryKind.Missing))
-                {
-                    return Inspection.Damaged($"{file} is {(kind is EntryKind.Link ? "a symbolic link" : "not a regular file")}");
-                }
-            }
-
-            Envelope? envelope;
-            using (var stream = File.OpenRead(Path.Combine(directory, SpoolFiles.Envelope)))
-            {
-                envelope = JsonSerializer.Deserialize(stream, SpoolJsonContext.Default.Envelope);
-            }
-
-            if (envelope is null)
-            {
-                return Inspection.Damaged($"{SpoolFiles.Envelope} is empty (null)");
-            }
-
-            if (Incomplete(envelope) is { } missing)
-            {
-                return Inspection.Damaged($"{SpoolFiles.Envelope} is not valid: {missing}");
-            }
-
-            var content = SpoolFiles.Content(envelope);
-            if (EntryKinds.Of(Path.Combine(directory, content)) is not EntryKind.File)
-            {
-                return Missing(directory, content);
-            }
-
-            return new Inspection(new SpooledMessage(name, directory, envelope), null);
-        }
-        catch (FileNotFoundException)
-        {
-            return Missing(directory, SpoolFiles.Envelope);
-        }
-        catch (DirectoryNotFoundException)
-        {
-            return Inspection.Gone; // moved away while being looked at (finished, or re-queued)
-        }
-        catch (JsonException e)
-        {
-            return Inspection.Damaged($"{SpoolFiles.Envelope} is not valid: {e.Message}");
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            return Inspection.Damaged($"cannot be read: {e.Message}");
-        }
-        catch (IOException)
-        {
-            return Inspection.Gone; // unreadable just now (an I/O error, no file handles left): looked at again next time
-        }
-
-        static Inspection Missing(string directory, string file) =>
-            EntryKinds.Of(directory) is EntryKind.Missing ? Inspection.Gone : Inspection.Damaged($"{file} is missing");
-    }
-
-    /// <summary>What valid JSON lacks to be an envelope (a field missing or <c>null</c>, which the serializer lets through), or null.</summary>
-    private static string? Incomplete(Envelope envelope) =>
-        envelope.MailFrom is null ? "mail_from is missing"
-        : envelope.Recipients is null ? "recipients is missing"
-        : envelope.Recipients.Any(r => r is null) ? "recipients holds null"
-        : envelope.Case is { } origin && (origin.AccountId is null || origin.AccountName is null || origin.AccountEmail is null || origin.Language is null) ? "case lacks its account or language"
-        : null;
-
+    /// <summary>An exclusive store sets the damaged entries of <c>active/</c> it meets aside.</summary>
     private void QuarantineIfOwner(SpoolArea area, IReadOnlyList<DamagedEntry> damaged)
     {
-        if (_lock is null || area != SpoolArea.Active || damaged.Count == 0)
+        if (_lock is null || area != SpoolArea.Active)
         {
             return;
         }
 
         foreach (var entry in damaged)
         {
-            Quarantine(entry);
+            _quarantine.Move(entry);
         }
-    }
-
-    /// <summary>Renames the damaged entry (whatever it is: a link moves as a link) into <c>corrupt/</c>; false when it is gone already.</summary>
-    private bool Quarantine(DamagedEntry entry)
-    {
-        var source = Path.Combine(PathOf(entry.Area), entry.Name);
-        var target = Path.Combine(PathOf(SpoolArea.Corrupt), entry.Name);
-        if (EntryKinds.Of(target) is not EntryKind.Missing)
-        {
-            target += "-" + Path.GetRandomFileName();
-        }
-
-        try
-        {
-            Directory.Move(source, target);
-        }
-        catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException)
-        {
-            return false; // gone meanwhile
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Still never read or processed; said again each time it is met, until a person moves it.
-            QuarantineFailed?.Invoke(this, new QuarantineFailedEventArgs(entry, e.Message));
-            return false;
-        }
-
-        DirectorySync.Flush(PathOf(SpoolArea.Corrupt));
-        DirectorySync.Flush(PathOf(entry.Area));
-        Quarantined?.Invoke(this, entry);
-        return true;
-    }
-
-    private static FileStream CreateNew(string path) =>
-        new(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 64 * 1024, FileOptions.Asynchronous);
-
-    private static void WriteJson<T>(string path, T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, bool flushToDisk)
-    {
-        using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 4096);
-        JsonSerializer.Serialize(file, value, type);
-        file.Flush(flushToDisk);
-    }
-
-    private static void TryDeleteFile(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Left for the next recovery; it was never acknowledged.
-        }
-    }
-
-    private static void TryDelete(string directory)
-    {
-        try
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Left for the next recovery; it was never acknowledged.
-        }
-    }
-
-    /// <summary>The outcome of looking at one entry: a message, damaged (with the problem), or gone (both null).</summary>
-    private readonly record struct Inspection(SpooledMessage? Message, string? Problem)
-    {
-        public static Inspection Gone => default;
-
-        public static Inspection Damaged(string problem) => new(null, problem);
     }
 }
-
-/// <summary>What <see cref="SpoolStore.Recover"/> cleaned up.</summary>
-/// <param name="DiscardedIncoming">Never-acknowledged partial writes deleted.</param>
-/// <param name="Corrupt">Ids moved to the corrupt area.</param>
-public sealed record SpoolRecovery(int DiscardedIncoming, IReadOnlyList<string> Corrupt);

@@ -5,7 +5,7 @@ using MailGate.Deliver;
 using MailGate.Parse;
 using MailGate.Process;
 using MailGate.Rules;
-using MailGate.Spool;
+using MailGate.Storage;
 
 namespace MailGate.Cli;
 
@@ -69,7 +69,7 @@ internal static class RulesTestCommand
         {
             isJson = IsJson(message);
             rules = RulesLoader.Load(rulesPath, new RulesLoadOptions { AllowMissingRoutingKeys = true });
-            var envelope = new Envelope(mailFrom ?? "", recipients, new DateTimeOffset(message.LastWriteTimeUtc), null, null);
+            var envelope = Envelope.ForMail(mailFrom ?? "", recipients, new DateTimeOffset(message.LastWriteTimeUtc));
             using var stream = message.OpenRead();
             if (isJson)
             {

@@ -4,17 +4,16 @@ using System.Text;
 using MailGate.Hosting;
 using MailGate.Parse;
 using MailGate.Spool;
+using MailGate.Storage;
 using Microsoft.Extensions.Configuration;
 
 namespace MailGate.Cli;
 
 /// <summary>
 /// <c>mailgate spool list|show|retry|purge</c>: look into the spool and act on it, also while the gateway
-/// runs. The gateway owns the spool and holds its lock (<see cref="SpoolLock"/>); these commands do not
-/// ask for the lock and are safe beside it: they only read <c>active/</c>, and change <c>dead/</c> and
-/// <c>done/</c>, which the gateway only adds to, moving a folder into <c>active/</c> with one atomic
-/// rename (the gateway's next scan picks it up). They never follow a symbolic link in the spool: a
-/// damaged entry (a link, a stray file, a folder without its envelope) is listed as such and never read.
+/// runs. Parses the arguments and prints; what is done, and why it is safe beside a running gateway, is the
+/// storage's (<see cref="ISpoolAdministration"/>; the file spool's <c>SpoolAdministration</c>). A damaged entry
+/// is listed as such and never read.
 /// </summary>
 internal static class SpoolCommand
 {
@@ -30,8 +29,8 @@ internal static class SpoolCommand
     }
 
     /// <summary>
-    /// The spool named by <c>--spool</c>, else <c>Spool:Path</c>. The configuration is read (and checked:
-    /// a misspelt option or key is refused) either way; a folder that is not a spool is an error, never
+    /// The spool named by <c>--spool</c>, else <c>Spool:Path</c>, opened shared. The configuration is read (and
+    /// checked: a misspelt option or key is refused) either way; a folder that is not a spool is an error, never
     /// created.
     /// </summary>
     private static SpoolStore Open(ParseResult result, Option<DirectoryInfo?> spoolOption)
@@ -47,7 +46,8 @@ internal static class SpoolCommand
         list.TreatUnmatchedTokensAsErrors = false;
         list.SetAction(result =>
         {
-            var store = Open(result, spoolOption);
+            using var store = Open(result, spoolOption);
+            ISpoolAdministration spool = store;
             var output = new SafeTextWriter(result.InvocationConfiguration.Output); // subjects and headers are anyone's text
             var areas = result.GetValue(all)
                 ? new[] { SpoolArea.Active, SpoolArea.Dead, SpoolArea.Corrupt, SpoolArea.Done }
@@ -58,12 +58,11 @@ internal static class SpoolCommand
             var damaged = new List<DamagedEntry>();
             foreach (var area in areas)
             {
-                var scan = store.Scan(area);
-                damaged.AddRange(scan.Damaged);
-                foreach (var message in scan.Messages)
+                var listing = spool.List(area);
+                damaged.AddRange(listing.Damaged);
+                foreach (var (message, _, state, _) in listing.Messages)
                 {
                     count++;
-                    var state = TryReadState(message);
                     var attempts = state?.Deliveries.Sum(d => d.Attempts) ?? 0;
                     var rule = state is null ? "?" : state.Deliveries.Count > 0 ? string.Join(",", state.Deliveries.Select(d => d.Rule)) : state.DroppedBy ?? (state.IsDecided ? "-" : "(undecided)");
                     var error = state?.Error ?? state?.Deliveries.Select(d => d.LastError).LastOrDefault(e => e is not null) ?? "";
@@ -73,10 +72,10 @@ internal static class SpoolCommand
 
             foreach (var entry in damaged)
             {
-                output.WriteLine($"{Cut(entry.Name, 21),-21}  {"damaged",-7}  {"",6}  {"",5}  {"",-20}  {"in " + entry.Area.ToString().ToLowerInvariant() + "/",-40}  {Cut(entry.Problem, 80)}");
+                output.WriteLine($"{Cut(entry.Name, 21),-21}  {"damaged",-7}  {"",6}  {"",5}  {"",-20}  {"in " + AreaName(entry.Area) + "/",-40}  {Cut(entry.Problem, 80)}");
             }
 
-            output.WriteLine($"{count} message(s) in {store.Root}");
+            output.WriteLine($"{count} message(s) in {spool.Location}");
             if (damaged.Count > 0)
             {
                 output.WriteLine($"{damaged.Count} damaged entr{(damaged.Count == 1 ? "y" : "ies")}: not message folders, never read (a running gateway moves those in active/ to corrupt/)");
@@ -94,36 +93,38 @@ internal static class SpoolCommand
         show.TreatUnmatchedTokensAsErrors = false;
         show.SetAction(result =>
         {
-            var store = Open(result, spoolOption);
+            using var store = Open(result, spoolOption);
+            ISpoolAdministration spool = store;
             var output = new SafeTextWriter(result.InvocationConfiguration.Output); // subjects and headers are anyone's text
-            if (store.Find(result.GetValue(id)!) is not { } found)
+            if (spool.Find(result.GetValue(id)!) is not { } found)
             {
-                var damaged = new[] { SpoolArea.Active, SpoolArea.Dead, SpoolArea.Done, SpoolArea.Corrupt }.SelectMany(area => store.Scan(area).Damaged).FirstOrDefault(d => d.Name == result.GetValue(id));
+                var damaged = spool.FindDamaged(result.GetValue(id)!);
                 output.WriteLine(damaged is null
-                    ? $"no message {result.GetValue(id)} in {store.Root}"
-                    : $"{damaged.Name} in {damaged.Area.ToString().ToLowerInvariant()}/ is not a message folder ({damaged.Problem}); not read");
+                    ? $"no message {result.GetValue(id)} in {spool.Location}"
+                    : $"{damaged.Name} in {AreaName(damaged.Area)}/ is not a message folder ({damaged.Problem}); not read");
                 return ExitCodes.Failure;
             }
 
-            var (message, area) = found;
-            output.WriteLine($"{message.Id}: {area.ToString().ToLowerInvariant()}, in {message.Directory}");
+            var documents = spool.Documents(found.Message);
+            output.WriteLine($"{found.Message.Id}: {AreaName(found.Area)}, in {documents.Where}");
             output.WriteLine();
-            output.WriteLine("== envelope.json");
-            output.WriteLine(File.ReadAllText(Path.Combine(message.Directory, "envelope.json")));
+            output.WriteLine("== envelope");
+            output.WriteLine(documents.Envelope);
             output.WriteLine();
-            output.WriteLine("== state.json");
-            var state = Path.Combine(message.Directory, "state.json");
-            output.WriteLine(File.Exists(state) ? File.ReadAllText(state) : "(not decided yet)");
+            output.WriteLine("== state");
+            output.WriteLine(documents.State ?? "(not decided yet)");
             output.WriteLine();
-            if (message.IsSupportCase)
+            using var content = spool.OpenContent(found.Message);
+            if (found.Message.Envelope.Origin is MailOrigin)
             {
-                output.WriteLine("== case.json (the support case as AWS returned it)");
-                output.WriteLine(File.ReadAllText(message.MessagePath));
+                output.WriteLine("== headers");
+                output.WriteLine(Headers(content));
             }
             else
             {
-                output.WriteLine("== headers of message.eml");
-                output.WriteLine(Headers(message.MessagePath));
+                output.WriteLine($"== {found.Message.Envelope.Origin.Source} (as the API returned it)");
+                using var reader = new StreamReader(content, Encoding.UTF8);
+                output.WriteLine(reader.ReadToEnd());
             }
 
             return ExitCodes.Ok;
@@ -139,46 +140,37 @@ internal static class SpoolCommand
         retry.TreatUnmatchedTokensAsErrors = false;
         retry.SetAction(result =>
         {
-            var store = Open(result, spoolOption);
+            using var store = Open(result, spoolOption);
+            ISpoolAdministration spool = store;
             var output = result.InvocationConfiguration.Output;
-            IReadOnlyList<SpooledMessage> targets;
+            var now = TimeProvider.System.GetUtcNow();
+            IReadOnlyList<RequeueOutcome> outcomes;
             if (result.GetValue(allDead))
             {
-                targets = store.List(SpoolArea.Dead);
+                outcomes = spool.RequeueAllDead(now);
             }
-            else if (result.GetValue(id) is { } one && store.Find(one) is { Area: SpoolArea.Dead } found)
+            else if (result.GetValue(id) is { } one && spool.Requeue(one, now) is { Result: not RequeueResult.NotDead } outcome)
             {
-                targets = [found.Message];
+                outcomes = [outcome];
             }
             else
             {
-                output.WriteLine(result.GetValue(id) is null ? "give a spool id or --all-dead" : $"{result.GetValue(id)} is not a dead message in {store.Root}");
+                output.WriteLine(result.GetValue(id) is null ? "give a spool id or --all-dead" : $"{result.GetValue(id)} is not a dead message in {spool.Location}");
                 return ExitCodes.BadConfiguration;
             }
 
-            var now = TimeProvider.System.GetUtcNow();
-            var requeued = 0;
-            foreach (var message in targets)
+            foreach (var outcome in outcomes)
             {
-                // One message that cannot be re-queued (its state damaged, a file in the way) is reported
-                // and left in dead/; the others still are.
-                try
-                {
-                    SpoolStore.WriteState(message, Requeued(SpoolStore.ReadState(message), now));
-                    store.Move(message, SpoolArea.Active);
-                    output.WriteLine($"{message.Id}: re-queued");
-                    requeued++;
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
-                {
-                    output.WriteLine($"{message.Id}: NOT re-queued, left in dead/: {UntrustedText.Escape(e.Message)}");
-                }
+                output.WriteLine(outcome.Result == RequeueResult.Requeued
+                    ? $"{outcome.Id}: re-queued"
+                    : $"{outcome.Id}: NOT re-queued, left in dead/: {UntrustedText.Escape(outcome.Error ?? "")}");
             }
 
+            var requeued = outcomes.Count(o => o.Result == RequeueResult.Requeued);
             output.WriteLine($"{requeued} message(s) re-queued; a running gateway picks them up within Spool:ScanInterval");
-            if (requeued < targets.Count)
+            if (requeued < outcomes.Count)
             {
-                output.WriteLine($"{targets.Count - requeued} could not be: see above (a damaged state.json: `spool show` it, fix or delete the file and retry)");
+                output.WriteLine($"{outcomes.Count - requeued} could not be: see above (a damaged state.json: `spool show` it, fix or delete the file and retry)");
                 return ExitCodes.Failure;
             }
 
@@ -208,45 +200,20 @@ internal static class SpoolCommand
                 return ExitCodes.BadConfiguration;
             }
 
-            var store = Open(result, spoolOption);
+            using var store = Open(result, spoolOption);
+            ISpoolAdministration spool = store;
             var now = TimeProvider.System.GetUtcNow();
             var cutoff = age >= now - DateTimeOffset.MinValue ? DateTimeOffset.MinValue : now - age;
-            var deleted = 0;
-            var failed = 0;
-            foreach (var message in store.List(SpoolArea.Done).Where(m => SpoolIds.ReceivedAt(m.Id) < cutoff))
+            var outcome = spool.PurgeDone(cutoff);
+            foreach (var failure in outcome.Failed)
             {
-                try
-                {
-                    Directory.Delete(message.Directory, recursive: true);
-                    deleted++;
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    output.WriteLine($"{message.Id}: NOT deleted: {UntrustedText.Escape(e.Message)}");
-                    failed++;
-                }
+                output.WriteLine($"{failure.Id}: NOT deleted: {UntrustedText.Escape(failure.Error)}");
             }
 
-            output.WriteLine($"{deleted} finished message(s) received before {cutoff:u} deleted from {store.PathOf(SpoolArea.Done)}");
-            return failed == 0 ? ExitCodes.Ok : ExitCodes.Failure;
+            output.WriteLine($"{outcome.Deleted} finished message(s) received before {cutoff:u} deleted from {spool.Location}");
+            return outcome.Failed.Count == 0 ? ExitCodes.Ok : ExitCodes.Failure;
         });
         return purge;
-    }
-
-    /// <summary>The state a re-queued dead letter gets: failed deliveries pending again, an unparseable message undecided.</summary>
-    internal static ProcessingState Requeued(ProcessingState state, DateTimeOffset now)
-    {
-        if (state.Error is not null)
-        {
-            return new ProcessingState();
-        }
-
-        return state with
-        {
-            Deliveries = state.Deliveries.Select(d => d.Status is DeliveryStatus.Rejected or DeliveryStatus.Expired or DeliveryStatus.RouteMissing
-                ? d with { Status = DeliveryStatus.Pending, CompletedAt = null, RequeuedAt = now }
-                : d).ToArray(),
-        };
     }
 
     internal static bool TryParseAge(string text, out TimeSpan age)
@@ -272,25 +239,15 @@ internal static class SpoolCommand
         return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out age) && age >= TimeSpan.Zero;
     }
 
-    private static ProcessingState? TryReadState(SpooledMessage message)
-    {
-        try
-        {
-            return SpoolStore.ReadState(message);
-        }
-        catch (Exception e) when (e is IOException or System.Text.Json.JsonException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
-
     private static string State(SpoolArea area, ProcessingState? state) => area switch
     {
         SpoolArea.Active when state is null || !state.IsDecided => "new",
         SpoolArea.Active when state.Deliveries.Any(d => d.Attempts > 0) => "retry",
         SpoolArea.Active => "sending",
-        _ => area.ToString().ToLowerInvariant(),
+        _ => AreaName(area),
     };
+
+    private static string AreaName(SpoolArea area) => area.ToString().ToLowerInvariant();
 
     private static string Age(TimeSpan age) => age < TimeSpan.Zero ? "future" // received_at ahead of this clock
         : age.TotalMinutes < 1 ? $"{age.TotalSeconds:0}s"
@@ -304,9 +261,8 @@ internal static class SpoolCommand
         return line.Length <= max ? line : line[..(max - 1)] + "…";
     }
 
-    private static string Headers(string path)
+    private static string Headers(Stream stream)
     {
-        using var stream = File.OpenRead(path);
         var length = HeaderSection.Measure(stream, 256 * 1024);
         var buffer = new byte[length < 0 ? 256 * 1024 : length];
         stream.ReadExactly(buffer);

@@ -4,6 +4,7 @@ using MailGate.Observability;
 using MailGate.Outbound;
 using MailGate.Rules;
 using MailGate.Spool;
+using MailGate.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;

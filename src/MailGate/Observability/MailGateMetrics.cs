@@ -3,7 +3,7 @@ using System.Globalization;
 using MailGate.Deliver;
 using MailGate.Poll;
 using MailGate.Rules;
-using MailGate.Spool;
+using MailGate.Storage;
 
 namespace MailGate.Observability;
 
@@ -44,7 +44,7 @@ internal sealed class MailGateMetrics : IDisposable
     private readonly Counter<long> _supportCases;
 
     /// <summary>Creates the instruments; the observable ones read the spool and the rules when scraped.</summary>
-    public MailGateMetrics(IMeterFactory meters, SpoolStore spool, RulesProvider rules, PagerDutyCircuit circuit, TimeProvider time, SupportCasePollStatus? supportCases = null)
+    public MailGateMetrics(IMeterFactory meters, IStorageHealth spool, RulesProvider rules, PagerDutyCircuit circuit, TimeProvider time, SupportCasePollStatus? supportCases = null)
     {
         ArgumentNullException.ThrowIfNull(meters);
         _meter = meters.Create(MeterName);
@@ -160,37 +160,13 @@ internal sealed class MailGateMetrics : IDisposable
 
     public void Dispose() => _meter.Dispose();
 
-    /// <summary>
-    /// The entries of each area, whatever they are (corrupt/ holds links, files and FIFOs set aside too),
-    /// dot-names (the readiness probe, an NFS silly-rename) left out; an area that cannot be listed is left
-    /// out of the scrape rather than hiding the others.
-    /// </summary>
-    private static List<Measurement<int>> SpoolDepth(SpoolStore spool)
-    {
-        var measurements = new List<Measurement<int>>();
-        foreach (var area in new[] { SpoolArea.Active, SpoolArea.Done, SpoolArea.Dead, SpoolArea.Corrupt })
-        {
-            try
-            {
-                var count = Directory.EnumerateFileSystemEntries(spool.PathOf(area)).Count(path => !Path.GetFileName(path).StartsWith('.'));
-                measurements.Add(new Measurement<int>(count, new KeyValuePair<string, object?>("area", area.ToString().ToLowerInvariant())));
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // Missing or unreadable: /readyz says so.
-            }
-        }
+    /// <summary>The entries of each area, damaged ones included; an area that cannot be counted is left out of the scrape rather than hiding the others.</summary>
+    private static List<Measurement<int>> SpoolDepth(IStorageHealth spool) =>
+        [.. new[] { SpoolArea.Active, SpoolArea.Done, SpoolArea.Dead, SpoolArea.Corrupt }
+            .Select(area => (Area: area, Count: spool.Count(area)))
+            .Where(a => a.Count is not null)
+            .Select(a => new Measurement<int>(a.Count!.Value, new KeyValuePair<string, object?>("area", a.Area.ToString().ToLowerInvariant())))];
 
-        return measurements;
-    }
-
-    private static double OldestActiveAge(SpoolStore spool, TimeProvider time)
-    {
-        // Spool ids begin with the arrival time, so the oldest is the smallest name: no file is read.
-        var oldest = Directory.EnumerateDirectories(spool.PathOf(SpoolArea.Active))
-            .Select(Path.GetFileName)
-            .Where(id => id is not null && SpoolIds.IsValid(id))
-            .Min(StringComparer.Ordinal);
-        return oldest is null ? 0 : Math.Max(0, (time.GetUtcNow() - SpoolIds.ReceivedAt(oldest)).TotalSeconds);
-    }
+    private static double OldestActiveAge(IStorageHealth spool, TimeProvider time) =>
+        spool.OldestUnfinished() is { } oldest ? Math.Max(0, (time.GetUtcNow() - oldest).TotalSeconds) : 0;
 }

@@ -2,6 +2,7 @@ using MailGate.Poll;
 using MailGate.Receive;
 using MailGate.Rules;
 using MailGate.Spool;
+using MailGate.Storage;
 using Microsoft.Extensions.Hosting;
 
 namespace MailGate.Observability;
@@ -13,12 +14,9 @@ namespace MailGate.Observability;
 /// gateway. A rules file whose latest reload failed (an invalid edit, a file that cannot be read) is
 /// reported but does not make the gateway unready: the previous rules are in force and mail is still handled.
 /// </summary>
-public sealed class Readiness(SmtpListenerEndpoint smtp, SpoolStore spool, SpoolSpace space, RulesProvider rules, SupportCasePollStatus supportCases, IHostApplicationLifetime lifetime, IEnumerable<IReadinessCheck> checks)
+public sealed class Readiness(SmtpListenerEndpoint smtp, IStorageHealth spool, SpoolSpace space, RulesProvider rules, SupportCasePollStatus supportCases, IHostApplicationLifetime lifetime, IEnumerable<IReadinessCheck> checks)
 {
-    /// <summary>What the probe writes: one disk block's worth, which a full file system refuses.</summary>
-    private static readonly byte[] ProbeContent = new byte[4096];
-
-    /// <summary>Checks now (writes a 4 KiB probe file in <c>incoming/</c>, renames it into <c>active/</c> and deletes it).</summary>
+    /// <summary>Checks now (the storage does what a commit needs on a probe: <see cref="IStorageHealth.ProbeCommit"/>).</summary>
     public ReadinessReport Check()
     {
         var problems = new List<string>();
@@ -28,10 +26,11 @@ public sealed class Readiness(SmtpListenerEndpoint smtp, SpoolStore spool, Spool
         }
 
         SmtpProblems(problems);
-        var writable = SpoolWritable(out var spoolError);
+        var spoolError = spool.ProbeCommit();
+        var writable = spoolError is null;
         if (!writable)
         {
-            problems.Add($"spool: cannot write to {spool.Root}: {spoolError}");
+            problems.Add($"spool: cannot write to {spool.Location}: {spoolError}");
         }
 
         if (!space.HasRoom(out var freeBytes))
@@ -39,7 +38,7 @@ public sealed class Readiness(SmtpListenerEndpoint smtp, SpoolStore spool, Spool
             problems.Add($"spool: {freeBytes} bytes free on the spool's disk, below Spool:MinFreeBytes ({space.MinFreeBytes}): every MAIL FROM gets 452 until space is freed");
         }
 
-        if (spool.LockProblem() is { } lockProblem)
+        if (spool.OwnershipProblem() is { } lockProblem)
         {
             problems.Add($"spool: {lockProblem}");
         }
@@ -71,51 +70,6 @@ public sealed class Readiness(SmtpListenerEndpoint smtp, SpoolStore spool, Spool
         else if (!smtp.IsListening)
         {
             problems.Add("smtp: not listening");
-        }
-    }
-
-    /// <summary>
-    /// What a commit needs, done on a probe: a file with content written in <c>incoming/</c> (a full disk
-    /// refuses content, not an empty file) and renamed into <c>active/</c> (which needs <c>active/</c>
-    /// writable), then deleted. The probe's name starts with a dot, so no scan of the spool ever sees it.
-    /// </summary>
-    private bool SpoolWritable(out string? error)
-    {
-        var name = $".ready-{Guid.NewGuid():N}";
-        var probe = Path.Combine(spool.PathOf(SpoolArea.Incoming), name);
-        var moved = Path.Combine(spool.PathOf(SpoolArea.Active), name);
-        if (!Directory.Exists(spool.PathOf(SpoolArea.Active)))
-        {
-            error = $"{spool.PathOf(SpoolArea.Active)} is missing";
-            return false;
-        }
-
-        try
-        {
-            File.WriteAllBytes(probe, ProbeContent);
-            File.Move(probe, moved);
-            File.Delete(moved);
-            error = null;
-            return true;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            error = e.Message;
-            TryDelete(probe);
-            TryDelete(moved);
-            return false;
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Left behind; its dot-name keeps it out of every scan.
         }
     }
 }

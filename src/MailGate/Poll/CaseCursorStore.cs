@@ -1,34 +1,37 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using MailGate.Spool;
+using MailGate.Storage;
 
 namespace MailGate.Poll;
 
-/// <summary>Loads and durably saves each account's <see cref="CaseCursor"/>, one JSON file per account.</summary>
-internal sealed class CaseCursorStore
+/// <summary>Loads and durably saves each account's <see cref="CaseCursor"/>, one JSON document per account in the storage's cursors.</summary>
+internal sealed class CaseCursorStore(ICursorDocuments documents)
 {
+    /// <summary>The poller's name in the storage (<see cref="IPollerCursors.Cursors"/>): the file spool keeps its cursors in <c>{spool}/support-cases/</c>.</summary>
+    public const string Poller = "support-cases";
+
+    /// <summary>Cursors in a folder of their own (<c>SupportCases:StatePath</c>), one <c>{account}.json</c> each.</summary>
     public CaseCursorStore(string folder)
+        : this(new DocumentFolder(folder))
     {
-        Folder = folder;
-        Directory.CreateDirectory(folder);
     }
 
-    /// <summary>Where the cursor files are.</summary>
-    public string Folder { get; }
+    /// <summary>Where the cursors are.</summary>
+    public string Folder => documents.Location;
 
     /// <summary>The account's cursor; empty when the account was never polled.</summary>
-    /// <exception cref="JsonException">The file is damaged (the poller reports it and does not guess).</exception>
+    /// <exception cref="JsonException">The document is damaged (the poller reports it and does not guess).</exception>
+    /// <exception cref="IOException">It cannot be read.</exception>
     public CaseCursor Load(string accountId)
     {
-        var path = PathOf(accountId);
-        if (!File.Exists(path))
+        if (documents.Read(accountId) is not { } document)
         {
             return new CaseCursor();
         }
 
-        using var stream = File.OpenRead(path);
-        var cursor = JsonSerializer.Deserialize(stream, PollJsonContext.Default.CaseCursor) ?? new CaseCursor();
-        return IsWhole(cursor) ? cursor : throw new JsonException($"{path} has a null where a cursor, a case list or a watched case belongs");
+        var cursor = JsonSerializer.Deserialize(document, PollJsonContext.Default.CaseCursor) ?? new CaseCursor();
+        return IsWhole(cursor) ? cursor : throw new JsonException($"the cursor of account {accountId} in {Folder} has a null where a cursor, a case list or a watched case belongs");
     }
 
     /// <summary>Valid JSON can still hold nulls where the poller needs values: such a file is damaged, not empty.</summary>
@@ -39,9 +42,7 @@ internal sealed class CaseCursorStore
 
     /// <summary>Replaces the account's cursor atomically and durably.</summary>
     public void Save(string accountId, CaseCursor cursor) =>
-        DurableFile.Replace(PathOf(accountId), JsonSerializer.SerializeToUtf8Bytes(cursor, PollJsonContext.Default.CaseCursor));
-
-    private string PathOf(string accountId) => Path.Combine(Folder, accountId + ".json");
+        documents.Write(accountId, JsonSerializer.SerializeToUtf8Bytes(cursor, PollJsonContext.Default.CaseCursor));
 }
 
 /// <summary>Source-generated JSON for the poller's state files (readable: indented, snake_case).</summary>

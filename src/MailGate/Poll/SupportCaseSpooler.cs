@@ -3,6 +3,7 @@ using System.Text;
 using MailGate.Poll.Aws;
 using MailGate.Process;
 using MailGate.Spool;
+using MailGate.Storage;
 
 namespace MailGate.Poll;
 
@@ -21,9 +22,9 @@ internal sealed class SupportCaseSpooler(SpoolStore spool, ProcessingInbox inbox
     /// <exception cref="IOException">The spool could not commit it.</exception>
     public async Task<SpooledMessage> SpoolAsync(AwsAccount account, string language, string caseJson, bool resolve, CancellationToken cancellationToken)
     {
-        var origin = new CaseOrigin(account.Id, account.Name, account.Email, language, resolve);
+        var origin = new SupportCaseOrigin(account.Id, account.Name, account.Email, language, resolve);
         var message = await spool.CommitAsync(
-            Envelope.ForCase(origin, time.GetUtcNow()),
+            Envelope.ForSupportCase(origin, time.GetUtcNow()),
             new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(caseJson)),
             cancellationToken).ConfigureAwait(false);
         inbox.Enqueue(message);

@@ -3,6 +3,7 @@ using MailGate.Observability;
 using MailGate.Parse;
 using MailGate.Rules;
 using MailGate.Spool;
+using MailGate.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -40,7 +41,7 @@ internal sealed class DecisionStage(
         MessageFacts facts;
         try
         {
-            if (message.IsSupportCase)
+            if (message.Envelope.Origin is SupportCaseOrigin)
             {
                 return (Decide(message, SupportCaseReader.Read(message)), false);
             }
@@ -56,7 +57,7 @@ internal sealed class DecisionStage(
         var authentication = facts.Authentication;
         if (authentication.MissingKeys.Count > 0 && !postFetch)
         {
-            Log.KeysNeeded(logger, message.Id, authentication.MissingKeys.Count, ClientNetwork.Of(message.Envelope.ClientAddress));
+            Log.KeysNeeded(logger, message.Id, authentication.MissingKeys.Count, ClientNetwork.Of(message.Envelope.Mail?.ClientAddress));
             keyFetcher.Enqueue(message, authentication.MissingKeys, fetched.Done);
             return (null, true);
         }
@@ -88,8 +89,8 @@ internal sealed class DecisionStage(
             {
                 Facts = facts,
                 Rules = rules.Current,
-                ClientAddress = message.Envelope.ClientAddress,
-                Resolve = message.Envelope.Case?.Resolve == true,
+                ClientAddress = message.Envelope.Mail?.ClientAddress,
+                Resolve = message.Envelope.SupportCase?.Resolve == true,
                 DecidedAt = time.GetUtcNow(),
             },
             untrustedLimiter);

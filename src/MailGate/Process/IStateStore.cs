@@ -1,4 +1,5 @@
 using MailGate.Spool;
+using MailGate.Storage;
 
 namespace MailGate.Process;
 

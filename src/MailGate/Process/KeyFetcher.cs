@@ -3,6 +3,7 @@ using MailGate.Observability;
 using MailGate.Parse;
 using MailGate.Parse.Authentication;
 using MailGate.Spool;
+using MailGate.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -50,7 +51,7 @@ internal sealed class KeyFetcher(
     /// </summary>
     public void Enqueue(SpooledMessage message, IReadOnlyList<string> names, Action<SpooledMessage, IDisposable> done)
     {
-        var network = ClientNetwork.Of(message.Envelope.ClientAddress);
+        var network = ClientNetwork.Of(message.Envelope.Mail?.ClientAddress);
         (locator.AllInPinnedDomains(names) ? _first : _queue).Enqueue(network, new Job(message, names, done));
     }
 
@@ -130,7 +131,7 @@ internal sealed class KeyFetcher(
             catch (OperationCanceledException) when (budget.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
             {
                 metrics.KeyFetch("timeout");
-                Log.KeyFetchTimedOut(logger, job.Message.Id, job.Names.Count, ClientNetwork.Of(job.Message.Envelope.ClientAddress), trust.Value.VerificationTimeout);
+                Log.KeyFetchTimedOut(logger, job.Message.Id, job.Names.Count, ClientNetwork.Of(job.Message.Envelope.Mail?.ClientAddress), trust.Value.VerificationTimeout);
             }
             catch (OperationCanceledException)
             {

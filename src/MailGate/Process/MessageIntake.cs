@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MailGate.Spool;
+using MailGate.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace MailGate.Process;

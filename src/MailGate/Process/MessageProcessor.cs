@@ -1,4 +1,5 @@
 using MailGate.Spool;
+using MailGate.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,6 @@
 using MailGate.Deliver;
 using MailGate.Spool;
+using MailGate.Storage;
 
 namespace MailGate.Process;
 

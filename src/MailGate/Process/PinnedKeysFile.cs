@@ -1,36 +1,37 @@
 using System.Text.Json;
-using MailGate.Spool;
+using MailGate.Storage;
 
 namespace MailGate.Process;
 
 /// <summary>
-/// The names of the pinned DKIM/ARC keys (those that verified trusted mail), kept in the spool as
-/// <c>pinned-keys.json</c> so that a restart does not forget them: after a restart, as before it, a
-/// genuine page whose keys lie in those domains is looked up first, ahead of any flood of hostile mail,
-/// and the keys are looked up again at once. Only names are kept, never keys: the keys come from DNS.
+/// The names of the pinned DKIM/ARC keys (those that verified trusted mail), kept in the storage as the
+/// feature state <c>pinned-keys</c> (the file spool: <c>pinned-keys.json</c>) so that a restart does not forget
+/// them: after a restart, as before it, a genuine page whose keys lie in those domains is looked up first,
+/// ahead of any flood of hostile mail, and the keys are looked up again at once. Only names are kept, never
+/// keys: the keys come from DNS.
 /// </summary>
 /// <remarks>
-/// A missing or damaged file is an empty list (it is only a head start); a failed write is logged and
-/// tried again at the next pin. Written atomically (a temporary file renamed over the old one).
+/// A missing or damaged document is an empty list (it is only a head start); a failed write is logged and
+/// tried again at the next pin. Written atomically and durably by the storage.
 /// </remarks>
-internal sealed class PinnedKeysFile(SpoolStore spool)
+internal sealed class PinnedKeysFile(IFeatureState state)
 {
-    /// <summary>The file's name in the spool's root folder.</summary>
-    public const string FileName = "pinned-keys.json";
+    /// <summary>The feature's name in the storage.</summary>
+    public const string Feature = "pinned-keys";
+
+    /// <summary>The file's name in the file spool's root folder.</summary>
+    public const string FileName = Feature + ".json";
 
     /// <summary>The most names kept (as many as the locator pins).</summary>
     private const int MaxNames = 256;
 
-    private string Path => System.IO.Path.Combine(spool.Root, FileName);
-
-    /// <summary>The names saved last, or none when there is no usable file.</summary>
+    /// <summary>The names saved last, or none when there is no usable document.</summary>
     public IReadOnlyList<string> Load()
     {
         try
         {
-            using var stream = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 4096, FileOptions.None);
-            if (!new FileInfo(Path).Attributes.HasFlag(FileAttributes.ReparsePoint) && stream.Length <= 64 * 1024
-                && JsonSerializer.Deserialize<string[]>(stream) is { } names)
+            if (state.ReadFeatureState(Feature) is { Length: <= 64 * 1024 } document
+                && JsonSerializer.Deserialize<string[]>(document) is { } names)
             {
                 return [.. names.Where(IsKeyName).Take(MaxNames)];
             }
@@ -44,14 +45,10 @@ internal sealed class PinnedKeysFile(SpoolStore spool)
     }
 
     /// <summary>Replaces the saved names with <paramref name="names"/>.</summary>
-    /// <exception cref="IOException">The spool refused the write.</exception>
-    /// <exception cref="UnauthorizedAccessException">The spool refused the write.</exception>
-    public void Save(IEnumerable<string> names)
-    {
-        var temporary = Path + ".tmp";
-        File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(names.Take(MaxNames).ToArray()));
-        File.Move(temporary, Path, overwrite: true);
-    }
+    /// <exception cref="IOException">The storage refused the write.</exception>
+    /// <exception cref="UnauthorizedAccessException">The storage refused the write.</exception>
+    public void Save(IEnumerable<string> names) =>
+        state.WriteFeatureState(Feature, JsonSerializer.SerializeToUtf8Bytes(names.Take(MaxNames).ToArray()));
 
     /// <summary>A DKIM key's DNS name as the locator keeps it: <c>{selector}._domainkey.{domain}</c>, lower case, no odd characters.</summary>
     private static bool IsKeyName(string? name) =>

@@ -1,4 +1,4 @@
-using MailGate.Spool;
+using MailGate.Storage;
 
 namespace MailGate.Process;
 

@@ -1,6 +1,7 @@
 using MailGate.Decide;
 using MailGate.Observability;
 using MailGate.Spool;
+using MailGate.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace MailGate.Process;

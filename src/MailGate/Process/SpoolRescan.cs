@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using MailGate.Spool;
+using MailGate.Storage;
 
 namespace MailGate.Process;
 

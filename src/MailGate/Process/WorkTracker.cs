@@ -1,5 +1,6 @@
 using MailGate.Deliver;
 using MailGate.Spool;
+using MailGate.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace MailGate.Process;

@@ -4,6 +4,7 @@ using MailGate.Observability;
 using MailGate.Parse;
 using MailGate.Process;
 using MailGate.Spool;
+using MailGate.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SmtpServer;
@@ -91,17 +92,17 @@ internal sealed class SpoolingMessageStore(
                 return RecipientFilter.StorageFull;
             }
 
-            var envelope = new Envelope(
+            var origin = new MailOrigin(
                 MailFrom: MailFromOf(transaction),
                 Recipients: transaction.To.Select(to => to.AsAddress()).ToArray(),
-                ReceivedAt: time.GetUtcNow(),
                 ClientAddress: RemoteAddress(context),
                 SessionId: sessionId);
+            var envelope = new Envelope(time.GetUtcNow(), origin);
 
             var message = await spool.CommitAsync(envelope, buffer, cancellationToken).ConfigureAwait(false);
             inbox.Enqueue(message);
             metrics.MessageAccepted(buffer.Length);
-            Log.MessageAccepted(logger, message.Id, buffer.Length, envelope.MailFrom, envelope.Recipients.Count, envelope.ClientAddress ?? "", sessionId);
+            Log.MessageAccepted(logger, message.Id, buffer.Length, origin.MailFrom, origin.Recipients.Count, origin.ClientAddress ?? "", sessionId);
             return new SmtpResponse(SmtpReplyCode.Ok, $"2.0.0 Ok: queued as {message.Id}");
         }
 #pragma warning disable CA1031 // Any failure to store must become a 4xx reply: throwing here would leave the client without one.

@@ -1,4 +1,5 @@
 using MailGate.Hosting;
+using MailGate.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -16,6 +17,14 @@ internal static class SpoolServiceCollectionExtensions
             .Validate(o => o.MinFreeBytes >= 0, "Spool:MinFreeBytes must not be negative")
             .ValidateOnStart();
         services.AddSingleton(sp => Open(sp.GetRequiredService<IOptions<SpoolOptions>>().Value, sp.GetRequiredService<ILogger<SpoolStore>>()));
+
+        // The storage seam, one role per consumer; the file spool is the only backend so far.
+        services.AddSingleton<IMessageStorage>(sp => sp.GetRequiredService<SpoolStore>());
+        services.AddSingleton<IMessageIntake>(sp => sp.GetRequiredService<IMessageStorage>());
+        services.AddSingleton<IProcessingStore>(sp => sp.GetRequiredService<IMessageStorage>());
+        services.AddSingleton<IPollerCursors>(sp => sp.GetRequiredService<IMessageStorage>());
+        services.AddSingleton<IFeatureState>(sp => sp.GetRequiredService<IMessageStorage>());
+        services.AddSingleton<IStorageHealth>(sp => sp.GetRequiredService<IMessageStorage>());
         services.AddSingleton<SpoolSpace>();
         return services;
     }

@@ -1,3 +1,4 @@
+using MailGate.Storage;
 using Microsoft.Extensions.Options;
 
 namespace MailGate.Spool;
@@ -6,7 +7,7 @@ namespace MailGate.Spool;
 /// Whether the spool's disk has room for new mail (<see cref="SpoolOptions.MinFreeBytes"/>): asked at
 /// every MAIL FROM and end of DATA (below the floor the answer is <c>452 4.3.1</c>) and by <c>/readyz</c>.
 /// </summary>
-public sealed class SpoolSpace(SpoolStore spool, IOptions<SpoolOptions> options)
+public sealed class SpoolSpace(IStorageHealth spool, IOptions<SpoolOptions> options)
 {
     /// <summary>The floor, in bytes (<see cref="SpoolOptions.MinFreeBytes"/>).</summary>
     public long MinFreeBytes => options.Value.MinFreeBytes;

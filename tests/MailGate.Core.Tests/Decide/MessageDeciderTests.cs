@@ -5,6 +5,7 @@ using MailGate.Decide;
 using MailGate.Parse;
 using MailGate.Rules;
 using MailGate.Spool;
+using MailGate.Storage;
 
 namespace MailGate.Core.Tests.Decide;
 

@@ -5,6 +5,7 @@ using MailGate.Parse;
 using MailGate.Parse.Authentication;
 using MailGate.Rules;
 using MailGate.Spool;
+using MailGate.Storage;
 
 namespace MailGate.Core.Tests.Decide;
 

@@ -5,6 +5,7 @@ using MailGate.Deliver;
 using MailGate.Parse;
 using MailGate.Rules;
 using MailGate.Spool;
+using MailGate.Storage;
 
 namespace MailGate.Core.Tests.Deliver;
 
@@ -46,7 +47,7 @@ public sealed class ApprovedEventsTests
         {
             var path = Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", "mail", fixture);
             using var stream = File.OpenRead(path);
-            var envelope = new Envelope("group+bnc@example.com", [recipient], Received, "192.0.2.10", "s1");
+            var envelope = Envelope.ForMail("group+bnc@example.com", [recipient], Received, "192.0.2.10", "s1");
             var facts = AccountResolver.Resolve(new MessageParser().Parse("019ac2f0-" + fixture.Length, envelope, stream), Rules.Accounts);
             Append(text, recipient, facts, resolve: false);
         }
@@ -58,7 +59,7 @@ public sealed class ApprovedEventsTests
     public void Events_OfSupportCaseFixture_AreTheApprovedBytes(string fixture)
     {
         var text = new StringBuilder();
-        var envelope = Envelope.ForCase(new CaseOrigin("123456789012", "prod-payments", "aws-root-123456789012@example.com", "en"), Received);
+        var envelope = Envelope.ForSupportCase(new SupportCaseOrigin("123456789012", "prod-payments", "aws-root-123456789012@example.com", "en"), Received);
         using var stream = File.OpenRead(Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", "support-cases", fixture));
         var cases = SupportCaseReader.ReadAll("019ac2f1-case", envelope, stream);
         for (var i = 0; i < cases.Count; i++)

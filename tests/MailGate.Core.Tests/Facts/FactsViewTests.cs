@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using MailGate.Facts;
 using MailGate.Parse;
-using MailGate.Spool;
+using MailGate.Storage;
 
 namespace MailGate.Core.Tests.Facts;
 
@@ -25,7 +25,7 @@ public sealed class FactsViewTests
     public void Json_MailFixture_IsTheFactsObjectOfBefore(string fixture)
     {
         using var stream = File.OpenRead(Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", "mail", fixture));
-        var facts = new MessageParser().Parse("s1", new Envelope("group+bnc@example.com", ["aws-abuse@mailgate.example.com"], Received, "192.0.2.10", "s1"), stream);
+        var facts = new MessageParser().Parse("s1", Envelope.ForMail("group+bnc@example.com", ["aws-abuse@mailgate.example.com"], Received, "192.0.2.10", "s1"), stream);
 
         Assert.That(FactsView.Json(facts).ToJsonString(), Is.EqualTo(Before(facts).ToJsonString()));
     }
@@ -33,7 +33,7 @@ public sealed class FactsViewTests
     [TestCaseSource(nameof(CaseFixtures))]
     public void Json_SupportCaseFixture_IsTheFactsObjectOfBefore(string fixture)
     {
-        var envelope = Envelope.ForCase(new CaseOrigin("123456789012", "prod-payments", "aws-root-123456789012@example.com", "en"), Received);
+        var envelope = Envelope.ForSupportCase(new SupportCaseOrigin("123456789012", "prod-payments", "aws-root-123456789012@example.com", "en"), Received);
         using var stream = File.OpenRead(Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", "support-cases", fixture));
         var cases = SupportCaseReader.ReadAll("s2", envelope, stream);
 

@@ -63,8 +63,8 @@ public class MessageParserFixtureTests
         Assert.Multiple(() =>
         {
             Assert.That(facts.SpoolId, Is.EqualTo(fixture));
-            Assert.That(facts.EnvelopeFrom, Is.EqualTo(Mail.Envelope().MailFrom));
-            Assert.That(facts.Recipients, Is.EqualTo(Mail.Envelope().Recipients));
+            Assert.That(facts.EnvelopeFrom, Is.EqualTo(Mail.Envelope().Mail!.MailFrom));
+            Assert.That(facts.Recipients, Is.EqualTo(Mail.Envelope().Mail!.Recipients));
             Assert.That(facts.ReceivedAt, Is.EqualTo(Mail.ReceivedAt));
             Assert.That(facts.MessageId, Does.Contain('@').And.Not.StartWith("<").And.Not.EndWith(">"));
             Assert.That(facts.Date, Is.Not.Null);

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using MailGate.Parse;
-using MailGate.Spool;
+using MailGate.Storage;
 
 namespace MailGate.Core.Tests.Parse;
 
@@ -14,7 +14,7 @@ public class SupportCaseReaderTests
         Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", "support-cases", name);
 
     private static Envelope Polled(string account = "123456789012", string name = "prod-payments", string language = "en") =>
-        Envelope.ForCase(new CaseOrigin(account, name, $"aws-root-{account}@example.com", language), FoundAt);
+        Envelope.ForSupportCase(new SupportCaseOrigin(account, name, $"aws-root-{account}@example.com", language), FoundAt);
 
     [Test]
     public void Read_DescribeCasesResponse_GivesTheCaseFields()
@@ -79,7 +79,7 @@ public class SupportCaseReaderTests
     public void ToFacts_WithoutAnOrigin_TakesTheAccountFromTheCaseId()
     {
         using var document = JsonDocument.Parse("""{"caseId":"case-999988887777-muen-2026-00aa","subject":"s"}""");
-        var envelope = new Envelope("", [], FoundAt, null, null);
+        var envelope = Envelope.ForMail("", [], FoundAt, null, null);
 
         var facts = SupportCaseReader.ToFacts(SupportCase.Read(document.RootElement), "x", envelope);
 

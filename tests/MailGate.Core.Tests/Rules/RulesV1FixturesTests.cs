@@ -1,7 +1,7 @@
 using MailGate.Core.Tests.Rules.Support;
 using MailGate.Parse;
 using MailGate.Rules;
-using MailGate.Spool;
+using MailGate.Storage;
 
 namespace MailGate.Core.Tests.Rules;
 
@@ -203,7 +203,7 @@ public class RulesV1FixturesTests
     private static TestCaseData Mail(string fixture, string eml, string recipient, string expected)
     {
         using var stream = File.OpenRead(Path.Combine(AppContext.BaseDirectory, "Fixtures", "mail", eml));
-        var envelope = new Envelope("group+bnc@example.com", [recipient], DateTimeOffset.UnixEpoch, null, null);
+        var envelope = Envelope.ForMail("group+bnc@example.com", [recipient], DateTimeOffset.UnixEpoch, null, null);
         var facts = new MessageParser().Parse("test", envelope, stream);
         return new TestCaseData(fixture, facts, expected).SetArgDisplayNames(fixture, eml, recipient);
     }

@@ -3,7 +3,7 @@ using MailGate.Core.Tests.Parse.Authentication.Support;
 using MailGate.Parse;
 using MailGate.Parse.Authentication;
 using MailGate.Rules;
-using MailGate.Spool;
+using MailGate.Storage;
 using MailGate.Tests.Shared;
 using MimeKit;
 
@@ -185,7 +185,7 @@ public class ShippedRulesForgeryTests
     private static async Task<MessageFacts> ParseAsync(string raw, InMemoryKeyLocator locator)
     {
         using var stream = new MemoryStream(Encoding.UTF8.GetBytes(raw), writable: false);
-        var envelope = new Envelope("aws-root-123456789012+bnc@example.com", [Abuse], new DateTimeOffset(2026, 11, 10, 11, 14, 7, TimeSpan.Zero), "192.0.2.1", "session-1");
+        var envelope = Envelope.ForMail("aws-root-123456789012+bnc@example.com", [Abuse], new DateTimeOffset(2026, 11, 10, 11, 14, 7, TimeSpan.Zero), "192.0.2.1", "session-1");
         return await new MessageParser(authenticator: new MailAuthenticator(locator)).ParseAsync("spool-1", envelope, stream, CancellationToken.None);
     }
 

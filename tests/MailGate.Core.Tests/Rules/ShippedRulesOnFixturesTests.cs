@@ -1,7 +1,7 @@
 using MailGate.Parse;
 using MailGate.Parse.Authentication;
 using MailGate.Rules;
-using MailGate.Spool;
+using MailGate.Storage;
 
 namespace MailGate.Core.Tests.Rules;
 
@@ -156,7 +156,7 @@ public class ShippedRulesOnFixturesTests
     {
         var path = Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", "mail", fixture);
         using var stream = File.OpenRead(path);
-        var envelope = new Envelope("group+bnc@example.com", [recipient], DateTimeOffset.UnixEpoch, null, null);
+        var envelope = Envelope.ForMail("group+bnc@example.com", [recipient], DateTimeOffset.UnixEpoch, null, null);
         return AccountResolver.Resolve(new MessageParser().Parse("test", envelope, stream), Shipped.Accounts);
     }
 }

@@ -2,7 +2,7 @@ using MailGate.Core.Tests.Rules.Support;
 using MailGate.Deliver;
 using MailGate.Parse;
 using MailGate.Rules;
-using MailGate.Spool;
+using MailGate.Storage;
 
 namespace MailGate.Core.Tests.Rules;
 
@@ -206,7 +206,7 @@ public class SupportCaseRulesTests
     public void ShippedRules_OnCaseFixtures(string fixture, string expectedRule)
     {
         using var stream = File.OpenRead(Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", "support-cases", fixture));
-        var facts = SupportCaseReader.Read("s", Envelope.ForCase(new CaseOrigin("", "", "", "en"), DateTimeOffset.UnixEpoch), stream);
+        var facts = SupportCaseReader.Read("s", Envelope.ForSupportCase(new SupportCaseOrigin("", "", "", "en"), DateTimeOffset.UnixEpoch), stream);
 
         Assert.That(TestRules.SingleMatch(Shipped, AccountResolver.Resolve(facts, Shipped.Accounts)).Rule, Is.EqualTo(expectedRule));
     }

@@ -1,4 +1,5 @@
 using MailGate.Spool;
+using MailGate.Storage;
 using MailGate.Tests.Shared;
 
 namespace MailGate.Core.Tests.Spool;
@@ -27,7 +28,7 @@ public sealed class DamagedEntryTests
     [TearDown]
     public void TearDown() => Directory.Delete(Path.GetDirectoryName(_root)!, recursive: true);
 
-    private static Envelope Mail => new("a@example.com", ["b@example.com"], Received, null, null);
+    private static Envelope Mail => Envelope.ForMail("a@example.com", ["b@example.com"], Received, null, null);
 
     private string Active => Path.Combine(_root, "active");
 

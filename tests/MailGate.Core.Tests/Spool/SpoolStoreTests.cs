@@ -1,5 +1,6 @@
 using MailGate.Deliver;
 using MailGate.Spool;
+using MailGate.Storage;
 using MailGate.Tests.Shared;
 
 namespace MailGate.Core.Tests.Spool;
@@ -23,7 +24,7 @@ public sealed class SpoolStoreTests
     }
 
     private static Envelope Envelope(DateTimeOffset? at = null) =>
-        new("bounce@example.com", ["aws-abuse@mailgate.example.com", "other@mailgate.example.com"], at ?? Received, "192.0.2.1", "session-1");
+        MailGate.Storage.Envelope.ForMail("bounce@example.com", ["aws-abuse@mailgate.example.com", "other@mailgate.example.com"], at ?? Received, "192.0.2.1", "session-1");
 
     [Test]
     public async Task CommitAsync_MultiSegmentData_WritesTheBytesPlusTheFinalCrlf()
@@ -46,10 +47,10 @@ public sealed class SpoolStoreTests
         var listed = sut.List(SpoolArea.Active).Single();
 
         Assert.That(listed.Id, Is.EqualTo(message.Id));
-        Assert.That(listed.Envelope.MailFrom, Is.EqualTo("bounce@example.com"));
-        Assert.That(listed.Envelope.Recipients, Is.EqualTo(new[] { "aws-abuse@mailgate.example.com", "other@mailgate.example.com" }));
+        Assert.That(listed.Envelope.Mail!.MailFrom, Is.EqualTo("bounce@example.com"));
+        Assert.That(listed.Envelope.Mail!.Recipients, Is.EqualTo(new[] { "aws-abuse@mailgate.example.com", "other@mailgate.example.com" }));
         Assert.That(listed.Envelope.ReceivedAt, Is.EqualTo(Received));
-        Assert.That(listed.Envelope.ClientAddress, Is.EqualTo("192.0.2.1"));
+        Assert.That(listed.Envelope.Mail!.ClientAddress, Is.EqualTo("192.0.2.1"));
     }
 
     [Test]
@@ -257,10 +258,10 @@ public sealed class SpoolStoreTests
     public async Task CommitAsync_SupportCase_WritesCaseJsonAsIs_AndSurvivesRecovery(bool groupCommit)
     {
         using var sut = new SpoolStore(_root, groupCommit);
-        var origin = new CaseOrigin("123456789012", "prod-payments", "root@example.com", "ja", Resolve: true);
+        var origin = new SupportCaseOrigin("123456789012", "prod-payments", "root@example.com", "ja", Resolve: true);
         var json = """{"caseId":"case-123456789012-x","subject":"\u65e5\u672c"}""";
 
-        var committed = await sut.CommitAsync(MailGate.Spool.Envelope.ForCase(origin, Received), Segments.Of(json), CancellationToken.None);
+        var committed = await sut.CommitAsync(MailGate.Storage.Envelope.ForSupportCase(origin, Received), Segments.Of(json), CancellationToken.None);
         var recovery = sut.Recover();
         var reopened = sut.Open(SpoolArea.Active, committed.Id)!;
 
@@ -270,8 +271,8 @@ public sealed class SpoolStoreTests
             Assert.That(File.ReadAllText(committed.MessagePath), Is.EqualTo(json), "no CRLF appended");
             Assert.That(File.Exists(Path.Combine(committed.Directory, "message.eml")), Is.False);
             Assert.That(recovery.Corrupt, Is.Empty);
-            Assert.That(reopened.IsSupportCase, Is.True);
-            Assert.That(reopened.Envelope.Case, Is.EqualTo(origin));
+            Assert.That(reopened.Envelope.Origin is SupportCaseOrigin, Is.True);
+            Assert.That(reopened.Envelope.SupportCase, Is.EqualTo(origin));
             Assert.That(reopened.Envelope.ReceivedAt, Is.EqualTo(Received));
         });
     }
@@ -287,7 +288,7 @@ public sealed class SpoolStoreTests
 
         var reopened = sut.Open(SpoolArea.Active, message.Id)!;
 
-        Assert.That((reopened.IsSupportCase, Path.GetFileName(reopened.MessagePath)), Is.EqualTo((false, "message.eml")));
+        Assert.That((reopened.Envelope.Origin is SupportCaseOrigin, Path.GetFileName(reopened.MessagePath)), Is.EqualTo((false, "message.eml")));
     }
 
     [Test]
@@ -295,7 +296,7 @@ public sealed class SpoolStoreTests
     {
         var sut = new SpoolStore(_root);
         var committed = await sut.CommitAsync(
-            MailGate.Spool.Envelope.ForCase(new CaseOrigin("123456789012", "", "", "en"), Received), Segments.Of("{}"), CancellationToken.None);
+            MailGate.Storage.Envelope.ForSupportCase(new SupportCaseOrigin("123456789012", "", "", "en"), Received), Segments.Of("{}"), CancellationToken.None);
         File.Delete(committed.MessagePath);
 
         Assert.That(sut.Recover().Corrupt, Is.EqualTo(new[] { committed.Id }));

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using MailGate.Cli;
 using MailGate.Parse;
-using MailGate.Spool;
+using MailGate.Storage;
 using MailGate.Tests.Support;
 using MimeKit;
 

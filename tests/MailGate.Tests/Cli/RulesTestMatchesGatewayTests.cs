@@ -5,6 +5,7 @@ using MailGate.Cli;
 using MailGate.Parse;
 using MailGate.Process;
 using MailGate.Spool;
+using MailGate.Storage;
 using MailGate.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -81,8 +82,8 @@ public sealed class RulesTestMatchesGatewayTests : GatewayTestBase
             {
                 // As the poller spools it: one case per entry, with the account its Support API answered for.
                 var caseId = supportCase.GetProperty("caseId").GetString()!;
-                var origin = new CaseOrigin(SupportCaseReader.AccountOf(caseId), "", "", "en");
-                var message = await spool.CommitAsync(Envelope.ForCase(origin, now), new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(supportCase.GetRawText())), CancellationToken.None);
+                var origin = new SupportCaseOrigin(SupportCaseReader.AccountOf(caseId), "", "", "en");
+                var message = await spool.CommitAsync(Envelope.ForSupportCase(origin, now), new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(supportCase.GetRawText())), CancellationToken.None);
                 inbox.Enqueue(message);
                 sent.Add((fixture, caseId, message.Id));
             }

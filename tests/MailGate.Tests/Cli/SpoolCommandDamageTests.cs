@@ -1,6 +1,7 @@
 using MailGate.Cli;
 using MailGate.Deliver;
 using MailGate.Spool;
+using MailGate.Storage;
 using MailGate.Tests.Shared;
 
 namespace MailGate.Tests.Cli;
@@ -39,7 +40,7 @@ public sealed class SpoolCommandDamageTests
     /// <summary>A message in <paramref name="area"/> whose one delivery was rejected; <paramref name="state"/> replaces its state.json when given.</summary>
     private static async Task<string> DeadLetterAsync(SpoolStore store, SpoolArea area, string? state = null)
     {
-        var message = await store.CommitAsync(new Envelope("a@example.com", ["b@example.com"], new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero), null, null), Segments.Of("Subject: s\r\n\r\nbody"), CancellationToken.None);
+        var message = await store.CommitAsync(Envelope.ForMail("a@example.com", ["b@example.com"], new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero), null, null), Segments.Of("Subject: s\r\n\r\nbody"), CancellationToken.None);
         SpoolStore.WriteState(message, new ProcessingState
         {
             DecidedAt = new DateTimeOffset(2026, 11, 28, 12, 0, 1, TimeSpan.Zero),

@@ -1,5 +1,5 @@
 using MailGate.Cli;
-using MailGate.Spool;
+using MailGate.Storage;
 using MailGate.Tests.Support;
 
 namespace MailGate.Tests.Cli;

@@ -1,3 +1,4 @@
+using MailGate.Storage;
 using MailGate.Deliver;
 using MailGate.Spool;
 using MailGate.Tests.Support;

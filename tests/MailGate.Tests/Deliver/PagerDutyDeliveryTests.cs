@@ -3,6 +3,7 @@ using MailGate.Deliver;
 using MailGate.Observability;
 using MailGate.Rules;
 using MailGate.Spool;
+using MailGate.Storage;
 using MailGate.Tests.Shared;
 using MailGate.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -68,7 +69,7 @@ public sealed partial class PagerDutyDeliveryTests
             : $"version: 1\nroutes:\n  oncall:\n    pagerduty:\n      routing_key: {routingKey}\nrules:\n  - name: all\n    route: oncall\n");
 
     private static SpooledMessage Message(DateTimeOffset received) =>
-        new("019a7f3c2b10-5e0c9a1f", "/nonexistent", new Envelope("a@example.com", ["b@example.com"], received, null, null));
+        new("019a7f3c2b10-5e0c9a1f", "/nonexistent", Envelope.ForMail("a@example.com", ["b@example.com"], received, null, null));
 
     private static DeliveryRecord Record(string route = "oncall", bool trusted = true) => new()
     {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using MailGate.Process;
 using MailGate.Spool;
+using MailGate.Storage;
 using MailGate.Tests.Shared;
 using MailGate.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -84,7 +85,7 @@ public sealed class HostileVerificationTests
 
         Assert.That(await gateway.WaitFinishedAsync(genuine, TimeSpan.FromSeconds(60)), Is.EqualTo(SpoolArea.Done));
         AssertStillUndecided(gateway, hostile);
-        Assert.That(gateway.Spool.Find(hostile[0])!.Value.Message.Envelope.ClientAddress, Is.EqualTo(HostileClient.ToString()), "another client network than the genuine page's");
+        Assert.That(gateway.Spool.Find(hostile[0])!.Value.Message.Envelope.Mail!.ClientAddress, Is.EqualTo(HostileClient.ToString()), "another client network than the genuine page's");
         var sent = _pagerDuty.Requests.Single();
         Assert.That(sent.Payload.GetProperty("severity").GetString(), Is.EqualTo("critical"), "verified, not waved through");
         Assert.That(sent.Details.GetProperty("spool_id").GetString(), Is.EqualTo(genuine));

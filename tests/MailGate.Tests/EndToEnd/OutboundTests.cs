@@ -1,4 +1,4 @@
-using MailGate.Spool;
+using MailGate.Storage;
 using MailGate.Tests.Support;
 
 namespace MailGate.Tests.EndToEnd;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MailGate.Spool;
+using MailGate.Storage;
 using MailGate.Tests.Support;
 using MailKit.Net.Smtp;
 using MailKit.Security;

@@ -1,5 +1,6 @@
 using MailGate.Cli;
 using MailGate.Spool;
+using MailGate.Storage;
 using MailGate.Tests.Support;
 using MimeKit;
 

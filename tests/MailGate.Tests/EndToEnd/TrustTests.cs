@@ -1,4 +1,5 @@
 using MailGate.Spool;
+using MailGate.Storage;
 using MailGate.Tests.Shared;
 using MailGate.Tests.Support;
 using MimeKit;

@@ -1,6 +1,7 @@
 using System.Net;
 using MailGate.Deliver;
 using MailGate.Spool;
+using MailGate.Storage;
 using MailGate.Tests.Shared;
 using MailGate.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;

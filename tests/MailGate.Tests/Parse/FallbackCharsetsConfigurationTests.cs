@@ -1,7 +1,7 @@
 using System.Text;
 using MailGate.Cli;
 using MailGate.Parse;
-using MailGate.Spool;
+using MailGate.Storage;
 using MailGate.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -27,7 +27,7 @@ public sealed class FallbackCharsetsConfigurationTests
         await using var gateway = await GatewayHarness.StartAsync(pagerDuty, GatewayHarness.DefaultRules, charset is null ? [] : [$"--Parse:FallbackCharsets:0={charset}"]);
         using var stream = new MemoryStream(RawCyrillicSubject());
 
-        var facts = gateway.Services.GetRequiredService<MessageParser>().Parse("spool-1", new Envelope("", [], DateTimeOffset.UnixEpoch, null, null), stream);
+        var facts = gateway.Services.GetRequiredService<MessageParser>().Parse("spool-1", Envelope.ForMail("", [], DateTimeOffset.UnixEpoch, null, null), stream);
 
         Assert.That(facts.Subject == Cyrillic, Is.EqualTo(cyrillic), facts.Subject);
     }

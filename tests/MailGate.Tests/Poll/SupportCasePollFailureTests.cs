@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using MailGate.Storage;
 using MailGate.Poll;
 using MailGate.Spool;
 using MailGate.Tests.Support;

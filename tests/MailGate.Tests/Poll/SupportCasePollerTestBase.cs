@@ -1,3 +1,4 @@
+using MailGate.Storage;
 using MailGate.Poll;
 using MailGate.Poll.Aws;
 using MailGate.Spool;

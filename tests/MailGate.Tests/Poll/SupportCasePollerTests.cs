@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using MailGate.Poll;
 using MailGate.Spool;
+using MailGate.Storage;
 using MailGate.Tests.Support;
 using MailGate.Tests.Support.Aws;
 using Microsoft.Extensions.DependencyInjection;

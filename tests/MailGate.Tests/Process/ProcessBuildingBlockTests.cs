@@ -1,6 +1,7 @@
 using MailGate.Deliver;
 using MailGate.Process;
 using MailGate.Spool;
+using MailGate.Storage;
 using MailGate.Tests.Shared;
 using Microsoft.Extensions.Time.Testing;
 
@@ -72,7 +73,7 @@ public sealed class ProcessBuildingBlockTests
     public void MessageWork_WriteFails_KeepsTheStateInMemoryAndWritesItLater()
     {
         var store = new FaultyStateStore { FailWrites = true };
-        var message = new SpooledMessage("019a7f3c2b10-5e0c9a1f", "/nonexistent", new Envelope("", [], Start, null, null));
+        var message = new SpooledMessage("019a7f3c2b10-5e0c9a1f", "/nonexistent", Envelope.ForMail("", [], Start, null, null));
         var pending = new DeliveryRecord { Rule = "r", Route = "x", Event = new PagerDutyEvent { DedupKey = "k", Payload = new PagerDutyPayload { Summary = "s", Source = "s", Severity = "info" } } };
         var sut = new MessageWork(message, new ProcessingState { DecidedAt = Start, Deliveries = [pending] }, store, written: true, DeliveryClock.Now(TimeProvider.System));
         sut.Dispatched = true;

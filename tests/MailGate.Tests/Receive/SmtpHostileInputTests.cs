@@ -1,6 +1,6 @@
 using System.Text;
 using MailGate.Receive;
-using MailGate.Spool;
+using MailGate.Storage;
 using MailGate.Tests.Support;
 
 namespace MailGate.Tests.Receive;
@@ -50,7 +50,7 @@ public sealed class SmtpHostileInputTests
         await client.SendRawAsync("Subject: many\r\n\r\nbody\r\n.\r\n"u8.ToArray());
         var reply = await client.ReadReplyAsync();
         Assert.That(reply, Does.StartWith("250 2.0.0"));
-        Assert.That(_gateway!.Spool.Find(Mail.SpoolIdOf(reply))!.Value.Message.Envelope.Recipients, Has.Count.EqualTo(3));
+        Assert.That(_gateway!.Spool.Find(Mail.SpoolIdOf(reply))!.Value.Message.Envelope.Mail!.Recipients, Has.Count.EqualTo(3));
 
         Assert.That(await client.CommandAsync("MAIL FROM:<sender@example.com>"), Does.StartWith("250"));
         for (var i = 1; i <= 3; i++)
@@ -237,7 +237,7 @@ public sealed class SmtpHostileInputTests
         var reply = await SendMessageAsync(client, "Subject: proxied\r\n\r\nbody\r\n");
 
         Assert.That(reply, Does.StartWith("250 2.0.0"));
-        Assert.That(_gateway!.Spool.Find(Mail.SpoolIdOf(reply))!.Value.Message.Envelope.ClientAddress, Is.EqualTo("127.0.0.1"));
+        Assert.That(_gateway!.Spool.Find(Mail.SpoolIdOf(reply))!.Value.Message.Envelope.Mail!.ClientAddress, Is.EqualTo("127.0.0.1"));
     }
 
     private async Task<RawSmtpClient> ConnectAsync(params string[] settings)

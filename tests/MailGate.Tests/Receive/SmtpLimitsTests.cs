@@ -1,5 +1,5 @@
 using System.Text;
-using MailGate.Spool;
+using MailGate.Storage;
 using MailGate.Tests.Support;
 
 namespace MailGate.Tests.Receive;
@@ -153,6 +153,6 @@ public sealed class SmtpLimitsTests : GatewayTestBase
         Assert.That(replies[1001], Does.StartWith("354"));
         var reply = await client.EndDataAsync("Subject: to many\r\n\r\nbody\r\n");
         Assert.That(reply, Does.StartWith("250 2.0.0"));
-        Assert.That(Gateway.Spool.Find(Mail.SpoolIdOf(reply))!.Value.Message.Envelope.Recipients, Has.Count.EqualTo(100));
+        Assert.That(Gateway.Spool.Find(Mail.SpoolIdOf(reply))!.Value.Message.Envelope.Mail!.Recipients, Has.Count.EqualTo(100));
     }
 }

@@ -1,4 +1,4 @@
-using MailGate.Spool;
+using MailGate.Storage;
 using MailGate.Tests.Support;
 
 namespace MailGate.Tests.Receive;
@@ -51,7 +51,7 @@ public sealed class SmtpProtocolTests : GatewayTestBase
         Assert.That(reply, Does.StartWith("250 2.0.0"));
         var stored = Gateway.Spool.Find(Mail.SpoolIdOf(reply))!.Value.Message;
         Assert.That(await File.ReadAllBytesAsync(stored.MessagePath), Is.EqualTo(message));
-        Assert.That(stored.Envelope.Recipients, Is.EqualTo(new[] { "j\u00fcrgen@mailgate.example.com" }));
+        Assert.That(stored.Envelope.Mail!.Recipients, Is.EqualTo(new[] { "j\u00fcrgen@mailgate.example.com" }));
     }
 
     [TestCase("AUTH PLAIN AHVzZXIAcGFzc3dvcmQ=", TestName = "Auth_PlainWithCredentials_Gets503_5_5_1")]
@@ -85,7 +85,7 @@ public sealed class SmtpProtocolTests : GatewayTestBase
 
         Assert.That(reply, Does.StartWith("250 2.0.0"));
         var id = Mail.SpoolIdOf(reply);
-        Assert.That(Gateway.Spool.Find(id)!.Value.Message.Envelope.Recipients, Is.EqualTo(new[] { recorded }));
+        Assert.That(Gateway.Spool.Find(id)!.Value.Message.Envelope.Mail!.Recipients, Is.EqualTo(new[] { recorded }));
         Assert.That(await Gateway.WaitFinishedAsync(id), Is.EqualTo(SpoolArea.Done), "decided by the rules (here: dropped by everything-else)");
     }
 

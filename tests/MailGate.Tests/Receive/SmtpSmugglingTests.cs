@@ -1,5 +1,6 @@
 using System.Text;
 using MailGate.Spool;
+using MailGate.Storage;
 using MailGate.Tests.Support;
 
 namespace MailGate.Tests.Receive;
@@ -67,8 +68,8 @@ public sealed class SmtpSmugglingTests : GatewayTestBase
         var second = await client.ReadReplyAsync();
         Assert.That(second, Does.StartWith("250 2.0.0 Ok: queued as "));
         Assert.That(await client.ReadReplyAsync(), Does.StartWith("221"));
-        Assert.That(Gateway.Spool.Find(Mail.SpoolIdOf(first))!.Value.Message.Envelope.MailFrom, Is.EqualTo("sender@example.com"));
-        Assert.That(Gateway.Spool.Find(Mail.SpoolIdOf(second))!.Value.Message.Envelope.MailFrom, Is.EqualTo("second@example.com"));
+        Assert.That(Gateway.Spool.Find(Mail.SpoolIdOf(first))!.Value.Message.Envelope.Mail!.MailFrom, Is.EqualTo("sender@example.com"));
+        Assert.That(Gateway.Spool.Find(Mail.SpoolIdOf(second))!.Value.Message.Envelope.Mail!.MailFrom, Is.EqualTo("second@example.com"));
     }
 
     [Test]

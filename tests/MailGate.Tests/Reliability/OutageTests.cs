@@ -1,5 +1,5 @@
 using MailGate.Deliver;
-using MailGate.Spool;
+using MailGate.Storage;
 using MailGate.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,5 +1,6 @@
 using MailGate.Process;
 using MailGate.Spool;
+using MailGate.Storage;
 using MailGate.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

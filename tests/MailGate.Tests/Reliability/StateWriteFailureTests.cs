@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MailGate.Process;
 using MailGate.Spool;
+using MailGate.Storage;
 using MailGate.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -4,6 +4,7 @@ using MailGate.Hosting;
 using MailGate.Process;
 using MailGate.Receive;
 using MailGate.Spool;
+using MailGate.Storage;
 using MailGate.Tests.Shared;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;

@@ -4,6 +4,7 @@ using MailGate.Core.Tests.Parse.Support;
 using MailGate.Parse;
 using MailGate.Parse.Authentication;
 using MailGate.Spool;
+using MailGate.Storage;
 using MimeKit;
 
 namespace MailGate.Core.Tests.Parse.Authentication;

@@ -1,6 +1,6 @@
 using System.Text;
 using MailGate.Parse;
-using MailGate.Spool;
+using MailGate.Storage;
 using MimeKit;
 
 namespace MailGate.Core.Tests.Parse.Support;
@@ -13,7 +13,7 @@ internal static class Mail
 
     /// <summary>An envelope as the SMTP intake would write it.</summary>
     public static Envelope Envelope() =>
-        new("aws-root-123456789012+bnc0000@example.com", ["mailgate@example.com"], ReceivedAt, "192.0.2.1", "session-0001");
+        MailGate.Storage.Envelope.ForMail("aws-root-123456789012+bnc0000@example.com", ["mailgate@example.com"], ReceivedAt, "192.0.2.1", "session-0001");
 
     /// <summary>The path of <c>tests/Fixtures/mail/<paramref name="name"/></c> as copied to the test output.</summary>
     public static string FixturePath(string name) =>

@@ -1,6 +1,6 @@
 using MailGate.Deliver;
 
-namespace MailGate.Spool;
+namespace MailGate.Storage;
 
 /// <summary>
 /// What has been decided and done for one message; rewritten atomically (<c>state.json</c>) after every

@@ -1,6 +1,6 @@
-namespace MailGate.Spool;
+namespace MailGate.Storage;
 
-/// <summary>A damaged entry that could not be moved to <c>corrupt/</c> (<see cref="SpoolStore.QuarantineFailed"/>).</summary>
+/// <summary>A damaged entry that could not be moved to <c>corrupt/</c> (<see cref="IProcessingStore.QuarantineFailed"/>).</summary>
 /// <param name="entry">The entry and what is wrong with it.</param>
 /// <param name="error">Why it could not be moved.</param>
 public sealed class QuarantineFailedEventArgs(DamagedEntry entry, string error) : EventArgs

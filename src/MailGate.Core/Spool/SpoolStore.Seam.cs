@@ -1,0 +1,71 @@
+using System.Buffers;
+using MailGate.Storage;
+
+namespace MailGate.Spool;
+
+/// <summary>How the file spool answers the storage seam (<see cref="IMessageStorage"/>): each role mapped onto the spool's folders.</summary>
+public sealed partial class SpoolStore
+{
+    bool IStorageHealth.IsOwner => IsExclusive;
+
+    async Task<StoredMessage> IMessageIntake.CommitAsync(Envelope envelope, ReadOnlySequence<byte> content, CancellationToken cancellationToken) =>
+        await CommitAsync(envelope, content, cancellationToken).ConfigureAwait(false);
+
+    ProcessingState IMessageContent.ReadState(StoredMessage message) => ReadState(Spooled(message));
+
+    IReadOnlyList<StoredMessage> IProcessingStore.ClaimUnfinished() => List(SpoolArea.Active);
+
+    IReadOnlyList<string> IProcessingStore.UnfinishedIds() => Ids(SpoolArea.Active);
+
+    StoredMessage? IProcessingStore.Claim(string id) => Open(SpoolArea.Active, id);
+
+    bool IProcessingStore.IsUnfinished(StoredMessage message) => EntryKinds.Of(Path.Combine(PathOf(SpoolArea.Active), Spooled(message).Id)) is EntryKind.Directory;
+
+    IReadOnlyList<string> IProcessingStore.Renew(IReadOnlyCollection<StoredMessage> held) => []; // the only owner: claims last as long as the lock
+
+    void IProcessingStore.Release(StoredMessage message)
+    {
+        // The only owner: nobody else could take it up.
+    }
+
+    void IProcessingStore.WriteState(StoredMessage message, ProcessingState state) => WriteState(Spooled(message), state);
+
+    StoredMessage IProcessingStore.Finish(StoredMessage message, SpoolArea area) => area is SpoolArea.Done or SpoolArea.Dead or SpoolArea.Corrupt
+        ? Move(Spooled(message), area)
+        : throw new ArgumentOutOfRangeException(nameof(area), area, "a message finishes to done, dead or corrupt");
+
+    SpoolListing ISpoolAdministration.List(SpoolArea area) => _administration.List(area);
+
+    StoredEntry? ISpoolAdministration.Find(string id) => _administration.Find(id);
+
+    DamagedEntry? ISpoolAdministration.FindDamaged(string id) => _administration.FindDamaged(id);
+
+    StoredDocuments ISpoolAdministration.Documents(StoredMessage message) => SpoolAdministration.Documents(Spooled(message));
+
+    RequeueOutcome ISpoolAdministration.Requeue(string id, DateTimeOffset now) => _administration.Requeue(id, now);
+
+    IReadOnlyList<RequeueOutcome> ISpoolAdministration.RequeueAllDead(DateTimeOffset now) => _administration.RequeueAllDead(now);
+
+    PurgeOutcome ISpoolAdministration.PurgeDone(DateTimeOffset receivedBefore) => _administration.PurgeDone(receivedBefore);
+
+    byte[]? IFeatureState.ReadFeatureState(string feature) => _features.Read(StorageNames.CheckName(feature, nameof(feature)));
+
+    void IFeatureState.WriteFeatureState(string feature, ReadOnlySpan<byte> document) => _features.Write(StorageNames.CheckName(feature, nameof(feature)), document);
+
+    string? IStorageHealth.OwnershipProblem() => LockProblem();
+
+    bool IStorageHealth.TryLead(string role)
+    {
+        StorageNames.CheckName(role, nameof(role));
+        return IsExclusive; // the only owner leads every role
+    }
+
+    string? IStorageHealth.ProbeCommit() => _health.ProbeCommit();
+
+    int? IStorageHealth.Count(SpoolArea area) => _health.Count(area);
+
+    DateTimeOffset? IStorageHealth.OldestUnfinished() => _health.OldestUnfinished();
+
+    private static SpooledMessage Spooled(StoredMessage message) =>
+        message as SpooledMessage ?? throw new ArgumentException($"message {message?.Id} is not a message of a file spool", nameof(message));
+}

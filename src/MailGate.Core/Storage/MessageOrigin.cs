@@ -1,0 +1,41 @@
+namespace MailGate.Storage;
+
+/// <summary>
+/// Where a message came from: one case per intake (<see cref="MailOrigin"/>, <see cref="SupportCaseOrigin"/>;
+/// AWS Health events next). Committed with the message in its <see cref="Envelope"/>; the content is read
+/// according to it (raw RFC 5322 mail, or the JSON document the API returned).
+/// </summary>
+public abstract record MessageOrigin
+{
+    /// <summary>The source's name, as rules see it in the <c>source</c> field and the spool writes it: <c>mail</c>, <c>support-case</c>.</summary>
+    public abstract string Source { get; }
+}
+
+/// <summary>Mail accepted over SMTP: the SMTP envelope (RFC 5321) and the session it came in.</summary>
+/// <param name="MailFrom">MAIL FROM as <c>local@domain</c>; empty for the null sender (<c>&lt;&gt;</c>).</param>
+/// <param name="Recipients">The RCPT TO addresses the gateway accepted, in order.</param>
+/// <param name="ClientAddress">The SMTP client's IP address, when known.</param>
+/// <param name="SessionId">The SMTP session's id, for correlating logs.</param>
+public sealed record MailOrigin(string MailFrom, IReadOnlyList<string> Recipients, string? ClientAddress = null, string? SessionId = null) : MessageOrigin
+{
+    /// <summary>The source's name: <c>mail</c>.</summary>
+    public const string SourceName = "mail";
+
+    /// <inheritdoc/>
+    public override string Source => SourceName;
+}
+
+/// <summary>An AWS Support case the poller found (content: the case's JSON as <c>DescribeCases</c> returned it).</summary>
+/// <param name="AccountId">The 12-digit account whose Support API returned the case.</param>
+/// <param name="AccountName">The account's name in AWS Organizations.</param>
+/// <param name="AccountEmail">The account's root email address in AWS Organizations.</param>
+/// <param name="Language">The language the case was listed under (<c>en</c>, <c>ja</c>).</param>
+/// <param name="Resolve">True when the poller saw the case resolved and a <c>resolve</c> event is owed.</param>
+public sealed record SupportCaseOrigin(string AccountId, string AccountName, string AccountEmail, string Language, bool Resolve = false) : MessageOrigin
+{
+    /// <summary>The source's name: <c>support-case</c>.</summary>
+    public const string SourceName = "support-case";
+
+    /// <inheritdoc/>
+    public override string Source => SourceName;
+}
