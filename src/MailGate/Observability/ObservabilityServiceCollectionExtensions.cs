@@ -13,7 +13,7 @@ internal static class ObservabilityServiceCollectionExtensions
         services.AddSingleton<MailGateMetrics>();
         services.AddSingleton<Readiness>();
         services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService("mailgate", serviceVersion: Cli.VersionCommand.Current))
+            .ConfigureResource(resource => resource.AddService("mailgate", serviceVersion: ProgramVersion.Current))
             .WithMetrics(metrics => metrics
             .AddMeter(MailGateMetrics.MeterName)
             .AddPrometheusExporter());
