@@ -7,6 +7,7 @@ using MailGate.Process;
 using MailGate.Receive;
 using MailGate.Rules;
 using MailGate.Spool;
+using MailGate.Startup;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;

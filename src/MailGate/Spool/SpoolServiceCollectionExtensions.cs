@@ -1,4 +1,4 @@
-using MailGate.Hosting;
+using MailGate.Startup;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
