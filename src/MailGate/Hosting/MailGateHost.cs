@@ -63,7 +63,7 @@ public static class MailGateHost
         builder.Services
             .AddObservability()
             .AddSpool()
-            .AddParsing()
+            .AddParsing(sp => sp.GetRequiredService<IOptions<SmtpOptions>>().Value.MaxHeaderSize)
             .AddRules()
             .AddMessageProcessing()     // registered before the listener: resumes the spool first
             .AddPagerDutyDelivery()
