@@ -4,7 +4,7 @@ using OpenTelemetry.Resources;
 
 namespace MailGate.Observability;
 
-/// <summary>Registers metrics (System.Diagnostics.Metrics, exported by OpenTelemetry in Prometheus format) and readiness.</summary>
+/// <summary>Registers metrics (System.Diagnostics.Metrics, exported by OpenTelemetry in Prometheus format); each feature adds its own <see cref="IMetricsSource"/>, and readiness.</summary>
 internal static class ObservabilityServiceCollectionExtensions
 {
     public static IServiceCollection AddObservability(this IServiceCollection services)

@@ -1,3 +1,4 @@
+using MailGate.Observability;
 using MailGate.Startup;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -17,6 +18,7 @@ internal static class SpoolServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton(sp => Open(sp.GetRequiredService<IOptions<SpoolOptions>>().Value, sp.GetRequiredService<ILogger<SpoolStore>>()));
         services.AddSingleton<SpoolSpace>();
+        services.AddSingleton<IMetricsSource, SpoolMetrics>();
         return services;
     }
 
