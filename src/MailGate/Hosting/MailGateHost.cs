@@ -62,6 +62,7 @@ public static class MailGateHost
 
         builder.Services
             .AddObservability()
+            .AddHealthEndpoints()
             .AddSpool()
             .AddParsing(sp => sp.GetRequiredService<IOptions<SmtpOptions>>().Value.MaxHeaderSize)
             .AddRules()

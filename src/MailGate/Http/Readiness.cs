@@ -1,10 +1,11 @@
+using MailGate.Observability;
 using MailGate.Poll;
 using MailGate.Receive;
 using MailGate.Rules;
 using MailGate.Spool;
 using Microsoft.Extensions.Hosting;
 
-namespace MailGate.Observability;
+namespace MailGate.Http;
 
 /// <summary>
 /// Whether the gateway can take mail now, that is whether a sender would get 250 rather than a 4xx: the
