@@ -1,6 +1,7 @@
 using System.CommandLine;
 using MailGate.Hosting;
 using MailGate.Http;
+using MailGate.Startup;
 using Microsoft.Extensions.Configuration;
 
 namespace MailGate.Cli;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MailGate.Hosting;
+using MailGate.Startup;
 
 namespace MailGate.Cli;
 

@@ -21,7 +21,7 @@ internal sealed record RulesTestSettings(MessageParserOptions ParserOptions, Tru
         var parse = configuration.GetSection(ParseOptions.Section).Get<ParseOptions>() ?? new ParseOptions();
         var smtp = configuration.GetSection(SmtpOptions.Section).Get<SmtpOptions>() ?? new SmtpOptions();
         var trust = configuration.GetSection(TrustOptions.Section).Get<TrustOptions>() ?? new TrustOptions();
-        return new RulesTestSettings(MessageParserFactory.ParserOptions(parse, smtp), trust);
+        return new RulesTestSettings(MessageParserFactory.ParserOptions(parse, smtp.MaxHeaderSize), trust);
     }
 
     /// <summary>What the gateway would refuse to start with, in one line; null when the settings are usable.</summary>

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using System.Reflection;
+using MailGate.Observability;
 
 namespace MailGate.Cli;
 
@@ -11,13 +11,9 @@ internal static class VersionCommand
         var version = new Command("version", "Print MailGate's version.");
         version.SetAction(result =>
         {
-            result.InvocationConfiguration.Output.WriteLine($"MailGate {Current}");
+            result.InvocationConfiguration.Output.WriteLine($"MailGate {ProgramVersion.Current}");
             return ExitCodes.Ok;
         });
         return version;
     }
-
-    /// <summary>The informational version (with the commit, when the build knows it).</summary>
-    public static string Current =>
-        typeof(VersionCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 }

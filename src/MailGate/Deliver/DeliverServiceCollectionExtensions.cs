@@ -1,3 +1,4 @@
+using MailGate.Observability;
 using MailGate.Outbound;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -17,6 +18,7 @@ internal static class DeliverServiceCollectionExtensions
             http.DefaultRequestHeaders.UserAgent.ParseAdd("MailGate/1.0");
         }).ConfigurePrimaryHttpMessageHandler(OutboundHttp.CreateHandler);
         services.AddSingleton<PagerDutyCircuit>();
+        services.AddSingleton<IMetricsSource, PagerDutyCircuitMetrics>();
         services.AddSingleton<PagerDutyDelivery>();
         return services;
     }

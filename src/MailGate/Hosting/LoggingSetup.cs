@@ -1,3 +1,4 @@
+using MailGate.Startup;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Serilog;

@@ -1,3 +1,4 @@
+using MailGate.Startup;
 using Microsoft.Extensions.Configuration;
 
 namespace MailGate.Hosting;

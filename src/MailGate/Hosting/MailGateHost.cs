@@ -7,6 +7,7 @@ using MailGate.Process;
 using MailGate.Receive;
 using MailGate.Rules;
 using MailGate.Spool;
+using MailGate.Startup;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -61,8 +62,9 @@ public static class MailGateHost
 
         builder.Services
             .AddObservability()
+            .AddHealthEndpoints()
             .AddSpool()
-            .AddParsing()
+            .AddParsing(sp => sp.GetRequiredService<IOptions<SmtpOptions>>().Value.MaxHeaderSize)
             .AddRules()
             .AddMessageProcessing()     // registered before the listener: resumes the spool first
             .AddPagerDutyDelivery()

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using MailGate.Rules;
+using MailGate.Startup;
 using Microsoft.Extensions.Options;
 
 namespace MailGate.Hosting;

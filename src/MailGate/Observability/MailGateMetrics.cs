@@ -1,8 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Globalization;
-using MailGate.Deliver;
-using MailGate.Poll;
-using MailGate.Rules;
+using MailGate.Spool;
 using MailGate.Storage;
 
 namespace MailGate.Observability;
@@ -11,7 +9,9 @@ namespace MailGate.Observability;
 /// Every metric the gateway publishes, on one <see cref="Meter"/> named <c>MailGate</c>. Exposed at
 /// <c>/metrics</c> in Prometheus text by OpenTelemetry (dots become underscores, counters gain
 /// <c>_total</c>, units become suffixes: <c>mailgate.delivery.latency</c> in seconds is
-/// <c>mailgate_delivery_latency_seconds</c>).
+/// <c>mailgate_delivery_latency_seconds</c>). The instruments over a feature's state (the spool's depth, the
+/// rules in force, the circuit breaker, the support poller's accounts) are that feature's
+/// <see cref="IMetricsSource"/>, created on this meter here; this class knows no feature.
 /// </summary>
 internal sealed class MailGateMetrics : IDisposable
 {
@@ -34,7 +34,6 @@ internal sealed class MailGateMetrics : IDisposable
     private readonly Counter<long> _retries;
     private readonly Counter<long> _deadLetters;
     private readonly Histogram<double> _latency;
-    private readonly Counter<long> _reloads;
     private readonly Counter<long> _untrusted;
     private readonly Counter<long> _supportPolls;
     private readonly Counter<long> _verificationDeferred;
@@ -43,10 +42,11 @@ internal sealed class MailGateMetrics : IDisposable
     private readonly Counter<long> _untrustedCircuitOpened;
     private readonly Counter<long> _supportCases;
 
-    /// <summary>Creates the instruments; the observable ones read the spool and the rules when scraped.</summary>
-    public MailGateMetrics(IMeterFactory meters, IStorageHealth spool, RulesProvider rules, PagerDutyCircuit circuit, TimeProvider time, SupportCasePollStatus? supportCases = null)
+    /// <summary>Creates the instruments, then each feature's (<paramref name="sources"/>, in their order) on the same meter.</summary>
+    public MailGateMetrics(IMeterFactory meters, IEnumerable<IMetricsSource> sources)
     {
         ArgumentNullException.ThrowIfNull(meters);
+        ArgumentNullException.ThrowIfNull(sources);
         _meter = meters.Create(MeterName);
         _received = _meter.CreateCounter<long>("mailgate.smtp.messages.received", "{message}", "Messages accepted with 250 (on disk)");
         _bytesReceived = _meter.CreateCounter<long>("mailgate.smtp.received", "By", "Bytes of accepted messages");
@@ -65,32 +65,17 @@ internal sealed class MailGateMetrics : IDisposable
             "From the 250 to PagerDuty's 202",
             tags: null,
             new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
-        _reloads = _meter.CreateCounter<long>("mailgate.rules.reloads", "{reload}", "Rules file reloads by result");
         _untrusted = _meter.CreateCounter<long>("mailgate.rules.untrusted", "{match}", "Matches of trust-required rules on unverified mail, by outcome (paged, rate_limited (per sender), rate_limited_client (per client network), rate_limited_global, dropped)");
         _verificationDeferred = _meter.CreateCounter<long>("mailgate.verification.deferred", "{message}", "Decisions deferred because verification hit a temporary DNS failure");
         _keyFetches = _meter.CreateCounter<long>("mailgate.verification.key_fetches", "{message}", "Key lookups for one message, off the decision path, by result (complete, timeout: over Trust:VerificationTimeout)");
         _stateWriteFailures = _meter.CreateCounter<long>("mailgate.spool.state_write_failures", "{write}", "Writes of state.json or moves to done/dead that failed (kept in memory and retried)");
         _untrustedCircuitOpened = _meter.CreateCounter<long>("mailgate.pagerduty.untrusted_circuit.opened", "{event}", "Times the circuit breaker of untrusted events opened");
-        rules.Reloaded += (_, succeeded) => RulesReloaded(succeeded);
-        var circuitOpened = _meter.CreateCounter<long>("mailgate.pagerduty.circuit.opened", "{event}", "Times the PagerDuty circuit breaker opened");
-        circuit.Opened += (_, _) => circuitOpened.Add(1);
-        _meter.CreateObservableGauge("mailgate.pagerduty.circuit.open", () => circuit.IsOpen ? 1 : 0, unit: null, "1 while the PagerDuty circuit breaker refuses to send");
-
         _supportPolls = _meter.CreateCounter<long>("mailgate.support.polls", "{poll}", "AWS Support polls by account and result (ok, assume_role_failed, subscription_required, throttled, access_denied, error); account \"organizations\" for the account listing");
         _supportCases = _meter.CreateCounter<long>("mailgate.support.cases.found", "{case}", "New AWS Support cases spooled, by account");
-        if (supportCases is not null)
+        foreach (var source in sources)
         {
-            _meter.CreateObservableGauge("mailgate.support.last_success", () => LastSuccess(supportCases), "s", "Unix time of each account's last successful Support poll (0: none yet)");
-            _meter.CreateObservableGauge("mailgate.support.accounts", () => AccountStates(supportCases), "{account}", "Polled accounts by state");
+            source.Register(_meter);
         }
-
-        _meter.CreateObservableGauge("mailgate.spool.messages", () => SpoolDepth(spool), "{message}", "Messages in the spool by area");
-        _meter.CreateObservableGauge("mailgate.spool.oldest_undelivered.age", () => OldestActiveAge(spool, time), "s", "Age of the oldest message not yet finished");
-        _meter.CreateObservableGauge(
-            "mailgate.rules.info",
-            () => new Measurement<int>(1, new KeyValuePair<string, object?>("version", rules.Current.Version), new KeyValuePair<string, object?>("reload_failed", rules.LastReloadFailed ? "true" : "false")),
-            unit: null,
-            "The rules version in force (1, labelled with its version)");
     }
 
     public void MessageAccepted(long bytes)
@@ -146,27 +131,5 @@ internal sealed class MailGateMetrics : IDisposable
         }
     }
 
-    private static IEnumerable<Measurement<double>> LastSuccess(SupportCasePollStatus status) =>
-        status.Accounts.Select(a => new Measurement<double>(
-            a.LastSuccess?.ToUnixTimeMilliseconds() / 1000.0 ?? 0,
-            new KeyValuePair<string, object?>("account", a.AccountId)));
-
-    private static IEnumerable<Measurement<int>> AccountStates(SupportCasePollStatus status) =>
-        status.Accounts.GroupBy(a => a.State, StringComparer.Ordinal).Select(g => new Measurement<int>(
-            g.Count(),
-            new KeyValuePair<string, object?>("state", g.Key)));
-
-    private void RulesReloaded(bool succeeded) => _reloads.Add(1, new KeyValuePair<string, object?>("result", succeeded ? "success" : "failure"));
-
     public void Dispose() => _meter.Dispose();
-
-    /// <summary>The entries of each area, damaged ones included; an area that cannot be counted is left out of the scrape rather than hiding the others.</summary>
-    private static List<Measurement<int>> SpoolDepth(IStorageHealth spool) =>
-        [.. new[] { SpoolArea.Active, SpoolArea.Done, SpoolArea.Dead, SpoolArea.Corrupt }
-            .Select(area => (Area: area, Count: spool.Count(area)))
-            .Where(a => a.Count is not null)
-            .Select(a => new Measurement<int>(a.Count!.Value, new KeyValuePair<string, object?>("area", a.Area.ToString().ToLowerInvariant())))];
-
-    private static double OldestActiveAge(IStorageHealth spool, TimeProvider time) =>
-        spool.OldestUnfinished() is { } oldest ? Math.Max(0, (time.GetUtcNow() - oldest).TotalSeconds) : 0;
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using MailGate.Parse.Authentication;
-using MailGate.Receive;
 using MimeKit.Cryptography;
 
 namespace MailGate.Parse;
@@ -13,11 +12,13 @@ namespace MailGate.Parse;
 internal static class MessageParserFactory
 {
     /// <summary>
-    /// The parser's options: <c>Parse:FallbackCharsets</c>, and <c>Smtp:MaxHeaderSize</c> as the header limit
-    /// (one limit for the whole path: what SMTP accepted, the parser must read).
+    /// The parser's options: <c>Parse:FallbackCharsets</c>, and <paramref name="maxHeaderBytes"/> as the header
+    /// limit; callers pass <c>Smtp:MaxHeaderSize</c> (one limit for the whole path: what SMTP accepted, the parser must read).
     /// </summary>
-    public static MessageParserOptions ParserOptions(ParseOptions parse, SmtpOptions smtp) =>
-        parse.ToParserOptions() with { MaxHeaderBytes = smtp.MaxHeaderSize };
+    /// <param name="parse">The <c>Parse</c> section.</param>
+    /// <param name="maxHeaderBytes">The largest header section read, in bytes: <c>Smtp:MaxHeaderSize</c>.</param>
+    public static MessageParserOptions ParserOptions(ParseOptions parse, int maxHeaderBytes) =>
+        parse.ToParserOptions() with { MaxHeaderBytes = maxHeaderBytes };
 
     /// <summary>
     /// The DKIM/ARC key locator: DNS queries to <c>Trust:DnsServers</c> (port 53 unless given; the system's

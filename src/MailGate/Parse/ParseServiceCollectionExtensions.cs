@@ -1,6 +1,5 @@
 using System.Net;
 using MailGate.Parse.Authentication;
-using MailGate.Receive;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -9,7 +8,10 @@ namespace MailGate.Parse;
 /// <summary>Registers parsing and origin verification (DKIM, ARC, keys from DNS).</summary>
 internal static class ParseServiceCollectionExtensions
 {
-    public static IServiceCollection AddParsing(this IServiceCollection services)
+    /// <summary>Registers the options, the key locator and the processor's parser.</summary>
+    /// <param name="services">The gateway's services.</param>
+    /// <param name="maxHeaderBytes">The parser's header limit in bytes, from the services (the gateway passes <c>Smtp:MaxHeaderSize</c>).</param>
+    public static IServiceCollection AddParsing(this IServiceCollection services, Func<IServiceProvider, int> maxHeaderBytes)
     {
         services.AddOptions<TrustOptions>().BindConfiguration(TrustOptions.Section)
             .Validate(o => o.DnsServers.All(s => IPEndPoint.TryParse(s, out _)), "Trust:DnsServers must be IP addresses, optionally with :port (e.g. 10.0.0.2 or 127.0.0.1:5353)")
@@ -30,7 +32,7 @@ internal static class ParseServiceCollectionExtensions
         services.AddSingleton(sp => MessageParserFactory.Parser(
             MessageParserFactory.ParserOptions(
                 sp.GetRequiredService<IOptions<ParseOptions>>().Value,
-                sp.GetRequiredService<IOptions<SmtpOptions>>().Value),
+                maxHeaderBytes(sp)),
             sp.GetRequiredService<IOptions<TrustOptions>>().Value.Verify ? sp.GetRequiredService<DnsDkimPublicKeyLocator>().Offline : null));
         return services;
     }

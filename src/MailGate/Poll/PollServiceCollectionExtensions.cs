@@ -1,3 +1,4 @@
+using MailGate.Observability;
 using MailGate.Poll.Aws;
 using MailGate.Spool;
 using Microsoft.Extensions.Configuration;
@@ -15,6 +16,7 @@ internal static class PollServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<SupportCaseOptions>, SupportCaseOptionsValidator>();
         var enabled = configuration.GetSection(SupportCaseOptions.Section).GetValue<bool>(nameof(SupportCaseOptions.Enabled));
         services.AddSingleton(new SupportCasePollStatus { Enabled = enabled });
+        services.AddSingleton<IMetricsSource, SupportCaseMetrics>();
         if (enabled)
         {
             services.AddAwsClients();

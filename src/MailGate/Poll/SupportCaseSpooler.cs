@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Text;
 using MailGate.Poll.Aws;
-using MailGate.Process;
 using MailGate.Spool;
 using MailGate.Storage;
 

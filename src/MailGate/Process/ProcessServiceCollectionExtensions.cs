@@ -1,5 +1,6 @@
 using MailGate.Decide;
 using MailGate.Observability;
+using MailGate.Spool;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 

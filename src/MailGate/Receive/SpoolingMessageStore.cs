@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Net;
 using MailGate.Observability;
 using MailGate.Parse;
-using MailGate.Process;
 using MailGate.Spool;
 using MailGate.Storage;
 using Microsoft.Extensions.Logging;

@@ -1,3 +1,4 @@
+using MailGate.Observability;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MailGate.Rules;
@@ -11,6 +12,7 @@ internal static class RulesServiceCollectionExtensions
             .Validate(o => o.ReloadInterval >= TimeSpan.FromMilliseconds(100), "Rules:ReloadInterval must be at least 00:00:00.1")
             .ValidateOnStart();
         services.AddSingleton<RulesProvider>();
+        services.AddSingleton<IMetricsSource, RulesMetrics>();
         services.AddHostedService<RulesWatcher>();
         return services;
     }

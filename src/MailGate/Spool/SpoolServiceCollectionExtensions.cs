@@ -1,4 +1,5 @@
-using MailGate.Hosting;
+using MailGate.Observability;
+using MailGate.Startup;
 using MailGate.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -26,6 +27,7 @@ internal static class SpoolServiceCollectionExtensions
         services.AddSingleton<IFeatureState>(sp => sp.GetRequiredService<IMessageStorage>());
         services.AddSingleton<IStorageHealth>(sp => sp.GetRequiredService<IMessageStorage>());
         services.AddSingleton<SpoolSpace>();
+        services.AddSingleton<IMetricsSource, SpoolMetrics>();
         return services;
     }
 

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using MailGate.Cli;
 using MailGate.Parse;
-using MailGate.Process;
 using MailGate.Spool;
 using MailGate.Storage;
 using MailGate.Tests.Support;

@@ -55,7 +55,7 @@ public sealed partial class PagerDutyDeliveryTests
         _circuit = new PagerDutyCircuit(options, _clock, NullLogger<PagerDutyCircuit>.Instance);
 #pragma warning disable CA2000 // The client owns the handler; the test owns the handler's script.
         var meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
-        var metrics = new MailGateMetrics(meters, new SpoolStore(Path.Combine(_folder, "spool")), _rules, _circuit, _clock);
+        var metrics = new MailGateMetrics(meters, [new SpoolMetrics(new SpoolStore(Path.Combine(_folder, "spool")), _clock), new RulesMetrics(_rules), new PagerDutyCircuitMetrics(_circuit)]);
         return new PagerDutyDelivery(new PagerDutyClient(new HttpClient(handler, disposeHandler: false), options, _clock), _circuit, _rules, options, metrics, _clock, logger, NullLogger<PagerDutyCircuit>.Instance);
 #pragma warning restore CA2000
     }

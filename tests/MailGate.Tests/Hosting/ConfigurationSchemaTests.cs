@@ -1,4 +1,5 @@
 using MailGate.Hosting;
+using MailGate.Startup;
 using Microsoft.Extensions.Configuration;
 
 namespace MailGate.Tests.Hosting;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using MailGate.Observability;
+using MailGate.Http;
 using MailGate.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,9 +1,8 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
-using MailGate.Spool;
 
-namespace MailGate.Process;
+namespace MailGate.Spool;
 
 /// <summary>
 /// Hands committed messages from the SMTP sessions (and the spool scan) to the processor, at most one

@@ -1,4 +1,4 @@
-namespace MailGate.Hosting;
+namespace MailGate.Startup;
 
 /// <summary>A configuration problem found at start-up; each of <see cref="Problems"/> is one line naming the key.</summary>
 public sealed class StartupException : Exception

@@ -1,3 +1,4 @@
+using MailGate.Observability;
 using MailGate.Poll;
 using MailGate.Receive;
 using MailGate.Rules;
@@ -5,7 +6,7 @@ using MailGate.Spool;
 using MailGate.Storage;
 using Microsoft.Extensions.Hosting;
 
-namespace MailGate.Observability;
+namespace MailGate.Http;
 
 /// <summary>
 /// Whether the gateway can take mail now, that is whether a sender would get 250 rather than a 4xx: the
