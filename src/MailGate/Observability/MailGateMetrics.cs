@@ -1,9 +1,11 @@
+using MailGate.Core.Deliver;
+using MailGate.Core.Rules;
+using MailGate.Core.Storage;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using MailGate.Deliver;
 using MailGate.Poll;
 using MailGate.Rules;
-using MailGate.Storage;
 
 namespace MailGate.Observability;
 

@@ -1,8 +1,10 @@
+using MailGate.Core.Rules;
+using MailGate.Core.Spool;
+using MailGate.Core.Storage;
 using MailGate.Poll;
 using MailGate.Receive;
 using MailGate.Rules;
 using MailGate.Spool;
-using MailGate.Storage;
 using Microsoft.Extensions.Hosting;
 
 namespace MailGate.Observability;

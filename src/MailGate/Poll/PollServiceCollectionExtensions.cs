@@ -1,3 +1,4 @@
+using MailGate.Core.Spool;
 using MailGate.Poll.Aws;
 using MailGate.Spool;
 using Microsoft.Extensions.Configuration;

@@ -1,9 +1,11 @@
+using MailGate.Core.Messages;
+using MailGate.Core.Spool;
+using MailGate.Core.Storage;
 using System.Buffers;
 using System.Text;
 using MailGate.Poll.Aws;
 using MailGate.Process;
 using MailGate.Spool;
-using MailGate.Storage;
 
 namespace MailGate.Poll;
 

@@ -1,4 +1,4 @@
-using MailGate.Decide;
+using MailGate.Core.Decide;
 using MailGate.Observability;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

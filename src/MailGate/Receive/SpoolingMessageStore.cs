@@ -1,10 +1,13 @@
+using MailGate.Core.Messages;
+using MailGate.Core.Parse;
+using MailGate.Core.Spool;
+using MailGate.Core.Storage;
 using System.Buffers;
 using System.Net;
 using MailGate.Observability;
 using MailGate.Parse;
 using MailGate.Process;
 using MailGate.Spool;
-using MailGate.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SmtpServer;

@@ -1,3 +1,4 @@
+using MailGate.Core.Rules;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MailGate.Rules;

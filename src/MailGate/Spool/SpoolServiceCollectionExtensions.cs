@@ -1,5 +1,6 @@
+using MailGate.Core.Spool;
+using MailGate.Core.Storage;
 using MailGate.Hosting;
-using MailGate.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,3 +1,7 @@
+using MailGate.Core.Messages;
+using MailGate.Core.Parse;
+using MailGate.Core.Spool;
+using MailGate.Core.Storage;
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
@@ -5,7 +9,6 @@ using MailGate.Cli;
 using MailGate.Parse;
 using MailGate.Process;
 using MailGate.Spool;
-using MailGate.Storage;
 using MailGate.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
