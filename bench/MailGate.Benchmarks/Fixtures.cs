@@ -1,7 +1,9 @@
-using MailGate.Storage;
-using MailGate.Parse;
-using MailGate.Rules;
-using MailGate.Spool;
+
+using MailGate.Core.Messages;
+using MailGate.Core.Parse;
+using MailGate.Core.Rules;
+using MailGate.Core.Spool;
+using MailGate.Core.Storage;
 
 namespace MailGate.Benchmarks;
 

@@ -1,6 +1,6 @@
+using MailGate.Core.Parse;
+using MailGate.Core.Rules;
 using BenchmarkDotNet.Attributes;
-using MailGate.Parse;
-using MailGate.Rules;
 
 namespace MailGate.Benchmarks;
 

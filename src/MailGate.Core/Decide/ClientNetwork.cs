@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace MailGate.Decide;
+namespace MailGate.Core.Decide;
 
 /// <summary>
 /// The network an SMTP client's address belongs to, as limits and fair queues count it: an attacker

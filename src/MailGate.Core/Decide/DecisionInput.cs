@@ -1,7 +1,8 @@
-using MailGate.Parse;
-using MailGate.Rules;
 
-namespace MailGate.Decide;
+using MailGate.Core.Parse;
+using MailGate.Core.Rules;
+
+namespace MailGate.Core.Decide;
 
 /// <summary>Everything <see cref="MessageDecider.Decide"/> decides on, but the untrusted limiter.</summary>
 public sealed record DecisionInput

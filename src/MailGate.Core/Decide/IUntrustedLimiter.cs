@@ -1,6 +1,7 @@
-using MailGate.Rules;
 
-namespace MailGate.Decide;
+using MailGate.Core.Rules;
+
+namespace MailGate.Core.Decide;
 
 /// <summary>
 /// The bound on untrusted pages that <see cref="MessageDecider"/> asks once per match of an untrusted

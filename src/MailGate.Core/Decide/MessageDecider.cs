@@ -1,10 +1,11 @@
-using MailGate.Deliver;
-using MailGate.Facts;
-using MailGate.Parse;
-using MailGate.Rules;
-using MailGate.Storage;
 
-namespace MailGate.Decide;
+using MailGate.Core.Deliver;
+using MailGate.Core.Facts;
+using MailGate.Core.Parse;
+using MailGate.Core.Rules;
+using MailGate.Core.Storage;
+
+namespace MailGate.Core.Decide;
 
 /// <summary>
 /// Decides what happens to one message (or support case): resolves its accounts, evaluates the rules,

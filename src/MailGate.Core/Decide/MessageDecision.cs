@@ -1,9 +1,10 @@
-using MailGate.Deliver;
-using MailGate.Parse;
-using MailGate.Rules;
-using MailGate.Storage;
 
-namespace MailGate.Decide;
+using MailGate.Core.Deliver;
+using MailGate.Core.Parse;
+using MailGate.Core.Rules;
+using MailGate.Core.Storage;
+
+namespace MailGate.Core.Decide;
 
 /// <summary>
 /// What <see cref="MessageDecider"/> decided for one message, and everything the caller needs to act on

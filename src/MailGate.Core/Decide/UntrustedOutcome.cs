@@ -1,4 +1,4 @@
-namespace MailGate.Decide;
+namespace MailGate.Core.Decide;
 
 /// <summary>
 /// A match of an untrusted message that was not paged: dropped by the trust policy

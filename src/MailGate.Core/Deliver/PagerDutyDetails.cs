@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
-namespace MailGate.Deliver;
+namespace MailGate.Core.Deliver;
 
 /// <summary>
 /// The <c>custom_details</c> MailGate sends: the facts a responder needs first (<see cref="Facts"/>, one

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
-namespace MailGate.Deliver;
+namespace MailGate.Core.Deliver;
 
 /// <summary>
 /// Writes and reads <see cref="PagerDutyDetails"/> as one JSON object: the keys of <see cref="Layout"/> first,

@@ -1,4 +1,4 @@
-namespace MailGate.Deliver;
+namespace MailGate.Core.Deliver;
 
 /// <summary>
 /// A PagerDuty Events API v2 event (<c>POST /v2/enqueue</c>). Property names map to the API's

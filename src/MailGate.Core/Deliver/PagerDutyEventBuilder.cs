@@ -1,8 +1,8 @@
+using MailGate.Core.Parse;
+using MailGate.Core.Rules;
 using System.Globalization;
-using MailGate.Parse;
-using MailGate.Rules;
 
-namespace MailGate.Deliver;
+namespace MailGate.Core.Deliver;
 
 /// <summary>
 /// Builds the PagerDuty trigger event for one rule match: a pure function of the message's facts and

@@ -1,10 +1,10 @@
+using MailGate.Core.Facts;
+using MailGate.Core.Parse;
+using MailGate.Core.Rules;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using MailGate.Facts;
-using MailGate.Parse;
-using MailGate.Rules;
 
-namespace MailGate.Deliver;
+namespace MailGate.Core.Deliver;
 
 /// <summary>
 /// The facts of PagerDuty's <c>custom_details</c>, read from the field registry: every field used in the

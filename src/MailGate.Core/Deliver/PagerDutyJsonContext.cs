@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace MailGate.Deliver;
+namespace MailGate.Core.Deliver;
 
 /// <summary>Source-generated JSON for the Events API v2 wire format (compact, snake_case).</summary>
 [JsonSourceGenerationOptions(

@@ -1,4 +1,4 @@
-namespace MailGate.Deliver;
+namespace MailGate.Core.Deliver;
 
 /// <summary>PagerDuty Events API v2 limits, and the bounds MailGate keeps well inside them.</summary>
 public static class PagerDutyLimits

@@ -1,4 +1,4 @@
-namespace MailGate.Facts;
+namespace MailGate.Core.Facts;
 
 /// <summary>
 /// How a field is written into PagerDuty's <c>custom_details</c>. Every string there is escaped for

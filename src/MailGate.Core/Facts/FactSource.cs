@@ -1,6 +1,7 @@
-using MailGate.Parse;
 
-namespace MailGate.Facts;
+using MailGate.Core.Parse;
+
+namespace MailGate.Core.Facts;
 
 /// <summary>
 /// Where a message's facts come from: mail, an AWS Support case, (later) other intakes. Each field

@@ -1,7 +1,7 @@
+using MailGate.Core.Parse;
 using System.Text.Json.Nodes;
-using MailGate.Parse;
 
-namespace MailGate.Facts;
+namespace MailGate.Core.Facts;
 
 /// <summary>
 /// The facts of one message as <c>mailgate rules test</c> prints them: the fields the registry marks

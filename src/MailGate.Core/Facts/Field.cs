@@ -1,7 +1,7 @@
+using MailGate.Core.Parse;
 using System.Text.Json.Nodes;
-using MailGate.Parse;
 
-namespace MailGate.Facts;
+namespace MailGate.Core.Facts;
 
 /// <summary>
 /// One fact MailGate knows about a message, declared once in <see cref="Fields"/>: its name (as rules,

@@ -1,4 +1,4 @@
-namespace MailGate.Facts;
+namespace MailGate.Core.Facts;
 
 /// <summary>
 /// What kind of value a <see cref="Field"/> holds: the "kind" column of docs/rules.md's field table.

@@ -1,4 +1,4 @@
-namespace MailGate.Facts;
+namespace MailGate.Core.Facts;
 
 /// <summary>Where a <see cref="Field"/> can be read. A field is declared once; these say which consumers list it.</summary>
 [Flags]

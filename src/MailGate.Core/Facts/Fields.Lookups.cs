@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace MailGate.Facts;
+namespace MailGate.Core.Facts;
 
 /// <summary>The registry as each consumer looks it up.</summary>
 public static partial class Fields

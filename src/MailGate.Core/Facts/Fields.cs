@@ -1,6 +1,6 @@
-using static MailGate.Facts.Reads;
+using static MailGate.Core.Facts.Reads;
 
-namespace MailGate.Facts;
+namespace MailGate.Core.Facts;
 
 /// <summary>
 /// The registry of facts: every field MailGate knows about a message, declared once, in the order

@@ -1,7 +1,7 @@
+using MailGate.Core.Parse;
 using System.Text.Json.Nodes;
-using MailGate.Parse;
 
-namespace MailGate.Facts;
+namespace MailGate.Core.Facts;
 
 /// <summary>
 /// A field read by name: <c>header: { name: X-Mailer, … }</c> tests every value of the named header

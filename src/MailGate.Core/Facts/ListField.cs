@@ -1,7 +1,7 @@
+using MailGate.Core.Parse;
 using System.Text.Json.Nodes;
-using MailGate.Parse;
 
-namespace MailGate.Facts;
+namespace MailGate.Core.Facts;
 
 /// <summary>A field holding several strings (addresses, account ids); an empty list, never null, when absent.</summary>
 public sealed class ListField : Field

@@ -1,6 +1,7 @@
-using MailGate.Parse;
 
-namespace MailGate.Facts;
+using MailGate.Core.Parse;
+
+namespace MailGate.Core.Facts;
 
 /// <summary>How one source gives a field's value: its <see cref="Source"/> (null: every source) and the function reading it from the facts.</summary>
 /// <typeparam name="T">The value: <see cref="string"/>, a list of strings, or a <see cref="DateTimeOffset"/>.</typeparam>

@@ -1,7 +1,7 @@
+using MailGate.Core.Parse;
 using System.Text.Json.Nodes;
-using MailGate.Parse;
 
-namespace MailGate.Facts;
+namespace MailGate.Core.Facts;
 
 /// <summary>The placeholder <c>{rule}</c>: the name of the rule whose template is written. Not a fact of the message, so no source reads it.</summary>
 public sealed class RuleNameField : Field

@@ -1,6 +1,7 @@
-using MailGate.Parse;
 
-namespace MailGate.Facts;
+using MailGate.Core.Parse;
+
+namespace MailGate.Core.Facts;
 
 /// <summary>A field's readers by source: the source's own reader, else the one for every source, else none (the value is <c>empty</c>).</summary>
 internal sealed class SourceReaders<T>

@@ -1,7 +1,7 @@
+using MailGate.Core.Parse;
 using System.Text.Json.Nodes;
-using MailGate.Parse;
 
-namespace MailGate.Facts;
+namespace MailGate.Core.Facts;
 
 /// <summary>A field holding one string (text, an address, a url, a verdict written out); empty, never null, when absent.</summary>
 public sealed class TextField : Field

@@ -1,8 +1,8 @@
+using MailGate.Core.Parse;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using MailGate.Parse;
 
-namespace MailGate.Facts;
+namespace MailGate.Core.Facts;
 
 /// <summary>A field holding an instant, or nothing. Not read by conditions or templates (they compare text).</summary>
 public sealed class TimeField : Field

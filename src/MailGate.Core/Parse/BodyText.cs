@@ -3,7 +3,7 @@ using MimeKit;
 using MimeKit.IO;
 using MimeKit.IO.Filters;
 
-namespace MailGate.Parse;
+namespace MailGate.Core.Parse;
 
 /// <summary>
 /// Streams the text of a <see cref="TextPart"/>, decoded as <see cref="TextPart.Text"/> decodes it when

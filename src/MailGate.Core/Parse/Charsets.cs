@@ -1,7 +1,7 @@
 using System.Text;
 using MimeKit;
 
-namespace MailGate.Parse;
+namespace MailGate.Core.Parse;
 
 /// <summary>
 /// Decides how to read 8-bit text whose charset nobody declared: raw bytes in a header (RFC 5322 allows

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using MimeKit;
 
-namespace MailGate.Parse;
+namespace MailGate.Core.Parse;
 
 /// <summary>
 /// The identity of an email without a usable Message-ID (<see cref="MessageFacts.ContentHash"/>): a hash

@@ -1,4 +1,4 @@
-namespace MailGate.Parse;
+namespace MailGate.Core.Parse;
 
 /// <summary>
 /// Finds and removes the footer a Google Group appends to the text (and HTML) of every message it

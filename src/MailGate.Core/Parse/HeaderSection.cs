@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace MailGate.Parse;
+namespace MailGate.Core.Parse;
 
 /// <summary>Measures a raw message's header section without parsing it.</summary>
 public static class HeaderSection

@@ -1,7 +1,7 @@
 using System.Text;
 using MimeKit.Text;
 
-namespace MailGate.Parse;
+namespace MailGate.Core.Parse;
 
 /// <summary>
 /// Turns an HTML body into plain text for rules: the text of the document, entities decoded, one line

@@ -1,4 +1,4 @@
-namespace MailGate.Parse;
+namespace MailGate.Core.Parse;
 
 /// <summary>Reads the identifier out of a <c>List-Id</c> header (RFC 2919).</summary>
 public static class ListIds

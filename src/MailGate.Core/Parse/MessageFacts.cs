@@ -1,4 +1,4 @@
-namespace MailGate.Parse;
+namespace MailGate.Core.Parse;
 
 /// <summary>
 /// The normalised facts about one received message: what rules read, what templates print and what
@@ -78,7 +78,7 @@ public sealed record MessageFacts
     /// accounts), in the order written, each with its name and owner from the <c>accounts</c> map when
     /// known; empty for a message about one account.
     /// </summary>
-    public IReadOnlyList<Rules.AccountInfo> OtherAccounts { get; init; } = [];
+    public IReadOnlyList<AccountInfo> OtherAccounts { get; init; } = [];
 
     /// <summary>Every account id the message concerns: <see cref="AccountId"/>, then <see cref="OtherAccounts"/>' (the rules field and placeholder <c>account_ids</c>).</summary>
     public IReadOnlyList<string> AccountIds => AccountId.Length == 0 ? [] : [AccountId, .. OtherAccounts.Select(a => a.Id)];

@@ -1,4 +1,4 @@
-namespace MailGate.Parse;
+namespace MailGate.Core.Parse;
 
 /// <summary>A message that cannot be parsed into facts (empty, header section too large, not MIME).</summary>
 public sealed class MessageParseException : Exception

@@ -1,11 +1,11 @@
+using MailGate.Core.Messages;
+using MailGate.Core.Parse.Authentication;
+using MailGate.Core.Storage;
 using System.Text;
-using MailGate.Parse.Authentication;
-using MailGate.Spool;
-using MailGate.Storage;
 using MimeKit;
 using MimeKit.Text;
 
-namespace MailGate.Parse;
+namespace MailGate.Core.Parse;
 
 /// <summary>
 /// Parses a spooled message with MimeKit into <see cref="MessageFacts"/>. Bounded for hostile input:
@@ -23,7 +23,7 @@ public sealed class MessageParser
     /// <summary>Creates a parser. Registers the code-page encodings (ISO-2022-JP, Shift_JIS, windows-125x) MimeKit needs.</summary>
     /// <param name="options">Parsing bounds and fallback charsets; null for the defaults.</param>
     /// <param name="authenticator">
-    /// Verifies DKIM and ARC in <see cref="ParseAsync(SpooledMessage, CancellationToken)"/>; null to skip it
+    /// Verifies DKIM and ARC in <see cref="ParseAsync(string, Envelope, Stream, CancellationToken)"/>; null to skip it
     /// (<see cref="AuthenticationFacts.NotChecked"/>). The synchronous <c>Parse</c> never verifies.
     /// </param>
     /// <exception cref="ArgumentException">A name in <see cref="MessageParserOptions.FallbackCharsets"/> is not a charset .NET knows.</exception>
@@ -37,15 +37,6 @@ public sealed class MessageParser
         _charsets = new Charsets(_options.FallbackCharsets);
     }
 
-    /// <summary>Parses the spooled message <paramref name="message"/>.</summary>
-    /// <exception cref="MessageParseException">The message cannot be parsed.</exception>
-    public MessageFacts Parse(SpooledMessage message, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(message);
-        using var stream = new FileStream(message.MessagePath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
-        return Parse(message.Id, message.Envelope, stream, cancellationToken);
-    }
-
     /// <summary>Parses a raw message read from a seekable <paramref name="stream"/>.</summary>
     /// <exception cref="MessageParseException">The message cannot be parsed.</exception>
     public MessageFacts Parse(string spoolId, Envelope envelope, Stream stream, CancellationToken cancellationToken = default)
@@ -53,18 +44,6 @@ public sealed class MessageParser
         ArgumentNullException.ThrowIfNull(envelope);
         using var mime = Load(stream, cancellationToken, out var options);
         return ToFacts(spoolId, envelope, mime, options);
-    }
-
-    /// <summary>Parses the spooled message <paramref name="message"/> and verifies its DKIM signatures and ARC chain.</summary>
-    /// <exception cref="MessageParseException">The message cannot be parsed.</exception>
-    public async Task<MessageFacts> ParseAsync(SpooledMessage message, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(message);
-        var stream = new FileStream(message.MessagePath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
-        await using (stream.ConfigureAwait(false))
-        {
-            return await ParseAsync(message.Id, message.Envelope, stream, cancellationToken).ConfigureAwait(false);
-        }
     }
 
     /// <summary>

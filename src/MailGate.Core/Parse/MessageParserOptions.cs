@@ -1,4 +1,4 @@
-namespace MailGate.Parse;
+namespace MailGate.Core.Parse;
 
 /// <summary>Bounds that keep parsing of hostile mail linear and small, and how undeclared charsets are read.</summary>
 public sealed record MessageParserOptions

@@ -1,4 +1,4 @@
-namespace MailGate.Parse;
+namespace MailGate.Core.Parse;
 
 /// <summary>The values of the rules field <c>source</c>: where a message's facts came from.</summary>
 public static class MessageSources

@@ -1,6 +1,6 @@
 using MimeKit;
 
-namespace MailGate.Parse;
+namespace MailGate.Core.Parse;
 
 /// <summary>
 /// Finds the original author of a message behind Google Groups' <c>From:</c> rewriting.

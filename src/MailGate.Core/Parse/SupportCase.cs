@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace MailGate.Parse;
+namespace MailGate.Core.Parse;
 
 /// <summary>
 /// One AWS Support case as <c>DescribeCases</c> returns it (AWS Support API reference, "CaseDetails"),

@@ -1,4 +1,4 @@
-namespace MailGate.Parse;
+namespace MailGate.Core.Parse;
 
 /// <summary>
 /// An AWS Support case as rules see it: the fields of a <c>DescribeCases</c> case, normalised (absent

@@ -1,9 +1,9 @@
+using MailGate.Core.Messages;
+using MailGate.Core.Storage;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using MailGate.Spool;
-using MailGate.Storage;
 
-namespace MailGate.Parse;
+namespace MailGate.Core.Parse;
 
 /// <summary>
 /// Reads AWS Support cases, as the Support API's <c>DescribeCases</c> returns them (each read once into
@@ -40,15 +40,6 @@ public static partial class SupportCaseReader
         }
 
         return result;
-    }
-
-    /// <summary>Reads the spooled support case <paramref name="message"/> (its <c>case.json</c>).</summary>
-    /// <exception cref="MessageParseException">The file is not a support case.</exception>
-    public static MessageFacts Read(SpooledMessage message)
-    {
-        ArgumentNullException.ThrowIfNull(message);
-        using var stream = File.OpenRead(message.MessagePath);
-        return Read(message.Id, message.Envelope, stream);
     }
 
     /// <summary>Reads one support case from <paramref name="json"/>.</summary>

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace MailGate.Parse;
+namespace MailGate.Core.Parse;
 
 /// <summary>
 /// Makes text that anyone can write (subjects, addresses, bodies, header values) safe to show in a log

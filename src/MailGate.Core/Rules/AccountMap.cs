@@ -1,4 +1,6 @@
-namespace MailGate.Rules;
+using MailGate.Core.Parse;
+
+namespace MailGate.Core.Rules;
 
 /// <summary>
 /// The rules file's <c>accounts:</c> map: which AWS account a root address or group stands for.
@@ -33,9 +35,3 @@ public sealed class AccountMap
     /// <summary>The first mapped account with id <paramref name="id"/>, if any.</summary>
     public AccountInfo? ById(string id) => _byId.TryGetValue(id, out var account) ? account : null;
 }
-
-/// <summary>One AWS account as the <c>accounts:</c> map names it.</summary>
-/// <param name="Id">The 12-digit account id.</param>
-/// <param name="Name">A name people know it by, e.g. <c>prod-payments</c>.</param>
-/// <param name="Owner">Who owns it (a team, a person), for the responder.</param>
-public sealed record AccountInfo(string Id, string Name, string Owner);

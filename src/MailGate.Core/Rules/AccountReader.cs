@@ -1,7 +1,8 @@
+using MailGate.Core.Parse;
 using System.Text.RegularExpressions;
 using YamlDotNet.RepresentationModel;
 
-namespace MailGate.Rules;
+namespace MailGate.Core.Rules;
 
 /// <summary>Reads the optional <c>accounts:</c> mapping: <c>address-or-list-id: { id, name, owner }</c>.</summary>
 internal static partial class AccountReader

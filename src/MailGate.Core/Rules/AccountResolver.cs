@@ -1,8 +1,8 @@
+using MailGate.Core.Parse;
 using System.Buffers;
 using System.Text.RegularExpressions;
-using MailGate.Parse;
 
-namespace MailGate.Rules;
+namespace MailGate.Core.Rules;
 
 /// <summary>
 /// Works out which AWS accounts a message concerns: the 12-digit ids AWS writes in the subject or body

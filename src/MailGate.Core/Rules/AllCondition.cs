@@ -1,4 +1,4 @@
-namespace MailGate.Rules;
+namespace MailGate.Core.Rules;
 
 /// <summary>
 /// Holds when every part holds: several fields under one <c>when</c>, or <c>all: [...]</c>. False as soon

@@ -1,4 +1,4 @@
-namespace MailGate.Rules;
+namespace MailGate.Core.Rules;
 
 /// <summary>
 /// Holds when at least one part holds: <c>any: [...]</c>. True as soon as one part is True; otherwise

@@ -1,6 +1,7 @@
-using MailGate.Parse.Authentication;
 
-namespace MailGate.Rules;
+using MailGate.Core.Parse.Authentication;
+
+namespace MailGate.Core.Rules;
 
 /// <summary>
 /// <c>authenticated: { arc_sealed_by | dkim | original_dmarc | original_dkim: domain(s) }</c>: holds when
@@ -77,7 +78,7 @@ internal sealed class AuthenticatedCondition(AuthenticatedCheck check, IReadOnly
     private string Wanted => _domains.Length == 1 ? $"'{_domains[0]}'" : "any of " + string.Join(", ", _domains.Select(d => $"'{d}'"));
 
     /// <summary>The domains for which this check passed, for the sender of <paramref name="facts"/>.</summary>
-    private IEnumerable<string> Passing(MailGate.Parse.MessageFacts facts) => check switch
+    private IEnumerable<string> Passing(MailGate.Core.Parse.MessageFacts facts) => check switch
     {
         AuthenticatedCheck.OriginalDmarc or AuthenticatedCheck.OriginalDkim => Verified(facts.Authentication).Where(d => Aligned(facts.Sender, d)),
         _ => Verified(facts.Authentication),

@@ -1,9 +1,9 @@
+using MailGate.Core.Facts;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using MailGate.Facts;
 using YamlDotNet.RepresentationModel;
 
-namespace MailGate.Rules;
+namespace MailGate.Core.Rules;
 
 /// <summary>
 /// Reads a <c>when</c> mapping into an <see cref="ICondition"/>: field tests plus nested

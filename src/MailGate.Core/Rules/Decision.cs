@@ -1,4 +1,4 @@
-namespace MailGate.Rules;
+namespace MailGate.Core.Rules;
 
 /// <summary>The outcome of evaluating a rule set against one message.</summary>
 /// <param name="Matches">The routing matches in rule order; empty when nothing pages.</param>

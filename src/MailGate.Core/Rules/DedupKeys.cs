@@ -1,8 +1,8 @@
+using MailGate.Core.Parse;
 using System.Security.Cryptography;
 using System.Text;
-using MailGate.Parse;
 
-namespace MailGate.Rules;
+namespace MailGate.Core.Rules;
 
 /// <summary>PagerDuty dedup keys: the default one, and the bound on templated ones.</summary>
 internal static class DedupKeys

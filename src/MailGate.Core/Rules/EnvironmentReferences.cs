@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace MailGate.Rules;
+namespace MailGate.Core.Rules;
 
 /// <summary>Expands <c>${NAME}</c> references, e.g. in routing keys, from an injected lookup.</summary>
 internal static class EnvironmentReferences

@@ -1,4 +1,4 @@
-namespace MailGate.Rules;
+namespace MailGate.Core.Rules;
 
 /// <summary>
 /// Something that went wrong while evaluating one rule on one message, e.g. a regex that exceeded its

@@ -1,9 +1,9 @@
+using MailGate.Core.Facts;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using MailGate.Facts;
 using YamlDotNet.RepresentationModel;
 
-namespace MailGate.Rules;
+namespace MailGate.Core.Rules;
 
 /// <summary>
 /// Reads a rule's <c>extract:</c> mapping: <c>name: { field: "regex", ... }</c>. A name may be that of

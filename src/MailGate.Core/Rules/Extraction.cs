@@ -1,4 +1,4 @@
-namespace MailGate.Rules;
+namespace MailGate.Core.Rules;
 
 /// <summary>
 /// A named value pulled out of the message for templates, e.g. <c>account_id: { subject: "AWS ID (?&lt;v&gt;\d{12})" }</c>.

@@ -1,6 +1,7 @@
-using MailGate.Facts;
 
-namespace MailGate.Rules;
+using MailGate.Core.Facts;
+
+namespace MailGate.Core.Rules;
 
 /// <summary>
 /// A test of one field, e.g. <c>sender: { ends_with: "@amazon.com" }</c>: every operator must hold. A

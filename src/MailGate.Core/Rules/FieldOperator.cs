@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace MailGate.Rules;
+namespace MailGate.Core.Rules;
 
 /// <summary>
 /// One operator with its operands, e.g. <c>ends_with: ["@amazon.com", "@aws.com"]</c>: holds when any

@@ -1,4 +1,4 @@
-namespace MailGate.Rules;
+namespace MailGate.Core.Rules;
 
 /// <summary>A compiled <c>when</c> condition: a field test or an any/all/not combination of them.</summary>
 public interface ICondition

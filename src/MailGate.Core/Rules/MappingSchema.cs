@@ -1,7 +1,7 @@
 using System.Globalization;
 using YamlDotNet.RepresentationModel;
 
-namespace MailGate.Rules;
+namespace MailGate.Core.Rules;
 
 /// <summary>Reads the value of one key into <paramref name="target"/>; false when it had errors (already reported).</summary>
 internal delegate bool KeyReader<in T>(ParseContext context, MappingEntry entry, T target);

@@ -1,4 +1,4 @@
-namespace MailGate.Rules;
+namespace MailGate.Core.Rules;
 
 /// <summary>Holds when its part does not: <c>not: {...}</c>. A part that could not be decided leaves the <c>not</c> undecided too.</summary>
 internal sealed class NotCondition(ICondition part) : ICondition

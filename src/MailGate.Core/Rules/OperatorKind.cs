@@ -1,4 +1,4 @@
-namespace MailGate.Rules;
+namespace MailGate.Core.Rules;
 
 /// <summary>How a field's value is compared with a rule's operands.</summary>
 internal enum OperatorKind

@@ -1,4 +1,4 @@
-namespace MailGate.Rules;
+namespace MailGate.Core.Rules;
 
 /// <summary>Maps rule-file operator names to <see cref="OperatorKind"/> and back.</summary>
 internal static class Operators

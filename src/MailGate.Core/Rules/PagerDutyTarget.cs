@@ -1,4 +1,4 @@
-namespace MailGate.Rules;
+namespace MailGate.Core.Rules;
 
 /// <summary>Where a route sends its events: a PagerDuty Events API v2 integration.</summary>
 /// <param name="RoutingKey">The integration's routing key; null when it is a dry run.</param>

@@ -1,6 +1,6 @@
 using YamlDotNet.RepresentationModel;
 
-namespace MailGate.Rules;
+namespace MailGate.Core.Rules;
 
 /// <summary>
 /// State shared while reading one rules file: the errors found so far (all of them, not just the

@@ -1,6 +1,7 @@
-using MailGate.Parse;
 
-namespace MailGate.Rules;
+using MailGate.Core.Parse;
+
+namespace MailGate.Core.Rules;
 
 /// <summary>
 /// A message that repeats a header field RFC 5322 §3.6 allows only once, and that no relay adds:

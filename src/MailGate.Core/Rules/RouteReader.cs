@@ -1,7 +1,7 @@
 using System.Globalization;
 using YamlDotNet.RepresentationModel;
 
-namespace MailGate.Rules;
+namespace MailGate.Core.Rules;
 
 /// <summary>Reads the <c>routes:</c> mapping. Routing keys never appear in errors.</summary>
 internal static class RouteReader

@@ -1,4 +1,4 @@
-namespace MailGate.Rules;
+namespace MailGate.Core.Rules;
 
 /// <summary>One compiled entry of the <c>rules:</c> list.</summary>
 public sealed class Rule

@@ -1,4 +1,4 @@
-namespace MailGate.Rules;
+namespace MailGate.Core.Rules;
 
 /// <summary>
 /// A rule while its keys are read (<see cref="RuleReader"/>): what the file around it says, and what each

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace MailGate.Rules;
+namespace MailGate.Core.Rules;
 
 /// <summary>
 /// One problem in a rules file, with the position the user has to look at. Lines and columns are

@@ -1,7 +1,8 @@
-using MailGate.Facts;
-using MailGate.Parse;
 
-namespace MailGate.Rules;
+using MailGate.Core.Facts;
+using MailGate.Core.Parse;
+
+namespace MailGate.Core.Rules;
 
 /// <summary>
 /// Decides what happens to a message: a pure function of a <see cref="RuleSet"/> and the message's

@@ -4,7 +4,7 @@ using System.Text;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace MailGate.Rules;
+namespace MailGate.Core.Rules;
 
 /// <summary>
 /// Builds a <see cref="RuleSet"/> from rules-file text by walking YamlDotNet's representation model,

@@ -1,7 +1,8 @@
-using MailGate.Facts;
-using MailGate.Parse;
 
-namespace MailGate.Rules;
+using MailGate.Core.Facts;
+using MailGate.Core.Parse;
+
+namespace MailGate.Core.Rules;
 
 /// <summary>
 /// One message as rules see it: its <see cref="MessageFacts"/>, with every text value that conditions,

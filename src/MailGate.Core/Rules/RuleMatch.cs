@@ -1,4 +1,4 @@
-namespace MailGate.Rules;
+namespace MailGate.Core.Rules;
 
 /// <summary>A rule that matched and routes the message: everything the event builder needs from the rules.</summary>
 /// <param name="Rule">The rule's name.</param>

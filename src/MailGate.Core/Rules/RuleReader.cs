@@ -1,7 +1,7 @@
 using System.Globalization;
 using YamlDotNet.RepresentationModel;
 
-namespace MailGate.Rules;
+namespace MailGate.Core.Rules;
 
 /// <summary>Reads one entry of the <c>rules:</c> list against <see cref="Schema"/>.</summary>
 internal static class RuleReader

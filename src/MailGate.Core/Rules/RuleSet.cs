@@ -1,4 +1,4 @@
-namespace MailGate.Rules;
+namespace MailGate.Core.Rules;
 
 /// <summary>A loaded, validated rules file: routes and rules in order. Immutable; safe to share.</summary>
 public sealed class RuleSet

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace MailGate.Rules;
+namespace MailGate.Core.Rules;
 
 /// <summary>
 /// The one whitespace rule for everything rules compare, extract and print: text as a reader sees it.

@@ -1,4 +1,4 @@
-namespace MailGate.Rules;
+namespace MailGate.Core.Rules;
 
 /// <summary>
 /// Why one rule did or did not match; recorded only when evaluating with explain. A rule that could not

@@ -1,6 +1,7 @@
-using MailGate.Facts;
 
-namespace MailGate.Rules;
+using MailGate.Core.Facts;
+
+namespace MailGate.Core.Rules;
 
 /// <summary>
 /// Lint for a loaded rule set: what <c>mailgate rules check</c> warns about beyond load errors.

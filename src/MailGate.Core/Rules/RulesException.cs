@@ -1,4 +1,4 @@
-namespace MailGate.Rules;
+namespace MailGate.Core.Rules;
 
 /// <summary>A rules file could not be loaded; <see cref="Errors"/> lists every problem found.</summary>
 public sealed class RulesException : Exception

@@ -1,4 +1,4 @@
-namespace MailGate.Rules;
+namespace MailGate.Core.Rules;
 
 /// <summary>
 /// The most a rules file may hold. The loader checks each bound while it reads the YAML, before any

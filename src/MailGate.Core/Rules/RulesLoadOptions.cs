@@ -1,4 +1,4 @@
-namespace MailGate.Rules;
+namespace MailGate.Core.Rules;
 
 /// <summary>How <see cref="RulesLoader"/> resolves the outside world while loading a rules file.</summary>
 public sealed record RulesLoadOptions

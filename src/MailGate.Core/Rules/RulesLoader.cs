@@ -1,8 +1,9 @@
+using MailGate.Core.Files;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
 
-namespace MailGate.Rules;
+namespace MailGate.Core.Rules;
 
 /// <summary>
 /// Loads rules files. <see cref="Load"/> and <see cref="Parse"/> throw <see cref="RulesException"/>
@@ -39,7 +40,7 @@ public static class RulesLoader
             {
                 problem = "it is a directory, not a file";
             }
-            else if (Spool.EntryKinds.Of(File.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName ?? path) == Spool.EntryKind.Other)
+            else if (EntryKinds.Of(File.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName ?? path) == EntryKind.Other)
             {
                 problem = "it is not a regular file (a FIFO, socket or device)";
             }

@@ -1,4 +1,4 @@
-namespace MailGate.Rules;
+namespace MailGate.Core.Rules;
 
 /// <summary>The PagerDuty event severities a route or rule may name.</summary>
 public static class Severities

@@ -1,7 +1,7 @@
+using MailGate.Core.Facts;
 using System.Text;
-using MailGate.Facts;
 
-namespace MailGate.Rules;
+namespace MailGate.Core.Rules;
 
 /// <summary>
 /// A summary or dedup-key template such as <c>"AWS abuse report for {account_id}: {subject}"</c>,

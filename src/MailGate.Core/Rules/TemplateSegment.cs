@@ -1,4 +1,4 @@
-namespace MailGate.Rules;
+namespace MailGate.Core.Rules;
 
 /// <summary>
 /// One piece of a compiled template: literal text, or a placeholder with its fallbacks

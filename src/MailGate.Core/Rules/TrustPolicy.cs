@@ -1,4 +1,4 @@
-namespace MailGate.Rules;
+namespace MailGate.Core.Rules;
 
 /// <summary>
 /// The rules file's <c>trust:</c> section: what makes a message trusted (<see cref="Trusted"/>, a

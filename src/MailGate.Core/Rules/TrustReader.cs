@@ -1,7 +1,7 @@
 using System.Globalization;
 using YamlDotNet.RepresentationModel;
 
-namespace MailGate.Rules;
+namespace MailGate.Core.Rules;
 
 /// <summary>Reads the optional <c>trust:</c> section.</summary>
 internal static class TrustReader

@@ -1,4 +1,4 @@
-namespace MailGate.Rules;
+namespace MailGate.Core.Rules;
 
 /// <summary>
 /// A condition's outcome under three-valued (Kleene) logic: it held, it did not, or it could not be

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace MailGate.Spool;
+namespace MailGate.Core.Spool;
 
 /// <summary>
 /// fsync for a directory, so that a create or rename inside it survives a crash. .NET has no API for

@@ -1,6 +1,8 @@
-using MailGate.Storage;
 
-namespace MailGate.Spool;
+using MailGate.Core.Files;
+using MailGate.Core.Storage;
+
+namespace MailGate.Core.Spool;
 
 /// <summary>
 /// Small documents in a folder, one <c>{key}.json</c> each, replaced atomically and durably

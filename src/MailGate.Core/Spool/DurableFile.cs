@@ -1,4 +1,4 @@
-namespace MailGate.Spool;
+namespace MailGate.Core.Spool;
 
 /// <summary>Small files replaced atomically and durably: the new content or the old, never a torn mix, even after power loss.</summary>
 public static class DurableFile

@@ -1,8 +1,9 @@
+using MailGate.Core.Messages;
+using MailGate.Core.Storage;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using MailGate.Storage;
 
-namespace MailGate.Spool;
+namespace MailGate.Core.Spool;
 
 /// <summary>
 /// <c>envelope.json</c>: an <see cref="Envelope"/> as the file spool writes and reads it.

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 
-namespace MailGate.Spool;
+namespace MailGate.Core.Spool;
 
 /// <summary>
 /// Group commit for the spool: many SMTP sessions finishing DATA at once share the same two flushes

@@ -1,7 +1,8 @@
+using MailGate.Core.Messages;
+using MailGate.Core.Storage;
 using System.Text.Json;
-using MailGate.Storage;
 
-namespace MailGate.Spool;
+namespace MailGate.Core.Spool;
 
 /// <summary>
 /// The file spool's <see cref="ISpoolAdministration"/>: safe beside a running gateway, since it only reads

@@ -1,7 +1,9 @@
+using MailGate.Core.Files;
+using MailGate.Core.Messages;
+using MailGate.Core.Storage;
 using System.Buffers;
-using MailGate.Storage;
 
-namespace MailGate.Spool;
+namespace MailGate.Core.Spool;
 
 /// <summary>
 /// The file spool's commit protocol: write the content and <c>envelope.json</c> into <c>incoming/{id}</c>,

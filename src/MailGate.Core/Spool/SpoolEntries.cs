@@ -1,7 +1,9 @@
+using MailGate.Core.Files;
+using MailGate.Core.Messages;
+using MailGate.Core.Storage;
 using System.Text.Json;
-using MailGate.Storage;
 
-namespace MailGate.Spool;
+namespace MailGate.Core.Spool;
 
 /// <summary>
 /// Reads the file spool's areas without changing anything: which names an area holds, and whether each

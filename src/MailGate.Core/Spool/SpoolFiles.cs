@@ -1,6 +1,8 @@
-using MailGate.Storage;
 
-namespace MailGate.Spool;
+using MailGate.Core.Messages;
+using MailGate.Core.Storage;
+
+namespace MailGate.Core.Spool;
 
 /// <summary>The names of the files inside one message's spool folder.</summary>
 internal static class SpoolFiles
@@ -14,7 +16,7 @@ internal static class SpoolFiles
     public static readonly string[] Used = [Envelope, Message, Case, State, State + ".tmp"];
 
     /// <summary>The content file: the raw mail, or the support case's JSON as AWS returned it.</summary>
-    public static string Content(Storage.Envelope envelope) => envelope.Origin switch
+    public static string Content(Envelope envelope) => envelope.Origin switch
     {
         MailOrigin => Message,
         SupportCaseOrigin => Case,

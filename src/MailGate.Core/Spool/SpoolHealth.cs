@@ -1,6 +1,7 @@
-using MailGate.Storage;
 
-namespace MailGate.Spool;
+using MailGate.Core.Storage;
+
+namespace MailGate.Core.Spool;
 
 /// <summary>The file spool's answers to readiness and metrics (<see cref="IStorageHealth"/>), from names and a probe, never reading a message.</summary>
 internal sealed class SpoolHealth(SpoolEntries entries)

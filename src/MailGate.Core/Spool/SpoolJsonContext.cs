@@ -1,7 +1,7 @@
+using MailGate.Core.Storage;
 using System.Text.Json.Serialization;
-using MailGate.Storage;
 
-namespace MailGate.Spool;
+namespace MailGate.Core.Spool;
 
 /// <summary>Source-generated JSON for the spool's sidecar files (readable: indented, snake_case).</summary>
 [JsonSourceGenerationOptions(

@@ -1,7 +1,8 @@
+using MailGate.Core.Files;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace MailGate.Spool;
+namespace MailGate.Core.Spool;
 
 /// <summary>
 /// One process's exclusive claim on a spool: on Linux an exclusive <c>flock</c> on the spool's folder

@@ -1,4 +1,4 @@
-namespace MailGate.Spool;
+namespace MailGate.Core.Spool;
 
 /// <summary>Another process holds the spool's lock (<see cref="SpoolLock"/>): a second gateway on one spool is refused.</summary>
 public sealed class SpoolLockedException : IOException

@@ -1,6 +1,8 @@
-using MailGate.Storage;
 
-namespace MailGate.Spool;
+using MailGate.Core.Files;
+using MailGate.Core.Storage;
+
+namespace MailGate.Core.Spool;
 
 /// <summary>Sets damaged entries aside: renames them, whatever they are (a link moves as a link), into <c>corrupt/</c>.</summary>
 internal sealed class SpoolQuarantine(SpoolEntries entries, Action<DamagedEntry> quarantined, Action<QuarantineFailedEventArgs> failed)

@@ -1,6 +1,7 @@
-using MailGate.Storage;
 
-namespace MailGate.Spool;
+using MailGate.Core.Storage;
+
+namespace MailGate.Core.Spool;
 
 /// <summary>What one look at an area found (<see cref="SpoolStore.Scan"/>).</summary>
 /// <param name="Messages">The message folders, oldest first.</param>

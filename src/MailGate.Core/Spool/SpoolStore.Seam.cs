@@ -1,7 +1,9 @@
+using MailGate.Core.Files;
+using MailGate.Core.Messages;
+using MailGate.Core.Storage;
 using System.Buffers;
-using MailGate.Storage;
 
-namespace MailGate.Spool;
+namespace MailGate.Core.Spool;
 
 /// <summary>How the file spool answers the storage seam (<see cref="IMessageStorage"/>): each role mapped onto the spool's folders.</summary>
 public sealed partial class SpoolStore

@@ -1,7 +1,8 @@
+using MailGate.Core.Messages;
+using MailGate.Core.Storage;
 using System.Buffers;
-using MailGate.Storage;
 
-namespace MailGate.Spool;
+namespace MailGate.Core.Spool;
 
 /// <summary>
 /// The file spool: the first backend of the storage seam (<see cref="IMessageStorage"/>). Each message is a

@@ -1,6 +1,8 @@
-using MailGate.Storage;
 
-namespace MailGate.Spool;
+using MailGate.Core.Messages;
+using MailGate.Core.Storage;
+
+namespace MailGate.Core.Spool;
 
 /// <summary>A message as it lies in the file spool: its id, its folder and its envelope.</summary>
 /// <param name="Id">The opaque, time-ordered spool id; appears in every log line about the message.</param>

@@ -1,7 +1,7 @@
+using MailGate.Core.Storage;
 using System.Text.Json;
-using MailGate.Storage;
 
-namespace MailGate.Spool;
+namespace MailGate.Core.Spool;
 
 /// <summary><c>state.json</c>: a message's <see cref="ProcessingState"/>, replaced atomically and durably after every step.</summary>
 internal static class StateFile

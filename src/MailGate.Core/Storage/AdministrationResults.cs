@@ -1,4 +1,6 @@
-namespace MailGate.Storage;
+using MailGate.Core.Messages;
+
+namespace MailGate.Core.Storage;
 
 /// <summary>A message found by <see cref="ISpoolAdministration"/>: where it is and its state.</summary>
 /// <param name="Message">The message.</param>

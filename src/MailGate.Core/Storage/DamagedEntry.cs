@@ -1,4 +1,4 @@
-namespace MailGate.Storage;
+namespace MailGate.Core.Storage;
 
 /// <summary>
 /// An entry of an area that is not a message of the expected shape, never read as one: in the file spool a

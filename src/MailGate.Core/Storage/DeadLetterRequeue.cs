@@ -1,4 +1,4 @@
-namespace MailGate.Storage;
+namespace MailGate.Core.Storage;
 
 /// <summary>The state transition of a re-queued dead letter, the same for every backend (<see cref="ISpoolAdministration.Requeue"/>).</summary>
 public static class DeadLetterRequeue

@@ -1,4 +1,4 @@
-namespace MailGate.Storage;
+namespace MailGate.Core.Storage;
 
 /// <summary>
 /// Small durable state a feature keeps between runs, one document per feature (e.g. <c>pinned-keys</c>:

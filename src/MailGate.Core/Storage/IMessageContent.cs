@@ -1,4 +1,6 @@
-namespace MailGate.Storage;
+using MailGate.Core.Messages;
+
+namespace MailGate.Core.Storage;
 
 /// <summary>Reads what a committed message holds.</summary>
 public interface IMessageContent : IStorage

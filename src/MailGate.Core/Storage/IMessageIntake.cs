@@ -1,6 +1,7 @@
+using MailGate.Core.Messages;
 using System.Buffers;
 
-namespace MailGate.Storage;
+namespace MailGate.Core.Storage;
 
 /// <summary>Where accepted messages are committed: by the SMTP server before it answers 250, by the pollers before they move their cursor.</summary>
 public interface IMessageIntake : IStorage

@@ -1,4 +1,4 @@
-namespace MailGate.Storage;
+namespace MailGate.Core.Storage;
 
 /// <summary>
 /// Where pollers keep their cursors (how far each account was read, which items were taken), so that a

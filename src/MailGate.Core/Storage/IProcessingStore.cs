@@ -1,4 +1,6 @@
-namespace MailGate.Storage;
+using MailGate.Core.Messages;
+
+namespace MailGate.Core.Storage;
 
 /// <summary>
 /// The processor's side of the storage: what is unfinished, each message's processing state, and the

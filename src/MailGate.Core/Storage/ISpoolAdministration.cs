@@ -1,4 +1,6 @@
-namespace MailGate.Storage;
+using MailGate.Core.Messages;
+
+namespace MailGate.Core.Storage;
 
 /// <summary>
 /// What people do to the storage (the <c>mailgate spool</c> commands), safe beside a running owner: look

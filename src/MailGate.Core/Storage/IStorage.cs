@@ -1,7 +1,7 @@
-namespace MailGate.Storage;
+namespace MailGate.Core.Storage;
 
 /// <summary>
-/// The durable storage behind MailGate, one object per backend (today the file spool, <c>MailGate.Spool.SpoolStore</c>).
+/// The durable storage behind MailGate, one object per backend (today the file spool, <c>MailGate.Core.Spool.SpoolStore</c>).
 /// Each part of the gateway takes the role it needs: SMTP and the pollers <see cref="IMessageIntake"/>,
 /// the processor <see cref="IProcessingStore"/>, the <c>mailgate spool</c> commands
 /// <see cref="ISpoolAdministration"/>, the pollers <see cref="IPollerCursors"/>, features

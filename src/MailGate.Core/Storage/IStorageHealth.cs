@@ -1,4 +1,4 @@
-namespace MailGate.Storage;
+namespace MailGate.Core.Storage;
 
 /// <summary>What readiness (<c>/readyz</c>), the free-space floor and metrics ask of the storage; and who owns it.</summary>
 public interface IStorageHealth : IStorage

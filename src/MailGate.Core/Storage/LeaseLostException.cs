@@ -1,4 +1,4 @@
-namespace MailGate.Storage;
+namespace MailGate.Core.Storage;
 
 /// <summary>
 /// This owner's claim on a message was taken over by another owner (its lease ran out while this owner was

@@ -1,6 +1,7 @@
-using MailGate.Deliver;
 
-namespace MailGate.Storage;
+using MailGate.Core.Deliver;
+
+namespace MailGate.Core.Storage;
 
 /// <summary>
 /// What has been decided and done for one message; rewritten atomically (<c>state.json</c>) after every

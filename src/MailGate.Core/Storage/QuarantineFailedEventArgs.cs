@@ -1,4 +1,4 @@
-namespace MailGate.Storage;
+namespace MailGate.Core.Storage;
 
 /// <summary>A damaged entry that could not be moved to <c>corrupt/</c> (<see cref="IProcessingStore.QuarantineFailed"/>).</summary>
 /// <param name="entry">The entry and what is wrong with it.</param>

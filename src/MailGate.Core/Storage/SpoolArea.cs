@@ -1,4 +1,4 @@
-namespace MailGate.Storage;
+namespace MailGate.Core.Storage;
 
 /// <summary>
 /// Where a message stands in the storage; in the file spool each is a subfolder of the spool's root, in a

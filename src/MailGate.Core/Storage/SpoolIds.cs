@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace MailGate.Storage;
+namespace MailGate.Core.Storage;
 
 /// <summary>
 /// Makes spool ids: 12 hex digits of milliseconds since the Unix epoch, a dash, 8 random hex

@@ -1,4 +1,4 @@
-namespace MailGate.Storage;
+namespace MailGate.Core.Storage;
 
 /// <summary>What <see cref="IProcessingStore.Recover"/> cleaned up.</summary>
 /// <param name="DiscardedIncoming">Leftovers of commits that never completed (never acknowledged), removed.</param>

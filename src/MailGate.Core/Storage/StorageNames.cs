@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace MailGate.Storage;
+namespace MailGate.Core.Storage;
 
 /// <summary>
 /// The names under which pollers and features keep documents (<see cref="IPollerCursors"/>,

@@ -53,14 +53,14 @@ public static class MailGateCommandLine
         {
             foreach (var problem in e.Problems)
             {
-                await error.WriteLineAsync($"Configuration error: {Parse.UntrustedText.Escape(problem)}").ConfigureAwait(false);
+                await error.WriteLineAsync($"Configuration error: {Core.Parse.UntrustedText.Escape(problem)}").ConfigureAwait(false);
             }
 
             return ExitCodes.BadConfiguration;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            await error.WriteLineAsync($"Error: {Parse.UntrustedText.Escape(e.Message)}").ConfigureAwait(false);
+            await error.WriteLineAsync($"Error: {Core.Parse.UntrustedText.Escape(e.Message)}").ConfigureAwait(false);
             return ExitCodes.Failure;
         }
         catch (Exception e) when (e is not OperationCanceledException)

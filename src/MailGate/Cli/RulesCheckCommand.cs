@@ -1,3 +1,4 @@
+using MailGate.Core.Rules;
 using System.CommandLine;
 using MailGate.Rules;
 

@@ -1,3 +1,4 @@
+using MailGate.Core.Rules;
 using MailGate.Hosting;
 using MailGate.Rules;
 using Microsoft.Extensions.Configuration;

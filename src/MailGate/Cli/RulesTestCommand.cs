@@ -1,11 +1,15 @@
+using MailGate.Core.Messages;
+using MailGate.Core.Decide;
+using MailGate.Core.Deliver;
+using MailGate.Core.Parse;
+using MailGate.Core.Rules;
+using MailGate.Core.Storage;
 using System.CommandLine;
 using System.Text.Json.Nodes;
-using MailGate.Decide;
 using MailGate.Deliver;
 using MailGate.Parse;
 using MailGate.Process;
 using MailGate.Rules;
-using MailGate.Storage;
 
 namespace MailGate.Cli;
 

@@ -1,8 +1,10 @@
+using MailGate.Core.Decide;
+using MailGate.Core.Deliver;
+using MailGate.Core.Facts;
+using MailGate.Core.Rules;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using MailGate.Decide;
 using MailGate.Deliver;
-using MailGate.Facts;
 using MailGate.Rules;
 
 namespace MailGate.Cli;

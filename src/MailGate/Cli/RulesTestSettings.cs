@@ -1,3 +1,4 @@
+using MailGate.Core.Parse;
 using MailGate.Hosting;
 using MailGate.Parse;
 using MailGate.Receive;

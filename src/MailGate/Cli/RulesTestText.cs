@@ -1,11 +1,14 @@
+using MailGate.Core.Decide;
+using MailGate.Core.Deliver;
+using MailGate.Core.Facts;
+using MailGate.Core.Parse;
+using MailGate.Core.Parse.Authentication;
+using MailGate.Core.Rules;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Encodings.Web;
-using MailGate.Decide;
 using MailGate.Deliver;
-using MailGate.Facts;
 using MailGate.Parse;
-using MailGate.Parse.Authentication;
 using MailGate.Rules;
 
 namespace MailGate.Cli;

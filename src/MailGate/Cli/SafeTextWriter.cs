@@ -1,3 +1,4 @@
+using MailGate.Core.Parse;
 using System.Text;
 using MailGate.Parse;
 

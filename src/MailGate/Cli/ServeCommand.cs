@@ -1,3 +1,4 @@
+using MailGate.Core.Spool;
 using System.CommandLine;
 using MailGate.Hosting;
 using MailGate.Spool;

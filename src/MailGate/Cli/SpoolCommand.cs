@@ -1,10 +1,13 @@
+using MailGate.Core.Messages;
+using MailGate.Core.Parse;
+using MailGate.Core.Spool;
+using MailGate.Core.Storage;
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using MailGate.Hosting;
 using MailGate.Parse;
 using MailGate.Spool;
-using MailGate.Storage;
 using Microsoft.Extensions.Configuration;
 
 namespace MailGate.Cli;

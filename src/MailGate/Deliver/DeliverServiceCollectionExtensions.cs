@@ -1,3 +1,4 @@
+using MailGate.Core.Deliver;
 using MailGate.Observability;
 using MailGate.Outbound;
 using Microsoft.Extensions.DependencyInjection;

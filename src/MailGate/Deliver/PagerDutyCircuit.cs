@@ -1,3 +1,4 @@
+using MailGate.Core.Deliver;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;

@@ -1,3 +1,4 @@
+using MailGate.Core.Deliver;
 using System.Diagnostics.Metrics;
 using MailGate.Observability;
 

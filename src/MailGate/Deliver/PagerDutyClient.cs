@@ -1,3 +1,4 @@
+using MailGate.Core.Deliver;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using MailGate.Outbound;

@@ -1,10 +1,14 @@
+using MailGate.Core.Messages;
+using MailGate.Core.Deliver;
+using MailGate.Core.Rules;
+using MailGate.Core.Spool;
+using MailGate.Core.Storage;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using MailGate.Observability;
 using MailGate.Outbound;
 using MailGate.Rules;
 using MailGate.Spool;
-using MailGate.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -206,7 +210,7 @@ internal sealed class PagerDutyDelivery(
     }
 
     /// <summary>The record's route as the rules have it now; null when it was removed.</summary>
-    private MailGate.Rules.Route? Route(DeliveryRecord record) =>
+    private MailGate.Core.Rules.Route? Route(DeliveryRecord record) =>
         rules.Current.Routes.TryGetValue(record.Route, out var route) ? route : null;
 
     /// <summary>The final record when the route is no longer usable: removed (RouteMissing) or without a routing key (DryRun, the event logged).</summary>

@@ -1,3 +1,5 @@
+using MailGate.Core.Deliver;
+
 namespace MailGate.Deliver;
 
 /// <summary>Delivery to the PagerDuty Events API v2 (configuration section <c>PagerDuty</c>).</summary>

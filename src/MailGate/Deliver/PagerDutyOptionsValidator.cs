@@ -1,3 +1,4 @@
+using MailGate.Core.Deliver;
 using Microsoft.Extensions.Options;
 
 namespace MailGate.Deliver;

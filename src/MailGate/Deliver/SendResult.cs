@@ -1,3 +1,5 @@
+using MailGate.Core.Deliver;
+
 namespace MailGate.Deliver;
 
 /// <summary>What PagerDuty answered to one POST.</summary>

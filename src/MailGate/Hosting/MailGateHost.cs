@@ -1,3 +1,7 @@
+using MailGate.Core.Deliver;
+using MailGate.Core.Parse;
+using MailGate.Core.Rules;
+using MailGate.Core.Spool;
 using MailGate.Deliver;
 using MailGate.Http;
 using MailGate.Observability;

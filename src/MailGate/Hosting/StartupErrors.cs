@@ -1,3 +1,4 @@
+using MailGate.Core.Rules;
 using System.Text.RegularExpressions;
 using MailGate.Rules;
 using MailGate.Startup;

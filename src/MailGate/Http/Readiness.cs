@@ -1,9 +1,11 @@
+using MailGate.Core.Rules;
+using MailGate.Core.Spool;
+using MailGate.Core.Storage;
 using MailGate.Observability;
 using MailGate.Poll;
 using MailGate.Receive;
 using MailGate.Rules;
 using MailGate.Spool;
-using MailGate.Storage;
 using Microsoft.Extensions.Hosting;
 
 namespace MailGate.Http;

@@ -1,7 +1,8 @@
+using MailGate.Core.Spool;
+using MailGate.Core.Storage;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using MailGate.Spool;
-using MailGate.Storage;
 
 namespace MailGate.Observability;
 

@@ -1,3 +1,5 @@
+using MailGate.Core.Parse;
+
 namespace MailGate.Parse;
 
 /// <summary>How received mail is read (configuration section <c>Parse</c>).</summary>

@@ -1,5 +1,6 @@
+using MailGate.Core.Parse;
+using MailGate.Core.Parse.Authentication;
 using System.Net;
-using MailGate.Parse.Authentication;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 

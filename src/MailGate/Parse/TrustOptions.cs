@@ -1,3 +1,5 @@
+using MailGate.Core.Parse;
+
 namespace MailGate.Parse;
 
 /// <summary>Verifying where mail came from (configuration section <c>Trust</c>).</summary>

@@ -1,7 +1,8 @@
+using MailGate.Core.Spool;
+using MailGate.Core.Storage;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using MailGate.Spool;
-using MailGate.Storage;
 
 namespace MailGate.Poll;
 

@@ -1,3 +1,4 @@
+using MailGate.Core.Spool;
 using MailGate.Observability;
 using MailGate.Poll.Aws;
 using MailGate.Spool;

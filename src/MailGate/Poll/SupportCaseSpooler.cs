@@ -1,8 +1,10 @@
+using MailGate.Core.Messages;
+using MailGate.Core.Spool;
+using MailGate.Core.Storage;
 using System.Buffers;
 using System.Text;
 using MailGate.Poll.Aws;
 using MailGate.Spool;
-using MailGate.Storage;
 
 namespace MailGate.Poll;
 

@@ -1,9 +1,13 @@
-using MailGate.Decide;
+using MailGate.Core.Messages;
+using MailGate.Core.Decide;
+using MailGate.Core.Parse;
+using MailGate.Core.Rules;
+using MailGate.Core.Spool;
+using MailGate.Core.Storage;
 using MailGate.Observability;
 using MailGate.Parse;
 using MailGate.Rules;
 using MailGate.Spool;
-using MailGate.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -17,6 +21,7 @@ namespace MailGate.Process;
 /// decision (<see cref="TrustOptions.TempErrorRetryWindow"/>, <see cref="VerificationDeferrals"/>).
 /// </summary>
 internal sealed class DecisionStage(
+    IProcessingStore store,
     MessageParser parser,
     RulesProvider rules,
     IUntrustedLimiter untrustedLimiter,
@@ -43,10 +48,15 @@ internal sealed class DecisionStage(
         {
             if (message.Envelope.Origin is SupportCaseOrigin)
             {
-                return (Decide(message, SupportCaseReader.Read(message)), false);
+                using var json = store.OpenContent(message);
+                return (Decide(message, SupportCaseReader.Read(message.Id, message.Envelope, json)), false);
             }
 
-            facts = await parser.ParseAsync(message, cancellationToken).ConfigureAwait(false);
+            var content = store.OpenContent(message);
+            await using (content.ConfigureAwait(false))
+            {
+                facts = await parser.ParseAsync(message.Id, message.Envelope, content, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (MessageParseException e)
         {

@@ -1,8 +1,10 @@
+using MailGate.Core.Deliver;
+using MailGate.Core.Spool;
+using MailGate.Core.Storage;
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using MailGate.Deliver;
 using MailGate.Spool;
-using MailGate.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

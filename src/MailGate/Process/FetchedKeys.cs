@@ -1,3 +1,4 @@
+using MailGate.Core.Spool;
 using System.Collections.Concurrent;
 using MailGate.Spool;
 

@@ -1,9 +1,12 @@
-using MailGate.Decide;
+using MailGate.Core.Messages;
+using MailGate.Core.Decide;
+using MailGate.Core.Parse;
+using MailGate.Core.Parse.Authentication;
+using MailGate.Core.Spool;
+using MailGate.Core.Storage;
 using MailGate.Observability;
 using MailGate.Parse;
-using MailGate.Parse.Authentication;
 using MailGate.Spool;
-using MailGate.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,7 @@
+using MailGate.Core.Spool;
+using MailGate.Core.Storage;
 using System.Text.Json;
 using MailGate.Spool;
-using MailGate.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace MailGate.Process;

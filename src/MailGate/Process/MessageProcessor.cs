@@ -1,5 +1,6 @@
+using MailGate.Core.Spool;
+using MailGate.Core.Storage;
 using MailGate.Spool;
-using MailGate.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,5 @@
+using MailGate.Core.Storage;
 using System.Text.Json;
-using MailGate.Storage;
 
 namespace MailGate.Process;
 

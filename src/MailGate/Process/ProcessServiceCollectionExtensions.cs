@@ -1,4 +1,5 @@
-using MailGate.Decide;
+using MailGate.Core.Spool;
+using MailGate.Core.Decide;
 using MailGate.Observability;
 using MailGate.Spool;
 using Microsoft.Extensions.DependencyInjection;

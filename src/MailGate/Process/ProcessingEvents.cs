@@ -1,4 +1,5 @@
-using MailGate.Storage;
+
+using MailGate.Core.Storage;
 
 namespace MailGate.Process;
 

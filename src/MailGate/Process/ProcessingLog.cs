@@ -1,7 +1,9 @@
-using MailGate.Decide;
+using MailGate.Core.Messages;
+using MailGate.Core.Decide;
+using MailGate.Core.Spool;
+using MailGate.Core.Storage;
 using MailGate.Observability;
 using MailGate.Spool;
-using MailGate.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace MailGate.Process;

@@ -1,6 +1,7 @@
+using MailGate.Core.Spool;
+using MailGate.Core.Storage;
 using Microsoft.Extensions.Logging;
 using MailGate.Spool;
-using MailGate.Storage;
 
 namespace MailGate.Process;
 

@@ -1,4 +1,5 @@
-using MailGate.Decide;
+using MailGate.Core.Decide;
+using MailGate.Core.Rules;
 using MailGate.Rules;
 
 namespace MailGate.Process;

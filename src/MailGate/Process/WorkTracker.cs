@@ -1,6 +1,8 @@
+using MailGate.Core.Deliver;
+using MailGate.Core.Spool;
+using MailGate.Core.Storage;
 using MailGate.Deliver;
 using MailGate.Spool;
-using MailGate.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace MailGate.Process;

@@ -1,9 +1,12 @@
+using MailGate.Core.Messages;
+using MailGate.Core.Parse;
+using MailGate.Core.Spool;
+using MailGate.Core.Storage;
 using System.Buffers;
 using System.Net;
 using MailGate.Observability;
 using MailGate.Parse;
 using MailGate.Spool;
-using MailGate.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SmtpServer;

@@ -1,3 +1,4 @@
+using MailGate.Core.Rules;
 using System.Diagnostics.Metrics;
 using MailGate.Observability;
 

@@ -1,3 +1,5 @@
+using MailGate.Core.Rules;
+
 namespace MailGate.Rules;
 
 /// <summary>The rules file (configuration section <c>Rules</c>).</summary>

@@ -1,3 +1,4 @@
+using MailGate.Core.Rules;
 using System.Globalization;
 using System.Reflection;
 using Microsoft.Extensions.Logging;

@@ -1,3 +1,4 @@
+using MailGate.Core.Rules;
 using MailGate.Observability;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,3 +1,4 @@
+using MailGate.Core.Rules;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

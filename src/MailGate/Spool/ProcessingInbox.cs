@@ -1,3 +1,4 @@
+using MailGate.Core.Spool;
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;

@@ -1,6 +1,7 @@
+using MailGate.Core.Spool;
+using MailGate.Core.Storage;
 using System.Diagnostics.Metrics;
 using MailGate.Observability;
-using MailGate.Storage;
 
 namespace MailGate.Spool;
 

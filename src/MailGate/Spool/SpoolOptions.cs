@@ -1,3 +1,5 @@
+using MailGate.Core.Spool;
+
 namespace MailGate.Spool;
 
 /// <summary>The message spool (configuration section <c>Spool</c>).</summary>

@@ -1,6 +1,7 @@
+using MailGate.Core.Spool;
+using MailGate.Core.Storage;
 using MailGate.Observability;
 using MailGate.Startup;
-using MailGate.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,5 @@
-using MailGate.Storage;
+using MailGate.Core.Spool;
+using MailGate.Core.Storage;
 using Microsoft.Extensions.Options;
 
 namespace MailGate.Spool;

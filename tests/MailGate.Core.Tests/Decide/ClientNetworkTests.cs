@@ -1,4 +1,5 @@
-using MailGate.Decide;
+
+using MailGate.Core.Decide;
 
 namespace MailGate.Core.Tests.Decide;
 

@@ -1,11 +1,11 @@
+using MailGate.Core.Decide;
+using MailGate.Core.Parse;
+using MailGate.Core.Rules;
+using MailGate.Core.Spool;
+using MailGate.Core.Storage;
 using System.Text.Json;
 using MailGate.Core.Tests.Decide.Support;
 using MailGate.Core.Tests.Rules.Support;
-using MailGate.Decide;
-using MailGate.Parse;
-using MailGate.Rules;
-using MailGate.Spool;
-using MailGate.Storage;
 
 namespace MailGate.Core.Tests.Decide;
 

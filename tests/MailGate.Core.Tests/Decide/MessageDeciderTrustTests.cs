@@ -1,11 +1,11 @@
+using MailGate.Core.Decide;
+using MailGate.Core.Parse;
+using MailGate.Core.Parse.Authentication;
+using MailGate.Core.Rules;
+using MailGate.Core.Spool;
+using MailGate.Core.Storage;
 using MailGate.Core.Tests.Decide.Support;
 using MailGate.Core.Tests.Rules.Support;
-using MailGate.Decide;
-using MailGate.Parse;
-using MailGate.Parse.Authentication;
-using MailGate.Rules;
-using MailGate.Spool;
-using MailGate.Storage;
 
 namespace MailGate.Core.Tests.Decide;
 

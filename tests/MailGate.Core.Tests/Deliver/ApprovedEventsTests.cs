@@ -1,11 +1,12 @@
+using MailGate.Core.Messages;
+using MailGate.Core.Deliver;
+using MailGate.Core.Parse;
+using MailGate.Core.Rules;
+using MailGate.Core.Spool;
+using MailGate.Core.Storage;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using MailGate.Deliver;
-using MailGate.Parse;
-using MailGate.Rules;
-using MailGate.Spool;
-using MailGate.Storage;
 
 namespace MailGate.Core.Tests.Deliver;
 
@@ -96,11 +97,11 @@ public sealed class ApprovedEventsTests
             AccountName = "prod-payments",
             AccountOwner = "payments-team",
             OtherAccounts = [new AccountInfo("210987654321", "sandbox", "platform-team"), new AccountInfo("111122223333", "", "")],
-            Authentication = new MailGate.Parse.Authentication.AuthenticationFacts
+            Authentication = new MailGate.Core.Parse.Authentication.AuthenticationFacts
             {
-                Arc = MailGate.Parse.Authentication.AuthOutcome.Pass,
+                Arc = MailGate.Core.Parse.Authentication.AuthOutcome.Pass,
                 ArcSealer = "google.com",
-                Original = new MailGate.Parse.Authentication.OriginalAuthentication("pass", "support.aws.com", ["support.aws.com"], "pass"),
+                Original = new MailGate.Core.Parse.Authentication.OriginalAuthentication("pass", "support.aws.com", ["support.aws.com"], "pass"),
             },
         };
         var text = new StringBuilder();

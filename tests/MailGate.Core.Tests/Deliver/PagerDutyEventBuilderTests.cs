@@ -1,7 +1,7 @@
+using MailGate.Core.Deliver;
+using MailGate.Core.Parse;
+using MailGate.Core.Rules;
 using System.Text.Json;
-using MailGate.Deliver;
-using MailGate.Parse;
-using MailGate.Rules;
 
 namespace MailGate.Core.Tests.Deliver;
 

@@ -1,8 +1,9 @@
+using MailGate.Core.Messages;
+using MailGate.Core.Facts;
+using MailGate.Core.Parse;
+using MailGate.Core.Storage;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using MailGate.Facts;
-using MailGate.Parse;
-using MailGate.Storage;
 
 namespace MailGate.Core.Tests.Facts;
 

@@ -1,5 +1,5 @@
+using MailGate.Core.Facts;
 using System.Text.RegularExpressions;
-using MailGate.Facts;
 
 namespace MailGate.Core.Tests.Facts;
 

@@ -1,6 +1,7 @@
-using MailGate.Facts;
-using MailGate.Parse;
-using MailGate.Rules;
+
+using MailGate.Core.Facts;
+using MailGate.Core.Parse;
+using MailGate.Core.Rules;
 
 namespace MailGate.Core.Tests.Facts;
 

@@ -1,6 +1,6 @@
+using MailGate.Core.Parse;
 using System.Text;
 using MailGate.Core.Tests.Parse.Support;
-using MailGate.Parse;
 using MimeKit;
 
 namespace MailGate.Core.Tests.Parse;

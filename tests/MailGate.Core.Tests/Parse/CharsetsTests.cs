@@ -1,6 +1,6 @@
+using MailGate.Core.Parse;
 using System.Text;
 using MailGate.Core.Tests.Parse.Support;
-using MailGate.Parse;
 
 namespace MailGate.Core.Tests.Parse;
 

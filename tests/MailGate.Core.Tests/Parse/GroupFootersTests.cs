@@ -1,5 +1,5 @@
+using MailGate.Core.Parse;
 using MailGate.Core.Tests.Parse.Support;
-using MailGate.Parse;
 
 namespace MailGate.Core.Tests.Parse;
 

@@ -1,8 +1,8 @@
+using MailGate.Core.Parse;
 using System.Buffers;
 using System.Text;
 using MailGate.Core.Tests.Parse.Support;
 using MailGate.Tests.Shared;
-using MailGate.Parse;
 
 namespace MailGate.Core.Tests.Parse;
 

@@ -1,4 +1,5 @@
-using MailGate.Parse;
+
+using MailGate.Core.Parse;
 
 namespace MailGate.Core.Tests.Parse;
 

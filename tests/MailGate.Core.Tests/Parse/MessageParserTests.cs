@@ -1,8 +1,8 @@
+using MailGate.Core.Parse;
 using System.Globalization;
 using System.Text;
 using MailGate.Core.Tests.Parse.Support;
 using MailGate.Tests.Shared;
-using MailGate.Parse;
 
 namespace MailGate.Core.Tests.Parse;
 
@@ -373,17 +373,19 @@ public class MessageParserTests
     }
 
     [Test]
-    public void Parse_SpooledMessage_ReadsTheSpoolFile()
+    public async Task Parse_StoredMessageContent_ReadsWhatTheSpoolCommitted()
     {
         var directory = Directory.CreateTempSubdirectory("mailgate-parse-");
         try
         {
-            File.Copy(Mail.FixturePath("abuse-report-via-google-group.eml"), Path.Combine(directory.FullName, MailGate.Spool.SpoolFiles.Message));
-            var spooled = new MailGate.Spool.SpooledMessage("spool-7", directory.FullName, Mail.Envelope());
+            using var store = new MailGate.Core.Spool.SpoolStore(directory.FullName);
+            var raw = await File.ReadAllBytesAsync(Mail.FixturePath("abuse-report-via-google-group.eml"));
+            var stored = await store.CommitAsync(Mail.Envelope(), new System.Buffers.ReadOnlySequence<byte>(raw), CancellationToken.None);
 
-            var facts = new MessageParser().Parse(spooled);
+            using var content = store.OpenContent(stored);
+            var facts = new MessageParser().Parse(stored.Id, stored.Envelope, content);
 
-            Assert.That((facts.SpoolId, facts.Sender), Is.EqualTo(("spool-7", "ec2-abuse@amazon.com")));
+            Assert.That((facts.SpoolId, facts.Sender), Is.EqualTo((stored.Id, "ec2-abuse@amazon.com")));
         }
         finally
         {

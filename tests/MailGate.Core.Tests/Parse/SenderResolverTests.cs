@@ -1,6 +1,6 @@
+using MailGate.Core.Parse;
 using MailGate.Core.Tests.Parse.Support;
 using MailGate.Tests.Shared;
-using MailGate.Parse;
 
 namespace MailGate.Core.Tests.Parse;
 

@@ -1,7 +1,8 @@
+using MailGate.Core.Messages;
+using MailGate.Core.Parse;
+using MailGate.Core.Storage;
 using System.Text;
 using System.Text.Json;
-using MailGate.Parse;
-using MailGate.Storage;
 
 namespace MailGate.Core.Tests.Parse;
 

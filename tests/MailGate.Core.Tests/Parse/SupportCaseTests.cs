@@ -1,5 +1,5 @@
+using MailGate.Core.Parse;
 using System.Text.Json;
-using MailGate.Parse;
 
 namespace MailGate.Core.Tests.Parse;
 

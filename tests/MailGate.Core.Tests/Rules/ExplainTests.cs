@@ -1,6 +1,6 @@
+using MailGate.Core.Parse;
+using MailGate.Core.Rules;
 using MailGate.Core.Tests.Rules.Support;
-using MailGate.Parse;
-using MailGate.Rules;
 
 namespace MailGate.Core.Tests.Rules;
 

@@ -1,4 +1,4 @@
-using MailGate.Rules;
+using MailGate.Core.Rules;
 using YamlDotNet.RepresentationModel;
 
 namespace MailGate.Core.Tests.Rules;

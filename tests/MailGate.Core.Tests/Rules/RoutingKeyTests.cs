@@ -1,5 +1,5 @@
+using MailGate.Core.Rules;
 using MailGate.Core.Tests.Rules.Support;
-using MailGate.Rules;
 
 namespace MailGate.Core.Tests.Rules;
 

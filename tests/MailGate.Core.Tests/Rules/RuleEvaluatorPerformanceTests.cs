@@ -1,7 +1,7 @@
+using MailGate.Core.Parse;
+using MailGate.Core.Rules;
 using System.Text;
 using MailGate.Core.Tests.Rules.Support;
-using MailGate.Parse;
-using MailGate.Rules;
 
 namespace MailGate.Core.Tests.Rules;
 

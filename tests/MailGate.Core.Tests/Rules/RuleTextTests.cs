@@ -1,4 +1,5 @@
-using MailGate.Rules;
+
+using MailGate.Core.Rules;
 
 namespace MailGate.Core.Tests.Rules;
 

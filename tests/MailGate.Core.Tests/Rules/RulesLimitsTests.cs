@@ -1,6 +1,6 @@
+using MailGate.Core.Rules;
 using System.Text;
 using MailGate.Core.Tests.Rules.Support;
-using MailGate.Rules;
 
 namespace MailGate.Core.Tests.Rules;
 

@@ -1,9 +1,10 @@
+using MailGate.Core.Messages;
+using MailGate.Core.Parse;
+using MailGate.Core.Parse.Authentication;
+using MailGate.Core.Rules;
+using MailGate.Core.Storage;
 using System.Text;
 using MailGate.Core.Tests.Parse.Authentication.Support;
-using MailGate.Parse;
-using MailGate.Parse.Authentication;
-using MailGate.Rules;
-using MailGate.Storage;
 using MailGate.Tests.Shared;
 using MimeKit;
 

@@ -1,7 +1,9 @@
-using MailGate.Parse;
-using MailGate.Parse.Authentication;
-using MailGate.Rules;
-using MailGate.Storage;
+
+using MailGate.Core.Messages;
+using MailGate.Core.Parse;
+using MailGate.Core.Parse.Authentication;
+using MailGate.Core.Rules;
+using MailGate.Core.Storage;
 
 namespace MailGate.Core.Tests.Rules;
 

@@ -1,7 +1,7 @@
+using MailGate.Core.Parse;
+using MailGate.Core.Parse.Authentication;
+using MailGate.Core.Rules;
 using MailGate.Core.Tests.Rules.Support;
-using MailGate.Parse;
-using MailGate.Parse.Authentication;
-using MailGate.Rules;
 
 namespace MailGate.Core.Tests.Rules;
 

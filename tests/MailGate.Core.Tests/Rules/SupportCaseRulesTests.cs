@@ -1,8 +1,9 @@
+using MailGate.Core.Messages;
+using MailGate.Core.Deliver;
+using MailGate.Core.Parse;
+using MailGate.Core.Rules;
+using MailGate.Core.Storage;
 using MailGate.Core.Tests.Rules.Support;
-using MailGate.Deliver;
-using MailGate.Parse;
-using MailGate.Rules;
-using MailGate.Storage;
 
 namespace MailGate.Core.Tests.Rules;
 

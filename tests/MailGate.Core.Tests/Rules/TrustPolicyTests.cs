@@ -1,6 +1,6 @@
+using MailGate.Core.Parse.Authentication;
+using MailGate.Core.Rules;
 using MailGate.Core.Tests.Rules.Support;
-using MailGate.Parse.Authentication;
-using MailGate.Rules;
 
 namespace MailGate.Core.Tests.Rules;
 

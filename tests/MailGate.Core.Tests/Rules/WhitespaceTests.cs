@@ -1,7 +1,7 @@
+using MailGate.Core.Rules;
 using System.Globalization;
 using System.Text;
 using MailGate.Core.Tests.Rules.Support;
-using MailGate.Rules;
 
 namespace MailGate.Core.Tests.Rules;
 

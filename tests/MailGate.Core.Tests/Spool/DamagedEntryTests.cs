@@ -1,5 +1,6 @@
-using MailGate.Spool;
-using MailGate.Storage;
+using MailGate.Core.Messages;
+using MailGate.Core.Spool;
+using MailGate.Core.Storage;
 using MailGate.Tests.Shared;
 
 namespace MailGate.Core.Tests.Spool;

@@ -1,4 +1,6 @@
-using MailGate.Spool;
+
+using MailGate.Core.Files;
+using MailGate.Core.Spool;
 
 namespace MailGate.Core.Tests.Spool;
 

@@ -1,5 +1,6 @@
-using MailGate.Spool;
-using MailGate.Storage;
+
+using MailGate.Core.Spool;
+using MailGate.Core.Storage;
 
 namespace MailGate.Core.Tests.Spool;
 

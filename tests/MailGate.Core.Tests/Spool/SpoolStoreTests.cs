@@ -1,6 +1,7 @@
-using MailGate.Deliver;
-using MailGate.Spool;
-using MailGate.Storage;
+using MailGate.Core.Messages;
+using MailGate.Core.Deliver;
+using MailGate.Core.Spool;
+using MailGate.Core.Storage;
 using MailGate.Tests.Shared;
 
 namespace MailGate.Core.Tests.Spool;
@@ -24,7 +25,7 @@ public sealed class SpoolStoreTests
     }
 
     private static Envelope Envelope(DateTimeOffset? at = null) =>
-        MailGate.Storage.Envelope.ForMail("bounce@example.com", ["aws-abuse@mailgate.example.com", "other@mailgate.example.com"], at ?? Received, "192.0.2.1", "session-1");
+        MailGate.Core.Messages.Envelope.ForMail("bounce@example.com", ["aws-abuse@mailgate.example.com", "other@mailgate.example.com"], at ?? Received, "192.0.2.1", "session-1");
 
     [Test]
     public async Task CommitAsync_MultiSegmentData_WritesTheBytesPlusTheFinalCrlf()
@@ -261,7 +262,7 @@ public sealed class SpoolStoreTests
         var origin = new SupportCaseOrigin("123456789012", "prod-payments", "root@example.com", "ja", Resolve: true);
         var json = """{"caseId":"case-123456789012-x","subject":"\u65e5\u672c"}""";
 
-        var committed = await sut.CommitAsync(MailGate.Storage.Envelope.ForSupportCase(origin, Received), Segments.Of(json), CancellationToken.None);
+        var committed = await sut.CommitAsync(MailGate.Core.Messages.Envelope.ForSupportCase(origin, Received), Segments.Of(json), CancellationToken.None);
         var recovery = sut.Recover();
         var reopened = sut.Open(SpoolArea.Active, committed.Id)!;
 
@@ -296,7 +297,7 @@ public sealed class SpoolStoreTests
     {
         var sut = new SpoolStore(_root);
         var committed = await sut.CommitAsync(
-            MailGate.Storage.Envelope.ForSupportCase(new SupportCaseOrigin("123456789012", "", "", "en"), Received), Segments.Of("{}"), CancellationToken.None);
+            MailGate.Core.Messages.Envelope.ForSupportCase(new SupportCaseOrigin("123456789012", "", "", "en"), Received), Segments.Of("{}"), CancellationToken.None);
         File.Delete(committed.MessagePath);
 
         Assert.That(sut.Recover().Corrupt, Is.EqualTo(new[] { committed.Id }));

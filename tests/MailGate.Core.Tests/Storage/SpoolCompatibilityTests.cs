@@ -1,6 +1,7 @@
+using MailGate.Core.Messages;
+using MailGate.Core.Spool;
+using MailGate.Core.Storage;
 using System.Text;
-using MailGate.Spool;
-using MailGate.Storage;
 
 namespace MailGate.Core.Tests.Storage;
 

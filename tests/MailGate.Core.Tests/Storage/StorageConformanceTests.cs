@@ -1,7 +1,8 @@
+using MailGate.Core.Messages;
+using MailGate.Core.Deliver;
+using MailGate.Core.Storage;
 using System.Text;
 using System.Text.Json;
-using MailGate.Deliver;
-using MailGate.Storage;
 using MailGate.Tests.Shared;
 
 namespace MailGate.Core.Tests.Storage;

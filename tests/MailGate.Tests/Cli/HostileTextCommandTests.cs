@@ -1,8 +1,9 @@
+using MailGate.Core.Parse;
+using MailGate.Core.Storage;
 using System.Text;
 using System.Text.Json;
 using MailGate.Cli;
 using MailGate.Parse;
-using MailGate.Storage;
 using MailGate.Tests.Support;
 using MimeKit;
 

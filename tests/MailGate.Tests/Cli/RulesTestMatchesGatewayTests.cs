@@ -1,10 +1,13 @@
+using MailGate.Core.Messages;
+using MailGate.Core.Parse;
+using MailGate.Core.Spool;
+using MailGate.Core.Storage;
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using MailGate.Cli;
 using MailGate.Parse;
 using MailGate.Spool;
-using MailGate.Storage;
 using MailGate.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,7 +1,10 @@
+using MailGate.Core.Messages;
+using MailGate.Core.Deliver;
+using MailGate.Core.Spool;
+using MailGate.Core.Storage;
 using MailGate.Cli;
 using MailGate.Deliver;
 using MailGate.Spool;
-using MailGate.Storage;
 using MailGate.Tests.Shared;
 
 namespace MailGate.Tests.Cli;

@@ -1,5 +1,5 @@
+using MailGate.Core.Storage;
 using MailGate.Cli;
-using MailGate.Storage;
 using MailGate.Tests.Support;
 
 namespace MailGate.Tests.Cli;

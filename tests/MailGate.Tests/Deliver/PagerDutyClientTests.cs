@@ -1,3 +1,4 @@
+using MailGate.Core.Deliver;
 using MailGate.Deliver;
 using MailGate.Outbound;
 using MailGate.Tests.Support;

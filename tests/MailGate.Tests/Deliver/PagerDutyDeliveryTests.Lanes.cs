@@ -1,4 +1,6 @@
-using MailGate.Storage;
+using MailGate.Core.Deliver;
+using MailGate.Core.Spool;
+using MailGate.Core.Storage;
 using MailGate.Deliver;
 using MailGate.Spool;
 using MailGate.Tests.Support;

@@ -1,9 +1,13 @@
+using MailGate.Core.Messages;
+using MailGate.Core.Deliver;
+using MailGate.Core.Rules;
+using MailGate.Core.Spool;
+using MailGate.Core.Storage;
 using System.Diagnostics.Metrics;
 using MailGate.Deliver;
 using MailGate.Observability;
 using MailGate.Rules;
 using MailGate.Spool;
-using MailGate.Storage;
 using MailGate.Tests.Shared;
 using MailGate.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;

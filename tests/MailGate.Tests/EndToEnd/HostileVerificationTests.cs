@@ -1,8 +1,10 @@
+using MailGate.Core.Messages;
+using MailGate.Core.Spool;
+using MailGate.Core.Storage;
 using System.Collections.Concurrent;
 using System.Net;
 using MailGate.Process;
 using MailGate.Spool;
-using MailGate.Storage;
 using MailGate.Tests.Shared;
 using MailGate.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -236,7 +238,7 @@ public sealed class HostileVerificationTests
         Assert.That(await gateway.WaitFinishedAsync(first, TimeSpan.FromSeconds(30)), Is.EqualTo(SpoolArea.Done));
 
         await gateway.RestartAsync(_pagerDuty, settings);
-        var locator = gateway.Services.GetRequiredService<MailGate.Parse.Authentication.DnsDkimPublicKeyLocator>();
+        var locator = gateway.Services.GetRequiredService<MailGate.Core.Parse.Authentication.DnsDkimPublicKeyLocator>();
         Assert.That(locator.IsPinned($"{Selector}._domainkey.google.com"), Is.True, "restored from the spool");
         var rotated = TestKeys.Ed25519();
         gateway.Dns.Txt($"{Selector}-rotated._domainkey.google.com", 300, TestKeys.TxtRecord(rotated.Public));
@@ -262,7 +264,7 @@ public sealed class HostileVerificationTests
         var genuine = await Mail.SendAsync(gateway, AbuseReports.ThroughGoogle(_googleKey.Private, Selector));
         Assert.That(await gateway.WaitFinishedAsync(genuine, TimeSpan.FromSeconds(30)), Is.EqualTo(SpoolArea.Done));
 
-        var locator = gateway.Services.GetRequiredService<MailGate.Parse.Authentication.DnsDkimPublicKeyLocator>();
+        var locator = gateway.Services.GetRequiredService<MailGate.Core.Parse.Authentication.DnsDkimPublicKeyLocator>();
         Assert.That(_pagerDuty.Requests[0].Details.GetProperty("authentication").GetString(), Does.StartWith("arc=pass (evil.example); dkim=pass (evil.example)"));
         Assert.That(locator.IsPinned("sel._domainkey.evil.example"), Is.False, "keys that verified untrusted mail are not pinned");
         Assert.That(locator.IsPinned($"{Selector}._domainkey.google.com"), Is.True);

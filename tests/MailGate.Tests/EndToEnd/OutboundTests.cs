@@ -1,4 +1,4 @@
-using MailGate.Storage;
+using MailGate.Core.Storage;
 using MailGate.Tests.Support;
 
 namespace MailGate.Tests.EndToEnd;

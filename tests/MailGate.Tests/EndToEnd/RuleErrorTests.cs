@@ -1,6 +1,7 @@
+using MailGate.Core.Spool;
+using MailGate.Core.Storage;
 using MailGate.Cli;
 using MailGate.Spool;
-using MailGate.Storage;
 using MailGate.Tests.Support;
 using MimeKit;
 

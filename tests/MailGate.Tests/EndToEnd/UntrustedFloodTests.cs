@@ -1,7 +1,9 @@
+using MailGate.Core.Deliver;
+using MailGate.Core.Spool;
+using MailGate.Core.Storage;
 using System.Net;
 using MailGate.Deliver;
 using MailGate.Spool;
-using MailGate.Storage;
 using MailGate.Tests.Shared;
 using MailGate.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;

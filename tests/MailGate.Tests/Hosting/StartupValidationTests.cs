@@ -1,3 +1,4 @@
+using MailGate.Core.Rules;
 using MailGate.Cli;
 using MailGate.Hosting;
 using MailGate.Rules;

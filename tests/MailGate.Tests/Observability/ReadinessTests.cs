@@ -113,7 +113,7 @@ public sealed class ReadinessTests
         var (status, _) = await ReadyzAsync(gateway);
 
         Assert.That(status, Is.EqualTo(200));
-        Assert.Throws<MailGate.Spool.SpoolLockedException>(() => _ = new MailGate.Spool.SpoolStore(gateway.SpoolPath, exclusive: true));
+        Assert.Throws<MailGate.Core.Spool.SpoolLockedException>(() => _ = new MailGate.Core.Spool.SpoolStore(gateway.SpoolPath, exclusive: true));
     }
 
     [Test]

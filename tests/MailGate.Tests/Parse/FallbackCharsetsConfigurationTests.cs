@@ -1,7 +1,9 @@
+using MailGate.Core.Messages;
+using MailGate.Core.Parse;
+using MailGate.Core.Storage;
 using System.Text;
 using MailGate.Cli;
 using MailGate.Parse;
-using MailGate.Storage;
 using MailGate.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,6 +1,7 @@
+using MailGate.Core.Spool;
+using MailGate.Core.Storage;
 using System.Net.Http.Json;
 using System.Text.Json;
-using MailGate.Storage;
 using MailGate.Poll;
 using MailGate.Spool;
 using MailGate.Tests.Support;

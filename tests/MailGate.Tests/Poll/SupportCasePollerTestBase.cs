@@ -1,4 +1,5 @@
-using MailGate.Storage;
+using MailGate.Core.Spool;
+using MailGate.Core.Storage;
 using MailGate.Poll;
 using MailGate.Poll.Aws;
 using MailGate.Spool;

@@ -1,9 +1,10 @@
+using MailGate.Core.Spool;
+using MailGate.Core.Storage;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using MailGate.Poll;
 using MailGate.Spool;
-using MailGate.Storage;
 using MailGate.Tests.Support;
 using MailGate.Tests.Support.Aws;
 using Microsoft.Extensions.DependencyInjection;

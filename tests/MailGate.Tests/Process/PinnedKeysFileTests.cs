@@ -1,3 +1,4 @@
+using MailGate.Core.Spool;
 using MailGate.Process;
 using MailGate.Spool;
 

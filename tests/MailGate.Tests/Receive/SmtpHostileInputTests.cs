@@ -1,6 +1,7 @@
+using MailGate.Core.Messages;
+using MailGate.Core.Storage;
 using System.Text;
 using MailGate.Receive;
-using MailGate.Storage;
 using MailGate.Tests.Support;
 
 namespace MailGate.Tests.Receive;

@@ -1,5 +1,5 @@
+using MailGate.Core.Storage;
 using System.Text;
-using MailGate.Storage;
 using MailGate.Tests.Support;
 
 namespace MailGate.Tests.Receive;

@@ -1,5 +1,6 @@
+using MailGate.Core.Messages;
+using MailGate.Core.Storage;
 using System.Text;
-using MailGate.Storage;
 using MailGate.Tests.Support;
 
 namespace MailGate.Tests.Receive;

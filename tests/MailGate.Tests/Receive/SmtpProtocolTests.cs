@@ -1,4 +1,5 @@
-using MailGate.Storage;
+using MailGate.Core.Messages;
+using MailGate.Core.Storage;
 using MailGate.Tests.Support;
 
 namespace MailGate.Tests.Receive;

@@ -1,6 +1,8 @@
+using MailGate.Core.Messages;
+using MailGate.Core.Spool;
+using MailGate.Core.Storage;
 using System.Text;
 using MailGate.Spool;
-using MailGate.Storage;
 using MailGate.Tests.Support;
 
 namespace MailGate.Tests.Receive;

@@ -1,5 +1,6 @@
+using MailGate.Core.Spool;
+using MailGate.Core.Storage;
 using MailGate.Spool;
-using MailGate.Storage;
 using MailGate.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 

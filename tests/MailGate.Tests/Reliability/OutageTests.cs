@@ -1,5 +1,6 @@
+using MailGate.Core.Deliver;
+using MailGate.Core.Storage;
 using MailGate.Deliver;
-using MailGate.Storage;
 using MailGate.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,6 +1,7 @@
+using MailGate.Core.Spool;
+using MailGate.Core.Storage;
 using MailGate.Process;
 using MailGate.Spool;
-using MailGate.Storage;
 using MailGate.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -1,7 +1,8 @@
+using MailGate.Core.Spool;
+using MailGate.Core.Storage;
 using System.Text.Json;
 using MailGate.Process;
 using MailGate.Spool;
-using MailGate.Storage;
 using MailGate.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 

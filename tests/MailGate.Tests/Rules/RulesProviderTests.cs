@@ -1,3 +1,4 @@
+using MailGate.Core.Rules;
 using MailGate.Rules;
 using MailGate.Tests.Shared;
 using MailGate.Tests.Support;

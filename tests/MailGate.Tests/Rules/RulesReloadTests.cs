@@ -1,3 +1,5 @@
+using MailGate.Core.Rules;
+using MailGate.Core.Spool;
 using System.Text.Json;
 using MailGate.Rules;
 using MailGate.Spool;

@@ -1,10 +1,11 @@
+using MailGate.Core.Spool;
+using MailGate.Core.Storage;
 using System.Collections.Concurrent;
 using System.Net;
 using MailGate.Hosting;
 using MailGate.Process;
 using MailGate.Receive;
 using MailGate.Spool;
-using MailGate.Storage;
 using MailGate.Tests.Shared;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,7 +1,7 @@
 using MimeKit;
 using MimeKit.Cryptography;
 
-namespace MailGate.Parse.Authentication;
+namespace MailGate.Core.Parse.Authentication;
 
 /// <summary>
 /// Verifies a message's ARC chain (RFC 8617) with MimeKit and, only when it passes, reads the original

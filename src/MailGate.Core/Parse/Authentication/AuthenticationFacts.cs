@@ -1,4 +1,4 @@
-namespace MailGate.Parse.Authentication;
+namespace MailGate.Core.Parse.Authentication;
 
 /// <summary>
 /// What the gateway could verify about where a message came from: the ARC chain (Google Groups seal

@@ -1,6 +1,6 @@
 using MimeKit;
 
-namespace MailGate.Parse.Authentication;
+namespace MailGate.Core.Parse.Authentication;
 
 /// <summary>A write-only stream that only counts what is written to it.</summary>
 internal sealed class CountingStream : Stream

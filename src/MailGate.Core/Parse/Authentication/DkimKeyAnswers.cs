@@ -4,7 +4,7 @@ using DnsClient.Protocol;
 using Org.BouncyCastle.Crypto;
 using Org.BouncyCastle.Crypto.Parameters;
 
-namespace MailGate.Parse.Authentication;
+namespace MailGate.Core.Parse.Authentication;
 
 /// <summary>
 /// Turns what DNS said about a DKIM key name — a TXT answer (RFC 6376 §3.6.2.2) or a failed query — into the

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace MailGate.Parse.Authentication;
+namespace MailGate.Core.Parse.Authentication;
 
 /// <summary>
 /// The DKIM key cache behind <see cref="DnsDkimPublicKeyLocator"/>: answers and failures by key name, expiring

@@ -1,6 +1,6 @@
 using Org.BouncyCastle.Crypto;
 
-namespace MailGate.Parse.Authentication;
+namespace MailGate.Core.Parse.Authentication;
 
 /// <summary>
 /// A cached DKIM key lookup: the key, or why there is none (permanent or temporary). <paramref name="Expires"/>

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace MailGate.Parse.Authentication;
+namespace MailGate.Core.Parse.Authentication;
 
 /// <summary>
 /// Key names held for messages being verified (<see cref="DnsDkimPublicKeyLocator.Hold"/>): counted, so two

@@ -1,4 +1,4 @@
-namespace MailGate.Parse.Authentication;
+namespace MailGate.Core.Parse.Authentication;
 
 /// <summary>The DNS names of DKIM keys: <c>{selector}._domainkey.{domain}</c> (RFC 6376 §3.6.2.1), lower case.</summary>
 internal static class DkimKeyNames

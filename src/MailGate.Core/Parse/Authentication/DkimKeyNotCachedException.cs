@@ -1,4 +1,4 @@
-namespace MailGate.Parse.Authentication;
+namespace MailGate.Core.Parse.Authentication;
 
 /// <summary>
 /// Thrown by <see cref="DnsDkimPublicKeyLocator.Offline"/> for a key it has not looked up yet (or whose

@@ -1,4 +1,4 @@
-namespace MailGate.Parse.Authentication;
+namespace MailGate.Core.Parse.Authentication;
 
 /// <summary>
 /// A DKIM key lookup that will not succeed if tried again: no such name (NXDOMAIN), no TXT record, an

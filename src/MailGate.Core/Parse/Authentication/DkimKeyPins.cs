@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace MailGate.Parse.Authentication;
+namespace MailGate.Core.Parse.Authentication;
 
 /// <summary>
 /// The key names pinned because they verified trusted mail (<see cref="DnsDkimPublicKeyLocator.Pin"/>), each

@@ -1,4 +1,4 @@
-namespace MailGate.Parse.Authentication;
+namespace MailGate.Core.Parse.Authentication;
 
 /// <summary>
 /// A DKIM key lookup that failed for now and may succeed later: a DNS timeout, SERVFAIL or another

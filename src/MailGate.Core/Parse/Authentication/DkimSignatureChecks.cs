@@ -1,7 +1,7 @@
 using MimeKit;
 using MimeKit.Cryptography;
 
-namespace MailGate.Parse.Authentication;
+namespace MailGate.Core.Parse.Authentication;
 
 /// <summary>
 /// Verifies every DKIM-Signature header of one message (RFC 6376 §6) with MimeKit, within the bounds of

@@ -3,7 +3,7 @@ using DnsClient;
 using MimeKit.Cryptography;
 using Org.BouncyCastle.Crypto;
 
-namespace MailGate.Parse.Authentication;
+namespace MailGate.Core.Parse.Authentication;
 
 /// <summary>
 /// Finds DKIM and ARC public keys in DNS: the TXT record <c>{selector}._domainkey.{domain}</c>, its

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace MailGate.Parse.Authentication;
+namespace MailGate.Core.Parse.Authentication;
 
 /// <summary>How <see cref="DnsDkimPublicKeyLocator"/> asks DNS for DKIM keys and how long it remembers the answers.</summary>
 public sealed record DnsDkimPublicKeyLocatorOptions

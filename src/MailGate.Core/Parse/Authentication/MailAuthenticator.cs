@@ -1,7 +1,7 @@
 using MimeKit;
 using MimeKit.Cryptography;
 
-namespace MailGate.Parse.Authentication;
+namespace MailGate.Core.Parse.Authentication;
 
 /// <summary>
 /// Verifies a message's DKIM signatures and ARC chain with MimeKit, and — only when the chain passes —

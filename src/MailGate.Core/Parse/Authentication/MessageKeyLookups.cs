@@ -1,7 +1,7 @@
 using MimeKit.Cryptography;
 using Org.BouncyCastle.Crypto;
 
-namespace MailGate.Parse.Authentication;
+namespace MailGate.Core.Parse.Authentication;
 
 /// <summary>
 /// One message's key lookups (DKIM and ARC, RFC 6376 §3.6.2 / RFC 8617 §5.1.1), passed through to the real

@@ -1,7 +1,7 @@
 using MimeKit.Cryptography;
 using Org.BouncyCastle.Crypto;
 
-namespace MailGate.Parse.Authentication;
+namespace MailGate.Core.Parse.Authentication;
 
 /// <summary>Answers DKIM key lookups from a <see cref="DkimKeyCache"/> only (see <see cref="DnsDkimPublicKeyLocator.Offline"/>).</summary>
 internal sealed class OfflineDkimPublicKeyLocator(DkimKeyCache cache) : IDkimPublicKeyLocator

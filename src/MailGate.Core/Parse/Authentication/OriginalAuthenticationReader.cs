@@ -2,7 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using MimeKit;
 using MimeKit.Cryptography;
 
-namespace MailGate.Parse.Authentication;
+namespace MailGate.Core.Parse.Authentication;
 
 /// <summary>
 /// Reads the verdict Google recorded on the original author, from headers whose only warrant is an ARC

@@ -1,7 +1,7 @@
 using MimeKit;
 using MimeKit.Cryptography;
 
-namespace MailGate.Parse.Authentication;
+namespace MailGate.Core.Parse.Authentication;
 
 /// <summary>
 /// Whether the key a DKIM-Signature, ARC-Message-Signature or ARC-Seal header names (<c>d=</c>, <c>s=</c>,

@@ -1,4 +1,4 @@
-namespace MailGate.Parse.Authentication;
+namespace MailGate.Core.Parse.Authentication;
 
 /// <summary>Reads <c>tag=value</c> lists (DKIM-Signature, ARC-Seal) leniently, for naming a result even when the header is malformed.</summary>
 internal static class SignatureTags

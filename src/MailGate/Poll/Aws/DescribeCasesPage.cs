@@ -1,3 +1,4 @@
+using MailGate.Core.Parse;
 using MailGate.Parse;
 
 namespace MailGate.Poll.Aws;

@@ -1,5 +1,6 @@
-using MailGate.Decide;
-using MailGate.Rules;
+
+using MailGate.Core.Decide;
+using MailGate.Core.Rules;
 
 namespace MailGate.Core.Tests.Decide.Support;
 

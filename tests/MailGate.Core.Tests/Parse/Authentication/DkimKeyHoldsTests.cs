@@ -1,4 +1,5 @@
-using MailGate.Parse.Authentication;
+
+using MailGate.Core.Parse.Authentication;
 
 namespace MailGate.Core.Tests.Parse.Authentication;
 

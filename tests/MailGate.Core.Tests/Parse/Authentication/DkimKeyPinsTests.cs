@@ -1,4 +1,4 @@
-using MailGate.Parse.Authentication;
+using MailGate.Core.Parse.Authentication;
 using Microsoft.Extensions.Time.Testing;
 
 namespace MailGate.Core.Tests.Parse.Authentication;

@@ -1,6 +1,6 @@
+using MailGate.Core.Parse.Authentication;
 using MailGate.Tests.Shared;
 using MailGate.Core.Tests.Parse.Authentication.Support;
-using MailGate.Parse.Authentication;
 using Microsoft.Extensions.Time.Testing;
 using Org.BouncyCastle.Crypto.Parameters;
 

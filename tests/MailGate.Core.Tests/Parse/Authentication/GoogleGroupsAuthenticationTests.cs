@@ -1,10 +1,11 @@
+using MailGate.Core.Messages;
+using MailGate.Core.Parse;
+using MailGate.Core.Parse.Authentication;
+using MailGate.Core.Spool;
+using MailGate.Core.Storage;
 using MailGate.Tests.Shared;
 using MailGate.Core.Tests.Parse.Authentication.Support;
 using MailGate.Core.Tests.Parse.Support;
-using MailGate.Parse;
-using MailGate.Parse.Authentication;
-using MailGate.Spool;
-using MailGate.Storage;
 using MimeKit;
 
 namespace MailGate.Core.Tests.Parse.Authentication;
@@ -82,16 +83,18 @@ public class GoogleGroupsAuthenticationTests
     }
 
     [Test]
-    public async Task ParseAsync_SpooledFile_VerifiesFromTheFile()
+    public async Task ParseAsync_StoredContent_VerifiesFromTheSpoolFile()
     {
         var (raw, locator) = AbuseReportViaGroup();
         var directory = Directory.CreateTempSubdirectory("mailgate-auth-");
         try
         {
-            var spooled = new SpooledMessage("spool-0001", directory.FullName, Mail.Envelope());
-            await File.WriteAllBytesAsync(spooled.MessagePath, raw);
+            using var store = new SpoolStore(directory.FullName);
+            var stored = await store.CommitAsync(Mail.Envelope(), new System.Buffers.ReadOnlySequence<byte>(raw), CancellationToken.None);
 
-            var facts = await new MessageParser(authenticator: new MailAuthenticator(locator)).ParseAsync(spooled, CancellationToken.None);
+            var content = store.OpenContent(stored);
+            await using var _ = content.ConfigureAwait(false);
+            var facts = await new MessageParser(authenticator: new MailAuthenticator(locator)).ParseAsync(stored.Id, stored.Envelope, content, CancellationToken.None);
 
             Assert.That((facts.Authentication.Arc, facts.Authentication.Original?.HeaderFrom), Is.EqualTo((AuthOutcome.Pass, "amazon.com")));
         }
@@ -113,7 +116,7 @@ public class GoogleGroupsAuthenticationTests
             .Publish("amazon.com", "abuse2026", amazon)
             .Publish("google.com", "arc-20240605", google);
 
-        var message = Messages.AbuseReport();
+        var message = SignedMessages.AbuseReport();
         Signers.DkimSign(message, amazon.Private, "amazon.com", "abuse2026");
 
         message.From.Clear();
@@ -126,7 +129,7 @@ public class GoogleGroupsAuthenticationTests
         message.Headers.Add("Mailing-list", "list aws-root-123456789012@example.com; contact aws-root-123456789012+owners@example.com");
         message.Headers.Add("List-ID", "<aws-root-123456789012.example.com>");
         message.Headers.Add("X-Google-Group-Id", "123456789012345");
-        message.Body = new TextPart("plain") { Text = Messages.AbuseBody + Messages.GroupFooter };
+        message.Body = new TextPart("plain") { Text = SignedMessages.AbuseBody + SignedMessages.GroupFooter };
 
         Signers.ArcSeal(message, google.Private, "google.com", "arc-20240605", GoogleVerdict);
         return (Signers.ToBytes(message), locator);

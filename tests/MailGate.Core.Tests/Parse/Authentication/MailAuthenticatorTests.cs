@@ -1,6 +1,6 @@
+using MailGate.Core.Parse.Authentication;
 using MailGate.Tests.Shared;
 using MailGate.Core.Tests.Parse.Authentication.Support;
-using MailGate.Parse.Authentication;
 using MimeKit;
 using MimeKit.Cryptography;
 using Org.BouncyCastle.Crypto;
@@ -45,7 +45,7 @@ public class MailAuthenticatorTests
     {
         var rsa = TestKeys.Rsa2048();
         _locator.Publish("amazon.com", "rsa2026", rsa);
-        var message = Messages.AbuseReport();
+        var message = SignedMessages.AbuseReport();
         Signers.DkimSign(message, rsa.Private, "amazon.com", "rsa2026", DkimSignatureAlgorithm.RsaSha256);
 
         var facts = await CreateSut().VerifyAsync(Signers.Load(Signers.ToBytes(message)), CancellationToken.None);
@@ -58,7 +58,7 @@ public class MailAuthenticatorTests
     {
         var rsa = TestKeys.Rsa2048();
         _locator.Publish("amazon.com", "rsa2026", rsa);
-        var message = Messages.AbuseReport();
+        var message = SignedMessages.AbuseReport();
         Signers.DkimSign(message, rsa.Private, "amazon.com", "rsa2026", DkimSignatureAlgorithm.RsaSha1);
 
         var facts = await CreateSut().VerifyAsync(Signers.Load(Signers.ToBytes(message)), CancellationToken.None);
@@ -92,7 +92,7 @@ public class MailAuthenticatorTests
     [Test]
     public async Task VerifyAsync_UnknownKey_IsPermError()
     {
-        var message = Messages.AbuseReport();
+        var message = SignedMessages.AbuseReport();
         Signers.DkimSign(message, _amazon.Private, "amazon.com", "no-such-selector");
 
         var facts = await CreateSut().VerifyAsync(Signers.Load(Signers.ToBytes(message)), CancellationToken.None);
@@ -132,7 +132,7 @@ public class MailAuthenticatorTests
     [TestCase("garbage without tags", TestName = "VerifyAsync_DkimSignatureGarbage_IsPermError")]
     public async Task VerifyAsync_MalformedDkimSignature_IsPermError(string value)
     {
-        var message = Messages.AbuseReport();
+        var message = SignedMessages.AbuseReport();
         message.Headers.Insert(0, new Header("DKIM-Signature", value));
 
         var facts = await CreateSut().VerifyAsync(Signers.Load(Signers.ToBytes(message)), CancellationToken.None);
@@ -171,7 +171,7 @@ public class MailAuthenticatorTests
     [Test]
     public async Task VerifyAsync_ManySignatures_ChecksOnlyTheFirstTen()
     {
-        var message = Messages.AbuseReport();
+        var message = SignedMessages.AbuseReport();
         for (var i = 0; i < MailAuthenticator.MaxDkimSignatures + 5; i++)
         {
             Signers.DkimSign(message, _amazon.Private, "amazon.com", "abuse2026");
@@ -187,7 +187,7 @@ public class MailAuthenticatorTests
     [Test]
     public async Task VerifyAsync_NoSignatureNoArc_IsNone()
     {
-        var facts = await CreateSut().VerifyAsync(Signers.Load(Signers.ToBytes(Messages.AbuseReport())), CancellationToken.None);
+        var facts = await CreateSut().VerifyAsync(Signers.Load(Signers.ToBytes(SignedMessages.AbuseReport())), CancellationToken.None);
 
         Assert.That(facts, Is.EqualTo(AuthenticationFacts.NotChecked with { Dkim = facts.Dkim }));
         Assert.That(facts.Dkim, Is.Empty);
@@ -227,7 +227,7 @@ public class MailAuthenticatorTests
     public async Task VerifyAsync_ForgedXOriginalAuthenticationResultsAboveTheGroupsOwn_ReadsTheSealedVerdict()
     {
         // The sender writes its own verdict; the group appends the real one below it and seals its own.
-        var message = Messages.AbuseReport("ec2-abuse@amaz0n.example");
+        var message = SignedMessages.AbuseReport("ec2-abuse@amaz0n.example");
         message.Headers.Add("X-Original-Authentication-Results", "mx.google.com; " + GoogleVerdict);
         message.Headers.Add("X-Original-Authentication-Results", "mx.google.com; dkim=none; spf=fail smtp.mailfrom=amaz0n.example; dmarc=fail header.from=amaz0n.example");
         Signers.ArcSeal(message, _google.Private, "google.com", "arc-20240605", "dmarc=fail header.from=amaz0n.example");
@@ -248,7 +248,7 @@ public class MailAuthenticatorTests
     [TestCase("spf=pass smtp.mailfrom=example.net", "", TestName = "VerifyAsync_ForgedVerdictAppendedAfterTheSeal_NoSealedDmarcStaysNone")]
     public async Task VerifyAsync_ForgedVerdictAppendedAfterTheSeal_IsIgnored(string sealedVerdict, string expectedDmarc)
     {
-        var message = Messages.AbuseReport();
+        var message = SignedMessages.AbuseReport();
         Signers.ArcSeal(message, _google.Private, "google.com", "arc-20240605", sealedVerdict);
         var raw = Signers.ToBytes(message);
         var forged = Signers.Load(raw);
@@ -352,7 +352,7 @@ public class MailAuthenticatorTests
     public async Task VerifyAsync_HostileMailWithOfflineLocator_ListsEveryKeyAtOnceWithoutAskingDns_ThenTempErrorFromTheCache()
     {
         using var dns = new TinyDnsServer();
-        var message = Messages.AbuseReport();
+        var message = SignedMessages.AbuseReport();
         var names = HostileMail.Sign(message, "never-answers.example");
         foreach (var name in names)
         {
@@ -411,7 +411,7 @@ public class MailAuthenticatorTests
     [Test]
     public async Task VerifyAsync_MoreDistinctKeysThanTheCap_LooksUpOnlyTheFirstAndArcComesFirst()
     {
-        var message = Messages.AbuseReport();
+        var message = SignedMessages.AbuseReport();
         for (var i = 0; i < MailAuthenticator.MaxDkimSignatures; i++)
         {
             _locator.Publish("amazon.com", $"k{i}", _amazon);
@@ -467,7 +467,7 @@ public class MailAuthenticatorTests
     [Test]
     public async Task VerifyAsync_ManySignaturesOnALargeBody_HashesItOnlyUpToTheBudget()
     {
-        var message = Messages.AbuseReport();
+        var message = SignedMessages.AbuseReport();
         message.Body = new TextPart("plain") { Text = string.Concat(Enumerable.Repeat(new string('x', 98) + "\r\n", 1000)) }; // 100,000 bytes
         for (var i = 0; i < MailAuthenticator.MaxDkimSignatures; i++)
         {
@@ -526,7 +526,7 @@ public class MailAuthenticatorTests
 
     private MimeMessage Signed()
     {
-        var message = Messages.AbuseReport();
+        var message = SignedMessages.AbuseReport();
         Signers.DkimSign(message, _amazon.Private, "amazon.com", "abuse2026");
         return message;
     }

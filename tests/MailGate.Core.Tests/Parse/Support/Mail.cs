@@ -1,6 +1,7 @@
+using MailGate.Core.Messages;
+using MailGate.Core.Parse;
+using MailGate.Core.Storage;
 using System.Text;
-using MailGate.Parse;
-using MailGate.Storage;
 using MimeKit;
 
 namespace MailGate.Core.Tests.Parse.Support;
@@ -13,7 +14,7 @@ internal static class Mail
 
     /// <summary>An envelope as the SMTP intake would write it.</summary>
     public static Envelope Envelope() =>
-        MailGate.Storage.Envelope.ForMail("aws-root-123456789012+bnc0000@example.com", ["mailgate@example.com"], ReceivedAt, "192.0.2.1", "session-0001");
+        MailGate.Core.Messages.Envelope.ForMail("aws-root-123456789012+bnc0000@example.com", ["mailgate@example.com"], ReceivedAt, "192.0.2.1", "session-0001");
 
     /// <summary>The path of <c>tests/Fixtures/mail/<paramref name="name"/></c> as copied to the test output.</summary>
     public static string FixturePath(string name) =>

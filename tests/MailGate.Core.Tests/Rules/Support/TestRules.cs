@@ -1,5 +1,6 @@
-using MailGate.Parse;
-using MailGate.Rules;
+
+using MailGate.Core.Parse;
+using MailGate.Core.Rules;
 
 namespace MailGate.Core.Tests.Rules.Support;
 

@@ -1,5 +1,5 @@
+using MailGate.Core.Parse.Authentication;
 using MailGate.Tests.Shared;
-using MailGate.Parse.Authentication;
 using MimeKit.Cryptography;
 using Org.BouncyCastle.Crypto;
 

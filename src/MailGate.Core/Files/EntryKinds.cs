@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 
-namespace MailGate.Spool;
+namespace MailGate.Core.Files;
 
 /// <summary>What a path names, judged without following a symbolic link at its end (like lstat(2)).</summary>
 internal enum EntryKind

@@ -1,4 +1,4 @@
-namespace MailGate.Storage;
+namespace MailGate.Core.Messages;
 
 /// <summary>
 /// A committed message as a storage backend hands it out: its id and envelope. A handle, not a copy of

@@ -1,4 +1,4 @@
-namespace MailGate.Storage;
+namespace MailGate.Core.Messages;
 
 /// <summary>
 /// Where a message came from: one case per intake (<see cref="MailOrigin"/>, <see cref="SupportCaseOrigin"/>;

@@ -3,7 +3,7 @@ using MimeKit;
 namespace MailGate.Core.Tests.Parse.Authentication.Support;
 
 /// <summary>Messages to sign.</summary>
-internal static class Messages
+internal static class SignedMessages
 {
     public const string AbuseBody = "Hello,\r\n\r\nWe have received a report that your AWS resources have been involved in abusive activity.\r\n\r\nRegards,\r\nAWS Trust & Safety\r\n";
 

@@ -1,4 +1,4 @@
-namespace MailGate.Storage;
+namespace MailGate.Core.Messages;
 
 /// <summary>
 /// How and when a message reached the gateway, committed with it and never changed afterwards: when it
