@@ -1,7 +1,6 @@
 using MailGate.Core.Messages;
 using MailGate.Core.Deliver;
 using MailGate.Core.Rules;
-using MailGate.Core.Spool;
 using MailGate.Core.Storage;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -66,7 +65,7 @@ internal sealed class PagerDutyDelivery(
     /// <param name="progress">Called after each failed attempt.</param>
     /// <param name="cancellationToken">Stops delivering (shutdown).</param>
     public async Task<DeliveryRecord> DeliverAsync(
-        SpooledMessage message,
+        StoredMessage message,
         DeliveryRecord record,
         DeliveryClock clock,
         ProgressCallback progress,
@@ -214,7 +213,7 @@ internal sealed class PagerDutyDelivery(
         rules.Current.Routes.TryGetValue(record.Route, out var route) ? route : null;
 
     /// <summary>The final record when the route is no longer usable: removed (RouteMissing) or without a routing key (DryRun, the event logged).</summary>
-    private DeliveryRecord Gone(SpooledMessage message, DeliveryRecord record, DeliveryRecord current)
+    private DeliveryRecord Gone(StoredMessage message, DeliveryRecord record, DeliveryRecord current)
     {
         if (Route(record) is { PagerDuty.IsDryRun: true } route)
         {

@@ -1,5 +1,4 @@
 using MailGate.Core.Rules;
-using MailGate.Core.Spool;
 using MailGate.Core.Storage;
 using MailGate.Observability;
 using MailGate.Poll;

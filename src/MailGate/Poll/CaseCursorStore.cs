@@ -1,4 +1,3 @@
-using MailGate.Core.Spool;
 using MailGate.Core.Storage;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -14,7 +13,7 @@ internal sealed class CaseCursorStore(ICursorDocuments documents)
 
     /// <summary>Cursors in a folder of their own (<c>SupportCases:StatePath</c>), one <c>{account}.json</c> each.</summary>
     public CaseCursorStore(string folder)
-        : this(new DocumentFolder(folder))
+        : this(CursorFolders.At(folder))
     {
     }
 

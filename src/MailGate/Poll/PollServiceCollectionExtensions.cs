@@ -1,4 +1,4 @@
-using MailGate.Core.Spool;
+using MailGate.Core.Storage;
 using MailGate.Observability;
 using MailGate.Poll.Aws;
 using MailGate.Spool;
@@ -22,8 +22,8 @@ internal static class PollServiceCollectionExtensions
         {
             services.AddAwsClients();
             services.AddOptions<AwsOptions>().ValidateOnStart(); // enabled: a bad Aws:* value stops start-up, naming the key
-            services.AddSingleton(sp => new CaseCursorStore(CursorFolder(
-                sp.GetRequiredService<IOptions<SupportCaseOptions>>().Value, sp.GetRequiredService<IOptions<SpoolOptions>>().Value)));
+            services.AddSingleton(sp => new CaseCursorStore(Cursors(
+                sp.GetRequiredService<IOptions<SupportCaseOptions>>().Value, sp.GetRequiredService<IPollerCursors>())));
             services.AddSingleton<SupportCaseSpooler>();
             services.AddSingleton<AccountPoller>();
             services.AddHostedService<SupportCasePoller>();
@@ -32,7 +32,7 @@ internal static class PollServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Where the cursors live: <see cref="SupportCaseOptions.StatePath"/>, else <c>support-cases</c> in the spool.</summary>
-    private static string CursorFolder(SupportCaseOptions options, SpoolOptions spool) =>
-        options.StatePath.Length > 0 ? options.StatePath : Path.Combine(spool.Path, "support-cases");
+    /// <summary>Where the cursors live: in the folder <see cref="SupportCaseOptions.StatePath"/>, else in the storage's cursors of <see cref="CaseCursorStore.Poller"/> (the file spool: <c>{Spool:Path}/support-cases/</c>).</summary>
+    private static ICursorDocuments Cursors(SupportCaseOptions options, IPollerCursors storage) =>
+        options.StatePath.Length > 0 ? CursorFolders.At(options.StatePath) : storage.Cursors(CaseCursorStore.Poller);
 }

@@ -1,5 +1,4 @@
 using MailGate.Core.Messages;
-using MailGate.Core.Spool;
 using MailGate.Core.Storage;
 using System.Buffers;
 using System.Text;
@@ -12,7 +11,7 @@ namespace MailGate.Poll;
 /// Hands a support case to the same path as mail: commits it to the spool (fsynced) with its origin,
 /// then queues it for processing. The one place the poller builds a case's envelope.
 /// </summary>
-internal sealed class SupportCaseSpooler(SpoolStore spool, ProcessingInbox inbox, TimeProvider time)
+internal sealed class SupportCaseSpooler(IMessageIntake spool, ProcessingInbox inbox, TimeProvider time)
 {
     /// <summary>Commits <paramref name="caseJson"/> byte for byte as <c>case.json</c> and queues it; returns the spooled entry.</summary>
     /// <param name="account">The account whose Support API returned the case.</param>
@@ -21,7 +20,7 @@ internal sealed class SupportCaseSpooler(SpoolStore spool, ProcessingInbox inbox
     /// <param name="resolve">True for the <c>resolve</c> owed for a case seen resolved.</param>
     /// <param name="cancellationToken">Stops the commit (nothing is queued then).</param>
     /// <exception cref="IOException">The spool could not commit it.</exception>
-    public async Task<SpooledMessage> SpoolAsync(AwsAccount account, string language, string caseJson, bool resolve, CancellationToken cancellationToken)
+    public async Task<StoredMessage> SpoolAsync(AwsAccount account, string language, string caseJson, bool resolve, CancellationToken cancellationToken)
     {
         var origin = new SupportCaseOrigin(account.Id, account.Name, account.Email, language, resolve);
         var message = await spool.CommitAsync(

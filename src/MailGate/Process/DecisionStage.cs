@@ -2,7 +2,6 @@ using MailGate.Core.Messages;
 using MailGate.Core.Decide;
 using MailGate.Core.Parse;
 using MailGate.Core.Rules;
-using MailGate.Core.Spool;
 using MailGate.Core.Storage;
 using MailGate.Observability;
 using MailGate.Parse;
@@ -41,7 +40,7 @@ internal sealed class DecisionStage(
     /// <param name="postFetch">Its keys were just looked up: decide with what the cache has, even if some are missing.</param>
     /// <param name="cancellationToken">Stops parsing.</param>
     /// <returns>The state to persist; or none, with <c>SetAside</c> when the message's keys are being looked up (it is decided when they are in) or not when it is deferred.</returns>
-    public async Task<(ProcessingState? State, bool SetAside)> DecideAsync(SpooledMessage message, bool postFetch, CancellationToken cancellationToken)
+    public async Task<(ProcessingState? State, bool SetAside)> DecideAsync(StoredMessage message, bool postFetch, CancellationToken cancellationToken)
     {
         MessageFacts facts;
         try
@@ -92,7 +91,7 @@ internal sealed class DecisionStage(
     }
 
     /// <summary>Decides on <paramref name="facts"/> with the rules in force, pins the keys of trusted mail, and reports the decision.</summary>
-    private ProcessingState Decide(SpooledMessage message, MessageFacts facts)
+    private ProcessingState Decide(StoredMessage message, MessageFacts facts)
     {
         var decision = MessageDecider.Decide(
             new DecisionInput

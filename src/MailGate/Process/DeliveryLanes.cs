@@ -1,5 +1,4 @@
 using MailGate.Core.Deliver;
-using MailGate.Core.Spool;
 using MailGate.Core.Storage;
 using System.Collections.Concurrent;
 using System.Threading.Channels;

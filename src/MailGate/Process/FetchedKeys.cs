@@ -1,4 +1,4 @@
-using MailGate.Core.Spool;
+using MailGate.Core.Messages;
 using System.Collections.Concurrent;
 using MailGate.Spool;
 
@@ -13,7 +13,7 @@ internal sealed class FetchedKeys(InHandMessages inHand, ProcessingInbox inbox)
     private readonly ConcurrentDictionary<string, IDisposable> _holds = new(StringComparer.Ordinal);
 
     /// <summary>The key lookups of <paramref name="message"/> ended: queue it to be decided, its answers held by <paramref name="hold"/>.</summary>
-    public void Done(SpooledMessage message, IDisposable hold)
+    public void Done(StoredMessage message, IDisposable hold)
     {
         if (_holds.TryGetValue(message.Id, out var earlier))
         {

@@ -2,7 +2,6 @@ using MailGate.Core.Messages;
 using MailGate.Core.Decide;
 using MailGate.Core.Parse;
 using MailGate.Core.Parse.Authentication;
-using MailGate.Core.Spool;
 using MailGate.Core.Storage;
 using MailGate.Observability;
 using MailGate.Parse;
@@ -52,7 +51,7 @@ internal sealed class KeyFetcher(
     /// called once it ended (answered, failed or out of time) with a handle that holds the answers for the
     /// message's verification: dispose it once the message is decided.
     /// </summary>
-    public void Enqueue(SpooledMessage message, IReadOnlyList<string> names, Action<SpooledMessage, IDisposable> done)
+    public void Enqueue(StoredMessage message, IReadOnlyList<string> names, Action<StoredMessage, IDisposable> done)
     {
         var network = ClientNetwork.Of(message.Envelope.Mail?.ClientAddress);
         (locator.AllInPinnedDomains(names) ? _first : _queue).Enqueue(network, new Job(message, names, done));
@@ -185,5 +184,5 @@ internal sealed class KeyFetcher(
         }
     }
 
-    private sealed record Job(SpooledMessage Message, IReadOnlyList<string> Names, Action<SpooledMessage, IDisposable> Done);
+    private sealed record Job(StoredMessage Message, IReadOnlyList<string> Names, Action<StoredMessage, IDisposable> Done);
 }

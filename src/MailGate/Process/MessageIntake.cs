@@ -1,4 +1,4 @@
-using MailGate.Core.Spool;
+using MailGate.Core.Messages;
 using MailGate.Core.Storage;
 using System.Text.Json;
 using MailGate.Spool;
@@ -14,7 +14,7 @@ namespace MailGate.Process;
 /// is dead-lettered with the reason.
 /// </summary>
 internal sealed class MessageIntake(
-    SpoolStore spool,
+    IProcessingStore storage,
     IStateStore store,
     InHandMessages inHand,
     FetchedKeys fetched,
@@ -26,7 +26,7 @@ internal sealed class MessageIntake(
     private readonly ProcessingFailures _failures = new();
 
     /// <summary>Decides a newly queued message (once) and puts its pending events in their lanes.</summary>
-    public async Task AcceptAsync(SpooledMessage message, CancellationToken stoppingToken)
+    public async Task AcceptAsync(StoredMessage message, CancellationToken stoppingToken)
     {
         if (!inHand.TryTake(message.Id))
         {
@@ -38,7 +38,7 @@ internal sealed class MessageIntake(
         using var hold = fetched.Take(message.Id);
         try
         {
-            if (!Directory.Exists(message.Directory))
+            if (!storage.IsUnfinished(message))
             {
                 return; // finished since it was queued
             }
@@ -50,7 +50,7 @@ internal sealed class MessageIntake(
             }
             catch (JsonException e)
             {
-                spool.Move(message, SpoolArea.Corrupt);
+                storage.Finish(message, SpoolArea.Corrupt);
                 Log.StateCorrupt(logger, message.Id, e.Message);
                 return;
             }
@@ -94,7 +94,7 @@ internal sealed class MessageIntake(
     /// failed and dead-lettered with the reason (<c>mailgate spool retry</c> decides it again once the cause is
     /// fixed). True when the message is now tracked.
     /// </summary>
-    private bool Failed(SpooledMessage message, Exception e)
+    private bool Failed(StoredMessage message, Exception e)
     {
         var failures = _failures.Failed(message.Id);
         if (failures == 1)

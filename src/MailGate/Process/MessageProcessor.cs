@@ -1,4 +1,3 @@
-using MailGate.Core.Spool;
 using MailGate.Core.Storage;
 using MailGate.Spool;
 using Microsoft.Extensions.Hosting;
@@ -26,7 +25,7 @@ namespace MailGate.Process;
 /// (<see cref="SpoolRescan"/>). Every part logs under this type's category.</para>
 /// </remarks>
 internal sealed class MessageProcessor(
-    SpoolStore spool,
+    IProcessingStore storage,
     ProcessingInbox inbox,
     MessageIntake intake,
     SpoolRescan rescan,
@@ -40,19 +39,19 @@ internal sealed class MessageProcessor(
 {
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        var recovery = spool.Recover();
+        var recovery = storage.Recover();
         if (recovery.DiscardedIncoming > 0 || recovery.Corrupt.Count > 0)
         {
             Log.SpoolRecovered(logger, recovery.DiscardedIncoming, recovery.Corrupt.Count, string.Join(", ", recovery.Corrupt));
         }
 
-        var unfinished = spool.List(SpoolArea.Active);
+        var unfinished = storage.ClaimUnfinished();
         foreach (var message in unfinished)
         {
             inbox.Enqueue(message);
         }
 
-        Log.SpoolResumed(logger, unfinished.Count, spool.Root);
+        Log.SpoolResumed(logger, unfinished.Count, storage.Location);
         keyFetcher.RestorePinned();
         return base.StartAsync(cancellationToken);
     }

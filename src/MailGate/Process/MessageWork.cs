@@ -1,5 +1,5 @@
+using MailGate.Core.Messages;
 using MailGate.Core.Deliver;
-using MailGate.Core.Spool;
 using MailGate.Core.Storage;
 using MailGate.Deliver;
 using MailGate.Spool;
@@ -26,7 +26,7 @@ internal sealed class MessageWork
     /// <param name="store">Where the state is written.</param>
     /// <param name="written">Whether <paramref name="state"/> is what <c>state.json</c> holds already.</param>
     /// <param name="clock">When this process took the message up: delivery ages are measured from there.</param>
-    public MessageWork(SpooledMessage message, ProcessingState state, IStateStore store, bool written, DeliveryClock clock)
+    public MessageWork(StoredMessage message, ProcessingState state, IStateStore store, bool written, DeliveryClock clock)
     {
         Message = message;
         _state = state;
@@ -35,7 +35,7 @@ internal sealed class MessageWork
         Clock = clock;
     }
 
-    public SpooledMessage Message { get; private set; }
+    public StoredMessage Message { get; private set; }
 
     /// <summary>When this process took the message up: delivery ages are measured from there.</summary>
     public DeliveryClock Clock { get; }

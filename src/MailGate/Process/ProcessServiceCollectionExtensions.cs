@@ -1,4 +1,3 @@
-using MailGate.Core.Spool;
 using MailGate.Core.Decide;
 using MailGate.Observability;
 using MailGate.Spool;
@@ -17,7 +16,7 @@ internal static class ProcessServiceCollectionExtensions
         services.AddSingleton<IUntrustedLimiter, UntrustedLimiter>();
         services.AddSingleton<PinnedKeysFile>();
         services.AddSingleton<KeyFetcher>();
-        services.TryAddSingleton<IStateStore, SpoolStateStore>();
+        services.TryAddSingleton<IStateStore, StorageStateStore>();
         services.AddSingleton<UnsavedWork>();
         services.AddSingleton<IReadinessCheck>(sp => sp.GetRequiredService<UnsavedWork>());
         services.AddSingleton<InHandMessages>();

@@ -1,6 +1,5 @@
 using MailGate.Core.Messages;
 using MailGate.Core.Decide;
-using MailGate.Core.Spool;
 using MailGate.Core.Storage;
 using MailGate.Observability;
 using MailGate.Spool;
@@ -60,7 +59,7 @@ internal sealed class ProcessingLog(MailGateMetrics metrics, TimeProvider time, 
     public void Unparseable() => metrics.Decided("unparseable");
 
     /// <summary>Logs the final outcome of one delivery; counts a delivered one with its latency since receipt.</summary>
-    public void Delivered(SpooledMessage message, ProcessingState state, DeliveryRecord outcome)
+    public void Delivered(StoredMessage message, ProcessingState state, DeliveryRecord outcome)
     {
         var latency = time.GetUtcNow() - message.Envelope.ReceivedAt;
         latency = latency > TimeSpan.Zero ? latency : TimeSpan.Zero; // a clock stepped back

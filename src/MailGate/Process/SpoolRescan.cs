@@ -1,4 +1,3 @@
-using MailGate.Core.Spool;
 using MailGate.Core.Storage;
 using Microsoft.Extensions.Logging;
 using MailGate.Spool;
@@ -11,7 +10,7 @@ namespace MailGate.Process;
 /// hand or waiting in the inbox is never queued twice.
 /// </summary>
 internal sealed class SpoolRescan(
-    SpoolStore spool,
+    IProcessingStore storage,
     InHandMessages inHand,
     ProcessingInbox inbox,
     VerificationDeferrals deferrals,
@@ -26,7 +25,7 @@ internal sealed class SpoolRescan(
         {
             // Names only: a backlog of thousands during an outage costs no file reads here.
             var now = time.GetTimestamp();
-            var active = spool.Ids(SpoolArea.Active);
+            var active = storage.UnfinishedIds();
             foreach (var id in active)
             {
                 if (inHand.Contains(id) || inbox.Contains(id) || deferrals.IsWaiting(id, now))
@@ -34,7 +33,7 @@ internal sealed class SpoolRescan(
                     continue;
                 }
 
-                if (spool.Open(SpoolArea.Active, id) is { } message)
+                if (storage.Claim(id) is { } message)
                 {
                     inbox.Enqueue(message);
                 }

@@ -1,4 +1,3 @@
-using MailGate.Core.Spool;
 using MailGate.Core.Storage;
 using MailGate.Observability;
 using MailGate.Spool;

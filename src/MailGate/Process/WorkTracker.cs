@@ -1,5 +1,5 @@
+using MailGate.Core.Messages;
 using MailGate.Core.Deliver;
-using MailGate.Core.Spool;
 using MailGate.Core.Storage;
 using MailGate.Deliver;
 using MailGate.Spool;
@@ -25,7 +25,7 @@ internal sealed class WorkTracker(
     /// <param name="message">The spool entry.</param>
     /// <param name="state">Its decision (and progress).</param>
     /// <param name="written">Whether <paramref name="state"/> is what <c>state.json</c> holds already.</param>
-    public void Track(SpooledMessage message, ProcessingState state, bool written)
+    public void Track(StoredMessage message, ProcessingState state, bool written)
     {
         var work = new MessageWork(message, state, store, written, DeliveryClock.Now(time));
         inHand.Track(work);

@@ -1,4 +1,3 @@
-using MailGate.Core.Spool;
 using MailGate.Observability;
 using MailGate.Spool;
 using Microsoft.Extensions.Logging;

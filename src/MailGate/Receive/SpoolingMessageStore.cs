@@ -1,6 +1,5 @@
 using MailGate.Core.Messages;
 using MailGate.Core.Parse;
-using MailGate.Core.Spool;
 using MailGate.Core.Storage;
 using System.Buffers;
 using System.Net;
@@ -23,7 +22,7 @@ namespace MailGate.Receive;
 /// at all for a thrown <see cref="SmtpResponseException"/>, leaving the client hanging).
 /// </summary>
 internal sealed class SpoolingMessageStore(
-    SpoolStore spool,
+    IMessageIntake spool,
     SpoolSpace space,
     ProcessingInbox inbox,
     IOptions<SmtpOptions> options,
@@ -111,7 +110,7 @@ internal sealed class SpoolingMessageStore(
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            Log.SpoolWriteFailed(logger, e, sessionId, spool.Root);
+            Log.SpoolWriteFailed(logger, e, sessionId, spool.Location);
             metrics.MessageRejected(451, "spool_write_failed");
             return SpoolFailed;
         }

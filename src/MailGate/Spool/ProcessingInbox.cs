@@ -1,4 +1,4 @@
-using MailGate.Core.Spool;
+using MailGate.Core.Messages;
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
@@ -13,13 +13,13 @@ namespace MailGate.Spool;
 /// </summary>
 public sealed class ProcessingInbox
 {
-    private readonly Channel<SpooledMessage> _channel = Channel.CreateUnbounded<SpooledMessage>(
+    private readonly Channel<StoredMessage> _channel = Channel.CreateUnbounded<StoredMessage>(
         new UnboundedChannelOptions { SingleReader = true });
 
     private readonly ConcurrentDictionary<string, byte> _waiting = new(StringComparer.Ordinal);
 
     /// <summary>Queues a committed message, unless it is waiting here already.</summary>
-    public void Enqueue(SpooledMessage message)
+    public void Enqueue(StoredMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
         if (_waiting.TryAdd(message.Id, 0))
@@ -32,7 +32,7 @@ public sealed class ProcessingInbox
     internal bool Contains(string spoolId) => _waiting.ContainsKey(spoolId);
 
     /// <summary>The processor's end: each message as it is taken out (after which it may be queued again).</summary>
-    internal async IAsyncEnumerable<SpooledMessage> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    internal async IAsyncEnumerable<StoredMessage> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await foreach (var message in _channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {

@@ -146,9 +146,9 @@ public sealed class ProcessBuildingBlockTests
 
         public List<ProcessingState> Written { get; } = [];
 
-        public ProcessingState ReadState(SpooledMessage message) => SpoolStore.ReadState(message);
+        public ProcessingState ReadState(StoredMessage message) => throw new NotSupportedException("MessageWork only writes and moves");
 
-        public void WriteState(SpooledMessage message, ProcessingState state)
+        public void WriteState(StoredMessage message, ProcessingState state)
         {
             if (FailWrites)
             {
@@ -158,6 +158,6 @@ public sealed class ProcessBuildingBlockTests
             Written.Add(state);
         }
 
-        public SpooledMessage Move(SpooledMessage message, SpoolArea area) => message;
+        public StoredMessage Move(StoredMessage message, SpoolArea area) => message;
     }
 }

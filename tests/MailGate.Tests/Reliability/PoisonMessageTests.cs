@@ -1,3 +1,4 @@
+using MailGate.Core.Messages;
 using MailGate.Core.Spool;
 using MailGate.Core.Storage;
 using MailGate.Process;
@@ -32,7 +33,7 @@ public sealed class PoisonMessageTests
             {
                 services.AddSingleton<IStateStore>(sp =>
                 {
-                    _store.Inner = new SpoolStateStore(sp.GetRequiredService<SpoolStore>());
+                    _store.Inner = new StorageStateStore(sp.GetRequiredService<IProcessingStore>());
                     return _store;
                 });
                 services.AddSingleton<ILogger<MessageProcessor>>(_log);
@@ -84,17 +85,17 @@ public sealed class PoisonMessageTests
     {
         private int _reads;
 
-        public SpoolStateStore Inner { get; set; } = null!;
+        public StorageStateStore Inner { get; set; } = null!;
 
         public int Failures { get; set; }
 
         public int Reads => Volatile.Read(ref _reads);
 
-        public ProcessingState ReadState(SpooledMessage message) =>
+        public ProcessingState ReadState(StoredMessage message) =>
             Interlocked.Increment(ref _reads) <= Failures ? throw new InvalidOperationException("a bug") : Inner.ReadState(message);
 
-        public void WriteState(SpooledMessage message, ProcessingState state) => Inner.WriteState(message, state);
+        public void WriteState(StoredMessage message, ProcessingState state) => Inner.WriteState(message, state);
 
-        public SpooledMessage Move(SpooledMessage message, SpoolArea area) => Inner.Move(message, area);
+        public StoredMessage Move(StoredMessage message, SpoolArea area) => Inner.Move(message, area);
     }
 }

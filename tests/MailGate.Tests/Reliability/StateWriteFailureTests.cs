@@ -1,3 +1,4 @@
+using MailGate.Core.Messages;
 using MailGate.Core.Spool;
 using MailGate.Core.Storage;
 using System.Text.Json;
@@ -31,7 +32,7 @@ public sealed class StateWriteFailureTests
             _pagerDuty,
             services => services.AddSingleton<IStateStore>(sp =>
             {
-                _store.Inner = new SpoolStateStore(sp.GetRequiredService<SpoolStore>());
+                _store.Inner = new StorageStateStore(sp.GetRequiredService<IProcessingStore>());
                 return _store;
             }),
             GatewayHarness.DefaultRules,
@@ -173,7 +174,7 @@ public sealed class StateWriteFailureTests
     /// <summary>The spool writer, failing on demand the way a read-only or full file system does.</summary>
     private sealed class FaultyStateStore : IStateStore
     {
-        public SpoolStateStore Inner { get; set; } = null!;
+        public StorageStateStore Inner { get; set; } = null!;
 
         /// <summary>Which states fail to be written.</summary>
         public Func<ProcessingState, bool> Fail { get; set; } = _ => false;
@@ -183,9 +184,9 @@ public sealed class StateWriteFailureTests
         /// <summary>How many moves still fail with an error no file system gives (a bug, say).</summary>
         public int MoveFailures { get; set; }
 
-        public ProcessingState ReadState(SpooledMessage message) => SpoolStore.ReadState(message);
+        public ProcessingState ReadState(StoredMessage message) => Inner.ReadState(message);
 
-        public void WriteState(SpooledMessage message, ProcessingState state)
+        public void WriteState(StoredMessage message, ProcessingState state)
         {
             if (Fail(state))
             {
@@ -195,7 +196,7 @@ public sealed class StateWriteFailureTests
             Inner.WriteState(message, state);
         }
 
-        public SpooledMessage Move(SpooledMessage message, SpoolArea area)
+        public StoredMessage Move(StoredMessage message, SpoolArea area)
         {
             if (MoveFailures > 0)
             {
