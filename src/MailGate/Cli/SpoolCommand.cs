@@ -34,9 +34,10 @@ internal static class SpoolCommand
     /// <summary>
     /// The spool named by <c>--spool</c>, else <c>Spool:Path</c>, opened shared. The configuration is read (and
     /// checked: a misspelt option or key is refused) either way; a folder that is not a spool is an error, never
-    /// created.
+    /// created. The one place the commands name a backend (the file spool); everything else is the seam's.
     /// </summary>
-    private static SpoolStore Open(ParseResult result, Option<DirectoryInfo?> spoolOption)
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1859", Justification = "The commands speak to the storage seam, so that another backend changes only this method.")]
+    private static IMessageStorage Open(ParseResult result, Option<DirectoryInfo?> spoolOption)
     {
         var configured = MailGateConfiguration.Build([.. result.UnmatchedTokens]).GetSection(SpoolOptions.Section).Get<SpoolOptions>()?.Path;
         return SpoolStore.OpenExisting(result.GetValue(spoolOption)?.FullName ?? configured ?? new SpoolOptions().Path);
