@@ -105,8 +105,8 @@ internal sealed class MappingSchema<T>
         var first = new List<YamlNode>();
         foreach (var key in _keys.Where(k => k.First))
         {
-            var probe = new YamlScalarNode(key.Name);
-            if (mapping.Children.FirstOrDefault(c => c.Key.Equals(probe)) is { Key: not null } found)
+            // By the key's text, as Walk reads every other key: a tag ("!!str name") does not hide it.
+            if (mapping.Children.FirstOrDefault(c => IsNamed(c.Key, key.Name)) is { Key: not null } found)
             {
                 var entry = new MappingEntry(key.Name, found.Key, found.Value);
                 entries[key.Name] = entry;
@@ -152,6 +152,10 @@ internal sealed class MappingSchema<T>
 
         return new MappingKeys(ok, entries);
     }
+
+    /// <summary>True when <paramref name="keyNode"/> is a scalar whose text (trimmed when <see cref="TrimKeys"/>) is <paramref name="name"/>, whatever its tag.</summary>
+    private bool IsNamed(YamlNode keyNode, string name) =>
+        keyNode is YamlScalarNode { Value: { } text } && Comparer.Equals(TrimKeys ? text.Trim() : text, name);
 
     /// <summary>Checks one key; in file order, reads its value too. False when either had errors.</summary>
     private bool Walk(ParseContext context, YamlNode keyNode, YamlNode valueNode, T target, Dictionary<string, MappingEntry> entries)

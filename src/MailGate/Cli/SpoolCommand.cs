@@ -112,21 +112,22 @@ internal static class SpoolCommand
             var documents = spool.Documents(found.Message);
             output.WriteLine($"{found.Message.Id}: {AreaName(found.Area)}, in {documents.Where}");
             output.WriteLine();
-            output.WriteLine("== envelope");
+            // The headings are the file spool's document names, as before the storage seam: operators and their scripts read them.
+            output.WriteLine("== envelope.json");
             output.WriteLine(documents.Envelope);
             output.WriteLine();
-            output.WriteLine("== state");
+            output.WriteLine("== state.json");
             output.WriteLine(documents.State ?? "(not decided yet)");
             output.WriteLine();
             using var content = spool.OpenContent(found.Message);
             if (found.Message.Envelope.Origin is MailOrigin)
             {
-                output.WriteLine("== headers");
+                output.WriteLine("== headers of message.eml");
                 output.WriteLine(Headers(content));
             }
             else
             {
-                output.WriteLine($"== {found.Message.Envelope.Origin.Source} (as the API returned it)");
+                output.WriteLine("== case.json (the support case as AWS returned it)");
                 using var reader = new StreamReader(content, Encoding.UTF8);
                 output.WriteLine(reader.ReadToEnd());
             }

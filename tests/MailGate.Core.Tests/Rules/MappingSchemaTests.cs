@@ -95,6 +95,7 @@ public class MappingSchemaTests
 
     [TestCase("id: 1\na: 1\n!!str a: 2\n", "3:1 duplicate key 'a' (first used on line 2)")]
     [TestCase("id: 1\na: 1\n!!str id: 2\n", "3:1 duplicate key 'id' (first used on line 1)")]
+    [TestCase("!!str id: 1\na: 1\nid: 2\n", "3:1 duplicate key 'id' (first used on line 1)")]
     public void Read_KeyRepeatedWithATag_ReportedAsDuplicateAtTheSecond(string yaml, string error)
     {
         // YamlDotNet refuses a plain repeated key itself ("Duplicate key"), but not one that differs by a tag.
@@ -105,6 +106,20 @@ public class MappingSchemaTests
             Assert.That(errors, Is.EqualTo(new[] { error }));
             Assert.That(keys.Ok, Is.False);
             Assert.That(seen.Reads, Is.EqualTo(new[] { "id", "a" }), "the second value is not read");
+        });
+    }
+
+    [Test]
+    public void Read_FirstKeyWrittenWithATag_ReadLikeEveryOtherTaggedKey()
+    {
+        // A tag does not change a key's text: "!!str a" is read as "a", so "!!str id" is the key read first, not missing.
+        var (keys, seen, errors) = Read(Table(), "a: 1\n!!str id: 2\n");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(errors, Is.Empty);
+            Assert.That(keys.Ok, Is.True);
+            Assert.That(seen.Reads, Is.EqualTo(new[] { "id", "a" }));
         });
     }
 

@@ -17,6 +17,7 @@ public class RulesLoaderKeysTests
     [TestCase("top level", "version: 1\n!!str version: 1\n" + Route + "rules: []\n", 2, 1, null, "duplicate key 'version' (first used on line 1)")]
     [TestCase("rule", "version: 1\n" + Route + "rules:\n  - name: t\n    route: oncall\n    !!str route: oncall\n", 9, 5, "t", "duplicate key 'route' (first used on line 8)")]
     [TestCase("rule name", "version: 1\n" + Route + "rules:\n  - name: t\n    !!str name: u\n    route: oncall\n", 8, 5, "t", "duplicate key 'name' (first used on line 7)")]
+    [TestCase("rule name tagged first", "version: 1\n" + Route + "rules:\n  - !!str name: t\n    name: u\n    route: oncall\n", 8, 5, "t", "duplicate key 'name' (first used on line 7)")]
     [TestCase("route name", "version: 1\n" + Route + "  !!str oncall: { pagerduty: { routing_key: def } }\nrules: []\n", 6, 3, null, "duplicate route 'oncall' (first used on line 3)")]
     [TestCase("pagerduty", "version: 1\nroutes:\n  oncall:\n    pagerduty:\n      routing_key: abc\n      !!str routing_key: def\nrules: []\n", 6, 7, null, "duplicate key 'routing_key' (first used on line 5)")]
     [TestCase("condition field", "version: 1\n" + Route + "rules:\n  - name: t\n    when: { subject: { contains: a }, !!str subject: { contains: b } }\n    route: oncall\n", 8, 39, "t", "duplicate key 'subject' (first used on line 8)")]

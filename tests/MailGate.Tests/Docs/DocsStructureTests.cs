@@ -62,6 +62,26 @@ public sealed class DocsStructureTests
         Assert.That(links.Where(l => Problem(l.File, l.Link) is not null).Select(l => $"{l.File}: ({l.Link}) {Problem(l.File, l.Link)}"), Is.Empty);
     }
 
+    /// <summary>A source file a doc names in code (<c>`Process/DecisionStage.cs`</c>, <c>`Template.cs`</c>) exists: a rename or a removal updates the docs.</summary>
+    [Test]
+    public void Docs_EverySourceFileNamed_Exists()
+    {
+        var sources = new[] { "src", "tests", "bench" }
+            .SelectMany(folder => Directory.EnumerateFiles(Path.Combine(RepositoryDocs.Root, folder), "*.cs", SearchOption.AllDirectories))
+            .Select(path => "/" + Path.GetRelativePath(RepositoryDocs.Root, path).Replace('\\', '/'))
+            .Where(path => !path.Contains("/bin/", StringComparison.Ordinal) && !path.Contains("/obj/", StringComparison.Ordinal))
+            .ToArray();
+        var named = RepositoryDocs.Files
+            .SelectMany(file => RepositoryDocs.ProseCodeSpans(RepositoryDocs.Read(file)).Where(IsSourceFileName).Select(name => (File: file, Name: name)))
+            .ToArray();
+
+        Assert.That(named, Has.Length.GreaterThan(50), "the names were found at all");
+        Assert.That(named.Where(n => !sources.Any(path => path.EndsWith("/" + n.Name, StringComparison.Ordinal))).Select(n => $"{n.File}: `{n.Name}` is no file under src/, tests/ or bench/"), Is.Empty);
+    }
+
+    private static bool IsSourceFileName(string code) =>
+        code.EndsWith(".cs", StringComparison.Ordinal) && code.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '.' or '_');
+
     [TestCase("Guarantees", "guarantees")]
     [TestCase("Trust: who can trigger a page", "trust-who-can-trigger-a-page")]
     [TestCase("Support cases (AWS Support API)", "support-cases-aws-support-api")]

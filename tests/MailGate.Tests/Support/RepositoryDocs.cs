@@ -45,6 +45,9 @@ public static partial class RepositoryDocs
         return tables;
     }
 
+    /// <summary>The code spans (<c>`…`</c>) of <paramref name="markdown"/>'s prose: fenced code blocks left out.</summary>
+    public static IReadOnlyList<string> ProseCodeSpans(string markdown) => CodeSpans(WithoutFences(markdown));
+
     /// <summary>The code spans (<c>`…`</c>) of a table cell.</summary>
     public static IReadOnlyList<string> CodeSpans(string cell) => [.. CodeSpan().Matches(cell).Select(m => m.Groups["code"].Value)];
 
