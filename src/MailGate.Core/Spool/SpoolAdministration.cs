@@ -50,7 +50,7 @@ internal sealed class SpoolAdministration(SpoolStore spool)
             }
         }
 
-        return new PurgeOutcome(deleted, failed);
+        return new PurgeOutcome(deleted, failed, spool.PathOf(SpoolArea.Done));
     }
 
     /// <summary>

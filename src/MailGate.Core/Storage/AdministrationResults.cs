@@ -42,7 +42,8 @@ public enum RequeueResult
 /// <summary>The outcome of <see cref="ISpoolAdministration.PurgeDone"/>.</summary>
 /// <param name="Deleted">How many finished messages were deleted.</param>
 /// <param name="Failed">Those that could not be deleted, with why (they stay).</param>
-public sealed record PurgeOutcome(int Deleted, IReadOnlyList<PurgeFailure> Failed);
+/// <param name="From">Where the finished messages were deleted from, for people (the file spool: its <c>done/</c> folder).</param>
+public sealed record PurgeOutcome(int Deleted, IReadOnlyList<PurgeFailure> Failed, string From);
 
 /// <summary>A finished message <see cref="ISpoolAdministration.PurgeDone"/> could not delete.</summary>
 /// <param name="Id">Its id.</param>

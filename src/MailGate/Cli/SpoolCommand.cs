@@ -215,7 +215,7 @@ internal static class SpoolCommand
                 output.WriteLine($"{failure.Id}: NOT deleted: {UntrustedText.Escape(failure.Error)}");
             }
 
-            output.WriteLine($"{outcome.Deleted} finished message(s) received before {cutoff:u} deleted from {spool.Location}");
+            output.WriteLine($"{outcome.Deleted} finished message(s) received before {cutoff:u} deleted from {outcome.From}");
             return outcome.Failed.Count == 0 ? ExitCodes.Ok : ExitCodes.Failure;
         });
         return purge;

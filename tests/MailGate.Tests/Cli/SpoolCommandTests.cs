@@ -89,6 +89,7 @@ public sealed class SpoolCommandTests : GatewayTestBase
         var (exit, output) = await RunAsync("spool", "purge", "--done", "--older-than", "0s");
         Assert.That(exit, Is.Zero);
         Assert.That(output, Does.StartWith("1 finished message(s)"));
+        Assert.That(output.TrimEnd(), Does.EndWith("deleted from " + Path.Combine(Gateway.SpoolPath, "done")), "names the folder it deleted from, as before the storage seam");
         Assert.That(Gateway.Spool.Find(id), Is.Null);
     }
 
