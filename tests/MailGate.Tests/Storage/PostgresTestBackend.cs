@@ -21,6 +21,9 @@ public sealed class PostgresTestBackend : IStorageTestBackend
 
     public bool SingleOwner => false;
 
+    /// <summary>The test's own database (no pooling limits changed).</summary>
+    public string ConnectionString => _connectionString;
+
     public IMessageStorage OpenOwner() => PostgresStorage.Open(_connectionString, owner: true, TimeSpan.FromSeconds(30));
 
     public IMessageStorage OpenShared() => PostgresStorage.Open(_connectionString, owner: false, TimeSpan.FromSeconds(30));

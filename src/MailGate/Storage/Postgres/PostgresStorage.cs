@@ -28,6 +28,7 @@ public sealed partial class PostgresStorage : IMessageStorage
     private readonly NpgsqlDataSource _dataSource;
     private readonly Guid _owner = Guid.NewGuid();
     private readonly TimeSpan _lease;
+    private int _disposed;
 
     private PostgresStorage(NpgsqlDataSource dataSource, bool owner, TimeSpan lease)
     {
@@ -137,9 +138,14 @@ public sealed partial class PostgresStorage : IMessageStorage
         return row.Value is null ? new ProcessingState() : SpoolDocuments.ReadState(System.Text.Encoding.UTF8.GetBytes(row.Value));
     }
 
-    /// <inheritdoc/>
+    /// <summary>Releases this owner's claims (so another owner, or this gateway restarted, resumes them at once) and closes the connections. Idempotent.</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         if (IsOwner)
         {
             try
