@@ -8,6 +8,10 @@ public sealed class SpoolOptions
     /// <summary>The section name.</summary>
     public const string Section = "Spool";
 
+    /// <summary>The spool's folder, relative to the working directory unless absolute (file backend).</summary>
+    /// <value><c>data/spool</c>; <c>/var/lib/mailgate/spool</c> (a volume) in the container.</value>
+    public string Path { get; set; } = "data/spool";
+
     /// <summary>The file spool's <see cref="Backend"/> name.</summary>
     public const string FileBackend = "file";
 
@@ -36,10 +40,6 @@ public sealed class SpoolOptions
     /// </summary>
     /// <value>30 seconds.</value>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>The spool's folder, relative to the working directory unless absolute (file backend).</summary>
-    /// <value><c>data/spool</c>; <c>/var/lib/mailgate/spool</c> (a volume) in the container.</value>
-    public string Path { get; set; } = "data/spool";
 
     /// <summary>
     /// Flush concurrent messages to disk together (two <c>syncfs</c> calls per batch instead of four

@@ -38,7 +38,7 @@ public sealed class PostgresStorageTests
         {
             using var connection = new NpgsqlConnection(_backend.ConnectionString);
             connection.Open();
-            using var versions = new NpgsqlCommand("SELECT version FROM mailgate_schema_version ORDER BY version", connection);
+            using var versions = new NpgsqlCommand("SELECT version FROM mailgate.schema_version ORDER BY version", connection);
             using var reader = versions.ExecuteReader();
             var applied = new List<int>();
             while (reader.Read())

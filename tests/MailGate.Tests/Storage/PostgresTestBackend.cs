@@ -41,7 +41,7 @@ public sealed class PostgresTestBackend : IStorageTestBackend
             using var tx = connection.BeginTransaction();
             foreach (var id in InterruptedIds)
             {
-                using var insert = new NpgsqlCommand("INSERT INTO mailgate_messages (id, area, content, envelope) VALUES ($1, 'active', $2, '{}')", connection, tx);
+                using var insert = new NpgsqlCommand("INSERT INTO mailgate.messages (id, area, content, envelope) VALUES ($1, 'active', $2, '{}')", connection, tx);
                 insert.Parameters.AddWithValue(id);
                 insert.Parameters.AddWithValue("Subject: half\r\n"u8.ToArray());
                 insert.ExecuteNonQuery();
@@ -51,7 +51,7 @@ public sealed class PostgresTestBackend : IStorageTestBackend
         return 0;
     }
 
-    public int Leftovers() => (int)Scalar<long>("SELECT count(*) FROM mailgate_messages WHERE id = ANY($1)", InterruptedIds);
+    public int Leftovers() => (int)Scalar<long>("SELECT count(*) FROM mailgate.messages WHERE id = ANY($1)", InterruptedIds);
 
     public void DamageEnvelope(string id) => Damage("envelope", id);
 
@@ -64,7 +64,7 @@ public sealed class PostgresTestBackend : IStorageTestBackend
     }
 
     private void Damage(string column, string id) =>
-        Assert.That(Scalar<int>($"WITH d AS (UPDATE mailgate_messages SET {column} = '{{ truncated' WHERE id = $1 RETURNING 1) SELECT count(*)::int FROM d", id), Is.EqualTo(1));
+        Assert.That(Scalar<int>($"WITH d AS (UPDATE mailgate.messages SET {column} = '{{ truncated' WHERE id = $1 RETURNING 1) SELECT count(*)::int FROM d", id), Is.EqualTo(1));
 
     private T Scalar<T>(string sql, object parameter)
     {

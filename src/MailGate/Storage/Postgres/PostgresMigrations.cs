@@ -5,7 +5,8 @@ namespace MailGate.Storage.Postgres;
 
 /// <summary>
 /// The PostgreSQL schema: ordered SQL scripts embedded in the program (<c>Storage/Postgres/Migrations/NNNN_name.sql</c>),
-/// each applied once in its own transaction and recorded in <c>mailgate_schema_version</c>. Applied under a
+/// each applied once in its own transaction and recorded in <c>mailgate.schema_version</c> (all tables are in the
+/// schema <c>mailgate</c>, created when missing). Applied under a
 /// transaction-level advisory lock, so two gateways starting at once apply each script once: the second waits, then
 /// finds it recorded.
 /// </summary>
@@ -25,7 +26,7 @@ public static class PostgresMigrations
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         using var connection = dataSource.OpenConnection();
-        using (var create = new NpgsqlCommand("CREATE TABLE IF NOT EXISTS mailgate_schema_version (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())", connection))
+        using (var create = new NpgsqlCommand("CREATE SCHEMA IF NOT EXISTS mailgate; CREATE TABLE IF NOT EXISTS mailgate.schema_version (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())", connection))
         {
             // Two first starters may race here too: the lock below orders everything after; a lost race surfaces
             // as a unique violation on the catalog, so take the lock first for the creation as well.
@@ -41,7 +42,7 @@ public static class PostgresMigrations
         {
             using var tx = connection.BeginTransaction();
             Lock(connection, tx);
-            using (var check = new NpgsqlCommand("SELECT count(*) FROM mailgate_schema_version WHERE version = $1", connection, tx))
+            using (var check = new NpgsqlCommand("SELECT count(*) FROM mailgate.schema_version WHERE version = $1", connection, tx))
             {
                 check.Parameters.AddWithValue(version);
                 if ((long)check.ExecuteScalar()! > 0)
@@ -56,7 +57,7 @@ public static class PostgresMigrations
                 script.ExecuteNonQuery();
             }
 
-            using (var record = new NpgsqlCommand("INSERT INTO mailgate_schema_version (version, name) VALUES ($1, $2)", connection, tx))
+            using (var record = new NpgsqlCommand("INSERT INTO mailgate.schema_version (version, name) VALUES ($1, $2)", connection, tx))
             {
                 record.Parameters.AddWithValue(version);
                 record.Parameters.AddWithValue(name);

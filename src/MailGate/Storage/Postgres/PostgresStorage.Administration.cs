@@ -21,7 +21,7 @@ public sealed partial class PostgresStorage
             return new SpoolListing(messages, damaged);
         }
 
-        foreach (var (id, envelope, state) in Rows("SELECT id, envelope, state FROM mailgate_messages WHERE area = $1 ORDER BY id", [AreaName(area)], Entry))
+        foreach (var (id, envelope, state) in Rows("SELECT id, envelope, state FROM mailgate.messages WHERE area = $1 ORDER BY id", [AreaName(area)], Entry))
         {
             Add(area, id, envelope, state, messages, damaged);
         }
@@ -39,9 +39,9 @@ public sealed partial class PostgresStorage
     public StoredDocuments Documents(StoredMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var row = Row("SELECT envelope, state FROM mailgate_messages WHERE id = $1", [message.Id], r => (Envelope: r.GetString(0), State: r.IsDBNull(1) ? null : r.GetString(1)));
+        var row = Row("SELECT envelope, state FROM mailgate.messages WHERE id = $1", [message.Id], r => (Envelope: r.GetString(0), State: r.IsDBNull(1) ? null : r.GetString(1)));
         return row.Found
-            ? new StoredDocuments($"{Location} (mailgate_messages, id {message.Id})", row.Value.Envelope, row.Value.State)
+            ? new StoredDocuments($"{Location} (mailgate.messages, id {message.Id})", row.Value.Envelope, row.Value.State)
             : throw new IOException($"message {message.Id} is no longer in {Location}");
     }
 
@@ -59,7 +59,7 @@ public sealed partial class PostgresStorage
             {
                 using var tx = connection.BeginTransaction();
                 string? state;
-                using (var select = Command(connection, "SELECT state FROM mailgate_messages WHERE id = $1 AND area = 'dead' FOR UPDATE", [id], tx))
+                using (var select = Command(connection, "SELECT state FROM mailgate.messages WHERE id = $1 AND area = 'dead' FOR UPDATE", [id], tx))
                 using (var reader = select.ExecuteReader())
                 {
                     if (!reader.Read())
@@ -72,7 +72,7 @@ public sealed partial class PostgresStorage
 
                 var current = state is null ? new ProcessingState() : SpoolDocuments.ReadState(Encoding.UTF8.GetBytes(state));
                 var requeued = Encoding.UTF8.GetString(SpoolDocuments.StateJson(DeadLetterRequeue.Requeued(current, now)));
-                using (var update = Command(connection, "UPDATE mailgate_messages SET state = $2, area = 'active', lease_owner = NULL, lease_expires = NULL, finished_at = NULL WHERE id = $1", [id, requeued], tx))
+                using (var update = Command(connection, "UPDATE mailgate.messages SET state = $2, area = 'active', lease_owner = NULL, lease_expires = NULL, finished_at = NULL WHERE id = $1", [id, requeued], tx))
                 {
                     update.ExecuteNonQuery();
                 }
@@ -89,15 +89,15 @@ public sealed partial class PostgresStorage
 
     /// <inheritdoc/>
     public IReadOnlyList<RequeueOutcome> RequeueAllDead(DateTimeOffset now) =>
-        [.. Rows("SELECT id FROM mailgate_messages WHERE area = 'dead' ORDER BY id", [], r => r.GetString(0)).Select(id => Requeue(id, now))];
+        [.. Rows("SELECT id FROM mailgate.messages WHERE area = 'dead' ORDER BY id", [], r => r.GetString(0)).Select(id => Requeue(id, now))];
 
     /// <inheritdoc/>
     public PurgeOutcome PurgeDone(DateTimeOffset receivedBefore)
     {
         // Ids start with the arrival time in 12 hex digits, so in the "C" collation id < prefix ⇔ received before.
         var prefix = Math.Max(0, receivedBefore.ToUnixTimeMilliseconds()).ToString("x12", CultureInfo.InvariantCulture);
-        var deleted = Execute("DELETE FROM mailgate_messages WHERE area = 'done' AND id < $1", prefix);
-        return new PurgeOutcome(deleted, [], $"{Location} (mailgate_messages, area done)");
+        var deleted = Execute("DELETE FROM mailgate.messages WHERE area = 'done' AND id < $1", prefix);
+        return new PurgeOutcome(deleted, [], $"{Location} (mailgate.messages, area done)");
     }
 
     private static (string Id, string Envelope, string? State) Entry(NpgsqlDataReader r) =>
@@ -110,7 +110,7 @@ public sealed partial class PostgresStorage
             return null;
         }
 
-        var row = Row("SELECT area, id, envelope, state FROM mailgate_messages WHERE id = $1", [id], r => (Area: Enum.Parse<SpoolArea>(r.GetString(0), ignoreCase: true), Entry: (r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3))));
+        var row = Row("SELECT area, id, envelope, state FROM mailgate.messages WHERE id = $1", [id], r => (Area: Enum.Parse<SpoolArea>(r.GetString(0), ignoreCase: true), Entry: (r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3))));
         if (!row.Found)
         {
             return null;

@@ -59,7 +59,7 @@ public sealed partial class PostgresStorage
 
         try
         {
-            return (int)Scalar<long>("SELECT count(*) FROM mailgate_messages WHERE area = $1", AreaName(area));
+            return (int)Scalar<long>("SELECT count(*) FROM mailgate.messages WHERE area = $1", AreaName(area));
         }
         catch (IOException)
         {
@@ -69,18 +69,18 @@ public sealed partial class PostgresStorage
 
     /// <inheritdoc/>
     public DateTimeOffset? OldestUnfinished() =>
-        Scalar<string>("SELECT min(id) FROM mailgate_messages WHERE area = 'active'") is { } id && SpoolIds.IsValid(id) ? SpoolIds.ReceivedAt(id) : null;
+        Scalar<string>("SELECT min(id) FROM mailgate.messages WHERE area = 'active'") is { } id && SpoolIds.IsValid(id) ? SpoolIds.ReceivedAt(id) : null;
 
     private byte[]? ReadDocument(string kind, string name, string key) =>
-        Scalar<byte[]>("SELECT document FROM mailgate_documents WHERE kind = $1 AND name = $2 AND key = $3", kind, name, key);
+        Scalar<byte[]>("SELECT document FROM mailgate.documents WHERE kind = $1 AND name = $2 AND key = $3", kind, name, key);
 
     private void WriteDocument(string kind, string name, string key, byte[] document) =>
-        Execute("INSERT INTO mailgate_documents (kind, name, key, document) VALUES ($1, $2, $3, $4) ON CONFLICT (kind, name, key) DO UPDATE SET document = excluded.document, updated_at = now()", kind, name, key, document);
+        Execute("INSERT INTO mailgate.documents (kind, name, key, document) VALUES ($1, $2, $3, $4) ON CONFLICT (kind, name, key) DO UPDATE SET document = excluded.document, updated_at = now()", kind, name, key, document);
 
-    /// <summary>One poller's cursors: rows of <c>mailgate_documents</c> with kind <c>cursor</c>.</summary>
+    /// <summary>One poller's cursors: rows of <c>mailgate.documents</c> with kind <c>cursor</c>.</summary>
     private sealed class CursorTable(PostgresStorage storage, string poller) : ICursorDocuments
     {
-        public string Location => $"{storage.Location} (mailgate_documents, cursor {poller})";
+        public string Location => $"{storage.Location} (mailgate.documents, cursor {poller})";
 
         public byte[]? Read(string key) => storage.ReadDocument("cursor", poller, StorageNames.CheckKey(key, nameof(key)));
 

@@ -16,7 +16,7 @@ public sealed partial class PostgresStorage
     {
         // A transaction is never half visible: there are no leftovers of interrupted commits to remove.
         var corrupt = new List<string>();
-        foreach (var (id, envelope) in Rows("SELECT id, envelope FROM mailgate_messages WHERE area = 'active' ORDER BY id", [], r => (r.GetString(0), r.GetString(1))))
+        foreach (var (id, envelope) in Rows("SELECT id, envelope FROM mailgate.messages WHERE area = 'active' ORDER BY id", [], r => (r.GetString(0), r.GetString(1))))
         {
             if (Parse(id, envelope) is null)
             {
@@ -31,14 +31,14 @@ public sealed partial class PostgresStorage
     public IReadOnlyList<StoredMessage> ClaimUnfinished()
     {
         var claimed = Rows(
-            $"UPDATE mailgate_messages m SET lease_owner = $1, lease_expires = now() + $2 FROM (SELECT id FROM mailgate_messages WHERE {Claimable} ORDER BY id FOR UPDATE SKIP LOCKED) c WHERE m.id = c.id RETURNING m.id, m.envelope",
+            $"UPDATE mailgate.messages m SET lease_owner = $1, lease_expires = now() + $2 FROM (SELECT id FROM mailgate.messages WHERE {Claimable} ORDER BY id FOR UPDATE SKIP LOCKED) c WHERE m.id = c.id RETURNING m.id, m.envelope",
             [_owner, _lease], r => (r.GetString(0), r.GetString(1)));
         return [.. claimed.OrderBy(c => c.Item1, StringComparer.Ordinal).Select(c => Parse(c.Item1, c.Item2)).OfType<StoredMessage>()];
     }
 
     /// <inheritdoc/>
     public IReadOnlyList<string> UnfinishedIds() =>
-        Rows("SELECT id FROM mailgate_messages WHERE area = 'active' ORDER BY id", [], r => r.GetString(0));
+        Rows("SELECT id FROM mailgate.messages WHERE area = 'active' ORDER BY id", [], r => r.GetString(0));
 
     /// <inheritdoc/>
     public StoredMessage? Claim(string id)
@@ -49,7 +49,7 @@ public sealed partial class PostgresStorage
         }
 
         var row = Row(
-            $"UPDATE mailgate_messages m SET lease_owner = $1, lease_expires = now() + $2 FROM (SELECT id FROM mailgate_messages WHERE id = $3 AND {Claimable} FOR UPDATE SKIP LOCKED) c WHERE m.id = c.id RETURNING m.envelope",
+            $"UPDATE mailgate.messages m SET lease_owner = $1, lease_expires = now() + $2 FROM (SELECT id FROM mailgate.messages WHERE id = $3 AND {Claimable} FOR UPDATE SKIP LOCKED) c WHERE m.id = c.id RETURNING m.envelope",
             [_owner, _lease, id], r => r.GetString(0));
         return row.Found ? Parse(id, row.Value!) : null;
     }
@@ -58,7 +58,7 @@ public sealed partial class PostgresStorage
     public bool IsUnfinished(StoredMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return Scalar<long>("SELECT count(*) FROM mailgate_messages WHERE id = $1 AND area = 'active' AND lease_owner = $2", message.Id, _owner) > 0;
+        return Scalar<long>("SELECT count(*) FROM mailgate.messages WHERE id = $1 AND area = 'active' AND lease_owner = $2", message.Id, _owner) > 0;
     }
 
     /// <inheritdoc/>
@@ -71,7 +71,7 @@ public sealed partial class PostgresStorage
         }
 
         var ids = held.Select(m => m.Id).ToArray();
-        var kept = Rows("UPDATE mailgate_messages SET lease_expires = now() + $2 WHERE id = ANY($3) AND area = 'active' AND lease_owner = $1 RETURNING id", [_owner, _lease, ids], r => r.GetString(0)).ToHashSet(StringComparer.Ordinal);
+        var kept = Rows("UPDATE mailgate.messages SET lease_expires = now() + $2 WHERE id = ANY($3) AND area = 'active' AND lease_owner = $1 RETURNING id", [_owner, _lease, ids], r => r.GetString(0)).ToHashSet(StringComparer.Ordinal);
         return [.. ids.Where(id => !kept.Contains(id))];
     }
 
@@ -79,7 +79,7 @@ public sealed partial class PostgresStorage
     public void Release(StoredMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        Execute("UPDATE mailgate_messages SET lease_owner = NULL, lease_expires = NULL WHERE id = $1 AND lease_owner = $2", message.Id, _owner);
+        Execute("UPDATE mailgate.messages SET lease_owner = NULL, lease_expires = NULL WHERE id = $1 AND lease_owner = $2", message.Id, _owner);
     }
 
     /// <inheritdoc/>
@@ -88,7 +88,7 @@ public sealed partial class PostgresStorage
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(state);
         var json = Encoding.UTF8.GetString(SpoolDocuments.StateJson(state));
-        if (Execute("UPDATE mailgate_messages SET state = $3, lease_expires = now() + $4 WHERE id = $1 AND area = 'active' AND lease_owner = $2", message.Id, _owner, json, _lease) == 0)
+        if (Execute("UPDATE mailgate.messages SET state = $3, lease_expires = now() + $4 WHERE id = $1 AND area = 'active' AND lease_owner = $2", message.Id, _owner, json, _lease) == 0)
         {
             throw NotHeld(message.Id);
         }
@@ -103,7 +103,7 @@ public sealed partial class PostgresStorage
             throw new ArgumentOutOfRangeException(nameof(area), area, "a message finishes in done, dead or corrupt");
         }
 
-        if (Execute("UPDATE mailgate_messages SET area = $3, lease_owner = NULL, lease_expires = NULL, finished_at = now() WHERE id = $1 AND area = 'active' AND lease_owner = $2", message.Id, _owner, AreaName(area)) == 0)
+        if (Execute("UPDATE mailgate.messages SET area = $3, lease_owner = NULL, lease_expires = NULL, finished_at = now() WHERE id = $1 AND area = 'active' AND lease_owner = $2", message.Id, _owner, AreaName(area)) == 0)
         {
             throw NotHeld(message.Id);
         }
@@ -114,7 +114,7 @@ public sealed partial class PostgresStorage
     /// <summary>Why a change to a message this owner believed it held was refused: taken over, or no longer unfinished.</summary>
     private Exception NotHeld(string id)
     {
-        var holder = Row("SELECT area, lease_owner FROM mailgate_messages WHERE id = $1", [id], r => (Area: r.GetString(0), Owner: r.IsDBNull(1) ? (Guid?)null : r.GetGuid(1)));
+        var holder = Row("SELECT area, lease_owner FROM mailgate.messages WHERE id = $1", [id], r => (Area: r.GetString(0), Owner: r.IsDBNull(1) ? (Guid?)null : r.GetGuid(1)));
         return holder is { Found: true, Value.Area: "active" }
             ? new LeaseLostException(id, $"message {id} was taken over by another owner of {Location} (its lease ran out)")
             : new IOException($"message {id} is no longer unfinished in {Location}");
@@ -132,7 +132,7 @@ public sealed partial class PostgresStorage
         var entry = new DamagedEntry(SpoolArea.Active, id, "envelope " + problem);
         try
         {
-            Execute("UPDATE mailgate_messages SET area = 'corrupt', lease_owner = NULL, lease_expires = NULL, finished_at = now() WHERE id = $1 AND area = 'active'", id);
+            Execute("UPDATE mailgate.messages SET area = 'corrupt', lease_owner = NULL, lease_expires = NULL, finished_at = now() WHERE id = $1 AND area = 'active'", id);
         }
         catch (IOException e)
         {

@@ -7,13 +7,13 @@ using System.Globalization;
 
 namespace MailGate.Storage.Postgres;
 
-/// <summary>A message stored in PostgreSQL: its id and envelope (the row is <c>mailgate_messages</c>, keyed by the id).</summary>
+/// <summary>A message stored in PostgreSQL: its id and envelope (the row is <c>mailgate.messages</c>, keyed by the id).</summary>
 public sealed record PostgresStoredMessage(string Id, Envelope Envelope) : StoredMessage(Id, Envelope);
 
 /// <summary>
 /// The PostgreSQL backend of the storage seam (<c>Spool:Backend: postgres</c>, issue #14, preview): one row per
-/// message in <c>mailgate_messages</c> (content bytes, envelope and state JSON as the file spool writes them, the
-/// area as a column), the cursors and feature state in <c>mailgate_documents</c>. Every change is one statement or
+/// message in <c>mailgate.messages</c> (content bytes, envelope and state JSON as the file spool writes them, the
+/// area as a column), the cursors and feature state in <c>mailgate.documents</c>. Every change is one statement or
 /// one transaction, committed before the call returns (with PostgreSQL's default <c>synchronous_commit=on</c> the
 /// commit is on the primary's disk when <see cref="CommitAsync"/> completes).
 /// </summary>
@@ -97,7 +97,7 @@ public sealed partial class PostgresStorage : IMessageStorage
             {
                 var id = SpoolIds.New(envelope.ReceivedAt);
                 await using var insert = new NpgsqlCommand(
-                    "INSERT INTO mailgate_messages (id, area, content, envelope, lease_owner, lease_expires) VALUES ($1, 'active', $2, $3, $4, now() + $5) ON CONFLICT (id) DO NOTHING",
+                    "INSERT INTO mailgate.messages (id, area, content, envelope, lease_owner, lease_expires) VALUES ($1, 'active', $2, $3, $4, now() + $5) ON CONFLICT (id) DO NOTHING",
                     connection);
                 insert.Parameters.AddWithValue(id);
                 insert.Parameters.AddWithValue(bytes);
@@ -120,7 +120,7 @@ public sealed partial class PostgresStorage : IMessageStorage
     public Stream OpenContent(StoredMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var content = Scalar<byte[]>("SELECT content FROM mailgate_messages WHERE id = $1", message.Id)
+        var content = Scalar<byte[]>("SELECT content FROM mailgate.messages WHERE id = $1", message.Id)
             ?? throw new IOException($"message {message.Id} is no longer in {Location}");
         return new MemoryStream(content, writable: false);
     }
@@ -129,7 +129,7 @@ public sealed partial class PostgresStorage : IMessageStorage
     public ProcessingState ReadState(StoredMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var row = Row("SELECT state FROM mailgate_messages WHERE id = $1", [message.Id], r => r.IsDBNull(0) ? null : r.GetString(0));
+        var row = Row("SELECT state FROM mailgate.messages WHERE id = $1", [message.Id], r => r.IsDBNull(0) ? null : r.GetString(0));
         if (!row.Found)
         {
             throw new IOException($"message {message.Id} is no longer in {Location}");
@@ -150,7 +150,7 @@ public sealed partial class PostgresStorage : IMessageStorage
         {
             try
             {
-                Execute("UPDATE mailgate_messages SET lease_owner = NULL, lease_expires = NULL WHERE lease_owner = $1", _owner);
+                Execute("UPDATE mailgate.messages SET lease_owner = NULL, lease_expires = NULL WHERE lease_owner = $1", _owner);
             }
             catch (IOException)
             {

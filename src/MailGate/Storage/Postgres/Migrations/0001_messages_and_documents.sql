@@ -1,6 +1,6 @@
 -- MailGate schema version 1: the messages (bytes, envelope, state, area, lease) and the small documents
 -- (poller cursors, feature state). Ids sort by arrival in the "C" collation.
-CREATE TABLE mailgate_messages (
+CREATE TABLE mailgate.messages (
     id            text COLLATE "C" PRIMARY KEY,
     area          text NOT NULL CHECK (area IN ('active', 'done', 'dead', 'corrupt')),
     content       bytea NOT NULL,
@@ -12,9 +12,9 @@ CREATE TABLE mailgate_messages (
     finished_at   timestamptz NULL
 );
 
-CREATE INDEX mailgate_messages_area_id ON mailgate_messages (area, id);
+CREATE INDEX messages_area_id ON mailgate.messages (area, id);
 
-CREATE TABLE mailgate_documents (
+CREATE TABLE mailgate.documents (
     kind       text COLLATE "C" NOT NULL CHECK (kind IN ('cursor', 'feature')),
     name       text COLLATE "C" NOT NULL,
     key        text COLLATE "C" NOT NULL,
