@@ -80,6 +80,11 @@ internal static class SpoolServiceCollectionExtensions
                 : $"Spool:Path '{options.Path}' cannot be used as the spool: {e.Message}", e);
         }
 
+        if (store is PostgresStorage postgres)
+        {
+            Log.PostgresSchemaReady(logger, postgres.Location, PostgresStorage.SchemaVersion, postgres.AppliedMigrations.Count);
+        }
+
         store.Quarantined += (_, entry) => Log.SpoolEntryQuarantined(logger, entry.Name, entry.Area.ToString().ToLowerInvariant(), entry.Problem);
         store.QuarantineFailed += (_, e) => Log.SpoolEntryNotQuarantined(logger, e.Entry.Name, e.Entry.Area.ToString().ToLowerInvariant(), e.Entry.Problem, e.Error);
         return store;

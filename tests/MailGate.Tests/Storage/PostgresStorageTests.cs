@@ -47,6 +47,8 @@ public sealed class PostgresStorageTests
             }
 
             Assert.That(applied, Is.EqualTo(PostgresMigrations.Scripts.Select(s => s.Version)));
+            Assert.That(opened.SelectMany(s => s.AppliedMigrations), Is.EqualTo(new[] { 1 }), "one starter applied the script, the others found it applied");
+            Assert.That(PostgresStorage.SchemaVersion, Is.EqualTo(1));
             Assert.That(PostgresMigrations.Scripts.Select(s => s.Version), Is.EqualTo(new[] { 1 }));
             using var again = NpgsqlDataSource.Create(_backend.ConnectionString);
             Assert.That(PostgresMigrations.Apply(again), Is.Empty);

@@ -51,6 +51,12 @@ public sealed partial class PostgresStorage : IMessageStorage
     /// <inheritdoc/>
     public bool IsOwner { get; }
 
+    /// <summary>The migration versions <see cref="Open"/> applied (none when the schema was current).</summary>
+    public IReadOnlyList<int> AppliedMigrations { get; private init; } = [];
+
+    /// <summary>The schema version this program brings a database to (its newest migration).</summary>
+    public static int SchemaVersion => PostgresMigrations.Scripts[^1].Version;
+
     /// <summary>
     /// Opens the database named by <paramref name="connectionString"/> (Npgsql syntax) and brings its schema up to
     /// date (<see cref="PostgresMigrations"/>), as an owner (the gateway) or a shared view (the commands).
@@ -65,8 +71,8 @@ public sealed partial class PostgresStorage : IMessageStorage
         var dataSource = NpgsqlDataSource.Create(connectionString);
         try
         {
-            PostgresMigrations.Apply(dataSource);
-            return new PostgresStorage(dataSource, owner, lease);
+            var applied = PostgresMigrations.Apply(dataSource);
+            return new PostgresStorage(dataSource, owner, lease) { AppliedMigrations = applied };
         }
         catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
         {
