@@ -20,8 +20,7 @@ public sealed record PostgresStoredMessage(string Id, Envelope Envelope) : Store
 /// <remarks>
 /// Claims: an owner claims unfinished rows with <c>FOR UPDATE SKIP LOCKED</c> and a lease (<c>lease_owner</c>,
 /// <c>lease_expires</c> from the database's clock); a row whose lease ran out may be claimed by another owner, and
-/// the previous owner's writes are then refused with <see cref="LeaseLostException"/>. Disposing an owner releases
-/// its claims. Database errors surface as <see cref="IOException"/>, as the seam asks.
+/// the previous owner's writes are then refused with <see cref="LeaseLostException"/>. Disposing releases its claims. Database errors surface as <see cref="IOException"/>, as the seam asks.
 /// </remarks>
 public sealed partial class PostgresStorage : IMessageStorage
 {
@@ -144,7 +143,7 @@ public sealed partial class PostgresStorage : IMessageStorage
         return row.Value is null ? new ProcessingState() : SpoolDocuments.ReadState(System.Text.Encoding.UTF8.GetBytes(row.Value));
     }
 
-    /// <summary>Releases this owner's claims (so another owner, or this gateway restarted, resumes them at once) and closes the connections. Idempotent.</summary>
+    /// <summary>Releases its claims (so another owner, or this gateway restarted, resumes them at once) and closes the connections. Idempotent.</summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
@@ -152,16 +151,14 @@ public sealed partial class PostgresStorage : IMessageStorage
             return;
         }
 
-        if (IsOwner)
+        // A shared view claims nothing in normal use, but whatever it claimed must not wait out a lease either.
+        try
         {
-            try
-            {
-                Execute("UPDATE mailgate.messages SET lease_owner = NULL, lease_expires = NULL WHERE lease_owner = $1", _owner);
-            }
-            catch (IOException)
-            {
-                // Unreachable: the leases run out by themselves and another owner takes the messages over.
-            }
+            Execute("UPDATE mailgate.messages SET lease_owner = NULL, lease_expires = NULL WHERE lease_owner = $1", _owner);
+        }
+        catch (IOException)
+        {
+            // Unreachable: the leases run out by themselves and another owner takes the messages over.
         }
 
         _dataSource.Dispose();
