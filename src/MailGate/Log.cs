@@ -93,6 +93,9 @@ internal static partial class Log
     [LoggerMessage(205, LogLevel.Error, "Spool entry {Entry} in {Area}/ is not a message folder ({Problem}) and cannot be moved to corrupt/ ({Error}); it is skipped, never read. Move it away by hand")]
     public static partial void SpoolEntryNotQuarantined(ILogger logger, string entry, string area, string problem, string error);
 
+    [LoggerMessage(1000, LogLevel.Information, "PostgreSQL storage at {StorageLocation}: schema version {SchemaVersion}, {AppliedCount} migration(s) applied now")]
+    public static partial void PostgresSchemaReady(ILogger logger, string storageLocation, int schemaVersion, int appliedCount);
+
     [LoggerMessage(300, LogLevel.Information, "Rules loaded from {RulesSource}: version {RulesVersion}, {RuleCount} rule(s), {RouteCount} route(s)")]
     public static partial void RulesLoaded(ILogger logger, string rulesSource, string rulesVersion, int ruleCount, int routeCount);
 

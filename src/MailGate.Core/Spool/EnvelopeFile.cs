@@ -64,7 +64,7 @@ internal static class EnvelopeFile
         }
     }
 
-    private static EnvelopeDocument ToDocument(Envelope envelope) => envelope.Origin switch
+    internal static EnvelopeDocument ToDocument(Envelope envelope) => envelope.Origin switch
     {
         MailOrigin mail => new EnvelopeDocument
         {

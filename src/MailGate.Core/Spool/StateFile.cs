@@ -16,12 +16,15 @@ internal static class StateFile
             return new ProcessingState();
         }
 
-        ProcessingState? state;
-        using (var stream = File.OpenRead(path))
-        {
-            state = JsonSerializer.Deserialize(stream, SpoolJsonContext.Default.ProcessingState);
-        }
+        using var stream = File.OpenRead(path);
+        return Parse(stream);
+    }
 
+    /// <summary>A state document read from <paramref name="stream"/> (see <see cref="Read"/>).</summary>
+    /// <exception cref="JsonException">It is not a state the gateway can act on (<see cref="Incomplete"/>).</exception>
+    public static ProcessingState Parse(Stream stream)
+    {
+        var state = JsonSerializer.Deserialize(stream, SpoolJsonContext.Default.ProcessingState);
         if (state is null)
         {
             return new ProcessingState();

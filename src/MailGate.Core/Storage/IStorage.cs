@@ -6,7 +6,7 @@ namespace MailGate.Core.Storage;
 /// the processor <see cref="IProcessingStore"/>, the <c>mailgate spool</c> commands
 /// <see cref="ISpoolAdministration"/>, the pollers <see cref="IPollerCursors"/>, features
 /// <see cref="IFeatureState"/>, readiness and metrics <see cref="IStorageHealth"/>. Every backend passes
-/// the same conformance suite (<c>tests/MailGate.Core.Tests/Storage/StorageConformanceTests.cs</c>).
+/// the same conformance suite (<c>tests/Shared/Storage/StorageConformanceTests.cs</c>).
 /// </summary>
 /// <remarks>
 /// <para>Failures: a storage that cannot be reached or refuses a change throws <see cref="IOException"/>

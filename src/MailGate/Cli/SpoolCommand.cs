@@ -8,6 +8,7 @@ using System.Text;
 using MailGate.Hosting;
 using MailGate.Parse;
 using MailGate.Spool;
+using MailGate.Storage.Postgres;
 using Microsoft.Extensions.Configuration;
 
 namespace MailGate.Cli;
@@ -34,13 +35,19 @@ internal static class SpoolCommand
     /// <summary>
     /// The spool named by <c>--spool</c>, else <c>Spool:Path</c>, opened shared. The configuration is read (and
     /// checked: a misspelt option or key is refused) either way; a folder that is not a spool is an error, never
-    /// created. The one place the commands name a backend (the file spool); everything else is the seam's.
+    /// created. With <c>Spool:Backend: postgres</c> and no <c>--spool</c>, the database (shared view). The one place the
+    /// commands name a backend; everything else is the seam's.
     /// </summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1859", Justification = "The commands speak to the storage seam, so that another backend changes only this method.")]
     private static IMessageStorage Open(ParseResult result, Option<DirectoryInfo?> spoolOption)
     {
-        var configured = MailGateConfiguration.Build([.. result.UnmatchedTokens]).GetSection(SpoolOptions.Section).Get<SpoolOptions>()?.Path;
-        return SpoolStore.OpenExisting(result.GetValue(spoolOption)?.FullName ?? configured ?? new SpoolOptions().Path);
+        var configured = MailGateConfiguration.Build([.. result.UnmatchedTokens]).GetSection(SpoolOptions.Section).Get<SpoolOptions>() ?? new SpoolOptions();
+        if (result.GetValue(spoolOption) is null && configured.Backend == SpoolOptions.PostgresBackend)
+        {
+            return PostgresStorage.Open(configured.ConnectionString, owner: false, configured.LeaseDuration);
+        }
+
+        return SpoolStore.OpenExisting(result.GetValue(spoolOption)?.FullName ?? configured.Path);
     }
 
     private static Command List(Option<DirectoryInfo?> spoolOption)

@@ -2,6 +2,7 @@ using MailGate.Core.Storage;
 using MailGate.Observability;
 using MailGate.Poll.Aws;
 using MailGate.Spool;
+using MailGate.Startup;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -23,7 +24,7 @@ internal static class PollServiceCollectionExtensions
             services.AddAwsClients();
             services.AddOptions<AwsOptions>().ValidateOnStart(); // enabled: a bad Aws:* value stops start-up, naming the key
             services.AddSingleton(sp => new CaseCursorStore(Cursors(
-                sp.GetRequiredService<IOptions<SupportCaseOptions>>().Value, sp.GetRequiredService<IPollerCursors>())));
+                sp.GetRequiredService<IOptions<SupportCaseOptions>>().Value, sp.GetRequiredService<IOptions<SpoolOptions>>().Value, sp.GetRequiredService<IPollerCursors>())));
             services.AddSingleton<SupportCaseSpooler>();
             services.AddSingleton<AccountPoller>();
             services.AddHostedService<SupportCasePoller>();
@@ -33,6 +34,9 @@ internal static class PollServiceCollectionExtensions
     }
 
     /// <summary>Where the cursors live: in the folder <see cref="SupportCaseOptions.StatePath"/>, else in the storage's cursors of <see cref="CaseCursorStore.Poller"/> (the file spool: <c>{Spool:Path}/support-cases/</c>).</summary>
-    private static ICursorDocuments Cursors(SupportCaseOptions options, IPollerCursors storage) =>
-        options.StatePath.Length > 0 ? CursorFolders.At(options.StatePath) : storage.Cursors(CaseCursorStore.Poller);
+    /// <exception cref="StartupException">A folder is named while the storage is PostgreSQL: cursors kept on one replica's disk would be lost or doubled across replicas.</exception>
+    private static ICursorDocuments Cursors(SupportCaseOptions options, SpoolOptions spool, IPollerCursors storage) =>
+        options.StatePath.Length == 0 ? storage.Cursors(CaseCursorStore.Poller)
+        : spool.Backend == SpoolOptions.PostgresBackend ? throw new StartupException("SupportCases:StatePath must be empty when Spool:Backend is 'postgres': the cursors are kept in PostgreSQL")
+        : CursorFolders.At(options.StatePath);
 }

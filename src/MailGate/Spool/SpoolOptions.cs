@@ -8,9 +8,38 @@ public sealed class SpoolOptions
     /// <summary>The section name.</summary>
     public const string Section = "Spool";
 
-    /// <summary>The spool's folder, relative to the working directory unless absolute.</summary>
+    /// <summary>The spool's folder, relative to the working directory unless absolute (file backend).</summary>
     /// <value><c>data/spool</c>; <c>/var/lib/mailgate/spool</c> (a volume) in the container.</value>
     public string Path { get; set; } = "data/spool";
+
+    /// <summary>The file spool's <see cref="Backend"/> name.</summary>
+    public const string FileBackend = "file";
+
+    /// <summary>The PostgreSQL backend's <see cref="Backend"/> name (preview, issue #14).</summary>
+    public const string PostgresBackend = "postgres";
+
+    /// <summary>
+    /// Where messages are stored: <c>file</c> (the spool folder <see cref="Path"/>) or <c>postgres</c> (the database
+    /// named by <see cref="ConnectionString"/>; preview: one replica).
+    /// </summary>
+    /// <value><c>file</c>.</value>
+    public string Backend { get; set; } = FileBackend;
+
+    /// <summary>
+    /// The PostgreSQL database for <c>Spool:Backend: postgres</c>, in Npgsql's syntax
+    /// (<c>Host=db;Port=5432;Database=mailgate;Username=mailgate</c>). Never logged. The password may stay out of it:
+    /// set the whole value from the environment (<c>Spool__ConnectionString</c>), or let Npgsql read
+    /// <c>PGPASSWORD</c> or a <c>PGPASSFILE</c>.
+    /// </summary>
+    /// <value>empty.</value>
+    public string ConnectionString { get; set; } = "";
+
+    /// <summary>
+    /// How long a replica's claim on a message lasts without renewal before another may take the message over
+    /// (PostgreSQL backend only).
+    /// </summary>
+    /// <value>30 seconds.</value>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// Flush concurrent messages to disk together (two <c>syncfs</c> calls per batch instead of four

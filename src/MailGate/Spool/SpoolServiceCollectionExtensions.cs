@@ -2,26 +2,34 @@ using MailGate.Core.Spool;
 using MailGate.Core.Storage;
 using MailGate.Observability;
 using MailGate.Startup;
+using MailGate.Storage.Postgres;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace MailGate.Spool;
 
-/// <summary>Registers the durable spool.</summary>
+/// <summary>Registers the durable storage: the file spool (default) or PostgreSQL (<c>Spool:Backend</c>).</summary>
 internal static class SpoolServiceCollectionExtensions
 {
     public static IServiceCollection AddSpool(this IServiceCollection services)
     {
         services.AddOptions<SpoolOptions>().BindConfiguration(SpoolOptions.Section)
+            .Validate(o => o.Backend is SpoolOptions.FileBackend or SpoolOptions.PostgresBackend, "Spool:Backend must be 'file' or 'postgres'")
             .Validate(o => !string.IsNullOrWhiteSpace(o.Path), "Spool:Path must name a folder")
+            .Validate(o => o.Backend != SpoolOptions.PostgresBackend || ConnectionStringProblem(o.ConnectionString) is null, "Spool:ConnectionString must be an Npgsql connection string naming Host and Database when Spool:Backend is 'postgres' (e.g. Host=db;Database=mailgate;Username=mailgate)")
+            .Validate(o => o.LeaseDuration >= TimeSpan.FromSeconds(1), "Spool:LeaseDuration must be at least 00:00:01")
             .Validate(o => o.ScanInterval >= TimeSpan.FromMilliseconds(100), "Spool:ScanInterval must be at least 00:00:00.1")
             .Validate(o => o.MinFreeBytes >= 0, "Spool:MinFreeBytes must not be negative")
             .ValidateOnStart();
-        services.AddSingleton(sp => Open(sp.GetRequiredService<IOptions<SpoolOptions>>().Value, sp.GetRequiredService<ILogger<SpoolStore>>()));
+        services.AddSingleton<IMessageStorage>(sp => Open(sp.GetRequiredService<IOptions<SpoolOptions>>().Value, sp.GetRequiredService<ILogger<SpoolStore>>()));
 
-        // The storage seam, one role per consumer; the file spool is the only backend so far.
-        services.AddSingleton<IMessageStorage>(sp => sp.GetRequiredService<SpoolStore>());
+        // The file spool itself, for what only it has (tests reach its events through it); refused with PostgreSQL.
+        services.AddSingleton(sp => sp.GetRequiredService<IMessageStorage>() as SpoolStore
+            ?? throw new InvalidOperationException("the file spool is not in use (Spool:Backend is not 'file')"));
+
+        // The storage seam, one role per consumer.
         services.AddSingleton<IMessageIntake>(sp => sp.GetRequiredService<IMessageStorage>());
         services.AddSingleton<IProcessingStore>(sp => sp.GetRequiredService<IMessageStorage>());
         services.AddSingleton<IPollerCursors>(sp => sp.GetRequiredService<IMessageStorage>());
@@ -32,21 +40,49 @@ internal static class SpoolServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>
-    /// Opens the spool as its owner: takes its lock before anything reads or recovers it, so a second
-    /// gateway on the same folder stops here (<see cref="SpoolLockedException"/>), and logs every damaged
-    /// entry set aside while running.
-    /// </summary>
-    private static SpoolStore Open(SpoolOptions options, ILogger<SpoolStore> logger)
+    /// <summary>Why <paramref name="connectionString"/> cannot name a PostgreSQL database, or null (never echoes it: it may hold a password).</summary>
+    internal static string? ConnectionStringProblem(string? connectionString)
     {
-        SpoolStore store;
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            return "it is empty";
+        }
+
         try
         {
-            store = new SpoolStore(options.Path, options.GroupCommit, exclusive: true);
+            var builder = new NpgsqlConnectionStringBuilder(connectionString);
+            return string.IsNullOrEmpty(builder.Host) ? "it names no Host" : string.IsNullOrEmpty(builder.Database) ? "it names no Database" : null;
+        }
+        catch (ArgumentException)
+        {
+            return "it is not in Npgsql's Key=Value;… syntax";
+        }
+    }
+
+    /// <summary>
+    /// Opens the storage as its owner. The file spool: takes its lock before anything reads or recovers it, so a
+    /// second gateway on the same folder stops here (<see cref="SpoolLockedException"/>). PostgreSQL: connects and
+    /// brings the schema up to date. Either way logs every damaged entry set aside while running.
+    /// </summary>
+    private static IMessageStorage Open(SpoolOptions options, ILogger<SpoolStore> logger)
+    {
+        IMessageStorage store;
+        try
+        {
+            store = options.Backend == SpoolOptions.PostgresBackend
+                ? PostgresStorage.Open(options.ConnectionString, owner: true, options.LeaseDuration)
+                : new SpoolStore(options.Path, options.GroupCommit, exclusive: true);
         }
         catch (Exception e) when (e is not SpoolLockedException && e is IOException or UnauthorizedAccessException)
         {
-            throw new StartupException($"Spool:Path '{options.Path}' cannot be used as the spool: {e.Message}", e);
+            throw new StartupException(options.Backend == SpoolOptions.PostgresBackend
+                ? $"Spool:ConnectionString: {e.Message}"
+                : $"Spool:Path '{options.Path}' cannot be used as the spool: {e.Message}", e);
+        }
+
+        if (store is PostgresStorage postgres)
+        {
+            Log.PostgresSchemaReady(logger, postgres.Location, PostgresStorage.SchemaVersion, postgres.AppliedMigrations.Count);
         }
 
         store.Quarantined += (_, entry) => Log.SpoolEntryQuarantined(logger, entry.Name, entry.Area.ToString().ToLowerInvariant(), entry.Problem);

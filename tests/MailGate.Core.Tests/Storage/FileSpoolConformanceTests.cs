@@ -1,3 +1,5 @@
+using MailGate.Tests.Shared.Storage;
+
 namespace MailGate.Core.Tests.Storage;
 
 /// <summary>The file spool passes the storage conformance suite, with and without group commit.</summary>

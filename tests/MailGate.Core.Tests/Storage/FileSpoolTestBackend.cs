@@ -1,6 +1,7 @@
 
 using MailGate.Core.Spool;
 using MailGate.Core.Storage;
+using MailGate.Tests.Shared.Storage;
 
 namespace MailGate.Core.Tests.Storage;
 

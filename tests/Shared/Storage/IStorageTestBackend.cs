@@ -1,7 +1,7 @@
 
 using MailGate.Core.Storage;
 
-namespace MailGate.Core.Tests.Storage;
+namespace MailGate.Tests.Shared.Storage;
 
 /// <summary>
 /// What <see cref="StorageConformanceTests"/> needs from a backend beyond the seam itself: opening it as the

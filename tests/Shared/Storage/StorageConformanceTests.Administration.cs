@@ -2,7 +2,7 @@ using MailGate.Core.Messages;
 using MailGate.Core.Storage;
 using System.Text;
 
-namespace MailGate.Core.Tests.Storage;
+namespace MailGate.Tests.Shared.Storage;
 
 /// <summary>The conformance tests of the people's side (list, show, requeue, purge) and of the small documents (cursors, feature state, health).</summary>
 public abstract partial class StorageConformanceTests

@@ -5,13 +5,14 @@ using System.Text;
 using System.Text.Json;
 using MailGate.Tests.Shared;
 
-namespace MailGate.Core.Tests.Storage;
+namespace MailGate.Tests.Shared.Storage;
 
 /// <summary>
 /// What every storage backend must do (<see cref="IMessageStorage"/>): commit, ordering, the processing
 /// walk, crash points and idempotent recovery, requeue, purge, cursors and feature state. A backend passes
 /// it by deriving a fixture that supplies <see cref="CreateBackend"/> (the file spool:
-/// <see cref="FileSpoolConformanceTests"/>; the PostgreSQL backend inherits the same tests).
+/// <c>FileSpoolConformanceTests</c> in the core tests; <c>PostgresConformanceTests</c> in the integration tests).
+/// Kept in <c>tests/Shared/Storage</c>, which both test projects compile.
 /// </summary>
 public abstract partial class StorageConformanceTests
 {

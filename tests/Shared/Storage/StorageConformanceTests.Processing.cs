@@ -2,7 +2,7 @@ using MailGate.Core.Deliver;
 using MailGate.Core.Storage;
 using System.Text.Json;
 
-namespace MailGate.Core.Tests.Storage;
+namespace MailGate.Tests.Shared.Storage;
 
 /// <summary>
 /// The conformance tests of what the gateway's processor does beyond the single steps: a message whose state

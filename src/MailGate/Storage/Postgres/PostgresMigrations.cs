@@ -1,0 +1,96 @@
+using Npgsql;
+using System.Globalization;
+
+namespace MailGate.Storage.Postgres;
+
+/// <summary>
+/// The PostgreSQL schema: ordered SQL scripts embedded in the program (<c>Storage/Postgres/Migrations/NNNN_name.sql</c>),
+/// each applied once in its own transaction and recorded in <c>mailgate.schema_version</c> (all tables are in the
+/// schema <c>mailgate</c>, created when missing). Applied under a
+/// transaction-level advisory lock, so two gateways starting at once apply each script once: the second waits, then
+/// finds it recorded.
+/// </summary>
+public static class PostgresMigrations
+{
+    /// <summary>The advisory lock key every MailGate migration takes (an arbitrary constant: "MailGate" in ASCII).</summary>
+    public const long LockKey = 0x4D61696C47617465;
+
+    private const string ResourcePrefix = "MailGate.Migrations.";
+
+    /// <summary>The embedded scripts, oldest first: (version, name, SQL).</summary>
+    public static IReadOnlyList<(int Version, string Name, string Sql)> Scripts { get; } = Load();
+
+    /// <summary>Applies every script the database lacks; returns the versions applied now (none when it is current).</summary>
+    /// <exception cref="NpgsqlException">The database refused (unreachable, no rights, a script failed: nothing of that script stays).</exception>
+    public static IReadOnlyList<int> Apply(NpgsqlDataSource dataSource)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        using var connection = dataSource.OpenConnection();
+        using (var create = new NpgsqlCommand("CREATE SCHEMA IF NOT EXISTS mailgate; CREATE TABLE IF NOT EXISTS mailgate.schema_version (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())", connection))
+        {
+            // Two first starters may race here too: the lock below orders everything after; a lost race surfaces
+            // as a unique violation on the catalog, so take the lock first for the creation as well.
+            using var tx = connection.BeginTransaction();
+            Lock(connection, tx);
+            create.Transaction = tx;
+            create.ExecuteNonQuery();
+            tx.Commit();
+        }
+
+        var applied = new List<int>();
+        foreach (var (version, name, sql) in Scripts)
+        {
+            using var tx = connection.BeginTransaction();
+            Lock(connection, tx);
+            using (var check = new NpgsqlCommand("SELECT count(*) FROM mailgate.schema_version WHERE version = $1", connection, tx))
+            {
+                check.Parameters.AddWithValue(version);
+                if ((long)check.ExecuteScalar()! > 0)
+                {
+                    tx.Commit();
+                    continue;
+                }
+            }
+
+            using (var script = new NpgsqlCommand(sql, connection, tx))
+            {
+                script.ExecuteNonQuery();
+            }
+
+            using (var record = new NpgsqlCommand("INSERT INTO mailgate.schema_version (version, name) VALUES ($1, $2)", connection, tx))
+            {
+                record.Parameters.AddWithValue(version);
+                record.Parameters.AddWithValue(name);
+                record.ExecuteNonQuery();
+            }
+
+            tx.Commit();
+            applied.Add(version);
+        }
+
+        return applied;
+    }
+
+    private static void Lock(NpgsqlConnection connection, NpgsqlTransaction tx)
+    {
+        using var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1)", connection, tx);
+        command.Parameters.AddWithValue(LockKey);
+        command.ExecuteNonQuery();
+    }
+
+    private static List<(int, string, string)> Load()
+    {
+        var assembly = typeof(PostgresMigrations).Assembly;
+        var scripts = new List<(int, string, string)>();
+        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            var name = resource[ResourcePrefix.Length..^".sql".Length];
+            var version = int.Parse(name.AsSpan(0, name.IndexOf('_', StringComparison.Ordinal)), NumberStyles.None, CultureInfo.InvariantCulture);
+            using var stream = assembly.GetManifestResourceStream(resource)!;
+            using var reader = new StreamReader(stream);
+            scripts.Add((version, name, reader.ReadToEnd()));
+        }
+
+        return scripts;
+    }
+}

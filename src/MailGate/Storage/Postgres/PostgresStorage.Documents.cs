@@ -1,0 +1,94 @@
+using MailGate.Core.Storage;
+
+namespace MailGate.Storage.Postgres;
+
+/// <summary>Cursors, feature state and health.</summary>
+public sealed partial class PostgresStorage
+{
+    /// <inheritdoc/>
+    public ICursorDocuments Cursors(string poller) => new CursorTable(this, StorageNames.CheckName(poller, nameof(poller)));
+
+    /// <inheritdoc/>
+    public byte[]? ReadFeatureState(string feature) => ReadDocument("feature", StorageNames.CheckName(feature, nameof(feature)), "");
+
+    /// <inheritdoc/>
+    public void WriteFeatureState(string feature, ReadOnlySpan<byte> document)
+    {
+        StorageNames.CheckName(feature, nameof(feature));
+        StorageNames.CheckSize(document, nameof(document));
+        WriteDocument("feature", feature, "", document.ToArray());
+    }
+
+    /// <inheritdoc/>
+    public string? OwnershipProblem() => null;
+
+    /// <summary>
+    /// Preview: every owner leads every role (as with the file spool's one owner). Run one replica only until
+    /// leadership across replicas (an advisory lock or a lease row, issue #14) is built.
+    /// </summary>
+    public bool TryLead(string role)
+    {
+        StorageNames.CheckName(role, nameof(role));
+        return IsOwner;
+    }
+
+    /// <summary>The database does not say how much room it has: <see cref="long.MaxValue"/> (the free-space floor never refuses).</summary>
+    public long AvailableBytes() => long.MaxValue;
+
+    /// <inheritdoc/>
+    public string? ProbeCommit()
+    {
+        try
+        {
+            var writable = Scalar<bool>("SELECT NOT pg_is_in_recovery() AND current_setting('transaction_read_only') = 'off'");
+            return writable ? null : $"PostgreSQL at {Location} is read-only (a standby, or default_transaction_read_only is on)";
+        }
+        catch (IOException e)
+        {
+            return e.Message;
+        }
+    }
+
+    /// <inheritdoc/>
+    public int? Count(SpoolArea area)
+    {
+        if (area == SpoolArea.Incoming)
+        {
+            return 0;
+        }
+
+        try
+        {
+            return (int)Scalar<long>("SELECT count(*) FROM mailgate.messages WHERE area = $1", AreaName(area));
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <inheritdoc/>
+    public DateTimeOffset? OldestUnfinished() =>
+        Scalar<string>("SELECT min(id) FROM mailgate.messages WHERE area = 'active'") is { } id && SpoolIds.IsValid(id) ? SpoolIds.ReceivedAt(id) : null;
+
+    private byte[]? ReadDocument(string kind, string name, string key) =>
+        Scalar<byte[]>("SELECT document FROM mailgate.documents WHERE kind = $1 AND name = $2 AND key = $3", kind, name, key);
+
+    private void WriteDocument(string kind, string name, string key, byte[] document) =>
+        Execute("INSERT INTO mailgate.documents (kind, name, key, document) VALUES ($1, $2, $3, $4) ON CONFLICT (kind, name, key) DO UPDATE SET document = excluded.document, updated_at = now()", kind, name, key, document);
+
+    /// <summary>One poller's cursors: rows of <c>mailgate.documents</c> with kind <c>cursor</c>.</summary>
+    private sealed class CursorTable(PostgresStorage storage, string poller) : ICursorDocuments
+    {
+        public string Location => $"{storage.Location} (mailgate.documents, cursor {poller})";
+
+        public byte[]? Read(string key) => storage.ReadDocument("cursor", poller, StorageNames.CheckKey(key, nameof(key)));
+
+        public void Write(string key, ReadOnlySpan<byte> document)
+        {
+            StorageNames.CheckKey(key, nameof(key));
+            StorageNames.CheckSize(document, nameof(document));
+            storage.WriteDocument("cursor", poller, key, document.ToArray());
+        }
+    }
+}

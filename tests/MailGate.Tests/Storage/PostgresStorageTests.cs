@@ -1,0 +1,164 @@
+using MailGate.Core.Messages;
+using MailGate.Core.Storage;
+using MailGate.Spool;
+using MailGate.Storage.Postgres;
+using MailGate.Tests.Shared;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace MailGate.Tests.Storage;
+
+/// <summary>
+/// What the PostgreSQL backend promises beyond the conformance suite: migrations safe for starters at once, claims
+/// that give each message to one owner, a lease another owner takes over, a location without the password, and the
+/// checks of its options.
+/// </summary>
+[TestFixture]
+public sealed class PostgresStorageTests
+{
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+    private PostgresTestBackend _backend = null!;
+
+    [SetUp]
+    public void CreateDatabase() => _backend = new PostgresTestBackend();
+
+    [TearDown]
+    public void DropDatabase() => _backend.Dispose();
+
+    private static Envelope Mail(int second) =>
+        Envelope.ForMail("bounce@example.com", ["aws-abuse@mailgate.example.com"], new DateTimeOffset(2026, 11, 28, 12, 0, second, TimeSpan.Zero), "192.0.2.1", "s");
+
+    [Test]
+    public async Task Open_FourStartersAtOnce_EachScriptAppliedOnceAndAllOpen()
+    {
+        var opened = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => PostgresStorage.Open(_backend.ConnectionString, owner: true, Lease))));
+        try
+        {
+            using var connection = new NpgsqlConnection(_backend.ConnectionString);
+            connection.Open();
+            using var versions = new NpgsqlCommand("SELECT version FROM mailgate.schema_version ORDER BY version", connection);
+            using var reader = versions.ExecuteReader();
+            var applied = new List<int>();
+            while (reader.Read())
+            {
+                applied.Add(reader.GetInt32(0));
+            }
+
+            Assert.That(applied, Is.EqualTo(PostgresMigrations.Scripts.Select(s => s.Version)));
+            Assert.That(opened.SelectMany(s => s.AppliedMigrations), Is.EqualTo(new[] { 1 }), "one starter applied the script, the others found it applied");
+            Assert.That(PostgresStorage.SchemaVersion, Is.EqualTo(1));
+            Assert.That(PostgresMigrations.Scripts.Select(s => s.Version), Is.EqualTo(new[] { 1 }));
+            using var again = NpgsqlDataSource.Create(_backend.ConnectionString);
+            Assert.That(PostgresMigrations.Apply(again), Is.Empty);
+        }
+        finally
+        {
+            foreach (var storage in opened)
+            {
+                storage.Dispose();
+            }
+        }
+    }
+
+    [Test]
+    public async Task ClaimUnfinished_TwoOwnersAtOnce_EachMessageToExactlyOne()
+    {
+        using var committer = PostgresStorage.Open(_backend.ConnectionString, owner: true, Lease);
+        var committed = new List<StoredMessage>();
+        for (var i = 0; i < 20; i++)
+        {
+            var message = await committer.CommitAsync(Mail(i), Segments.Of("Subject: x"), CancellationToken.None);
+            committer.Release(message);
+            committed.Add(message);
+        }
+
+        using var a = PostgresStorage.Open(_backend.ConnectionString, owner: true, Lease);
+        using var b = PostgresStorage.Open(_backend.ConnectionString, owner: true, Lease);
+        var claims = await Task.WhenAll(Task.Run(a.ClaimUnfinished), Task.Run(b.ClaimUnfinished));
+
+        var ids = claims.SelectMany(c => c.Select(m => m.Id)).ToList();
+        Assert.That(ids, Is.EquivalentTo(committed.Select(m => m.Id)));
+        Assert.That(a.ClaimUnfinished().Concat(b.ClaimUnfinished()).Select(m => m.Id), Is.EquivalentTo(committed.Select(m => m.Id)), "each owner claims its own again, never the other's");
+        Assert.That(a.ClaimUnfinished().Select(m => m.Id).Intersect(b.ClaimUnfinished().Select(m => m.Id)), Is.Empty);
+    }
+
+    [Test]
+    public async Task WriteState_LeaseRanOutAndTakenOver_LeaseLostForTheOldOwnerAndTheNewOneGoesOn()
+    {
+        using var stalled = PostgresStorage.Open(_backend.ConnectionString, owner: true, TimeSpan.FromSeconds(-1)); // every lease it takes has run out
+        using var other = PostgresStorage.Open(_backend.ConnectionString, owner: true, Lease);
+        var message = await stalled.CommitAsync(Mail(0), Segments.Of("Subject: x"), CancellationToken.None);
+
+        var taken = other.Claim(message.Id);
+
+        Assert.That(taken, Is.Not.Null);
+        Assert.That(() => stalled.WriteState(message, new ProcessingState { Error = "late" }), Throws.TypeOf<LeaseLostException>().With.Property(nameof(LeaseLostException.MessageId)).EqualTo(message.Id));
+        Assert.That(() => stalled.Finish(message, SpoolArea.Done), Throws.TypeOf<LeaseLostException>());
+        Assert.That(stalled.Renew([message]), Is.EqualTo(new[] { message.Id }));
+        Assert.That(stalled.IsUnfinished(message), Is.False);
+        Assert.That(other.Renew([taken!]), Is.Empty);
+        other.WriteState(taken!, new ProcessingState { Error = "mine" });
+        Assert.That(other.ReadState(taken!).Error, Is.EqualTo("mine"));
+        Assert.That(other.Finish(taken!, SpoolArea.Dead).Id, Is.EqualTo(message.Id));
+        Assert.That(() => other.WriteState(taken!, new ProcessingState()), Throws.TypeOf<IOException>());
+    }
+
+    [Test]
+    public void Location_PasswordInTheConnectionString_NamesHostPortAndDatabaseOnly()
+    {
+        using var storage = PostgresStorage.Open(_backend.ConnectionString, owner: false, Lease);
+        var builder = new NpgsqlConnectionStringBuilder(_backend.ConnectionString);
+
+        Assert.That(storage.Location, Is.EqualTo($"postgres://127.0.0.1:{builder.Port}/{builder.Database}"));
+        Assert.That(storage.Location, Does.Not.Contain(builder.Password));
+    }
+
+    [Test]
+    public void Open_Unreachable_IOExceptionWithoutThePassword()
+    {
+        var unreachable = new NpgsqlConnectionStringBuilder(_backend.ConnectionString) { Port = 1, Password = "s3cret-Pw", Timeout = 5 }.ConnectionString;
+
+        Assert.That(() => PostgresStorage.Open(unreachable, owner: true, Lease), Throws.TypeOf<IOException>().With.Message.Contains("127.0.0.1:1/").And.Message.Not.Contains("s3cret-Pw"));
+    }
+
+    [TestCase("--Spool:Backend=sqlite", "Spool:Backend must be 'file' or 'postgres'")]
+    [TestCase("--Spool:Backend=postgres", "Spool:ConnectionString must be an Npgsql connection string naming Host and Database")]
+    [TestCase("--Spool:LeaseDuration=00:00:00.5", "Spool:LeaseDuration must be at least 00:00:01")]
+    public void SpoolOptions_Invalid_RefusedNamingTheKey(string argument, string expected)
+    {
+        using var services = Services(argument);
+
+        Assert.That(() => services.GetRequiredService<IOptions<SpoolOptions>>().Value, Throws.TypeOf<OptionsValidationException>().With.Message.Contains(expected));
+    }
+
+    [TestCase("", "it is empty")]
+    [TestCase("Database=mailgate", "it names no Host")]
+    [TestCase("Host=db", "it names no Database")]
+    [TestCase("Host=db;Nonsense=1", "it is not in Npgsql's Key=Value;… syntax")]
+    [TestCase("Host=db;Database=mailgate;Username=mailgate", null)]
+    public void ConnectionStringProblem_Table(string connectionString, string? expected) =>
+        Assert.That(SpoolServiceCollectionExtensions.ConnectionStringProblem(connectionString), Is.EqualTo(expected));
+
+    [Test]
+    public void AddSpool_PostgresBackend_EveryRoleIsThePostgresStorage()
+    {
+        using var services = Services("--Spool:Backend=postgres", "--Spool:ConnectionString=" + _backend.ConnectionString);
+
+        var storage = services.GetRequiredService<IMessageStorage>();
+
+        Assert.That(storage, Is.TypeOf<PostgresStorage>());
+        Assert.That(new object[] { services.GetRequiredService<IMessageIntake>(), services.GetRequiredService<IProcessingStore>(), services.GetRequiredService<IStorageHealth>() }, Has.All.SameAs(storage));
+        Assert.That(storage.ProbeCommit(), Is.Null);
+    }
+
+    private static ServiceProvider Services(params string[] arguments)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddCommandLine(arguments).Build());
+        services.AddLogging();
+        services.AddSpool();
+        return services.BuildServiceProvider();
+    }
+}
