@@ -8,6 +8,7 @@ using System.Text;
 using MailGate.Hosting;
 using MailGate.Parse;
 using MailGate.Spool;
+using MailGate.Startup;
 using MailGate.Storage.Postgres;
 using Microsoft.Extensions.Configuration;
 
@@ -44,7 +45,10 @@ internal static class SpoolCommand
         var configured = MailGateConfiguration.Build([.. result.UnmatchedTokens]).GetSection(SpoolOptions.Section).Get<SpoolOptions>() ?? new SpoolOptions();
         if (result.GetValue(spoolOption) is null && configured.Backend == SpoolOptions.PostgresBackend)
         {
-            return PostgresStorage.Open(configured.ConnectionString, owner: false, configured.LeaseDuration);
+            // Checked as the gateway checks it: Npgsql's own parse errors echo the value they could not read.
+            return SpoolServiceCollectionExtensions.ConnectionStringProblem(configured.ConnectionString) is { } problem
+                ? throw new StartupException($"{SpoolServiceCollectionExtensions.ConnectionStringRequirement}: {problem}")
+                : PostgresStorage.Open(configured.ConnectionString, owner: false, configured.LeaseDuration);
         }
 
         return SpoolStore.OpenExisting(result.GetValue(spoolOption)?.FullName ?? configured.Path);

@@ -18,7 +18,7 @@ internal static class SpoolServiceCollectionExtensions
         services.AddOptions<SpoolOptions>().BindConfiguration(SpoolOptions.Section)
             .Validate(o => o.Backend is SpoolOptions.FileBackend or SpoolOptions.PostgresBackend, "Spool:Backend must be 'file' or 'postgres'")
             .Validate(o => !string.IsNullOrWhiteSpace(o.Path), "Spool:Path must name a folder")
-            .Validate(o => o.Backend != SpoolOptions.PostgresBackend || ConnectionStringProblem(o.ConnectionString) is null, "Spool:ConnectionString must be an Npgsql connection string naming Host and Database when Spool:Backend is 'postgres' (e.g. Host=db;Database=mailgate;Username=mailgate)")
+            .Validate(o => o.Backend != SpoolOptions.PostgresBackend || ConnectionStringProblem(o.ConnectionString) is null, ConnectionStringRequirement)
             .Validate(o => o.LeaseDuration >= TimeSpan.FromSeconds(1), "Spool:LeaseDuration must be at least 00:00:01")
             .Validate(o => o.ScanInterval >= TimeSpan.FromMilliseconds(100), "Spool:ScanInterval must be at least 00:00:00.1")
             .Validate(o => o.MinFreeBytes >= 0, "Spool:MinFreeBytes must not be negative")
@@ -39,6 +39,9 @@ internal static class SpoolServiceCollectionExtensions
         services.AddSingleton<IMetricsSource, SpoolMetrics>();
         return services;
     }
+
+    /// <summary>What <c>Spool:ConnectionString</c> must be with the PostgreSQL backend (the gateway's and the commands' refusal).</summary>
+    internal const string ConnectionStringRequirement = "Spool:ConnectionString must be an Npgsql connection string naming Host and Database when Spool:Backend is 'postgres' (e.g. Host=db;Database=mailgate;Username=mailgate)";
 
     /// <summary>Why <paramref name="connectionString"/> cannot name a PostgreSQL database, or null (never echoes it: it may hold a password).</summary>
     internal static string? ConnectionStringProblem(string? connectionString)

@@ -123,6 +123,21 @@ public sealed class PostgresStorageTests
         Assert.That(() => PostgresStorage.Open(unreachable, owner: true, Lease), Throws.TypeOf<IOException>().With.Message.Contains("127.0.0.1:1/").And.Message.Not.Contains("s3cret-Pw"));
     }
 
+    // A value Npgsql cannot parse (a port, a timeout) is echoed by its FormatException: the commands printed it with a stack trace.
+    [TestCase("Host=127.0.0.1;Port=s3cret-Pw;Database=mailgate;Password=s3cret-Pw")]
+    [TestCase("Host=127.0.0.1;Database=mailgate;Password=pw;Timeout=s3cret-Pw")]
+    [TestCase("Host=127.0.0.1;Database=mailgate;Pasword=s3cret-Pw")]
+    [TestCase("Host=127.0.0.1;Database=mailgate;Password=\"s3cret-Pw")]
+    public async Task SpoolCommand_MalformedConnectionString_ConfigurationErrorWithoutTheValue(string connectionString)
+    {
+        using var output = new StringWriter();
+
+        var exit = await MailGate.Cli.MailGateCommandLine.RunAsync(["spool", "list", "--Spool:Backend=postgres", "--Spool:ConnectionString=" + connectionString], output, output);
+
+        Assert.That(exit, Is.EqualTo(MailGate.Cli.ExitCodes.BadConfiguration), output.ToString());
+        Assert.That(output.ToString(), Does.Contain("Spool:ConnectionString must be an Npgsql connection string").And.Not.Contains("s3cret-Pw").And.Not.Contains("Unhandled"));
+    }
+
     [TestCase("--Spool:Backend=sqlite", "Spool:Backend must be 'file' or 'postgres'")]
     [TestCase("--Spool:Backend=postgres", "Spool:ConnectionString must be an Npgsql connection string naming Host and Database")]
     [TestCase("--Spool:LeaseDuration=00:00:00.5", "Spool:LeaseDuration must be at least 00:00:01")]

@@ -67,7 +67,17 @@ public sealed partial class PostgresStorage : IMessageStorage
     /// <exception cref="ArgumentException">The connection string is not valid.</exception>
     public static PostgresStorage Open(string connectionString, bool owner, TimeSpan lease)
     {
-        var dataSource = NpgsqlDataSource.Create(connectionString);
+        NpgsqlDataSource dataSource;
+        try
+        {
+            dataSource = NpgsqlDataSource.Create(connectionString);
+        }
+        catch (ArgumentException)
+        {
+            // Npgsql's message (and its inner FormatException) quotes the value it could not read: it may be the password.
+            throw new ArgumentException("the connection string is not in Npgsql's Key=Value;… syntax", nameof(connectionString));
+        }
+
         try
         {
             var applied = PostgresMigrations.Apply(dataSource);
