@@ -167,6 +167,13 @@ public sealed class HostileVerificationTests
     }
 
     /// <summary>Hostile mail from <paramref name="networks"/> client networks (127.1.k.1, a /24 each), one message each.</summary>
+    /// <summary>Sends a genuine abuse report through Google and waits until it paged: its keys now verified trusted mail (and are pinned).</summary>
+    private async Task PageGenuineMailAsync(GatewayHarness gateway)
+    {
+        var first = await Mail.SendAsync(gateway, AbuseReports.ThroughGoogle(_googleKey.Private, Selector));
+        Assert.That(await gateway.WaitFinishedAsync(first, TimeSpan.FromSeconds(30)), Is.EqualTo(SpoolArea.Done));
+    }
+
     private static async Task<string[]> SendFromManyNetworksAsync(GatewayHarness gateway, int networks)
     {
         var ids = new string[networks];
@@ -197,8 +204,7 @@ public sealed class HostileVerificationTests
         // Before: a genuine page whose key was not looked up yet (Google rotated its selector) waited its
         // network's turn behind every hostile network: 95 s behind 100 networks (bench/README.md).
         await using var gateway = await StartAsync("--Trust:MaxConcurrentVerifications=1");
-        var first = await Mail.SendAsync(gateway, AbuseReports.ThroughGoogle(_googleKey.Private, Selector));
-        Assert.That(await gateway.WaitFinishedAsync(first, TimeSpan.FromSeconds(30)), Is.EqualTo(SpoolArea.Done));
+        await PageGenuineMailAsync(gateway);
         var rotated = TestKeys.Ed25519();
         gateway.Dns.Txt($"{Selector}-rotated._domainkey.google.com", 300, TestKeys.TxtRecord(rotated.Public));
         var hostile = await SendFromManyNetworksAsync(gateway, 10);
@@ -215,8 +221,7 @@ public sealed class HostileVerificationTests
         // behind every hostile network (64 s behind 100 networks, bench/README.md).
         await using var gateway = await StartAsync("--Trust:MaxConcurrentVerifications=1");
         gateway.Dns.Txt($"{Selector}._domainkey.google.com", 1, TestKeys.TxtRecord(_googleKey.Public));
-        var first = await Mail.SendAsync(gateway, AbuseReports.ThroughGoogle(_googleKey.Private, Selector));
-        Assert.That(await gateway.WaitFinishedAsync(first, TimeSpan.FromSeconds(30)), Is.EqualTo(SpoolArea.Done));
+        await PageGenuineMailAsync(gateway);
         var deferred = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         gateway.Services.GetRequiredService<ProcessingEvents>().VerificationDeferred += (_, _) => deferred.TrySetResult();
         var hostile = await SendFromManyNetworksAsync(gateway, 10);
@@ -234,8 +239,7 @@ public sealed class HostileVerificationTests
         // its network's turn behind every hostile network (95 s behind 100 networks, bench/README.md).
         string[] settings = ["--Trust:TempErrorRetryWindow=00:10:00", "--Trust:MaxConcurrentVerifications=1"];
         await using var gateway = await StartAsync(settings[1]);
-        var first = await Mail.SendAsync(gateway, AbuseReports.ThroughGoogle(_googleKey.Private, Selector));
-        Assert.That(await gateway.WaitFinishedAsync(first, TimeSpan.FromSeconds(30)), Is.EqualTo(SpoolArea.Done));
+        await PageGenuineMailAsync(gateway);
 
         await gateway.RestartAsync(_pagerDuty, settings);
         var locator = gateway.Services.GetRequiredService<MailGate.Core.Parse.Authentication.DnsDkimPublicKeyLocator>();

@@ -39,7 +39,6 @@ public sealed class GatewayHarness : IAsyncDisposable
         """;
 
     private readonly ConcurrentDictionary<string, TaskCompletionSource<SpoolArea>> _finished = new();
-    private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>The shipped <c>rules/rules.yaml</c> with the test routing key filled in.</summary>
     public static string ShippedRules() =>
@@ -112,11 +111,7 @@ public sealed class GatewayHarness : IAsyncDisposable
         _app = MailGateHost.Build(args, _services);
         var events = _app.Services.GetRequiredService<ProcessingEvents>();
         events.MessageFinished += (_, e) =>
-        {
             _finished.GetOrAdd(e.SpoolId, _ => new TaskCompletionSource<SpoolArea>(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult(e.Area);
-            Progressed();
-        };
-        events.Scanned += (_, _) => Progressed();
         await _app.StartAsync();
         SmtpEndpoint = await _app.Services.GetRequiredService<SmtpListenerEndpoint>().Bound.WaitAsync(TimeSpan.FromSeconds(10));
         HttpUrl = new Uri(_app.Urls.First());
@@ -128,36 +123,6 @@ public sealed class GatewayHarness : IAsyncDisposable
         var finished = _finished.GetOrAdd(spoolId, _ => new TaskCompletionSource<SpoolArea>(TaskCreationOptions.RunContinuationsAsynchronously));
         return await finished.Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(10));
     }
-
-    /// <summary>
-    /// Waits until no entry is left in the active spool (all in done/ or dead/): looked at again each time
-    /// a message finishes or a scan of the spool ends, never on a timer.
-    /// </summary>
-    public async Task WaitSettledAsync(TimeSpan? timeout = null)
-    {
-        using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var progress = Volatile.Read(ref _progress).Task;
-            var active = Spool.Ids(SpoolArea.Active).Count;
-            if (active == 0)
-            {
-                return;
-            }
-
-            try
-            {
-                await progress.WaitAsync(cancel.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                Assert.Fail($"{active} spooled entries still active after {timeout ?? TimeSpan.FromSeconds(30)}");
-            }
-        }
-    }
-
-    private void Progressed() =>
-        Interlocked.Exchange(ref _progress, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 
     /// <summary>Forgets that <paramref name="spoolId"/> finished, to wait for it to finish again (after a re-queue).</summary>
     public void ResetFinished(string spoolId) => _finished.TryRemove(spoolId, out _);
