@@ -14,8 +14,9 @@ public sealed record PostgresStoredMessage(string Id, Envelope Envelope) : Store
 /// The PostgreSQL backend of the storage seam (<c>Spool:Backend: postgres</c>, issue #14, preview): one row per
 /// message in <c>mailgate.messages</c> (content bytes, envelope and state JSON as the file spool writes them, the
 /// area as a column), the cursors and feature state in <c>mailgate.documents</c>. Every change is one statement or
-/// one transaction, committed before the call returns (with PostgreSQL's default <c>synchronous_commit=on</c> the
-/// commit is on the primary's disk when <see cref="CommitAsync"/> completes).
+/// one transaction, committed before the call returns; concurrent message commits share one transaction (group commit,
+/// <see cref="PostgresGroupCommitter"/>). With PostgreSQL's default <c>synchronous_commit=on</c> the
+/// commit is on the primary's disk when <see cref="CommitAsync"/> completes.
 /// </summary>
 /// <remarks>
 /// Claims: an owner claims unfinished rows with <c>FOR UPDATE SKIP LOCKED</c> and a lease (<c>lease_owner</c>,
@@ -27,6 +28,7 @@ public sealed partial class PostgresStorage : IMessageStorage
     private readonly NpgsqlDataSource _dataSource;
     private readonly Guid _owner = Guid.NewGuid();
     private readonly TimeSpan _lease;
+    private readonly PostgresGroupCommitter _groupCommit;
     private int _disposed;
 
     private PostgresStorage(NpgsqlDataSource dataSource, bool owner, TimeSpan lease)
@@ -34,6 +36,7 @@ public sealed partial class PostgresStorage : IMessageStorage
         _dataSource = dataSource;
         IsOwner = owner;
         _lease = lease;
+        _groupCommit = new PostgresGroupCommitter(dataSource, _owner, lease);
         var builder = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
         Location = string.Create(CultureInfo.InvariantCulture, $"postgres://{builder.Host}:{builder.Port}/{builder.Database}");
     }
@@ -96,40 +99,20 @@ public sealed partial class PostgresStorage : IMessageStorage
     }
 
     /// <inheritdoc/>
+    /// <remarks>Concurrent commits share one transaction (<see cref="PostgresGroupCommitter"/>).</remarks>
     public async Task<StoredMessage> CommitAsync(Envelope envelope, ReadOnlySequence<byte> content, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(envelope);
         cancellationToken.ThrowIfCancellationRequested();
-        var bytes = ContentBytes(envelope, content);
-        var envelopeJson = System.Text.Encoding.UTF8.GetString(SpoolDocuments.EnvelopeJson(envelope));
-
-        // Past this point the commit is not cancelled: a cancel racing the server's commit could report a failure for
-        // a message that was committed (a duplicate the sender sends again) — the seam promises nothing of that sort.
-        try
-        {
-            await using var connection = await _dataSource.OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
-            while (true)
-            {
-                var id = SpoolIds.New(envelope.ReceivedAt);
-                await using var insert = new NpgsqlCommand(
-                    "INSERT INTO mailgate.messages (id, area, content, envelope, lease_owner, lease_expires) VALUES ($1, 'active', $2, $3, $4, now() + $5) ON CONFLICT (id) DO NOTHING",
-                    connection);
-                insert.Parameters.AddWithValue(id);
-                insert.Parameters.AddWithValue(bytes);
-                insert.Parameters.AddWithValue(envelopeJson);
-                insert.Parameters.AddWithValue(_owner);
-                insert.Parameters.AddWithValue(_lease);
-                if (await insert.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false) == 1)
-                {
-                    return new PostgresStoredMessage(id, envelope);
-                }
-            }
-        }
-        catch (NpgsqlException e)
-        {
-            throw Failure(e);
-        }
+        var id = await _groupCommit.CommitAsync(envelope, ContentBytes(envelope, content), cancellationToken).ConfigureAwait(false);
+        return new PostgresStoredMessage(id, envelope);
     }
+
+    /// <summary>How many transactions committed batches of messages so far (see <see cref="PostgresGroupCommitter"/>).</summary>
+    public long GroupCommitBatches => _groupCommit.Batches;
+
+    /// <summary>The group committer (tests reach its hook).</summary>
+    internal PostgresGroupCommitter GroupCommit => _groupCommit;
 
     /// <inheritdoc/>
     public Stream OpenContent(StoredMessage message)
@@ -160,6 +143,9 @@ public sealed partial class PostgresStorage : IMessageStorage
         {
             return;
         }
+
+        // Messages still queued are committed (their sessions are waiting for the answer) before the leases go.
+        _groupCommit.Dispose();
 
         // A shared view claims nothing in normal use, but whatever it claimed must not wait out a lease either.
         try
