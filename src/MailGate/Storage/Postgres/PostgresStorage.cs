@@ -111,6 +111,23 @@ public sealed partial class PostgresStorage : IMessageStorage
         }
     }
 
+    /// <summary>Reads the schema version of the database named by <paramref name="connectionString"/> without changing anything.</summary>
+    /// <returns>Where the database is (<c>host:port/database</c>) and its version (null: never migrated).</returns>
+    /// <exception cref="IOException">The database cannot be reached or read.</exception>
+    /// <exception cref="ArgumentException">The connection string is not valid.</exception>
+    public static (string Endpoint, int? Version) ReadSchemaVersion(string connectionString)
+    {
+        using var dataSource = NpgsqlDataSource.Create(Bounded(connectionString, DefaultConnectTimeoutSeconds, DefaultCommandTimeoutSeconds));
+        try
+        {
+            return (Describe(connectionString), PostgresMigrations.CurrentVersion(dataSource));
+        }
+        catch (NpgsqlException e)
+        {
+            throw new IOException($"PostgreSQL ({Describe(connectionString)}) cannot be used: {e.Message}", e);
+        }
+    }
+
     /// <summary>Where the database is: <c>host:port/database</c> (never the user or the password).</summary>
     public string Endpoint { get; }
 
