@@ -30,7 +30,12 @@ public sealed class PostgresOutageTests
             before.Add(await Mail.SendAsync(gateway, Mail.Simple($"Abuse Report before {i}")));
         }
 
-        await pagerDuty.WaitForAsync(events => events.Count(e => e.Status == 202) >= 3, Patience);
+        // Finished (paged and recorded) before the outage: a state write cut by the stop would be kept in memory and
+        // written again on the gateway's retry timer, and /readyz would rightly say so until then.
+        foreach (var id in before)
+        {
+            Assert.That(await gateway.WaitFinishedAsync(id, Patience), Is.EqualTo(MailGate.Core.Storage.SpoolArea.Done), id);
+        }
 
         postgres.Pause();
         var refused = Assert.ThrowsAsync<SmtpCommandException>(() => Mail.SendAsync(gateway, Mail.Simple("Abuse Report during the outage")));
@@ -55,7 +60,7 @@ public sealed class PostgresOutageTests
         }
 
         await pagerDuty.WaitForAsync(events => events.Count(e => e.Status == 202) >= 6, Patience);
-        foreach (var id in before.Concat(after))
+        foreach (var id in after)
         {
             Assert.That(await gateway.WaitFinishedAsync(id, Patience), Is.EqualTo(MailGate.Core.Storage.SpoolArea.Done), id);
         }

@@ -84,7 +84,15 @@ public static class PostgresMigrations
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         using var connection = dataSource.OpenConnection();
-        using var command = new NpgsqlCommand("SELECT CASE WHEN to_regclass('mailgate.schema_version') IS NULL THEN NULL ELSE (SELECT max(version) FROM mailgate.schema_version) END", connection);
+        using (var exists = new NpgsqlCommand("SELECT to_regclass('mailgate.schema_version') IS NOT NULL", connection))
+        {
+            if (exists.ExecuteScalar() is not true)
+            {
+                return null;
+            }
+        }
+
+        using var command = new NpgsqlCommand("SELECT max(version) FROM mailgate.schema_version", connection);
         return command.ExecuteScalar() is int version ? version : null;
     }
 
