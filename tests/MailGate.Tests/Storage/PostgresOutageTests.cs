@@ -44,6 +44,11 @@ public sealed class PostgresOutageTests
         var (status, report) = await ReadyAsync(http);
         Assert.That(status, Is.EqualTo(HttpStatusCode.ServiceUnavailable), report.ToString());
         Assert.That(report.ToString(), Does.Contain("database: PostgreSQL at 127.0.0.1:").And.Contain("/mailgate is unreachable: ").And.Not.Contain(postgres.Password));
+        using (var health = await http.GetAsync(new Uri("/healthz", UriKind.Relative)))
+        {
+            Assert.That(health.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the process is alive: no liveness restart for the database's outage");
+        }
+
         var database = report.GetProperty("database");
         Assert.That(database.GetProperty("backend").GetString(), Is.EqualTo("postgres"));
         Assert.That(database.GetProperty("reachable").GetBoolean(), Is.False);
