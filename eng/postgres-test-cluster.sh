@@ -4,11 +4,13 @@
 #                                            starts it and prints its Npgsql connection string (user postgres,
 #                                            a random password) as the last line of stdout
 #   eng/postgres-test-cluster.sh stop DIR    stops the cluster started in DIR (fast shutdown) and removes DIR
+#   eng/postgres-test-cluster.sh pause DIR   stops the cluster started in DIR (fast shutdown) and keeps it (an outage)
+#   eng/postgres-test-cluster.sh resume DIR  starts a paused cluster again on its port (the outage ends)
 # Run as root, the server runs as the `postgres` OS user (PostgreSQL refuses root); otherwise as the caller.
 # Set MAILGATE_INSTALL_POSTGRES=1 to install Debian's `postgresql` package with apt-get when initdb is missing.
 set -euo pipefail
 
-usage() { echo "usage: $0 start|stop DIR" >&2; exit 2; }
+usage() { echo "usage: $0 start|stop|pause|resume DIR" >&2; exit 2; }
 [ $# -eq 2 ] || usage
 command=$1 dir=$2
 
@@ -68,6 +70,17 @@ case "$command" in
       as_server_user "$pg_ctl" stop -D "$dir/data" -m fast -w >/dev/null || true
     fi
     rm -rf "$dir"
+    ;;
+  pause)
+    pg_ctl=$(find_bin pg_ctl)
+    as_server_user "$pg_ctl" stop -D "$dir/data" -m fast -w >/dev/null
+    ;;
+  resume)
+    pg_ctl=$(find_bin pg_ctl)
+    port=$(cat "$dir/port")
+    as_server_user "$pg_ctl" start -w -t 60 -D "$dir/data" -l "$dir/server.log" \
+      -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir/socket" >/dev/null \
+      || { tail -n 20 "$dir/server.log" >&2; exit 1; }
     ;;
   *) usage ;;
 esac

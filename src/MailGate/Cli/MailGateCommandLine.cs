@@ -22,6 +22,7 @@ public static class MailGateCommandLine
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(RulesCommand.Create());
         root.Subcommands.Add(SpoolCommand.Create());
+        root.Subcommands.Add(DbCommand.Create());
         root.Subcommands.Add(HealthCommand.Create());
         root.Subcommands.Add(VersionCommand.Create());
         return root;

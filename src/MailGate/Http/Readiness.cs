@@ -5,6 +5,7 @@ using MailGate.Poll;
 using MailGate.Receive;
 using MailGate.Rules;
 using MailGate.Spool;
+using MailGate.Storage.Postgres;
 using Microsoft.Extensions.Hosting;
 
 namespace MailGate.Http;
@@ -28,11 +29,11 @@ public sealed class Readiness(SmtpListenerEndpoint smtp, IStorageHealth spool, S
         }
 
         SmtpProblems(problems);
-        var spoolError = spool.ProbeCommit();
+        var (spoolError, database) = Probe();
         var writable = spoolError is null;
         if (!writable)
         {
-            problems.Add($"spool: cannot write to {spool.Location}: {spoolError}");
+            problems.Add(database is null ? $"spool: cannot write to {spool.Location}: {spoolError}" : $"database: {spoolError}");
         }
 
         if (!space.HasRoom(out var freeBytes))
@@ -60,7 +61,20 @@ public sealed class Readiness(SmtpListenerEndpoint smtp, IStorageHealth spool, S
             SpoolFreeBytes = freeBytes,
             SupportCases = supportCases.Enabled ? SupportCasesReport.Of(supportCases) : null,
             RulesProblem = rules.Problem,
+            Database = database,
         };
+    }
+
+    /// <summary>Why a commit would fail now (null when it would not), and the database's part of the report (PostgreSQL only).</summary>
+    private (string? Problem, DatabaseReport? Database) Probe()
+    {
+        if (spool is not PostgresStorage postgres)
+        {
+            return (spool.ProbeCommit(), null);
+        }
+
+        var probe = postgres.Probe();
+        return (probe.Problem, new DatabaseReport("postgres", postgres.Endpoint, probe.Reachable, probe.Problem, probe.SchemaVersion));
     }
 
     private void SmtpProblems(List<string> problems)
@@ -102,10 +116,21 @@ public sealed record ReadinessReport(
     /// <summary>Why the latest reload of the rules file failed; absent when it did not. Not a readiness failure: the previous rules are in force.</summary>
     public string? RulesProblem { get; init; }
 
+    /// <summary>The database (<c>Spool:Backend: postgres</c>); absent with the file spool.</summary>
+    public DatabaseReport? Database { get; init; }
+
     /// <summary>Whether the gateway can take mail.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public bool IsReady => Problems.Count == 0;
 }
+
+/// <summary>The database's part of <c>/readyz</c>, checked by the request (<see cref="PostgresStorage.Probe"/>).</summary>
+/// <param name="Backend"><c>postgres</c>.</param>
+/// <param name="Endpoint">Where it is: <c>host:port/database</c> (never the user or the password).</param>
+/// <param name="Reachable">Whether the server answered within the probe's time limit.</param>
+/// <param name="Problem">Why a commit would fail now (unreachable, read-only, …); null when it would succeed.</param>
+/// <param name="SchemaVersion">The database's schema version (the newest migration applied); null when it could not be read.</param>
+public sealed record DatabaseReport(string Backend, string Endpoint, bool Reachable, string? Problem, int? SchemaVersion);
 
 /// <summary>The poller's part of <c>/readyz</c>.</summary>
 /// <param name="AccountsListedAt">When AWS Organizations last listed the accounts.</param>

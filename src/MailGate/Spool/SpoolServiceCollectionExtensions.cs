@@ -76,6 +76,10 @@ internal static class SpoolServiceCollectionExtensions
                 ? PostgresStorage.Open(options.ConnectionString, owner: true, options.LeaseDuration)
                 : new SpoolStore(options.Path, options.GroupCommit, exclusive: true);
         }
+        catch (SchemaTooNewException e)
+        {
+            throw new StartupException($"Spool:ConnectionString: {e.Message}", e);
+        }
         catch (Exception e) when (e is not SpoolLockedException && e is IOException or UnauthorizedAccessException)
         {
             throw new StartupException(options.Backend == SpoolOptions.PostgresBackend

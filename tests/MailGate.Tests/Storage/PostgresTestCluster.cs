@@ -55,7 +55,8 @@ public sealed class PostgresTestCluster
         }
     }
 
-    private static (int Exit, string Output, string Error) Script(string command, string folder)
+    /// <summary>Runs <c>eng/postgres-test-cluster.sh COMMAND FOLDER</c> (start, stop, pause, resume); at most 5 minutes.</summary>
+    internal static (int Exit, string Output, string Error) Script(string command, string folder)
     {
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(RepositoryFolder.Root, "eng", "postgres-test-cluster.sh"));

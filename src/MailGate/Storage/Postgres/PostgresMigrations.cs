@@ -22,6 +22,7 @@ public static class PostgresMigrations
 
     /// <summary>Applies every script the database lacks; returns the versions applied now (none when it is current).</summary>
     /// <exception cref="NpgsqlException">The database refused (unreachable, no rights, a script failed: nothing of that script stays).</exception>
+    /// <exception cref="SchemaTooNewException">The database is at a version this program does not know (a newer MailGate migrated it).</exception>
     public static IReadOnlyList<int> Apply(NpgsqlDataSource dataSource)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
@@ -34,6 +35,12 @@ public static class PostgresMigrations
             Lock(connection, tx);
             create.Transaction = tx;
             create.ExecuteNonQuery();
+            using var newest = new NpgsqlCommand("SELECT max(version) FROM mailgate.schema_version", connection, tx);
+            if (newest.ExecuteScalar() is int version && version > Scripts[^1].Version)
+            {
+                throw new SchemaTooNewException(version, Scripts[^1].Version);
+            }
+
             tx.Commit();
         }
 
@@ -71,6 +78,24 @@ public static class PostgresMigrations
         return applied;
     }
 
+    /// <summary>The database's schema version (the newest migration recorded), or null when it has none yet.</summary>
+    /// <exception cref="NpgsqlException">The database cannot be read.</exception>
+    public static int? CurrentVersion(NpgsqlDataSource dataSource)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        using var connection = dataSource.OpenConnection();
+        using (var exists = new NpgsqlCommand("SELECT to_regclass('mailgate.schema_version') IS NOT NULL", connection))
+        {
+            if (exists.ExecuteScalar() is not true)
+            {
+                return null;
+            }
+        }
+
+        using var command = new NpgsqlCommand("SELECT max(version) FROM mailgate.schema_version", connection);
+        return command.ExecuteScalar() is int version ? version : null;
+    }
+
     private static void Lock(NpgsqlConnection connection, NpgsqlTransaction tx)
     {
         using var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1)", connection, tx);
@@ -93,4 +118,22 @@ public static class PostgresMigrations
 
         return scripts;
     }
+}
+
+/// <summary>The database's schema is newer than this program's migrations: a newer MailGate migrated it. Not retried: run that version.</summary>
+public sealed class SchemaTooNewException : Exception
+{
+    /// <summary>Creates the exception for a database at <paramref name="found"/> and a program that knows up to <paramref name="known"/>.</summary>
+    public SchemaTooNewException(int found, int known)
+        : base($"the database schema is at version {found}, newer than this program's {known} (a newer MailGate migrated it): run that version or newer")
+    {
+        Found = found;
+        Known = known;
+    }
+
+    /// <summary>The database's version.</summary>
+    public int Found { get; }
+
+    /// <summary>This program's newest migration.</summary>
+    public int Known { get; }
 }

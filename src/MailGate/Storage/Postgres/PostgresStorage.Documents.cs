@@ -1,4 +1,5 @@
 using MailGate.Core.Storage;
+using Npgsql;
 
 namespace MailGate.Storage.Postgres;
 
@@ -36,16 +37,33 @@ public sealed partial class PostgresStorage
     public long AvailableBytes() => long.MaxValue;
 
     /// <inheritdoc/>
-    public string? ProbeCommit()
+    public string? ProbeCommit() => Probe().Problem;
+
+    /// <summary>
+    /// Whether a commit would succeed now, on its own small pool and within <see cref="ProbeTimeoutSeconds"/>
+    /// (connect and query): the database is reachable, writable (not a standby) and at a schema version. One round trip.
+    /// </summary>
+    public PostgresProbe Probe()
     {
         try
         {
-            var writable = Scalar<bool>("SELECT NOT pg_is_in_recovery() AND current_setting('transaction_read_only') = 'off'");
-            return writable ? null : $"PostgreSQL at {Location} is read-only (a standby, or default_transaction_read_only is on)";
+            using var connection = _probeSource.OpenConnection();
+            using var command = new NpgsqlCommand("SELECT NOT pg_is_in_recovery() AND current_setting('transaction_read_only') = 'off', (SELECT max(version) FROM mailgate.schema_version)", connection);
+            using var reader = command.ExecuteReader();
+            reader.Read();
+            var writable = reader.GetBoolean(0);
+            int? version = reader.IsDBNull(1) ? null : reader.GetInt32(1);
+            return writable
+                ? new PostgresProbe(true, null, version)
+                : new PostgresProbe(true, $"PostgreSQL at {Endpoint} is read-only (a standby, or default_transaction_read_only is on)", version);
         }
-        catch (IOException e)
+        catch (PostgresException e)
         {
-            return e.Message;
+            return new PostgresProbe(true, $"PostgreSQL at {Endpoint} refused the probe: {e.MessageText}", null);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            return new PostgresProbe(false, $"PostgreSQL at {Endpoint} is unreachable: {e.Message}", null);
         }
     }
 
@@ -92,3 +110,9 @@ public sealed partial class PostgresStorage
         }
     }
 }
+
+/// <summary>What <see cref="PostgresStorage.Probe"/> found.</summary>
+/// <param name="Reachable">Whether the server answered (also when it refused, or is read-only).</param>
+/// <param name="Problem">Why a commit would fail now (unreachable, read-only, refused; never the password); null when it would succeed.</param>
+/// <param name="SchemaVersion">The database's schema version (<c>mailgate.schema_version</c>); null when it could not be read.</param>
+public sealed record PostgresProbe(bool Reachable, string? Problem, int? SchemaVersion);

@@ -26,20 +26,32 @@ public sealed record PostgresStoredMessage(string Id, Envelope Envelope) : Store
 public sealed partial class PostgresStorage : IMessageStorage
 {
     private readonly NpgsqlDataSource _dataSource;
+    private readonly NpgsqlDataSource _probeSource;
     private readonly Guid _owner = Guid.NewGuid();
     private readonly TimeSpan _lease;
     private readonly PostgresGroupCommitter _groupCommit;
     private int _disposed;
 
-    private PostgresStorage(NpgsqlDataSource dataSource, bool owner, TimeSpan lease)
+    private PostgresStorage(NpgsqlDataSource dataSource, NpgsqlDataSource probeSource, bool owner, TimeSpan lease)
     {
         _dataSource = dataSource;
+        _probeSource = probeSource;
         IsOwner = owner;
         _lease = lease;
         _groupCommit = new PostgresGroupCommitter(dataSource, _owner, lease);
         var builder = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
-        Location = string.Create(CultureInfo.InvariantCulture, $"postgres://{builder.Host}:{builder.Port}/{builder.Database}");
+        Endpoint = string.Create(CultureInfo.InvariantCulture, $"{builder.Host}:{builder.Port}/{builder.Database}");
+        Location = "postgres://" + Endpoint;
     }
+
+    /// <summary>Npgsql's <c>Timeout</c> (seconds to open a connection, or to wait for one from the pool) when the connection string sets none or 0 (no limit).</summary>
+    public const int DefaultConnectTimeoutSeconds = 15;
+
+    /// <summary>Npgsql's <c>Command Timeout</c> (seconds one statement may take, the commit of a message included) when the connection string sets none or 0.</summary>
+    public const int DefaultCommandTimeoutSeconds = 30;
+
+    /// <summary>The time limit, in seconds, of <see cref="ProbeCommit"/>'s connection and query (readiness must answer quickly during an outage).</summary>
+    public const int ProbeTimeoutSeconds = 3;
 
     /// <inheritdoc/>
     public event EventHandler<DamagedEntry>? Quarantined;
@@ -73,7 +85,7 @@ public sealed partial class PostgresStorage : IMessageStorage
         NpgsqlDataSource dataSource;
         try
         {
-            dataSource = NpgsqlDataSource.Create(connectionString);
+            dataSource = NpgsqlDataSource.Create(Bounded(connectionString, DefaultConnectTimeoutSeconds, DefaultCommandTimeoutSeconds));
         }
         catch (ArgumentException)
         {
@@ -81,22 +93,46 @@ public sealed partial class PostgresStorage : IMessageStorage
             throw new ArgumentException("the connection string is not in Npgsql's Key=Value;… syntax", nameof(connectionString));
         }
 
+        // Its own small pool: a probe never waits behind sessions holding every pooled connection.
+        var probeSource = NpgsqlDataSource.Create(Bounded(connectionString, ProbeTimeoutSeconds, ProbeTimeoutSeconds, maxPoolSize: 2));
         try
         {
             var applied = PostgresMigrations.Apply(dataSource);
-            return new PostgresStorage(dataSource, owner, lease) { AppliedMigrations = applied };
+            return new PostgresStorage(dataSource, probeSource, owner, lease) { AppliedMigrations = applied };
         }
         catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
         {
             dataSource.Dispose();
+            probeSource.Dispose();
             throw new IOException($"PostgreSQL ({Describe(connectionString)}) cannot be used: {e.Message}", e);
         }
         catch
         {
             dataSource.Dispose();
+            probeSource.Dispose();
             throw;
         }
     }
+
+    /// <summary>Reads the schema version of the database named by <paramref name="connectionString"/> without changing anything.</summary>
+    /// <returns>Where the database is (<c>host:port/database</c>) and its version (null: never migrated).</returns>
+    /// <exception cref="IOException">The database cannot be reached or read.</exception>
+    /// <exception cref="ArgumentException">The connection string is not valid.</exception>
+    public static (string Endpoint, int? Version) ReadSchemaVersion(string connectionString)
+    {
+        using var dataSource = NpgsqlDataSource.Create(Bounded(connectionString, DefaultConnectTimeoutSeconds, DefaultCommandTimeoutSeconds));
+        try
+        {
+            return (Describe(connectionString), PostgresMigrations.CurrentVersion(dataSource));
+        }
+        catch (NpgsqlException e)
+        {
+            throw new IOException($"PostgreSQL ({Describe(connectionString)}) cannot be used: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Where the database is: <c>host:port/database</c> (never the user or the password).</summary>
+    public string Endpoint { get; }
 
     /// <inheritdoc/>
     /// <remarks>Concurrent commits share one transaction (<see cref="PostgresGroupCommitter"/>).</remarks>
@@ -158,6 +194,7 @@ public sealed partial class PostgresStorage : IMessageStorage
         }
 
         _dataSource.Dispose();
+        _probeSource.Dispose();
     }
 
     private static byte[] ContentBytes(Envelope envelope, ReadOnlySequence<byte> content)
@@ -172,6 +209,28 @@ public sealed partial class PostgresStorage : IMessageStorage
         }
 
         return bytes;
+    }
+
+    /// <summary>
+    /// <paramref name="connectionString"/> with a time limit on every wait: a connection string without one (or with 0,
+    /// Npgsql's "no limit") gets <paramref name="connectSeconds"/> and <paramref name="commandSeconds"/>, so a commit
+    /// can never hang a session; a limit it sets is kept (a lower probe limit wins for the probe).
+    /// </summary>
+    private static string Bounded(string connectionString, int connectSeconds, int commandSeconds, int? maxPoolSize = null)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        var probe = maxPoolSize is not null;
+        builder.Timeout = Limit(builder.Timeout, connectSeconds, probe);
+        builder.CommandTimeout = Limit(builder.CommandTimeout, commandSeconds, probe);
+        if (maxPoolSize is { } size)
+        {
+            builder.MaxPoolSize = size;
+            builder.MinPoolSize = 0;
+        }
+
+        return builder.ConnectionString;
+
+        static int Limit(int set, int limit, bool atMost) => set <= 0 ? limit : atMost ? Math.Min(set, limit) : set;
     }
 
     private static string Describe(string connectionString)
