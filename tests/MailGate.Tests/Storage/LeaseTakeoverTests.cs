@@ -30,6 +30,7 @@ public sealed class LeaseTakeoverTests
     [SetUp]
     public async Task SetUp()
     {
+        _lost.Clear();
         _backend = new PostgresTestBackend();
         _pagerDuty = await FakePagerDuty.StartAsync();
         _pagerDuty.Respond = _ => FakeResponse.ServerError;
