@@ -96,6 +96,12 @@ internal static partial class Log
     [LoggerMessage(1000, LogLevel.Information, "PostgreSQL storage at {StorageLocation}: schema version {SchemaVersion}, {AppliedCount} migration(s) applied now")]
     public static partial void PostgresSchemaReady(ILogger logger, string storageLocation, int schemaVersion, int appliedCount);
 
+    [LoggerMessage(1010, LogLevel.Warning, "Lost the claim on {SpoolId}: another replica of {StorageLocation} took it over after its lease ran out; dropped here (nothing more is sent for it from this replica), its new owner resumes it")]
+    public static partial void LeaseLost(ILogger logger, string spoolId, string storageLocation);
+
+    [LoggerMessage(1011, LogLevel.Warning, "Cannot renew the leases of {HeldCount} message(s): {Error}; kept, tried again at the next renewal")]
+    public static partial void LeaseRenewalFailed(ILogger logger, int heldCount, string error);
+
     [LoggerMessage(300, LogLevel.Information, "Rules loaded from {RulesSource}: version {RulesVersion}, {RuleCount} rule(s), {RouteCount} route(s)")]
     public static partial void RulesLoaded(ILogger logger, string rulesSource, string rulesVersion, int ruleCount, int routeCount);
 

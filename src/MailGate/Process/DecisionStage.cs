@@ -77,6 +77,7 @@ internal sealed class DecisionStage(
             var retryIn = trust.Value.DnsFailureCacheDuration > options.Value.ScanInterval ? trust.Value.DnsFailureCacheDuration : options.Value.ScanInterval;
             if (deferrals.TryDefer(message.Id, window, retryIn, out var remaining))
             {
+                deferrals.Hold(message);
                 metrics.VerificationDeferred();
                 Log.VerificationDeferred(logger, message.Id, authentication.ToString(), remaining);
                 events.OnDeferred(message.Id);

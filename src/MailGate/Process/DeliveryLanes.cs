@@ -87,8 +87,14 @@ internal sealed class DeliveryLanes(
     {
         var message = work.Message;
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["SpoolId"] = message.Id });
+        using var sending = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, work.Dropping);
         try
         {
+            if (work.IsDropped)
+            {
+                return; // its claim was lost (LeaseKeeper): another replica owns it now, nothing is sent from here
+            }
+
             if (work.State.Deliveries[index].Status != DeliveryStatus.Pending)
             {
                 // Back after an error that came once its outcome was known (RetryLaterAsync): never send it again,
@@ -119,7 +125,7 @@ internal sealed class DeliveryLanes(
 
                     return ValueTask.CompletedTask;
                 },
-                stoppingToken).ConfigureAwait(false);
+                sending.Token).ConfigureAwait(false);
             var finished = work.Complete(index, outcome);
             log.Delivered(message, work.State, outcome);
             if (!work.IsWritten)
@@ -134,6 +140,10 @@ internal sealed class DeliveryLanes(
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             Log.ProcessingInterrupted(logger, message.Id);
+        }
+        catch (OperationCanceledException) when (work.IsDropped)
+        {
+            // Its claim was lost while it was being delivered: dropped, its new owner resumes it.
         }
 #pragma warning disable CA1031 // One delivery's failure must not stop the lane; the event is tried again.
         catch (Exception e)

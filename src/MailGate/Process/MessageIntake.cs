@@ -20,6 +20,7 @@ internal sealed class MessageIntake(
     FetchedKeys fetched,
     DecisionStage deciding,
     WorkTracker tracker,
+    LeaseKeeper leases,
     TimeProvider time,
     ILogger<MessageProcessor> logger)
 {
@@ -28,7 +29,7 @@ internal sealed class MessageIntake(
     /// <summary>Decides a newly queued message (once) and puts its pending events in their lanes.</summary>
     public async Task AcceptAsync(StoredMessage message, CancellationToken stoppingToken)
     {
-        if (!inHand.TryTake(message.Id))
+        if (!inHand.TryTake(message))
         {
             return; // already in hand
         }
@@ -70,6 +71,12 @@ internal sealed class MessageIntake(
                 _failures.Forget(message.Id);
                 tracker.Track(message, newState, written: false);
             }
+        }
+        catch (LeaseLostException)
+        {
+            // Another replica took it over (its lease ran out): never a failure that dead-letters; its new owner resumes it.
+            leases.Lost(message.Id);
+            kept = inHand.IsTracked(message.Id);
         }
 #pragma warning disable CA1031 // One message's failure must not stop the others; it stays in the spool.
         catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)

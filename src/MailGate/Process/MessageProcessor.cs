@@ -33,6 +33,7 @@ internal sealed class MessageProcessor(
     WorkTracker tracker,
     KeyFetcher keyFetcher,
     UnsavedWork unsaved,
+    LeaseKeeper leases,
     IOptions<SpoolOptions> options,
     TimeProvider time,
     ILogger<MessageProcessor> logger) : BackgroundService
@@ -61,6 +62,7 @@ internal sealed class MessageProcessor(
         lanes.Start(stoppingToken);
         var interval = options.Value.ScanInterval;
         using var scan = time.CreateTimer(_ => rescan.Run(), null, interval, interval);
+        using var renewing = leases.Start();
         var fetching = keyFetcher.RunAsync(stoppingToken);
         var settling = unsaved.RunAsync(tracker.Settle, stoppingToken);
         try
@@ -72,7 +74,8 @@ internal sealed class MessageProcessor(
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Shutting down: unfinished messages stay in the active spool and resume at the next start.
+            // Shutting down: unfinished messages stay in the active spool and resume at the next start (or, with
+            // PostgreSQL, at once on another replica: disposing the storage, after the lanes stopped, releases the claims).
         }
 
         await Task.WhenAll(lanes.StoppedAsync(), fetching, settling).ConfigureAwait(false);

@@ -11,12 +11,17 @@ namespace MailGate.Process;
 /// its events. The state in memory is the truth: every change is made there first, under one lock, and
 /// then written to <c>state.json</c>. A write that fails loses nothing — the state stays in memory,
 /// marked unwritten, and is written again later (<see cref="TryWrite"/>); nothing already done (an
-/// event PagerDuty accepted) is ever done again because a write failed.
+/// event PagerDuty accepted) is ever done again because a write failed. A write refused because another
+/// owner took the message over (<see cref="LeaseLostException"/>) drops it here instead (<see cref="Drop"/>):
+/// nothing more is written or sent for it, its new owner resumes it from its last written state.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The source only ever cancels: no timer, nothing to release; a work lives until its message leaves the process.")]
 internal sealed class MessageWork
 {
     private readonly Lock _lock = new();
     private readonly IStateStore _store;
+    private readonly Action<string>? _leaseLost;
+    private readonly CancellationTokenSource _dropped = new();
     private ProcessingState _state;
     private int _version;
     private int _writtenVersion;
@@ -26,8 +31,10 @@ internal sealed class MessageWork
     /// <param name="store">Where the state is written.</param>
     /// <param name="written">Whether <paramref name="state"/> is what <c>state.json</c> holds already.</param>
     /// <param name="clock">When this process took the message up: delivery ages are measured from there.</param>
-    public MessageWork(StoredMessage message, ProcessingState state, IStateStore store, bool written, DeliveryClock clock)
+    /// <param name="leaseLost">Told the message's id when a write finds its claim taken over (<see cref="LeaseKeeper.Lost"/>).</param>
+    public MessageWork(StoredMessage message, ProcessingState state, IStateStore store, bool written, DeliveryClock clock, Action<string>? leaseLost = null)
     {
+        _leaseLost = leaseLost;
         Message = message;
         _state = state;
         _store = store;
@@ -42,6 +49,12 @@ internal sealed class MessageWork
 
     /// <summary>Whether its pending deliveries were put in their lanes (only ever once the decision is written).</summary>
     public bool Dispatched { get; set; }
+
+    /// <summary>Whether this gateway lost its claim on the message (<see cref="Drop"/>): nothing more is written or sent for it here.</summary>
+    public bool IsDropped => _dropped.IsCancellationRequested;
+
+    /// <summary>Fires when the message is dropped: cancels its deliveries in flight (a retry's wait, a request not started).</summary>
+    public CancellationToken Dropping => _dropped.Token;
 
     /// <summary>The last failure to write the state or move the message; null after a success.</summary>
     public Exception? LastWriteError { get; private set; }
@@ -72,6 +85,18 @@ internal sealed class MessageWork
     /// <summary>Whether the folder was moved to <c>done/</c> or <c>dead/</c>.</summary>
     public bool IsMoved { get; private set; }
 
+    /// <summary>As <see cref="IsMoved"/>, waiting for a move in flight to end.</summary>
+    public bool IsMovedNow
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return IsMoved;
+            }
+        }
+    }
+
     /// <summary>Whether something is owed to the spool: an unwritten state, or a finished message not yet moved.</summary>
     public bool NeedsSettling
     {
@@ -79,7 +104,7 @@ internal sealed class MessageWork
         {
             lock (_lock)
             {
-                return _writtenVersion != _version || (Dispatched && _state.IsFinished && !IsMoved);
+                return !IsDropped && (_writtenVersion != _version || (Dispatched && _state.IsFinished && !IsMoved));
             }
         }
     }
@@ -131,12 +156,22 @@ internal sealed class MessageWork
                 return true;
             }
 
+            if (IsDropped)
+            {
+                return false;
+            }
+
             try
             {
                 Message = _store.Move(Message, area);
                 IsMoved = movedNow = true;
                 LastWriteError = null;
                 return true;
+            }
+            catch (LeaseLostException)
+            {
+                LostLocked();
+                return false;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -153,6 +188,11 @@ internal sealed class MessageWork
             return true;
         }
 
+        if (IsDropped)
+        {
+            return false;
+        }
+
         try
         {
             _store.WriteState(Message, _state);
@@ -160,11 +200,38 @@ internal sealed class MessageWork
             LastWriteError = null;
             return true;
         }
+        catch (LeaseLostException)
+        {
+            LostLocked();
+            return false;
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             LastWriteError = e;
             return false;
         }
+    }
+
+    /// <summary>
+    /// Drops the message (its claim was lost to another owner): cancels its deliveries here, and every later write,
+    /// move or send of it does nothing. Idempotent.
+    /// </summary>
+    public void Drop()
+    {
+        lock (_lock)
+        {
+            if (!IsDropped)
+            {
+                _dropped.Cancel();
+            }
+        }
+    }
+
+    /// <summary>A write was refused with <see cref="LeaseLostException"/>: drop the message and tell the lease keeper (which drops it everywhere else).</summary>
+    private void LostLocked()
+    {
+        Drop();
+        _leaseLost?.Invoke(Message.Id);
     }
 
     private static ProcessingState Replace(ProcessingState state, int index, DeliveryRecord record)

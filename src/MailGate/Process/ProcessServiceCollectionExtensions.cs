@@ -22,6 +22,8 @@ internal static class ProcessServiceCollectionExtensions
         services.AddSingleton<InHandMessages>();
         services.AddSingleton<FetchedKeys>();
         services.AddSingleton<VerificationDeferrals>();
+        services.AddSingleton<LeaseKeeper>();
+        services.AddSingleton<IMetricsSource>(sp => sp.GetRequiredService<LeaseKeeper>());
         services.AddSingleton<ProcessingLog>();
         services.AddSingleton<WorkFinisher>();
         services.AddSingleton<DeliveryLanes>();

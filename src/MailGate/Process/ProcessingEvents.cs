@@ -15,6 +15,16 @@ public sealed class ProcessingEvents
     /// <summary>A scan of the active area ended (every <c>Spool:ScanInterval</c>).</summary>
     public event EventHandler? Scanned;
 
+    /// <summary>This gateway lost its claim on a message (another replica took it over) and dropped it.</summary>
+    public event EventHandler<string>? LeaseLost;
+
+    /// <summary>A renewal of the leases ended (every third of <c>Spool:LeaseDuration</c>), whatever its outcome.</summary>
+    public event EventHandler? LeasesRenewed;
+
+    internal void OnLeaseLost(string spoolId) => LeaseLost?.Invoke(this, spoolId);
+
+    internal void OnLeasesRenewed() => LeasesRenewed?.Invoke(this, EventArgs.Empty);
+
     internal void OnDeferred(string spoolId) => VerificationDeferred?.Invoke(this, spoolId);
 
     internal void OnScanned() => Scanned?.Invoke(this, EventArgs.Empty);

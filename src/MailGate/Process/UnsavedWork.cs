@@ -36,6 +36,9 @@ internal sealed class UnsavedWork(TimeProvider time) : IReadinessCheck, IDisposa
         return true;
     }
 
+    /// <summary>Stops settling <paramref name="spoolId"/> (its claim was lost: its new owner writes its state).</summary>
+    public void Remove(string spoolId) => _works.TryRemove(spoolId, out _);
+
     public void Dispose() => _added.Dispose();
 
     /// <inheritdoc/>

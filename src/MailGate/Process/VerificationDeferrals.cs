@@ -1,3 +1,4 @@
+using MailGate.Core.Messages;
 using System.Collections.Concurrent;
 
 namespace MailGate.Process;
@@ -10,6 +11,7 @@ namespace MailGate.Process;
 internal sealed class VerificationDeferrals(TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, Deferral> _deferred = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, StoredMessage> _held = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Defers <paramref name="spoolId"/> by <paramref name="retryIn"/> unless <paramref name="window"/> has passed
@@ -34,15 +36,30 @@ internal sealed class VerificationDeferrals(TimeProvider time)
     /// <summary>Whether <paramref name="spoolId"/> is deferred and not due at <paramref name="now"/> (a <see cref="TimeProvider.GetTimestamp"/> value).</summary>
     public bool IsWaiting(string spoolId, long now) => _deferred.TryGetValue(spoolId, out var deferral) && now < deferral.RetryAt;
 
-    /// <summary>Forgets <paramref name="spoolId"/>: it was decided.</summary>
-    public void Forget(string spoolId) => _deferred.TryRemove(spoolId, out _);
+    /// <summary>Keeps <paramref name="message"/>'s claim while it is deferred (<see cref="Held"/>: <see cref="LeaseKeeper"/> renews it).</summary>
+    public void Hold(StoredMessage message) => _held[message.Id] = message;
+
+    /// <summary>The deferred messages this gateway holds a claim on (a snapshot).</summary>
+    public IReadOnlyCollection<StoredMessage> Held => [.. _held.Values];
+
+    /// <summary>Forgets <paramref name="spoolId"/>: it was decided (or its claim was lost).</summary>
+    public void Forget(string spoolId)
+    {
+        _deferred.TryRemove(spoolId, out _);
+        _held.TryRemove(spoolId, out _);
+    }
 
     /// <summary>Forgets deferred messages no longer in <paramref name="active"/> (finished, or removed by hand).</summary>
     public void KeepOnly(IEnumerable<string> active)
     {
         foreach (var gone in _deferred.Keys.Except(active, StringComparer.Ordinal).ToArray())
         {
-            _deferred.TryRemove(gone, out _);
+            Forget(gone);
+        }
+
+        foreach (var gone in _held.Keys.Except(active, StringComparer.Ordinal).ToArray())
+        {
+            _held.TryRemove(gone, out _);
         }
     }
 

@@ -58,6 +58,11 @@ internal sealed class WorkFinisher(
     /// <summary>Hands a message whose state is not on disk to <see cref="UnsavedWork"/>, which writes it again with backoff.</summary>
     public void Unsaved(MessageWork work)
     {
+        if (work.IsDropped)
+        {
+            return; // its claim was lost (LeaseKeeper): nothing is owed here, its new owner writes it
+        }
+
         metrics.StateWriteFailed();
         if (unsaved.Add(work))
         {

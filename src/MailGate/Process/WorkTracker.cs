@@ -18,6 +18,7 @@ internal sealed class WorkTracker(
     IStateStore store,
     DeliveryLanes lanes,
     WorkFinisher finisher,
+    LeaseKeeper leases,
     TimeProvider time,
     ILogger<MessageProcessor> logger)
 {
@@ -27,7 +28,7 @@ internal sealed class WorkTracker(
     /// <param name="written">Whether <paramref name="state"/> is what <c>state.json</c> holds already.</param>
     public void Track(StoredMessage message, ProcessingState state, bool written)
     {
-        var work = new MessageWork(message, state, store, written, DeliveryClock.Now(time));
+        var work = new MessageWork(message, state, store, written, DeliveryClock.Now(time), leases.Lost);
         inHand.Track(work);
         if (!work.TryWrite())
         {
@@ -43,7 +44,7 @@ internal sealed class WorkTracker(
     {
         if (!work.TryWrite())
         {
-            return false;
+            return work.IsDropped; // a claim lost: its new owner writes it
         }
 
         if (!work.Dispatched)
@@ -61,7 +62,7 @@ internal sealed class WorkTracker(
                 Log.StateWritten(logger, work.Message.Id);
             }
 
-            return moved;
+            return moved || work.IsDropped;
         }
 
         Log.StateWritten(logger, work.Message.Id);

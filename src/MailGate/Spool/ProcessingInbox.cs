@@ -16,13 +16,13 @@ public sealed class ProcessingInbox
     private readonly Channel<StoredMessage> _channel = Channel.CreateUnbounded<StoredMessage>(
         new UnboundedChannelOptions { SingleReader = true });
 
-    private readonly ConcurrentDictionary<string, byte> _waiting = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, StoredMessage> _waiting = new(StringComparer.Ordinal);
 
     /// <summary>Queues a committed message, unless it is waiting here already.</summary>
     public void Enqueue(StoredMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        if (_waiting.TryAdd(message.Id, 0))
+        if (_waiting.TryAdd(message.Id, message))
         {
             _channel.Writer.TryWrite(message);
         }
@@ -31,13 +31,21 @@ public sealed class ProcessingInbox
     /// <summary>Whether <paramref name="spoolId"/> is waiting here.</summary>
     internal bool Contains(string spoolId) => _waiting.ContainsKey(spoolId);
 
-    /// <summary>The processor's end: each message as it is taken out (after which it may be queued again).</summary>
+    /// <summary>The messages waiting here now (a snapshot): claimed by this gateway, their leases renewed while they wait.</summary>
+    internal IReadOnlyCollection<StoredMessage> Waiting => [.. _waiting.Values];
+
+    /// <summary>Takes <paramref name="spoolId"/> out without handing it over (its claim was lost); a later <see cref="Enqueue"/> queues it again.</summary>
+    internal void Drop(string spoolId) => _waiting.TryRemove(spoolId, out _);
+
+    /// <summary>The processor's end: each message as it is taken out (after which it may be queued again); a dropped one is skipped.</summary>
     internal async IAsyncEnumerable<StoredMessage> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await foreach (var message in _channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
-            _waiting.TryRemove(message.Id, out _);
-            yield return message;
+            if (_waiting.TryRemove(message.Id, out _))
+            {
+                yield return message;
+            }
         }
     }
 }

@@ -94,6 +94,23 @@ public sealed class ProcessBuildingBlockTests
         Assert.That(sut.NeedsSettling, Is.True, "finished, not moved yet");
     }
 
+    [Test]
+    public void MessageWork_LeaseLostOnWrite_DropsIt_TellsOnce_AndOwesNothing()
+    {
+        var store = new FaultyStateStore { LeaseLost = true };
+        var message = new SpooledMessage("019a7f3c2b10-5e0c9a1f", "/nonexistent", Envelope.ForMail("", [], Start, null, null));
+        var pending = new DeliveryRecord { Rule = "r", Route = "x", Event = new PagerDutyEvent { DedupKey = "k", Payload = new PagerDutyPayload { Summary = "s", Source = "s", Severity = "info" } } };
+        var lost = new List<string>();
+        var sut = new MessageWork(message, new ProcessingState { DecidedAt = Start, Deliveries = [pending] }, store, written: false, DeliveryClock.Now(TimeProvider.System), lost.Add);
+
+        Assert.That(sut.TryWrite(), Is.False);
+        sut.Update(0, pending with { Attempts = 1 });
+        Assert.That(sut.TryMove(SpoolArea.Dead, out _), Is.False, "never dead-lettered here");
+
+        Assert.That(lost, Is.EqualTo(new[] { message.Id }), "told once: later writes are not tried");
+        Assert.That((sut.IsDropped, sut.Dropping.IsCancellationRequested, sut.NeedsSettling, sut.IsMoved), Is.EqualTo((true, true, false, false)));
+    }
+
     [TestCase(0, true, 60)]
     [TestCase(59, true, 1)]
     [TestCase(60, false, 0)]
@@ -144,6 +161,8 @@ public sealed class ProcessBuildingBlockTests
     {
         public bool FailWrites { get; set; }
 
+        public bool LeaseLost { get; set; }
+
         public List<ProcessingState> Written { get; } = [];
 
         public ProcessingState ReadState(StoredMessage message) => throw new NotSupportedException("MessageWork only writes and moves");
@@ -153,6 +172,11 @@ public sealed class ProcessBuildingBlockTests
             if (FailWrites)
             {
                 throw new IOException("Read-only file system");
+            }
+
+            if (LeaseLost)
+            {
+                throw new LeaseLostException(message.Id, "taken over");
             }
 
             Written.Add(state);
