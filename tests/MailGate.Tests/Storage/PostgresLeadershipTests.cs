@@ -9,22 +9,14 @@ namespace MailGate.Tests.Storage;
 /// that closes gives its roles up at once.
 /// </summary>
 [TestFixture]
-public sealed class PostgresLeadershipTests
+public sealed class PostgresLeadershipTests : PostgresDatabaseTest
 {
-    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
-    private PostgresTestBackend _backend = null!;
-
-    [SetUp]
-    public void CreateDatabase() => _backend = new PostgresTestBackend();
-
-    [TearDown]
-    public void DropDatabase() => _backend.Dispose();
 
     [Test]
     public async Task TryLead_TwoOwnersAtOnce_ExactlyOneLeadsEachRole()
     {
-        using var a = PostgresStorage.Open(_backend.ConnectionString, owner: true, Lease);
-        using var b = PostgresStorage.Open(_backend.ConnectionString, owner: true, Lease);
+        using var a = Open();
+        using var b = Open();
         foreach (var role in new[] { "support-cases", "health", "coverage-probes" })
         {
             var first = await Task.WhenAll(Task.Run(() => a.TryLead(role)), Task.Run(() => b.TryLead(role)));
@@ -40,8 +32,8 @@ public sealed class PostgresLeadershipTests
     [Test]
     public void TryLead_LeaderRowExpired_OtherOwnerTakesItAndTheOldLeaderNoLongerLeads()
     {
-        using var a = PostgresStorage.Open(_backend.ConnectionString, owner: true, Lease);
-        using var b = PostgresStorage.Open(_backend.ConnectionString, owner: true, Lease);
+        using var a = Open();
+        using var b = Open();
         Assert.That((a.TryLead("support-cases"), b.TryLead("support-cases")), Is.EqualTo((true, false)));
 
         Scalar("WITH u AS (UPDATE mailgate.leaders SET expires = now() - interval '1 second' RETURNING 1) SELECT count(*) FROM u");
@@ -53,8 +45,8 @@ public sealed class PostgresLeadershipTests
     [Test]
     public void Dispose_Leader_RowReleasedSoTheOtherLeadsAtOnce()
     {
-        using var b = PostgresStorage.Open(_backend.ConnectionString, owner: true, Lease);
-        var a = PostgresStorage.Open(_backend.ConnectionString, owner: true, Lease);
+        using var b = Open();
+        var a = Open();
         Assert.That((a.TryLead("support-cases"), b.TryLead("support-cases")), Is.EqualTo((true, false)));
 
         a.Dispose();
@@ -65,11 +57,11 @@ public sealed class PostgresLeadershipTests
     [Test]
     public void TryLead_SharedViewOrRowTakenOver_DoesNotLead()
     {
-        using var shared = PostgresStorage.Open(_backend.ConnectionString, owner: false, Lease);
+        using var shared = Open(owner: false);
         Assert.That(shared.TryLead("support-cases"), Is.False);
         Assert.That(Scalar("SELECT count(*) FROM mailgate.leaders"), Is.Zero, "a shared view takes no row");
 
-        using var owner = PostgresStorage.Open(_backend.ConnectionString, owner: true, Lease);
+        using var owner = Open();
         Assert.That(owner.TryLead("support-cases"), Is.True);
         Scalar("WITH u AS (UPDATE mailgate.leaders SET owner = gen_random_uuid() RETURNING 1) SELECT count(*) FROM u");
         Assert.That(owner.TryLead("support-cases"), Is.False, "another owner holds it now");
@@ -77,7 +69,7 @@ public sealed class PostgresLeadershipTests
 
     private long Scalar(string sql)
     {
-        using var connection = new NpgsqlConnection(_backend.ConnectionString);
+        using var connection = new NpgsqlConnection(Backend.ConnectionString);
         connection.Open();
         using var command = new NpgsqlCommand(sql, connection);
         return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);

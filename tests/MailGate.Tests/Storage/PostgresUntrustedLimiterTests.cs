@@ -10,17 +10,9 @@ namespace MailGate.Tests.Storage;
 /// database count against the same sliding hour, per sender, per client network and in all.
 /// </summary>
 [TestFixture]
-public sealed class PostgresUntrustedLimiterTests
+public sealed class PostgresUntrustedLimiterTests : PostgresDatabaseTest
 {
-    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
     private static readonly UntrustedTreatment Limits = UntrustedTreatment.Default with { MaxPerClientNetworkPerHour = 10, MaxPerHour = 20 };
-    private PostgresTestBackend _backend = null!;
-
-    [SetUp]
-    public void CreateDatabase() => _backend = new PostgresTestBackend();
-
-    [TearDown]
-    public void DropDatabase() => _backend.Dispose();
 
     /// <summary>Pages asked alternately on replica A and B: (sender, client address) each; then the one more asked on the other replica and its verdict.</summary>
     private static IEnumerable<TestCaseData> Cases()
@@ -36,8 +28,8 @@ public sealed class PostgresUntrustedLimiterTests
     [TestCaseSource(nameof(Cases))]
     public void TryAcquire_TwoReplicasOnOneDatabase_ShareTheLimits(string[] before, string next, UntrustedVerdict expected)
     {
-        using var storageA = PostgresStorage.Open(_backend.ConnectionString, owner: true, Lease);
-        using var storageB = PostgresStorage.Open(_backend.ConnectionString, owner: true, Lease);
+        using var storageA = Open();
+        using var storageB = Open();
         IUntrustedLimiter[] replicas = [storageA.UntrustedLimiter(), storageB.UntrustedLimiter()];
 
         var verdicts = before.Select((page, i) => Ask(replicas[i % 2], page)).ToArray();
@@ -49,8 +41,8 @@ public sealed class PostgresUntrustedLimiterTests
     [Test]
     public async Task TryAcquire_ManyAtOnceOnTwoReplicas_NeverMoreThanTheLimit()
     {
-        using var storageA = PostgresStorage.Open(_backend.ConnectionString, owner: true, Lease);
-        using var storageB = PostgresStorage.Open(_backend.ConnectionString, owner: true, Lease);
+        using var storageA = Open();
+        using var storageB = Open();
         IUntrustedLimiter[] replicas = [storageA.UntrustedLimiter(), storageB.UntrustedLimiter()];
 
         var verdicts = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Task.Run(() => Ask(replicas[i % 2], $"abuse@example.net|198.51.{i}.7"))));
@@ -61,7 +53,7 @@ public sealed class PostgresUntrustedLimiterTests
     [Test]
     public void TryAcquire_AfterAnHour_AllowedAgainAndOldRowsSwept()
     {
-        using var storage = PostgresStorage.Open(_backend.ConnectionString, owner: true, Lease);
+        using var storage = Open();
         var limiter = storage.UntrustedLimiter();
         for (var i = 0; i < 5; i++)
         {
@@ -78,8 +70,8 @@ public sealed class PostgresUntrustedLimiterTests
     [Test]
     public void TryAcquire_DatabaseUnreachable_ThrowsUnavailableNotAVerdict()
     {
-        var unreachable = new NpgsqlConnectionStringBuilder(_backend.ConnectionString) { Port = 1, Timeout = 2 }.ConnectionString;
-        using var storage = PostgresStorage.Open(_backend.ConnectionString, owner: true, Lease);
+        var unreachable = new NpgsqlConnectionStringBuilder(Backend.ConnectionString) { Port = 1, Timeout = 2 }.ConnectionString;
+        using var storage = Open();
         using var dataSource = NpgsqlDataSource.Create(unreachable);
         var limiter = new PostgresUntrustedLimiter(dataSource, "postgres://127.0.0.1:1/x");
 
@@ -94,7 +86,7 @@ public sealed class PostgresUntrustedLimiterTests
 
     private int Execute(string sql)
     {
-        using var connection = new NpgsqlConnection(_backend.ConnectionString);
+        using var connection = new NpgsqlConnection(Backend.ConnectionString);
         connection.Open();
         using var command = new NpgsqlCommand(sql, connection);
         using var reader = command.ExecuteReader();
