@@ -1,5 +1,6 @@
 using MailGate.Observability;
 using MailGate.Poll.Aws;
+using MailGate.Spool;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -9,7 +10,8 @@ namespace MailGate.Poll;
 /// <summary>
 /// The second way in: every <see cref="SupportCaseOptions.PollInterval"/>, lists the Organization's
 /// accounts (every <see cref="SupportCaseOptions.AccountRefreshInterval"/>) and polls each one's AWS
-/// Support cases, a few accounts at a time. New cases go into the spool like mail and take the same
+/// Support cases, a few accounts at a time, while this replica leads the role <c>support-cases</c>
+/// (<see cref="RoleLeadership"/>: with replicas on PostgreSQL, one polls at a time). New cases go into the spool like mail and take the same
 /// path: rules, then PagerDuty with retries.
 /// </summary>
 /// <remarks>
@@ -22,6 +24,7 @@ internal sealed class SupportCasePoller(
     OrganizationsClient organizations,
     AccountPoller poller,
     SupportCasePollStatus status,
+    RoleLeadership leadership,
     MailGateMetrics metrics,
     IOptions<SupportCaseOptions> options,
     TimeProvider time,
@@ -35,21 +38,40 @@ internal sealed class SupportCasePoller(
         await Task.Yield(); // never hold up the host's start
         var settings = options.Value;
         Log.SupportPollingStarted(logger, settings.PollInterval, string.Join(", ", settings.EffectiveLanguages), poller.CursorLocation);
-        using var timer = new PeriodicTimer(settings.PollInterval, time);
         try
         {
-            do
+            while (true)
             {
-                await RefreshAccountsAsync(settings, stoppingToken).ConfigureAwait(false);
-                await PollAllAsync(settings, stoppingToken).ConfigureAwait(false);
-                status.PollCompleted();
+                // One replica polls at a time: the others wait here, trying to lead every third of the lease.
+                using var term = await leadership.LeadAsync(CaseCursorStore.Poller, stoppingToken).ConfigureAwait(false);
+                try
+                {
+                    await PollWhileLeadingAsync(settings, term.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (term.Token.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
+                {
+                    // Leadership lost mid-round or between rounds: stop now, another replica resumes from the cursors.
+                }
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Shutting down: cursors are saved after every case, so the next start resumes exactly.
         }
+    }
+
+    /// <summary>Polls a round now and then every <see cref="SupportCaseOptions.PollInterval"/> until <paramref name="leading"/> is cancelled.</summary>
+    private async Task PollWhileLeadingAsync(SupportCaseOptions settings, CancellationToken leading)
+    {
+        using var timer = new PeriodicTimer(settings.PollInterval, time);
+        do
+        {
+            await RefreshAccountsAsync(settings, leading).ConfigureAwait(false);
+            await PollAllAsync(settings, leading).ConfigureAwait(false);
+            leading.ThrowIfCancellationRequested(); // a round cut short by a lost lease is not a completed round
+            status.PollCompleted();
+        }
+        while (await timer.WaitForNextTickAsync(leading).ConfigureAwait(false));
     }
 
     private async Task RefreshAccountsAsync(SupportCaseOptions settings, CancellationToken cancellationToken)

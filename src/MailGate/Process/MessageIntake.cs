@@ -1,3 +1,4 @@
+using MailGate.Core.Decide;
 using MailGate.Core.Messages;
 using MailGate.Core.Storage;
 using System.Text.Json;
@@ -25,6 +26,7 @@ internal sealed class MessageIntake(
     ILogger<MessageProcessor> logger)
 {
     private readonly ProcessingFailures _failures = new();
+    private int _limiterDown;
 
     /// <summary>Decides a newly queued message (once) and puts its pending events in their lanes.</summary>
     public async Task AcceptAsync(StoredMessage message, CancellationToken stoppingToken)
@@ -64,6 +66,7 @@ internal sealed class MessageIntake(
             }
 
             var decided = await deciding.DecideAsync(message, postFetch: hold is not null, stoppingToken).ConfigureAwait(false);
+            LimiterAvailable();
             kept = decided.SetAside;
             if (decided.State is { } newState)
             {
@@ -77,6 +80,14 @@ internal sealed class MessageIntake(
             // Another replica took it over (its lease ran out): never a failure that dead-letters; its new owner resumes it.
             leases.Lost(message.Id);
             kept = inHand.IsTracked(message.Id);
+        }
+        catch (UntrustedLimitUnavailableException e)
+        {
+            // Not the message's fault: nothing is counted against it; it stays undecided and is taken up again at the next scan.
+            if (Interlocked.Exchange(ref _limiterDown, 1) == 0)
+            {
+                LeadershipLog.UntrustedLimitUnavailable(logger, message.Id, e.Message);
+            }
         }
 #pragma warning disable CA1031 // One message's failure must not stop the others; it stays in the spool.
         catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
@@ -92,6 +103,15 @@ internal sealed class MessageIntake(
             {
                 inHand.Release(message.Id);
             }
+        }
+    }
+
+    /// <summary>Reports once that the untrusted limits can be counted again after <see cref="UntrustedLimitUnavailableException"/>.</summary>
+    private void LimiterAvailable()
+    {
+        if (Volatile.Read(ref _limiterDown) == 1 && Interlocked.Exchange(ref _limiterDown, 0) == 1)
+        {
+            LeadershipLog.UntrustedLimitAvailable(logger);
         }
     }
 

@@ -1,6 +1,8 @@
 using MailGate.Core.Decide;
+using MailGate.Core.Storage;
 using MailGate.Observability;
 using MailGate.Spool;
+using MailGate.Storage.Postgres;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -13,7 +15,12 @@ internal static class ProcessServiceCollectionExtensions
     {
         services.AddSingleton<ProcessingInbox>();
         services.AddSingleton<ProcessingEvents>();
-        services.AddSingleton<IUntrustedLimiter, UntrustedLimiter>();
+        services.AddSingleton<UntrustedLimiter>();
+
+        // Replicas on one database share the limits there; one gateway on the file spool counts in memory.
+        services.AddSingleton<IUntrustedLimiter>(sp => sp.GetRequiredService<IMessageStorage>() is PostgresStorage postgres
+            ? postgres.UntrustedLimiter()
+            : sp.GetRequiredService<UntrustedLimiter>());
         services.AddSingleton<PinnedKeysFile>();
         services.AddSingleton<KeyFetcher>();
         services.TryAddSingleton<IStateStore, StorageStateStore>();

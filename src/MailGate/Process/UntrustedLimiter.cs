@@ -11,7 +11,8 @@ namespace MailGate.Process;
 /// (<see cref="UntrustedTreatment.MaxPerHour"/>). The sender is what a forger writes, so a flood of forged
 /// "Abuse Reports" from made-up senders is cut off by the other two. A page counts against all three
 /// only when it fits all three. Windows are measured on the monotonic clock: a wall-clock step neither
-/// frees nor blocks pages.
+/// frees nor blocks pages. One process only: with <c>Spool:Backend: postgres</c> the replicas share
+/// <c>PostgresUntrustedLimiter</c> instead.
 /// </summary>
 internal sealed class UntrustedLimiter(TimeProvider time) : IUntrustedLimiter
 {
@@ -34,10 +35,7 @@ internal sealed class UntrustedLimiter(TimeProvider time) : IUntrustedLimiter
             var bySender = Window(_senders, sender, now);
             var byNetwork = Window(_networks, network, now);
             Expire(_all, now);
-            var verdict = bySender.Count >= limits.MaxPerSenderPerHour ? UntrustedVerdict.SenderLimited
-                : byNetwork.Count >= limits.MaxPerClientNetworkPerHour ? UntrustedVerdict.ClientNetworkLimited
-                : _all.Count >= limits.MaxPerHour ? UntrustedVerdict.GlobalLimited
-                : UntrustedVerdict.Allowed;
+            var verdict = UntrustedCounts.Verdict(bySender.Count, byNetwork.Count, _all.Count, limits);
             if (verdict == UntrustedVerdict.Allowed)
             {
                 bySender.Enqueue(now);

@@ -36,6 +36,8 @@ internal static class SpoolServiceCollectionExtensions
         services.AddSingleton<IFeatureState>(sp => sp.GetRequiredService<IMessageStorage>());
         services.AddSingleton<IStorageHealth>(sp => sp.GetRequiredService<IMessageStorage>());
         services.AddSingleton<SpoolSpace>();
+        services.AddSingleton<RoleLeadership>();
+        services.AddSingleton<IMetricsSource>(sp => sp.GetRequiredService<RoleLeadership>());
         services.AddSingleton<IMetricsSource, SpoolMetrics>();
         return services;
     }

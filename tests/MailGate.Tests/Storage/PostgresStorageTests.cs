@@ -16,16 +16,8 @@ namespace MailGate.Tests.Storage;
 /// checks of its options.
 /// </summary>
 [TestFixture]
-public sealed class PostgresStorageTests
+public sealed class PostgresStorageTests : PostgresDatabaseTest
 {
-    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
-    private PostgresTestBackend _backend = null!;
-
-    [SetUp]
-    public void CreateDatabase() => _backend = new PostgresTestBackend();
-
-    [TearDown]
-    public void DropDatabase() => _backend.Dispose();
 
     private static Envelope Mail(int second) =>
         Envelope.ForMail("bounce@example.com", ["aws-abuse@mailgate.example.com"], new DateTimeOffset(2026, 11, 28, 12, 0, second, TimeSpan.Zero), "192.0.2.1", "s");
@@ -33,10 +25,10 @@ public sealed class PostgresStorageTests
     [Test]
     public async Task Open_FourStartersAtOnce_EachScriptAppliedOnceAndAllOpen()
     {
-        var opened = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => PostgresStorage.Open(_backend.ConnectionString, owner: true, Lease))));
+        var opened = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => PostgresStorage.Open(Backend.ConnectionString, owner: true, Lease))));
         try
         {
-            using var connection = new NpgsqlConnection(_backend.ConnectionString);
+            using var connection = new NpgsqlConnection(Backend.ConnectionString);
             connection.Open();
             using var versions = new NpgsqlCommand("SELECT version FROM mailgate.schema_version ORDER BY version", connection);
             using var reader = versions.ExecuteReader();
@@ -47,10 +39,10 @@ public sealed class PostgresStorageTests
             }
 
             Assert.That(applied, Is.EqualTo(PostgresMigrations.Scripts.Select(s => s.Version)));
-            Assert.That(opened.SelectMany(s => s.AppliedMigrations), Is.EqualTo(new[] { 1 }), "one starter applied the script, the others found it applied");
-            Assert.That(PostgresStorage.SchemaVersion, Is.EqualTo(1));
-            Assert.That(PostgresMigrations.Scripts.Select(s => s.Version), Is.EqualTo(new[] { 1 }));
-            using var again = NpgsqlDataSource.Create(_backend.ConnectionString);
+            Assert.That(opened.SelectMany(s => s.AppliedMigrations), Is.EqualTo(PostgresMigrations.Scripts.Select(s => s.Version)), "one starter applied each script, the others found it applied");
+            Assert.That(PostgresStorage.SchemaVersion, Is.EqualTo(PostgresMigrations.Scripts[^1].Version));
+            Assert.That(PostgresMigrations.Scripts.Select(s => s.Version), Does.Contain(1).And.Contain(3).And.Ordered);
+            using var again = NpgsqlDataSource.Create(Backend.ConnectionString);
             Assert.That(PostgresMigrations.Apply(again), Is.Empty);
         }
         finally
@@ -65,7 +57,7 @@ public sealed class PostgresStorageTests
     [Test]
     public async Task ClaimUnfinished_TwoOwnersAtOnce_EachMessageToExactlyOne()
     {
-        using var committer = PostgresStorage.Open(_backend.ConnectionString, owner: true, Lease);
+        using var committer = PostgresStorage.Open(Backend.ConnectionString, owner: true, Lease);
         var committed = new List<StoredMessage>();
         for (var i = 0; i < 20; i++)
         {
@@ -74,8 +66,8 @@ public sealed class PostgresStorageTests
             committed.Add(message);
         }
 
-        using var a = PostgresStorage.Open(_backend.ConnectionString, owner: true, Lease);
-        using var b = PostgresStorage.Open(_backend.ConnectionString, owner: true, Lease);
+        using var a = PostgresStorage.Open(Backend.ConnectionString, owner: true, Lease);
+        using var b = PostgresStorage.Open(Backend.ConnectionString, owner: true, Lease);
         var claims = await Task.WhenAll(Task.Run(a.ClaimUnfinished), Task.Run(b.ClaimUnfinished));
 
         var ids = claims.SelectMany(c => c.Select(m => m.Id)).ToList();
@@ -87,8 +79,8 @@ public sealed class PostgresStorageTests
     [Test]
     public async Task WriteState_LeaseRanOutAndTakenOver_LeaseLostForTheOldOwnerAndTheNewOneGoesOn()
     {
-        using var stalled = PostgresStorage.Open(_backend.ConnectionString, owner: true, TimeSpan.FromSeconds(-1)); // every lease it takes has run out
-        using var other = PostgresStorage.Open(_backend.ConnectionString, owner: true, Lease);
+        using var stalled = PostgresStorage.Open(Backend.ConnectionString, owner: true, TimeSpan.FromSeconds(-1)); // every lease it takes has run out
+        using var other = PostgresStorage.Open(Backend.ConnectionString, owner: true, Lease);
         var message = await stalled.CommitAsync(Mail(0), Segments.Of("Subject: x"), CancellationToken.None);
 
         var taken = other.Claim(message.Id);
@@ -108,8 +100,8 @@ public sealed class PostgresStorageTests
     [Test]
     public void Location_PasswordInTheConnectionString_NamesHostPortAndDatabaseOnly()
     {
-        using var storage = PostgresStorage.Open(_backend.ConnectionString, owner: false, Lease);
-        var builder = new NpgsqlConnectionStringBuilder(_backend.ConnectionString);
+        using var storage = PostgresStorage.Open(Backend.ConnectionString, owner: false, Lease);
+        var builder = new NpgsqlConnectionStringBuilder(Backend.ConnectionString);
 
         Assert.That(storage.Location, Is.EqualTo($"postgres://127.0.0.1:{builder.Port}/{builder.Database}"));
         Assert.That(storage.Location, Does.Not.Contain(builder.Password));
@@ -118,7 +110,7 @@ public sealed class PostgresStorageTests
     [Test]
     public void Open_Unreachable_IOExceptionWithoutThePassword()
     {
-        var unreachable = new NpgsqlConnectionStringBuilder(_backend.ConnectionString) { Port = 1, Password = "s3cret-Pw", Timeout = 5 }.ConnectionString;
+        var unreachable = new NpgsqlConnectionStringBuilder(Backend.ConnectionString) { Port = 1, Password = "s3cret-Pw", Timeout = 5 }.ConnectionString;
 
         Assert.That(() => PostgresStorage.Open(unreachable, owner: true, Lease), Throws.TypeOf<IOException>().With.Message.Contains("127.0.0.1:1/").And.Message.Not.Contains("s3cret-Pw"));
     }
@@ -159,7 +151,7 @@ public sealed class PostgresStorageTests
     [Test]
     public void AddSpool_PostgresBackend_EveryRoleIsThePostgresStorage()
     {
-        using var services = Services("--Spool:Backend=postgres", "--Spool:ConnectionString=" + _backend.ConnectionString);
+        using var services = Services("--Spool:Backend=postgres", "--Spool:ConnectionString=" + Backend.ConnectionString);
 
         var storage = services.GetRequiredService<IMessageStorage>();
 

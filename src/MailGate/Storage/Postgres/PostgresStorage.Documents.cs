@@ -23,16 +23,6 @@ public sealed partial class PostgresStorage
     /// <inheritdoc/>
     public string? OwnershipProblem() => null;
 
-    /// <summary>
-    /// Preview: every owner leads every role (as with the file spool's one owner). Run one replica only until
-    /// leadership across replicas (an advisory lock or a lease row, issue #14) is built.
-    /// </summary>
-    public bool TryLead(string role)
-    {
-        StorageNames.CheckName(role, nameof(role));
-        return IsOwner;
-    }
-
     /// <summary>The database does not say how much room it has: <see cref="long.MaxValue"/> (the free-space floor never refuses).</summary>
     public long AvailableBytes() => long.MaxValue;
 

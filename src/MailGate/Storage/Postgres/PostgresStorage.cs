@@ -172,7 +172,7 @@ public sealed partial class PostgresStorage : IMessageStorage
         return row.Value is null ? new ProcessingState() : SpoolDocuments.ReadState(System.Text.Encoding.UTF8.GetBytes(row.Value));
     }
 
-    /// <summary>Releases its claims (so another owner, or this gateway restarted, resumes them at once) and closes the connections. Idempotent.</summary>
+    /// <summary>Releases its claims and the roles it leads (so another owner, or this gateway restarted, resumes them at once) and closes the connections. Idempotent.</summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
@@ -187,6 +187,7 @@ public sealed partial class PostgresStorage : IMessageStorage
         try
         {
             Execute("UPDATE mailgate.messages SET lease_owner = NULL, lease_expires = NULL WHERE lease_owner = $1", _owner);
+            ResignAll();
         }
         catch (IOException)
         {
