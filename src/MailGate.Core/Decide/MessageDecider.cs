@@ -90,13 +90,13 @@ public static class MessageDecider
                 Authentication = authentication,
                 Account = facts.Account.Length > 0 ? facts.Account : null,
                 Error = evaluation.Undecided ? "the rules could not decide (nothing paged): " + evaluation.ErrorSummary : null,
-                Deliveries = [.. pages.Select(page => new DeliveryRecord
+                Deliveries = [.. pages.Select(page => WithLedgerKey(new DeliveryRecord
                 {
                     Rule = page.Match.Rule,
                     Route = page.Match.Route,
                     Event = page.Event,
                     Unverified = !verified,
-                })],
+                }, facts))],
             },
         };
     }
@@ -106,6 +106,12 @@ public static class MessageDecider
     /// <param name="decidedAt">When it was decided.</param>
     public static ProcessingState Unparseable(string reason, DateTimeOffset decidedAt) =>
         new() { DecidedAt = decidedAt, Error = $"cannot parse: {reason}" };
+
+    /// <summary>A trigger's delivery with its key in the delivery ledger (<see cref="DeliveryRecord.LedgerKey"/>); other events go without.</summary>
+    private static DeliveryRecord WithLedgerKey(DeliveryRecord record, MessageFacts facts) =>
+        record.Event.EventAction == "trigger"
+            ? record with { LedgerKey = DedupKeys.Ledger(record.Rule, facts, record.TravelsUnverified()) }
+            : record;
 
     /// <summary>The limit an untrusted page is over, for people.</summary>
     private static string Limit(UntrustedVerdict verdict, string sender, string? clientAddress) => verdict switch

@@ -35,6 +35,15 @@ internal static class DedupKeys
         : "content:" + facts.ContentHash;
 
     /// <summary>
+    /// The email's key in the delivery ledger (one trigger per email): 32 hex digits hashed from the rule and
+    /// <see cref="Identity"/> (the Message-ID, else the content hash; the case for a support case), with
+    /// <c>unverified-</c> in front for mail that travels unverified, so that a forged copy never pre-empts the
+    /// genuine email's page. Not the dedup key: emails that share a templated dedup key each have their own.
+    /// </summary>
+    public static string Ledger(string rule, MessageFacts facts, bool unverified) =>
+        (unverified ? UntrustedPrefix : "") + Hash("ledger\n" + rule + "\n" + Identity(facts));
+
+    /// <summary>
     /// The key of a match on a message that is not trusted: <c>unverified-</c> and the key, so that an
     /// unverified message never joins (or pre-empts) the incident of a verified one with the same
     /// templated key, e.g. a forged follow-up quoting a real abuse report's id.

@@ -11,4 +11,5 @@ namespace MailGate.Core.Spool;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(EnvelopeDocument))]
 [JsonSerializable(typeof(ProcessingState))]
+[JsonSerializable(typeof(LedgerEntry))]
 internal sealed partial class SpoolJsonContext : JsonSerializerContext;

@@ -8,6 +8,8 @@ namespace MailGate.Core.Spool;
 /// <summary>How the file spool answers the storage seam (<see cref="IMessageStorage"/>): each role mapped onto the spool's folders.</summary>
 public sealed partial class SpoolStore
 {
+    private SpoolLedger? _ledger;
+
     bool IStorageHealth.IsOwner => IsExclusive;
 
     async Task<StoredMessage> IMessageIntake.CommitAsync(Envelope envelope, ReadOnlySequence<byte> content, CancellationToken cancellationToken) =>
@@ -67,6 +69,32 @@ public sealed partial class SpoolStore
     int? IStorageHealth.Count(SpoolArea area) => _health.Count(area);
 
     DateTimeOffset? IStorageHealth.OldestUnfinished() => _health.OldestUnfinished();
+
+    LedgerReservation IDeliveryLedger.Reserve(string key, string messageId, DateTimeOffset now, DateTimeOffset forgetBefore) =>
+        Ledger.Reserve(key, messageId, now, forgetBefore);
+
+    void IDeliveryLedger.Accept(string key, string messageId, DateTimeOffset acceptedAt) => Ledger.Accept(key, messageId, acceptedAt);
+
+    void IDeliveryLedger.Release(string key, string messageId) => Ledger.Release(key, messageId);
+
+    int IDeliveryLedger.SweepLedger(DateTimeOffset before) => Ledger.Sweep(before);
+
+    /// <summary>The ledger folder <c>ledger/</c>, created when first used (a shared view that never uses it creates nothing).</summary>
+    private SpoolLedger Ledger => LazyInitializer.EnsureInitialized(ref _ledger, () => new SpoolLedger(Root, AreaOf));
+
+    /// <summary>Where message <paramref name="id"/> is (its folder), or null when it is in no area.</summary>
+    private SpoolArea? AreaOf(string id)
+    {
+        foreach (var area in Enum.GetValues<SpoolArea>())
+        {
+            if (EntryKinds.Of(Path.Combine(PathOf(area), id)) is EntryKind.Directory)
+            {
+                return area;
+            }
+        }
+
+        return null;
+    }
 
     private static SpooledMessage Spooled(StoredMessage message) =>
         message as SpooledMessage ?? throw new ArgumentException($"message {message?.Id} is not a message of a file spool", nameof(message));

@@ -23,7 +23,7 @@ namespace MailGate.Core.Spool;
 /// entry; the owner moves damaged entries of <c>active/</c> to <c>corrupt/</c> wherever it meets them
 /// (<see cref="Recover"/>, <see cref="List"/>, <see cref="Ids"/>, <see cref="Open"/>) and raises
 /// <see cref="Quarantined"/>. Names starting with a dot are left alone and never read.</para>
-/// <para>Beside the areas: poller cursors in <c>{poller}/{key}.json</c> and feature state in <c>{feature}.json</c>
+/// <para>Beside the areas: poller cursors in <c>{poller}/{key}.json</c>, the delivery ledger in <c>ledger/{key}.json</c>, and feature state in <c>{feature}.json</c>
 /// (<see cref="DocumentFolder"/>), and the lock file <c>mailgate.lock</c>.</para>
 /// </remarks>
 public sealed partial class SpoolStore : IMessageStorage

@@ -5,7 +5,8 @@ namespace MailGate.Core.Storage;
 /// Each part of the gateway takes the role it needs: SMTP and the pollers <see cref="IMessageIntake"/>,
 /// the processor <see cref="IProcessingStore"/>, the <c>mailgate spool</c> commands
 /// <see cref="ISpoolAdministration"/>, the pollers <see cref="IPollerCursors"/>, features
-/// <see cref="IFeatureState"/>, readiness and metrics <see cref="IStorageHealth"/>. Every backend passes
+/// <see cref="IFeatureState"/>, readiness and metrics <see cref="IStorageHealth"/>, the deliveries
+/// <see cref="IDeliveryLedger"/> (one trigger per email). Every backend passes
 /// the same conformance suite (<c>tests/Shared/Storage/StorageConformanceTests.cs</c>).
 /// </summary>
 /// <remarks>
@@ -26,4 +27,4 @@ public interface IStorage
 }
 
 /// <summary>Every role of the storage in one: what a backend implements.</summary>
-public interface IMessageStorage : IMessageIntake, IProcessingStore, ISpoolAdministration, IPollerCursors, IFeatureState, IStorageHealth, IDisposable;
+public interface IMessageStorage : IMessageIntake, IProcessingStore, ISpoolAdministration, IPollerCursors, IFeatureState, IStorageHealth, IDeliveryLedger, IDisposable;

@@ -91,6 +91,16 @@ public sealed record DeliveryRecord
     /// <summary>Whether the event travels in the lane for unverified mail: <see cref="Unverified"/>, or an untrusted match (<c>[unverified]</c>, custom detail <c>trusted: false</c>).</summary>
     public bool TravelsUnverified() => Unverified || Event.Payload.CustomDetails?.Trusted == false;
 
+    /// <summary>
+    /// The email's key in the delivery ledger (<see cref="IDeliveryLedger"/>; one trigger per email across replicas and
+    /// time), for <c>trigger</c> events; null for resolve and acknowledge events (never recorded) and for states
+    /// decided before the ledger existed.
+    /// </summary>
+    public string? LedgerKey { get; init; }
+
+    /// <summary>For a <see cref="DeliveryStatus.Duplicate"/>: the spool id of the copy of the same email whose trigger PagerDuty accepted.</summary>
+    public string? DuplicateOf { get; init; }
+
     /// <summary>When an operator re-queued it from the dead-letter area (its age counts from then).</summary>
     public DateTimeOffset? RequeuedAt { get; init; }
 
@@ -119,4 +129,10 @@ public enum DeliveryStatus
 
     /// <summary>The route no longer exists in the rules.</summary>
     RouteMissing,
+
+    /// <summary>
+    /// Not sent: PagerDuty already accepted the trigger of another copy of the same email (the delivery ledger,
+    /// <see cref="DeliveryRecord.LedgerKey"/>). Final and not a failure: the message goes to done.
+    /// </summary>
+    Duplicate,
 }

@@ -260,6 +260,7 @@ internal static class SpoolCommand
         SpoolArea.Active when state is null || !state.IsDecided => "new",
         SpoolArea.Active when state.Deliveries.Any(d => d.Attempts > 0) => "retry",
         SpoolArea.Active => "sending",
+        SpoolArea.Done when state is { Deliveries.Count: > 0 } && state.Deliveries.All(d => d.Status == DeliveryStatus.Duplicate) => "dup", // not sent: a copy of an email that paged
         _ => AreaName(area),
     };
 

@@ -20,7 +20,9 @@ internal static class DeliverServiceCollectionExtensions
         }).ConfigurePrimaryHttpMessageHandler(OutboundHttp.CreateHandler);
         services.AddSingleton<PagerDutyCircuit>();
         services.AddSingleton<IMetricsSource, PagerDutyCircuitMetrics>();
+        services.AddSingleton<DeliveryLedgerGate>();
         services.AddSingleton<PagerDutyDelivery>();
+        services.AddHostedService<DeliveryLedgerSweeper>();
         return services;
     }
 }

@@ -37,6 +37,7 @@ namespace MailGate.Deliver;
 internal sealed class PagerDutyDelivery(
     PagerDutyClient client,
     PagerDutyCircuit circuit,
+    DeliveryLedgerGate ledger,
     RulesProvider rules,
     IOptions<PagerDutyOptions> options,
     MailGateMetrics metrics,
@@ -58,7 +59,11 @@ internal sealed class PagerDutyDelivery(
     /// <summary>The circuit breaker of untrusted events (the trusted one is the registered <see cref="PagerDutyCircuit"/>).</summary>
     public PagerDutyCircuit UntrustedCircuit => _untrustedCircuit;
 
-    /// <summary>Delivers <paramref name="record"/> and returns it in its final status (or throws when <paramref name="cancellationToken"/> fires).</summary>
+    /// <summary>
+    /// Delivers <paramref name="record"/> and returns it in its final status (or throws when <paramref name="cancellationToken"/> fires);
+    /// returns it still <see cref="DeliveryStatus.Pending"/>, unsent, when another unfinished copy of the same email holds its
+    /// delivery-ledger key (<see cref="DeliveryLedgerGate"/>): the caller tries again later.
+    /// </summary>
     /// <param name="message">The message the event is for.</param>
     /// <param name="record">The delivery, as the spool has it.</param>
     /// <param name="clock">When this process took the message up: the event's age is measured from there.</param>
@@ -78,6 +83,28 @@ internal sealed class PagerDutyDelivery(
             return Gone(message, record, record);
         }
 
+        // One trigger per email (the delivery ledger); dry-run routes do not record.
+        switch (first.PagerDuty.IsDryRun ? null : ledger.Reserve(message, record))
+        {
+            case { Verdict: LedgerVerdict.Held }:
+                return record; // still pending: another copy of the email is being delivered; the caller asks again later
+            case { Verdict: LedgerVerdict.Accepted } duplicate:
+                return Final(record with { DuplicateOf = duplicate.HolderId }, DeliveryStatus.Duplicate, null);
+        }
+
+        var outcome = await SendAsync(message, record, first, clock, progress, cancellationToken).ConfigureAwait(false);
+        ledger.Settled(message, outcome);
+        return outcome;
+    }
+
+    private async Task<DeliveryRecord> SendAsync(
+        StoredMessage message,
+        DeliveryRecord record,
+        MailGate.Core.Rules.Route first,
+        DeliveryClock clock,
+        ProgressCallback progress,
+        CancellationToken cancellationToken)
+    {
         var settings = options.Value;
         var untrusted = record.TravelsUnverified();
         var breaker = untrusted ? _untrustedCircuit : circuit;

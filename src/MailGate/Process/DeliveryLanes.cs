@@ -126,6 +126,12 @@ internal sealed class DeliveryLanes(
                     return ValueTask.CompletedTask;
                 },
                 sending.Token).ConfigureAwait(false);
+            if (outcome.Status == DeliveryStatus.Pending)
+            {
+                _tasks.Add(RetryLaterAsync(work, index)); // another copy of the email holds the delivery ledger's key: ask again later
+                return;
+            }
+
             var finished = work.Complete(index, outcome);
             log.Delivered(message, work.State, outcome);
             if (!work.IsWritten)

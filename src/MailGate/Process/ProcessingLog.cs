@@ -69,6 +69,9 @@ internal sealed class ProcessingLog(MailGateMetrics metrics, TimeProvider time, 
                 metrics.Delivered(latency);
                 Log.MessageDelivered(logger, message.Id, Shown(state.MessageId), state.Sender ?? "", state.Subject ?? "", outcome.Rule, outcome.Route, outcome.Status.ToString(), outcome.Event.DedupKey, outcome.Attempts, latency.TotalMilliseconds);
                 break;
+            case DeliveryStatus.Duplicate:
+                Log.DeliveryDuplicate(logger, message.Id, Shown(state.MessageId), outcome.Rule, outcome.Route, outcome.DuplicateOf ?? "", outcome.Event.DedupKey);
+                break;
             default:
                 Log.DeliveryFailed(logger, message.Id, Shown(state.MessageId), outcome.Rule, outcome.Route, outcome.Status.ToString(), outcome.Event.DedupKey, outcome.Attempts, outcome.LastError ?? "");
                 break;

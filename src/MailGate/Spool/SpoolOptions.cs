@@ -42,6 +42,14 @@ public sealed class SpoolOptions
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// How long the delivery ledger remembers that PagerDuty accepted an email's trigger: another copy of the same
+    /// email (same rule, same Message-ID or content) within this time is recorded as a duplicate and not sent; after
+    /// it, a copy triggers again. Entries older are swept hourly. At least one minute.
+    /// </summary>
+    /// <value>30 days.</value>
+    public TimeSpan LedgerRetention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
     /// Flush concurrent messages to disk together (two <c>syncfs</c> calls per batch instead of four
     /// fsyncs per message; Linux only). The spool should then have a volume of its own, since
     /// <c>syncfs</c> flushes everything written to that volume. False: flush file by file.

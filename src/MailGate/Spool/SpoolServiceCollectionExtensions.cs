@@ -20,6 +20,7 @@ internal static class SpoolServiceCollectionExtensions
             .Validate(o => !string.IsNullOrWhiteSpace(o.Path), "Spool:Path must name a folder")
             .Validate(o => o.Backend != SpoolOptions.PostgresBackend || ConnectionStringProblem(o.ConnectionString) is null, ConnectionStringRequirement)
             .Validate(o => o.LeaseDuration >= TimeSpan.FromSeconds(1), "Spool:LeaseDuration must be at least 00:00:01")
+            .Validate(o => o.LedgerRetention >= TimeSpan.FromMinutes(1), "Spool:LedgerRetention must be at least 00:01:00")
             .Validate(o => o.ScanInterval >= TimeSpan.FromMilliseconds(100), "Spool:ScanInterval must be at least 00:00:00.1")
             .Validate(o => o.MinFreeBytes >= 0, "Spool:MinFreeBytes must not be negative")
             .ValidateOnStart();
@@ -35,6 +36,7 @@ internal static class SpoolServiceCollectionExtensions
         services.AddSingleton<IPollerCursors>(sp => sp.GetRequiredService<IMessageStorage>());
         services.AddSingleton<IFeatureState>(sp => sp.GetRequiredService<IMessageStorage>());
         services.AddSingleton<IStorageHealth>(sp => sp.GetRequiredService<IMessageStorage>());
+        services.AddSingleton<IDeliveryLedger>(sp => sp.GetRequiredService<IMessageStorage>());
         services.AddSingleton<SpoolSpace>();
         services.AddSingleton<RoleLeadership>();
         services.AddSingleton<IMetricsSource>(sp => sp.GetRequiredService<RoleLeadership>());

@@ -59,8 +59,10 @@ public sealed partial class PagerDutyDeliveryTests
         _circuit = new PagerDutyCircuit(options, _clock, NullLogger<PagerDutyCircuit>.Instance);
 #pragma warning disable CA2000 // The client owns the handler; the test owns the handler's script.
         var meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
-        var metrics = new MailGateMetrics(meters, [new SpoolMetrics(new SpoolStore(Path.Combine(_folder, "spool")), _clock), new RulesMetrics(_rules), new PagerDutyCircuitMetrics(_circuit)]);
-        return new PagerDutyDelivery(new PagerDutyClient(new HttpClient(handler, disposeHandler: false), options, _clock), _circuit, _rules, options, metrics, _clock, logger, NullLogger<PagerDutyCircuit>.Instance);
+        var spool = new SpoolStore(Path.Combine(_folder, "spool"));
+        var metrics = new MailGateMetrics(meters, [new SpoolMetrics(spool, _clock), new RulesMetrics(_rules), new PagerDutyCircuitMetrics(_circuit)]);
+        var ledger = new DeliveryLedgerGate(spool, Options.Create(new SpoolOptions()), _clock, NullLogger<DeliveryLedgerGate>.Instance);
+        return new PagerDutyDelivery(new PagerDutyClient(new HttpClient(handler, disposeHandler: false), options, _clock), _circuit, ledger, _rules, options, metrics, _clock, logger, NullLogger<PagerDutyCircuit>.Instance);
 #pragma warning restore CA2000
     }
 

@@ -14,14 +14,6 @@ public sealed class DefaultCredentialChainTests
 {
     private const string Prod = "111111111111";
 
-    /// <summary>Variables that would send the chain elsewhere (a profile, a role, a container or custom endpoint): removed in the child.</summary>
-    private static readonly string[] Elsewhere =
-    [
-        "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE",
-        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN",
-        "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_STS",
-    ];
-
     private GatewayProcessFolder _run = null!;
 
     [SetUp]
@@ -37,12 +29,7 @@ public sealed class DefaultCredentialChainTests
         aws.Organizations.AddAccount(Prod, "prod-payments", "aws-root-111111111111@example.com");
         var added = aws.Support.AddCase(Prod, new FakeCase { TimeCreated = DateTimeOffset.UtcNow.AddMinutes(-1) });
         await using var pagerDuty = await FakePagerDuty.StartAsync();
-        var environment = Elsewhere.ToDictionary(name => name, _ => "");
-        environment["AWS_ACCESS_KEY_ID"] = FakeAwsCredentialSource.BaseAccessKeyId;
-        environment["AWS_SECRET_ACCESS_KEY"] = FakeAwsCredentialSource.BaseSecretAccessKey;
-        environment["AWS_EC2_METADATA_DISABLED"] = "true";
-        environment["AWS_SHARED_CREDENTIALS_FILE"] = Path.Combine(_run.Folder, "no-credentials");
-        environment["AWS_CONFIG_FILE"] = Path.Combine(_run.Folder, "no-config");
+        var environment = FakeAwsCredentialSource.ChildEnvironment(_run.Folder);
 
         await using var gateway = GatewayProcess.Start(
             environment,

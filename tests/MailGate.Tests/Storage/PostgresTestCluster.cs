@@ -16,42 +16,74 @@ public sealed class PostgresTestCluster
     /// <summary>The environment variable that names an existing server.</summary>
     public const string Variable = "MAILGATE_TEST_POSTGRES";
 
+    private static readonly Lock Gate = new();
     private static string? _connectionString;
-    private string? _startedIn;
+    private static string? _startedIn;
+    private static int _users;
 
     /// <summary>The server's connection string (its <c>postgres</c> database); set before any test of this namespace runs.</summary>
     public static string ConnectionString => _connectionString ?? throw new InvalidOperationException("the PostgreSQL test cluster was not started");
 
     [OneTimeSetUp]
-    public void Start()
-    {
-        var configured = Environment.GetEnvironmentVariable(Variable);
-        if (!string.IsNullOrWhiteSpace(configured))
-        {
-            _connectionString = configured;
-            return;
-        }
-
-        var folder = Path.Combine(Path.GetTempPath(), "mailgate-pg-" + Guid.NewGuid().ToString("N"));
-        var (exit, output, error) = Script("start", folder);
-        if (exit != 0)
-        {
-            Script("stop", folder);
-            Assert.Fail($"{Variable} is not set and no throw-away PostgreSQL could be started with eng/postgres-test-cluster.sh (exit {exit}):\n{error}\n"
-                + "Install PostgreSQL (Debian/Ubuntu: apt-get install -y postgresql) or set " + Variable + " to a server's connection string.");
-        }
-
-        _startedIn = folder;
-        _connectionString = output.Trim().Split('\n')[^1];
-    }
+    public void Start() => Acquire();
 
     [OneTimeTearDown]
-    public void Stop()
+    public void Stop() => Release();
+
+    /// <summary>
+    /// Makes <see cref="ConnectionString"/> usable, starting the throw-away cluster when this is its first user: for the
+    /// set-up fixtures of other namespaces that need the server too (each <see cref="Acquire"/> is paired with a <see cref="Release"/>).
+    /// </summary>
+    public static void Acquire()
     {
-        if (_startedIn is not null)
+        lock (Gate)
         {
-            Script("stop", _startedIn);
-            _startedIn = null;
+            if (_users > 0)
+            {
+                _users++;
+                return;
+            }
+
+            var configured = Environment.GetEnvironmentVariable(Variable);
+            if (!string.IsNullOrWhiteSpace(configured))
+            {
+                _connectionString = configured;
+                _users++;
+                return;
+            }
+
+            var folder = Path.Combine(Path.GetTempPath(), "mailgate-pg-" + Guid.NewGuid().ToString("N"));
+            var (exit, output, error) = Script("start", folder);
+            if (exit != 0)
+            {
+                Script("stop", folder);
+                Assert.Fail($"{Variable} is not set and no throw-away PostgreSQL could be started with eng/postgres-test-cluster.sh (exit {exit}):\n{error}\n"
+                    + "Install PostgreSQL (Debian/Ubuntu: apt-get install -y postgresql) or set " + Variable + " to a server's connection string.");
+            }
+
+            _startedIn = folder;
+            _connectionString = output.Trim().Split('\n')[^1];
+            _users++;
+        }
+    }
+
+    /// <summary>Ends one <see cref="Acquire"/>; the last user's release stops the throw-away cluster (when one was started).</summary>
+    public static void Release()
+    {
+        lock (Gate)
+        {
+            if (_users == 0 || --_users > 0)
+            {
+                return;
+            }
+
+            if (_startedIn is not null)
+            {
+                Script("stop", _startedIn);
+                _startedIn = null;
+            }
+
+            _connectionString = null;
         }
     }
 

@@ -122,6 +122,16 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         return IPEndPoint.Parse(EndpointPattern().Match(line).Groups["endpoint"].Value);
     }
 
+    /// <summary>Waits until the process logs that HTTP listens (<c>/healthz</c>, <c>/readyz</c>, <c>/metrics</c>), and returns its base URL.</summary>
+    public async Task<Uri> WaitForHttpAsync()
+    {
+        var line = await WaitForLineAsync(l => l.Contains("HTTP listening on", StringComparison.Ordinal));
+        return new Uri(UrlPattern().Match(line).Groups["url"].Value);
+    }
+
+    /// <summary>The process id (for a report; <see cref="Kill"/> ends it).</summary>
+    public int Id => _process.Id;
+
     /// <summary>Sends SIGTERM, as a container runtime does on stop.</summary>
     public void Terminate()
     {
@@ -176,4 +186,7 @@ public sealed partial class GatewayProcess : IAsyncDisposable
 
     [GeneratedRegex(@"SMTP listening on [^0-9]*(?<endpoint>[0-9.]+:[0-9]+)")]
     private static partial Regex EndpointPattern();
+
+    [GeneratedRegex(@"HTTP listening on (?<url>http://[0-9.]+:[0-9]+)")]
+    private static partial Regex UrlPattern();
 }

@@ -29,6 +29,31 @@ public sealed class FakeAwsCredentialSource : IAwsCredentialSource
     /// <summary>A source that finds no credentials (the SDK's <see cref="AmazonClientException"/>).</summary>
     public static FakeAwsCredentialSource None => new(null);
 
+    /// <summary>Variables that would send the SDK's default chain elsewhere (a profile, a role, a container or custom endpoint).</summary>
+    private static readonly string[] Elsewhere =
+    [
+        "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+        "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_STS",
+    ];
+
+    /// <summary>
+    /// The environment of a gateway child process (<see cref="GatewayProcess.Start(IReadOnlyDictionary{string, string}, string[])"/>)
+    /// whose SDK default chain must find exactly the base key pair: the keys set, everything that would send the chain
+    /// elsewhere removed (empty values), instance metadata off, and the shared files pointed at missing files in <paramref name="folder"/>.
+    /// This test process's own environment is not changed.
+    /// </summary>
+    public static Dictionary<string, string> ChildEnvironment(string folder)
+    {
+        var environment = Elsewhere.ToDictionary(name => name, _ => "");
+        environment["AWS_ACCESS_KEY_ID"] = BaseAccessKeyId;
+        environment["AWS_SECRET_ACCESS_KEY"] = BaseSecretAccessKey;
+        environment["AWS_EC2_METADATA_DISABLED"] = "true";
+        environment["AWS_SHARED_CREDENTIALS_FILE"] = Path.Combine(folder, "no-credentials");
+        environment["AWS_CONFIG_FILE"] = Path.Combine(folder, "no-config");
+        return environment;
+    }
+
     /// <summary>How many times MailGate asked for the credentials.</summary>
     public int Resolutions => Volatile.Read(ref _resolutions);
 
