@@ -11,7 +11,9 @@
 #      no capabilities, published ports picked by Docker, the shipped rules folder mounted, the
 #      routing key from an env file), checks /healthz, /readyz, /metrics and the HEALTHCHECK, sends
 #      the abuse-report fixture over SMTP, checks the event the fake receives and the metrics;
-#   5. stops the container with SIGTERM (docker stop) and checks it exited 0.
+#   5. stops the container with SIGTERM (docker stop) and checks it exited 0;
+#   6. runs deploy/compose/compose.replicas.yaml (PostgreSQL + two replicas) with docker-compose and a
+#      local PostgreSQL stand-in image, one mail to each replica, both paged: .ci/compose-smoke.sh.
 # Everything it starts is cleaned up by its id or PID, also on failure. Ends with the step timings
 # and "container smoke test: passed" (exit 0), or the container's logs and a non-zero exit.
 #
@@ -42,6 +44,7 @@ containers=()          # ids from `docker run -d`, removed (with their anonymous
 images=()              # ids of the images this run built, removed on exit (newest first)
 keep_images=${MAILGATE_SMOKE_KEEP_IMAGES:-0}
 main_cid=""
+compose_project=""     # set by .ci/compose-smoke.sh while its services exist; `docker-compose down` on exit
 build_ok=0
 script_start=$EPOCHREALTIME
 
@@ -87,11 +90,13 @@ on_exit() {
       docker logs "$cid" >&2 2>&1
       docker inspect -f 'state: {{.State.Status}}, exit code {{.State.ExitCode}}, health: {{if .State.Health}}{{.State.Health.Status}}{{else}}-{{end}}' "$cid" >&2
     done
+    [ -n "$compose_project" ] && [ -s "$work/compose.log" ] && { echo "--- docker-compose" >&2; cat "$work/compose.log" >&2; }
     [ "$build_ok" = 0 ] && [ -s "$work/build.log" ] && { echo "--- last lines of the image build" >&2; tail -n 40 "$work/build.log" >&2; }
     [ -s "$work/fake-pagerduty.log" ] && { echo "--- fake PagerDuty" >&2; cat "$work/fake-pagerduty.log" >&2; }
     [ -s "$work/dockerd.log" ] && { echo "--- last lines of dockerd's log" >&2; tail -n 20 "$work/dockerd.log" >&2; }
   fi
   step "clean up"
+  [ -n "$compose_project" ] && compose_down
   for cid in "${containers[@]}"; do
     docker rm -f -v "$cid" >/dev/null 2>&1
   done
@@ -364,4 +369,8 @@ if docker logs "$main_cid" 2>&1 | grep -qF "$routing_key"; then
   fail "the routing key appears in the container's log"
 fi
 echo "    exit code 0; the routing key is not in the log"
+
+# ---- 6. two replicas on PostgreSQL with docker-compose -------------------------------------------
+# shellcheck source=compose-smoke.sh
+source "$repo/.ci/compose-smoke.sh"
 end_step
