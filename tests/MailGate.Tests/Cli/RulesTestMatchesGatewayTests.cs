@@ -57,7 +57,11 @@ public sealed class RulesTestMatchesGatewayTests : GatewayTestBase
             {
                 var gateway = PagerDuty.Requests.Where(r => r.Details.GetProperty("spool_id").GetString() == id).Select(Comparable).ToArray();
                 using var test = await RulesTestAsync(Mail.FixturePath(fixture), "--rcpt", to, "--mail-from", "group+bnc@example.com");
-                var events = test.RootElement.GetProperty("events").EnumerateArray().Select(Comparable).ToArray();
+                // A fixture sent to both recipients may match one rule twice: the second copy is a duplicate (delivery ledger), not sent.
+                var duplicates = SpoolStore.ReadState(Gateway.Spool.Find(id)!.Value.Message).Deliveries
+                    .Where(d => d.Status == DeliveryStatus.Duplicate).Select(d => d.Event.DedupKey).ToHashSet(StringComparer.Ordinal);
+                var events = test.RootElement.GetProperty("events").EnumerateArray()
+                    .Where(e => !duplicates.Contains(e.GetProperty("dedup_key").GetString() ?? "")).Select(Comparable).ToArray();
                 Assert.That(gateway, Is.EqualTo(events), $"{fixture} to {to}: events");
                 var decision = Decision(test.RootElement);
                 Assert.That(GatewayDecision(id), Is.EqualTo(decision), $"{fixture} to {to}: decision and dedup keys");

@@ -1,3 +1,4 @@
+using MailGate.Core.Spool;
 using MailGate.Core.Storage;
 using MailGate.Tests.Support;
 
@@ -16,7 +17,7 @@ public sealed class RealMailPathTests : GatewayTestBase
         StringComparison.Ordinal);
 
     [Test]
-    public async Task AlertWithoutMessageIdThroughTwoGroups_OneDedupKey()
+    public async Task AlertWithoutMessageIdThroughTwoGroups_OneTrigger_TheSecondCopyADuplicate()
     {
         var viaRoot = await SendFixtureAsync("alert-without-message-id-via-root-group.eml");
         var viaSecurity = await SendFixtureAsync("alert-without-message-id-via-security-group.eml");
@@ -25,8 +26,9 @@ public sealed class RealMailPathTests : GatewayTestBase
 
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(PagerDuty.Accepted, Has.Count.EqualTo(2));
-            Assert.That(PagerDuty.Accepted.Select(r => r.DedupKey).Distinct(), Has.Exactly(1).StartsWith("mailgate-root-alert-"), "PagerDuty folds both into one incident");
+            Assert.That(PagerDuty.Accepted, Has.Count.EqualTo(1), "one email, one trigger: the delivery ledger knows the copy by its content identity");
+            Assert.That(PagerDuty.Accepted.Single().DedupKey, Does.StartWith("mailgate-root-alert-"));
+            Assert.That(SpoolStore.ReadState(Gateway.Spool.Find(viaSecurity)!.Value.Message).Deliveries.Select(d => d.Status), Is.EqualTo(new[] { DeliveryStatus.Duplicate }));
             Assert.That(PagerDuty.Accepted.Select(r => r.Details.GetProperty("body").GetString()), Has.All.Not.Contain("Google Groups"));
         }
     }

@@ -46,6 +46,10 @@ public sealed class ReplicaPollerTests
         var follower = replicas.Single(r => r != leader);
         var leaderPolls = aws.RequestsOf("DescribeCases").Count;
 
+        // Killed once its page is recorded: a SIGKILL between PagerDuty's 202 and that write may resend the same key
+        // (the documented at-least-once window, docs/replicas.md); this test is about the poller's leadership.
+        await set.WaitUntilAllFinishedAsync(Guard);
+
         await ReplicaSet.KillAsync(leader);
         var killedAt = clock.Elapsed;
         var second = aws.Support.AddCase(Prod, new FakeCase { TimeCreated = DateTimeOffset.UtcNow, Subject = "Your AWS account may be compromised" });

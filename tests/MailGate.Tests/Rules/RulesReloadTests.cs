@@ -60,7 +60,9 @@ public sealed class RulesReloadTests : GatewayTestBase
 
         var edited = GatewayHarness.DefaultRules.Replace("summary: \"AWS abuse report for {account_id}: {subject}\"", "summary: \"EDITED {account_id}\"", StringComparison.Ordinal);
         Assert.That(await EditRulesAsync(edited), Is.True);
-        var after = await Mail.SendAsync(Gateway, Mail.Fixture("abuse-report-via-google-group.eml"));
+        var another = Mail.Fixture("abuse-report-via-google-group.eml");
+        another.MessageId = "another-report@example.com"; // another email: the same one again would be a duplicate (delivery ledger)
+        var after = await Mail.SendAsync(Gateway, another);
         await Gateway.WaitFinishedAsync(after);
 
         var events = PagerDuty.Requests;
