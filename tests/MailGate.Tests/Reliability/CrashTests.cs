@@ -21,17 +21,7 @@ public sealed class CrashTests
     private const int MessagesPerClient = 100;
     private const int Kills = 5;
 
-    private static readonly string Rules = $$"""
-        version: 1
-        routes:
-          oncall:
-            pagerduty:
-              routing_key: {{GatewayHarness.RoutingKey}}
-        rules:
-          - name: crash
-            when: { subject: { starts_with: "crash" } }
-            route: oncall
-        """;
+    private static readonly string Rules = GatewayHarness.SubjectPrefixRules("crash", "crash");
 
     private string _folder = null!;
 

@@ -10,17 +10,7 @@ namespace MailGate.Tests.Replicas;
 internal static class ReplicaMail
 {
     /// <summary>Pages every message whose subject starts with "replica" to one route.</summary>
-    public static readonly string Rules = $$"""
-        version: 1
-        routes:
-          oncall:
-            pagerduty:
-              routing_key: {{GatewayHarness.RoutingKey}}
-        rules:
-          - name: replicas
-            when: { subject: { starts_with: "replica" } }
-            route: oncall
-        """;
+    public static readonly string Rules = GatewayHarness.SubjectPrefixRules("replicas", "replica");
 
     /// <summary>An abuse-report-like message with <paramref name="messageId"/> (about 2 KB).</summary>
     public static MimeMessage Message(string messageId)

@@ -20,6 +20,19 @@ public sealed class GatewayHarness : IAsyncDisposable
 {
     public const string RoutingKey = "R0123456789abcdef0123456789abcde";
 
+    /// <summary>Rules with one route, <c>oncall</c>, and one rule <paramref name="rule"/> that pages every subject starting with <paramref name="prefix"/>.</summary>
+    public static string SubjectPrefixRules(string rule, string prefix) => $$"""
+        version: 1
+        routes:
+          oncall:
+            pagerduty:
+              routing_key: {{RoutingKey}}
+        rules:
+          - name: {{rule}}
+            when: { subject: { starts_with: "{{prefix}}" } }
+            route: oncall
+        """;
+
     public const string DefaultRules = $$"""
         version: 1
         routes:
