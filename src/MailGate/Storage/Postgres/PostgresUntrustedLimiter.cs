@@ -82,6 +82,7 @@ public sealed class PostgresUntrustedLimiter : IUntrustedLimiter
         }
         catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
         {
+            PostgresSessions.RecycleIfStuck(_dataSource, e);
             throw new UntrustedLimitUnavailableException($"the untrusted limits in PostgreSQL at {_location} cannot be counted now: {e.Message}", e);
         }
     }
