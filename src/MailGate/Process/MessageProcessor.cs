@@ -40,6 +40,8 @@ internal sealed class MessageProcessor(
     TimeProvider time,
     ILogger<MessageProcessor> logger) : BackgroundService
 {
+    private bool _waitingForStorage;
+
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         if (opener.Opened.IsCompleted)
@@ -48,6 +50,8 @@ internal sealed class MessageProcessor(
         }
         else
         {
+            _waitingForStorage = true;
+
             // PostgreSQL down at start: everything below would fail; the first scan after it opens claims the work.
             Log.ProcessingWaitsForStorage(logger, storage.Location);
         }
@@ -62,7 +66,7 @@ internal sealed class MessageProcessor(
         var interval = options.Value.ScanInterval;
         using var scan = time.CreateTimer(_ => rescan.Run(), null, interval, interval);
         using var renewing = leases.Start();
-        var resuming = opener.Opened.IsCompleted ? Task.CompletedTask : ScanWhenOpenedAsync(stoppingToken);
+        var resuming = _waitingForStorage ? ScanWhenOpenedAsync(stoppingToken) : Task.CompletedTask;
         var fetching = keyFetcher.RunAsync(stoppingToken);
         var settling = unsaved.RunAsync(tracker.Settle, stoppingToken);
         try

@@ -111,6 +111,17 @@ public sealed class PostgresStartDuringOutageTests
         }
     }
 
+    [TestCase("Host=mailgate-db.invalid;Database=mailgate;Password=s3cret-Pw;Timeout=5")] // a name not resolving yet (a Service not created)
+    [TestCase("Host=127.0.0.1;Port=1;Database=mailgate;Password=s3cret-Pw;Timeout=5")] // refused
+    public void An_unreachable_database_is_an_IOException_to_retry(string connectionString)
+    {
+        using var storage = PostgresStorage.Create(connectionString, owner: true, TimeSpan.FromSeconds(30));
+        var failed = Assert.Throws<IOException>(() => storage.Migrate());
+        Assert.That(failed!.Message, Does.Not.Contain("s3cret-Pw"));
+        Assert.That(PostgresStorage.IsLoginRefused(failed), Is.False);
+        Assert.That(storage.ProbeCommit(), Does.Contain("not open yet").And.Not.Contain("s3cret-Pw"));
+    }
+
     [Test]
     public async Task A_wrong_password_stops_the_start_with_exit_2_naming_the_setting_and_not_the_password()
     {
