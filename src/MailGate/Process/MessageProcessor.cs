@@ -56,7 +56,6 @@ internal sealed class MessageProcessor(
             Log.ProcessingWaitsForStorage(logger, storage.Location);
         }
 
-        keyFetcher.RestorePinned();
         return base.StartAsync(cancellationToken);
     }
 
@@ -88,12 +87,7 @@ internal sealed class MessageProcessor(
     /// <summary>Recovers the storage and queues every unfinished message it lets this gateway claim, oldest first.</summary>
     private void Resume()
     {
-        var recovery = storage.Recover();
-        if (recovery.DiscardedIncoming > 0 || recovery.Corrupt.Count > 0)
-        {
-            Log.SpoolRecovered(logger, recovery.DiscardedIncoming, recovery.Corrupt.Count, string.Join(", ", recovery.Corrupt));
-        }
-
+        Restore();
         var unfinished = storage.ClaimUnfinished();
         foreach (var message in unfinished)
         {
@@ -101,6 +95,18 @@ internal sealed class MessageProcessor(
         }
 
         Log.SpoolResumed(logger, unfinished.Count, storage.Location);
+    }
+
+    /// <summary>What a start reads back from an open storage: its damaged entries reported, its pinned DKIM keys restored.</summary>
+    private void Restore()
+    {
+        var recovery = storage.Recover();
+        if (recovery.DiscardedIncoming > 0 || recovery.Corrupt.Count > 0)
+        {
+            Log.SpoolRecovered(logger, recovery.DiscardedIncoming, recovery.Corrupt.Count, string.Join(", ", recovery.Corrupt));
+        }
+
+        keyFetcher.RestorePinned();
     }
 
     /// <summary>Once a storage that was not open at start opens: the work it holds is claimed now, not at the next periodic scan.</summary>
@@ -115,7 +121,9 @@ internal sealed class MessageProcessor(
             return; // stopped before the database came back
         }
 
-        // A scan, not a start's claim of everything: mail accepted since the opening is already in hand.
+        // What the start skipped (damaged rows, pinned keys), then a scan, not a start's claim of everything: mail
+        // accepted since the opening is already in hand.
+        Restore();
         rescan.Run();
     }
 }
