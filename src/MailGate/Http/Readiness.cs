@@ -58,7 +58,7 @@ public sealed class Readiness(SmtpListenerEndpoint smtp, IStorageHealth spool, S
             rules.LastReloadFailed,
             problems)
         {
-            SpoolFreeBytes = freeBytes,
+            SpoolFreeBytes = database is null ? freeBytes : null,
             SupportCases = supportCases.Enabled ? SupportCasesReport.Of(supportCases) : null,
             RulesProblem = rules.Problem,
             Database = database,
@@ -107,8 +107,11 @@ public sealed record ReadinessReport(
     bool RulesReloadFailed,
     IReadOnlyList<string> Problems)
 {
-    /// <summary>Bytes free on the spool's disk (0 when that cannot be read); below <c>Spool:MinFreeBytes</c> the gateway is not ready.</summary>
-    public long SpoolFreeBytes { get; init; }
+    /// <summary>
+    /// Bytes free on the spool's disk (0 when that cannot be read); below <c>Spool:MinFreeBytes</c> the gateway is not
+    /// ready. Null with PostgreSQL, which keeps no spool on this host's disk.
+    /// </summary>
+    public long? SpoolFreeBytes { get; init; }
 
     /// <summary>The AWS Support poller, per account; absent when it is off. Failing accounts are reported here, not made a readiness failure: mail is still handled.</summary>
     public SupportCasesReport? SupportCases { get; init; }

@@ -53,6 +53,7 @@ public sealed class PostgresOutageTests
         Assert.That(database.GetProperty("backend").GetString(), Is.EqualTo("postgres"));
         Assert.That(database.GetProperty("reachable").GetBoolean(), Is.False);
         Assert.That(database.GetProperty("schema_version").ValueKind, Is.EqualTo(JsonValueKind.Null));
+        Assert.That(report.GetProperty("spool_free_bytes").ValueKind, Is.EqualTo(JsonValueKind.Null), "no spool disk with PostgreSQL");
 
         postgres.Resume();
         (status, report) = await ReadyAsync(http);

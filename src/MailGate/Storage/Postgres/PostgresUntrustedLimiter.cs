@@ -34,6 +34,7 @@ public sealed class PostgresUntrustedLimiter : IUntrustedLimiter
 
     /// <inheritdoc/>
     /// <exception cref="UntrustedLimitUnavailableException">PostgreSQL cannot be reached or refused: nothing was counted; decide the message later.</exception>
+    /// <exception cref="InvalidDataException">PostgreSQL refused this message's data (<see cref="PostgresDataErrors"/>): a failure of the message, not an outage.</exception>
     public UntrustedVerdict TryAcquire(string sender, string? clientAddress, UntrustedTreatment limits)
     {
         ArgumentNullException.ThrowIfNull(sender);
@@ -79,6 +80,11 @@ public sealed class PostgresUntrustedLimiter : IUntrustedLimiter
 
             tx.Commit();
             return verdict;
+        }
+        catch (Exception e) when (PostgresDataErrors.Refusal(e) is { } refusal)
+        {
+            // This message's sender or network, not the database: the same on every retry, so a failure of the message.
+            throw new InvalidDataException($"the untrusted limits in PostgreSQL at {_location} cannot count this message (SQLSTATE {refusal.SqlState}): {refusal.MessageText}", e);
         }
         catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
         {
