@@ -302,21 +302,25 @@ say ""
 
 # MailGate accepts faster than it decides: wait until every accepted message is decided (else the
 # latency probe's mail queues behind the backlog), and report how fast the backlog went.
-drain() {  # label http-port: wait until every accepted message is decided; say how big and how fast
+# Both backlogs are read at once (the PostgreSQL MailGate decides its own while the file one drains).
+drain() {  # label http-port backlog t0: wait until every accepted message is decided; say how big and how fast
   log "MailGate ($1): waiting for the processing backlog to drain"
-  local t0 received backlog secs
-  t0=$(date +%s.%N); received=$(mg_received "$2"); backlog=$((received - $(mg_decided "$2")))
+  local received secs
+  received=$(mg_received "$2")
   while (( $(mg_decided "$2") < received )); do
-    if (( $(date +%s) - ${t0%.*} > 600 )); then log "backlog not drained after 600 s"; break; fi
+    if (( $(date +%s) - ${4%.*} > 600 )); then log "backlog not drained after 600 s"; break; fi
     sleep 0.5
   done
-  secs=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')
-  say "After the last throughput run MailGate ($1) still had $backlog of its $received accepted messages to parse and decide"
-  say "(drop); they were all decided $secs s later, $(awk -v n="$backlog" -v t="$secs" 'BEGIN {printf "%.0f", (t > 0 ? n / t : 0)}') msg/s with no new mail coming in."
+  secs=$(awk -v a="$4" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')
+  say "After the last throughput run MailGate ($1) still had $3 of its $received accepted messages to parse and decide"
+  say "(drop); they were all decided $secs s later, $(awk -v n="$3" -v t="$secs" 'BEGIN {printf "%.0f", (t > 0 ? n / t : 0)}') msg/s with no new mail coming in."
   say ""
 }
-drain file "$MGF_HTTP"
-drain PostgreSQL "$MGP_HTTP"
+DRAIN_T0=$(date +%s.%N)
+BACKLOG_FILE=$(( $(mg_received "$MGF_HTTP") - $(mg_decided "$MGF_HTTP") ))
+BACKLOG_PG=$(( $(mg_received "$MGP_HTTP") - $(mg_decided "$MGP_HTTP") ))
+drain file "$MGF_HTTP" "$BACKLOG_FILE" "$DRAIN_T0"
+drain PostgreSQL "$MGP_HTTP" "$BACKLOG_PG" "$DRAIN_T0"
 
 # ---------------------------------------------------------------- 5. latency
 log "PagerDuty fake capacity"
