@@ -2,6 +2,9 @@
 # System benchmark: MailGate's durable SMTP intake against Postfix (durable queue, discard
 # transport) and smtp-sink (protocol only, no disk: the ceiling), all on 127.0.0.1, plus MailGate's
 # end-of-DATA → PagerDuty latency, memory, soak and start-up. See bench/SYSTEM.md.
+# MailGate runs twice: on its file spool (`mailgate`) and on PostgreSQL (`mailgate-pg`: a throw-away
+# cluster from eng/postgres-test-cluster.sh in the temporary folder, PostgreSQL's defaults, so
+# synchronous_commit=on and fsync=on; stopped by the cleanup trap).
 #
 #   bench/run.sh            the full run (under 10 minutes on 2 cores)
 #   bench/run.sh --quick    a smoke run of the same steps, seconds each
@@ -49,6 +52,7 @@ WORK=$(mktemp -d /tmp/mailgate-bench.XXXXXX)
 chmod 755 "$WORK"   # Postfix's unprivileged daemons must reach their queue below it
 PIDS=()
 POSTFIX_CONF=""
+PG_DIR=""
 cleanup() {
   local rc=$?
   set +e
@@ -56,6 +60,11 @@ cleanup() {
   local pid
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null; done
+  # After the MailGates (its clients) are gone. `stop` removes the cluster's folder; keep its log.
+  if [[ -n $PG_DIR ]]; then
+    cp "$PG_DIR/server.log" "$WORK/postgres-server.log" 2>/dev/null
+    bash "$ROOT/eng/postgres-test-cluster.sh" stop "$PG_DIR" >/dev/null 2>&1
+  fi
   if [[ ${MAILGATE_BENCH_KEEP:-0} == 1 || $rc != 0 ]]; then
     echo "kept $WORK" >&2
   else
@@ -162,6 +171,7 @@ start_pd() {  # → PD_PORT, PD_EVENTS, PD_PID
 
 MG_ARGS_COMMON=(--Smtp:Address=127.0.0.1 --Rules:Path="$LIB/rules.yaml" --Trust:Verify=false
   --Serilog:MinimumLevel:Default=Warning --Smtp:MaxConnections=1000 --Smtp:MaxConnectionsPerClient=1000)
+MG_ARGS_PG=(--Spool:Backend=postgres)   # plus --Spool:ConnectionString=<a database of its own>
 start_mailgate() {  # name extra-args… → MG_PORT, MG_HTTP, MG_PID
   local name=$1; shift
   MG_PORT=$(free_port); MG_HTTP=$(free_port)
@@ -175,17 +185,34 @@ stop_pid() {  # pid: SIGTERM, wait, forget
   kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true
   local keep=() p; for p in "${PIDS[@]}"; do [[ $p != "$1" ]] && keep+=("$p"); done; PIDS=("${keep[@]}")
 }
-mg_metric() {  # metric-name prefix → the sum over its series
-  python3 - "$MG_HTTP" "$1" <<'EOF'
+mg_metric() {  # metric-name-prefix [http-port] → the sum over its series (default port: the last MailGate started)
+  python3 - "${2:-$MG_HTTP}" "$1" <<'EOF'
 import sys, urllib.request
 text = urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/metrics", timeout=10).read().decode()
 print(int(sum(float(l.rsplit(" ", 1)[1]) for l in text.splitlines() if l.startswith(sys.argv[2]))))
 EOF
 }
-mg_received() { mg_metric mailgate_smtp_messages_received_total; }
-mg_decided() { mg_metric mailgate_rules_decisions_total; }
+mg_received() { mg_metric mailgate_smtp_messages_received_total "${1:-}"; }   # [http-port]
+mg_decided() { mg_metric mailgate_rules_decisions_total "${1:-}"; }
 
 log "start peers"
+# PostgreSQL for mailgate-pg. A database per MailGate process (each fresh process gets an empty one).
+log "PostgreSQL (eng/postgres-test-cluster.sh start)"
+PG_DIR=$WORK/pg
+PG_CS=$(MAILGATE_INSTALL_POSTGRES=1 bash "$ROOT/eng/postgres-test-cluster.sh" start "$PG_DIR" | tail -n1)
+PG_BIN=$(dirname "$(ls /usr/lib/postgresql/*/bin/psql | tail -n1)")
+PG_PORT=$(cat "$PG_DIR/port")
+pg_sql() { runuser -u postgres -- "$PG_BIN/psql" -h "$PG_DIR/socket" -p "$PG_PORT" -U postgres -d postgres -XAtq -c "$1"; }
+pg_db() {  # name → connection string of a new, empty database
+  pg_sql "CREATE DATABASE $1" >/dev/null
+  echo "${PG_CS/Database=postgres/Database=$1}"
+}
+PG_SETTINGS=$(pg_sql "SELECT string_agg(name || '=' || setting, ', ' ORDER BY name) FROM pg_settings WHERE name IN ('synchronous_commit','fsync','wal_sync_method','full_page_writes','shared_buffers','max_connections','commit_delay','wal_level')")
+PG_VERSION=$(pg_sql "SHOW server_version")
+say "PostgreSQL for \`mailgate-pg\`: $PG_VERSION, a throw-away cluster (\`eng/postgres-test-cluster.sh start\`) in $PG_DIR, same disk;"
+say "PostgreSQL's defaults (nothing tuned): $PG_SETTINGS."
+say ""
+
 start_pd main
 PF=$WORK/postfix; mkdir -p "$PF/conf" "$PF/queue" "$PF/data"
 PF_PORT=$(free_port)
@@ -205,8 +232,12 @@ SINK_PID=$!; PIDS+=("$SINK_PID")
 wait_220 "$SINK_PORT" 10
 
 start_mailgate main
-declare -A PORT=([mailgate]=$MG_PORT [postfix]=$PF_PORT [smtp-sink]=$SINK_PORT)
-PEERS=(mailgate postfix smtp-sink)
+MGF_PORT=$MG_PORT; MGF_HTTP=$MG_HTTP; MGF_PID=$MG_PID
+start_mailgate main-pg "${MG_ARGS_PG[@]}" --Spool:ConnectionString="$(pg_db mg_main)"
+MGP_PORT=$MG_PORT; MGP_HTTP=$MG_HTTP; MGP_PID=$MG_PID
+declare -A PORT=([mailgate]=$MGF_PORT [mailgate-pg]=$MGP_PORT [postfix]=$PF_PORT [smtp-sink]=$SINK_PORT)
+declare -A HTTP=([mailgate]=$MGF_HTTP [mailgate-pg]=$MGP_HTTP)
+PEERS=(mailgate mailgate-pg postfix smtp-sink)
 
 # ---------------------------------------------------------------- 4. throughput matrix
 # One smtp-source run: prints "seconds errors".
@@ -222,12 +253,13 @@ source_run() {  # peer size sessions messages
 postfix_queued() { grep -c 'postfix/cleanup.*message-id=' "$PF/maillog" 2>/dev/null || true; }
 count_sent() {  # peer n
   if [[ $1 == mailgate ]]; then MG_SENT=$((MG_SENT + $2)); fi
+  if [[ $1 == mailgate-pg ]]; then MGP_SENT=$((MGP_SENT + $2)); fi
   if [[ $1 == postfix ]]; then PF_SENT=$((PF_SENT + $2)); fi
 }
 
 log "throughput matrix: sizes ${SIZES[*]}, sessions ${SESSIONS[*]}, $REPS repetitions, ~${TARGET_S}s per run"
 RAW=$WORK/throughput.tsv; : >"$RAW"
-MG_SENT=0; PF_SENT=0; MG_BEFORE=$(mg_received); PF_BEFORE=$(postfix_queued)
+MG_SENT=0; MGP_SENT=0; PF_SENT=0; MG_BEFORE=$(mg_received "$MGF_HTTP"); MGP_BEFORE=$(mg_received "$MGP_HTTP"); PF_BEFORE=$(postfix_queued)
 for size in "${SIZES[@]}"; do
   for s in "${SESSIONS[@]}"; do
     declare -A N=()
@@ -250,7 +282,8 @@ for size in "${SIZES[@]}"; do
   done
 done
 sleep 1
-MG_GOT=$(python3 -c "print(int($(mg_received) - $MG_BEFORE))")
+MG_GOT=$(( $(mg_received "$MGF_HTTP") - MG_BEFORE ))
+MGP_GOT=$(( $(mg_received "$MGP_HTTP") - MGP_BEFORE ))
 PF_GOT=$(( $(postfix_queued) - PF_BEFORE ))
 
 say "## Throughput: messages accepted per second (smtp-source, one message per connection)"
@@ -259,46 +292,64 @@ say "\`smtp-source -s <sessions> -m <N> -l <size> -f $FROM -t $RCPT_DROP\` (HELO
 say "N sized for ~${TARGET_S} s per run by a warm-up run; $REPS runs per cell, peers interleaved."
 say "Rate = N / wall time of smtp-source. Median (min–max) msg/s. MailGate decides and drops this mail (rule"
 say "bench-drop); Postfix queues it (fsync) and its discard transport drops it; smtp-sink keeps nothing."
+say "MailGate (file) stores on its spool folder; MailGate (PostgreSQL) commits each message to the cluster above"
+say "before its 250 (group commit). Both MailGate processes run throughout (the idle one still decides its backlog)."
 say ""
 python3 "$LIB/tables.py" throughput "$RAW" | tee -a "$OUT"
 say ""
-say "Check: MailGate counted $MG_GOT received for $MG_SENT sent (metric mailgate_smtp_messages_received_total); Postfix's cleanup logged $PF_GOT queued for $PF_SENT sent."
+say "Check: MailGate (file) counted $MG_GOT received for $MG_SENT sent, MailGate (PostgreSQL) $MGP_GOT for $MGP_SENT (metric mailgate_smtp_messages_received_total); Postfix's cleanup logged $PF_GOT queued for $PF_SENT sent."
 say ""
 
 # MailGate accepts faster than it decides: wait until every accepted message is decided (else the
 # latency probe's mail queues behind the backlog), and report how fast the backlog went.
-log "MailGate: waiting for the processing backlog to drain"
-DRAIN_T0=$(date +%s.%N); RECEIVED=$(mg_received); BACKLOG=$((RECEIVED - $(mg_decided)))
-while (( $(mg_decided) < RECEIVED )); do
-  if (( $(date +%s) - ${DRAIN_T0%.*} > 600 )); then log "backlog not drained after 600 s"; break; fi
-  sleep 0.5
-done
-DRAIN_S=$(awk -v a="$DRAIN_T0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')
-say "After the last throughput run MailGate still had $BACKLOG of its $RECEIVED accepted messages to parse and decide"
-say "(drop); they were all decided $DRAIN_S s later, $(awk -v n="$BACKLOG" -v t="$DRAIN_S" 'BEGIN {printf "%.0f", (t > 0 ? n / t : 0)}') msg/s with no new mail coming in."
-say ""
+# Both backlogs are read at once (the PostgreSQL MailGate decides its own while the file one drains).
+drain() {  # label http-port backlog t0: wait until every accepted message is decided; say how big and how fast
+  log "MailGate ($1): waiting for the processing backlog to drain"
+  local received secs
+  received=$(mg_received "$2")
+  while (( $(mg_decided "$2") < received )); do
+    if (( $(date +%s) - ${4%.*} > 600 )); then log "backlog not drained after 600 s"; break; fi
+    sleep 0.5
+  done
+  secs=$(awk -v a="$4" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')
+  say "After the last throughput run MailGate ($1) still had $3 of its $received accepted messages to parse and decide"
+  say "(drop); they were all decided $secs s later, $(awk -v n="$3" -v t="$secs" 'BEGIN {printf "%.0f", (t > 0 ? n / t : 0)}') msg/s with no new mail coming in."
+  say ""
+}
+DRAIN_T0=$(date +%s.%N)
+BACKLOG_FILE=$(( $(mg_received "$MGF_HTTP") - $(mg_decided "$MGF_HTTP") ))
+BACKLOG_PG=$(( $(mg_received "$MGP_HTTP") - $(mg_decided "$MGP_HTTP") ))
+drain file "$MGF_HTTP" "$BACKLOG_FILE" "$DRAIN_T0"
+drain PostgreSQL "$MGP_HTTP" "$BACKLOG_PG" "$DRAIN_T0"
 
 # ---------------------------------------------------------------- 5. latency
 log "PagerDuty fake capacity"
 CAP=$(python3 "$LIB/pd_capacity.py" --port "$PD_PORT" --count 500)
-log "latency: steady $LAT_RATE msg/s for ${LAT_SECONDS}s"
-STEADY=$(python3 "$LIB/latency.py" --port "$MG_PORT" --events "$PD_EVENTS" --rcpt "$RCPT_PAGE" \
-  --rate "$LAT_RATE" --duration "$LAT_SECONDS" --workers 8 --wait 120) || true
-log "latency: burst $BURST_COUNT from $BURST_SESSIONS sessions"
-BURST=$(python3 "$LIB/latency.py" --port "$MG_PORT" --events "$PD_EVENTS" --rcpt "$RCPT_PAGE" \
-  --count "$BURST_COUNT" --workers "$BURST_SESSIONS" --wait 300) || true
+LAT_ROWS=()
+for peer in mailgate mailgate-pg; do
+  name=$([[ $peer == mailgate ]] && echo file || echo PostgreSQL)
+  log "latency ($name): steady $LAT_RATE msg/s for ${LAT_SECONDS}s"
+  STEADY=$(python3 "$LIB/latency.py" --port "${PORT[$peer]}" --events "$PD_EVENTS" --rcpt "$RCPT_PAGE" \
+    --rate "$LAT_RATE" --duration "$LAT_SECONDS" --workers 8 --wait 120) || true
+  log "latency ($name): burst $BURST_COUNT from $BURST_SESSIONS sessions"
+  BURST=$(python3 "$LIB/latency.py" --port "${PORT[$peer]}" --events "$PD_EVENTS" --rcpt "$RCPT_PAGE" \
+    --count "$BURST_COUNT" --workers "$BURST_SESSIONS" --wait 300) || true
+  LAT_ROWS+=("$name: steady $LAT_RATE msg/s × ${LAT_SECONDS}s (8 sessions)=$STEADY"
+    "$name: burst $BURST_COUNT msgs, $BURST_SESSIONS sessions=$BURST")
+done
 say "## Latency: end of DATA → PagerDuty POST received (MailGate, 4 KiB messages that page)"
 say ""
 say "Client: python3 smtplib, one persistent session per thread; per message the time its 250 arrived."
 say "Server: the fake PagerDuty's receive time of the event (same clock), joined by the subject."
 say "\`deliver\` = POST received − 250 received; \`accept\` = 250 received − DATA sent (the client's wait)."
 say "The fake PagerDuty alone takes $(json_get "$CAP" events_per_s) events/s over one keep-alive connection (p50 $(json_get "$CAP" p50_ms) ms), so it is not the limit."
+say "One backend at a time (file first, then PostgreSQL); the other MailGate is idle."
 say ""
-python3 "$LIB/tables.py" latency "steady $LAT_RATE msg/s × ${LAT_SECONDS}s (8 sessions)=$STEADY" \
-  "burst $BURST_COUNT msgs, $BURST_SESSIONS sessions=$BURST" | tee -a "$OUT"
+python3 "$LIB/tables.py" latency "${LAT_ROWS[@]}" | tee -a "$OUT"
 say ""
 
-stop_pid "$MG_PID"
+stop_pid "$MGF_PID"
+stop_pid "$MGP_PID"
 
 # ---------------------------------------------------------------- 6. memory (a fresh MailGate)
 log "memory"
@@ -355,6 +406,35 @@ BIG_PEAK=$(hwm_now)
 stop_pid "$MEMPID"
 say "The same message sent to a fresh MailGate, 5 s after its 220 ($BIG_NOTE): RSS before $BIG_BEFORE MiB, peak $BIG_PEAK MiB,"
 say "$(awk -v b="$BIG_BEFORE" -v p="$BIG_PEAK" -v m="$BIG_SIZE" 'BEGIN {printf "peak − RSS before = %.1f MiB = %.2f× the message size.", p - b, (p - b) / (m / 1048576)}')"
+say ""
+
+# ---------------------------------------------------------------- memory with PostgreSQL (a fresh MailGate)
+# MailGate's own RSS as above; PostgreSQL's (the postmaster and its backends) summed apart: its memory is
+# the database's, not the gateway's (in production it is another machine).
+log "memory (PostgreSQL backend)"
+PG_MASTER=$(head -1 "$PG_DIR/data/postmaster.pid")
+start_mailgate mem-pg "${MG_ARGS_PG[@]}" --Spool:ConnectionString="$(pg_db mg_mem)"
+MEMPID=$MG_PID
+sleep 5
+PGM_IDLE=$(rss_now); PGM_START_HWM=$(hwm_now)
+PGM_PG_IDLE=$(python3 "$LIB/pg_mem.py" --pid "$PG_MASTER" --once)
+reset_hwm
+python3 "$LIB/pg_mem.py" --pid "$PG_MASTER" --interval 0.2 >"$WORK/pg-mem.json" &
+PGM_SAMPLER=$!; PIDS+=("$PGM_SAMPLER")
+PGM_NOTE=$(src_note -s "$MEM_SESSIONS" -m "$MEM_MESSAGES" -l 102400 -f "$FROM" -t "$RCPT_DROP" 127.0.0.1:"$MG_PORT")
+sleep 1
+PGM_PEAK=$(hwm_now)
+stop_pid "$PGM_SAMPLER"
+PGM_PG=$(cat "$WORK/pg-mem.json")
+stop_pid "$MEMPID"
+say "## Memory with the PostgreSQL backend (fresh process, $GC_MODE GC)"
+say ""
+say "MailGate: VmRSS / VmHWM as above. PostgreSQL: the postmaster and all its child processes (one backend per"
+say "connection of MailGate's pool), summed every 0.2 s: RSS (counts each shared page once per process, so"
+say "shared_buffers many times over) and PSS (shared pages split among the processes: the fair total)."
+say ""
+python3 "$LIB/tables.py" pgmemory "$PGM_IDLE" "$PGM_START_HWM" "$PGM_PG_IDLE" \
+  "$MEM_SESSIONS sessions × 100 KiB ($MEM_MESSAGES msgs)" "$PGM_PEAK" "$PGM_PG" "$PGM_NOTE" | tee -a "$OUT"
 say ""
 
 # ---------------------------------------------------------------- soak (a fresh MailGate)

@@ -5,6 +5,7 @@
   tables.py latency LABEL=JSON…             latency.py outputs
   tables.py memory ROWS.tsv BIG_SIZE        label, before MiB, peak MiB, note
   tables.py soak RSS.txt JSON               rss.py samples (seconds, KiB), latency.py output
+  tables.py pgmemory IDLE HWM PGIDLE LABEL PEAK PGJSON NOTE   MailGate MiB and pg_mem.py outputs
 """
 import json
 import statistics
@@ -28,8 +29,8 @@ def throughput(path):
     for size in sizes:
         label = f"{size // 1024} KiB" if size % 1024 == 0 else f"{size} B"
         print(f"**{label} messages** (msg/s, median (min–max))\n")
-        print("| sessions | MailGate | Postfix | smtp-sink | MailGate ÷ Postfix | MailGate ÷ smtp-sink |")
-        print("|---:|---:|---:|---:|---:|---:|")
+        print("| sessions | MailGate (file) | MailGate (PostgreSQL) | Postfix | smtp-sink | file ÷ Postfix | PostgreSQL ÷ Postfix | file ÷ smtp-sink |")
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|")
         for (sz, s) in sorted(k for k in runs if k[0] == size):
             cell = runs[(sz, s)]
             med = {p: statistics.median(v) for p, v in cell.items()}
@@ -38,8 +39,8 @@ def throughput(path):
                 return f"{f(med[p])} ({f(min(v))}–{f(max(v))})" if v else "–"
             def ratio(a, b):
                 return f"{med[a] / med[b]:.2f}×" if a in med and b in med else "–"
-            print(f"| {s} | {show('mailgate')} | {show('postfix')} | {show('smtp-sink')} | "
-                  f"{ratio('mailgate', 'postfix')} | {ratio('mailgate', 'smtp-sink')} |")
+            print(f"| {s} | {show('mailgate')} | {show('mailgate-pg')} | {show('postfix')} | {show('smtp-sink')} | "
+                  f"{ratio('mailgate', 'postfix')} | {ratio('mailgate-pg', 'postfix')} | {ratio('mailgate', 'smtp-sink')} |")
         print()
     if errors:
         print("Runs with output from smtp-source (errors): " + "; ".join(
@@ -118,6 +119,19 @@ def soak(path, js):
         print(f"Soak traffic: no result ({js[:80]!r}).")
 
 
+def pgmemory(idle, start_hwm, pg_idle, label, peak, pg_load, note):
+    pi, pl = json.loads(pg_idle), json.loads(pg_load)
+    print("| phase | MailGate RSS before (MiB) | MailGate peak RSS (MiB) | PostgreSQL PSS before → peak (MiB) | "
+          "PostgreSQL RSS sum before → peak (MiB) | PostgreSQL processes | client |")
+    print("|---|---:|---:|---:|---:|---:|---|")
+    print(f"| idle, 5 s after the 220 | {idle} | {start_hwm} (start-up) | {pi['first_pss_mib']} | "
+          f"{pi['first_rss_mib']} | {pi['processes']} | - |")
+    print(f"| {label} | {idle} | **{peak}** | {pl['first_pss_mib']} → **{pl['peak_pss_mib']}** | "
+          f"{pl['first_rss_mib']} → {pl['peak_rss_mib']} | {pl['processes']} | {note} |")
+    print(f"\nMailGate alone: peak {peak} MiB = {float(peak) * 1.048576:.0f} MB; with PostgreSQL's PSS: "
+          f"{float(peak) + pl['peak_pss_mib']:.1f} MiB (both peaks, which need not coincide).")
+
+
 def main():
     kind = sys.argv[1]
     if kind == "throughput":
@@ -126,6 +140,8 @@ def main():
         latency(sys.argv[2:])
     elif kind == "memory":
         memory(sys.argv[2], sys.argv[3])
+    elif kind == "pgmemory":
+        pgmemory(*sys.argv[2:9])
     elif kind == "soak":
         soak(sys.argv[2], sys.argv[3])
 
