@@ -109,12 +109,12 @@ internal static class StatusEndpoints
 
     private static Ok<DeadLetter[]> Dead(DecisionRecords records) => TypedResults.Ok(records.Dead().ToArray());
 
-    private static Results<Ok<RetryAnswer>, NotFound<RetryAnswer>, ForbidHttpResult, UnprocessableEntity<RetryAnswer>> Retry(HttpContext context, IMessageStorage storage, TimeProvider time, ILogger<DecisionRecords> logger, string id)
+    private static Results<Ok<RetryAnswer>, NotFound<RetryAnswer>, StatusCodeHttpResult, UnprocessableEntity<RetryAnswer>> Retry(HttpContext context, IMessageStorage storage, TimeProvider time, ILogger<DecisionRecords> logger, string id)
     {
         // A browser's cross-site POST carries its Origin: refused, so that no web page can re-queue through a loopback listener.
         if (context.Request.Headers.Origin is [{ } origin] && !SameOrigin(origin, context.Request))
         {
-            return TypedResults.Forbid();
+            return TypedResults.StatusCode(StatusCodes.Status403Forbidden);
         }
 
         var outcome = Requeue(context, storage, time, logger, id, "api");

@@ -63,7 +63,7 @@ internal static partial class StatusHtml
 
     private static string Header(StatusOverview o) => $"""
         <header>
-        <h1>MailGate <span class="muted">{StatusText.Html(o.Version)}</span></h1>
+        <h1>MailGate <span class="muted">{StatusText.Html(o.Version, 24)}</span></h1>
         <div class="cards">
         <div class="card"><h2>Up</h2><p class="big">{Age(o.Uptime)}</p></div>
         <div class="card"><h2>Rules</h2><p><code>{StatusText.Html(o.RulesVersion, 16)}</code></p>{(o.RulesProblem is null ? "<p class=\"good\">loaded</p>" : $"<p class=\"bad\">last reload failed: {StatusText.Html(o.RulesProblem, 300)}</p>")}</div>
@@ -91,10 +91,10 @@ internal static partial class StatusHtml
             return;
         }
 
-        html.Append("<div class=\"scroll\"><table><thead><tr><th>Time (UTC)</th><th>Id</th><th>Source</th><th>Sender</th><th>Subject</th><th>Account</th><th>Rule</th><th>Action</th><th>Trusted</th><th>Outcome</th><th>Dedup key</th></tr></thead><tbody>");
+        html.Append("<div class=\"scroll\"><table><thead><tr><th>Received (UTC) · id</th><th>Source</th><th>Sender</th><th>Subject</th><th>Account</th><th>Rule</th><th>Action</th><th>Outcome</th><th>Dedup key</th></tr></thead><tbody>");
         foreach (var d in page.Items)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<tr><td class=\"nowrap\">{Time(d.ReceivedAt)}</td><td><a href=\"{DecisionLink(d.Id)}\">{StatusText.Html(d.Id, 40)}</a></td><td>{StatusText.Html(d.Source)}</td><td>{StatusText.Html(d.Sender, 60)}</td><td class=\"subject\">{StatusText.Html(d.Subject, 100)}</td><td>{StatusText.Html(d.Account, 40)}</td><td>{StatusText.Html(string.Join(", ", d.Rules), 60)}</td><td>{StatusText.Html(d.Action)}</td><td>{(d.Trusted ? "yes" : "<span class=\"warn\">no</span>")}</td><td>{Badge(d.Outcome)}</td><td><code>{StatusText.Html(string.Join(", ", d.DedupKeys), 40)}</code></td></tr>");
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td class=\"nowrap\">{Time(d.ReceivedAt)}<br><a href=\"{DecisionLink(d.Id)}\">{StatusText.Html(d.Id, 40)}</a></td><td class=\"nowrap\">{StatusText.Html(d.Source)}</td><td>{StatusText.Html(d.Sender, 60)}</td><td class=\"subject\">{StatusText.Html(d.Subject, 100)}</td><td>{StatusText.Html(d.Account, 40)}</td><td class=\"nowrap\">{StatusText.Html(string.Join(", ", d.Rules), 60)}</td><td class=\"nowrap\">{StatusText.Html(d.Action)}<br>{(d.Trusted ? "<span class=\"muted\">trusted</span>" : "<span class=\"warn\">not trusted</span>")}</td><td>{Badge(d.Outcome)}</td><td class=\"key\" title=\"{StatusText.Html(string.Join(", ", d.DedupKeys), 400)}\"><code>{StatusText.Html(string.Join(", ", d.DedupKeys), 28)}</code></td></tr>");
         }
 
         html.Append("</tbody></table></div>");
@@ -111,10 +111,10 @@ internal static partial class StatusHtml
             return;
         }
 
-        html.Append("<div class=\"scroll\"><table><thead><tr><th>Time (UTC)</th><th>Id</th><th>Subject</th><th>Why it died</th><th></th></tr></thead><tbody>");
+        html.Append("<div class=\"scroll\"><table><thead><tr><th>Received (UTC) · id</th><th>Subject</th><th>Why it died</th><th></th></tr></thead><tbody>");
         foreach (var d in dead)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<tr><td class=\"nowrap\">{Time(d.Decision.ReceivedAt)}</td><td><a href=\"{DecisionLink(d.Decision.Id)}\">{StatusText.Html(d.Decision.Id, 40)}</a></td><td class=\"subject\">{StatusText.Html(d.Decision.Subject, 100)}</td><td class=\"reason\">{StatusText.Html(d.Reason, 300)}</td>");
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td class=\"nowrap\">{Time(d.Decision.ReceivedAt)}<br><a href=\"{DecisionLink(d.Decision.Id)}\">{StatusText.Html(d.Decision.Id, 40)}</a></td><td class=\"subject\">{StatusText.Html(d.Decision.Subject, 100)}</td><td class=\"reason\">{StatusText.Html(d.Reason, 300)}</td>");
             html.Append(CultureInfo.InvariantCulture, $"<td><form method=\"post\" action=\"/status/dead/{StatusText.Html(Uri.EscapeDataString(d.Decision.Id), 200)}/retry\"><input type=\"hidden\" name=\"csrf\" value=\"{StatusText.Html(csrf, 1000)}\"><button type=\"submit\">Retry</button></form></td></tr>");
         }
 

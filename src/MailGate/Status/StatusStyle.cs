@@ -28,6 +28,7 @@ internal static class StatusStyle
         tr:last-child td { border-bottom: none; }
         td.subject, td.reason { min-width: 220px; max-width: 420px; overflow-wrap: anywhere; }
         .nowrap { white-space: nowrap; }
+        td.key { max-width: 200px; }
         code { font: .85em ui-monospace, SFMono-Regular, Menlo, monospace; overflow-wrap: anywhere; }
         a { color: var(--accent); text-decoration: none; } a:hover { text-decoration: underline; }
         .badge { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: .8rem; border: 1px solid currentColor; white-space: nowrap; }
