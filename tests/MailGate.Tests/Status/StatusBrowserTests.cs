@@ -51,7 +51,7 @@ public sealed class StatusBrowserTests
         pagerDuty.Respond = _ => FakeResponse.Accepted;
         gateway.ResetFinished(rejected);
         dead.FindElement(By.CssSelector("button[type=submit]")).Click();
-        Assert.That(browser.FindElement(By.CssSelector(".notice")).Text, Does.Contain("Re-queued"));
+        Assert.That(WaitFor(browser, By.CssSelector(".notice")).Text, Does.Contain("Re-queued"));
         Assert.That(await gateway.WaitFinishedAsync(rejected), Is.EqualTo(SpoolArea.Done));
         browser.Navigate().GoToUrl(new Uri(gateway.HttpUrl, "/status/decisions/" + rejected));
         Assert.That(browser.FindElement(By.Id("deliveries")).Text, Does.Contain("delivered"));
@@ -95,6 +95,7 @@ public sealed class StatusBrowserTests
         Screenshot(browser, "5a-refused-without-token");
         browser.FindElement(By.Id("token")).SendKeys(Token);
         browser.FindElement(By.CssSelector("button[type=submit]")).Click();
+        WaitFor(browser, By.Id("decisions"));
         Assert.That(Row(browser, "decisions", report).Text, Does.Contain("aws-abuse-report"));
         Screenshot(browser, "5b-with-token");
     }
@@ -110,6 +111,10 @@ public sealed class StatusBrowserTests
         driver.Manage().Timeouts().PageLoad = TimeSpan.FromSeconds(20);
         return driver;
     }
+
+    /// <summary>The element <paramref name="by"/> once the page a click led to shows it (a form POST and its redirect take a moment); 10 s at most.</summary>
+    private static IWebElement WaitFor(ChromeDriver browser, By by) =>
+        new OpenQA.Selenium.Support.UI.WebDriverWait(browser, TimeSpan.FromSeconds(10)).Until(driver => driver.FindElements(by).FirstOrDefault());
 
     /// <summary>The row of section <paramref name="section"/> whose link is the message <paramref name="id"/>.</summary>
     private static IWebElement Row(ChromeDriver browser, string section, string id) =>
