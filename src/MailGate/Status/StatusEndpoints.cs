@@ -29,6 +29,7 @@ internal static class StatusEndpoints
         services.AddSingleton<DecisionRecords>();
         services.AddSingleton<DecisionExplainer>();
         services.AddSingleton<StatusOverviewSource>();
+        services.AddSingleton<StatusClock>();
         services.AddDataProtection().UseEphemeralDataProtectionProvider();
         services.AddAntiforgery(o =>
         {
@@ -48,7 +49,7 @@ internal static class StatusEndpoints
     /// <summary>Maps the API, the page, the access check and the headers.</summary>
     public static WebApplication MapStatus(this WebApplication app)
     {
-        app.Services.GetRequiredService<StatusOverviewSource>(); // the uptime counts from here
+        app.Services.GetRequiredService<StatusClock>(); // the uptime counts from here
         app.Use(Guard);
         app.MapOpenApi("/api/v1/openapi.json");
         var api = app.MapGroup("/api/v1");

@@ -34,9 +34,8 @@ internal sealed record StatusOverview(
     SupportCasesReport? Pollers);
 
 /// <summary>Reads <see cref="StatusOverview"/> from the services that already know it.</summary>
-internal sealed class StatusOverviewSource(IStorageHealth storage, RulesProvider rules, PagerDutyCircuit circuit, SupportCasePollStatus pollers, TimeProvider time)
+internal sealed class StatusOverviewSource(IStorageHealth storage, RulesProvider rules, PagerDutyCircuit circuit, SupportCasePollStatus pollers, StatusClock clock, TimeProvider time)
 {
-    private readonly DateTimeOffset _started = time.GetUtcNow();
 
     /// <summary>Now.</summary>
     public StatusOverview Read()
@@ -54,7 +53,7 @@ internal sealed class StatusOverviewSource(IStorageHealth storage, RulesProvider
 
         return new StatusOverview(
             ProgramVersion.Current,
-            now - _started,
+            now - clock.Started,
             rules.Current.Version,
             rules.Problem,
             circuit.IsOpen,
@@ -65,4 +64,11 @@ internal sealed class StatusOverviewSource(IStorageHealth storage, RulesProvider
             oldest is { } o ? now - o : null,
             pollers.Enabled ? SupportCasesReport.Of(pollers) : null);
     }
+}
+
+/// <summary>When the host was built: the uptime counts from here. Resolved while mapping, so it needs nothing but the clock (options are validated later, all at once).</summary>
+internal sealed class StatusClock(TimeProvider time)
+{
+    /// <summary>When the host was built.</summary>
+    public DateTimeOffset Started { get; } = time.GetUtcNow();
 }
