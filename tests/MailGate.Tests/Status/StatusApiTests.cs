@@ -2,10 +2,12 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using MailGate.Core.Storage;
+using MailGate.Status;
 using MailGate.Tests.Storage;
 using MailGate.Tests.Support;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace MailGate.Tests.Status;
 
@@ -24,7 +26,8 @@ public sealed class StatusApiTests
         string[] settings = database is null
             ? ["--Spool:ScanInterval=00:00:00.200"]
             : ["--Spool:ScanInterval=00:00:00.200", "--Spool:Backend=postgres", $"--Spool:ConnectionString={database.ConnectionString}"];
-        await using var gateway = await GatewayHarness.StartAsync(pagerDuty, GatewayHarness.DefaultRules, settings);
+        var log = new CollectingLogger<DecisionRecords>();
+        await using var gateway = await GatewayHarness.StartAsync(pagerDuty, services => services.AddSingleton<ILogger<DecisionRecords>>(log), GatewayHarness.DefaultRules, settings);
         using var http = new HttpClient { BaseAddress = gateway.HttpUrl };
 
         var paged = await Mail.SendAsync(gateway, Mail.Simple("Your AWS Abuse Report [12345678] [AWS ID 123456789012]"));
@@ -62,6 +65,7 @@ public sealed class StatusApiTests
         var retry = await http.PostAsync(new Uri($"/api/v1/dead/{dead}/retry", UriKind.Relative), null);
         Assert.That((retry.StatusCode, await retry.Content.ReadAsStringAsync()), Is.EqualTo((HttpStatusCode.OK, $$"""{"id":"{{dead}}","result":"requeued","error":null}""")));
         Assert.That(await gateway.WaitFinishedAsync(dead), Is.EqualTo(SpoolArea.Done));
+        Assert.That(log.Entries.Where(e => e.EventId == 1150).Select(e => e.Message).Single(), Does.Contain(dead).And.Contain("from 127.0.0.1:").And.Contain("Requeued"), "the retry is logged with where it came from");
         Assert.That((await http.PostAsync(new Uri($"/api/v1/dead/{dead}/retry", UriKind.Relative), null)).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That(Ids(await Json(http, "/api/v1/decisions?outcome=delivered")), Is.EqualTo(new[] { dead, paged }));
 
