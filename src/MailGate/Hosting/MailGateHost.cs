@@ -4,6 +4,7 @@ using MailGate.Core.Rules;
 using MailGate.Core.Spool;
 using MailGate.Deliver;
 using MailGate.Http;
+using MailGate.Status;
 using MailGate.Observability;
 using MailGate.Parse;
 using MailGate.Poll;
@@ -79,9 +80,11 @@ public static class MailGateHost
 
         var http = builder.Configuration.GetSection(HttpOptions.Section).Get<HttpOptions>() ?? new HttpOptions();
         builder.WebHost.UseUrls(CheckedUrl(http.Url));
+        builder.Services.AddStatus(http); // the status page and its API: loopback only, or behind Http:StatusToken
 
         var app = builder.Build();
         app.MapHealthEndpoints();
+        app.MapStatus();
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(MailGateHost));

@@ -1,0 +1,92 @@
+using MailGate.Core.Messages;
+using MailGate.Core.Storage;
+
+namespace MailGate.Status;
+
+/// <summary>
+/// The status surface's view of the storage, through the seam (<see cref="ISpoolAdministration"/>, as
+/// <c>mailgate spool list|show</c> read it): so both backends answer alike. Every call lists the areas anew;
+/// nothing is cached. Rows are built by <see cref="Summarise"/> (pure).
+/// </summary>
+internal sealed class DecisionRecords(IMessageStorage storage)
+{
+    private static readonly SpoolArea[] Areas = [SpoolArea.Active, SpoolArea.Dead, SpoolArea.Done];
+
+    /// <summary>Every message in every area but corrupt, newest first, that passes <paramref name="filter"/>.</summary>
+    /// <exception cref="IOException">The storage cannot be read.</exception>
+    public IReadOnlyList<DecisionSummary> List(DecisionFilter filter) =>
+        [.. Areas.SelectMany(area => storage.List(area).Messages).Select(Summarise).Where(filter.Matches).OrderByDescending(s => s.ReceivedAt).ThenByDescending(s => s.Id, StringComparer.Ordinal)];
+
+    /// <summary>The dead letters, newest first, with why each died.</summary>
+    /// <exception cref="IOException">The storage cannot be read.</exception>
+    public IReadOnlyList<DeadLetter> Dead() =>
+        [.. storage.List(SpoolArea.Dead).Messages.Select(e => new DeadLetter(Summarise(e), Reason(e))).OrderByDescending(d => d.Decision.ReceivedAt)];
+
+    /// <summary>The stored entry <paramref name="id"/>, or null.</summary>
+    public StoredEntry? Find(string id) => storage.Find(id);
+
+    /// <summary>The row of one stored entry. Pure.</summary>
+    public static DecisionSummary Summarise(StoredEntry entry)
+    {
+        var (message, area, state, problem) = entry;
+        var deliveries = state?.Deliveries ?? [];
+        var rules = deliveries.Count > 0 ? deliveries.Select(d => d.Rule).Distinct(StringComparer.Ordinal).ToArray()
+            : state?.DroppedBy is { } drop ? [drop] : [];
+        return new DecisionSummary(
+            message.Id,
+            message.Envelope.ReceivedAt,
+            message.Envelope.Origin is SupportCaseOrigin ? "support case" : "mail",
+            area.ToString().ToLowerInvariant(),
+            state?.Sender ?? message.Envelope.Mail?.MailFrom ?? "",
+            state?.Subject ?? "",
+            state?.Account ?? message.Envelope.SupportCase?.AccountId ?? "",
+            rules,
+            Action(state, problem),
+            state is not null && state.Untrusted.Count == 0 && !deliveries.Any(d => d.TravelsUnverified()),
+            Outcome(state, problem),
+            [.. deliveries.Select(d => d.Event.DedupKey)],
+            problem ?? state?.Error ?? deliveries.Select(d => d.LastError).LastOrDefault(e => e is not null));
+    }
+
+    /// <summary>Why a dead letter died. Pure.</summary>
+    public static string Reason(StoredEntry entry) =>
+        entry.StateProblem is { } problem ? $"its state cannot be read: {problem}"
+        : entry.State?.Error is { } error ? error
+        : string.Join("; ", (entry.State?.Deliveries ?? []).Where(d => d.Status is not (DeliveryStatus.Delivered or DeliveryStatus.DryRun or DeliveryStatus.Duplicate))
+            .Select(d => $"{d.Rule}: {Status(d.Status)} after {d.Attempts} attempt(s){(d.LastError is null ? "" : ": " + d.LastError)}"));
+
+    /// <summary>A delivery status as the API spells it (<c>dry-run</c>, <c>route-missing</c>).</summary>
+    public static string Status(DeliveryStatus status) => status switch
+    {
+        DeliveryStatus.DryRun => "dry-run",
+        DeliveryStatus.RouteMissing => "route-missing",
+        _ => status.ToString().ToLowerInvariant(),
+    };
+
+    private static string Action(ProcessingState? state, string? problem) =>
+        problem is not null || state?.Error is not null ? "error"
+        : state is null || !state.IsDecided ? "undecided"
+        : state.Deliveries.Count > 0 ? (state.Deliveries.All(d => d.Event.EventAction == "trigger") ? "page" : string.Join(",", state.Deliveries.Select(d => d.Event.EventAction).Distinct(StringComparer.Ordinal)))
+        : state.Untrusted.Count > 0 ? "untrusted"
+        : "drop";
+
+    private static string Outcome(ProcessingState? state, string? problem) =>
+        problem is not null || state?.Error is not null ? "failed"
+        : state is null || !state.IsDecided ? "pending"
+        : state.Deliveries.Count == 0 ? "dropped"
+        : string.Join(",", state.Deliveries.Select(d => Status(d.Status)).Distinct(StringComparer.Ordinal));
+}
+
+/// <summary>The list's filter: a text (any of id, sender, subject, account, rule, dedup key, error; case-insensitive) and an outcome.</summary>
+/// <param name="Text">Text to find, or null.</param>
+/// <param name="Outcome">An outcome (<see cref="DecisionSummary.Outcome"/>) or area (<c>dead</c>, <c>active</c>, <c>done</c>), or null.</param>
+internal sealed record DecisionFilter(string? Text, string? Outcome)
+{
+    /// <summary>Whether <paramref name="row"/> passes. Pure.</summary>
+    public bool Matches(DecisionSummary row) =>
+        (string.IsNullOrWhiteSpace(Outcome) || row.Outcome.Split(',').Contains(Outcome.Trim(), StringComparer.OrdinalIgnoreCase) || row.State.Equals(Outcome.Trim(), StringComparison.OrdinalIgnoreCase))
+        && (string.IsNullOrWhiteSpace(Text) || Fields(row).Any(f => f.Contains(Text.Trim(), StringComparison.OrdinalIgnoreCase)));
+
+    private static IEnumerable<string> Fields(DecisionSummary row) =>
+        [row.Id, row.Sender, row.Subject, row.Account, row.Action, .. row.Rules, .. row.DedupKeys, row.LastError ?? ""];
+}

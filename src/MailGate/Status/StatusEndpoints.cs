@@ -1,0 +1,147 @@
+using System.Text.Json;
+using MailGate.Core.Storage;
+using MailGate.Http;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace MailGate.Status;
+
+/// <summary>
+/// The status surface on the HTTP listener: the JSON API under <c>/api/v1</c> (described by
+/// <c>/api/v1/openapi.json</c>) and the page under <c>/status</c> (<see cref="StatusPages"/>), both behind
+/// <see cref="StatusAccess"/> and with strict security headers.
+/// </summary>
+internal static class StatusEndpoints
+{
+    /// <summary>The Content-Security-Policy of every status answer: no script at all, styles from the one stylesheet.</summary>
+    public const string ContentSecurityPolicy =
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+    /// <summary>Registers the status services, anti-forgery (with keys that live as long as the process) and the OpenAPI document.</summary>
+    public static IServiceCollection AddStatus(this IServiceCollection services, HttpOptions options)
+    {
+        services.AddSingleton(new StatusAccess(options));
+        services.AddSingleton<DecisionRecords>();
+        services.AddSingleton<DecisionExplainer>();
+        services.AddSingleton<StatusOverviewSource>();
+        services.AddSingleton<StatusClock>();
+        services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "mailgate_antiforgery";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.FormFieldName = "csrf";
+        });
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, StatusJsonContext.Default);
+        });
+        services.AddOpenApi("v1", o => o.ShouldInclude = d => d.RelativePath?.StartsWith("api/v1", StringComparison.Ordinal) == true);
+        return services;
+    }
+
+    /// <summary>Maps the API, the page, the access check and the headers.</summary>
+    public static WebApplication MapStatus(this WebApplication app)
+    {
+        app.Services.GetRequiredService<StatusClock>(); // the uptime counts from here
+        app.Use(Guard);
+        app.MapOpenApi("/api/v1/openapi.json");
+        var api = app.MapGroup("/api/v1");
+        api.MapGet("/decisions", Decisions).WithName("ListDecisions").WithSummary("Decisions, newest first, paged; filter by text (q) and outcome.");
+        api.MapGet("/decisions/{id}", Decision).WithName("GetDecision").WithSummary("One decision: facts, every rule's verdict with its reason, delivery attempts.");
+        api.MapGet("/dead", Dead).WithName("ListDeadLetters").WithSummary("Dead letters, newest first, with why each died.");
+        api.MapPost("/dead/{id}/retry", Retry).WithName("RetryDeadLetter").WithSummary("Re-queues a dead letter, as `mailgate spool retry` does.");
+        StatusPages.Map(app);
+        return app;
+    }
+
+    private static async Task Guard(HttpContext context, RequestDelegate next)
+    {
+        var path = context.Request.Path;
+        if (!path.StartsWithSegments("/status") && !path.StartsWithSegments("/api/v1"))
+        {
+            await next(context).ConfigureAwait(false);
+            return;
+        }
+
+        var headers = context.Response.Headers;
+        headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        headers.XContentTypeOptions = "nosniff";
+        headers.XFrameOptions = "DENY";
+        headers["Referrer-Policy"] = "no-referrer";
+        headers.CacheControl = "no-store";
+        var access = context.RequestServices.GetRequiredService<StatusAccess>();
+        if (!access.Served)
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
+        if (access.Allows(context) || path.StartsWithSegments("/status/login") || path.StartsWithSegments("/status/style.css"))
+        {
+            await next(context).ConfigureAwait(false);
+            return;
+        }
+
+        if (path.StartsWithSegments("/api/v1"))
+        {
+            headers.WWWAuthenticate = "Bearer";
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            return;
+        }
+
+        await StatusPages.Login(context, StatusCodes.Status401Unauthorized, problem: null).ConfigureAwait(false);
+    }
+
+    private static Ok<DecisionPage> Decisions(DecisionRecords records, string? q, string? outcome, int? page, int? size)
+    {
+        var found = Paging.Of(records.List(new DecisionFilter(q, outcome)), page, size);
+        return TypedResults.Ok(new DecisionPage(found.Items, found.Number, found.Size, found.Total, found.Pages));
+    }
+
+    private static async Task<Results<Ok<DecisionDetail>, NotFound>> Decision(DecisionExplainer explainer, string id, CancellationToken cancellationToken) =>
+        await explainer.ExplainAsync(id, cancellationToken).ConfigureAwait(false) is { } detail ? TypedResults.Ok(detail) : TypedResults.NotFound();
+
+    private static Ok<DeadLetter[]> Dead(DecisionRecords records) => TypedResults.Ok(records.Dead().ToArray());
+
+    private static Results<Ok<RetryAnswer>, NotFound<RetryAnswer>, StatusCodeHttpResult, UnprocessableEntity<RetryAnswer>> Retry(HttpContext context, IMessageStorage storage, TimeProvider time, ILogger<DecisionRecords> logger, string id)
+    {
+        // A browser's cross-site POST carries its Origin: refused, so that no web page can re-queue through a loopback listener.
+        if (context.Request.Headers.Origin is [{ } origin] && !SameOrigin(origin, context.Request))
+        {
+            return TypedResults.StatusCode(StatusCodes.Status403Forbidden);
+        }
+
+        var outcome = Requeue(context, storage, time, logger, id, "api");
+        return outcome.Result switch
+        {
+            RequeueResult.Requeued => TypedResults.Ok(Answer(outcome)),
+            RequeueResult.NotDead => TypedResults.NotFound(Answer(outcome)),
+            _ => TypedResults.UnprocessableEntity(Answer(outcome)),
+        };
+    }
+
+    /// <summary>Re-queues <paramref name="id"/> and logs it with where the request came from.</summary>
+    internal static RequeueOutcome Requeue(HttpContext context, ISpoolAdministration storage, TimeProvider time, ILogger logger, string id, string via)
+    {
+        var outcome = storage.Requeue(id, time.GetUtcNow());
+        Log.StatusRetry(logger, StatusText.Plain(id, 64), via, context.Connection.RemoteIpAddress?.ToString() ?? "unknown", context.Connection.RemotePort, outcome.Result.ToString(), outcome.Error ?? "");
+        return outcome;
+    }
+
+    private static RetryAnswer Answer(RequeueOutcome outcome) => new(outcome.Id, outcome.Result switch
+    {
+        RequeueResult.Requeued => "requeued",
+        RequeueResult.NotDead => "not_dead",
+        _ => "failed",
+    }, outcome.Error);
+
+    private static bool SameOrigin(string origin, HttpRequest request) =>
+        Uri.TryCreate(origin, UriKind.Absolute, out var uri) && string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase);
+}

@@ -1,0 +1,74 @@
+using MailGate.Core.Storage;
+using MailGate.Deliver;
+using MailGate.Http;
+using MailGate.Observability;
+using MailGate.Poll;
+using MailGate.Rules;
+using MailGate.Storage.Postgres;
+
+namespace MailGate.Status;
+
+/// <summary>The status page's header: what the gateway is and how it stands now. No secret: the storage's <see cref="IStorage.Location"/> never holds a password.</summary>
+/// <param name="Version">MailGate's version.</param>
+/// <param name="Uptime">How long this process has served.</param>
+/// <param name="RulesVersion">The rules version in force.</param>
+/// <param name="RulesProblem">Why the latest reload of the rules failed (the previous rules are in force), or null.</param>
+/// <param name="CircuitOpen">Whether the PagerDuty circuit breaker refuses to send now.</param>
+/// <param name="Backend"><c>file</c> or <c>postgres</c>.</param>
+/// <param name="Location">Where the storage is (a folder, or host:port/database).</param>
+/// <param name="Unfinished">Messages not finished yet (null when that cannot be read).</param>
+/// <param name="Dead">Dead letters (null when that cannot be read).</param>
+/// <param name="OldestUnfinishedAge">The age of the oldest unfinished message; null when none (or unknown).</param>
+/// <param name="Pollers">The AWS Support poller's accounts; null when it is off.</param>
+internal sealed record StatusOverview(
+    string Version,
+    TimeSpan Uptime,
+    string RulesVersion,
+    string? RulesProblem,
+    bool CircuitOpen,
+    string Backend,
+    string Location,
+    int? Unfinished,
+    int? Dead,
+    TimeSpan? OldestUnfinishedAge,
+    SupportCasesReport? Pollers);
+
+/// <summary>Reads <see cref="StatusOverview"/> from the services that already know it.</summary>
+internal sealed class StatusOverviewSource(IStorageHealth storage, RulesProvider rules, PagerDutyCircuit circuit, SupportCasePollStatus pollers, StatusClock clock, TimeProvider time)
+{
+
+    /// <summary>Now.</summary>
+    public StatusOverview Read()
+    {
+        var now = time.GetUtcNow();
+        DateTimeOffset? oldest;
+        try
+        {
+            oldest = storage.OldestUnfinished();
+        }
+        catch (IOException)
+        {
+            oldest = null;
+        }
+
+        return new StatusOverview(
+            ProgramVersion.Current,
+            now - clock.Started,
+            rules.Current.Version,
+            rules.Problem,
+            circuit.IsOpen,
+            storage is PostgresStorage ? "postgres" : "file",
+            storage.Location,
+            storage.Count(SpoolArea.Active),
+            storage.Count(SpoolArea.Dead),
+            oldest is { } o ? now - o : null,
+            pollers.Enabled ? SupportCasesReport.Of(pollers) : null);
+    }
+}
+
+/// <summary>When the host was built: the uptime counts from here. Resolved while mapping, so it needs nothing but the clock (options are validated later, all at once).</summary>
+internal sealed class StatusClock(TimeProvider time)
+{
+    /// <summary>When the host was built.</summary>
+    public DateTimeOffset Started { get; } = time.GetUtcNow();
+}
