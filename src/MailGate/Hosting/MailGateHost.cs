@@ -8,6 +8,7 @@ using MailGate.Observability;
 using MailGate.Parse;
 using MailGate.Poll;
 using MailGate.Process;
+using MailGate.Push;
 using MailGate.Receive;
 using MailGate.Rules;
 using MailGate.Spool;
@@ -73,7 +74,8 @@ public static class MailGateHost
             .AddMessageProcessing()     // registered before the listener: resumes the spool first
             .AddPagerDutyDelivery()
             .AddSmtpReceiving()
-            .AddSupportCasePolling(builder.Configuration); // the second way in: AWS Support cases, when enabled
+            .AddSupportCasePolling(builder.Configuration) // the second way in: AWS Support cases, when enabled
+            .AddAwsEventsPush(builder.Configuration);     // AWS Health events pushed by EventBridge or SNS, when enabled
 
         addServices?.Invoke(builder.Services);
 
@@ -82,6 +84,7 @@ public static class MailGateHost
 
         var app = builder.Build();
         app.MapHealthEndpoints();
+        app.MapAwsEvents(builder.Configuration);
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(MailGateHost));
