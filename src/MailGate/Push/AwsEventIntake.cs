@@ -21,7 +21,7 @@ namespace MailGate.Push;
 /// delivery is not. One intake at a time per process, so two concurrent copies cannot both be stored here; across
 /// replicas a race stores two copies, which the delivery ledger still sends once.
 /// </remarks>
-internal sealed class AwsEventIntake(IMessageIntake storage, IPollerCursors cursors, ProcessingInbox inbox, TimeProvider time)
+internal sealed class AwsEventIntake(IMessageIntake storage, IPollerCursors cursors, ProcessingInbox inbox, TimeProvider time) : IDisposable
 {
     /// <summary>The marker store's name in <see cref="IPollerCursors"/>.</summary>
     public const string Poller = "aws-events";
@@ -58,6 +58,9 @@ internal sealed class AwsEventIntake(IMessageIntake storage, IPollerCursors curs
             _one.Release();
         }
     }
+
+    /// <inheritdoc/>
+    public void Dispose() => _one.Dispose();
 
     /// <summary><c>e-</c> and 40 hex digits of SHA-256 over the identity, <c>lastUpdatedTime</c> and status (a valid cursor key).</summary>
     public static string MarkerKey(HealthEvent healthEvent) =>
