@@ -3,6 +3,7 @@ using MailGate.Core.Parse;
 using MailGate.Core.Rules;
 using MailGate.Core.Spool;
 using MailGate.Deliver;
+using MailGate.HealthEvents;
 using MailGate.Http;
 using MailGate.Observability;
 using MailGate.Parse;
@@ -73,7 +74,8 @@ public static class MailGateHost
             .AddMessageProcessing()     // registered before the listener: resumes the spool first
             .AddPagerDutyDelivery()
             .AddSmtpReceiving()
-            .AddSupportCasePolling(builder.Configuration); // the second way in: AWS Support cases, when enabled
+            .AddSupportCasePolling(builder.Configuration) // the second way in: AWS Support cases, when enabled
+            .AddHealthEventPolling(builder.Configuration); // the third: AWS Health events, when enabled
 
         addServices?.Invoke(builder.Services);
 
