@@ -31,29 +31,43 @@ public sealed class HealthPollStatus
     /// <summary>(event, account) pairs spooled since start (triggers and resolves).</summary>
     public long Spooled { get; private set; }
 
+    /// <summary>Polls attempted since start, completed or failed.</summary>
+    public long Attempts { get; private set; }
+
+    /// <summary>Raised after each poll, completed or failed, with <see cref="Attempts"/> (tests wait on it; no timing).</summary>
+    public event EventHandler<long>? Attempted;
+
     /// <summary>Records a completed poll that spooled <paramref name="spooled"/>; returns the previous state.</summary>
     internal string Succeeded(DateTimeOffset at, int spooled)
     {
+        string previous;
         lock (_lock)
         {
-            var previous = State;
+            previous = State;
             (State, Error, LastSuccess) = (PollErrorPolicy.Ok, null, at);
             CompletedPolls++;
             Spooled += spooled;
-            return previous;
+            Attempts++;
         }
+
+        Attempted?.Invoke(this, Attempts);
+        return previous;
     }
 
     /// <summary>Records a failed poll; returns the previous state.</summary>
     internal string Failed(string state, string error, int spooled)
     {
+        string previous;
         lock (_lock)
         {
-            var previous = State;
+            previous = State;
             (State, Error) = (state, error);
             Spooled += spooled;
-            return previous;
+            Attempts++;
         }
+
+        Attempted?.Invoke(this, Attempts);
+        return previous;
     }
 
     /// <summary>The state a failure puts the poller in: <see cref="PollErrorPolicy.StateOf"/>, plus the organizational view not enabled.</summary>
