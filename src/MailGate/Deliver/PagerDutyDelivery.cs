@@ -56,6 +56,14 @@ internal sealed class PagerDutyDelivery(
     /// <summary>Called after each failed attempt with the updated record, before the backoff delay.</summary>
     public delegate ValueTask ProgressCallback(DeliveryRecord record, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Asked right before each request is sent: true when this gateway still holds the message's claim (renewed by the
+    /// call, so that no other replica can take it over while the request is in flight); false when the storage cannot
+    /// confirm it now (unreachable: nothing is sent, the attempt counts as a transient failure and is retried after the
+    /// backoff). When the claim was lost the callee drops the message, which cancels the delivery.
+    /// </summary>
+    public delegate bool ClaimCheck();
+
     /// <summary>The circuit breaker of untrusted events (the trusted one is the registered <see cref="PagerDutyCircuit"/>).</summary>
     public PagerDutyCircuit UntrustedCircuit => _untrustedCircuit;
 
@@ -68,13 +76,15 @@ internal sealed class PagerDutyDelivery(
     /// <param name="record">The delivery, as the spool has it.</param>
     /// <param name="clock">When this process took the message up: the event's age is measured from there.</param>
     /// <param name="progress">Called after each failed attempt.</param>
-    /// <param name="cancellationToken">Stops delivering (shutdown).</param>
+    /// <param name="cancellationToken">Stops delivering (shutdown; the claim lost).</param>
+    /// <param name="claim">Confirms the message's claim before each request (<see cref="ClaimCheck"/>); null: always held (one owner).</param>
     public async Task<DeliveryRecord> DeliverAsync(
         StoredMessage message,
         DeliveryRecord record,
         DeliveryClock clock,
         ProgressCallback progress,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        ClaimCheck? claim = null)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(record);
@@ -92,7 +102,7 @@ internal sealed class PagerDutyDelivery(
                 return Final(record with { DuplicateOf = duplicate.HolderId }, DeliveryStatus.Duplicate, null);
         }
 
-        var outcome = await SendAsync(message, record, first, clock, progress, cancellationToken).ConfigureAwait(false);
+        var outcome = await SendAsync(message, record, first, clock, progress, claim, cancellationToken).ConfigureAwait(false);
         ledger.Settled(message, outcome);
         return outcome;
     }
@@ -103,6 +113,7 @@ internal sealed class PagerDutyDelivery(
         MailGate.Core.Rules.Route first,
         DeliveryClock clock,
         ProgressCallback progress,
+        ClaimCheck? claim,
         CancellationToken cancellationToken)
     {
         var settings = options.Value;
@@ -163,6 +174,14 @@ internal sealed class PagerDutyDelivery(
                     {
                         routeGone = true;
                         return new SendResult(0, "the route changed");
+                    }
+
+                    // Fenced: a replica cut off from the database (whose lease may have run out and been taken over)
+                    // sends nothing it could not record, and after the outage only the claim's holder sends.
+                    if (claim is not null && !claim())
+                    {
+                        token.ThrowIfCancellationRequested();
+                        return new SendResult(0, "not sent: the claim on the message cannot be confirmed (the storage is unreachable)");
                     }
 
                     routingKey = route.PagerDuty.RoutingKey;

@@ -18,6 +18,7 @@ namespace MailGate.Process;
 /// </summary>
 internal sealed class DeliveryLanes(
     PagerDutyDelivery delivery,
+    LeaseKeeper leases,
     WorkFinisher finisher,
     ProcessingLog log,
     IOptions<SpoolOptions> options,
@@ -125,7 +126,8 @@ internal sealed class DeliveryLanes(
 
                     return ValueTask.CompletedTask;
                 },
-                sending.Token).ConfigureAwait(false);
+                sending.Token,
+                () => leases.Confirm(work)).ConfigureAwait(false);
             if (outcome.Status == DeliveryStatus.Pending)
             {
                 _tasks.Add(RetryLaterAsync(work, index)); // another copy of the email holds the delivery ledger's key: ask again later

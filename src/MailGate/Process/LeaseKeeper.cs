@@ -99,6 +99,39 @@ internal sealed class LeaseKeeper(
     }
 
     /// <summary>
+    /// Right before a PagerDuty request for <paramref name="work"/>: renews its claim alone. True when this gateway still
+    /// holds it (the lease now runs for a whole <see cref="SpoolOptions.LeaseDuration"/>, so no other replica takes it over
+    /// while the request is in flight); false when the storage cannot be reached (send nothing now) or the claim was lost
+    /// (the message is dropped here, which cancels its delivery).
+    /// </summary>
+    public bool Confirm(MessageWork work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        try
+        {
+            if (storage.Renew([work.Message]).Count == 0)
+            {
+                return true;
+            }
+        }
+        catch (IOException)
+        {
+            return false; // the lease keeper's own renewal logs the outage (event 1011)
+        }
+        catch (ObjectDisposedException)
+        {
+            return false; // shutting down
+        }
+
+        if (!work.IsMovedNow)
+        {
+            Lost(work.Message.Id);
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// Drops <paramref name="spoolId"/>, whose claim another owner took over: cancels its deliveries here and forgets
     /// it everywhere. Logged and counted once per message (a write refused after a renewal found the loss is the same loss).
     /// </summary>

@@ -13,7 +13,8 @@ namespace MailGate.Process;
 /// <remarks>
 /// <para>On start it recovers the spool and queues every unfinished message, oldest first, before the
 /// SMTP listener opens (it is registered first), and pins again the keys of trusted mail the last run
-/// saw. Then messages are taken from the <see cref="ProcessingInbox"/> one at a time, in arrival order
+/// saw. A PostgreSQL storage that could not be opened at start (the database down) is left alone until
+/// <see cref="PostgresOpener"/> opens it; then one scan claims its unfinished work. Then messages are taken from the <see cref="ProcessingInbox"/> one at a time, in arrival order
 /// (<see cref="MessageIntake"/>), and decided without waiting for the network (<see cref="DecisionStage"/>,
 /// which calls the pure <see cref="Decide.MessageDecider"/>; keys are looked up off the path by
 /// <see cref="KeyFetcher"/>).</para>
@@ -34,26 +35,27 @@ internal sealed class MessageProcessor(
     KeyFetcher keyFetcher,
     UnsavedWork unsaved,
     LeaseKeeper leases,
+    PostgresOpener opener,
     IOptions<SpoolOptions> options,
     TimeProvider time,
     ILogger<MessageProcessor> logger) : BackgroundService
 {
+    private bool _waitingForStorage;
+
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        var recovery = storage.Recover();
-        if (recovery.DiscardedIncoming > 0 || recovery.Corrupt.Count > 0)
+        if (opener.Opened.IsCompleted)
         {
-            Log.SpoolRecovered(logger, recovery.DiscardedIncoming, recovery.Corrupt.Count, string.Join(", ", recovery.Corrupt));
+            Resume();
+        }
+        else
+        {
+            _waitingForStorage = true;
+
+            // PostgreSQL down at start: everything below would fail; the first scan after it opens claims the work.
+            Log.ProcessingWaitsForStorage(logger, storage.Location);
         }
 
-        var unfinished = storage.ClaimUnfinished();
-        foreach (var message in unfinished)
-        {
-            inbox.Enqueue(message);
-        }
-
-        Log.SpoolResumed(logger, unfinished.Count, storage.Location);
-        keyFetcher.RestorePinned();
         return base.StartAsync(cancellationToken);
     }
 
@@ -63,6 +65,7 @@ internal sealed class MessageProcessor(
         var interval = options.Value.ScanInterval;
         using var scan = time.CreateTimer(_ => rescan.Run(), null, interval, interval);
         using var renewing = leases.Start();
+        var resuming = _waitingForStorage ? ScanWhenOpenedAsync(stoppingToken) : Task.CompletedTask;
         var fetching = keyFetcher.RunAsync(stoppingToken);
         var settling = unsaved.RunAsync(tracker.Settle, stoppingToken);
         try
@@ -78,6 +81,49 @@ internal sealed class MessageProcessor(
             // PostgreSQL, at once on another replica: disposing the storage, after the lanes stopped, releases the claims).
         }
 
-        await Task.WhenAll(lanes.StoppedAsync(), fetching, settling).ConfigureAwait(false);
+        await Task.WhenAll(lanes.StoppedAsync(), fetching, settling, resuming).ConfigureAwait(false);
+    }
+
+    /// <summary>Recovers the storage and queues every unfinished message it lets this gateway claim, oldest first.</summary>
+    private void Resume()
+    {
+        Restore();
+        var unfinished = storage.ClaimUnfinished();
+        foreach (var message in unfinished)
+        {
+            inbox.Enqueue(message);
+        }
+
+        Log.SpoolResumed(logger, unfinished.Count, storage.Location);
+    }
+
+    /// <summary>What a start reads back from an open storage: its damaged entries reported, its pinned DKIM keys restored.</summary>
+    private void Restore()
+    {
+        var recovery = storage.Recover();
+        if (recovery.DiscardedIncoming > 0 || recovery.Corrupt.Count > 0)
+        {
+            Log.SpoolRecovered(logger, recovery.DiscardedIncoming, recovery.Corrupt.Count, string.Join(", ", recovery.Corrupt));
+        }
+
+        keyFetcher.RestorePinned();
+    }
+
+    /// <summary>Once a storage that was not open at start opens: the work it holds is claimed now, not at the next periodic scan.</summary>
+    private async Task ScanWhenOpenedAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await opener.Opened.WaitAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return; // stopped before the database came back
+        }
+
+        // What the start skipped (damaged rows, pinned keys), then a scan, not a start's claim of everything: mail
+        // accepted since the opening is already in hand.
+        Restore();
+        rescan.Run();
     }
 }

@@ -37,6 +37,8 @@ internal static class SpoolServiceCollectionExtensions
         services.AddSingleton<IFeatureState>(sp => sp.GetRequiredService<IMessageStorage>());
         services.AddSingleton<IStorageHealth>(sp => sp.GetRequiredService<IMessageStorage>());
         services.AddSingleton<IDeliveryLedger>(sp => sp.GetRequiredService<IMessageStorage>());
+        services.AddSingleton<PostgresOpener>();
+        services.AddHostedService(sp => sp.GetRequiredService<PostgresOpener>());
         services.AddSingleton<SpoolSpace>();
         services.AddSingleton<RoleLeadership>();
         services.AddSingleton<IMetricsSource>(sp => sp.GetRequiredService<RoleLeadership>());
@@ -69,7 +71,9 @@ internal static class SpoolServiceCollectionExtensions
     /// <summary>
     /// Opens the storage as its owner. The file spool: takes its lock before anything reads or recovers it, so a
     /// second gateway on the same folder stops here (<see cref="SpoolLockedException"/>). PostgreSQL: connects and
-    /// brings the schema up to date. Either way logs every damaged entry set aside while running.
+    /// brings the schema up to date; when the database cannot be reached the gateway starts without it
+    /// (<see cref="PostgresOpener"/> retries), but a refused login and a newer schema stop the start. Either way logs
+    /// every damaged entry set aside while running.
     /// </summary>
     private static IMessageStorage Open(SpoolOptions options, ILogger<SpoolStore> logger)
     {
@@ -77,27 +81,47 @@ internal static class SpoolServiceCollectionExtensions
         try
         {
             store = options.Backend == SpoolOptions.PostgresBackend
-                ? PostgresStorage.Open(options.ConnectionString, owner: true, options.LeaseDuration)
+                ? OpenPostgres(options, logger)
                 : new SpoolStore(options.Path, options.GroupCommit, exclusive: true);
-        }
-        catch (SchemaTooNewException e)
-        {
-            throw new StartupException($"Spool:ConnectionString: {e.Message}", e);
         }
         catch (Exception e) when (e is not SpoolLockedException && e is IOException or UnauthorizedAccessException)
         {
-            throw new StartupException(options.Backend == SpoolOptions.PostgresBackend
-                ? $"Spool:ConnectionString: {e.Message}"
-                : $"Spool:Path '{options.Path}' cannot be used as the spool: {e.Message}", e);
-        }
-
-        if (store is PostgresStorage postgres)
-        {
-            Log.PostgresSchemaReady(logger, postgres.Location, PostgresStorage.SchemaVersion, postgres.AppliedMigrations.Count);
+            throw new StartupException($"Spool:Path '{options.Path}' cannot be used as the spool: {e.Message}", e);
         }
 
         store.Quarantined += (_, entry) => Log.SpoolEntryQuarantined(logger, entry.Name, entry.Area.ToString().ToLowerInvariant(), entry.Problem);
         store.QuarantineFailed += (_, e) => Log.SpoolEntryNotQuarantined(logger, e.Entry.Name, e.Entry.Area.ToString().ToLowerInvariant(), e.Entry.Problem, e.Error);
         return store;
+    }
+
+    /// <summary>
+    /// The PostgreSQL storage, open when the database could be reached, else not yet open (<see cref="PostgresOpener"/>
+    /// opens it later). A wrong password or a refused login (SQLSTATE 28P01, 28000) and a schema newer than this
+    /// program are <see cref="StartupException"/>s: trying again cannot fix them, someone must.
+    /// </summary>
+    private static PostgresStorage OpenPostgres(SpoolOptions options, ILogger logger)
+    {
+        var storage = PostgresStorage.Create(options.ConnectionString, owner: true, options.LeaseDuration);
+        try
+        {
+            storage.Migrate();
+            Log.PostgresSchemaReady(logger, storage.Location, PostgresStorage.SchemaVersion, storage.AppliedMigrations.Count);
+        }
+        catch (SchemaTooNewException e)
+        {
+            storage.Dispose();
+            throw new StartupException($"Spool:ConnectionString: {e.Message}", e);
+        }
+        catch (IOException e) when (PostgresStorage.IsLoginRefused(e))
+        {
+            storage.Dispose();
+            throw new StartupException($"Spool:ConnectionString: PostgreSQL at {storage.Endpoint} refused the login ({e.InnerException?.Message}): check the user and password (not retried)", e);
+        }
+        catch (IOException e)
+        {
+            Log.PostgresNotOpenAtStart(logger, storage.Location, e.InnerException?.Message ?? e.Message, PostgresOpener.FirstRetry, PostgresOpener.MaxRetry);
+        }
+
+        return storage;
     }
 }

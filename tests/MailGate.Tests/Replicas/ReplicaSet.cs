@@ -25,21 +25,27 @@ public sealed class ReplicaSet : IAsyncDisposable
     private const string Channel = "mailgate_test_messages";
     private static readonly ConcurrentDictionary<GatewayProcess, string> Running = new();
 
-    private readonly PostgresTestBackend _database = new();
+    private readonly PostgresTestBackend? _database;
     private readonly Dictionary<string, string> _environment;
     private readonly string[] _settings;
     private readonly List<Replica> _replicas = [];
     private readonly Lock _lock = new();
     private Task? _notifying;
 
-    private ReplicaSet(string rules, FakePagerDuty pagerDuty, IReadOnlyDictionary<string, string>? environment, string[] more)
+    private ReplicaSet(string rules, FakePagerDuty pagerDuty, IReadOnlyDictionary<string, string>? environment, string[] more, string? connectionString = null)
     {
+        if (connectionString is null)
+        {
+            _database = new PostgresTestBackend();
+        }
+
+        ConnectionString = connectionString ?? _database!.ConnectionString;
         Folder = Path.Combine(Path.GetTempPath(), "mailgate-tests", "replicas-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Folder);
         File.WriteAllText(Path.Combine(Folder, "rules.yaml"), rules);
         _environment = new Dictionary<string, string>(environment ?? new Dictionary<string, string>(), StringComparer.Ordinal)
         {
-            ["MAILGATE_Spool__ConnectionString"] = _database.ConnectionString, // not on the command line: it holds the password
+            ["MAILGATE_Spool__ConnectionString"] = ConnectionString, // not on the command line: it holds the password
         };
         _settings =
         [
@@ -62,7 +68,7 @@ public sealed class ReplicaSet : IAsyncDisposable
     public string Folder { get; }
 
     /// <summary>The set's database (with its password): for the test's own queries.</summary>
-    public string ConnectionString => _database.ConnectionString;
+    public string ConnectionString { get; }
 
     /// <summary>The replicas started so far.</summary>
     public IReadOnlyList<Replica> Replicas
@@ -79,6 +85,14 @@ public sealed class ReplicaSet : IAsyncDisposable
     /// <summary>Creates the database and the folder; no replica runs yet. <paramref name="more"/> adds or overrides settings (<c>--Key=value</c>).</summary>
     public static ReplicaSet Create(string rules, FakePagerDuty pagerDuty, IReadOnlyDictionary<string, string>? environment = null, params string[] more) =>
         new(rules, pagerDuty, environment, more);
+
+    /// <summary>
+    /// As <see cref="Create(string, FakePagerDuty, IReadOnlyDictionary{string, string}?, string[])"/>, on the database of
+    /// <paramref name="connectionString"/> (e.g. a <see cref="PausablePostgres"/> the test stops and starts), which the
+    /// test owns: disposing the set leaves it.
+    /// </summary>
+    public static ReplicaSet OnDatabase(string rules, FakePagerDuty pagerDuty, string connectionString, params string[] more) =>
+        new(rules, pagerDuty, null, more, connectionString);
 
     /// <summary>SIGKILLs every replica process still running (of any set): the last line of defence against orphans.</summary>
     public static async Task KillLeftoversAsync()
@@ -179,7 +193,7 @@ public sealed class ReplicaSet : IAsyncDisposable
             await StopAsync(replica.Process);
         }
 
-        _database.Dispose();
+        _database?.Dispose();
         Directory.Delete(Folder, recursive: true);
     }
 

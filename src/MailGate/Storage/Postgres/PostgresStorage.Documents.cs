@@ -33,7 +33,14 @@ public sealed partial class PostgresStorage
     /// Whether a commit would succeed now, on its own small pool and within <see cref="ProbeTimeoutSeconds"/>
     /// (connect and query): the database is reachable, writable (not a standby) and at a schema version. One round trip.
     /// </summary>
+    /// <remarks>Before the storage is open (<see cref="IsOpen"/>) the problem says so, with the latest reason, and no schema version is reported.</remarks>
     public PostgresProbe Probe()
+    {
+        var probe = ProbeServer();
+        return _open ? probe : probe with { Problem = NotOpenProblem, SchemaVersion = null };
+    }
+
+    private PostgresProbe ProbeServer()
     {
         try
         {

@@ -51,6 +51,7 @@ public sealed partial class PostgresStorage
 
     private T Run<T>(Func<NpgsqlConnection, T> work)
     {
+        ThrowIfNotOpen();
         try
         {
             using var connection = _dataSource.OpenConnection();

@@ -66,70 +66,10 @@ public sealed partial class PostgresStorage : IMessageStorage
     public bool IsOwner { get; }
 
     /// <summary>The migration versions <see cref="Open"/> applied (none when the schema was current).</summary>
-    public IReadOnlyList<int> AppliedMigrations { get; private init; } = [];
+    public IReadOnlyList<int> AppliedMigrations { get; private set; } = [];
 
     /// <summary>The schema version this program brings a database to (its newest migration).</summary>
     public static int SchemaVersion => PostgresMigrations.Scripts[^1].Version;
-
-    /// <summary>
-    /// Opens the database named by <paramref name="connectionString"/> (Npgsql syntax) and brings its schema up to
-    /// date (<see cref="PostgresMigrations"/>), as an owner (the gateway) or a shared view (the commands).
-    /// </summary>
-    /// <param name="connectionString">E.g. <c>Host=db;Port=5432;Database=mailgate;Username=mailgate;Password=…</c>.</param>
-    /// <param name="owner">Whether this is an owner: it claims messages and leads the pollers.</param>
-    /// <param name="lease">How long a claim lasts without <see cref="Renew"/> before another owner may take it over.</param>
-    /// <exception cref="IOException">The database cannot be reached or its schema cannot be brought up to date.</exception>
-    /// <exception cref="ArgumentException">The connection string is not valid.</exception>
-    public static PostgresStorage Open(string connectionString, bool owner, TimeSpan lease)
-    {
-        NpgsqlDataSource dataSource;
-        try
-        {
-            dataSource = NpgsqlDataSource.Create(Bounded(connectionString, DefaultConnectTimeoutSeconds, DefaultCommandTimeoutSeconds));
-        }
-        catch (ArgumentException)
-        {
-            // Npgsql's message (and its inner FormatException) quotes the value it could not read: it may be the password.
-            throw new ArgumentException("the connection string is not in Npgsql's Key=Value;… syntax", nameof(connectionString));
-        }
-
-        // Its own small pool: a probe never waits behind sessions holding every pooled connection.
-        var probeSource = NpgsqlDataSource.Create(Bounded(connectionString, ProbeTimeoutSeconds, ProbeTimeoutSeconds, maxPoolSize: 2));
-        try
-        {
-            var applied = PostgresMigrations.Apply(dataSource);
-            return new PostgresStorage(dataSource, probeSource, owner, lease) { AppliedMigrations = applied };
-        }
-        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
-        {
-            dataSource.Dispose();
-            probeSource.Dispose();
-            throw new IOException($"PostgreSQL ({Describe(connectionString)}) cannot be used: {e.Message}", e);
-        }
-        catch
-        {
-            dataSource.Dispose();
-            probeSource.Dispose();
-            throw;
-        }
-    }
-
-    /// <summary>Reads the schema version of the database named by <paramref name="connectionString"/> without changing anything.</summary>
-    /// <returns>Where the database is (<c>host:port/database</c>) and its version (null: never migrated).</returns>
-    /// <exception cref="IOException">The database cannot be reached or read.</exception>
-    /// <exception cref="ArgumentException">The connection string is not valid.</exception>
-    public static (string Endpoint, int? Version) ReadSchemaVersion(string connectionString)
-    {
-        using var dataSource = NpgsqlDataSource.Create(Bounded(connectionString, DefaultConnectTimeoutSeconds, DefaultCommandTimeoutSeconds));
-        try
-        {
-            return (Describe(connectionString), PostgresMigrations.CurrentVersion(dataSource));
-        }
-        catch (NpgsqlException e)
-        {
-            throw new IOException($"PostgreSQL ({Describe(connectionString)}) cannot be used: {e.Message}", e);
-        }
-    }
 
     /// <summary>Where the database is: <c>host:port/database</c> (never the user or the password).</summary>
     public string Endpoint { get; }
@@ -140,6 +80,7 @@ public sealed partial class PostgresStorage : IMessageStorage
     {
         ArgumentNullException.ThrowIfNull(envelope);
         cancellationToken.ThrowIfCancellationRequested();
+        ThrowIfNotOpen();
         var id = await _groupCommit.CommitAsync(envelope, ContentBytes(envelope, content), cancellationToken).ConfigureAwait(false);
         return new PostgresStoredMessage(id, envelope);
     }
