@@ -16,7 +16,7 @@ namespace MailGate.Cli;
 /// <summary>
 /// <c>mailgate rules test MESSAGE.eml|CASE.json [--rules PATH] [--rcpt ADDRESS]… [--mail-from ADDRESS] [--json] [--verify]</c>:
 /// answers "would this email (or AWS Support case) have paged?" offline. Parses the message with the
-/// gateway's parser (a <c>.json</c> file is read as AWS Health events or support cases: <see cref="RulesTestJsonInput"/>),
+/// gateway's parser (a <c>.json</c> file is read as support cases, as <c>DescribeCases</c> returns them),
 /// decides it with the gateway's <see cref="MessageDecider"/> — as a gateway that has sent no untrusted page
 /// this hour — and prints the facts rules see, every rule's verdict with the reason, and the exact PagerDuty
 /// event that would be sent (routing key masked). Exit 0 when it ran (whatever the verdict), 1 when the
@@ -28,7 +28,7 @@ internal static class RulesTestCommand
     {
         var message = new Argument<FileInfo>("message")
         {
-            Description = "A saved email (.eml, as received), AWS Support cases (.json: a DescribeCases response, an array of cases or one case), or AWS Health events (.json: an EventBridge aws.health event, or a DescribeEventDetailsForOrganization response, its successfulSet or one entry).",
+            Description = "A saved email (.eml, as received), or AWS Support cases (.json: a DescribeCases response, an array of cases or one case).",
         };
         var recipients = new Option<string[]>("--rcpt")
         {
@@ -38,7 +38,7 @@ internal static class RulesTestCommand
         var mailFrom = new Option<string?>("--mail-from") { Description = "The envelope sender (MAIL FROM)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON document instead of text." };
         var verify = new Option<bool>("--verify") { Description = "Also verify ARC and DKIM, looking keys up in DNS (Trust:DnsServers, else the system's resolvers). Without it nothing leaves the machine." };
-        var test = new Command("test", "Would this email (or support case, or Health event) have paged? Show the facts, each rule's verdict and why, and the PagerDuty event.")
+        var test = new Command("test", "Would this email (or support case) have paged? Show the facts, each rule's verdict and why, and the PagerDuty event.")
         {
             message, rulesOption, recipients, mailFrom, json, verify,
         };
@@ -74,13 +74,16 @@ internal static class RulesTestCommand
             isJson = IsJson(message);
             rules = RulesLoader.Load(rulesPath, new RulesLoadOptions { AllowMissingRoutingKeys = true });
             var envelope = Envelope.ForMail(mailFrom ?? "", recipients, new DateTimeOffset(message.LastWriteTimeUtc));
+            using var stream = message.OpenRead();
             if (isJson)
             {
-                inputs = [.. RulesTestJsonInput.Read(message, envelope)];
+                // A Health event (EventBridge, or DescribeEventDetailsForOrganization's shape) or a support case.
+                inputs = IsHealthEvent(message)
+                    ? [.. HealthEventReader.ReadAll("(test)", Envelope.ForHealthEvent(new HealthEventOrigin("test"), envelope.ReceivedAt), stream)]
+                    : [.. SupportCaseReader.ReadAll("(test)", envelope, stream)];
             }
             else
             {
-                using var stream = message.OpenRead();
                 var facts = await settings.Parser(verify).ParseAsync("(test)", envelope, stream, cancellationToken).ConfigureAwait(false);
                 assumedRecipients = recipients.Length == 0;
                 inputs = [assumedRecipients ? facts with { Recipients = [.. facts.To, .. facts.Cc] } : facts];
@@ -151,4 +154,25 @@ internal static class RulesTestCommand
         target.RoutingKey is { } key
             ? $"{key[..Math.Min(4, key.Length / 4)]}…({key.Length} chars, masked)"
             : $"(not set: ${{{target.MissingVariable}}}; the gateway would run this route dry)";
+
+    /// <summary>Whether the JSON file is an AWS Health event: an EventBridge event (<c>detail</c>), a details response (<c>successfulSet</c>) or entry (<c>event</c>), or an array of them.</summary>
+    private static bool IsHealthEvent(FileInfo message)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(message.FullName));
+            var root = document.RootElement;
+            if (root.ValueKind == System.Text.Json.JsonValueKind.Array && root.GetArrayLength() > 0)
+            {
+                root = root[0];
+            }
+
+            return root.ValueKind == System.Text.Json.JsonValueKind.Object
+                && (root.TryGetProperty("detail", out _) || root.TryGetProperty("successfulSet", out _) || root.TryGetProperty("event", out _));
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false; // the support-case reader reports it
+        }
+    }
 }

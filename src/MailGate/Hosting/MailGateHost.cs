@@ -3,6 +3,7 @@ using MailGate.Core.Parse;
 using MailGate.Core.Rules;
 using MailGate.Core.Spool;
 using MailGate.Deliver;
+using MailGate.HealthEvents;
 using MailGate.Http;
 using MailGate.Observability;
 using MailGate.Parse;
@@ -75,7 +76,8 @@ public static class MailGateHost
             .AddPagerDutyDelivery()
             .AddSmtpReceiving()
             .AddSupportCasePolling(builder.Configuration) // the second way in: AWS Support cases, when enabled
-            .AddAwsEventsPush(builder.Configuration);     // AWS Health events pushed by EventBridge or SNS, when enabled
+            .AddHealthEventPolling(builder.Configuration) // the third: AWS Health events, when enabled
+            .AddAwsEventsPush(builder.Configuration);     // and pushed by EventBridge or SNS, when enabled
 
         addServices?.Invoke(builder.Services);
 
