@@ -1,14 +1,11 @@
-using System.Text.Json;
 using MailGate.Cli;
 
 namespace MailGate.Tests.Cli;
 
-/// <summary><c>mailgate rules test</c> with AWS Health events as JSON, in both shapes, against the shipped rules.</summary>
+/// <summary><c>mailgate rules test</c> with JSON that looks like a Health event but is not one (the shapes that page: <see cref="RulesCommandTests"/>).</summary>
 [TestFixture]
 public sealed class RulesTestHealthCommandTests
 {
-    private static string Fixture(string name) => Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", "health-events", name);
-
     private static string ShippedRules => Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", "shipped-rules.yaml");
 
     private static async Task<(int Exit, string Output)> RunAsync(params string[] args)
@@ -16,30 +13,6 @@ public sealed class RulesTestHealthCommandTests
         using var output = new StringWriter();
         var exit = await MailGateCommandLine.RunAsync(args, output, output);
         return (exit, output.ToString());
-    }
-
-    [Test]
-    public async Task EventBridgeEvent_PagesWithTheShippedRule()
-    {
-        var (exit, output) = await RunAsync("rules", "test", Fixture("eventbridge-risk.json"), "--rules", ShippedRules);
-
-        Assert.That(exit, Is.Zero, output);
-        Assert.That(output, Does.Contain("health-event"));
-        Assert.That(output, Does.Contain("[MATCH] aws-health-security-event"));
-        Assert.That(output, Does.Contain("Decision: PAGE route 'security-oncall' by rule 'aws-health-security-event', severity critical"));
-        Assert.That(output, Does.Contain("111122223333"));
-    }
-
-    [Test]
-    public async Task DescribeEventDetailsForOrganizationResponse_DecidesEachAccount_AsJson()
-    {
-        var (exit, output) = await RunAsync("rules", "test", Fixture("details-two-accounts.json"), "--rules", ShippedRules, "--json");
-
-        Assert.That(exit, Is.Zero, output);
-        using var document = JsonDocument.Parse(output);
-        var results = document.RootElement.EnumerateArray().ToArray();
-        Assert.That(results, Has.Length.EqualTo(2));
-        Assert.That(results.Select(r => r.GetRawText()), Has.All.Contains("health-event"));
     }
 
     [Test]
