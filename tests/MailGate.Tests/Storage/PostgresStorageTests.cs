@@ -39,7 +39,7 @@ public sealed class PostgresStorageTests : PostgresDatabaseTest
             }
 
             Assert.That(applied, Is.EqualTo(PostgresMigrations.Scripts.Select(s => s.Version)));
-            Assert.That(opened.SelectMany(s => s.AppliedMigrations), Is.EqualTo(PostgresMigrations.Scripts.Select(s => s.Version)), "one starter applied each script, the others found it applied");
+            Assert.That(opened.SelectMany(s => s.AppliedMigrations), Is.EquivalentTo(PostgresMigrations.Scripts.Select(s => s.Version)), "each script applied by one starter (not always the same one), the others found it applied");
             Assert.That(PostgresStorage.SchemaVersion, Is.EqualTo(PostgresMigrations.Scripts[^1].Version));
             Assert.That(PostgresMigrations.Scripts.Select(s => s.Version), Does.Contain(1).And.Contain(3).And.Ordered);
             using var again = NpgsqlDataSource.Create(Backend.ConnectionString);

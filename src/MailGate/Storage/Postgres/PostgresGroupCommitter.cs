@@ -154,6 +154,7 @@ internal sealed class PostgresGroupCommitter : IDisposable
         catch (Exception e)
 #pragma warning restore CA1031
         {
+            PostgresSessions.RecycleIfStuck(_dataSource, e);
             var failure = e is NpgsqlException or InvalidOperationException or TimeoutException
                 ? new IOException($"PostgreSQL: the commit of {batch.Count} message(s) failed: {e.Message}", e)
                 : e;

@@ -27,6 +27,13 @@ public static class PostgresMigrations
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         using var connection = dataSource.OpenConnection();
+        if (IsCurrent(connection))
+        {
+            // Nothing to apply: no DDL and no write, so that a role with only the rights to read and write the
+            // tables (the schema migrated by its owner with `mailgate db migrate`) and a read-only database start too.
+            return [];
+        }
+
         using (var create = new NpgsqlCommand("CREATE SCHEMA IF NOT EXISTS mailgate; CREATE TABLE IF NOT EXISTS mailgate.schema_version (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())", connection))
         {
             // Two first starters may race here too: the lock below orders everything after; a lost race surfaces
@@ -94,6 +101,31 @@ public static class PostgresMigrations
 
         using var command = new NpgsqlCommand("SELECT max(version) FROM mailgate.schema_version", connection);
         return command.ExecuteScalar() is int version ? version : null;
+    }
+
+    /// <summary>Whether every script is recorded already (read only: <c>to_regclass</c> and a <c>SELECT</c>).</summary>
+    /// <exception cref="SchemaTooNewException">The database is at a newer version than this program's.</exception>
+    private static bool IsCurrent(NpgsqlConnection connection)
+    {
+        using (var exists = new NpgsqlCommand("SELECT to_regclass('mailgate.schema_version') IS NOT NULL", connection))
+        {
+            if (exists.ExecuteScalar() is not true)
+            {
+                return false;
+            }
+        }
+
+        using var command = new NpgsqlCommand("SELECT count(*) FILTER (WHERE version = ANY($1)), max(version) FROM mailgate.schema_version", connection);
+        command.Parameters.AddWithValue(Scripts.Select(s => s.Version).ToArray());
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        var newest = reader.IsDBNull(1) ? (int?)null : reader.GetInt32(1);
+        if (newest > Scripts[^1].Version)
+        {
+            throw new SchemaTooNewException(newest.Value, Scripts[^1].Version);
+        }
+
+        return reader.GetInt64(0) == Scripts.Count;
     }
 
     private static void Lock(NpgsqlConnection connection, NpgsqlTransaction tx)

@@ -50,6 +50,14 @@ public sealed partial class PostgresStorage
             reader.Read();
             var writable = reader.GetBoolean(0);
             int? version = reader.IsDBNull(1) ? null : reader.GetInt32(1);
+            if (!writable)
+            {
+                // A session keeps the read-only setting it connected with, and the pool's sessions connected under the
+                // same condition: both pools connect afresh next time, so the first commit after it ends succeeds.
+                _probeSource.Clear();
+                _dataSource.Clear();
+            }
+
             return writable
                 ? new PostgresProbe(true, null, version)
                 : new PostgresProbe(true, $"PostgreSQL at {Endpoint} is read-only (a standby, or default_transaction_read_only is on)", version);

@@ -59,6 +59,7 @@ public sealed partial class PostgresStorage
         }
         catch (NpgsqlException e)
         {
+            PostgresSessions.RecycleIfStuck(_dataSource, e);
             throw Failure(e);
         }
     }

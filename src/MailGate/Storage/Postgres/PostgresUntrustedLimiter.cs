@@ -14,7 +14,8 @@ namespace MailGate.Storage.Postgres;
 /// <remarks>
 /// One lock for all keys, since the global bound counts every page: untrusted pages are few (the global bound, 20
 /// an hour by default), and the transaction is four short statements. The sender counts case-insensitively, as in
-/// memory. A page whose decision is not written afterwards (the database went away) stays counted: the message is
+/// memory; a sender PostgreSQL could not store or index (a NUL, over 256 characters) is counted by its hash
+/// (<see cref="PostgresText.Key"/>). A page whose decision is not written afterwards (the database went away) stays counted: the message is
 /// decided again and counted again, which errs towards fewer untrusted pages.
 /// </remarks>
 public sealed class PostgresUntrustedLimiter : IUntrustedLimiter
@@ -37,7 +38,7 @@ public sealed class PostgresUntrustedLimiter : IUntrustedLimiter
     {
         ArgumentNullException.ThrowIfNull(sender);
         ArgumentNullException.ThrowIfNull(limits);
-        var senderKey = sender.ToUpperInvariant();
+        var senderKey = PostgresText.Key(sender.ToUpperInvariant());
         var network = ClientNetwork.Of(clientAddress);
         try
         {
@@ -81,6 +82,7 @@ public sealed class PostgresUntrustedLimiter : IUntrustedLimiter
         }
         catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
         {
+            PostgresSessions.RecycleIfStuck(_dataSource, e);
             throw new UntrustedLimitUnavailableException($"the untrusted limits in PostgreSQL at {_location} cannot be counted now: {e.Message}", e);
         }
     }
