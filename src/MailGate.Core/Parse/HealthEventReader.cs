@@ -162,18 +162,11 @@ public static class HealthEventReader
     {
         ArgumentNullException.ThrowIfNull(healthEvent);
         ArgumentNullException.ThrowIfNull(envelope);
-        var body = healthEvent.Description;
-        if (body.Length > SupportCaseReader.MaxBodyChars)
-        {
-            var cut = SupportCaseReader.MaxBodyChars;
-            body = body[..(char.IsHighSurrogate(body[cut - 1]) ? cut - 1 : cut)];
-        }
-
         return new MessageFacts
         {
             SpoolId = spoolId,
             Subject = healthEvent.Subject,
-            Body = body,
+            Body = SupportCaseReader.Cut(healthEvent.Description),
             Date = healthEvent.StartTime ?? healthEvent.LastUpdatedTime,
             ReceivedAt = envelope.ReceivedAt,
             ContentHash = healthEvent.Identity,
