@@ -41,7 +41,7 @@ public static class MessageDecider
         var rules = input.Rules;
         var facts = AccountResolver.Resolve(input.Facts, rules.Accounts);
         var evaluation = RuleEvaluator.Evaluate(rules, facts, input.Explain);
-        var supportCase = facts.Case is not null;
+        var supportCase = facts.FromAws;
         var verified = RuleEvaluator.IsTrusted(rules, facts);
         var authentication = Fields.Authenticated.Read(facts);
 
@@ -65,7 +65,7 @@ public static class MessageDecider
             pages.Add(new DecidedPage(match, PagerDutyEventBuilder.Build(facts, match, rules.Version, input.Resolve)));
         }
 
-        var identity = facts.Case is { } c ? "case " + c.CaseId : facts.MessageId;
+        var identity = facts.Case is { } c ? "case " + c.CaseId : facts.Health is { } h ? $"health event {h.EventArn} for {h.AccountId}" : facts.MessageId;
         return new MessageDecision
         {
             Facts = facts,

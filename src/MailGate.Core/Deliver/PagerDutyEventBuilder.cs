@@ -28,8 +28,9 @@ public static class PagerDutyEventBuilder
         ArgumentNullException.ThrowIfNull(match);
 
         var supportCase = facts.Case;
-        var source = supportCase is not null
-            ? $"aws-support/{(facts.AccountId.Length > 0 ? facts.AccountId : "unknown-account")}"
+        var account = facts.AccountId.Length > 0 ? facts.AccountId : "unknown-account";
+        var source = supportCase is not null ? $"aws-support/{account}"
+            : facts.Health is not null ? $"aws-health/{account}"
             : facts.Sender.Length > 0 ? facts.Sender : "mailgate";
         return new PagerDutyEvent
         {

@@ -20,7 +20,7 @@ internal static class PagerDutyFactDetails
     {
         var source = FactSources.Of(facts);
         var result = new JsonObject();
-        foreach (var field in Fields.InDetails.Where(f => f.Owner is null))
+        foreach (var field in Fields.InDetails.Where(f => !f.Owned))
         {
             Add(result, field, facts);
         }
@@ -28,7 +28,7 @@ internal static class PagerDutyFactDetails
         if (source.DetailsKey is { } key)
         {
             var own = new JsonObject();
-            foreach (var field in Fields.InDetails.Where(f => f.Owner == source))
+            foreach (var field in Fields.InDetails.Where(f => f.IsOwnedBy(source)))
             {
                 Add(own, field, facts);
             }

@@ -49,8 +49,11 @@ public static class FactSources
     /// <summary>An AWS Support case found by the support-case poller.</summary>
     public static FactSource SupportCase { get; } = new(MessageSources.SupportCase, "an AWS Support case read from the Support API", detailsKey: "support_case", factsKey: "case");
 
+    /// <summary>An AWS Health event for one affected account, polled or pushed.</summary>
+    public static FactSource HealthEvent { get; } = new(MessageSources.HealthEvent, "an AWS Health event for one affected account (Health's organizational view, or EventBridge)", detailsKey: "health_event", factsKey: "health");
+
     /// <summary>Every source, in order.</summary>
-    public static IReadOnlyList<FactSource> All { get; } = Indexed(Mail, SupportCase);
+    public static IReadOnlyList<FactSource> All { get; } = Indexed(Mail, SupportCase, HealthEvent);
 
     /// <summary>The source of <paramref name="facts"/>, by <see cref="MessageFacts.Source"/>: the one place the registry asks "mail or case?".</summary>
     /// <exception cref="ArgumentException">A source no <see cref="FactSource"/> declares.</exception>

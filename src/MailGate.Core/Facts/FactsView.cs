@@ -37,7 +37,7 @@ public static class FactsView
     {
         ArgumentNullException.ThrowIfNull(facts);
         var source = FactSources.Of(facts);
-        var top = Fields.All.Where(f => f.Has(FieldUses.Shown) && f.Owner is null).ToDictionary(f => f.Key, StringComparer.Ordinal);
+        var top = Fields.All.Where(f => f.Has(FieldUses.Shown) && !f.Owned).ToDictionary(f => f.Key, StringComparer.Ordinal);
         var result = new JsonObject();
         foreach (var key in JsonLayout.Where(top.ContainsKey).Concat(top.Keys.Except(JsonLayout, StringComparer.Ordinal)))
         {
@@ -47,7 +47,7 @@ public static class FactsView
         foreach (var other in FactSources.All.Where(s => s.FactsKey is not null))
         {
             result[other.FactsKey!] = other != source ? null : new JsonObject(
-                Fields.All.Where(f => f.Has(FieldUses.Shown) && f.Owner == other).Select(f => KeyValuePair.Create(f.Key, f.ShownJson(facts))));
+                Fields.All.Where(f => f.Has(FieldUses.Shown) && f.IsOwnedBy(other)).Select(f => KeyValuePair.Create(f.Key, f.ShownJson(facts))));
         }
 
         return result;

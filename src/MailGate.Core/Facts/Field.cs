@@ -58,10 +58,15 @@ public abstract class Field
     public IReadOnlyList<FactSource> Sources { get; }
 
     /// <summary>
-    /// The source whose own object in JSON documents holds the field (<c>support_case</c>): set when only that
-    /// source has it and the source keeps such an object; null for a field written at the top level.
+    /// Whether the field sits in its sources' own objects in JSON documents (<c>support_case</c>,
+    /// <c>health_event</c>) rather than at the top level: when every source that has it keeps such an object
+    /// (a field of mail, or of every source, is written at the top level). A field two such sources share
+    /// (<c>service</c>: a support case's and a Health event's) sits in each one's object.
     /// </summary>
-    public FactSource? Owner => Sources is [var only] && only.DetailsKey is not null ? only : null;
+    public bool Owned => Sources.Count > 0 && Sources.All(s => s.DetailsKey is not null);
+
+    /// <summary>Whether the field sits in <paramref name="source"/>'s own object (see <see cref="Owned"/>).</summary>
+    public bool IsOwnedBy(FactSource source) => Owned && Sources.Contains(source);
 
     /// <summary>The field's position in <see cref="Fields.All"/>; caches of per-field values are indexed by it.</summary>
     public int Index { get; internal set; } = -1;

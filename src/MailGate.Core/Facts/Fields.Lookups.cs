@@ -59,7 +59,8 @@ public static partial class Fields
             }
 
             if (fields.Where(f => f.Has(FieldUses.Details) || f.Has(FieldUses.Shown))
-                    .GroupBy(f => (f.Owner, f.Key))
+                    .SelectMany(f => f.Owned ? f.Sources.Select(s => (Object: s.Name, f.Key)) : [(Object: "", f.Key)])
+                    .GroupBy(k => k)
                     .FirstOrDefault(g => g.Count() > 1) is { } key)
             {
                 throw new InvalidOperationException($"two fields write the JSON key '{key.Key.Key}'");

@@ -24,6 +24,9 @@ public static partial class Fields
     /// <summary>The <c>authenticated</c> value of a support case: mail authentication does not apply.</summary>
     internal const string SupportApiVerdict = "not applicable: read from the AWS Support API";
 
+    /// <summary>The <c>authenticated</c> value of a Health event: mail authentication does not apply.</summary>
+    internal const string HealthVerdict = "not applicable: an AWS Health event";
+
     /// <summary>The fields as declared; first, so that it exists when the declarations below run.</summary>
     private static readonly List<Field> Declared = [];
 
@@ -113,7 +116,8 @@ public static partial class Fields
         "What identifies one email, never empty: its Message-ID, else `content:` and a hash of what the author wrote; for a support case, `case:` and the case id. Templates only.",
         FieldUses.Template,
         Mail(f => f.MessageId.Length > 0 ? f.MessageId : "content:" + f.ContentHash),
-        SupportCase(c => "case:" + c.CaseId)));
+        SupportCase(c => "case:" + c.CaseId),
+        HealthEvent(h => h.Identity)));
 
     /// <summary><c>spool_id</c>.</summary>
     public static TextField SpoolId { get; } = Declare(new TextField("spool_id", FieldKind.Text,
@@ -165,7 +169,8 @@ public static partial class Fields
         "What could be verified about where the mail came from (ARC seal, DKIM, Google's verdict on the author), tested with its own keys: `authenticated: { arc_sealed_by: google.com }`. Support cases are read from AWS's own API.",
         FieldUses.Condition | FieldUses.Details | FieldUses.Shown,
         Mail(f => f.Authentication.ToString()),
-        SupportCase(_ => SupportApiVerdict))
+        SupportCase(_ => SupportApiVerdict),
+        HealthEvent(_ => HealthVerdict))
     {
         Key = "authentication",
         ShownAs = f => f.Authentication.ToString(),
@@ -173,7 +178,7 @@ public static partial class Fields
 
     /// <summary><c>source</c>: mail or support-case.</summary>
     public static TextField Source { get; } = Declare(new TextField("source", FieldKind.Text,
-        "Where the facts came from: `mail`, or `support-case` (an AWS Support case found by the poller).",
+        "Where the facts came from: `mail`, `support-case` (an AWS Support case found by the poller) or `health-event` (an AWS Health event for one account).",
         FieldUses.Condition | FieldUses.Template | FieldUses.Shown, Every(f => f.Source)));
 
     /// <summary><c>case_id</c>.</summary>
@@ -188,13 +193,13 @@ public static partial class Fields
 
     /// <summary><c>category</c>.</summary>
     public static TextField Category { get; } = Declare(new TextField("category", FieldKind.Text,
-        "The case's `categoryCode`, e.g. `security`. Empty for mail.",
-        FieldUses.All, SupportCase(c => c.Category)));
+        "The case's `categoryCode`, e.g. `security`; a Health event's `eventTypeCategory` (`issue`, `accountNotification`, …). Empty for mail.",
+        FieldUses.All, SupportCase(c => c.Category), HealthEvent(h => h.Category)));
 
     /// <summary><c>service</c>.</summary>
     public static TextField Service { get; } = Declare(new TextField("service", FieldKind.Text,
-        "The case's `serviceCode`, e.g. `amazon-elastic-compute-cloud-linux`. Empty for mail.",
-        FieldUses.All, SupportCase(c => c.Service)));
+        "The case's `serviceCode`, e.g. `amazon-elastic-compute-cloud-linux`; a Health event's `service` (`RISK`, `ABUSE`, `EC2`, …). Empty for mail.",
+        FieldUses.All, SupportCase(c => c.Service), HealthEvent(h => h.Service)));
 
     /// <summary><c>severity</c>.</summary>
     public static TextField Severity { get; } = Declare(new TextField("severity", FieldKind.Text,
@@ -203,8 +208,8 @@ public static partial class Fields
 
     /// <summary><c>status</c>.</summary>
     public static TextField Status { get; } = Declare(new TextField("status", FieldKind.Text,
-        "The case's status when it was read: `opened`, `pending-customer-action`, `resolved`, …. Empty for mail.",
-        FieldUses.All, SupportCase(c => c.Status)));
+        "The case's status when it was read: `opened`, `pending-customer-action`, `resolved`, …; a Health event's: `open`, `upcoming` or `closed`. Empty for mail.",
+        FieldUses.All, SupportCase(c => c.Status), HealthEvent(h => h.Status)));
 
     /// <summary><c>submitted_by</c>.</summary>
     public static TextField SubmittedBy { get; } = Declare(new TextField("submitted_by", FieldKind.Address,
@@ -233,6 +238,36 @@ public static partial class Fields
     {
         Key = "console_url",
     });
+
+    /// <summary><c>event_arn</c>.</summary>
+    public static TextField EventArn { get; } = Declare(new TextField("event_arn", FieldKind.Text,
+        "A Health event's ARN, e.g. `arn:aws:health:global::event/RISK/AWS_RISK_CREDENTIALS_EXPOSED/…`. Empty for mail and cases.",
+        FieldUses.All, HealthEvent(h => h.EventArn)));
+
+    /// <summary><c>event_type_code</c>.</summary>
+    public static TextField EventTypeCode { get; } = Declare(new TextField("event_type_code", FieldKind.Text,
+        "A Health event's type, e.g. `AWS_RISK_CREDENTIALS_EXPOSED`, `AWS_ABUSE_DOS_REPORT`; its `subject` is a readable form (`AWS Risk: credentials exposed`). Empty for mail and cases.",
+        FieldUses.All, HealthEvent(h => h.EventTypeCode)));
+
+    /// <summary><c>region</c>.</summary>
+    public static TextField Region { get; } = Declare(new TextField("region", FieldKind.Text,
+        "A Health event's region, e.g. `us-east-1` or `global`. Empty for mail and cases.",
+        FieldUses.All, HealthEvent(h => h.Region)));
+
+    /// <summary><c>start_time</c>.</summary>
+    public static TextField StartTime { get; } = Declare(new TextField("start_time", FieldKind.Text,
+        "A Health event's `startTime`, ISO 8601 UTC (`2026-11-30T08:15:00Z`, compared as text). Empty for mail and cases.",
+        FieldUses.All, HealthEvent(h => h.StartTimeText)));
+
+    /// <summary><c>last_updated_time</c>.</summary>
+    public static TextField LastUpdatedTime { get; } = Declare(new TextField("last_updated_time", FieldKind.Text,
+        "A Health event's `lastUpdatedTime`, ISO 8601 UTC (compared as text). Empty for mail and cases.",
+        FieldUses.All, HealthEvent(h => h.LastUpdatedTimeText)));
+
+    /// <summary><c>description</c>.</summary>
+    public static TextField Description { get; } = Declare(new TextField("description", FieldKind.Text,
+        "A Health event's latest description (also its `body`). Empty for mail and cases.",
+        FieldUses.Condition | FieldUses.Template, HealthEvent(h => h.Description)));
 
     /// <summary>Adds <paramref name="field"/> to <see cref="All"/> (declarations run in the order written).</summary>
     private static T Declare<T>(T field)

@@ -34,4 +34,11 @@ public static class Reads
         ArgumentNullException.ThrowIfNull(read);
         return new(FactSources.SupportCase, facts => read(facts.Case ?? throw new ArgumentException("support-case facts without a case", nameof(facts))));
     }
+
+    /// <summary>Read for an AWS Health event, from its <see cref="Parse.HealthEvent"/>; other sources read the field as empty unless they declare a reader.</summary>
+    public static FieldReader<T> HealthEvent<T>(Func<HealthEvent, T> read)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        return new(FactSources.HealthEvent, facts => read(facts.Health ?? throw new ArgumentException("health-event facts without an event", nameof(facts))));
+    }
 }

@@ -14,6 +14,15 @@ public sealed record Envelope(DateTimeOffset ReceivedAt, MessageOrigin Origin)
     /// <summary>The origin as a support case, or null when the message is not one.</summary>
     public SupportCaseOrigin? SupportCase => Origin as SupportCaseOrigin;
 
+    /// <summary>The origin as an AWS Health event, or null when the message is not one.</summary>
+    public HealthEventOrigin? HealthEvent => Origin as HealthEventOrigin;
+
+    /// <summary>Whether a <c>resolve</c> is owed rather than a trigger: a resolved support case or a closed Health event, seen so by its poller.</summary>
+    public bool Resolve => SupportCase?.Resolve == true || HealthEvent?.Resolve == true;
+
+    /// <summary>The envelope of an AWS Health event found (polled or pushed) at <paramref name="foundAt"/>.</summary>
+    public static Envelope ForHealthEvent(HealthEventOrigin origin, DateTimeOffset foundAt) => new(foundAt, origin);
+
     /// <summary>The envelope of mail accepted at <paramref name="receivedAt"/> (see <see cref="MailOrigin"/> for the parameters).</summary>
     public static Envelope ForMail(string mailFrom, IReadOnlyList<string> recipients, DateTimeOffset receivedAt, string? clientAddress = null, string? sessionId = null) =>
         new(receivedAt, new MailOrigin(mailFrom, recipients, clientAddress, sessionId));

@@ -39,3 +39,21 @@ public sealed record SupportCaseOrigin(string AccountId, string AccountName, str
     /// <inheritdoc/>
     public override string Source => SourceName;
 }
+
+/// <summary>
+/// An AWS Health event for one affected account (content: <c>HealthEvent.Json</c>, the
+/// <c>OrganizationEventDetails</c> shape MailGate stores).
+/// </summary>
+/// <param name="Channel">How it arrived: <see cref="Polled"/> (Health's organizational view) or a push channel's name (e.g. <c>eventbridge</c>, <c>sns</c>).</param>
+/// <param name="Resolve">True when the event was seen closed and a <c>resolve</c> event is owed (<c>Health:ResolveEvents</c>).</param>
+public sealed record HealthEventOrigin(string Channel, bool Resolve = false) : MessageOrigin
+{
+    /// <summary>The source's name: <c>health-event</c>.</summary>
+    public const string SourceName = "health-event";
+
+    /// <summary>The channel of an event the Health poller found.</summary>
+    public const string Polled = "poll";
+
+    /// <inheritdoc/>
+    public override string Source => SourceName;
+}

@@ -98,8 +98,14 @@ public sealed record MessageFacts
     /// <summary>The AWS Support case these facts describe; null for mail.</summary>
     public SupportCaseFacts? Case { get; init; }
 
-    /// <summary>Where the facts came from: <c>mail</c> or <c>support-case</c> (the rules field <c>source</c>).</summary>
-    public string Source => Case is null ? MessageSources.Mail : MessageSources.SupportCase;
+    /// <summary>The AWS Health event (for one affected account) these facts describe; null for mail and support cases.</summary>
+    public HealthEvent? Health { get; init; }
+
+    /// <summary>Whether the facts were read from an AWS API (a support case or a Health event) rather than from mail: trusted by source.</summary>
+    public bool FromAws => Case is not null || Health is not null;
+
+    /// <summary>Where the facts came from: <c>mail</c>, <c>support-case</c> or <c>health-event</c> (the rules field <c>source</c>).</summary>
+    public string Source => Case is not null ? MessageSources.SupportCase : Health is not null ? MessageSources.HealthEvent : MessageSources.Mail;
 
     /// <summary>Every header by name (case-insensitive), values decoded, in the order they appear.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Headers { get; init; } =

@@ -8,4 +8,7 @@ public static class MessageSources
 
     /// <summary>A case read from the AWS Support API.</summary>
     public const string SupportCase = "support-case";
+
+    /// <summary>An AWS Health event (one event and one affected account), polled from Health's organizational view or pushed by EventBridge.</summary>
+    public const string HealthEvent = "health-event";
 }

@@ -120,7 +120,8 @@ public static partial class SupportCaseReader
         return match.Success ? match.Groups["account"].Value : "";
     }
 
-    private static string Cut(string text)
+    /// <summary><paramref name="text"/> cut to <see cref="MaxBodyChars"/> without splitting a surrogate pair (also a Health event's description).</summary>
+    internal static string Cut(string text)
     {
         if (text.Length <= MaxBodyChars)
         {

@@ -13,7 +13,8 @@ internal static class DedupKeys
     /// <summary>
     /// <c>mailgate-{rule}-{h}</c>, h from the rule name and the Message-ID (the content hash when there
     /// is none): the same email delivered twice gives the same key. For a support case,
-    /// <c>mailgate-{rule}-{case id}</c>: however many polls (or replicas) see the case, one incident.
+    /// <c>mailgate-{rule}-{case id}</c>: however many polls (or replicas) see the case, one incident. For a
+    /// Health event, h comes from the event ARN and the account (<c>HealthEvent.Identity</c>): polled or pushed, one incident per event and account.
     /// </summary>
     public static string Default(string rule, MessageFacts facts)
     {
@@ -31,6 +32,7 @@ internal static class DedupKeys
     /// </summary>
     public static string Identity(MessageFacts facts) =>
         facts.Case is { } supportCase ? "case:" + supportCase.CaseId
+        : facts.Health is { } health ? health.Identity
         : facts.MessageId.Length > 0 ? facts.MessageId
         : "content:" + facts.ContentHash;
 

@@ -142,7 +142,7 @@ public sealed class RuleEvaluator
     /// the trust a match gets, the lane its events travel in and whether its keys are pinned.
     /// </summary>
     internal static bool IsTrusted(RuleSet rules, MessageFacts facts) =>
-        facts.Case is not null
+        facts.FromAws
         || rules.Trust is not { } trust
         || (RepeatedHeaders.Reason(facts) is null && trust.Trusted.Evaluate(new RuleInput(facts)) == Truth.True);
 
@@ -154,13 +154,14 @@ public sealed class RuleEvaluator
     /// </summary>
     private static RuleMatch? ApplyTrust(RuleSet rules, TrustPolicy trust, RuleMatch match, RuleInput input, List<RuleTrace>? trace, ref List<EvaluationError>? errors)
     {
-        if (input.Facts.Case is not null)
+        if (input.Facts.FromAws)
         {
-            // Read from the account's own Support API with signed requests: nobody outside AWS can forge
-            // it the way they can forge mail, so the mail trust policy does not apply.
+            // Read from AWS's own APIs with signed requests (or pushed with a secret key): nobody outside AWS can
+            // forge it the way they can forge mail, so the mail trust policy does not apply.
             if (trace is not null)
             {
-                trace[^1] = trace[^1] with { Reason = $"{trace[^1].Reason}; trusted: a support case read from the AWS Support API" };
+                var why = input.Facts.Case is not null ? "a support case read from the AWS Support API" : "an AWS Health event";
+                trace[^1] = trace[^1] with { Reason = $"{trace[^1].Reason}; trusted: {why}" };
             }
 
             return match;

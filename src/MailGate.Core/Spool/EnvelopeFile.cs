@@ -12,6 +12,7 @@ namespace MailGate.Core.Spool;
 /// <para>Written flat, as spools before the origin was first-class held it, plus <c>source</c>:
 /// <c>{"source":"mail","mail_from":…,"recipients":[…],"received_at":…,"client_address":…,"session_id":…}</c>, or for a
 /// support case <c>{"source":"support-case","mail_from":"","recipients":[],"received_at":…,"case":{"account_id":…,"account_name":…,"account_email":…,"language":…,"resolve":…}}</c>.
+/// An AWS Health event: <c>{"source":"health-event","mail_from":"","recipients":[],"received_at":…,"health":{"channel":"poll","resolve":false}}</c>.
 /// The empty <c>mail_from</c> and <c>recipients</c> of a case are kept so that the previous release still reads a spool
 /// written by this one (after a rollback).</para>
 /// <para>Read: <c>source</c> decides; without it (every envelope written before it existed) a <c>case</c> makes
@@ -58,6 +59,10 @@ internal static class EnvelopeFile
                 var c = document.Case;
                 missing = c?.AccountId is null || c.AccountName is null || c.AccountEmail is null || c.Language is null ? "case lacks its account or language" : null;
                 return missing is null ? new SupportCaseOrigin(c!.AccountId!, c.AccountName!, c.AccountEmail!, c.Language!, c.Resolve) : null;
+            case HealthEventOrigin.SourceName:
+                var h = document.Health;
+                missing = h?.Channel is null ? "health lacks its channel" : null;
+                return missing is null ? new HealthEventOrigin(h!.Channel!, h.Resolve) : null;
             default:
                 missing = $"source '{source}' is not one this gateway reads";
                 return null;
@@ -90,6 +95,14 @@ internal static class EnvelopeFile
                 Resolve = supportCase.Resolve,
             },
         },
+        HealthEventOrigin health => new EnvelopeDocument
+        {
+            Source = health.Source,
+            MailFrom = "",
+            Recipients = [],
+            ReceivedAt = envelope.ReceivedAt,
+            Health = new HealthDocument { Channel = health.Channel, Resolve = health.Resolve },
+        },
         _ => throw new ArgumentException($"the file spool cannot store a message from '{envelope.Origin.Source}'", nameof(envelope)),
     };
 }
@@ -111,6 +124,16 @@ internal sealed class EnvelopeDocument
     public string? SessionId { get; set; }
 
     public CaseDocument? Case { get; set; }
+
+    public HealthDocument? Health { get; set; }
+}
+
+/// <summary>The <c>health</c> object of <see cref="EnvelopeDocument"/>: <c>{"channel":"poll","resolve":false}</c>.</summary>
+internal sealed class HealthDocument
+{
+    public string? Channel { get; set; }
+
+    public bool Resolve { get; set; }
 }
 
 /// <summary>The <c>case</c> object of <see cref="EnvelopeDocument"/>.</summary>

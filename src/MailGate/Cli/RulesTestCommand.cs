@@ -77,7 +77,10 @@ internal static class RulesTestCommand
             using var stream = message.OpenRead();
             if (isJson)
             {
-                inputs = [.. SupportCaseReader.ReadAll("(test)", envelope, stream)];
+                // A Health event (EventBridge, or DescribeEventDetailsForOrganization's shape) or a support case.
+                inputs = IsHealthEvent(message)
+                    ? [.. HealthEventReader.ReadAll("(test)", Envelope.ForHealthEvent(new HealthEventOrigin("test"), envelope.ReceivedAt), stream)]
+                    : [.. SupportCaseReader.ReadAll("(test)", envelope, stream)];
             }
             else
             {
@@ -151,4 +154,25 @@ internal static class RulesTestCommand
         target.RoutingKey is { } key
             ? $"{key[..Math.Min(4, key.Length / 4)]}…({key.Length} chars, masked)"
             : $"(not set: ${{{target.MissingVariable}}}; the gateway would run this route dry)";
+
+    /// <summary>Whether the JSON file is an AWS Health event: an EventBridge event (<c>detail</c>), a details response (<c>successfulSet</c>) or entry (<c>event</c>), or an array of them.</summary>
+    private static bool IsHealthEvent(FileInfo message)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(message.FullName));
+            var root = document.RootElement;
+            if (root.ValueKind == System.Text.Json.JsonValueKind.Array && root.GetArrayLength() > 0)
+            {
+                root = root[0];
+            }
+
+            return root.ValueKind == System.Text.Json.JsonValueKind.Object
+                && (root.TryGetProperty("detail", out _) || root.TryGetProperty("successfulSet", out _) || root.TryGetProperty("event", out _));
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false; // the support-case reader reports it
+        }
+    }
 }

@@ -39,6 +39,10 @@ internal static class RulesTestText
         {
             WriteCaseFacts(output, message, facts);
         }
+        else if (FactSources.Of(facts) == FactSources.HealthEvent)
+        {
+            WriteHealthFacts(output, message, facts);
+        }
         else
         {
             WriteMailFacts(output, message, facts, assumedRecipients);
@@ -111,6 +115,18 @@ internal static class RulesTestText
             (Fields.Account, accountNote),
         ]);
         Body(output, facts, " chars, the first communication)");
+    }
+
+    private static void WriteHealthFacts(TextWriter output, FileInfo file, MessageFacts facts)
+    {
+        output.WriteLine($"AWS Health event {Fields.EventArn.Read(facts)} from {file.FullName}");
+        output.WriteLine();
+        output.WriteLine("Facts (what rules see)");
+        WriteFacts(output, facts, CaseOmits, [
+            (Fields.Source, null), (Fields.EventTypeCode, null), (Fields.Subject, null), (Fields.Service, null), (Fields.Category, null),
+            (Fields.Region, null), (Fields.Status, null), (Fields.StartTime, null), (Fields.LastUpdatedTime, null), (Fields.Account, null),
+        ]);
+        Body(output, facts, " chars, the description)");
     }
 
     private static void WriteMailFacts(TextWriter output, FileInfo message, MessageFacts facts, bool assumedRecipients)

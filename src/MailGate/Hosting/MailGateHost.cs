@@ -3,16 +3,18 @@ using MailGate.Core.Parse;
 using MailGate.Core.Rules;
 using MailGate.Core.Spool;
 using MailGate.Deliver;
+using MailGate.HealthEvents;
 using MailGate.Http;
-using MailGate.Status;
 using MailGate.Observability;
 using MailGate.Parse;
 using MailGate.Poll;
 using MailGate.Process;
+using MailGate.Push;
 using MailGate.Receive;
 using MailGate.Rules;
 using MailGate.Spool;
 using MailGate.Startup;
+using MailGate.Status;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -74,7 +76,9 @@ public static class MailGateHost
             .AddMessageProcessing()     // registered before the listener: resumes the spool first
             .AddPagerDutyDelivery()
             .AddSmtpReceiving()
-            .AddSupportCasePolling(builder.Configuration); // the second way in: AWS Support cases, when enabled
+            .AddSupportCasePolling(builder.Configuration) // the second way in: AWS Support cases, when enabled
+            .AddHealthEventPolling(builder.Configuration) // the third: AWS Health events, when enabled
+            .AddAwsEventsPush(builder.Configuration);     // and pushed by EventBridge or SNS, when enabled
 
         addServices?.Invoke(builder.Services);
 
@@ -85,6 +89,7 @@ public static class MailGateHost
         var app = builder.Build();
         app.MapHealthEndpoints();
         app.MapStatus();
+        app.MapAwsEvents(builder.Configuration);
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(MailGateHost));

@@ -1,6 +1,7 @@
 using MailGate.Core.Rules;
 using MailGate.Core.Storage;
 using MailGate.Observability;
+using MailGate.HealthEvents;
 using MailGate.Poll;
 using MailGate.Receive;
 using MailGate.Rules;
@@ -17,7 +18,7 @@ namespace MailGate.Http;
 /// gateway. A rules file whose latest reload failed (an invalid edit, a file that cannot be read) is
 /// reported but does not make the gateway unready: the previous rules are in force and mail is still handled.
 /// </summary>
-public sealed class Readiness(SmtpListenerEndpoint smtp, IStorageHealth spool, SpoolSpace space, RulesProvider rules, SupportCasePollStatus supportCases, IHostApplicationLifetime lifetime, IEnumerable<IReadinessCheck> checks)
+public sealed class Readiness(SmtpListenerEndpoint smtp, IStorageHealth spool, SpoolSpace space, RulesProvider rules, SupportCasePollStatus supportCases, HealthPollStatus healthEvents, IHostApplicationLifetime lifetime, IEnumerable<IReadinessCheck> checks)
 {
     /// <summary>Checks now (the storage does what a commit needs on a probe: <see cref="IStorageHealth.ProbeCommit"/>).</summary>
     public ReadinessReport Check()
@@ -60,6 +61,7 @@ public sealed class Readiness(SmtpListenerEndpoint smtp, IStorageHealth spool, S
         {
             SpoolFreeBytes = database is null ? freeBytes : null,
             SupportCases = supportCases.Enabled ? SupportCasesReport.Of(supportCases) : null,
+            HealthEvents = healthEvents.Enabled ? HealthEventsReport.Of(healthEvents) : null,
             RulesProblem = rules.Problem,
             Database = database,
         };
@@ -116,6 +118,9 @@ public sealed record ReadinessReport(
     /// <summary>The AWS Support poller, per account; absent when it is off. Failing accounts are reported here, not made a readiness failure: mail is still handled.</summary>
     public SupportCasesReport? SupportCases { get; init; }
 
+    /// <summary>The AWS Health poller; absent when it is off. Its failures (no support plan, organizational view not enabled) are reported here, not made a readiness failure.</summary>
+    public HealthEventsReport? HealthEvents { get; init; }
+
     /// <summary>Why the latest reload of the rules file failed; absent when it did not. Not a readiness failure: the previous rules are in force.</summary>
     public string? RulesProblem { get; init; }
 
@@ -148,4 +153,16 @@ public sealed record SupportCasesReport(
 {
     internal static SupportCasesReport Of(SupportCasePollStatus status) =>
         new(status.AccountsListedAt, status.AccountsError, status.CompletedPolls, status.Accounts);
+}
+
+/// <summary>The Health poller's part of <c>/readyz</c>.</summary>
+/// <param name="State"><c>ok</c>, <c>pending</c>, or the last failure's state (<c>subscription_required</c>, <c>organization_view_not_enabled</c>, <c>throttled</c>, …).</param>
+/// <param name="Error">The last failure as an operator reads it; null after a success.</param>
+/// <param name="LastSuccess">When the last poll completed.</param>
+/// <param name="Polls">Polls completed since start.</param>
+/// <param name="Spooled">(event, account) pairs spooled since start.</param>
+public sealed record HealthEventsReport(string State, string? Error, DateTimeOffset? LastSuccess, long Polls, long Spooled)
+{
+    internal static HealthEventsReport Of(HealthPollStatus status) =>
+        new(status.State, status.Error, status.LastSuccess, status.CompletedPolls, status.Spooled);
 }

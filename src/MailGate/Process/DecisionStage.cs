@@ -51,6 +51,12 @@ internal sealed class DecisionStage(
                 return (Decide(message, SupportCaseReader.Read(message.Id, message.Envelope, json)), false);
             }
 
+            if (message.Envelope.Origin is HealthEventOrigin)
+            {
+                using var json = store.OpenContent(message);
+                return (Decide(message, HealthEventReader.Read(message.Id, message.Envelope, json)), false);
+            }
+
             var content = store.OpenContent(message);
             await using (content.ConfigureAwait(false))
             {
@@ -100,7 +106,7 @@ internal sealed class DecisionStage(
                 Facts = facts,
                 Rules = rules.Current,
                 ClientAddress = message.Envelope.Mail?.ClientAddress,
-                Resolve = message.Envelope.SupportCase?.Resolve == true,
+                Resolve = message.Envelope.Resolve,
                 DecidedAt = time.GetUtcNow(),
             },
             untrustedLimiter);

@@ -73,6 +73,7 @@ public sealed class FactsViewTests
             ["language"] = c.Language,
             ["time_created"] = c.TimeCreated,
         },
+        ["health"] = null, // added with AWS Health events (issue #16): their own object, null for mail and cases
     };
 
     private static JsonArray Strings(IEnumerable<string> values) => new([.. values.Select(v => (JsonNode?)v)]);

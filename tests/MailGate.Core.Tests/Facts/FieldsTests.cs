@@ -38,7 +38,8 @@ public sealed class FieldsTests
     {
         Assert.That(Fields.ConditionNames, Is.EqualTo(
             "sender, from, envelope_from, recipient, to, cc, subject, body, list_id, message_id, account_id, account_ids, account_name, header, authenticated, "
-            + "source, case_id, display_id, category, service, severity, status, submitted_by, language, time_created, account_email"));
+            + "source, case_id, display_id, category, service, severity, status, submitted_by, language, time_created, account_email, "
+            + "event_arn, event_type_code, region, start_time, last_updated_time, description"));
     }
 
     [Test]
@@ -48,6 +49,7 @@ public sealed class FieldsTests
         {
             "subject", "sender", "from", "envelope_from", "recipient", "to", "cc", "list_id", "message_id", "message_key", "spool_id", "rule", "account", "account_id", "account_ids", "account_name", "account_owner",
             "source", "case_id", "display_id", "category", "service", "severity", "status", "submitted_by", "language", "time_created", "account_email", "case_url",
+            "event_arn", "event_type_code", "region", "start_time", "last_updated_time", "description",
         }));
     }
 

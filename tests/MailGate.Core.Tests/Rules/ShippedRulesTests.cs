@@ -27,7 +27,7 @@ public class ShippedRulesTests
         Assert.Multiple(() =>
         {
             Assert.That(sut.Routes["security-oncall"].PagerDuty, Is.EqualTo(new PagerDutyTarget(Key, "critical", null)));
-            Assert.That(sut.Rules.Select(r => r.Name), Is.EqualTo(new[] { "aws-abuse-relayed-customer-text", "aws-abuse-report", "aws-incident", "aws-security-support-case", "everything-else" }));
+            Assert.That(sut.Rules.Select(r => r.Name), Is.EqualTo(new[] { "aws-abuse-relayed-customer-text", "aws-abuse-report", "aws-incident", "aws-security-support-case", "aws-health-security-event", "everything-else" }));
             Assert.That(sut.Rules[0].Drop, Is.True, "the relays of customer text are dropped before the abuse rule sees them");
             Assert.That(sut.Rules[^1].Name, Is.EqualTo("everything-else"));
             Assert.That(sut.Rules[^1].Drop, Is.True);

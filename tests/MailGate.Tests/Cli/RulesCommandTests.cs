@@ -260,6 +260,31 @@ public sealed class RulesCommandTests
         Assert.That(output, Does.Contain("\"summary\": \"AWS Support security case 178012345601 (urgent) in account 123456789012: Your AWS Account 123456789012 may be compromised\""));
     }
 
+    [TestCase("eventbridge-risk.json", "111122223333", true)]
+    [TestCase("eventbridge-abuse.json", "210987654321", true)]
+    public async Task Test_HealthEventFromEventBridge_PagesWithTheShippedRule(string fixture, string account, bool pages)
+    {
+        var (exit, output) = await RunAsync("rules", "test", Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", "health-events", fixture), "--rules", ShippedRules);
+
+        Assert.That(exit, Is.Zero, output);
+        Assert.That(output, Does.Contain("AWS Health event arn:aws:health:"));
+        Assert.That(output, Does.Contain("source         health-event"));
+        Assert.That(output, Does.Contain($"account        {account}"));
+        Assert.That(output.Contains("Decision: PAGE route 'security-oncall' by rule 'aws-health-security-event', severity critical", StringComparison.Ordinal), Is.EqualTo(pages), output);
+    }
+
+    [Test]
+    public async Task Test_HealthDetailsResponse_DecidesEachAccount_AsJson()
+    {
+        var (exit, output) = await RunAsync("rules", "test", Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", "health-events", "details-two-accounts.json"), "--rules", ShippedRules, "--json");
+
+        Assert.That(exit, Is.Zero, output);
+        using var json = JsonDocument.Parse(output);
+        var results = json.RootElement.EnumerateArray().ToArray();
+        Assert.That(results.Select(r => r.GetProperty("facts").GetProperty("account_id").GetString()), Is.EqualTo(new[] { "111122223333", "444455556666" }));
+        Assert.That(results.Select(r => r.GetProperty("decision").GetString()), Is.EqualTo(new[] { "page", "page" }));
+    }
+
     [Test]
     public async Task Test_DescribeCasesResponseWithSeveralCases_DecidesEach_AsJson()
     {

@@ -44,7 +44,7 @@ internal sealed class AwsJsonClient(
         var settings = options.Value;
         return AwsRetry.ExecuteAsync(
             settings, time, logger, call.Operation, call.AccountId,
-            token => AttemptAsync(call, body, credentials, settings.Region, token),
+            token => AttemptAsync(call, body, credentials, call.SigningRegion ?? settings.Region, token),
             cancellationToken);
     }
 
@@ -132,4 +132,5 @@ internal sealed class AwsJsonClient(
 /// <param name="Endpoint">The service endpoint; the request is POSTed there.</param>
 /// <param name="SigningName">The service's SigV4 signing name (<c>support</c>, <c>organizations</c>).</param>
 /// <param name="Target">The <c>X-Amz-Target</c>: service prefix, a dot, operation name.</param>
-internal sealed record AwsJsonCall(AwsOperation Operation, string? AccountId, Uri Endpoint, string SigningName, string Target);
+/// <param name="SigningRegion">The SigV4 region; null: <c>Aws:Region</c>.</param>
+internal sealed record AwsJsonCall(AwsOperation Operation, string? AccountId, Uri Endpoint, string SigningName, string Target, string? SigningRegion = null);

@@ -11,4 +11,13 @@ public enum AwsOperation
 
     /// <summary>Support <c>DescribeCases</c> in one member account.</summary>
     DescribeCases,
+
+    /// <summary>Health <c>DescribeEventsForOrganization</c>, with the base credentials.</summary>
+    DescribeEventsForOrganization,
+
+    /// <summary>Health <c>DescribeAffectedAccountsForOrganization</c>, with the base credentials.</summary>
+    DescribeAffectedAccountsForOrganization,
+
+    /// <summary>Health <c>DescribeEventDetailsForOrganization</c>, with the base credentials.</summary>
+    DescribeEventDetailsForOrganization,
 }

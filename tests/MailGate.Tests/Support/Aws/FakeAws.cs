@@ -49,7 +49,8 @@ public sealed class FakeAws : IAsyncDisposable
         Sts = new FakeSts(_credentials, time);
         Organizations = new FakeOrganizations(time);
         Support = new FakeSupport(time);
-        _jsonServices = [Organizations, Support];
+        Health = new FakeHealth(time);
+        _jsonServices = [Organizations, Support, Health];
     }
 
     /// <summary>STS: AssumeRole into each member account's role.</summary>
@@ -61,6 +62,9 @@ public sealed class FakeAws : IAsyncDisposable
     /// <summary>AWS Support: each account's cases.</summary>
     public FakeSupport Support { get; }
 
+    /// <summary>AWS Health: the organizational view's events.</summary>
+    public FakeHealth Health { get; }
+
     /// <summary>The one endpoint of every service (ends with <c>/</c>).</summary>
     public Uri Url { get; private set; } = null!;
 
@@ -70,6 +74,7 @@ public sealed class FakeAws : IAsyncDisposable
         ["Aws:StsEndpoint"] = Url.ToString(),
         ["Aws:OrganizationsEndpoint"] = Url.ToString(),
         ["Aws:SupportEndpoint"] = Url.ToString(),
+        ["Health:Endpoint"] = Url.ToString(),
     };
 
     /// <summary>The region every signature's scope must name.</summary>
