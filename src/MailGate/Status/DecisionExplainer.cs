@@ -58,9 +58,12 @@ internal sealed class DecisionExplainer(IMessageStorage storage, MessageParser p
         var content = storage.OpenContent(message);
         await using (content.ConfigureAwait(false))
         {
-            return message.Envelope.Origin is SupportCaseOrigin
-                ? SupportCaseReader.Read(message.Id, message.Envelope, content)
-                : await parser.ParseAsync(message.Id, message.Envelope, content, cancellationToken).ConfigureAwait(false);
+            return message.Envelope.Origin switch
+            {
+                SupportCaseOrigin => SupportCaseReader.Read(message.Id, message.Envelope, content),
+                HealthEventOrigin => HealthEventReader.Read(message.Id, message.Envelope, content),
+                _ => await parser.ParseAsync(message.Id, message.Envelope, content, cancellationToken).ConfigureAwait(false),
+            };
         }
     }
 
@@ -75,6 +78,7 @@ internal sealed class DecisionExplainer(IMessageStorage storage, MessageParser p
         Add(facts, "recipients", message.Envelope.Mail is { } mail ? string.Join(", ", mail.Recipients) : null);
         Add(facts, "client_address", message.Envelope.Mail?.ClientAddress);
         Add(facts, "case_account", message.Envelope.SupportCase is { } c ? $"{c.AccountId} ({c.AccountName})" : null);
+        Add(facts, "health_channel", message.Envelope.HealthEvent?.Channel);
         Add(facts, "message_id", state?.MessageId);
         Add(facts, "sender", state?.Sender);
         Add(facts, "subject", state?.Subject);

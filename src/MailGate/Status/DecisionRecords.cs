@@ -35,7 +35,7 @@ internal sealed class DecisionRecords(IMessageStorage storage)
         return new DecisionSummary(
             message.Id,
             message.Envelope.ReceivedAt,
-            message.Envelope.Origin is SupportCaseOrigin ? "support case" : "mail",
+            SourceOf(message.Envelope.Origin),
             area.ToString().ToLowerInvariant(),
             state?.Sender ?? message.Envelope.Mail?.MailFrom ?? "",
             state?.Subject ?? "",
@@ -47,6 +47,14 @@ internal sealed class DecisionRecords(IMessageStorage storage)
             [.. deliveries.Select(d => d.Event.DedupKey)],
             problem ?? state?.Error ?? deliveries.Select(d => d.LastError).LastOrDefault(e => e is not null));
     }
+
+    /// <summary>Where a message came from, as the list shows it: <c>mail</c>, <c>support case</c> or <c>Health event</c>. Pure.</summary>
+    public static string SourceOf(MessageOrigin origin) => origin switch
+    {
+        SupportCaseOrigin => "support case",
+        HealthEventOrigin => "Health event",
+        _ => "mail",
+    };
 
     /// <summary>Why a dead letter died. Pure.</summary>
     public static string Reason(StoredEntry entry) =>

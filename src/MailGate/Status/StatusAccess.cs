@@ -75,6 +75,23 @@ internal sealed class StatusAccess
             && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(cookie), Encoding.ASCII.GetBytes(_session));
     }
 
+    /// <summary>
+    /// Whether a request naming <paramref name="host"/> may reach the status surface. On a loopback-only listener only
+    /// a loopback name (<c>localhost</c>, 127.0.0.0/8, <c>[::1]</c>): a page of another site whose name an attacker
+    /// re-binds to 127.0.0.1 (DNS rebinding) would otherwise read the page and pass the same-origin checks. Off
+    /// loopback the token guards it, and any name the load balancer uses passes.
+    /// </summary>
+    public bool HostAllowed(HostString host)
+    {
+        if (!LoopbackOnly)
+        {
+            return true;
+        }
+
+        var name = host.Host.TrimStart('[').TrimEnd(']');
+        return name.Equals("localhost", StringComparison.OrdinalIgnoreCase) || (IPAddress.TryParse(name, out var ip) && IPAddress.IsLoopback(ip));
+    }
+
     /// <summary>Whether <paramref name="candidate"/> is the token (in constant time for equal lengths).</summary>
     public bool Matches(string? candidate) =>
         _token is not null && candidate is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(candidate.Trim()), _token);

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using MailGate.Core.Storage;
 using MailGate.Http;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -22,7 +21,7 @@ internal static class StatusEndpoints
     public const string ContentSecurityPolicy =
         "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-    /// <summary>Registers the status services, anti-forgery (with keys that live as long as the process) and the OpenAPI document.</summary>
+    /// <summary>Registers the status services, the Retry form's token (keyed through the storage, so every replica checks it) and the OpenAPI document.</summary>
     public static IServiceCollection AddStatus(this IServiceCollection services, HttpOptions options)
     {
         services.AddSingleton(new StatusAccess(options));
@@ -30,13 +29,7 @@ internal static class StatusEndpoints
         services.AddSingleton<DecisionExplainer>();
         services.AddSingleton<StatusOverviewSource>();
         services.AddSingleton<StatusClock>();
-        services.AddDataProtection().UseEphemeralDataProtectionProvider();
-        services.AddAntiforgery(o =>
-        {
-            o.Cookie.Name = "mailgate_antiforgery";
-            o.Cookie.SameSite = SameSiteMode.Strict;
-            o.FormFieldName = "csrf";
-        });
+        services.AddSingleton<StatusFormToken>();
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
@@ -56,6 +49,7 @@ internal static class StatusEndpoints
         api.MapGet("/decisions", Decisions).WithName("ListDecisions").WithSummary("Decisions, newest first, paged; filter by text (q) and outcome.");
         api.MapGet("/decisions/{id}", Decision).WithName("GetDecision").WithSummary("One decision: facts, every rule's verdict with its reason, delivery attempts.");
         api.MapGet("/dead", Dead).WithName("ListDeadLetters").WithSummary("Dead letters, newest first, with why each died.");
+        api.MapGet("/pollers", (StatusOverviewSource overview) => TypedResults.Ok(overview.Pollers())).WithName("GetPollers").WithSummary("The AWS Support poller per account and the AWS Health poller (each null when off).");
         api.MapPost("/dead/{id}/retry", Retry).WithName("RetryDeadLetter").WithSummary("Re-queues a dead letter, as `mailgate spool retry` does.");
         StatusPages.Map(app);
         return app;
@@ -77,7 +71,7 @@ internal static class StatusEndpoints
         headers["Referrer-Policy"] = "no-referrer";
         headers.CacheControl = "no-store";
         var access = context.RequestServices.GetRequiredService<StatusAccess>();
-        if (!access.Served)
+        if (!access.Served || !access.HostAllowed(context.Request.Host))
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return;
@@ -112,8 +106,7 @@ internal static class StatusEndpoints
 
     private static Results<Ok<RetryAnswer>, NotFound<RetryAnswer>, StatusCodeHttpResult, UnprocessableEntity<RetryAnswer>> Retry(HttpContext context, IMessageStorage storage, TimeProvider time, ILogger<DecisionRecords> logger, string id)
     {
-        // A browser's cross-site POST carries its Origin: refused, so that no web page can re-queue through a loopback listener.
-        if (context.Request.Headers.Origin is [{ } origin] && !SameOrigin(origin, context.Request))
+        if (!SameOriginOrNone(context.Request))
         {
             return TypedResults.StatusCode(StatusCodes.Status403Forbidden);
         }
@@ -142,6 +135,21 @@ internal static class StatusEndpoints
         _ => "failed",
     }, outcome.Error);
 
-    private static bool SameOrigin(string origin, HttpRequest request) =>
-        Uri.TryCreate(origin, UriKind.Absolute, out var uri) && string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase);
+    /// <summary>
+    /// Whether a POST may act: no browser marks it cross-site. A browser's cross-site POST carries its Origin (or
+    /// <c>null</c> from a sandboxed frame or a redirect) and <c>Sec-Fetch-Site: cross-site</c>: refused, so that no
+    /// web page can re-queue through a loopback listener. A client without either header (curl, scripts) passes.
+    /// </summary>
+    internal static bool SameOriginOrNone(HttpRequest request)
+    {
+        var site = request.Headers["Sec-Fetch-Site"].ToString();
+        if (site.Length > 0 && site is not ("same-origin" or "none"))
+        {
+            return false;
+        }
+
+        var origins = request.Headers.Origin;
+        return origins.Count == 0 || (origins is [{ } origin] && Uri.TryCreate(origin, UriKind.Absolute, out var uri)
+            && uri.Scheme is "http" or "https" && string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase));
+    }
 }

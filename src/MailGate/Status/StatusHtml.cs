@@ -121,23 +121,29 @@ internal static partial class StatusHtml
         html.Append("</tbody></table></div></section>");
     }
 
-    private static void Pollers(StringBuilder html, SupportCasesReport? pollers)
+    private static void Pollers(StringBuilder html, PollersReport pollers)
     {
         html.Append("<section id=\"pollers\"><h2>Pollers</h2>");
-        if (pollers is null)
+        if (pollers.SupportCases is not { } cases)
         {
-            html.Append("<p class=\"muted\">The AWS Support poller is off (<code>SupportCases:Enabled</code>).</p></section>");
-            return;
+            html.Append("<p class=\"muted\">The AWS Support poller is off (<code>SupportCases:Enabled</code>).</p>");
+        }
+        else
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<p>AWS Support cases: {cases.Polls} round(s); accounts listed {(cases.AccountsListedAt is { } at ? Time(at) : "not yet")}{(cases.AccountsError is { } e ? $" · <span class=\"bad\">{StatusText.Html(e, 300)}</span>" : "")}</p>");
+            html.Append("<div class=\"scroll\"><table><thead><tr><th>Account</th><th>Name</th><th>State</th><th>Last success</th><th>Last error</th><th>Cases found</th></tr></thead><tbody>");
+            foreach (var a in cases.Accounts)
+            {
+                html.Append(CultureInfo.InvariantCulture, $"<tr><td>{StatusText.Html(a.AccountId)}</td><td>{StatusText.Html(a.AccountName, 60)}</td><td>{Badge(a.State)}</td><td>{(a.LastSuccess is { } s ? Time(s) : "never")}</td><td>{StatusText.Html(a.LastError, 200)}</td><td>{a.CasesFound}</td></tr>");
+            }
+
+            html.Append("</tbody></table></div>");
         }
 
-        html.Append(CultureInfo.InvariantCulture, $"<p>AWS Support cases: {pollers.Polls} round(s); accounts listed {(pollers.AccountsListedAt is { } at ? Time(at) : "not yet")}{(pollers.AccountsError is { } e ? $" · <span class=\"bad\">{StatusText.Html(e, 300)}</span>" : "")}</p>");
-        html.Append("<div class=\"scroll\"><table><thead><tr><th>Account</th><th>Name</th><th>State</th><th>Last success</th><th>Last error</th><th>Cases found</th></tr></thead><tbody>");
-        foreach (var a in pollers.Accounts)
-        {
-            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{StatusText.Html(a.AccountId)}</td><td>{StatusText.Html(a.AccountName, 60)}</td><td>{Badge(a.State)}</td><td>{(a.LastSuccess is { } s ? Time(s) : "never")}</td><td>{StatusText.Html(a.LastError, 200)}</td><td>{a.CasesFound}</td></tr>");
-        }
-
-        html.Append("</tbody></table></div></section>");
+        html.Append(pollers.HealthEvents is { } health
+            ? string.Create(CultureInfo.InvariantCulture, $"<p id=\"health-poller\">AWS Health events: {Badge(health.State)} · {health.Polls} poll(s), {health.Spooled} event(s) spooled · last success {(health.LastSuccess is { } ok ? Time(ok) : "never")}{(health.Error is { } he ? $" · <span class=\"bad\">{StatusText.Html(he, 300)}</span>" : "")}</p>")
+            : "<p id=\"health-poller\" class=\"muted\">The AWS Health poller is off (<code>Health:Enabled</code>).</p>");
+        html.Append("</section>");
     }
 
     private static string DecisionLink(string id) => "/status/decisions/" + StatusText.Html(Uri.EscapeDataString(id), 400);

@@ -8,4 +8,5 @@ namespace MailGate.Status;
 [JsonSerializable(typeof(DecisionDetail))]
 [JsonSerializable(typeof(DeadLetter[]))]
 [JsonSerializable(typeof(RetryAnswer))]
+[JsonSerializable(typeof(PollersReport))]
 internal sealed partial class StatusJsonContext : JsonSerializerContext;

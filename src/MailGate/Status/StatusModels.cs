@@ -2,8 +2,8 @@ namespace MailGate.Status;
 
 /// <summary>One decision in the list (<c>GET /api/v1/decisions</c>, the status page's table). Text is as stored: encode before showing.</summary>
 /// <param name="Id">The spool id.</param>
-/// <param name="ReceivedAt">When it was received (or the support case found).</param>
-/// <param name="Source"><c>mail</c> or <c>support case</c>.</param>
+/// <param name="ReceivedAt">When it was received (or the support case or Health event found).</param>
+/// <param name="Source"><c>mail</c>, <c>support case</c> or <c>Health event</c>.</param>
 /// <param name="State">Where it is: <c>active</c>, <c>dead</c>, <c>done</c> or <c>corrupt</c>.</param>
 /// <param name="Sender">The resolved original sender; empty before the decision.</param>
 /// <param name="Subject">The decoded subject.</param>

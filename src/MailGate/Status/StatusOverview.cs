@@ -1,5 +1,6 @@
 using MailGate.Core.Storage;
 using MailGate.Deliver;
+using MailGate.HealthEvents;
 using MailGate.Http;
 using MailGate.Observability;
 using MailGate.Poll;
@@ -19,7 +20,7 @@ namespace MailGate.Status;
 /// <param name="Unfinished">Messages not finished yet (null when that cannot be read).</param>
 /// <param name="Dead">Dead letters (null when that cannot be read).</param>
 /// <param name="OldestUnfinishedAge">The age of the oldest unfinished message; null when none (or unknown).</param>
-/// <param name="Pollers">The AWS Support poller's accounts; null when it is off.</param>
+/// <param name="Pollers">The AWS Support and AWS Health pollers (each null when off).</param>
 internal sealed record StatusOverview(
     string Version,
     TimeSpan Uptime,
@@ -31,11 +32,24 @@ internal sealed record StatusOverview(
     int? Unfinished,
     int? Dead,
     TimeSpan? OldestUnfinishedAge,
-    SupportCasesReport? Pollers);
+    PollersReport Pollers);
+
+/// <summary>The pollers' part of the status page and <c>GET /api/v1/pollers</c>: what <c>/readyz</c> reports of them.</summary>
+/// <param name="SupportCases">The AWS Support poller, per account; null when it is off (<c>SupportCases:Enabled</c>).</param>
+/// <param name="HealthEvents">The AWS Health poller; null when it is off (<c>Health:Enabled</c>).</param>
+internal sealed record PollersReport(SupportCasesReport? SupportCases, HealthEventsReport? HealthEvents)
+{
+    /// <summary>The pollers' state now.</summary>
+    public static PollersReport Of(SupportCasePollStatus supportCases, HealthPollStatus health) =>
+        new(supportCases.Enabled ? SupportCasesReport.Of(supportCases) : null, health.Enabled ? HealthEventsReport.Of(health) : null);
+}
 
 /// <summary>Reads <see cref="StatusOverview"/> from the services that already know it.</summary>
-internal sealed class StatusOverviewSource(IStorageHealth storage, RulesProvider rules, PagerDutyCircuit circuit, SupportCasePollStatus pollers, StatusClock clock, TimeProvider time)
+internal sealed class StatusOverviewSource(IStorageHealth storage, RulesProvider rules, PagerDutyCircuit circuit, SupportCasePollStatus pollers, HealthPollStatus health, StatusClock clock, TimeProvider time)
 {
+
+    /// <summary>The pollers now.</summary>
+    public PollersReport Pollers() => PollersReport.Of(pollers, health);
 
     /// <summary>Now.</summary>
     public StatusOverview Read()
@@ -62,7 +76,7 @@ internal sealed class StatusOverviewSource(IStorageHealth storage, RulesProvider
             storage.Count(SpoolArea.Active),
             storage.Count(SpoolArea.Dead),
             oldest is { } o ? now - o : null,
-            pollers.Enabled ? SupportCasesReport.Of(pollers) : null);
+            Pollers());
     }
 }
 

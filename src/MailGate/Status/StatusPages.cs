@@ -1,5 +1,4 @@
 using MailGate.Core.Storage;
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -34,11 +33,10 @@ internal static class StatusPages
         return Write(context, StatusHtml.Login(problem));
     }
 
-    private static Task Overview(HttpContext context, DecisionRecords records, StatusOverviewSource overview, IAntiforgery antiforgery, string? q, string? outcome, int? page, string? notice)
+    private static Task Overview(HttpContext context, DecisionRecords records, StatusOverviewSource overview, StatusFormToken forms, string? q, string? outcome, int? page, string? notice)
     {
         var decisions = Paging.Of(records.List(new DecisionFilter(q, outcome)), page, Paging.DefaultSize);
-        var token = antiforgery.GetAndStoreTokens(context);
-        var html = StatusHtml.Overview(overview.Read(), decisions, records.Dead(), new DecisionFilter(q, outcome), token.RequestToken ?? "", notice);
+        var html = StatusHtml.Overview(overview.Read(), decisions, records.Dead(), new DecisionFilter(q, outcome), forms.Issue(context), notice);
         return Write(context, html);
     }
 
@@ -54,9 +52,9 @@ internal static class StatusPages
         await Write(context, StatusHtml.Decision(detail)).ConfigureAwait(false);
     }
 
-    private static async Task<IResult> Retry(HttpContext context, IAntiforgery antiforgery, IMessageStorage storage, TimeProvider time, ILogger<DecisionRecords> logger, string id)
+    private static async Task<IResult> Retry(HttpContext context, StatusFormToken forms, IMessageStorage storage, TimeProvider time, ILogger<DecisionRecords> logger, string id)
     {
-        if (!await antiforgery.IsRequestValidAsync(context).ConfigureAwait(false))
+        if (!StatusEndpoints.SameOriginOrNone(context.Request) || !await forms.IsValidAsync(context).ConfigureAwait(false))
         {
             return Results.BadRequest("The form is stale or did not come from this page: reload the status page and try again.");
         }

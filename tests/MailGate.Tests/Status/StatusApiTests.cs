@@ -97,7 +97,7 @@ public sealed class StatusApiTests
             .Order(StringComparer.Ordinal);
         Assert.That(documented, Is.EqualTo(mapped).And.EquivalentTo(new[]
         {
-            "GET /api/v1/decisions", "GET /api/v1/decisions/{id}", "GET /api/v1/dead", "POST /api/v1/dead/{id}/retry",
+            "GET /api/v1/decisions", "GET /api/v1/decisions/{id}", "GET /api/v1/dead", "GET /api/v1/pollers", "POST /api/v1/dead/{id}/retry",
         }));
     }
 
