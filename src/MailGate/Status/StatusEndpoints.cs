@@ -136,16 +136,17 @@ internal static class StatusEndpoints
     }, outcome.Error);
 
     /// <summary>
-    /// Whether a POST may act: no browser marks it cross-site. A browser's cross-site POST carries its Origin (or
-    /// <c>null</c> from a sandboxed frame or a redirect) and <c>Sec-Fetch-Site: cross-site</c>: refused, so that no
-    /// web page can re-queue through a loopback listener. A client without either header (curl, scripts) passes.
+    /// Whether a POST may act: no browser marks it cross-site. A current browser says where a request comes from in
+    /// <c>Sec-Fetch-Site</c>: only <c>same-origin</c> (or <c>none</c>, typed by the user) passes. Without it, an
+    /// <c>Origin</c> must name this host (<c>null</c>, from a sandboxed frame or an old browser under this page's
+    /// <c>Referrer-Policy: no-referrer</c>, is refused). A client with neither header (curl, scripts) passes.
     /// </summary>
     internal static bool SameOriginOrNone(HttpRequest request)
     {
         var site = request.Headers["Sec-Fetch-Site"].ToString();
-        if (site.Length > 0 && site is not ("same-origin" or "none"))
+        if (site.Length > 0)
         {
-            return false;
+            return site is "same-origin" or "none";
         }
 
         var origins = request.Headers.Origin;
