@@ -14,9 +14,12 @@ internal sealed class SpoolAdministration(SpoolStore spool)
     /// <summary>The areas a message can be found in, in the order they are searched.</summary>
     private static readonly SpoolArea[] Areas = [SpoolArea.Active, SpoolArea.Dead, SpoolArea.Done, SpoolArea.Corrupt];
 
-    public SpoolListing List(SpoolArea area)
+    public SpoolListing List(SpoolArea area) => ListNewest(area, int.MaxValue);
+
+    public SpoolListing ListNewest(SpoolArea area, int count)
     {
-        var scan = spool.Scan(area);
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        var scan = spool.Scan(area, count);
         return new SpoolListing([.. scan.Messages.Select(m => Entry(m, area))], scan.Damaged);
     }
 

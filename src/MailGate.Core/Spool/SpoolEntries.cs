@@ -25,11 +25,15 @@ internal sealed class SpoolEntries(string root)
             .Where(name => !name.StartsWith('.')).Order(StringComparer.Ordinal).ToArray();
 
     /// <summary>Every entry of <paramref name="area"/>, oldest first: the messages, and the damaged entries with what is wrong with each.</summary>
-    public SpoolScan Scan(SpoolArea area)
+    public SpoolScan Scan(SpoolArea area) => Scan(area, int.MaxValue);
+
+    /// <summary>The newest <paramref name="count"/> entries of <paramref name="area"/> by name (ids sort by time), oldest first; only those are read.</summary>
+    public SpoolScan Scan(SpoolArea area, int count)
     {
         var messages = new List<SpooledMessage>();
         var damaged = new List<DamagedEntry>();
-        foreach (var name in Names(area))
+        var names = Names(area);
+        foreach (var name in names.Skip(Math.Max(0, names.Length - count)))
         {
             var entry = Inspect(area, name);
             if (entry.Message is { } message)

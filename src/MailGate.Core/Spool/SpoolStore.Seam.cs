@@ -40,6 +40,8 @@ public sealed partial class SpoolStore
 
     SpoolListing ISpoolAdministration.List(SpoolArea area) => _administration.List(area);
 
+    SpoolListing ISpoolAdministration.ListNewest(SpoolArea area, int count) => _administration.ListNewest(area, count);
+
     StoredEntry? ISpoolAdministration.Find(string id) => _administration.Find(id);
 
     DamagedEntry? ISpoolAdministration.FindDamaged(string id) => _administration.FindDamaged(id);

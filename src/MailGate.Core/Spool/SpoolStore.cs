@@ -166,6 +166,9 @@ public sealed partial class SpoolStore : IMessageStorage
     /// <summary>Every entry of <paramref name="area"/>, oldest first: the messages, and the damaged entries with what is wrong with each. Moves nothing.</summary>
     public SpoolScan Scan(SpoolArea area) => _entries.Scan(area);
 
+    /// <summary>The newest <paramref name="count"/> entries of <paramref name="area"/>, oldest first (see <see cref="SpoolEntries.Scan(SpoolArea, int)"/>).</summary>
+    public SpoolScan Scan(SpoolArea area, int count) => _entries.Scan(area, count);
+
     /// <summary>
     /// The ids in <paramref name="area"/>, oldest first, without reading any file: names only, so an id
     /// listed here may still be damaged (<see cref="Open"/> tells). An exclusive store moves entries of

@@ -17,6 +17,15 @@ public interface ISpoolAdministration : IMessageContent
     /// <exception cref="IOException">The storage cannot be read.</exception>
     SpoolListing List(SpoolArea area);
 
+    /// <summary>
+    /// The newest <paramref name="count"/> entries of <paramref name="area"/> by id (ids date them), oldest first, as
+    /// <see cref="List"/> gives them: only those are read, so a large area costs a listing of names (the file spool)
+    /// or an indexed <c>ORDER BY id DESC LIMIT</c> (PostgreSQL), not a read of every state. Moves nothing.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is below 1.</exception>
+    /// <exception cref="IOException">The storage cannot be read.</exception>
+    SpoolListing ListNewest(SpoolArea area, int count);
+
     /// <summary>The message <paramref name="id"/> in any area, with its state; null when there is none (or its entry is damaged: <see cref="FindDamaged"/>). Moves nothing.</summary>
     StoredEntry? Find(string id);
 

@@ -6,21 +6,27 @@ namespace MailGate.Status;
 /// <summary>
 /// The status surface's view of the storage, through the seam (<see cref="ISpoolAdministration"/>, as
 /// <c>mailgate spool list|show</c> read it): so both backends answer alike. Every call lists the areas anew;
-/// nothing is cached. Rows are built by <see cref="Summarise"/> (pure).
+/// nothing is cached. Each area is read up to its newest <see cref="Window"/> entries only
+/// (<see cref="ISpoolAdministration.ListNewest"/>), so a large done area cannot make the page slow: the list and its
+/// filter cover the newest <see cref="Window"/> of each area; older ones are for <c>mailgate spool list</c>.
+/// Rows are built by <see cref="Summarise"/> (pure).
 /// </summary>
 internal sealed class DecisionRecords(IMessageStorage storage)
 {
+    /// <summary>How many of the newest entries of each area the status surface reads (and filters).</summary>
+    public const int Window = 500;
+
     private static readonly SpoolArea[] Areas = [SpoolArea.Active, SpoolArea.Dead, SpoolArea.Done];
 
-    /// <summary>Every message in every area but corrupt, newest first, that passes <paramref name="filter"/>.</summary>
+    /// <summary>The newest <see cref="Window"/> messages of each area but corrupt, newest first, that pass <paramref name="filter"/>.</summary>
     /// <exception cref="IOException">The storage cannot be read.</exception>
     public IReadOnlyList<DecisionSummary> List(DecisionFilter filter) =>
-        [.. Areas.SelectMany(area => storage.List(area).Messages).Select(Summarise).Where(filter.Matches).OrderByDescending(s => s.ReceivedAt).ThenByDescending(s => s.Id, StringComparer.Ordinal)];
+        [.. Areas.SelectMany(area => storage.ListNewest(area, Window).Messages).Select(Summarise).Where(filter.Matches).OrderByDescending(s => s.ReceivedAt).ThenByDescending(s => s.Id, StringComparer.Ordinal)];
 
-    /// <summary>The dead letters, newest first, with why each died.</summary>
+    /// <summary>The newest <see cref="Window"/> dead letters, newest first, with why each died.</summary>
     /// <exception cref="IOException">The storage cannot be read.</exception>
     public IReadOnlyList<DeadLetter> Dead() =>
-        [.. storage.List(SpoolArea.Dead).Messages.Select(e => new DeadLetter(Summarise(e), Reason(e))).OrderByDescending(d => d.Decision.ReceivedAt)];
+        [.. storage.ListNewest(SpoolArea.Dead, Window).Messages.Select(e => new DeadLetter(Summarise(e), Reason(e))).OrderByDescending(d => d.Decision.ReceivedAt)];
 
     /// <summary>The stored entry <paramref name="id"/>, or null.</summary>
     public StoredEntry? Find(string id) => storage.Find(id);

@@ -12,8 +12,12 @@ namespace MailGate.Storage.Postgres;
 public sealed partial class PostgresStorage
 {
     /// <inheritdoc/>
-    public SpoolListing List(SpoolArea area)
+    public SpoolListing List(SpoolArea area) => ListNewest(area, int.MaxValue);
+
+    /// <inheritdoc/>
+    public SpoolListing ListNewest(SpoolArea area, int count)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         var messages = new List<StoredEntry>();
         var damaged = new List<DamagedEntry>();
         if (area == SpoolArea.Incoming)
@@ -21,7 +25,10 @@ public sealed partial class PostgresStorage
             return new SpoolListing(messages, damaged);
         }
 
-        foreach (var (id, envelope, state) in Rows("SELECT id, envelope, state FROM mailgate.messages WHERE area = $1 ORDER BY id", [AreaName(area)], Entry))
+        var rows = count == int.MaxValue
+            ? Rows("SELECT id, envelope, state FROM mailgate.messages WHERE area = $1 ORDER BY id", [AreaName(area)], Entry)
+            : Rows("SELECT id, envelope, state FROM (SELECT id, envelope, state FROM mailgate.messages WHERE area = $1 ORDER BY id DESC LIMIT $2) newest ORDER BY id", [AreaName(area), count], Entry);
+        foreach (var (id, envelope, state) in rows)
         {
             Add(area, id, envelope, state, messages, damaged);
         }
