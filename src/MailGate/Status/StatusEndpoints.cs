@@ -120,11 +120,11 @@ internal static class StatusEndpoints
         };
     }
 
-    /// <summary>Re-queues <paramref name="id"/> and logs it with where the request came from.</summary>
+    /// <summary>Re-queues <paramref name="id"/> and logs it with where the request came from (an id that is not a spool id is not written to the log: it could forge a line).</summary>
     internal static RequeueOutcome Requeue(HttpContext context, ISpoolAdministration storage, TimeProvider time, ILogger logger, string id, string via)
     {
         var outcome = storage.Requeue(id, time.GetUtcNow());
-        Log.StatusRetry(logger, StatusText.Plain(id, 64), via, context.Connection.RemoteIpAddress?.ToString() ?? "unknown", context.Connection.RemotePort, outcome.Result.ToString(), outcome.Error ?? "");
+        Log.StatusRetry(logger, SpoolIds.IsValid(id) ? id : "(not a spool id)", via, context.Connection.RemoteIpAddress?.ToString() ?? "unknown", context.Connection.RemotePort, outcome.Result.ToString(), outcome.Error ?? "");
         return outcome;
     }
 

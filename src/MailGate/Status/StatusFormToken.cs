@@ -16,7 +16,7 @@ namespace MailGate.Status;
 internal sealed class StatusFormToken(IFeatureState state)
 {
     /// <summary>The nonce cookie's name.</summary>
-    public const string CookieName = "mailgate_form";
+    public const string CookieName = "status_form";
 
     /// <summary>The form field that carries the token.</summary>
     public const string FieldName = "csrf";

@@ -8,6 +8,8 @@ using MailGate.Http;
 using MailGate.Status;
 using MailGate.Tests.Storage;
 using MailGate.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace MailGate.Tests.Status;
 
@@ -138,10 +140,11 @@ public sealed partial class StatusAttackTests
     }
 
     [Test]
-    public async Task HostileIdsAndPageNumbers_AnswerPlainly()
+    public async Task HostileIdsAndPageNumbers_AnswerPlainly_AndForgeNoLogLine()
     {
         await using var pagerDuty = await FakePagerDuty.StartAsync();
-        await using var gateway = await GatewayHarness.StartAsync(pagerDuty);
+        var log = new CollectingLogger<DecisionRecords>();
+        await using var gateway = await GatewayHarness.StartAsync(pagerDuty, services => services.AddSingleton<ILogger<DecisionRecords>>(log), GatewayHarness.DefaultRules);
         using var http = NoRedirects(gateway.HttpUrl);
         var longId = new string('a', 5000);
         foreach (var id in new[] { "..%2F..%2Fspool", "%2E%2E%2Fdone", "x%00y", longId, "%3Cscript%3Ealert(1)%3C%2Fscript%3E", "a%22onmouseover%3D" })
@@ -163,6 +166,12 @@ public sealed partial class StatusAttackTests
         }
 
         Assert.That((int)(await http.GetAsync(new Uri("/api/v1/decisions?page=99999999999", UriKind.Relative))).StatusCode, Is.EqualTo(400), "int overflow: a plain 400");
+        using (var forged = await http.PostAsync(new Uri("/api/v1/dead/x%0A%7B%22level%22%3A%22forged%22%7D/retry", UriKind.Relative), null))
+        {
+            Assert.That((int)forged.StatusCode, Is.EqualTo(404));
+        }
+
+        Assert.That(log.Entries.Where(e => e.EventId == 1150).Select(e => e.Message), Is.Not.Empty.And.All.Contain("(not a spool id)").And.None.Contain("forged").And.None.Contain("\n"));
     }
 
     [Test]
