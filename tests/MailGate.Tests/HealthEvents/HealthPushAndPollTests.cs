@@ -70,31 +70,8 @@ public sealed class HealthPushAndPollTests
 
     private HealthPollStatus Status => _gateway.Services.GetRequiredService<HealthPollStatus>();
 
-    /// <summary>Waits until <paramref name="polls"/> more polls have run (the poller's own signal).</summary>
-    private async Task PollsAsync(int polls)
-    {
-        var target = Status.Attempts + polls;
-        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        EventHandler<long> attempted = (_, count) =>
-        {
-            if (count >= target)
-            {
-                reached.TrySetResult();
-            }
-        };
-        Status.Attempted += attempted;
-        try
-        {
-            if (Status.Attempts < target)
-            {
-                await reached.Task.WaitAsync(Guard);
-            }
-        }
-        finally
-        {
-            Status.Attempted -= attempted;
-        }
-    }
+    /// <summary>Waits until <paramref name="polls"/> more polls have run.</summary>
+    private Task PollsAsync(int polls) => Status.WaitForPollsAsync(polls, Guard);
 
     private async Task SettledAsync()
     {
