@@ -33,6 +33,24 @@ public sealed partial class AwsEventsPushTests
         Assert.That(StoredCount(), Is.Zero);
     }
 
+    /// <summary>Two key header lines on the wire (HttpClient would join them into one): Kestrel keeps both values; the right one first must not pass.</summary>
+    [Test]
+    public async Task Key_TwoHeaderLinesOnTheWire_RightOneFirst_401()
+    {
+        var body = Encoding.UTF8.GetBytes(Fixture("eventbridge-risk.json"));
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(_gateway.HttpUrl.Host, _gateway.HttpUrl.Port);
+        var stream = tcp.GetStream();
+        var head = $"POST /aws/events HTTP/1.1\r\nHost: {_gateway.HttpUrl.Authority}\r\nX-MailGate-Key: {Key}\r\nX-MailGate-Key: wrong\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
+        await stream.WriteAsync(body);
+        using var reader = new StreamReader(stream);
+        var statusLine = await reader.ReadLineAsync().WaitAsync(Timeout);
+
+        Assert.That(statusLine, Does.StartWith("HTTP/1.1 401"));
+        Assert.That(StoredCount(), Is.Zero);
+    }
+
     [Test]
     public async Task KeyInQueryStringOrAnotherHeader_401_NothingStored()
     {
