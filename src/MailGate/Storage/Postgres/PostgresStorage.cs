@@ -81,7 +81,7 @@ public sealed partial class PostgresStorage : IMessageStorage
         ArgumentNullException.ThrowIfNull(envelope);
         cancellationToken.ThrowIfCancellationRequested();
         ThrowIfNotOpen();
-        var id = await _groupCommit.CommitAsync(envelope, ContentBytes(envelope, content), cancellationToken).ConfigureAwait(false);
+        var id = await _groupCommit.CommitAsync(envelope, content, envelope.Origin is MailOrigin, cancellationToken).ConfigureAwait(false);
         return new PostgresStoredMessage(id, envelope);
     }
 
@@ -137,20 +137,6 @@ public sealed partial class PostgresStorage : IMessageStorage
 
         _dataSource.Dispose();
         _probeSource.Dispose();
-    }
-
-    private static byte[] ContentBytes(Envelope envelope, ReadOnlySequence<byte> content)
-    {
-        var crlf = envelope.Origin is MailOrigin ? 2 : 0;
-        var bytes = new byte[content.Length + crlf];
-        content.CopyTo(bytes);
-        if (crlf == 2)
-        {
-            bytes[^2] = (byte)'\r';
-            bytes[^1] = (byte)'\n';
-        }
-
-        return bytes;
     }
 
     /// <summary>
