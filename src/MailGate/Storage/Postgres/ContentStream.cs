@@ -3,9 +3,10 @@ using System.Buffers;
 namespace MailGate.Storage.Postgres;
 
 /// <summary>
-/// A read-only, seekable view of a message's bytes as they are stored: the <see cref="ReadOnlySequence{T}"/> the caller
-/// handed over, then an optional CRLF. Npgsql writes a <c>bytea</c> parameter from it in chunks of its own buffer
-/// (the length comes from <see cref="Length"/>), so the content is never copied into one array for the <c>INSERT</c>.
+/// A read-only, seekable view of a message's bytes: a <see cref="ReadOnlySequence{T}"/>, then an optional CRLF. For
+/// the <c>INSERT</c>, Npgsql writes a <c>bytea</c> parameter from it in chunks of its own buffer (the length comes from
+/// <see cref="Length"/>), so the content SmtpServer handed over is never copied into one array; read back, it serves
+/// the chunks of <see cref="ContentChunks"/>.
 /// </summary>
 /// <remarks>The sequence is read, not copied: its owner keeps it unchanged until the commit that reads it has finished
 /// (SmtpServer holds its buffer until the 250 is decided; the pollers hold their arrays).</remarks>
