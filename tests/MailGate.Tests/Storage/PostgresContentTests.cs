@@ -1,6 +1,7 @@
 using MailGate.Core.Messages;
 using MailGate.Core.Storage;
 using MailGate.Storage.Postgres;
+using MailGate.Tests.Shared;
 using System.Buffers;
 
 namespace MailGate.Tests.Storage;
@@ -19,20 +20,7 @@ public sealed class PostgresContentTests : PostgresDatabaseTest
     private static (byte[] Bytes, ReadOnlySequence<byte> Sequence) Content(int n, int segment)
     {
         var bytes = Enumerable.Range(0, n).Select(i => (byte)(i % 251)).ToArray();
-        if (n == 0)
-        {
-            return (bytes, ReadOnlySequence<byte>.Empty);
-        }
-
-        var parts = bytes.Chunk(segment).ToList();
-        var first = new Segment(parts[0], 0);
-        var last = first;
-        foreach (var part in parts.Skip(1))
-        {
-            last = last.Append(part);
-        }
-
-        return (bytes, new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length));
+        return (bytes, Segments.Of(bytes, segment));
     }
 
     private static byte[] WithCrlf(byte[] bytes, bool crlf) => crlf ? [.. bytes, (byte)'\r', (byte)'\n'] : bytes;
@@ -91,21 +79,5 @@ public sealed class PostgresContentTests : PostgresDatabaseTest
         }
 
         return all.ToArray();
-    }
-
-    private sealed class Segment : ReadOnlySequenceSegment<byte>
-    {
-        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
-        {
-            Memory = memory;
-            RunningIndex = runningIndex;
-        }
-
-        public Segment Append(ReadOnlyMemory<byte> memory)
-        {
-            var next = new Segment(memory, RunningIndex + Memory.Length);
-            Next = next;
-            return next;
-        }
     }
 }
