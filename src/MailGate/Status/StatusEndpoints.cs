@@ -77,6 +77,16 @@ internal static class StatusEndpoints
             return;
         }
 
+        var offersToken = !access.LoopbackOnly && (StatusAccess.OffersCredential(context.Request)
+            || (HttpMethods.IsPost(context.Request.Method) && path.StartsWithSegments("/status/login")));
+        if (offersToken && access.Throttled(context))
+        {
+            // Too many wrong tokens from this address this minute: not even checked (guessing stays 10 tries a minute).
+            headers.RetryAfter = "60";
+            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            return;
+        }
+
         if (access.Allows(context) || path.StartsWithSegments("/status/login") || path.StartsWithSegments("/status/style.css"))
         {
             await next(context).ConfigureAwait(false);

@@ -72,7 +72,7 @@ internal static class StatusPages
     private static async Task<IResult> LogIn(HttpContext context, StatusAccess access)
     {
         var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
-        if (access.LoopbackOnly || !access.Matches(form["token"].ToString()))
+        if (access.LoopbackOnly || !access.Attempt(context, form["token"].ToString()))
         {
             return new LoginResult("That is not the status token.");
         }

@@ -129,6 +129,30 @@ public sealed class StatusApiTests
     }
 
     [Test]
+    public async Task GuessingTheToken_IsRefusedWith429AfterTenFailuresAMinute_TheLoginPageAndHealthStillAnswer()
+    {
+        await using var pagerDuty = await FakePagerDuty.StartAsync();
+        await using var gateway = await GatewayHarness.StartAsync(pagerDuty, GatewayHarness.DefaultRules, "--Http:Url=http://0.0.0.0:0", $"--Http:StatusToken={Token}");
+        using var http = new HttpClient { BaseAddress = Loopback(gateway) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "x");
+        var guesses = new List<int>();
+        for (var i = 0; i < StatusAccess.FailuresPerMinute; i++)
+        {
+            guesses.AddRange(await Statuses(http, "/api/v1/decisions"));
+        }
+
+        Assert.That(guesses, Is.All.EqualTo(401), "each wrong token is checked and refused");
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        using var throttled = await http.GetAsync(new Uri("/api/v1/decisions", UriKind.Relative));
+        Assert.That((int)throttled.StatusCode, Is.EqualTo(429), "the 11th try is not checked at all, even with the right token");
+        Assert.That(throttled.Headers.RetryAfter?.Delta, Is.EqualTo(TimeSpan.FromSeconds(60)));
+        using var login = await http.PostAsync(new Uri("/status/login", UriKind.Relative), new FormUrlEncodedContent([new("token", Token)]));
+        Assert.That((int)login.StatusCode, Is.EqualTo(429));
+        http.DefaultRequestHeaders.Authorization = null;
+        Assert.That(await Statuses(http, "/status", "/healthz"), Is.EqualTo(new[] { 401, 200 }), "the login page itself and health are not locked");
+    }
+
+    [Test]
     public async Task StatusAnswers_CarryTheSecurityHeaders()
     {
         await using var pagerDuty = await FakePagerDuty.StartAsync();
