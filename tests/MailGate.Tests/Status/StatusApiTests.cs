@@ -23,9 +23,10 @@ public sealed class StatusApiTests
     {
         using var database = backend == "postgres" ? new PostgresTestBackend() : null;
         await using var pagerDuty = await FakePagerDuty.StartAsync();
+        const string pushKey = "push-key-must-never-show-0f3c9a";
         string[] settings = database is null
-            ? ["--Spool:ScanInterval=00:00:00.200"]
-            : ["--Spool:ScanInterval=00:00:00.200", "--Spool:Backend=postgres", $"--Spool:ConnectionString={database.ConnectionString}"];
+            ? ["--Spool:ScanInterval=00:00:00.200", "--AwsEvents:Enabled=true", $"--AwsEvents:ApiKey={pushKey}"]
+            : ["--Spool:ScanInterval=00:00:00.200", "--AwsEvents:Enabled=true", $"--AwsEvents:ApiKey={pushKey}", "--Spool:Backend=postgres", $"--Spool:ConnectionString={database.ConnectionString}"];
         var log = new CollectingLogger<DecisionRecords>();
         await using var gateway = await GatewayHarness.StartAsync(pagerDuty, services => services.AddSingleton<ILogger<DecisionRecords>>(log), GatewayHarness.DefaultRules, settings);
         using var http = new HttpClient { BaseAddress = gateway.HttpUrl };
@@ -69,11 +70,11 @@ public sealed class StatusApiTests
         Assert.That((await http.PostAsync(new Uri($"/api/v1/dead/{dead}/retry", UriKind.Relative), null)).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That(Ids(await Json(http, "/api/v1/decisions?outcome=delivered")), Is.EqualTo(new[] { dead, paged }));
 
-        // Nothing the status surface shows carries the routing key, or the database's password.
-        foreach (var path in new[] { "/status", "/status/decisions/" + paged, "/api/v1/decisions", "/api/v1/decisions/" + paged, "/api/v1/dead", "/api/v1/openapi.json" })
+        // Nothing the status surface shows carries the routing key, the push API key, or the database's password.
+        foreach (var path in new[] { "/status", "/status/decisions/" + paged, "/api/v1/decisions", "/api/v1/decisions/" + paged, "/api/v1/dead", "/api/v1/pollers", "/api/v1/openapi.json" })
         {
             var body = await http.GetStringAsync(new Uri(path, UriKind.Relative));
-            Assert.That(body, Does.Not.Contain(GatewayHarness.RoutingKey), path);
+            Assert.That(body, Does.Not.Contain(GatewayHarness.RoutingKey).And.Not.Contain(pushKey), path);
             if (database is not null)
             {
                 Assert.That(body, Does.Not.Contain(new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString).Password), path);
