@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using MailGate.Core.Storage;
 using MailGate.Http;
@@ -34,6 +35,10 @@ internal static class StatusEndpoints
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, StatusJsonContext.Default);
+
+            // ASP.NET Core's default is the relaxed encoder; attacker text (<, >, &, ', bidi controls) is escaped
+            // as \uXXXX instead, so no reader that sniffs or embeds the JSON sees markup.
+            o.SerializerOptions.Encoder = JavaScriptEncoder.Default;
         });
         services.AddOpenApi("v1", o => o.ShouldInclude = d => d.RelativePath?.StartsWith("api/v1", StringComparison.Ordinal) == true);
         return services;

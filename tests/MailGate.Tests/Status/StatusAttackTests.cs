@@ -140,6 +140,39 @@ public sealed partial class StatusAttackTests
     }
 
     [Test]
+    public async Task EveryAttackerWrittenField_OfAMailAndOfPagerDutysError_RendersAsInertText()
+    {
+        await using var pagerDuty = await FakePagerDuty.StartAsync();
+        await using var gateway = await GatewayHarness.StartAsync(pagerDuty);
+        using var http = NoRedirects(gateway.HttpUrl);
+        pagerDuty.Respond = _ => new FakeResponse(400, """{"status":"invalid event","message":"Event object is invalid","errors":["<img src=x onerror=alert(5)>"]}""");
+        var message = Mail.Simple("Your AWS Abuse Report [1] \"><img src=x onerror=alert(1)>");
+        message.From.Clear();
+        message.From.Add(new MimeKit.MailboxAddress("<script>alert(2)</script>\" onmouseover=\"x", "ec2-abuse@amazon.com"));
+        message.Headers.Replace("Message-ID", "<\"><svg onload=alert(3)>@example.com>");
+        message.Headers.Add("List-Id", "\"><svg onload=alert(4)> <root.example.com>");
+        var id = await Mail.SendAsync(gateway, message);
+        Assert.That(await gateway.WaitFinishedAsync(id), Is.EqualTo(SpoolArea.Dead));
+
+        foreach (var path in new[] { "/status", "/status/decisions/" + id })
+        {
+            var body = await http.GetStringAsync(new Uri(path, UriKind.Relative));
+            Assert.Multiple(() =>
+            {
+                Assert.That(body, Does.Not.Contain("<img").IgnoreCase.And.Not.Contain("<svg").IgnoreCase.And.Not.Contain("<script").IgnoreCase, path);
+                Assert.That(body, Does.Not.Contain("\" onmouseover").And.Not.Contain("onload=alert(3)>"), path + ": no quote breaks out of an attribute");
+                Assert.That(body, Does.Contain("&lt;img src=x onerror=alert(1)&gt;"), path + ": the subject is shown, as text");
+            });
+        }
+
+        var decision = await http.GetStringAsync(new Uri("/status/decisions/" + id, UriKind.Relative));
+        Assert.That(decision, Does.Contain("alert(5)"), "PagerDuty's error text is shown (as text)");
+        using var api = await http.GetAsync(new Uri("/api/v1/decisions/" + id, UriKind.Relative));
+        Assert.That(api.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/json"));
+        Assert.That(await api.Content.ReadAsStringAsync(), Does.Not.Contain("<"), "JSON escapes < so no sniffing browser sees markup");
+    }
+
+    [Test]
     public async Task HostileIdsAndPageNumbers_AnswerPlainly_AndForgeNoLogLine()
     {
         await using var pagerDuty = await FakePagerDuty.StartAsync();
