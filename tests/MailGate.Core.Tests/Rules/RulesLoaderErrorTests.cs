@@ -33,7 +33,7 @@ public class RulesLoaderErrorTests
         yield return Case(
             "unknown field",
             TestRules.Head + "  - name: t\n    when: { subjet: { contains: x } }\n    route: oncall\n",
-            8, 13, "t", "unknown field 'subjet' (expected one of: sender, from, envelope_from, recipient, to, cc, subject, body, list_id, message_id, account_id, account_ids, account_name, header, authenticated, source, case_id, display_id, category, service, severity, status, submitted_by, language, time_created, account_email, any, all, not)");
+            8, 13, "t", "unknown field 'subjet' (expected one of: sender, from, envelope_from, recipient, to, cc, subject, body, list_id, message_id, account_id, account_ids, account_name, header, authenticated, source, case_id, display_id, category, service, severity, status, submitted_by, language, time_created, account_email, event_arn, event_type_code, region, start_time, last_updated_time, description, any, all, not)");
         yield return Case(
             "unknown operator",
             TestRules.Head + "  - name: aws-abuse-report\n    when: { sender: { startswith: x } }\n    route: oncall\n",
