@@ -50,30 +50,18 @@ public sealed partial class PostgresStorage
     });
 
     /// <summary>
-    /// The first statement of a relaxed write's batch: <c>synchronous_commit = off</c> for this transaction only
-    /// (<c>set_config(…, true)</c>; a batch is one implicit transaction, committed at its end). See <c>docs/replicas.md</c>,
-    /// "Fewer disk flushes per message", for the writes that use it and why each is safe to redo after a database crash.
+    /// Runs <paramref name="sql"/> in a transaction whose commit does not wait for the WAL flush
+    /// (<c>SET LOCAL synchronous_commit = off</c>): visible to every session at once, durable within ~3 ×
+    /// <c>wal_writer_delay</c> or with the next synchronous commit of anyone; lost only if the database server crashes
+    /// first. See <c>docs/replicas.md</c>, "Fewer disk flushes per message", for the writes that use it. Returns the
+    /// rows it affected.
     /// </summary>
-    private const string AsynchronousCommit = "SELECT set_config('synchronous_commit', 'off', true)";
-
-    /// <summary>
-    /// Runs <paramref name="sql"/> as a write whose commit does not wait for the WAL flush (one round trip): visible to
-    /// every session at once, durable within ~3 × <c>wal_writer_delay</c> or with the next synchronous commit of
-    /// anyone; lost only if the database server crashes first. Returns the rows it affected.
-    /// </summary>
-    private int ExecuteRelaxed(string sql, params object[] parameters) => Run(connection =>
-    {
-        using var batch = RelaxedBatch(connection, sql, parameters);
-        batch.ExecuteNonQuery();
-        return batch.BatchCommands[1].RecordsAffected;
-    });
+    private int ExecuteRelaxed(string sql, params object[] parameters) => Relaxed(sql, parameters, command => command.ExecuteNonQuery());
 
     /// <summary>As <see cref="ExecuteRelaxed"/>, for a statement that returns rows (<c>RETURNING</c>).</summary>
-    private List<T> RowsRelaxed<T>(string sql, object[] parameters, Func<NpgsqlDataReader, T> read) => Run(connection =>
+    private List<T> RowsRelaxed<T>(string sql, object[] parameters, Func<NpgsqlDataReader, T> read) => Relaxed(sql, parameters, command =>
     {
-        using var batch = RelaxedBatch(connection, sql, parameters);
-        using var reader = batch.ExecuteReader();
-        reader.NextResult(); // past set_config's row
+        using var reader = command.ExecuteReader();
         var rows = new List<T>();
         while (reader.Read())
         {
@@ -83,19 +71,19 @@ public sealed partial class PostgresStorage
         return rows;
     });
 
-    private static NpgsqlBatch RelaxedBatch(NpgsqlConnection connection, string sql, object[] parameters)
+    private T Relaxed<T>(string sql, object[] parameters, Func<NpgsqlCommand, T> work) => Run(connection =>
     {
-        var batch = new NpgsqlBatch(connection);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(AsynchronousCommit));
-        var command = new NpgsqlBatchCommand(sql);
-        foreach (var parameter in parameters)
+        using var tx = connection.BeginTransaction();
+        using (var relax = Command(connection, "SET LOCAL synchronous_commit = off", [], tx))
         {
-            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+            relax.ExecuteNonQuery();
         }
 
-        batch.BatchCommands.Add(command);
-        return batch;
-    }
+        using var command = Command(connection, sql, parameters, tx);
+        var result = work(command);
+        tx.Commit();
+        return result;
+    });
 
     private T Run<T>(Func<NpgsqlConnection, T> work)
     {
