@@ -7,9 +7,11 @@ namespace MailGate.Tests.Shared;
 internal static class Segments
 {
     /// <summary><paramref name="text"/> as UTF-8, cut into segments of <paramref name="size"/> bytes (the last may be shorter).</summary>
-    public static ReadOnlySequence<byte> Of(string text, int size)
+    public static ReadOnlySequence<byte> Of(string text, int size) => Of(Encoding.UTF8.GetBytes(text), size);
+
+    /// <summary><paramref name="bytes"/> cut into segments of <paramref name="size"/> bytes (the last may be shorter).</summary>
+    public static ReadOnlySequence<byte> Of(byte[] bytes, int size)
     {
-        var bytes = Encoding.UTF8.GetBytes(text);
         if (bytes.Length == 0)
         {
             return ReadOnlySequence<byte>.Empty;

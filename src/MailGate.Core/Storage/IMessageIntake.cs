@@ -16,7 +16,8 @@ public interface IMessageIntake : IStorage
     /// <param name="content">
     /// For <see cref="MailOrigin"/> the message as SmtpServer hands it over (dot-unstuffed, without the final
     /// CRLF, which is added: content is stored as RFC 5322 text ending in CRLF); for other origins the
-    /// document as the API returned it, stored as is.
+    /// document as the API returned it, stored as is. A backend may read it until the task completes (the
+    /// PostgreSQL one streams it into its <c>INSERT</c> instead of copying it), so the caller keeps it unchanged until then.
     /// </param>
     /// <param name="cancellationToken">Cancels the commit (then nothing is committed).</param>
     /// <returns>The committed message.</returns>

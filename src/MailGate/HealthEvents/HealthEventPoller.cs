@@ -28,6 +28,7 @@ namespace MailGate.HealthEvents;
 internal sealed class HealthEventPoller(
     HealthClient health,
     HealthCursorStore cursors,
+    HealthResolutions resolutions,
     IMessageIntake spool,
     ProcessingInbox inbox,
     HealthPollStatus status,
@@ -95,7 +96,7 @@ internal sealed class HealthEventPoller(
                         wanted.Add((summary.EventArn, account, false));
                     }
 
-                    if (settings.ResolveEvents && summary.IsClosed && taken?.Resolved != true)
+                    if (settings.ResolveEvents && summary.IsClosed && taken?.Resolved != true && !resolutions.WasResolved(identity))
                     {
                         wanted.Add((summary.EventArn, account, true));
                     }
@@ -120,6 +121,11 @@ internal sealed class HealthEventPoller(
                         foreach (var want in wanted.Where(w => w.EventArn == healthEvent.EventArn && w.AccountId == healthEvent.AccountId))
                         {
                             await SpoolAsync(healthEvent, want.Resolve, cancellationToken).ConfigureAwait(false);
+                            if (want.Resolve)
+                            {
+                                resolutions.MarkResolved(healthEvent.Identity);
+                            }
+
                             spooled++;
                             var previous = cursor.Taken.GetValueOrDefault(healthEvent.Identity);
                             cursor.Taken[healthEvent.Identity] = new TakenEvent(

@@ -70,12 +70,25 @@ public sealed class HealthPollStatus
         return previous;
     }
 
-    /// <summary>The state a failure puts the poller in: <see cref="PollErrorPolicy.StateOf"/>, plus the organizational view not enabled.</summary>
-    internal static string StateOf(Exception e) =>
-        e is AwsException aws && (aws.ErrorCode is "AWSOrganizationsNotInUseException" || aws.Message.Contains("organizational view", StringComparison.OrdinalIgnoreCase)
-            || aws.Message.Contains("EnableHealthServiceAccessForOrganization", StringComparison.Ordinal))
+    /// <summary>
+    /// The state a failure puts the poller in, by the AWS error code (<c>__type</c>, else <c>x-amzn-ErrorType</c>) first:
+    /// <c>AWSOrganizationsNotInUseException</c> is the organizational view not enabled, every code
+    /// <see cref="PollErrorPolicy.StateOf"/> knows is its state; only a generic code (<c>ValidationException</c>,
+    /// <c>ConflictException</c>, <c>HttpNNN</c> …) whose message names the organizational view falls back to the text.
+    /// </summary>
+    internal static string StateOf(Exception e)
+    {
+        if (e is AwsException { ErrorCode: "AWSOrganizationsNotInUseException" })
+        {
+            return OrganizationViewNotEnabled;
+        }
+
+        var byCode = PollErrorPolicy.StateOf(e);
+        return byCode == PollErrorPolicy.Error && e is AwsException aws && aws.ErrorCode is "ValidationException" or "ConflictException" or "InvalidRequestException" or "BadRequestException"
+            && (aws.Message.Contains("organizational view", StringComparison.OrdinalIgnoreCase) || aws.Message.Contains("EnableHealthServiceAccessForOrganization", StringComparison.Ordinal))
             ? OrganizationViewNotEnabled
-            : PollErrorPolicy.StateOf(e);
+            : byCode;
+    }
 
     /// <summary>A failure as an operator reads it, with what to do for the two set-up problems.</summary>
     internal static string Describe(Exception e, string state) => state switch

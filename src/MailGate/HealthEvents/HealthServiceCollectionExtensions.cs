@@ -11,10 +11,12 @@ internal static class HealthServiceCollectionExtensions
 {
     public static IServiceCollection AddHealthEventPolling(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<HealthOptions>().BindConfiguration(HealthOptions.Section);
+        services.AddOptions<HealthOptions>().BindConfiguration(HealthOptions.Section).ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<HealthOptions>, HealthOptionsValidator>();
         var enabled = configuration.GetSection(HealthOptions.Section).GetValue<bool>(nameof(HealthOptions.Enabled));
         services.AddSingleton(new HealthPollStatus { Enabled = enabled });
         services.AddSingleton<HealthMetrics>();
+        services.AddSingleton<HealthResolutions>();
         services.AddSingleton<IMetricsSource>(sp => sp.GetRequiredService<HealthMetrics>());
         if (enabled)
         {

@@ -4,7 +4,9 @@ using System.Text;
 using MailGate.Core.Messages;
 using MailGate.Core.Parse;
 using MailGate.Core.Storage;
+using MailGate.HealthEvents;
 using MailGate.Spool;
+using Microsoft.Extensions.Options;
 
 namespace MailGate.Push;
 
@@ -20,16 +22,19 @@ namespace MailGate.Push;
 /// a later update of the same event is stored (and deduplicated downstream by the rules' dedup key), an identical
 /// delivery is not. One intake at a time per process, so two concurrent copies cannot both be stored here; across
 /// replicas a race stores two copies, which the delivery ledger still sends once.
+/// <para>With <c>Health:ResolveEvents</c>, a <c>closed</c> event is also stored once as a <c>resolve</c>, exactly as the
+/// poller does, unless either way in already resolved the pair (<see cref="HealthResolutions"/>).</para>
 /// </remarks>
-internal sealed class AwsEventIntake(IMessageIntake storage, IPollerCursors cursors, ProcessingInbox inbox, TimeProvider time) : IDisposable
+internal sealed class AwsEventIntake(
+    IMessageIntake storage, IPollerCursors cursors, HealthResolutions resolutions, IOptions<HealthOptions> health, ProcessingInbox inbox, TimeProvider time) : IDisposable
 {
     /// <summary>The marker store's name in <see cref="IPollerCursors"/>.</summary>
-    public const string Poller = "aws-events";
+    public const string Poller = HealthResolutions.Store;
 
     private readonly ICursorDocuments _seen = cursors.Cursors(Poller);
     private readonly SemaphoreSlim _one = new(1, 1);
 
-    /// <summary>Stores <paramref name="healthEvent"/> unless it was stored before; returns the new spool id, or null for a duplicate.</summary>
+    /// <summary>Stores <paramref name="healthEvent"/> unless it was stored before (and its resolve, when due); returns the new spool id (the resolve's when one was stored), or null for a duplicate.</summary>
     /// <param name="healthEvent">The event as read from the push.</param>
     /// <param name="channel">How it came: <c>eventbridge</c> or <c>sns</c>.</param>
     /// <param name="cancellationToken">Stops the commit (nothing is stored then).</param>
@@ -40,18 +45,22 @@ internal sealed class AwsEventIntake(IMessageIntake storage, IPollerCursors curs
         await _one.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_seen.Read(marker) is not null)
+            var seen = _seen.Read(marker) is not null;
+            var resolve = health.Value.ResolveEvents && healthEvent.IsClosed && !resolutions.WasResolved(healthEvent.Identity);
+            if (seen && !resolve)
             {
                 return null;
             }
 
-            var message = await storage.CommitAsync(
-                Envelope.ForHealthEvent(new HealthEventOrigin(channel), time.GetUtcNow()),
-                new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(healthEvent.Json)),
-                cancellationToken).ConfigureAwait(false);
-            _seen.Write(marker, Encoding.UTF8.GetBytes(healthEvent.Identity));
-            inbox.Enqueue(message);
-            return message.Id;
+            var id = seen ? null : await CommitAsync(healthEvent, new HealthEventOrigin(channel), cancellationToken).ConfigureAwait(false);
+            if (resolve)
+            {
+                id = await CommitAsync(healthEvent, new HealthEventOrigin(channel, Resolve: true), cancellationToken).ConfigureAwait(false);
+                resolutions.MarkResolved(healthEvent.Identity);
+            }
+
+            _seen.Write(marker, Encoding.UTF8.GetBytes(healthEvent.Identity.Length > 4096 ? healthEvent.Identity[..4096] : healthEvent.Identity));
+            return id;
         }
         finally
         {
@@ -61,6 +70,16 @@ internal sealed class AwsEventIntake(IMessageIntake storage, IPollerCursors curs
 
     /// <inheritdoc/>
     public void Dispose() => _one.Dispose();
+
+    private async Task<string> CommitAsync(HealthEvent healthEvent, HealthEventOrigin origin, CancellationToken cancellationToken)
+    {
+        var message = await storage.CommitAsync(
+            Envelope.ForHealthEvent(origin, time.GetUtcNow()),
+            new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(healthEvent.Json)),
+            cancellationToken).ConfigureAwait(false);
+        inbox.Enqueue(message);
+        return message.Id;
+    }
 
     /// <summary><c>e-</c> and 40 hex digits of SHA-256 over the identity, <c>lastUpdatedTime</c> and status (a valid cursor key).</summary>
     public static string MarkerKey(HealthEvent healthEvent) =>

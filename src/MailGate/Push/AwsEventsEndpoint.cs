@@ -28,7 +28,8 @@ internal sealed partial class AwsEventsEndpoint(
     {
         var cancellationToken = http.RequestAborted;
         var sns = http.Request.Headers.ContainsKey(SnsTypeHeader);
-        if (!sns && !key.Matches(http.Request.Headers[options.Value.ApiKeyHeader].FirstOrDefault()))
+        // Exactly one key header: with two, which one a proxy or this code reads first is a guess an attacker can exploit.
+        if (!sns && (http.Request.Headers[options.Value.ApiKeyHeader] is not { Count: 1 } presented || !key.Matches(presented[0])))
         {
             return Refuse(http, StatusCodes.Status401Unauthorized, $"missing or wrong {options.Value.ApiKeyHeader}");
         }
@@ -66,9 +67,14 @@ internal sealed partial class AwsEventsEndpoint(
             {
                 case SnsMessage.Notification:
                     return await EventAsync(http, System.Text.Encoding.UTF8.GetBytes(message.Message ?? ""), "sns", cancellationToken).ConfigureAwait(false);
-                case SnsMessage.SubscriptionConfirmation when Uri.TryCreate(message.SubscribeUrl, UriKind.Absolute, out var subscribe):
+                case SnsMessage.SubscriptionConfirmation:
+                    if (SnsEndpoints.SubscribeProblem(message) is { } subscribeProblem)
+                    {
+                        return Refuse(http, StatusCodes.Status403Forbidden, subscribeProblem);
+                    }
+
                     using (var client = clients.CreateClient(SnsSignatureVerifier.ClientName))
-                    using (var response = await client.GetAsync(subscribe, cancellationToken).ConfigureAwait(false))
+                    using (var response = await client.GetAsync(new Uri(message.SubscribeUrl!), HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false))
                     {
                         response.EnsureSuccessStatusCode();
                     }
@@ -80,7 +86,7 @@ internal sealed partial class AwsEventsEndpoint(
                     return Answer(StatusCodes.Status200OK, "ignored");
             }
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             Log.AwsEventSnsUnavailable(logger, e, e.Message);
             return Answer(StatusCodes.Status503ServiceUnavailable, "unavailable", "the certificate could not be fetched or the subscription not confirmed");
@@ -108,7 +114,7 @@ internal sealed partial class AwsEventsEndpoint(
 
             healthEvent = HealthEventReader.FromEventBridge(root);
         }
-        catch (Exception e) when (e is JsonException or MessageParseException)
+        catch (Exception e) when (e is JsonException or MessageParseException or InvalidOperationException or FormatException or ArgumentException)
         {
             return Refuse(http, StatusCodes.Status400BadRequest, $"not an AWS Health event: {e.Message}");
         }

@@ -16,7 +16,8 @@ internal static class PushServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<AwsEventsOptions>, AwsEventsOptionsValidator>();
         if (IsEnabled(configuration))
         {
-            services.AddHttpClient(SnsSignatureVerifier.ClientName, http => http.Timeout = TimeSpan.FromSeconds(10));
+            services.AddHttpClient(SnsSignatureVerifier.ClientName, http => http.Timeout = SnsSignatureVerifier.FetchTimeout)
+                .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false }); // a redirect could lead to any host
             services.AddSingleton(sp => new AwsEventsKey(sp.GetRequiredService<IOptions<AwsEventsOptions>>().Value));
             services.AddSingleton<SnsSignatureVerifier>();
             services.AddSingleton<AwsEventIntake>();

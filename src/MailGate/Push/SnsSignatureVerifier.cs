@@ -17,6 +17,15 @@ internal sealed class SnsSignatureVerifier(IOptions<AwsEventsOptions> options, I
     /// <summary>The named <see cref="HttpClient"/> that fetches certificates and confirms subscriptions.</summary>
     public const string ClientName = "aws-events-sns";
 
+    /// <summary>The longest a certificate fetch may take, headers and body together (a slow server cannot hold the endpoint).</summary>
+    public static readonly TimeSpan FetchTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>The oldest a message's <c>Timestamp</c> may be (SNS retries an HTTPS delivery for at most an hour); older is a replay.</summary>
+    public static readonly TimeSpan MaxMessageAge = TimeSpan.FromHours(1);
+
+    /// <summary>How far ahead of this clock a message's <c>Timestamp</c> may be.</summary>
+    public static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(5);
+
     private const int MaxCertificateBytes = 64 * 1024;
     private readonly Regex _allowed = new(options.Value.SnsCertificateUrlPattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
     private readonly ConcurrentDictionary<string, X509Certificate2> _certificates = new(StringComparer.Ordinal);
@@ -41,7 +50,8 @@ internal sealed class SnsSignatureVerifier(IOptions<AwsEventsOptions> options, I
             return $"a {message.Type ?? "message without Type"} lacking the fields SNS signs";
         }
 
-        if (!_allowed.IsMatch(url) || !Uri.TryCreate(url, UriKind.Absolute, out var uri))
+        // The parsed form must match too (no user info, no normalisation trick), so what is fetched is what was checked.
+        if (!_allowed.IsMatch(url) || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.UserInfo.Length > 0 || !_allowed.IsMatch(uri.AbsoluteUri))
         {
             return $"SigningCertURL '{url}' does not match AwsEvents:SnsCertificateUrlPattern";
         }
@@ -65,9 +75,17 @@ internal sealed class SnsSignatureVerifier(IOptions<AwsEventsOptions> options, I
 
         using var rsa = certificate.GetRSAPublicKey();
         return rsa is null ? $"the certificate at '{url}' has no RSA key"
-            : rsa.VerifyData(Encoding.UTF8.GetBytes(text), signature, hash, RSASignaturePadding.Pkcs1) ? null
-            : "the signature does not match the message";
+            : !rsa.VerifyData(Encoding.UTF8.GetBytes(text), signature, hash, RSASignaturePadding.Pkcs1) ? "the signature does not match the message"
+            : StaleProblem(message.Timestamp, now);
     }
+
+    /// <summary>Null when <paramref name="timestamp"/> is within <see cref="MaxMessageAge"/> before <paramref name="now"/> and <see cref="MaxClockSkew"/> after; else why not (a replayed signed message).</summary>
+    public static string? StaleProblem(string? timestamp, DateTimeOffset now) =>
+        !DateTimeOffset.TryParse(timestamp, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at)
+            ? $"Timestamp '{timestamp}' is not a time"
+            : at < now - MaxMessageAge ? $"Timestamp {timestamp} is older than {MaxMessageAge.TotalMinutes:0} minutes: a replay"
+            : at > now + MaxClockSkew ? $"Timestamp {timestamp} is in the future"
+            : null;
 
     private async Task<X509Certificate2> CertificateAsync(Uri url, CancellationToken cancellationToken)
     {
@@ -76,8 +94,27 @@ internal sealed class SnsSignatureVerifier(IOptions<AwsEventsOptions> options, I
             return known;
         }
 
+        using var deadline = new CancellationTokenSource(FetchTimeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        try
+        {
+            return await FetchAsync(url, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new HttpRequestException($"the certificate at '{url}' was not fetched within {FetchTimeout.TotalSeconds:0} s", e);
+        }
+    }
+
+    private async Task<X509Certificate2> FetchAsync(Uri url, CancellationToken cancellationToken)
+    {
         using var client = clients.CreateClient(ClientName);
         using var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if ((int)response.StatusCode is >= 300 and < 400)
+        {
+            throw new HttpRequestException($"the certificate at '{url}' redirects elsewhere ({(int)response.StatusCode}); redirects are not followed");
+        }
+
         response.EnsureSuccessStatusCode();
         var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))

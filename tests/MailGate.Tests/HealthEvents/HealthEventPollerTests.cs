@@ -80,32 +80,8 @@ public sealed class HealthEventPollerTests
     private async Task StartAsync(params string[] extra) =>
         _gateway = await GatewayHarness.StartAsync(_pagerDuty, services => FakeAwsCredentialSource.Register(services), Rules, Settings(extra));
 
-    /// <summary>Waits until <paramref name="polls"/> more polls (completed or failed) have run.</summary>
-    private async Task PollsAsync(int polls)
-    {
-        var status = Status;
-        var target = status.Attempts + polls;
-        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        EventHandler<long> attempted = (_, count) =>
-        {
-            if (count >= target)
-            {
-                reached.TrySetResult();
-            }
-        };
-        status.Attempted += attempted;
-        try
-        {
-            if (status.Attempts < target)
-            {
-                await reached.Task.WaitAsync(Guard);
-            }
-        }
-        finally
-        {
-            status.Attempted -= attempted;
-        }
-    }
+    /// <summary>Waits until <paramref name="polls"/> more polls have run.</summary>
+    private Task PollsAsync(int polls) => Status.WaitForPollsAsync(polls, Guard);
 
     private async Task SettledAsync()
     {
@@ -230,4 +206,26 @@ public sealed class HealthEventPollerTests
         Assert.That(report.HealthEvents!.State, Is.EqualTo(state));
         Assert.That(report.IsReady, Is.True, "a Health set-up problem does not stop mail");
     }
+
+    [TestCase(true, 2, TestName = "HostileServer_SameNextTokenAgain_Stops")]
+    [TestCase(false, PageTokensMaxPages, TestName = "HostileServer_EndlessNextTokens_StopsAtThePageLimit")]
+    public async Task HostileServer_PaginationThatNeverEnds_FailsThePollClearly_AndTheNextPollRunsAgain(bool repeat, int pagesPerPoll)
+    {
+        var served = 0;
+        _aws.Health.HostileEventsToken = _ => repeat ? "the-same-token" : $"token-{Interlocked.Increment(ref served)}";
+        await StartAsync();
+
+        await PollsAsync(2);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Status.State, Is.EqualTo("error"));
+            Assert.That(Status.Error, Does.Contain("pagination did not end"));
+            Assert.That(Status.Attempts, Is.GreaterThanOrEqualTo(2), "a stuck listing does not stop the poller");
+            Assert.That(_aws.RequestsOf("DescribeEventsForOrganization").Count, Is.LessThanOrEqualTo(pagesPerPoll * (int)Status.Attempts + pagesPerPoll));
+            Assert.That(_pagerDuty.Requests, Is.Empty);
+        });
+    }
+
+    private const int PageTokensMaxPages = MailGate.Poll.Aws.PageTokens.MaxPages;
 }

@@ -21,7 +21,7 @@ namespace MailGate.Tests.Push;
 /// loopback server serves (the allowed pattern is set to <c>http://127.0.0.1:port/….pem</c> for the test).
 /// </summary>
 [TestFixture]
-public sealed class AwsEventsPushTests
+public sealed partial class AwsEventsPushTests
 {
     private const string Key = "k3y-0f-the-api-destination-connection";
     private const string Topic = "arn:aws:sns:us-east-1:123456789012:health-events";

@@ -20,8 +20,8 @@ internal sealed class SnsSigner : IDisposable
     /// <summary>The certificate, PEM text, as SNS serves it at SigningCertURL.</summary>
     public string Pem { get; }
 
-    /// <summary>A signed <c>Notification</c> carrying <paramref name="message"/>.</summary>
-    public JsonObject Notification(string topicArn, string message, Uri certificateUrl, int version = 2, string? subject = null)
+    /// <summary>A signed <c>Notification</c> carrying <paramref name="message"/>, stamped <paramref name="at"/> (default: now).</summary>
+    public JsonObject Notification(string topicArn, string message, Uri certificateUrl, int version = 2, string? subject = null, DateTimeOffset? at = null)
     {
         var body = new JsonObject
         {
@@ -29,7 +29,7 @@ internal sealed class SnsSigner : IDisposable
             ["MessageId"] = Guid.NewGuid().ToString(),
             ["TopicArn"] = topicArn,
             ["Message"] = message,
-            ["Timestamp"] = "2026-11-30T08:17:04.123Z",
+            ["Timestamp"] = Stamp(at ?? DateTimeOffset.UtcNow),
         };
         if (subject is not null)
         {
@@ -50,13 +50,15 @@ internal sealed class SnsSigner : IDisposable
                 ["TopicArn"] = topicArn,
                 ["Message"] = $"You have chosen to subscribe to the topic {topicArn}.\nTo confirm the subscription, visit the SubscribeURL included in this message.",
                 ["SubscribeURL"] = subscribeUrl.AbsoluteUri,
-                ["Timestamp"] = "2026-11-30T08:00:00.000Z",
+                ["Timestamp"] = Stamp(DateTimeOffset.UtcNow),
             },
             ["Message", "MessageId", "SubscribeURL", "Timestamp", "Token", "TopicArn", "Type"],
             certificateUrl,
             2);
 
     public void Dispose() => _key.Dispose();
+
+    private static string Stamp(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Signs the canonical text (each present field's name and value on lines of their own, in the given order).</summary>
     private JsonObject Signed(JsonObject body, string[] signedFields, Uri certificateUrl, int version)

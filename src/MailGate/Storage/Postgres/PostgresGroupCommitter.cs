@@ -2,6 +2,7 @@ using MailGate.Core.Messages;
 using MailGate.Core.Spool;
 using MailGate.Core.Storage;
 using Npgsql;
+using System.Buffers;
 using System.Threading.Channels;
 
 namespace MailGate.Storage.Postgres;
@@ -66,12 +67,13 @@ internal sealed class PostgresGroupCommitter : IDisposable
 
     /// <summary>Queues one message; completes with its id once the transaction holding it has committed.</summary>
     /// <param name="envelope">The message's envelope (its arrival dates the id).</param>
-    /// <param name="content">The bytes to store, as they will be read back.</param>
+    /// <param name="content">The bytes to store, read (not copied) while the batch is written: unchanged until the task completes.</param>
+    /// <param name="appendCrlf">Whether a CRLF is stored after <paramref name="content"/>.</param>
     /// <param name="cancellationToken">Takes the message out while it still waits in the queue.</param>
     /// <exception cref="ObjectDisposedException">The storage is closed.</exception>
-    public Task<string> CommitAsync(Envelope envelope, byte[] content, CancellationToken cancellationToken)
+    public Task<string> CommitAsync(Envelope envelope, ReadOnlySequence<byte> content, bool appendCrlf, CancellationToken cancellationToken)
     {
-        var pending = new Pending(envelope, content);
+        var pending = new Pending(envelope, content, appendCrlf);
         if (cancellationToken.CanBeCanceled)
         {
             pending.Registration = cancellationToken.Register(static p => ((Pending)p!).Cancel(), pending);
@@ -105,7 +107,7 @@ internal sealed class PostgresGroupCommitter : IDisposable
                 if (next.Take())
                 {
                     batch.Add(next);
-                    bytes += next.Content.Length;
+                    bytes += next.Length;
                 }
             }
 
@@ -132,7 +134,7 @@ internal sealed class PostgresGroupCommitter : IDisposable
                     pending.Id = SpoolIds.New(pending.Envelope.ReceivedAt);
                     var command = new NpgsqlBatchCommand(InsertSql);
                     command.Parameters.Add(new NpgsqlParameter { Value = pending.Id });
-                    command.Parameters.Add(new NpgsqlParameter { Value = pending.Content });
+                    command.Parameters.Add(new NpgsqlParameter { Value = pending.OpenContent() });
                     command.Parameters.Add(new NpgsqlParameter { Value = pending.EnvelopeJson });
                     command.Parameters.Add(new NpgsqlParameter { Value = _owner });
                     command.Parameters.Add(new NpgsqlParameter { Value = _lease });
@@ -166,14 +168,15 @@ internal sealed class PostgresGroupCommitter : IDisposable
         batch.ForEach(p => p.Succeed());
     }
 
-    private sealed class Pending(Envelope envelope, byte[] content)
+    private sealed class Pending(Envelope envelope, ReadOnlySequence<byte> content, bool appendCrlf)
     {
         private const int Queued = 0, Taken = 1, Cancelled = 2;
         private int _state;
 
         public Envelope Envelope { get; } = envelope;
 
-        public byte[] Content { get; } = content;
+        /// <summary>The bytes stored: the content and the CRLF, if any.</summary>
+        public long Length => content.Length + (appendCrlf ? 2 : 0);
 
         public string EnvelopeJson { get; } = System.Text.Encoding.UTF8.GetString(SpoolDocuments.EnvelopeJson(envelope));
 
@@ -185,6 +188,9 @@ internal sealed class PostgresGroupCommitter : IDisposable
 
         /// <summary>Takes the message into a batch, unless it was cancelled first.</summary>
         public bool Take() => Interlocked.CompareExchange(ref _state, Taken, Queued) == Queued;
+
+        /// <summary>A new stream over the bytes to store (each attempt at the insert reads its own).</summary>
+        public ContentStream OpenContent() => new(content, appendCrlf);
 
         public void Cancel()
         {

@@ -81,7 +81,7 @@ public sealed partial class PostgresStorage : IMessageStorage
         ArgumentNullException.ThrowIfNull(envelope);
         cancellationToken.ThrowIfCancellationRequested();
         ThrowIfNotOpen();
-        var id = await _groupCommit.CommitAsync(envelope, ContentBytes(envelope, content), cancellationToken).ConfigureAwait(false);
+        var id = await _groupCommit.CommitAsync(envelope, content, envelope.Origin is MailOrigin, cancellationToken).ConfigureAwait(false);
         return new PostgresStoredMessage(id, envelope);
     }
 
@@ -95,9 +95,13 @@ public sealed partial class PostgresStorage : IMessageStorage
     public Stream OpenContent(StoredMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var content = Scalar<byte[]>("SELECT content FROM mailgate.messages WHERE id = $1", message.Id)
-            ?? throw new IOException($"message {message.Id} is no longer in {Location}");
-        return new MemoryStream(content, writable: false);
+        // Read whole (the connection goes back to the pool at once), in chunks below the large-object threshold.
+        var content = Run(connection =>
+        {
+            using var command = Command(connection, "SELECT content FROM mailgate.messages WHERE id = $1", [message.Id]);
+            return ContentChunks.Read(command);
+        }) ?? throw new IOException($"message {message.Id} is no longer in {Location}");
+        return new ContentStream(content, appendCrlf: false);
     }
 
     /// <inheritdoc/>
@@ -137,20 +141,6 @@ public sealed partial class PostgresStorage : IMessageStorage
 
         _dataSource.Dispose();
         _probeSource.Dispose();
-    }
-
-    private static byte[] ContentBytes(Envelope envelope, ReadOnlySequence<byte> content)
-    {
-        var crlf = envelope.Origin is MailOrigin ? 2 : 0;
-        var bytes = new byte[content.Length + crlf];
-        content.CopyTo(bytes);
-        if (crlf == 2)
-        {
-            bytes[^2] = (byte)'\r';
-            bytes[^1] = (byte)'\n';
-        }
-
-        return bytes;
     }
 
     /// <summary>

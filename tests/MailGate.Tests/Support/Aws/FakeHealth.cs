@@ -29,6 +29,9 @@ public sealed class FakeHealth : IFakeAwsJsonService
     /// <summary>When true, every call is answered as when the organizational view is not enabled.</summary>
     public bool OrganizationViewDisabled { get; set; }
 
+    /// <summary>A hostile server: when set, every DescribeEventsForOrganization answers no events and this function's nextToken for the token asked with (null on the first page).</summary>
+    public Func<string?, string?>? HostileEventsToken { get; set; }
+
     string IFakeAwsJsonService.TargetPrefix => "AWSHealth_20160804";
 
     string IFakeAwsJsonService.SigningName => "health";
@@ -76,6 +79,20 @@ public sealed class FakeHealth : IFakeAwsJsonService
         var filter = input.TryGetProperty("filter", out var f) ? f : default;
         var services = Strings(filter, "services");
         var codes = Strings(filter, "eventTypeCodes");
+        if (HostileEventsToken is { } hostile)
+        {
+            var asked = FakeAwsAnswer.Text(input, "nextToken");
+            request = request with { NextToken = asked };
+            return FakeAwsAnswer.Json(request, w =>
+            {
+                w.WriteStartObject();
+                w.WriteStartArray("events");
+                w.WriteEndArray();
+                Next(w, hostile(asked));
+                w.WriteEndObject();
+            });
+        }
+
         double? from = filter.ValueKind == JsonValueKind.Object && filter.TryGetProperty("lastUpdatedTime", out var range) && range.TryGetProperty("from", out var v) ? v.GetDouble() : null;
         if (Offset(ref request, input, "events") is not { } offset)
         {
