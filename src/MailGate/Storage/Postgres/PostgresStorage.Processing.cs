@@ -30,7 +30,7 @@ public sealed partial class PostgresStorage
     /// <inheritdoc/>
     public IReadOnlyList<StoredMessage> ClaimUnfinished()
     {
-        var claimed = Rows(
+        var claimed = RowsRelaxed(
             $"UPDATE mailgate.messages m SET lease_owner = $1, lease_expires = now() + $2 FROM (SELECT id FROM mailgate.messages WHERE {Claimable} ORDER BY id FOR UPDATE SKIP LOCKED) c WHERE m.id = c.id RETURNING m.id, m.envelope",
             [_owner, _lease], r => (r.GetString(0), r.GetString(1)));
         return [.. claimed.OrderBy(c => c.Item1, StringComparer.Ordinal).Select(c => Parse(c.Item1, c.Item2)).OfType<StoredMessage>()];
@@ -48,10 +48,10 @@ public sealed partial class PostgresStorage
             return null;
         }
 
-        var row = Row(
+        var row = RowsRelaxed(
             $"UPDATE mailgate.messages m SET lease_owner = $1, lease_expires = now() + $2 FROM (SELECT id FROM mailgate.messages WHERE id = $3 AND {Claimable} FOR UPDATE SKIP LOCKED) c WHERE m.id = c.id RETURNING m.envelope",
             [_owner, _lease, id], r => r.GetString(0));
-        return row.Found ? Parse(id, row.Value!) : null;
+        return row.Count > 0 ? Parse(id, row[0]) : null;
     }
 
     /// <inheritdoc/>
@@ -71,7 +71,7 @@ public sealed partial class PostgresStorage
         }
 
         var ids = held.Select(m => m.Id).ToArray();
-        var kept = Rows("UPDATE mailgate.messages SET lease_expires = now() + $2 WHERE id = ANY($3) AND area = 'active' AND lease_owner = $1 RETURNING id", [_owner, _lease, ids], r => r.GetString(0)).ToHashSet(StringComparer.Ordinal);
+        var kept = RowsRelaxed("UPDATE mailgate.messages SET lease_expires = now() + $2 WHERE id = ANY($3) AND area = 'active' AND lease_owner = $1 RETURNING id", [_owner, _lease, ids], r => r.GetString(0)).ToHashSet(StringComparer.Ordinal);
         return [.. ids.Where(id => !kept.Contains(id))];
     }
 
@@ -79,7 +79,7 @@ public sealed partial class PostgresStorage
     public void Release(StoredMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        Execute("UPDATE mailgate.messages SET lease_owner = NULL, lease_expires = NULL WHERE id = $1 AND lease_owner = $2", message.Id, _owner);
+        ExecuteRelaxed("UPDATE mailgate.messages SET lease_owner = NULL, lease_expires = NULL WHERE id = $1 AND lease_owner = $2", message.Id, _owner);
     }
 
     /// <inheritdoc/>
@@ -88,7 +88,7 @@ public sealed partial class PostgresStorage
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(state);
         var json = Encoding.UTF8.GetString(SpoolDocuments.StateJson(state));
-        if (Execute("UPDATE mailgate.messages SET state = $3, lease_expires = now() + $4 WHERE id = $1 AND area = 'active' AND lease_owner = $2", message.Id, _owner, json, _lease) == 0)
+        if (ExecuteRelaxed("UPDATE mailgate.messages SET state = $3, lease_expires = now() + $4 WHERE id = $1 AND area = 'active' AND lease_owner = $2", message.Id, _owner, json, _lease) == 0)
         {
             throw NotHeld(message.Id);
         }
@@ -103,7 +103,11 @@ public sealed partial class PostgresStorage
             throw new ArgumentOutOfRangeException(nameof(area), area, "a message finishes in done, dead or corrupt");
         }
 
-        if (Execute("UPDATE mailgate.messages SET area = $3, lease_owner = NULL, lease_expires = NULL, finished_at = now() WHERE id = $1 AND area = 'active' AND lease_owner = $2", message.Id, _owner, AreaName(area)) == 0)
+        // Done may be lost to a database crash (then redone: the ledger makes each event a duplicate); dead and corrupt,
+        // which an operator acts on, wait for the flush.
+        const string Move = "UPDATE mailgate.messages SET area = $3, lease_owner = NULL, lease_expires = NULL, finished_at = now() WHERE id = $1 AND area = 'active' AND lease_owner = $2";
+        var moved = area == SpoolArea.Done ? ExecuteRelaxed(Move, message.Id, _owner, AreaName(area)) : Execute(Move, message.Id, _owner, AreaName(area));
+        if (moved == 0)
         {
             throw NotHeld(message.Id);
         }

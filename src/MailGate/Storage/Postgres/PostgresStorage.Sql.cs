@@ -49,6 +49,42 @@ public sealed partial class PostgresStorage
         return rows;
     });
 
+    /// <summary>
+    /// Runs <paramref name="sql"/> in a transaction whose commit does not wait for the WAL flush
+    /// (<c>SET LOCAL synchronous_commit = off</c>): visible to every session at once, durable within ~3 ×
+    /// <c>wal_writer_delay</c> or with the next synchronous commit of anyone; lost only if the database server crashes
+    /// first. See <c>docs/replicas.md</c>, "Fewer disk flushes per message", for the writes that use it. Returns the
+    /// rows it affected.
+    /// </summary>
+    private int ExecuteRelaxed(string sql, params object[] parameters) => Relaxed(sql, parameters, command => command.ExecuteNonQuery());
+
+    /// <summary>As <see cref="ExecuteRelaxed"/>, for a statement that returns rows (<c>RETURNING</c>).</summary>
+    private List<T> RowsRelaxed<T>(string sql, object[] parameters, Func<NpgsqlDataReader, T> read) => Relaxed(sql, parameters, command =>
+    {
+        using var reader = command.ExecuteReader();
+        var rows = new List<T>();
+        while (reader.Read())
+        {
+            rows.Add(read(reader));
+        }
+
+        return rows;
+    });
+
+    private T Relaxed<T>(string sql, object[] parameters, Func<NpgsqlCommand, T> work) => Run(connection =>
+    {
+        using var tx = connection.BeginTransaction();
+        using (var relax = Command(connection, "SET LOCAL synchronous_commit = off", [], tx))
+        {
+            relax.ExecuteNonQuery();
+        }
+
+        using var command = Command(connection, sql, parameters, tx);
+        var result = work(command);
+        tx.Commit();
+        return result;
+    });
+
     private T Run<T>(Func<NpgsqlConnection, T> work)
     {
         ThrowIfNotOpen();

@@ -154,6 +154,7 @@ public sealed partial class PostgresStorage : IMessageStorage
         var probe = maxPoolSize is not null;
         builder.Timeout = Limit(builder.Timeout, connectSeconds, probe);
         builder.CommandTimeout = Limit(builder.CommandTimeout, commandSeconds, probe);
+        builder.NoResetOnClose = true; // no DISCARD ALL per use: MailGate sets no session state (only SET LOCAL / xact locks)
         if (maxPoolSize is { } size)
         {
             builder.MaxPoolSize = size;
