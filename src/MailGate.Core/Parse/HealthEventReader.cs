@@ -132,30 +132,13 @@ public static class HealthEventReader
 
     /// <summary>Reads the one Health event in <paramref name="json"/> (stored content) as facts.</summary>
     /// <exception cref="MessageParseException">The JSON is not exactly one Health event.</exception>
-    public static MessageFacts Read(string spoolId, Envelope envelope, Stream json)
-    {
-        var all = ReadAll(spoolId, envelope, json);
-        return all.Count == 1 ? all[0] : throw new MessageParseException($"expected one AWS Health event, found {all.Count}");
-    }
+    public static MessageFacts Read(string spoolId, Envelope envelope, Stream json) =>
+        JsonSourceReader.One(ReadAll(spoolId, envelope, json), "AWS Health event");
 
     /// <summary>Reads every Health event in <paramref name="json"/>; with several, their spool ids are <paramref name="spoolId"/> followed by their position.</summary>
     /// <exception cref="MessageParseException">The JSON holds no Health event.</exception>
-    public static IReadOnlyList<MessageFacts> ReadAll(string spoolId, Envelope envelope, Stream json)
-    {
-        ArgumentNullException.ThrowIfNull(envelope);
-        try
-        {
-            using var document = JsonDocument.Parse(json);
-            var events = Events(document.RootElement);
-            return events.Count == 1
-                ? [ToFacts(events[0], spoolId, envelope)]
-                : [.. events.Select((e, i) => ToFacts(e, $"{spoolId} {i + 1}", envelope))];
-        }
-        catch (JsonException e)
-        {
-            throw new MessageParseException($"not JSON: {e.Message}", e);
-        }
-    }
+    public static IReadOnlyList<MessageFacts> ReadAll(string spoolId, Envelope envelope, Stream json) =>
+        JsonSourceReader.ReadAll(spoolId, envelope, json, Events, ToFacts);
 
     /// <summary>The facts of one event: subject <see cref="HealthEvent.Subject"/>, body the description (cut as mail's), date the start time, the account, and <see cref="MessageFacts.Health"/>.</summary>
     public static MessageFacts ToFacts(HealthEvent healthEvent, string spoolId, Envelope envelope)

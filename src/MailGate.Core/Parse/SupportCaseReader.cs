@@ -44,33 +44,16 @@ public static partial class SupportCaseReader
 
     /// <summary>Reads one support case from <paramref name="json"/>.</summary>
     /// <exception cref="MessageParseException">The JSON is not one support case.</exception>
-    public static MessageFacts Read(string spoolId, Envelope envelope, Stream json)
-    {
-        var cases = ReadAll(spoolId, envelope, json);
-        return cases.Count == 1 ? cases[0] : throw new MessageParseException($"expected one support case, found {cases.Count}");
-    }
+    public static MessageFacts Read(string spoolId, Envelope envelope, Stream json) =>
+        JsonSourceReader.One(ReadAll(spoolId, envelope, json), "support case");
 
     /// <summary>
     /// Reads every case in <paramref name="json"/> (see <see cref="Cases"/>); with several, their spool
     /// ids are <paramref name="spoolId"/> followed by their position.
     /// </summary>
     /// <exception cref="MessageParseException">The JSON holds no support case, or one without a caseId.</exception>
-    public static IReadOnlyList<MessageFacts> ReadAll(string spoolId, Envelope envelope, Stream json)
-    {
-        ArgumentNullException.ThrowIfNull(envelope);
-        try
-        {
-            using var document = JsonDocument.Parse(json);
-            var cases = Cases(document.RootElement).Select(SupportCase.Read).ToArray();
-            return cases.Length == 1
-                ? [ToFacts(cases[0], spoolId, envelope)]
-                : cases.Select((supportCase, i) => ToFacts(supportCase, $"{spoolId} {i + 1}", envelope)).ToArray();
-        }
-        catch (JsonException e)
-        {
-            throw new MessageParseException($"not JSON: {e.Message}", e);
-        }
-    }
+    public static IReadOnlyList<MessageFacts> ReadAll(string spoolId, Envelope envelope, Stream json) =>
+        JsonSourceReader.ReadAll(spoolId, envelope, json, root => Cases(root).Select(SupportCase.Read).ToArray(), ToFacts);
 
     /// <summary>
     /// The facts of one case. The account comes from <paramref name="envelope"/>'s <see cref="Envelope.Case"/>
