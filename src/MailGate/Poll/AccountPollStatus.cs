@@ -65,8 +65,16 @@ public sealed class SupportCasePollStatus
     /// </summary>
     public event EventHandler<long>? RoundCompleted;
 
-    /// <summary>Counts a finished round.</summary>
-    internal void PollCompleted() => RoundCompleted?.Invoke(this, Interlocked.Increment(ref _completedPolls));
+    /// <summary>Counts a finished round, then raises <see cref="RoundCompleted"/>.</summary>
+    /// <remarks>
+    /// The count comes first, as a statement of its own: in <c>RoundCompleted?.Invoke(this, Interlocked.Increment(...))</c>
+    /// the argument is not evaluated when nobody listens, and the count (in <c>/readyz</c>) stayed at 0.
+    /// </remarks>
+    internal void PollCompleted()
+    {
+        var completed = Interlocked.Increment(ref _completedPolls);
+        RoundCompleted?.Invoke(this, completed);
+    }
 
     /// <summary>Records a successful poll; returns the previous state.</summary>
     internal string Succeeded(string accountId, DateTimeOffset at, int found)

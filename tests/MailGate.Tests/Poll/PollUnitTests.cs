@@ -206,4 +206,22 @@ public sealed class PollUnitTests
     {
         Assert.That(new SupportCaseOptions().EffectiveLanguages, Is.EqualTo(new[] { "en", "ja" }));
     }
+
+    [Test]
+    public void CompletedRounds_AreCounted_WhetherOrNotAnyoneListens()
+    {
+        // A round that finished before anyone subscribed was not counted (the count was an argument of
+        // RoundCompleted?.Invoke): /readyz said 0, and a test waiting for a finished first round waited forever.
+        var status = new SupportCasePollStatus();
+        status.PollCompleted();
+        var heard = new List<long>();
+        status.RoundCompleted += (_, count) => heard.Add(count);
+        status.PollCompleted();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(status.CompletedPolls, Is.EqualTo(2));
+            Assert.That(heard, Is.EqualTo(new long[] { 2 }));
+        });
+    }
 }
