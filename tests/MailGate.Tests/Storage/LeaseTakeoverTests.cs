@@ -26,11 +26,13 @@ public sealed class LeaseTakeoverTests
     private PostgresStorage _other = null!;
     private GatewayHarness _gateway = null!;
     private readonly List<string> _lost = [];
+    private TaskCompletionSource<string> _lostReported = null!;
 
     [SetUp]
     public async Task SetUp()
     {
         _lost.Clear();
+        _lostReported = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         _backend = new PostgresTestBackend();
         _pagerDuty = await FakePagerDuty.StartAsync();
         _pagerDuty.Respond = _ => FakeResponse.ServerError;
@@ -69,6 +71,8 @@ public sealed class LeaseTakeoverTests
             {
                 _lost.Add(id);
             }
+
+            _lostReported.TrySetResult(id);
         };
     }
 
@@ -203,7 +207,10 @@ public sealed class LeaseTakeoverTests
         _gateway.Services.GetRequiredService<ProcessingEvents>().MessageFinished += (_, _) => Interlocked.Increment(ref finished);
 
         var id = await Mail.SendAsync(_gateway, Mail.Simple("Abuse Report 1"));
-        await moveRefused.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await moveRefused.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        // The refused move reports the loss on the processing thread, after the refusal (and after it forgets the message,
+        // so a renewal no longer waits for it): wait for that report, or a quick test thread asserts before it (1 in 5 under load).
+        Assert.That(await _lostReported.Task.WaitAsync(TimeSpan.FromSeconds(30)), Is.EqualTo(id));
         await RenewAsync();
         await RenewAsync();
 

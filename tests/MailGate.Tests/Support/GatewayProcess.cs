@@ -72,8 +72,8 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         return gateway;
     }
 
-    /// <summary>Waits for the first line that satisfies <paramref name="predicate"/>.</summary>
-    public async Task<string> WaitForLineAsync(Func<string, bool> predicate, TimeSpan? timeout = null)
+    /// <summary>Waits for the first line that satisfies <paramref name="predicate"/>, from the line numbered <paramref name="from"/> (0: every line; <see cref="Lines"/>' count: only lines still to come).</summary>
+    public async Task<string> WaitForLineAsync(Func<string, bool> predicate, TimeSpan? timeout = null, int from = 0)
     {
         using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
         while (true)
@@ -81,7 +81,7 @@ public sealed partial class GatewayProcess : IAsyncDisposable
             Task changed;
             lock (_lock)
             {
-                if (_lines.FirstOrDefault(predicate) is { } line)
+                if (_lines.Skip(from).FirstOrDefault(predicate) is { } line)
                 {
                     return line;
                 }
@@ -95,7 +95,7 @@ public sealed partial class GatewayProcess : IAsyncDisposable
                 await _process.WaitForExitAsync(cancel.Token);
                 lock (_lock)
                 {
-                    if (_lines.FirstOrDefault(predicate) is { } late)
+                    if (_lines.Skip(from).FirstOrDefault(predicate) is { } late)
                     {
                         return late;
                     }
