@@ -23,7 +23,7 @@ public sealed class AwsEventsPushPostgresTests : PostgresDatabaseTest
             $"--AwsEvents:ApiKey={Key}");
         try
         {
-            using var http = new HttpClient { BaseAddress = gateway.HttpUrl, Timeout = TimeSpan.FromSeconds(10) };
+            using var http = new HttpClient { BaseAddress = gateway.HttpUrl, Timeout = TimeSpan.FromSeconds(30) };
             var body = File.ReadAllText(Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", "health-events", "eventbridge-risk.json"));
             var answers = new List<(HttpStatusCode, string)>();
             for (var i = 0; i < 2; i++)
@@ -37,7 +37,7 @@ public sealed class AwsEventsPushPostgresTests : PostgresDatabaseTest
             Assert.That(answers[0].Item1, Is.EqualTo(HttpStatusCode.OK));
             Assert.That(answers[0].Item2, Does.StartWith("{\"status\":\"stored\""));
             Assert.That(answers[1], Is.EqualTo((HttpStatusCode.OK, """{"status":"duplicate"}""")));
-            await pagerDuty.WaitForAsync(r => r.Count >= 1, TimeSpan.FromSeconds(10));
+            await pagerDuty.WaitForAsync(r => r.Count >= 1, TimeSpan.FromSeconds(30));
             Assert.That(pagerDuty.Requests, Has.Count.EqualTo(1));
         }
         finally

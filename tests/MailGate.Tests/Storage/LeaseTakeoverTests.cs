@@ -129,7 +129,7 @@ public sealed class LeaseTakeoverTests
     private async Task<string> SendAndFailOnceAsync()
     {
         var id = await Mail.SendAsync(_gateway, Mail.Simple("Abuse Report 1"));
-        await _pagerDuty.WaitForAsync(r => r.Count >= 1, TimeSpan.FromSeconds(10));
+        await _pagerDuty.WaitForAsync(r => r.Count >= 1, TimeSpan.FromSeconds(30));
         return id;
     }
 

@@ -134,7 +134,7 @@ public sealed class GatewayHarness : IAsyncDisposable
     public async Task<SpoolArea> WaitFinishedAsync(string spoolId, TimeSpan? timeout = null)
     {
         var finished = _finished.GetOrAdd(spoolId, _ => new TaskCompletionSource<SpoolArea>(TaskCreationOptions.RunContinuationsAsynchronously));
-        return await finished.Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(10));
+        return await finished.Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(30)); // a guard: PostgreSQL-backed gateways on a loaded 2-core CI
     }
 
     /// <summary>Forgets that <paramref name="spoolId"/> finished, to wait for it to finish again (after a re-queue).</summary>
