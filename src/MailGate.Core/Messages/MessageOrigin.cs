@@ -57,3 +57,19 @@ public sealed record HealthEventOrigin(string Channel, bool Resolve = false) : M
     /// <inheritdoc/>
     public override string Source => SourceName;
 }
+
+/// <summary>
+/// A coverage alert MailGate raised itself (issue #15): a probe that did not arrive or could not be sent, or
+/// silence; or its <c>resolve</c>. Content: the alert as JSON (<c>MailGate.Core.Coverage.CoverageAlert</c>).
+/// Decided by the rules file's <c>coverage:</c> section, never by its rules.
+/// </summary>
+/// <param name="Subject">What the alert is about, for logs: an account id, or <c>silence</c>.</param>
+/// <param name="Resolve">True when the alert is a <c>resolve</c> of the open one.</param>
+public sealed record CoverageOrigin(string Subject, bool Resolve = false) : MessageOrigin
+{
+    /// <summary>The source's name: <c>coverage</c>.</summary>
+    public const string SourceName = "coverage";
+
+    /// <inheritdoc/>
+    public override string Source => SourceName;
+}

@@ -28,6 +28,13 @@ public sealed class AccountMap
     /// <summary>How many addresses or List-Ids are mapped.</summary>
     public int Count => _byKey.Count;
 
+    /// <summary>
+    /// The keys that are addresses (they contain <c>@</c>; List-Id keys cannot be written to), with their accounts,
+    /// in ordinal order of the address: the root addresses coverage probes (issue #15).
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, AccountInfo>> Addresses =>
+        [.. _byKey.Where(entry => entry.Key.Contains('@', StringComparison.Ordinal)).OrderBy(entry => entry.Key, StringComparer.OrdinalIgnoreCase)];
+
     /// <summary>The account mapped to <paramref name="addressOrListId"/>, if any.</summary>
     public AccountInfo? ByKey(string addressOrListId) =>
         _byKey.TryGetValue(addressOrListId.Trim(), out var account) ? account : null;
