@@ -17,9 +17,10 @@ namespace MailGate.Coverage;
 /// </summary>
 /// <param name="cursors">The storage's cursor documents (store <see cref="CoverageDocuments.Store"/>).</param>
 /// <param name="metrics">Counts each message carrying a token by result.</param>
+/// <param name="time">When a probe is decided (<see cref="ProcessingState.DecidedAt"/>); its arrival time is the acceptance's.</param>
 /// <param name="logger">One line per message carrying a token.</param>
 /// <param name="probeKey">The probe key; absent or null when coverage is off.</param>
-internal sealed class ProbeReceiver(IPollerCursors cursors, ProbeReceiverMetrics metrics, ILogger<ProbeReceiver> logger, IProbeKey? probeKey = null)
+internal sealed class ProbeReceiver(IPollerCursors cursors, ProbeReceiverMetrics metrics, TimeProvider time, ILogger<ProbeReceiver> logger, IProbeKey? probeKey = null)
 {
     private readonly Lock _lock = new();
     private ICursorDocuments? _arrivals;
@@ -54,7 +55,7 @@ internal sealed class ProbeReceiver(IPollerCursors cursors, ProbeReceiverMetrics
         Log.ProbeArrived(logger, message.Id, arrival.AccountId, arrival.ProbeId, arrival.Latency, Path(arrival), arrival.ArcVerified);
         return new ProcessingState
         {
-            DecidedAt = arrival.ArrivedAt,
+            DecidedAt = time.GetUtcNow(),
             MessageId = facts.MessageId,
             Sender = facts.Sender,
             Subject = facts.Subject,
