@@ -83,7 +83,7 @@ public sealed record ProbeArrival
     /// <summary>When it was accepted over SMTP here.</summary>
     public required DateTimeOffset ArrivedAt { get; init; }
 
-    /// <summary>The List-Ids it carried, outermost first: the groups it went through.</summary>
+    /// <summary>The List-Ids it carried, in header order (a group adds its own below those already there: the root group first), the groups it went through.</summary>
     public IReadOnlyList<string> ListIds { get; init; } = [];
 
     /// <summary>The SMTP envelope recipient(s) it was accepted for.</summary>

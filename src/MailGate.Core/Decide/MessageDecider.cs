@@ -37,6 +37,10 @@ public static class MessageDecider
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(limiter);
+        if (input.Facts.Coverage is { } alert)
+        {
+            return CoverageDecider.Decide(input, alert); // MailGate's own alert: never the rules, never limited
+        }
 
         var rules = input.Rules;
         var facts = AccountResolver.Resolve(input.Facts, rules.Accounts);
@@ -108,7 +112,7 @@ public static class MessageDecider
         new() { DecidedAt = decidedAt, Error = $"cannot parse: {reason}" };
 
     /// <summary>A trigger's delivery with its key in the delivery ledger (<see cref="DeliveryRecord.LedgerKey"/>); other events go without.</summary>
-    private static DeliveryRecord WithLedgerKey(DeliveryRecord record, MessageFacts facts) =>
+    internal static DeliveryRecord WithLedgerKey(DeliveryRecord record, MessageFacts facts) =>
         record.Event.EventAction == "trigger"
             ? record with { LedgerKey = DedupKeys.Ledger(record.Rule, facts, record.TravelsUnverified()) }
             : record;

@@ -31,6 +31,7 @@ public static class PagerDutyEventBuilder
         var account = facts.AccountId.Length > 0 ? facts.AccountId : "unknown-account";
         var source = supportCase is not null ? $"aws-support/{account}"
             : facts.Health is not null ? $"aws-health/{account}"
+            : facts.Coverage is not null ? $"mailgate-coverage/{(facts.AccountId.Length > 0 ? facts.AccountId : "all")}"
             : facts.Sender.Length > 0 ? facts.Sender : "mailgate";
         return new PagerDutyEvent
         {

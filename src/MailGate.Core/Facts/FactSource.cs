@@ -52,8 +52,11 @@ public static class FactSources
     /// <summary>An AWS Health event for one affected account, polled or pushed.</summary>
     public static FactSource HealthEvent { get; } = new(MessageSources.HealthEvent, "an AWS Health event for one affected account (Health's organizational view, or EventBridge)", detailsKey: "health_event", factsKey: "health");
 
+    /// <summary>An alert MailGate raised about its own coverage (issue #15): a probe missing or not sent, silence.</summary>
+    public static FactSource Coverage { get; } = new(MessageSources.Coverage, "an alert MailGate raised about its own coverage (a probe missing or not sent, silence)", detailsKey: "coverage", factsKey: "coverage");
+
     /// <summary>Every source, in order.</summary>
-    public static IReadOnlyList<FactSource> All { get; } = Indexed(Mail, SupportCase, HealthEvent);
+    public static IReadOnlyList<FactSource> All { get; } = Indexed(Mail, SupportCase, HealthEvent, Coverage);
 
     /// <summary>The source of <paramref name="facts"/>, by <see cref="MessageFacts.Source"/>: the one place the registry asks "mail or case?".</summary>
     /// <exception cref="ArgumentException">A source no <see cref="FactSource"/> declares.</exception>

@@ -27,6 +27,9 @@ public static partial class Fields
     /// <summary>The <c>authenticated</c> value of a Health event: mail authentication does not apply.</summary>
     internal const string HealthVerdict = "not applicable: an AWS Health event";
 
+    /// <summary>The <c>authenticated</c> value of a coverage alert: raised by MailGate itself.</summary>
+    internal const string CoverageVerdict = "not applicable: a coverage alert MailGate raised";
+
     /// <summary>The fields as declared; first, so that it exists when the declarations below run.</summary>
     private static readonly List<Field> Declared = [];
 
@@ -117,7 +120,8 @@ public static partial class Fields
         FieldUses.Template,
         Mail(f => f.MessageId.Length > 0 ? f.MessageId : "content:" + f.ContentHash),
         SupportCase(c => "case:" + c.CaseId),
-        HealthEvent(h => h.Identity)));
+        HealthEvent(h => h.Identity),
+        Alert(Parse.CoverageAlertReader.Identity)));
 
     /// <summary><c>spool_id</c>.</summary>
     public static TextField SpoolId { get; } = Declare(new TextField("spool_id", FieldKind.Text,
@@ -170,7 +174,8 @@ public static partial class Fields
         FieldUses.Condition | FieldUses.Details | FieldUses.Shown,
         Mail(f => f.Authentication.ToString()),
         SupportCase(_ => SupportApiVerdict),
-        HealthEvent(_ => HealthVerdict))
+        HealthEvent(_ => HealthVerdict),
+        Alert(_ => CoverageVerdict))
     {
         Key = "authentication",
         ShownAs = f => f.Authentication.ToString(),
@@ -178,7 +183,7 @@ public static partial class Fields
 
     /// <summary><c>source</c>: mail or support-case.</summary>
     public static TextField Source { get; } = Declare(new TextField("source", FieldKind.Text,
-        "Where the facts came from: `mail`, `support-case` (an AWS Support case found by the poller) or `health-event` (an AWS Health event for one account).",
+        "Where the facts came from: `mail`, `support-case` (an AWS Support case found by the poller) `health-event` (an AWS Health event for one account) or `coverage` (an alert MailGate raised about its own coverage; never seen by rules).",
         FieldUses.Condition | FieldUses.Template | FieldUses.Shown, Every(f => f.Source)));
 
     /// <summary><c>case_id</c>.</summary>
@@ -268,6 +273,11 @@ public static partial class Fields
     public static TextField Description { get; } = Declare(new TextField("description", FieldKind.Text,
         "A Health event's latest description (also its `body`). Empty for mail and cases.",
         FieldUses.Condition | FieldUses.Template, HealthEvent(h => h.Description)));
+
+    /// <summary><c>coverage_kind</c>.</summary>
+    public static TextField CoverageKind { get; } = Declare(new TextField("coverage_kind", FieldKind.Text,
+        "A coverage alert's kind: `missing`, `send_failed` or `silence` (in its PagerDuty details; rules never see coverage alerts). Empty otherwise.",
+        FieldUses.Details | FieldUses.Shown, Alert(a => a.Kind)));
 
     /// <summary>Adds <paramref name="field"/> to <see cref="All"/> (declarations run in the order written).</summary>
     private static T Declare<T>(T field)

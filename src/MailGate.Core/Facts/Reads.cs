@@ -1,4 +1,4 @@
-
+using MailGate.Core.Coverage;
 using MailGate.Core.Parse;
 
 namespace MailGate.Core.Facts;
@@ -40,5 +40,12 @@ public static class Reads
     {
         ArgumentNullException.ThrowIfNull(read);
         return new(FactSources.HealthEvent, facts => read(facts.Health ?? throw new ArgumentException("health-event facts without an event", nameof(facts))));
+    }
+
+    /// <summary>Read for a coverage alert, from its <see cref="CoverageAlert"/>; other sources read the field as empty unless they declare a reader.</summary>
+    public static FieldReader<T> Alert<T>(Func<CoverageAlert, T> read)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        return new(FactSources.Coverage, facts => read(facts.Coverage ?? throw new ArgumentException("coverage facts without an alert", nameof(facts))));
     }
 }

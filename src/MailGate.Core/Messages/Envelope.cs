@@ -18,7 +18,10 @@ public sealed record Envelope(DateTimeOffset ReceivedAt, MessageOrigin Origin)
     public HealthEventOrigin? HealthEvent => Origin as HealthEventOrigin;
 
     /// <summary>Whether a <c>resolve</c> is owed rather than a trigger: a resolved support case or a closed Health event, seen so by its poller.</summary>
-    public bool Resolve => SupportCase?.Resolve == true || HealthEvent?.Resolve == true;
+    public bool Resolve => SupportCase?.Resolve == true || HealthEvent?.Resolve == true || (Origin as CoverageOrigin)?.Resolve == true;
+
+    /// <summary>The envelope of a coverage alert (issue #15) committed at <paramref name="raisedAt"/>.</summary>
+    public static Envelope ForCoverage(CoverageOrigin origin, DateTimeOffset raisedAt) => new(raisedAt, origin);
 
     /// <summary>The envelope of an AWS Health event found (polled or pushed) at <paramref name="foundAt"/>.</summary>
     public static Envelope ForHealthEvent(HealthEventOrigin origin, DateTimeOffset foundAt) => new(foundAt, origin);

@@ -1,3 +1,5 @@
+using MailGate.Core.Coverage;
+
 namespace MailGate.Core.Parse;
 
 /// <summary>
@@ -104,8 +106,14 @@ public sealed record MessageFacts
     /// <summary>Whether the facts were read from an AWS API (a support case or a Health event) rather than from mail: trusted by source.</summary>
     public bool FromAws => Case is not null || Health is not null;
 
-    /// <summary>Where the facts came from: <c>mail</c>, <c>support-case</c> or <c>health-event</c> (the rules field <c>source</c>).</summary>
-    public string Source => Case is not null ? MessageSources.SupportCase : Health is not null ? MessageSources.HealthEvent : MessageSources.Mail;
+    /// <summary>The coverage alert (issue #15) these facts describe; null for everything else. Decided without the rules.</summary>
+    public CoverageAlert? Coverage { get; init; }
+
+    /// <summary>Where the facts came from: <c>mail</c>, <c>support-case</c>, <c>health-event</c> or <c>coverage</c> (the rules field <c>source</c>).</summary>
+    public string Source => Case is not null ? MessageSources.SupportCase
+        : Health is not null ? MessageSources.HealthEvent
+        : Coverage is not null ? MessageSources.Coverage
+        : MessageSources.Mail;
 
     /// <summary>Every header by name (case-insensitive), values decoded, in the order they appear.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Headers { get; init; } =

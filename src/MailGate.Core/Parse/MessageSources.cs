@@ -11,4 +11,7 @@ public static class MessageSources
 
     /// <summary>An AWS Health event (one event and one affected account), polled from Health's organizational view or pushed by EventBridge.</summary>
     public const string HealthEvent = "health-event";
+
+    /// <summary>An alert MailGate raised about its own coverage (issue #15): decided by the rules file's <c>coverage:</c> section, never by its rules.</summary>
+    public const string Coverage = "coverage";
 }

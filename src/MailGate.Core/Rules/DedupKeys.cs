@@ -28,11 +28,13 @@ internal static class DedupKeys
 
     /// <summary>
     /// What identifies one email (the <c>{message_key}</c> placeholder, never empty): its Message-ID, else
-    /// <c>content:</c> and the content hash; for a support case, <c>case:</c> and the case id.
+    /// <c>content:</c> and the content hash; for a support case, <c>case:</c> and the case id; for a coverage alert, its dedup
+    /// key and when it was raised (each new miss after a resolve is a new trigger in the ledger).
     /// </summary>
     public static string Identity(MessageFacts facts) =>
         facts.Case is { } supportCase ? "case:" + supportCase.CaseId
         : facts.Health is { } health ? health.Identity
+        : facts.Coverage is { } alert ? CoverageAlertReader.Identity(alert)
         : facts.MessageId.Length > 0 ? facts.MessageId
         : "content:" + facts.ContentHash;
 

@@ -17,6 +17,7 @@ internal static class RuleFileReader
         new SchemaKey<FileDraft>("routes", ReadRoutes),
         new SchemaKey<FileDraft>("accounts", ReadAccounts),
         new SchemaKey<FileDraft>("trust", ReadTrust),
+        new SchemaKey<FileDraft>("coverage", ReadCoverage),
         new SchemaKey<FileDraft>("rules", ReadRules) { Missing = _ => "missing 'rules' (the list of rules, evaluated in order)" })
     {
         Unknown = (_, key, names) => $"unknown top-level key '{key}' (expected one of: {names})",
@@ -40,7 +41,7 @@ internal static class RuleFileReader
         Schema.Read(context, mapping, file);
         return context.Errors.Count > 0
             ? null
-            : new RuleSet(context.Source, VersionOf(yaml), file.Routes, file.Rules, file.Accounts, file.Trust);
+            : new RuleSet(context.Source, VersionOf(yaml), file.Routes, file.Rules, file.Accounts, file.Trust, file.Coverage);
     }
 
     /// <summary>The first 12 lowercase hex digits of the SHA-256 of the file text.</summary>
@@ -120,6 +121,12 @@ internal static class RuleFileReader
         return true;
     }
 
+    private static bool ReadCoverage(ParseContext context, MappingEntry entry, FileDraft file)
+    {
+        file.Coverage = CoverageReader.Read(context, entry.Value, file.Declared);
+        return true;
+    }
+
     private static bool ReadRules(ParseContext context, MappingEntry entry, FileDraft file)
     {
         if (context.Sequence(entry.Value, "'rules'") is not { } sequence)
@@ -161,6 +168,8 @@ internal static class RuleFileReader
         public bool HasTrustPolicy { get; set; }
 
         public TrustPolicy? Trust { get; set; }
+
+        public CoverageSection? Coverage { get; set; }
 
         public List<Rule> Rules { get; } = [];
     }

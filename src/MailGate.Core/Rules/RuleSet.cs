@@ -3,10 +3,11 @@ namespace MailGate.Core.Rules;
 /// <summary>A loaded, validated rules file: routes and rules in order. Immutable; safe to share.</summary>
 public sealed class RuleSet
 {
-    internal RuleSet(string source, string version, IReadOnlyDictionary<string, Route> routes, IReadOnlyList<Rule> rules, AccountMap? accounts = null, TrustPolicy? trust = null)
+    internal RuleSet(string source, string version, IReadOnlyDictionary<string, Route> routes, IReadOnlyList<Rule> rules, AccountMap? accounts = null, TrustPolicy? trust = null, CoverageSection? coverage = null)
     {
         Accounts = accounts ?? AccountMap.Empty;
         Trust = trust;
+        Coverage = coverage;
         Source = source;
         Version = version;
         Routes = routes;
@@ -28,6 +29,9 @@ public sealed class RuleSet
 
     /// <summary>The <c>trust:</c> policy, or null when the file has none.</summary>
     public TrustPolicy? Trust { get; }
+
+    /// <summary>The <c>coverage:</c> section (where coverage alerts page), or null when the file has none.</summary>
+    public CoverageSection? Coverage { get; }
 
     public override string ToString() => $"{Source} ({Version}, {Rules.Count} rules, {Routes.Count} routes)";
 }

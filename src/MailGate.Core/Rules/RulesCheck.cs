@@ -49,6 +49,11 @@ public static class RulesCheck
         {
             used.Add(untrustedRoute);
         }
+
+        if (rules.Coverage is { } coverage)
+        {
+            used.Add(coverage.Route);
+        }
         foreach (var route in rules.Routes.Values)
         {
             if (!used.Contains(route.Name))

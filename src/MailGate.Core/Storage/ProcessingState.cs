@@ -40,6 +40,12 @@ public sealed record ProcessingState
     /// <summary>Why the message could not be processed at all (e.g. it could not be parsed).</summary>
     public string? Error { get; init; }
 
+    /// <summary>
+    /// For a coverage probe recognised before the rules (issue #15): what it was (account, probe id, send time).
+    /// Such a message is never paged and not counted as a decision; null for every other message.
+    /// </summary>
+    public string? Probe { get; init; }
+
     /// <summary>One delivery per matching rule, in rule order.</summary>
     public IReadOnlyList<DeliveryRecord> Deliveries { get; init; } = [];
 

@@ -53,6 +53,11 @@ internal static class RulesCheckCommand
             output.WriteLine($"  untrusted matches of 'trust: required' rules: {untrusted.Action.ToString().ToLowerInvariant()}" +
                 (untrusted.Action == UntrustedAction.Drop ? "" : $"{(untrusted.Route is null ? "" : $" to {untrusted.Route}")} at {untrusted.Severity}, marked '{untrusted.SummaryPrefix.Trim()}', at most {untrusted.MaxPerSenderPerHour} per sender, {untrusted.MaxPerClientNetworkPerHour} per client network and {untrusted.MaxPerHour} in all per hour"));
         }
+
+        if (rules.Coverage is { } coverage)
+        {
+            output.WriteLine($"  coverage alerts (never the rules): page {coverage.Route} ({coverage.Severity})");
+        }
         var number = 0;
         foreach (var rule in rules.Rules)
         {

@@ -29,6 +29,7 @@ internal static class RulesTestJson
             ["dropped_by"] = evaluation.DroppedBy,
             ["dropped_untrusted"] = new JsonArray([.. evaluation.DroppedUntrusted.Select(r => (JsonNode?)r)]),
             ["untrusted"] = new JsonArray([.. decision.Untrusted.Select(u => (JsonNode?)u.Audit)]),
+            ["probe_token"] = ProbeRecognizer.FindToken(decision.Facts),
             ["events"] = new JsonArray([.. events.Select(e => JsonSerializer.SerializeToNode(e, PagerDutyJsonContext.Default.PagerDutyEvent))]),
         };
     }

@@ -57,6 +57,11 @@ internal static class RulesTestText
         }
 
         output.WriteLine();
+        if (ProbeRecognizer.FindToken(facts) is { } token)
+        {
+            output.WriteLine($"Coverage probe token {token}: a gateway with Coverage:ProbeKey on records a valid, new probe before the rules and never pages it; below, what the rules do if it is forged, expired or replayed");
+        }
+
         WriteDecision(output, decision, events);
     }
 

@@ -79,7 +79,7 @@ internal static class SpoolCommand
                 {
                     count++;
                     var attempts = state?.Deliveries.Sum(d => d.Attempts) ?? 0;
-                    var rule = state is null ? "?" : state.Deliveries.Count > 0 ? string.Join(",", state.Deliveries.Select(d => d.Rule)) : state.DroppedBy ?? (state.IsDecided ? "-" : "(undecided)");
+                    var rule = state is null ? "?" : state.Deliveries.Count > 0 ? string.Join(",", state.Deliveries.Select(d => d.Rule)) : state.DroppedBy ?? (state.Probe is not null ? "(coverage probe)" : state.IsDecided ? "-" : "(undecided)");
                     var error = state?.Error ?? state?.Deliveries.Select(d => d.LastError).LastOrDefault(e => e is not null) ?? "";
                     output.WriteLine($"{message.Id,-21}  {State(area, state),-7}  {Age(now - message.Envelope.ReceivedAt),6}  {attempts,5}  {Cut(rule, 20),-20}  {Cut(state?.Subject ?? "", 40),-40}  {Cut(error, 80)}");
                 }

@@ -2,6 +2,7 @@ using MailGate.Core.Deliver;
 using MailGate.Core.Parse;
 using MailGate.Core.Rules;
 using MailGate.Core.Spool;
+using MailGate.Coverage;
 using MailGate.Deliver;
 using MailGate.HealthEvents;
 using MailGate.Http;
@@ -73,6 +74,7 @@ public static class MailGateHost
             .AddSpool()
             .AddParsing(sp => sp.GetRequiredService<IOptions<SmtpOptions>>().Value.MaxHeaderSize)
             .AddRules()
+            .AddCoverageReceiving()     // coverage probes are recognised before the rules (issue #15)
             .AddMessageProcessing()     // registered before the listener: resumes the spool first
             .AddPagerDutyDelivery()
             .AddSmtpReceiving()

@@ -3,6 +3,7 @@ using MailGate.Core.Decide;
 using MailGate.Core.Parse;
 using MailGate.Core.Rules;
 using MailGate.Core.Storage;
+using MailGate.Coverage;
 using MailGate.Observability;
 using MailGate.Parse;
 using MailGate.Rules;
@@ -27,6 +28,7 @@ internal sealed class DecisionStage(
     KeyFetcher keyFetcher,
     FetchedKeys fetched,
     VerificationDeferrals deferrals,
+    ProbeReceiver probes,
     ProcessingLog log,
     ProcessingEvents events,
     MailGateMetrics metrics,
@@ -55,6 +57,12 @@ internal sealed class DecisionStage(
             {
                 using var json = store.OpenContent(message);
                 return (Decide(message, HealthEventReader.Read(message.Id, message.Envelope, json)), false);
+            }
+
+            if (message.Envelope.Origin is CoverageOrigin)
+            {
+                using var json = store.OpenContent(message);
+                return (Decide(message, CoverageAlertReader.Read(message.Id, message.Envelope, json)), false);
             }
 
             var content = store.OpenContent(message);
@@ -94,7 +102,7 @@ internal sealed class DecisionStage(
         }
 
         deferrals.Forget(message.Id);
-        return (Decide(message, facts), false);
+        return (probes.TryReceive(message, facts) ?? Decide(message, facts), false); // a coverage probe never reaches the rules
     }
 
     /// <summary>Decides on <paramref name="facts"/> with the rules in force, pins the keys of trusted mail, and reports the decision.</summary>

@@ -62,6 +62,7 @@ internal sealed class DecisionExplainer(IMessageStorage storage, MessageParser p
             {
                 SupportCaseOrigin => SupportCaseReader.Read(message.Id, message.Envelope, content),
                 HealthEventOrigin => HealthEventReader.Read(message.Id, message.Envelope, content),
+                CoverageOrigin => CoverageAlertReader.Read(message.Id, message.Envelope, content),
                 _ => await parser.ParseAsync(message.Id, message.Envelope, content, cancellationToken).ConfigureAwait(false),
             };
         }
@@ -87,6 +88,7 @@ internal sealed class DecisionExplainer(IMessageStorage storage, MessageParser p
         Add(facts, "rules_version", state?.RulesVersion);
         Add(facts, "decided_at", state?.DecidedAt?.ToString("u", CultureInfo.InvariantCulture));
         Add(facts, "dropped_by", state?.DroppedBy);
+        Add(facts, "coverage_probe", state?.Probe);
         Add(facts, "error", state?.Error);
         Add(facts, "state_problem", problem);
         return facts;

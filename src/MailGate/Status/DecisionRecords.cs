@@ -37,7 +37,8 @@ internal sealed class DecisionRecords(IMessageStorage storage)
         var (message, area, state, problem) = entry;
         var deliveries = state?.Deliveries ?? [];
         var rules = deliveries.Count > 0 ? deliveries.Select(d => d.Rule).Distinct(StringComparer.Ordinal).ToArray()
-            : state?.DroppedBy is { } drop ? [drop] : [];
+            : state?.DroppedBy is { } drop ? [drop]
+            : state?.Probe is not null ? ["(coverage probe)"] : [];
         return new DecisionSummary(
             message.Id,
             message.Envelope.ReceivedAt,
@@ -54,11 +55,12 @@ internal sealed class DecisionRecords(IMessageStorage storage)
             problem ?? state?.Error ?? deliveries.Select(d => d.LastError).LastOrDefault(e => e is not null));
     }
 
-    /// <summary>Where a message came from, as the list shows it: <c>mail</c>, <c>support case</c> or <c>Health event</c>. Pure.</summary>
+    /// <summary>Where a message came from, as the list shows it: <c>mail</c>, <c>support case</c>, <c>Health event</c> or <c>coverage alert</c>. Pure.</summary>
     public static string SourceOf(MessageOrigin origin) => origin switch
     {
         SupportCaseOrigin => "support case",
         HealthEventOrigin => "Health event",
+        CoverageOrigin => "coverage alert",
         _ => "mail",
     };
 

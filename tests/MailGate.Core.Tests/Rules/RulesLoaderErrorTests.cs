@@ -25,7 +25,7 @@ public class RulesLoaderErrorTests
         yield return Case(
             "unknown top-level key",
             "version: 1\nrule: []\nrules: []\n",
-            2, 1, null, "unknown top-level key 'rule' (expected one of: version, routes, accounts, trust, rules)");
+            2, 1, null, "unknown top-level key 'rule' (expected one of: version, routes, accounts, trust, coverage, rules)");
         yield return Case(
             "unknown rule key",
             TestRules.Head + "  - name: t\n    action: drop\n    contnue: true\n",

@@ -125,6 +125,23 @@ public abstract partial class StorageConformanceTests
         Assert.That(ContentOf(storage, claimed), Is.EqualTo(document));
     }
 
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task CommitAsync_CoverageAlert_OriginAndDocumentSurviveARestartAsIs(bool resolve)
+    {
+        var storage = Owner();
+        var origin = new CoverageOrigin("123456789012", resolve);
+        const string document = """{"kind":"missing","dedup_key":"mailgate-coverage-123456789012","summary":"s","raised_at":"2026-12-01T08:00:00+00:00"}""";
+
+        await storage.CommitAsync(Envelope.ForCoverage(origin, Received), Segments.Of(document), CancellationToken.None);
+        storage = Restart(storage);
+
+        var claimed = storage.ClaimUnfinished().Single();
+        Assert.That(claimed.Envelope.Origin, Is.EqualTo(origin));
+        Assert.That(claimed.Envelope.Resolve, Is.EqualTo(resolve));
+        Assert.That(ContentOf(storage, claimed), Is.EqualTo(document));
+    }
+
     [Test]
     public async Task ClaimUnfinished_CommittedOutOfOrder_OldestFirstAlsoInUnfinishedIds()
     {
