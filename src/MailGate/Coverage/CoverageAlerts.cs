@@ -17,9 +17,10 @@ public interface ICoverageAlerts
     /// <param name="alert">The alert.</param>
     /// <param name="subject">What it is about, for logs: the account id, or <c>silence</c>.</param>
     /// <param name="cancellationToken">Cancels the commit (then nothing is committed).</param>
+    /// <returns>The spool id of the committed alert.</returns>
     /// <exception cref="IOException">The storage refused the commit.</exception>
     /// <exception cref="UnauthorizedAccessException">The file spool may not be written.</exception>
-    Task RaiseAsync(CoverageAlert alert, string subject, CancellationToken cancellationToken);
+    Task<string> RaiseAsync(CoverageAlert alert, string subject, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -29,7 +30,7 @@ public interface ICoverageAlerts
 /// </summary>
 internal sealed class SpooledCoverageAlerts(IMessageIntake spool, ProcessingInbox inbox, TimeProvider time, ILogger<SpooledCoverageAlerts> logger) : ICoverageAlerts
 {
-    public async Task RaiseAsync(CoverageAlert alert, string subject, CancellationToken cancellationToken)
+    public async Task<string> RaiseAsync(CoverageAlert alert, string subject, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(alert);
         var message = await spool.CommitAsync(
@@ -38,5 +39,6 @@ internal sealed class SpooledCoverageAlerts(IMessageIntake spool, ProcessingInbo
             cancellationToken).ConfigureAwait(false);
         inbox.Enqueue(message);
         CoverageLog.AlertSpooled(logger, message.Id, alert.Kind, alert.Resolve ? "resolve" : "trigger", subject, alert.DedupKey);
+        return message.Id;
     }
 }

@@ -11,7 +11,7 @@ internal sealed class CoverageProbeKey(IOptions<CoverageOptions> options) : IPro
     private readonly Lazy<byte[]?> _key = new(() => options.Value.Enabled ? CoverageSecrets.ProbeKey(options.Value).Key : null);
 
     /// <inheritdoc/>
-    public ReadOnlyMemory<byte>? Key => _key.Value is { } key ? key : null;
+    public ReadOnlyMemory<byte>? Key => _key.Value is { } key ? new ReadOnlyMemory<byte>?(key) : null;
 
     /// <inheritdoc/>
     public TimeSpan MaxAge => options.Value.Deadline + Margin;
