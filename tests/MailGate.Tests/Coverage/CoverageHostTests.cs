@@ -4,6 +4,7 @@ using MailGate.Core.Messages;
 using MailGate.Core.Storage;
 using MailGate.Coverage;
 using MailGate.Tests.Support;
+using MailGate.Tests.Support.Aws;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 
@@ -105,6 +106,34 @@ public sealed class CoverageHostTests
             Assert.That(taken.Select(m => m.Headers[ProbeToken.HeaderName] ?? ""), Is.EquivalentTo(sent.Select(s => ProbeTokenOf(s, taken))));
             Assert.That(_pagerDuty.Accepted, Is.Empty, "a probe never pages");
         });
+    }
+
+    [Test]
+    public async Task WithOrganization_TheOrganizationsActiveAccountsAreProbedToo_AtTheirRootEmail()
+    {
+        await using var aws = await FakeAws.StartAsync();
+        aws.Organizations.AddAccount("111111111111", "prod-payments", "root+prod@roots.test");
+        aws.Organizations.AddAccount("333333333333", "new-account", "root+new@roots.test");
+        aws.Organizations.AddAccount("444444444444", "closing", "root+closing@roots.test", "SUSPENDED");
+        var three = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var taken = new ConcurrentQueue<string>();
+        _relay.Taken += (_, message) =>
+        {
+            taken.Enqueue(message.To.Mailboxes.Single().Address);
+            if (taken.Count >= 3)
+            {
+                three.TrySetResult();
+            }
+        };
+
+        _gateway = await GatewayHarness.StartAsync(
+            _pagerDuty,
+            services => FakeAwsCredentialSource.Register(services),
+            Rules,
+            [.. Settings(), "--Coverage:Organization=true", .. aws.Settings.Select(kv => $"--{kv.Key}={kv.Value}")]);
+        await three.Task.WaitAsync(Guard);
+
+        Assert.That(taken.Order(), Is.EqualTo(new[] { "aws-root-222222222222@roots.test", "root+new@roots.test", "root+prod@roots.test" }));
     }
 
     [Test]
