@@ -28,4 +28,7 @@ internal static partial class CoverageLog
 
     [LoggerMessage(1177, LogLevel.Warning, "Coverage round failed: {Error}; trying again at the next check")]
     public static partial void RoundFailed(ILogger logger, string error);
+
+    [LoggerMessage(1178, LogLevel.Warning, "Coverage document of account {AwsAccount} cannot be read ({Error}); the account is skipped until it is fixed or replaced")]
+    public static partial void DocumentUnreadable(ILogger logger, string awsAccount, string error);
 }

@@ -15,7 +15,7 @@ internal sealed class CoverageOptionsValidator : IValidateOptions<CoverageOption
     public ValidateOptionsResult Validate(string? name, CoverageOptions options)
     {
         var failures = new List<string>();
-        Between(failures, "Coverage:SilenceAlarm", options.SilenceAlarm, TimeSpan.FromMinutes(1), MaxDuration);
+        Between(failures, "Coverage:SilenceAlarm", options.SilenceAlarm, TimeSpan.Zero, MaxDuration); // the watcher decides what 0 means
         if (!options.Enabled)
         {
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -39,15 +39,23 @@ internal sealed partial class CoverageRound(
         var sends = SendsPerCheck(targets.Count, settings);
         foreach (var target in targets)
         {
-            var sent = CoverageDocuments.Read<ProbeSent>(documents.Read(CoverageDocuments.SentKey(target.AccountId)));
-            if (sends > 0 && IsDue(target.AccountId, sent, time.GetUtcNow(), settings))
+            try
             {
-                sends--;
-                sent = await SendAsync(target, sent, cancellationToken).ConfigureAwait(false);
-            }
+                var sent = CoverageDocuments.Read<ProbeSent>(documents.Read(CoverageDocuments.SentKey(target.AccountId)));
+                if (sends > 0 && IsDue(target.AccountId, sent, time.GetUtcNow(), settings))
+                {
+                    sends--;
+                    sent = await SendAsync(target, sent, cancellationToken).ConfigureAwait(false);
+                }
 
-            var arrival = CoverageDocuments.Read<ProbeArrival>(documents.Read(CoverageDocuments.ArrivedKey(target.AccountId)));
-            await CheckAsync(target, sent, arrival, settings, cancellationToken).ConfigureAwait(false);
+                var arrival = CoverageDocuments.Read<ProbeArrival>(documents.Read(CoverageDocuments.ArrivedKey(target.AccountId)));
+                await CheckAsync(target, sent, arrival, settings, cancellationToken).ConfigureAwait(false);
+            }
+            catch (System.Text.Json.JsonException e)
+            {
+                // One account's damaged document does not hold up the others' probes.
+                CoverageLog.DocumentUnreadable(logger, target.AccountId, e.Message);
+            }
         }
     }
 

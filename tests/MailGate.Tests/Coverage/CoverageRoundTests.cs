@@ -175,6 +175,15 @@ public sealed class CoverageRoundTests
         });
     }
 
+    [Test]
+    public async Task ADamagedDocument_SkipsItsAccountOnly()
+    {
+        _documents.Write(CoverageDocuments.SentKey(Sandbox.AccountId), "{not json"u8);
+        await Round(Settings(_relay.Port)).RunAsync([Sandbox, Prod], CancellationToken.None);
+
+        Assert.That(_relay.Received.Select(m => m.To.Mailboxes.Single().Address), Is.EqualTo(new[] { Prod.RootAddress }));
+    }
+
     private static int ClosedPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
