@@ -184,6 +184,22 @@ public sealed class CoverageRoundTests
         Assert.That(_relay.Received.Select(m => m.To.Mailboxes.Single().Address), Is.EqualTo(new[] { Prod.RootAddress }));
     }
 
+    [Test]
+    public async Task StartTlsAlways_ARelayWithoutStartTls_IsRefusedAtOnce_NotTriedAgain()
+    {
+        var settings = Settings(_relay.Port);
+        settings.Relay.StartTls = "always";
+        await Round(settings).RunAsync([Prod], CancellationToken.None);
+
+        var sent = _documents.Sent(Prod.AccountId)!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(_relay.Received, Is.Empty);
+            Assert.That(sent.FailedRounds, Is.EqualTo(1));
+            Assert.That(sent.LastError, Does.StartWith("not supported by the relay").And.EndWith("(attempt 1 of 2)"));
+        });
+    }
+
     private static int ClosedPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
