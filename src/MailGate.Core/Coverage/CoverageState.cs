@@ -28,6 +28,19 @@ public static class CoverageStates
         _ => "pending",
     };
 
+    /// <summary>The <see cref="ProbeSent.OpenAlert"/> (and <see cref="CoverageAlert.Kind"/>) of a probe that did not come back.</summary>
+    public const string MissingAlert = "missing";
+
+    /// <summary>The <see cref="ProbeSent.OpenAlert"/> (and <see cref="CoverageAlert.Kind"/>) of probes the relay did not take.</summary>
+    public const string SendFailedAlert = "send_failed";
+
+    /// <summary>The <see cref="CoverageAlert.Kind"/> of the overall silence alarm.</summary>
+    public const string SilenceAlert = "silence";
+
+    /// <summary>Whether <paramref name="arrival"/> is the newest probe's (or a later one's) arrival: the path worked since that send.</summary>
+    public static bool Arrived(ProbeSent? sent, ProbeArrival? arrival) =>
+        arrival is not null && (sent?.SentAt is not { } sentAt || arrival.ProbeId == sent.ProbeId || arrival.SentAt >= sentAt);
+
     /// <summary>The account's state now.</summary>
     /// <param name="sent">The sender's document, or null when no probe was tried.</param>
     /// <param name="arrival">The newest valid arrival, or null when none.</param>
@@ -40,17 +53,19 @@ public static class CoverageStates
             return CoverageState.SendFailed;
         }
 
-        if (sent?.ProbeId is not { } probe || sent.SentAt is not { } sentAt)
+        if (sent?.ProbeId is null || sent.SentAt is not { } sentAt)
         {
             return arrival is null ? CoverageState.Pending : CoverageState.Ok;
         }
 
-        if (arrival is not null && (arrival.ProbeId == probe || arrival.SentAt >= sentAt))
+        if (Arrived(sent, arrival))
         {
             return CoverageState.Ok;
         }
 
-        if (now - sentAt > deadline)
+        // Missing until a probe comes back: a new probe sent while the account's missing alert is open does not
+        // make it look ok for another deadline (the alert stays open, and the state says so).
+        if (now - sentAt > deadline || sent.OpenAlert == MissingAlert)
         {
             return CoverageState.Missing;
         }

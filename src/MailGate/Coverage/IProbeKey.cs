@@ -1,15 +1,14 @@
 namespace MailGate.Coverage;
 
 /// <summary>
-/// The probe key the receiver verifies coverage probes with (issue #15). Implemented and registered from
-/// <c>Coverage:*</c> options by the coverage sender's registration; without a registration, or with a null
-/// <see cref="Key"/>, no mail is recognised as a probe at all (coverage is off).
+/// The probe key, as the receiver of probes needs it (issue #15 contract between the sender and the receiver):
+/// <see cref="Key"/> is null when coverage is off (then no mail is recognised as a probe).
 /// </summary>
 public interface IProbeKey
 {
-    /// <summary>The key's bytes (<c>Coverage:ProbeKey</c> or <c>Coverage:ProbeKeyFile</c>; at least 16); null when coverage is off.</summary>
+    /// <summary>The bytes of <c>Coverage:ProbeKey</c> (or the file's content), at least 16; null when coverage is off.</summary>
     ReadOnlyMemory<byte>? Key { get; }
 
-    /// <summary>How old a probe's token may be when it is accepted: <c>Coverage:Deadline</c> plus a margin. Older ones are <c>expired</c>.</summary>
+    /// <summary>The longest a probe token stays valid after its send time: <c>Coverage:Deadline</c> plus <see cref="CoverageProbeKey.Margin"/>.</summary>
     TimeSpan MaxAge { get; }
 }

@@ -5,7 +5,7 @@ namespace MailGate.Hosting;
 /// <summary>
 /// "Did you mean …?": the existing key closest to a misspelt one, by edit distance (Levenshtein, at most
 /// a quarter of the key's length, and at least 2) or, failing that, by the same last name when only one
-/// key has it (<c>Port</c> → <c>Smtp:Port</c>). Under <c>Serilog:</c> only the names MailGate knows are
+/// key of the fewest levels has it (<c>Port</c> → <c>Smtp:Port</c>, not <c>Coverage:Relay:Port</c>). Under <c>Serilog:</c> only the names MailGate knows are
 /// suggested, two levels down (three under <c>MinimumLevel</c>).
 /// </summary>
 internal static class ConfigurationKeySuggestions
@@ -28,10 +28,12 @@ internal static class ConfigurationKeySuggestions
             return nearest;
         }
 
-        // "Port" for Smtp:Port: the same last name, when only one key has it.
+        // "Port" for Smtp:Port: the same last name, when only one key has it at the shallowest depth
+        // (Coverage:Relay:Port is deeper).
         var name = segments.LastOrDefault(s => !IsIndex(s));
         var sameName = candidates.Where(c => c.Split(':').Last(s => !IsIndex(s)).Equals(name, StringComparison.OrdinalIgnoreCase)).ToArray();
-        return sameName.Length == 1 ? sameName[0] : null;
+        var shallowest = sameName.Length == 0 ? [] : sameName.Where(c => c.Split(':').Length == sameName.Min(k => k.Split(':').Length)).ToArray();
+        return shallowest.Length == 1 ? shallowest[0] : null;
     }
 
     /// <summary>Serilog's names are checked two levels down (three under MinimumLevel); what follows is kept.</summary>

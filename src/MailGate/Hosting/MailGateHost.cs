@@ -80,7 +80,8 @@ public static class MailGateHost
             .AddSmtpReceiving()
             .AddSupportCasePolling(builder.Configuration) // the second way in: AWS Support cases, when enabled
             .AddHealthEventPolling(builder.Configuration) // the third: AWS Health events, when enabled
-            .AddAwsEventsPush(builder.Configuration);     // and pushed by EventBridge or SNS, when enabled
+            .AddAwsEventsPush(builder.Configuration)      // and pushed by EventBridge or SNS, when enabled
+            .AddCoverage(builder.Configuration);          // coverage probes through a relay, and their deadlines (issue #15), when enabled
 
         addServices?.Invoke(builder.Services);
 

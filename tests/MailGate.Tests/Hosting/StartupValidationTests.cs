@@ -29,6 +29,7 @@ public sealed class StartupValidationTests
     [TestCase("--Http:Url=http://localhost:0", "Http:Url cannot pick a free port (0) on localhost")]
     [TestCase("--Http:Url=http://mailgate.example.com:8025", "Http:Url must name an IP address, localhost, or *")] // Kestrel listened on every interface
     [TestCase("--Http:Url=http://127.0.0.1:0;http://user@127.0.0.1:0", "Http:Url must name an IP address, localhost, or *")]
+    [TestCase("--Coverage:Enabled=true", "Coverage:ProbeKey is not set (set it from the environment: MAILGATE_Coverage__ProbeKey")] // and From, Relay:Host
     public async Task InvalidSetting_FailsStartWithAMessageNamingTheKey(string setting, string expected)
     {
         var error = await StartFailureAsync(setting);
