@@ -2,8 +2,10 @@ using MailGate.Core.Deliver;
 using MailGate.Core.Parse;
 using MailGate.Core.Rules;
 using MailGate.Core.Spool;
+using MailGate.Coverage;
 using MailGate.Deliver;
 using MailGate.HealthEvents;
+using MailGate.Heartbeat;
 using MailGate.Http;
 using MailGate.Observability;
 using MailGate.Parse;
@@ -78,7 +80,9 @@ public static class MailGateHost
             .AddSmtpReceiving()
             .AddSupportCasePolling(builder.Configuration) // the second way in: AWS Support cases, when enabled
             .AddHealthEventPolling(builder.Configuration) // the third: AWS Health events, when enabled
-            .AddAwsEventsPush(builder.Configuration);     // and pushed by EventBridge or SNS, when enabled
+            .AddAwsEventsPush(builder.Configuration)      // and pushed by EventBridge or SNS, when enabled
+            .AddCoverageWatch()                           // coverage (#15): silence alarm, the coverage view and metrics
+            .AddHeartbeat(builder.Configuration);         // the heartbeat out, when Heartbeat:Url is set
 
         addServices?.Invoke(builder.Services);
 
