@@ -56,8 +56,14 @@ public static class MailSilence
         var reader = new SequenceReader<byte>(message);
         string? field = null;
         var value = new StringBuilder();
-        while (found.Count < max && reader.TryReadTo(out ReadOnlySequence<byte> line, (byte)'\n'))
+        while (found.Count < max && !reader.End)
         {
+            if (!reader.TryReadTo(out ReadOnlySequence<byte> line, (byte)'\n'))
+            {
+                line = reader.UnreadSequence; // the last line, without a line end
+                reader.AdvanceToEnd();
+            }
+
             var text = Encoding.Latin1.GetString(line).TrimEnd('\r');
             if (text.Length > 0 && text[0] is ' ' or '\t')
             {
