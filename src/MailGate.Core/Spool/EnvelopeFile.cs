@@ -13,6 +13,7 @@ namespace MailGate.Core.Spool;
 /// <c>{"source":"mail","mail_from":…,"recipients":[…],"received_at":…,"client_address":…,"session_id":…}</c>, or for a
 /// support case <c>{"source":"support-case","mail_from":"","recipients":[],"received_at":…,"case":{"account_id":…,"account_name":…,"account_email":…,"language":…,"resolve":…}}</c>.
 /// An AWS Health event: <c>{"source":"health-event","mail_from":"","recipients":[],"received_at":…,"health":{"channel":"poll","resolve":false}}</c>.
+/// A coverage alert: <c>{"source":"coverage","mail_from":"","recipients":[],"received_at":…,"coverage":{"subject":"silence","resolve":false}}</c>.
 /// The empty <c>mail_from</c> and <c>recipients</c> of a case are kept so that the previous release still reads a spool
 /// written by this one (after a rollback).</para>
 /// <para>Read: <c>source</c> decides; without it (every envelope written before it existed) a <c>case</c> makes
@@ -63,6 +64,10 @@ internal static class EnvelopeFile
                 var h = document.Health;
                 missing = h?.Channel is null ? "health lacks its channel" : null;
                 return missing is null ? new HealthEventOrigin(h!.Channel!, h.Resolve) : null;
+            case CoverageOrigin.SourceName:
+                var v = document.Coverage;
+                missing = v?.Subject is null ? "coverage lacks its subject" : null;
+                return missing is null ? new CoverageOrigin(v!.Subject!, v.Resolve) : null;
             default:
                 missing = $"source '{source}' is not one this gateway reads";
                 return null;
@@ -103,6 +108,14 @@ internal static class EnvelopeFile
             ReceivedAt = envelope.ReceivedAt,
             Health = new HealthDocument { Channel = health.Channel, Resolve = health.Resolve },
         },
+        CoverageOrigin coverage => new EnvelopeDocument
+        {
+            Source = coverage.Source,
+            MailFrom = "",
+            Recipients = [],
+            ReceivedAt = envelope.ReceivedAt,
+            Coverage = new CoverageDocument { Subject = coverage.Subject, Resolve = coverage.Resolve },
+        },
         _ => throw new ArgumentException($"the file spool cannot store a message from '{envelope.Origin.Source}'", nameof(envelope)),
     };
 }
@@ -126,6 +139,16 @@ internal sealed class EnvelopeDocument
     public CaseDocument? Case { get; set; }
 
     public HealthDocument? Health { get; set; }
+
+    public CoverageDocument? Coverage { get; set; }
+}
+
+/// <summary>The <c>coverage</c> object of <see cref="EnvelopeDocument"/>: <c>{"subject":"silence","resolve":false}</c> (issue #15).</summary>
+internal sealed class CoverageDocument
+{
+    public string? Subject { get; set; }
+
+    public bool Resolve { get; set; }
 }
 
 /// <summary>The <c>health</c> object of <see cref="EnvelopeDocument"/>: <c>{"channel":"poll","resolve":false}</c>.</summary>

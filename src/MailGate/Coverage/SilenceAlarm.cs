@@ -71,9 +71,9 @@ internal sealed class SilenceAlarm(
     /// <summary>One check: raise, resolve or nothing (<see cref="MailSilence.Decide"/>); a storage failure is logged once per change.</summary>
     internal async Task CheckAsync(TimeSpan alarm, CancellationToken cancellationToken)
     {
-        var store = storage.Cursors(MailSilence.Store);
         try
         {
+            var store = storage.Cursors(MailSilence.Store);
             var now = time.GetUtcNow();
             var state = CoverageDocuments.Read<SilenceAlarmState>(store.Read(MailSilence.AlarmKey));
             if (state is null)
@@ -108,7 +108,7 @@ internal sealed class SilenceAlarm(
         {
             if (e.Message != _lastError)
             {
-                Log.SilenceStoreFailed(logger, store.Location, e.Message);
+                Log.SilenceStoreFailed(logger, $"{storage.Location} ({MailSilence.Store})", e.Message);
             }
 
             _lastError = e.Message;

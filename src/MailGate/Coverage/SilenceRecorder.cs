@@ -67,7 +67,7 @@ internal sealed class SilenceRecorder(IPollerCursors storage, MailArrivals arriv
             {
                 if (e.Message != _lastError)
                 {
-                    Log.SilenceStoreFailed(logger, storage.Cursors(MailSilence.Store).Location, e.Message);
+                    Log.SilenceStoreFailed(logger, $"{storage.Location} ({MailSilence.Store})", e.Message);
                 }
 
                 _lastError = e.Message;
