@@ -46,11 +46,11 @@ internal sealed class HeartbeatSender(
         using var timer = new PeriodicTimer(settings.Interval, time);
         try
         {
-            do
+            // The first request one interval after start: the listeners are up by then, and a monitor's grace covers it.
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
                 await BeatAsync(url, settings, stoppingToken).ConfigureAwait(false);
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
