@@ -105,10 +105,7 @@ public static class MailSilence
             return;
         }
 
-        var raw = value.ToString();
-        var open = raw.LastIndexOf('<');
-        var close = raw.LastIndexOf('>');
-        var id = (open >= 0 && close > open ? raw[(open + 1)..close] : raw).Trim();
+        var id = Parse.ListIds.Identifier(value.ToString());
         if (id.Length is > 0 and <= 255 && !found.Contains(id, StringComparer.OrdinalIgnoreCase))
         {
             found.Add(id);

@@ -42,30 +42,9 @@ internal sealed class SilenceAlarm(
         }
 
         Log.SilenceWatching(logger, alarm, SilenceRecorder.Interval);
-        try
-        {
-            while (true)
-            {
-                using var term = await leadership.LeadAsync(Role, stoppingToken).ConfigureAwait(false);
-                try
-                {
-                    using var timer = new PeriodicTimer(SilenceRecorder.Interval, time);
-                    do
-                    {
-                        await CheckAsync(alarm, term.Token).ConfigureAwait(false);
-                    }
-                    while (await timer.WaitForNextTickAsync(term.Token).ConfigureAwait(false));
-                }
-                catch (OperationCanceledException) when (term.Token.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
-                {
-                    // Leadership lost: the new leader reads the alarm's state from the store.
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down.
-        }
+
+        // A new leader reads the alarm's state from the store.
+        await leadership.RunWhileLeadingAsync(Role, SilenceRecorder.Interval, token => CheckAsync(alarm, token), stoppingToken).ConfigureAwait(false);
     }
 
     /// <summary>One check: raise, resolve or nothing (<see cref="MailSilence.Decide"/>); a storage failure is logged once per change.</summary>

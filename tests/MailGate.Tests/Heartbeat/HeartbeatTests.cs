@@ -24,18 +24,10 @@ public sealed class HeartbeatTests
         var time = new IntervalTime(Interval);
         await using var monitor = await ScriptedHttpServer.StartAsync();
         await using var pagerDuty = await FakePagerDuty.StartAsync();
-        await using var gateway = await GatewayHarness.StartAsync(
-            pagerDuty,
-            services => services.AddSingleton<TimeProvider>(time),
-            GatewayHarness.DefaultRules,
-            $"--Heartbeat:Url={monitor.Url}ping/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
-            $"--Heartbeat:Interval={Interval}",
-            "--Heartbeat:Method=POST",
-            "--Spool:MinFreeBytes=0");
         var results = Channel.CreateUnbounded<string>();
-        using var listener = Listen(gateway, results.Writer);
-
-        await time.TimerCreated.WaitAsync(TimeSpan.FromSeconds(20)); // the heartbeat's loop runs
+        var (gateway, listener) = await StartAsync(pagerDuty, time, new Uri(monitor.Url, "ping/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"), results.Writer, "--Heartbeat:Method=POST");
+        await using var stopGateway = gateway;
+        using var stopListening = listener;
 
         async Task<string> NextIntervalAsync()
         {
@@ -66,17 +58,11 @@ public sealed class HeartbeatTests
         await using var monitor = await ScriptedHttpServer.StartAsync();
         monitor.Respond = ScriptedHttpServer.Redirect(307, elsewhere.Url);
         await using var pagerDuty = await FakePagerDuty.StartAsync();
-        await using var gateway = await GatewayHarness.StartAsync(
-            pagerDuty,
-            services => services.AddSingleton<TimeProvider>(time),
-            GatewayHarness.DefaultRules,
-            $"--Heartbeat:Url={monitor.Url}ping/secret-check-id",
-            $"--Heartbeat:Interval={Interval}",
-            "--Spool:MinFreeBytes=0");
         var results = Channel.CreateUnbounded<string>();
-        using var listener = Listen(gateway, results.Writer);
+        var (gateway, listener) = await StartAsync(pagerDuty, time, new Uri(monitor.Url, "ping/secret-check-id"), results.Writer);
+        await using var stopGateway = gateway;
+        using var stopListening = listener;
 
-        await time.TimerCreated.WaitAsync(TimeSpan.FromSeconds(20));
         time.Advance(Interval);
         Assert.That(await results.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(20)), Is.EqualTo("failed"));
         Assert.That((monitor.Requests, elsewhere.Requests), Is.EqualTo((1, 0)));
@@ -111,6 +97,19 @@ public sealed class HeartbeatTests
         options.Method = method ?? options.Method;
         var result = new HeartbeatOptionsValidator().Validate(null, options);
         Assert.That(result.Failed ? result.FailureMessage : null, Is.EqualTo(failure));
+    }
+
+    /// <summary>A gateway on <paramref name="time"/> with the heartbeat to <paramref name="url"/>, its results written to <paramref name="results"/>, once the heartbeat's loop runs.</summary>
+    private static async Task<(GatewayHarness Gateway, MeterListener Listener)> StartAsync(FakePagerDuty pagerDuty, IntervalTime time, Uri url, ChannelWriter<string> results, params string[] settings)
+    {
+        var gateway = await GatewayHarness.StartAsync(
+            pagerDuty,
+            services => services.AddSingleton<TimeProvider>(time),
+            GatewayHarness.DefaultRules,
+            [$"--Heartbeat:Url={url}", $"--Heartbeat:Interval={Interval}", "--Spool:MinFreeBytes=0", .. settings]);
+        var listener = Listen(gateway, results);
+        await time.TimerCreated.WaitAsync(TimeSpan.FromSeconds(20));
+        return (gateway, listener);
     }
 
     /// <summary>Writes each heartbeat interval's result of <paramref name="gateway"/>'s meter to <paramref name="results"/>.</summary>
