@@ -55,5 +55,13 @@ public sealed class DocumentFolder : ICursorDocuments
         DurableFile.Replace(PathOf(key), document);
     }
 
+    /// <inheritdoc/>
+    public IReadOnlyList<string> Keys() =>
+        [.. Directory.EnumerateFiles(Location, "*.json")
+            .Select(Path.GetFileNameWithoutExtension)
+            .OfType<string>()
+            .Where(StorageNames.IsKey)
+            .Order(StringComparer.Ordinal)];
+
     private string PathOf(string key) => Path.Combine(Location, StorageNames.CheckKey(key, nameof(key)) + ".json");
 }

@@ -17,7 +17,7 @@ internal static class SpoolFiles
     /// <summary>The names in a message folder that anything reads or writes: each must be a regular file or absent.</summary>
     public static readonly string[] Used = [Envelope, Message, Case, Health, Coverage, State, State + ".tmp"];
 
-    /// <summary>The content file: the raw mail, or the support case's JSON as AWS returned it.</summary>
+    /// <summary>The content file: the raw mail, the support case's JSON as AWS returned it, the Health event's, or a coverage alert's (issue #15).</summary>
     public static string Content(Envelope envelope) => envelope.Origin switch
     {
         MailOrigin => Message,

@@ -30,4 +30,8 @@ public interface ICursorDocuments
     /// <exception cref="IOException">The storage refused the write.</exception>
     /// <exception cref="UnauthorizedAccessException">The file spool may not be written.</exception>
     void Write(string key, ReadOnlySpan<byte> document);
+
+    /// <summary>The keys that have a document now, in ordinal order (e.g. to list every account coverage knows).</summary>
+    /// <exception cref="IOException">The storage cannot be read.</exception>
+    IReadOnlyList<string> Keys();
 }

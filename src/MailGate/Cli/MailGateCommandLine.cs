@@ -24,6 +24,7 @@ public static class MailGateCommandLine
         root.Subcommands.Add(SpoolCommand.Create());
         root.Subcommands.Add(DbCommand.Create());
         root.Subcommands.Add(HealthCommand.Create());
+        root.Subcommands.Add(CoverageCommand.Create());
         root.Subcommands.Add(VersionCommand.Create());
         return root;
     }

@@ -40,7 +40,7 @@ internal static class SpoolCommand
     /// commands name a backend; everything else is the seam's.
     /// </summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1859", Justification = "The commands speak to the storage seam, so that another backend changes only this method.")]
-    private static IMessageStorage Open(ParseResult result, Option<DirectoryInfo?> spoolOption)
+    internal static IMessageStorage Open(ParseResult result, Option<DirectoryInfo?> spoolOption)
     {
         var configured = MailGateConfiguration.Build([.. result.UnmatchedTokens]).GetSection(SpoolOptions.Section).Get<SpoolOptions>() ?? new SpoolOptions();
         if (result.GetValue(spoolOption) is null && configured.Backend == SpoolOptions.PostgresBackend)

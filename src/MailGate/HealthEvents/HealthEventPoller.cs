@@ -43,30 +43,9 @@ internal sealed class HealthEventPoller(
         await Task.Yield(); // never hold up the host's start
         var settings = options.Value;
         HealthLog.PollingStarted(logger, settings.PollInterval, string.Join(", ", settings.EffectiveServices), cursors.Location);
-        try
-        {
-            while (true)
-            {
-                using var term = await leadership.LeadAsync(HealthCursorStore.Poller, stoppingToken).ConfigureAwait(false);
-                try
-                {
-                    using var timer = new PeriodicTimer(settings.PollInterval, time);
-                    do
-                    {
-                        await PollOnceAsync(settings, term.Token).ConfigureAwait(false);
-                    }
-                    while (await timer.WaitForNextTickAsync(term.Token).ConfigureAwait(false));
-                }
-                catch (OperationCanceledException) when (term.Token.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
-                {
-                    // Leadership lost: another replica resumes from the cursor.
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down: the cursor is saved after every event, so the next start resumes.
-        }
+
+        // Leadership lost: another replica resumes from the cursor. Shutting down: the cursor is saved after every event, so the next start resumes.
+        await leadership.RunWhileLeadingAsync(HealthCursorStore.Poller, settings.PollInterval, token => PollOnceAsync(settings, token), stoppingToken).ConfigureAwait(false);
     }
 
     private async Task PollOnceAsync(HealthOptions settings, CancellationToken cancellationToken)

@@ -5,6 +5,7 @@ using MailGate.Core.Spool;
 using MailGate.Coverage;
 using MailGate.Deliver;
 using MailGate.HealthEvents;
+using MailGate.Heartbeat;
 using MailGate.Http;
 using MailGate.Observability;
 using MailGate.Parse;
@@ -81,7 +82,9 @@ public static class MailGateHost
             .AddSupportCasePolling(builder.Configuration) // the second way in: AWS Support cases, when enabled
             .AddHealthEventPolling(builder.Configuration) // the third: AWS Health events, when enabled
             .AddAwsEventsPush(builder.Configuration)      // and pushed by EventBridge or SNS, when enabled
-            .AddCoverage(builder.Configuration);          // coverage probes through a relay, and their deadlines (issue #15), when enabled
+            .AddCoverage(builder.Configuration)           // coverage probes through a relay, and their deadlines (issue #15), when enabled
+            .AddCoverageWatch()                           // coverage (#15): silence alarm, the coverage view and metrics
+            .AddHeartbeat(builder.Configuration);         // the heartbeat out, when Heartbeat:Url is set
 
         addServices?.Invoke(builder.Services);
 

@@ -11,6 +11,7 @@ internal static class ObservabilityServiceCollectionExtensions
     {
         services.AddMetrics();
         services.AddSingleton<MailGateMetrics>();
+        services.AddSingleton<MailArrivals>();
         services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("mailgate", serviceVersion: ProgramVersion.Current))
             .WithMetrics(metrics => metrics

@@ -1,3 +1,4 @@
+using MailGate.Core.Coverage;
 using MailGate.Core.Messages;
 using MailGate.Core.Parse;
 using MailGate.Core.Storage;
@@ -27,6 +28,7 @@ internal sealed class SpoolingMessageStore(
     ProcessingInbox inbox,
     IOptions<SmtpOptions> options,
     MailGateMetrics metrics,
+    MailArrivals arrivals,
     TimeProvider time,
     ILogger<SpoolingMessageStore> logger) : IMessageStore
 {
@@ -103,6 +105,7 @@ internal sealed class SpoolingMessageStore(
             var message = await spool.CommitAsync(envelope, buffer, cancellationToken).ConfigureAwait(false);
             inbox.Enqueue(message);
             metrics.MessageAccepted(buffer.Length);
+            arrivals.Received(envelope.ReceivedAt, MailSilence.ListIds(buffer)); // coverage: the silence alarm and per-group silence
             Log.MessageAccepted(logger, message.Id, buffer.Length, origin.MailFrom, origin.Recipients.Count, origin.ClientAddress ?? "", sessionId);
             return new SmtpResponse(SmtpReplyCode.Ok, $"2.0.0 Ok: queued as {message.Id}");
         }

@@ -60,6 +60,44 @@ internal sealed class RoleLeadership(IStorageHealth storage, IOptions<SpoolOptio
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="round"/> at once and then every <paramref name="interval"/> while this replica leads
+    /// <paramref name="role"/>; when leadership is lost, the round in progress is cancelled (its token) and this waits
+    /// to lead again. Returns when <paramref name="stoppingToken"/> is cancelled (shutdown).
+    /// </summary>
+    /// <param name="role">The role (<see cref="LeadAsync"/>).</param>
+    /// <param name="interval">Between the starts of rounds (on this class's clock).</param>
+    /// <param name="round">One round; its token is cancelled when leadership is lost or on shutdown.</param>
+    /// <param name="stoppingToken">Shutdown.</param>
+    public async Task RunWhileLeadingAsync(string role, TimeSpan interval, Func<CancellationToken, Task> round, CancellationToken stoppingToken)
+    {
+        ArgumentNullException.ThrowIfNull(round);
+        try
+        {
+            while (true)
+            {
+                using var term = await LeadAsync(role, stoppingToken).ConfigureAwait(false);
+                try
+                {
+                    using var timer = new PeriodicTimer(interval, time);
+                    do
+                    {
+                        await round(term.Token).ConfigureAwait(false);
+                    }
+                    while (await timer.WaitForNextTickAsync(term.Token).ConfigureAwait(false));
+                }
+                catch (OperationCanceledException) when (term.Token.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
+                {
+                    // Leadership lost: another replica resumes from what the rounds stored.
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+    }
+
     /// <summary>Renews <paramref name="role"/> once; true while this replica still leads it.</summary>
     internal bool Renew(string role) => storage.TryLead(role);
 

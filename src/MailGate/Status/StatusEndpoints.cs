@@ -56,6 +56,8 @@ internal static class StatusEndpoints
         api.MapGet("/dead", Dead).WithName("ListDeadLetters").WithSummary("Dead letters, newest first, with why each died.");
         api.MapGet("/pollers", (StatusOverviewSource overview) => TypedResults.Ok(overview.Pollers())).WithName("GetPollers").WithSummary("The AWS Support poller per account and the AWS Health poller (each null when off).");
         api.MapPost("/dead/{id}/retry", Retry).WithName("RetryDeadLetter").WithSummary("Re-queues a dead letter, as `mailgate spool retry` does.");
+        app.MapGet("/coverage", (StatusOverviewSource overview) => overview.Coverage() is { } coverage ? Results.Json(coverage, StatusJsonContext.Default.CoverageOverview) : Results.Problem("coverage: the storage cannot be read", statusCode: StatusCodes.Status503ServiceUnavailable))
+            .ExcludeFromDescription();
         StatusPages.Map(app);
         return app;
     }
@@ -63,7 +65,8 @@ internal static class StatusEndpoints
     private static async Task Guard(HttpContext context, RequestDelegate next)
     {
         var path = context.Request.Path;
-        if (!path.StartsWithSegments("/status") && !path.StartsWithSegments("/api/v1"))
+        var api = path.StartsWithSegments("/api/v1") || path.StartsWithSegments("/coverage"); // GET /coverage: the API's access rules
+        if (!path.StartsWithSegments("/status") && !api)
         {
             await next(context).ConfigureAwait(false);
             return;
@@ -98,7 +101,7 @@ internal static class StatusEndpoints
             return;
         }
 
-        if (path.StartsWithSegments("/api/v1"))
+        if (api)
         {
             headers.WWWAuthenticate = "Bearer";
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;

@@ -57,6 +57,7 @@ internal static partial class StatusHtml
         Decisions(html, decisions, filter);
         Dead(html, dead, csrf);
         Pollers(html, overview.Pollers);
+        Coverage(html, overview.Coverage);
         html.Append("</main>");
         return Layout("Status", html.ToString());
     }

@@ -9,4 +9,5 @@ namespace MailGate.Status;
 [JsonSerializable(typeof(DeadLetter[]))]
 [JsonSerializable(typeof(RetryAnswer))]
 [JsonSerializable(typeof(PollersReport))]
+[JsonSerializable(typeof(MailGate.Core.Coverage.CoverageOverview))]
 internal sealed partial class StatusJsonContext : JsonSerializerContext;

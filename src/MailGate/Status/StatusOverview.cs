@@ -1,4 +1,6 @@
+using MailGate.Core.Coverage;
 using MailGate.Core.Storage;
+using MailGate.Coverage;
 using MailGate.Deliver;
 using MailGate.HealthEvents;
 using MailGate.Http;
@@ -32,7 +34,11 @@ internal sealed record StatusOverview(
     int? Unfinished,
     int? Dead,
     TimeSpan? OldestUnfinishedAge,
-    PollersReport Pollers);
+    PollersReport Pollers)
+{
+    /// <summary>Coverage (issue #15): each account's probe state and when mail last arrived; null when it could not be read.</summary>
+    public CoverageOverview? Coverage { get; init; }
+}
 
 /// <summary>The pollers' part of the status page and <c>GET /api/v1/pollers</c>: what <c>/readyz</c> reports of them.</summary>
 /// <param name="SupportCases">The AWS Support poller, per account; null when it is off (<c>SupportCases:Enabled</c>).</param>
@@ -45,8 +51,21 @@ internal sealed record PollersReport(SupportCasesReport? SupportCases, HealthEve
 }
 
 /// <summary>Reads <see cref="StatusOverview"/> from the services that already know it.</summary>
-internal sealed class StatusOverviewSource(IStorageHealth storage, RulesProvider rules, PagerDutyCircuit circuit, SupportCasePollStatus pollers, HealthPollStatus health, StatusClock clock, TimeProvider time)
+internal sealed class StatusOverviewSource(IStorageHealth storage, RulesProvider rules, PagerDutyCircuit circuit, SupportCasePollStatus pollers, HealthPollStatus health, StatusClock clock, CoverageView coverage, TimeProvider time)
 {
+
+    /// <summary>Coverage now, or null when the storage cannot be read.</summary>
+    public CoverageOverview? Coverage()
+    {
+        try
+        {
+            return coverage.Read();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            return coverage.Current;
+        }
+    }
 
     /// <summary>The pollers now.</summary>
     public PollersReport Pollers() => PollersReport.Of(pollers, health);
@@ -76,7 +95,10 @@ internal sealed class StatusOverviewSource(IStorageHealth storage, RulesProvider
             storage.Count(SpoolArea.Active),
             storage.Count(SpoolArea.Dead),
             oldest is { } o ? now - o : null,
-            Pollers());
+            Pollers())
+        {
+            Coverage = Coverage(),
+        };
     }
 }
 

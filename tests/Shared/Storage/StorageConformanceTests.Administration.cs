@@ -163,6 +163,24 @@ public abstract partial class StorageConformanceTests
         Assert.That(Encoding.UTF8.GetString(again.Read("123456789012")!), Is.EqualTo("{\"v\":2}"));
         Assert.That(Encoding.UTF8.GetString(again.Read("210987654321")!), Is.EqualTo("{\"v\":9}"));
         Assert.That(restarted.Cursors("other-poller").Read("123456789012"), Is.Null);
+        Assert.That(again.Keys(), Is.EqualTo(new[] { "123456789012", "210987654321" }), "the keys, in ordinal order");
+        Assert.That(restarted.Cursors("other-poller").Keys(), Is.Empty);
+    }
+
+    [Test]
+    public void CursorKeys_AreOrdinal_AndOnlyThisPollers()
+    {
+        var owner = Owner();
+        var cursors = owner.Cursors("coverage");
+        foreach (var key in new[] { "sent-2", "arrived-1", "Z", "a_b", "a.b", "sent-10" })
+        {
+            cursors.Write(key, "{}"u8);
+        }
+
+        owner.Cursors("coverage-silence").Write("all", "{}"u8);
+
+        Assert.That(cursors.Keys(), Is.EqualTo(new[] { "Z", "a.b", "a_b", "arrived-1", "sent-10", "sent-2" }));
+        Assert.That(owner.Cursors("coverage-silence").Keys(), Is.EqualTo(new[] { "all" }));
     }
 
     [TestCase("../escape")]

@@ -113,6 +113,9 @@ public sealed partial class PostgresStorage
             StorageNames.CheckSize(document, nameof(document));
             storage.WriteDocument("cursor", poller, key, document.ToArray());
         }
+
+        public IReadOnlyList<string> Keys() =>
+            storage.Rows("SELECT key FROM mailgate.documents WHERE kind = 'cursor' AND name = $1 ORDER BY key COLLATE \"C\"", [poller], reader => reader.GetString(0));
     }
 }
 

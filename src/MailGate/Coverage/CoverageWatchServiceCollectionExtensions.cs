@@ -1,0 +1,21 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using MailGate.Observability;
+
+namespace MailGate.Coverage;
+
+/// <summary>Registers coverage's watch (issue #15): the arrivals recorder on every replica, the silence alarm, the coverage view and metrics.</summary>
+internal static class CoverageWatchServiceCollectionExtensions
+{
+    public static IServiceCollection AddCoverageWatch(this IServiceCollection services)
+    {
+        services.AddOptions<CoverageWatchOptions>().BindConfiguration(CoverageWatchOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CoverageWatchOptions>, CoverageWatchOptionsValidator>();
+        services.AddSingleton<CoverageView>();
+        services.AddSingleton<CoverageMetrics>();
+        services.AddSingleton<IMetricsSource>(sp => sp.GetRequiredService<CoverageMetrics>());
+        services.AddHostedService<SilenceRecorder>();
+        services.AddHostedService<SilenceAlarm>();
+        return services;
+    }
+}

@@ -1,0 +1,122 @@
+using System.Buffers;
+using MailGate.Core.Coverage;
+using MailGate.Core.Messages;
+using MailGate.Core.Storage;
+using MailGate.Observability;
+using MailGate.Spool;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MailGate.Coverage;
+
+/// <summary>
+/// The silence alarm (issue #15), while this replica leads the role <see cref="Role"/>: every
+/// <see cref="SilenceRecorder.Interval"/> reads when any replica last accepted mail, and when none has for longer
+/// than <c>Coverage:SilenceAlarm</c> commits one <see cref="CoverageAlert"/> of kind <c>silence</c> (dedup key
+/// <see cref="CoverageAlert.SilenceKey"/>) to the spool, like any message, so the outbox pages it on the rules file's
+/// <c>coverage:</c> route; when mail arrives again, commits its <c>resolve</c>. Whether an alert is open is kept in
+/// the store (<see cref="MailSilence.AlarmKey"/>), so a new leader neither pages twice nor forgets to resolve.
+/// </summary>
+internal sealed class SilenceAlarm(
+    IPollerCursors storage,
+    IMessageIntake spool,
+    ProcessingInbox inbox,
+    MailArrivals arrivals,
+    RoleLeadership leadership,
+    IOptions<CoverageWatchOptions> options,
+    TimeProvider time,
+    ILogger<SilenceAlarm> logger) : BackgroundService
+{
+    /// <summary>The once-only role the alarm runs under.</summary>
+    public const string Role = "coverage-silence";
+
+    private string? _lastError;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield(); // never hold up the host's start
+        if (options.Value.EffectiveSilenceAlarm is not { } alarm)
+        {
+            return;
+        }
+
+        Log.SilenceWatching(logger, alarm, SilenceRecorder.Interval);
+
+        // A new leader reads the alarm's state from the store.
+        await leadership.RunWhileLeadingAsync(Role, SilenceRecorder.Interval, token => CheckAsync(alarm, token), stoppingToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One check: raise, resolve or nothing (<see cref="MailSilence.Decide"/>); a storage failure is logged once per change.</summary>
+    internal async Task CheckAsync(TimeSpan alarm, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var store = storage.Cursors(MailSilence.Store);
+            var now = time.GetUtcNow();
+            var state = CoverageDocuments.Read<SilenceAlarmState>(store.Read(MailSilence.AlarmKey));
+            if (state is null)
+            {
+                state = new SilenceAlarmState { WatchingSince = now };
+                store.Write(MailSilence.AlarmKey, CoverageDocuments.Write(state));
+            }
+
+            var stored = CoverageDocuments.Read<LastReceived>(store.Read(MailSilence.AllKey))?.ReceivedAt;
+            var local = arrivals.Last;
+            var last = stored > local || local is null ? stored : local;
+            switch (MailSilence.Decide(last, state, now, alarm))
+            {
+                case SilenceAction.Raise:
+                    var since = last ?? state.WatchingSince;
+                    var raised = await CommitAsync(Alert(resolve: false, since, last is null, alarm, now), cancellationToken).ConfigureAwait(false);
+                    store.Write(MailSilence.AlarmKey, CoverageDocuments.Write(state with { OpenSince = now }));
+                    Log.SilenceRaised(logger, since, alarm, raised);
+                    break;
+                case SilenceAction.Resolve:
+                    var resolved = await CommitAsync(Alert(resolve: true, last!.Value, false, alarm, now), cancellationToken).ConfigureAwait(false);
+                    store.Write(MailSilence.AlarmKey, CoverageDocuments.Write(state with { OpenSince = null }));
+                    Log.SilenceResolved(logger, last.Value, resolved);
+                    break;
+            }
+
+            _lastError = null;
+        }
+#pragma warning disable CA1031 // The storage may refuse (unwritable, database down): the next round checks again.
+        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+#pragma warning restore CA1031
+        {
+            if (e.Message != _lastError)
+            {
+                Log.SilenceStoreFailed(logger, $"{storage.Location} ({MailSilence.Store})", e.Message);
+            }
+
+            _lastError = e.Message;
+        }
+    }
+
+    /// <summary>The alert: "MailGate has received no mail for 48 h", naming the last mail (or that none was recorded since watching began).</summary>
+    internal static CoverageAlert Alert(bool resolve, DateTimeOffset since, bool never, TimeSpan alarm, DateTimeOffset now) => new()
+    {
+        Kind = "silence",
+        Resolve = resolve,
+        DedupKey = CoverageAlert.SilenceKey,
+        Summary = resolve
+            ? $"MailGate receives mail again (newest at {since:u}); the silence alarm is resolved"
+            : $"MailGate has received no mail for {Hours(alarm)}: {(never ? "none recorded since it began watching at" : "the last arrived at")} {since:u}; check the Google Groups, the MX record and the SMTP listener",
+        RaisedAt = now,
+    };
+
+    private static string Hours(TimeSpan span) => span.TotalHours >= 1 && span.TotalHours == Math.Floor(span.TotalHours)
+        ? $"{span.TotalHours:0} h"
+        : $"{span.TotalMinutes:0} min";
+
+    private async Task<string> CommitAsync(CoverageAlert alert, CancellationToken cancellationToken)
+    {
+        var message = await spool.CommitAsync(
+            new Envelope(alert.RaisedAt, new CoverageOrigin("silence", alert.Resolve)),
+            new ReadOnlySequence<byte>(CoverageDocuments.Write(alert)),
+            cancellationToken).ConfigureAwait(false);
+        inbox.Enqueue(message);
+        return message.Id;
+    }
+}
