@@ -18,6 +18,8 @@ internal sealed class MemoryDocuments : ICursorDocuments
 
     public void Write(string key, ReadOnlySpan<byte> document) => _documents[key] = document.ToArray();
 
+    public IReadOnlyList<string> Keys() => [.. _documents.Keys.Order(StringComparer.Ordinal)];
+
     public ProbeSent? Sent(string account) => CoverageDocuments.Read<ProbeSent>(Read(CoverageDocuments.SentKey(account)));
 }
 
