@@ -29,6 +29,9 @@ internal sealed class CoverageScheduler(
     /// <summary>Raised after each check (successful or not), with the number of checks run so far; for tests and status.</summary>
     public event EventHandler<int>? Checked;
 
+    /// <summary>The number of checks run so far (as <see cref="Checked"/> reports them).</summary>
+    public int Checks => Volatile.Read(ref _rounds);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield(); // never hold up the host's start
@@ -74,6 +77,7 @@ internal sealed class CoverageScheduler(
             CoverageLog.RoundFailed(logger, e.Message);
         }
 
-        Checked?.Invoke(this, Interlocked.Increment(ref _rounds));
+        var checks = Interlocked.Increment(ref _rounds); // counted even with no listener (?. would skip the argument)
+        Checked?.Invoke(this, checks);
     }
 }

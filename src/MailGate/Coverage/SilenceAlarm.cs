@@ -32,6 +32,13 @@ internal sealed class SilenceAlarm(
     public const string Role = "coverage-silence";
 
     private string? _lastError;
+    private int _checks;
+
+    /// <summary>Raised after each check (whatever it did), with the number of checks run so far; for tests and status.</summary>
+    public event EventHandler<int>? Checked;
+
+    /// <summary>The number of checks run so far (as <see cref="Checked"/> reports them).</summary>
+    public int Checks => Volatile.Read(ref _checks);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -92,6 +99,9 @@ internal sealed class SilenceAlarm(
 
             _lastError = e.Message;
         }
+
+        var checks = Interlocked.Increment(ref _checks); // counted even with no listener (?. would skip the argument)
+        Checked?.Invoke(this, checks);
     }
 
     /// <summary>The alert: "MailGate has received no mail for 48 h", naming the last mail (or that none was recorded since watching began).</summary>

@@ -52,6 +52,9 @@ public sealed class GatewayHarness : IAsyncDisposable
         """;
 
     private readonly ConcurrentDictionary<string, TaskCompletionSource<SpoolArea>> _finished = new();
+    private readonly Lock _countLock = new();
+    private readonly List<(int Count, TaskCompletionSource Reached)> _countWaiters = [];
+    private int _finishedCount;
 
     /// <summary>The shipped <c>rules/rules.yaml</c> with the test routing key filled in.</summary>
     public static string ShippedRules() =>
@@ -124,7 +127,10 @@ public sealed class GatewayHarness : IAsyncDisposable
         _app = MailGateHost.Build(args, _services);
         var events = _app.Services.GetRequiredService<ProcessingEvents>();
         events.MessageFinished += (_, e) =>
+        {
             _finished.GetOrAdd(e.SpoolId, _ => new TaskCompletionSource<SpoolArea>(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult(e.Area);
+            CountFinished();
+        };
         await _app.StartAsync();
         SmtpEndpoint = await _app.Services.GetRequiredService<SmtpListenerEndpoint>().Bound.WaitAsync(TimeSpan.FromSeconds(10));
         HttpUrl = new Uri(_app.Urls.First());
@@ -135,6 +141,48 @@ public sealed class GatewayHarness : IAsyncDisposable
     {
         var finished = _finished.GetOrAdd(spoolId, _ => new TaskCompletionSource<SpoolArea>(TaskCreationOptions.RunContinuationsAsynchronously));
         return await finished.Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(30)); // a guard: PostgreSQL-backed gateways on a loaded 2-core CI
+    }
+
+    /// <summary>How many times a message has finished since the harness started (all restarts included).</summary>
+    public int FinishedCount
+    {
+        get
+        {
+            lock (_countLock)
+            {
+                return _finishedCount;
+            }
+        }
+    }
+
+    /// <summary>Waits until <see cref="FinishedCount"/> is at least <paramref name="count"/> (messages the test cannot name, e.g. forwarded by a relay).</summary>
+    public async Task WaitFinishedCountAsync(int count, TimeSpan? timeout = null)
+    {
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_countLock)
+        {
+            if (_finishedCount >= count)
+            {
+                return;
+            }
+
+            _countWaiters.Add((count, reached));
+        }
+
+        await reached.Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(30));
+    }
+
+    private void CountFinished()
+    {
+        lock (_countLock)
+        {
+            _finishedCount++;
+            foreach (var waiter in _countWaiters.Where(w => w.Count <= _finishedCount).ToArray())
+            {
+                waiter.Reached.TrySetResult();
+                _countWaiters.Remove(waiter);
+            }
+        }
     }
 
     /// <summary>Forgets that <paramref name="spoolId"/> finished, to wait for it to finish again (after a re-queue).</summary>
