@@ -61,6 +61,8 @@ public sealed class CoverageEndToEndTests
     [SetUp]
     public async Task StartFakesAsync()
     {
+        _delivered = 0; // one fixture instance runs every test
+        _gateway = null;
         _time = new FakeTimeProvider(new DateTimeOffset(DateTimeOffset.UtcNow.Date, TimeSpan.Zero).AddHours(6));
         _pagerDuty = await FakePagerDuty.StartAsync();
         _relay = await FakeRelay.StartAsync();
