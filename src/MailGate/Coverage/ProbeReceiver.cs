@@ -20,7 +20,8 @@ namespace MailGate.Coverage;
 /// <param name="time">When a probe is decided (<see cref="ProcessingState.DecidedAt"/>); its arrival time is the acceptance's.</param>
 /// <param name="logger">One line per message carrying a token.</param>
 /// <param name="probeKey">The probe key; absent or null when coverage is off.</param>
-internal sealed class ProbeReceiver(IPollerCursors cursors, ProbeReceiverMetrics metrics, TimeProvider time, ILogger<ProbeReceiver> logger, IProbeKey? probeKey = null)
+/// <param name="coverage">Records each valid probe's latency (<c>mailgate_coverage_probe_latency_seconds</c>); absent in hosts without coverage's watch.</param>
+internal sealed class ProbeReceiver(IPollerCursors cursors, ProbeReceiverMetrics metrics, TimeProvider time, ILogger<ProbeReceiver> logger, IProbeKey? probeKey = null, CoverageMetrics? coverage = null)
 {
     private readonly Lock _lock = new();
     private ICursorDocuments? _arrivals;
@@ -53,6 +54,7 @@ internal sealed class ProbeReceiver(IPollerCursors cursors, ProbeReceiverMetrics
         }
 
         Log.ProbeArrived(logger, message.Id, arrival.AccountId, arrival.ProbeId, arrival.Latency, Path(arrival), arrival.ArcVerified);
+        coverage?.ProbeArrived(arrival.Latency);
         return new ProcessingState
         {
             DecidedAt = time.GetUtcNow(),

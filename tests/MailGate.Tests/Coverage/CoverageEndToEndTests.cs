@@ -113,6 +113,11 @@ public sealed class CoverageEndToEndTests
             Assert.That(Delivered, Is.GreaterThanOrEqualTo(2));
             Assert.That(Gateway.FinishedCount, Is.EqualTo(Delivered + 1), "the probes and one alert; no probe was paged by the page-everything rule");
         });
+        using (var http = new HttpClient { BaseAddress = Gateway.HttpUrl })
+        {
+            var scrape = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+            Assert.That(scrape, Does.Match($"mailgate_coverage_probe_latency_seconds_count(\\{{[^}}]*\\}})? {Delivered}\\b"), "each recognised probe's latency is recorded");
+        }
 
         // The next day the group forwards again: its probe arrives, and the next check resolves.
         _relay.Undrop(Sandbox);
