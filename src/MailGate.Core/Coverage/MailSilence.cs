@@ -20,6 +20,13 @@ public static class MailSilence
     /// <summary>The key of the silence alarm's own document (<see cref="SilenceAlarmState"/>).</summary>
     public const string AlarmKey = "alarm";
 
+    /// <summary>
+    /// The most List-Ids whose silence is kept (stored documents, and each replica's memory): List-Ids come from the
+    /// mail, so anyone who can write to the SMTP port can invent any number of them; beyond this many, a new List-Id
+    /// counts in the overall silence only. Real installations have one group per account plus the aggregation groups.
+    /// </summary>
+    public const int MaxGroups = 1000;
+
     /// <summary>The prefix of a List-Id's key.</summary>
     public const string ListPrefix = "list-";
 
