@@ -67,16 +67,20 @@ internal sealed partial class CoverageRound(
     public static int SendsPerCheck(int accounts, CoverageOptions settings) =>
         Math.Max(5, (int)Math.Ceiling(accounts * 2 * settings.CheckInterval.TotalSeconds / settings.Interval.TotalSeconds));
 
+    /// <summary>How far in the future a recorded attempt may lie (clocks of replicas differ a little) before it is taken for a clock that was set back.</summary>
+    public static readonly TimeSpan ClockTolerance = TimeSpan.FromMinutes(5);
+
     /// <summary>
-    /// Whether the account's next probe is due at <paramref name="now"/>: never tried; after a failed round,
+    /// Whether the account's next probe is due at <paramref name="now"/>: never tried, or tried more than
+    /// <see cref="ClockTolerance"/> in the future (the clock was set back); after a failed round,
     /// <c>Coverage:SendRetryInterval</c> after it; else when its slot (<see cref="Phase"/> past each multiple of
     /// <c>Coverage:Interval</c> since the Unix epoch) has passed since the last attempt.
     /// </summary>
     public static bool IsDue(string accountId, ProbeSent? sent, DateTimeOffset now, CoverageOptions settings)
     {
-        if (sent?.AttemptedAt is not { } attempted)
+        if (sent?.AttemptedAt is not { } attempted || attempted > now + ClockTolerance)
         {
-            return true;
+            return true; // never tried; or tried "in the future": a clock that ran ahead and was set back must not stop the probes until it catches up
         }
 
         if (sent.FailedRounds > 0)

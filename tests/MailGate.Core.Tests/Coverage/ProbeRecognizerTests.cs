@@ -80,6 +80,9 @@ public sealed class ProbeRecognizerTests
     [TestCase("older", ProbeResult.Valid, TestName = "Recognize_AfterAnOlderProbe_Valid")]
     [TestCase("same", ProbeResult.Replayed, TestName = "Recognize_SameProbeAgain_Replayed")]
     [TestCase("newer", ProbeResult.Replayed, TestName = "Recognize_OlderThanTheRecorded_Replayed")]
+    [TestCase("newer by 4 minutes", ProbeResult.Replayed, TestName = "Recognize_OlderThanTheRecorded_NotInTheFuture_Replayed")]
+    [TestCase("from a clock set back", ProbeResult.Valid, TestName = "Recognize_RecordedSendTimeInTheFuture_ClockSetBack_Valid")]
+    [TestCase("same, from a clock set back", ProbeResult.Replayed, TestName = "Recognize_SameProbeAgain_ClockSetBack_Replayed")]
     public void Recognize_AgainstTheRecordedArrival(string previous, ProbeResult expected)
     {
         var facts = Delivered(Token, "s", "b");
@@ -88,6 +91,9 @@ public sealed class ProbeRecognizerTests
             "none" => null,
             "same" => Arrival(ProbeTokenTests.Probe, ProbeTokenTests.SentAt),
             "older" => Arrival("fedcba9876543210", ProbeTokenTests.SentAt.AddDays(-1)),
+            "newer by 4 minutes" => Arrival("fedcba9876543210", ProbeTokenTests.SentAt.AddMinutes(14)), // 4 min after this mail's acceptance
+            "from a clock set back" => Arrival("fedcba9876543210", ProbeTokenTests.SentAt.AddHours(6)), // recorded by a clock 6 h ahead
+            "same, from a clock set back" => Arrival(ProbeTokenTests.Probe, ProbeTokenTests.SentAt.AddHours(6)),
             _ => Arrival("fedcba9876543210", ProbeTokenTests.SentAt.AddMinutes(1)),
         };
 
