@@ -19,12 +19,16 @@ public static class ProbeRecognizer
     /// <summary>How far after this message's acceptance a recorded probe's send time may lie before it is taken for a clock that was set back since.</summary>
     public static readonly TimeSpan FutureTolerance = TimeSpan.FromMinutes(5);
 
-    /// <summary>The token <paramref name="facts"/> carries: in the probe header, else the subject, else the body; null when none.</summary>
+    /// <summary>
+    /// The token <paramref name="facts"/> carries: in the probe header, else the subject, else the body; null when none,
+    /// and null for a delivery or disposition report (<c>multipart/report</c>, RFC 6522: a bounce of a probe quotes its
+    /// token, and must never count as the probe's arrival: that would hide the very break coverage is for).
+    /// </summary>
     /// <param name="facts">Mail as parsed (headers and subject decoded, body as text).</param>
     public static string? FindToken(MessageFacts facts)
     {
         ArgumentNullException.ThrowIfNull(facts);
-        if (facts.Source != MessageSources.Mail)
+        if (facts.Source != MessageSources.Mail || IsReport(facts))
         {
             return null;
         }
@@ -32,6 +36,11 @@ public static class ProbeRecognizer
         var header = facts.Headers.TryGetValue(ProbeToken.HeaderName, out var values) ? values.Select(ProbeToken.Find).FirstOrDefault(t => t is not null) : null;
         return header ?? ProbeToken.Find(facts.Subject) ?? ProbeToken.Find(facts.Body);
     }
+
+    /// <summary>Whether the mail is a report about another message (a bounce, a read receipt): top-level <c>Content-Type: multipart/report</c>.</summary>
+    private static bool IsReport(MessageFacts facts) =>
+        facts.Headers.TryGetValue("Content-Type", out var types) &&
+        types.Any(t => t.TrimStart().StartsWith("multipart/report", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Verifies the token of <paramref name="facts"/> as of its acceptance (<see cref="MessageFacts.ReceivedAt"/>).</summary>
     /// <param name="facts">Mail as parsed.</param>

@@ -68,6 +68,29 @@ public sealed class ProbeRecognizerTests
     }
 
     [Test]
+    public void FindToken_ABounceQuotingAProbe_NotAProbe()
+    {
+        string[] lines =
+        [
+            "From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>",
+            "To: mailgate-probe@example.com",
+            "Subject: Delivery Status Notification (Failure)",
+            "Message-ID: <dsn-1@example.com>",
+            "MIME-Version: 1.0",
+            "Content-Type: multipart/report; report-type=delivery-status; boundary=b1",
+        ];
+        var body = $"--b1\r\nContent-Type: text/plain\r\n\r\nYour message \"MailGate coverage probe {Token}\" to aws-root-123456789012@example.com was not delivered\r\n" +
+            $"--b1\r\nContent-Type: text/rfc822-headers\r\n\r\n{ProbeToken.HeaderName}: {Token}\r\nSubject: MailGate coverage probe {Token}\r\n--b1--\r\n";
+        var facts = Mail.Parse(Mail.Message(body, lines));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(ProbeRecognizer.FindToken(facts), Is.Null, "a bounce of the probe must not count as its arrival");
+            Assert.That(ProbeRecognizer.FindToken(Delivered(null, "Delivery Status Notification", $"{Token}")), Is.EqualTo(Token), "the same token in ordinary mail is found");
+        }
+    }
+
+    [Test]
     public void FindToken_OrdinaryMail_Null() =>
         Assert.That(ProbeRecognizer.FindToken(Delivered(null, "Your AWS Abuse Report", "AWS ID: 123456789012")), Is.Null);
 
