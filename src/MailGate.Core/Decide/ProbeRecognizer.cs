@@ -28,7 +28,7 @@ public static class ProbeRecognizer
     public static string? FindToken(MessageFacts facts)
     {
         ArgumentNullException.ThrowIfNull(facts);
-        if (facts.Source != MessageSources.Mail || IsReport(facts))
+        if (facts.Source != MessageSources.Mail || facts.IsReport)
         {
             return null;
         }
@@ -36,11 +36,6 @@ public static class ProbeRecognizer
         var header = facts.Headers.TryGetValue(ProbeToken.HeaderName, out var values) ? values.Select(ProbeToken.Find).FirstOrDefault(t => t is not null) : null;
         return header ?? ProbeToken.Find(facts.Subject) ?? ProbeToken.Find(facts.Body);
     }
-
-    /// <summary>Whether the mail is a report about another message (a bounce, a read receipt): top-level <c>Content-Type: multipart/report</c>.</summary>
-    private static bool IsReport(MessageFacts facts) =>
-        facts.Headers.TryGetValue("Content-Type", out var types) &&
-        types.Any(t => t.TrimStart().StartsWith("multipart/report", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Verifies the token of <paramref name="facts"/> as of its acceptance (<see cref="MessageFacts.ReceivedAt"/>).</summary>
     /// <param name="facts">Mail as parsed.</param>
