@@ -41,7 +41,7 @@ internal sealed partial class CoverageRound(
         {
             try
             {
-                var sent = CoverageDocuments.Read<ProbeSent>(documents.Read(CoverageDocuments.SentKey(target.AccountId)));
+                var sent = Sent(target.AccountId);
                 if (sends > 0 && IsDue(target.AccountId, sent, time.GetUtcNow(), settings))
                 {
                     sends--;
@@ -56,6 +56,21 @@ internal sealed partial class CoverageRound(
                 // One account's damaged document does not hold up the others' probes.
                 CoverageLog.DocumentUnreadable(logger, target.AccountId, e.Message);
             }
+        }
+    }
+
+    /// <summary>The account's <c>sent-</c> document; null when absent, or damaged (logged; the next probe replaces it: a damaged document must not stop the account's probes for good).</summary>
+    private ProbeSent? Sent(string accountId)
+    {
+        var key = CoverageDocuments.SentKey(accountId);
+        try
+        {
+            return CoverageDocuments.Read<ProbeSent>(documents.Read(key));
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            Log.CoverageDocumentDamaged(logger, key, documents.Location, e.Message);
+            return null;
         }
     }
 

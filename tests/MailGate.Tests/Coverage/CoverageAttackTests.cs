@@ -1,9 +1,13 @@
 using System.Collections.Concurrent;
 using MailGate.Core.Coverage;
+using MailGate.Core.Messages;
+using MailGate.Core.Spool;
 using MailGate.Core.Storage;
 using MailGate.Coverage;
 using MailGate.Observability;
+using MailGate.Spool;
 using MailGate.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -72,5 +76,66 @@ public sealed class CoverageAttackTests
             Assert.That(view.Silence.Groups, Has.Count.EqualTo(MailSilence.MaxGroups), "the view (and the metrics' list_id labels) stays bounded too");
             Assert.That(view.Silence.LastReceivedAt, Is.EqualTo(T0.AddHours(1)), "the overall silence counts every mail");
         }
+    }
+
+    [Test]
+    public async Task DamagedSentDocument_TheProbeStillGoesOut_AndReplacesIt()
+    {
+        await using var relay = await FakeRelay.StartAsync();
+        var time = new FakeTimeProvider(T0);
+        var documents = new MemoryDocuments();
+        var target = new CoverageTarget("333333333333", "sandbox", "aws-root-333333333333@roots.test");
+        documents.Write(CoverageDocuments.SentKey(target.AccountId), "{\"AccountId\": \"333"u8); // cut short: a damaged document
+        var settings = new CoverageOptions
+        {
+            Enabled = true,
+            From = "mailgate-probe@gateway.test",
+            ProbeKey = "coverage-test-key-0123456789",
+            Relay = { Host = "127.0.0.1", Port = relay.Port, StartTls = "auto", Attempts = 1, RetryDelay = TimeSpan.Zero, Timeout = TimeSpan.FromSeconds(30) },
+        };
+        var log = new CollectingLogger<CoverageRound>();
+        var round = new CoverageRound(documents, new SmtpProbeSender(Options.Create(settings), time), new CollectedAlerts(), new TestProbeKey(), Options.Create(settings), time, log);
+
+        await round.RunAsync([target], CancellationToken.None);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(relay.Received, Has.Count.EqualTo(1), "the account is still probed");
+            Assert.That(documents.Sent(target.AccountId)?.ProbeId, Is.Not.Null, "the damaged document is replaced");
+            Assert.That(log.Entries.Count(e => e.EventId == 1151), Is.EqualTo(1));
+        }
+    }
+
+    [Test]
+    public async Task DamagedSilenceDocuments_TheAlarmStillPages()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "mailgate-tests", "silence-attack-" + Guid.NewGuid().ToString("N"));
+        using (var spool = new SpoolStore(folder))
+        {
+            var time = new FakeTimeProvider(T0);
+            var store = spool.Cursors(MailSilence.Store);
+            store.Write(MailSilence.AllKey, "[1, 2]"u8);
+            store.Write(MailSilence.AlarmKey, "{\"WatchingSince\": 7"u8);
+            var log = new CollectingLogger<SilenceAlarm>();
+            var alarm = new SilenceAlarm(
+                spool, spool, new ProcessingInbox(), new MailArrivals(),
+                new RoleLeadership(spool, Options.Create(new SpoolOptions()), time, NullLogger<RoleLeadership>.Instance),
+                Options.Create(new CoverageWatchOptions { SilenceAlarm = TimeSpan.FromHours(1) }), time, log);
+
+            await alarm.CheckAsync(TimeSpan.FromHours(1), CancellationToken.None);
+            time.Advance(TimeSpan.FromMinutes(61));
+            await alarm.CheckAsync(TimeSpan.FromHours(1), CancellationToken.None);
+            await alarm.CheckAsync(TimeSpan.FromHours(1), CancellationToken.None);
+
+            var alerts = ((ISpoolAdministration)spool).List(SpoolArea.Active).Messages.Count(m => m.Message.Envelope.Origin is CoverageOrigin);
+            using (Assert.EnterMultipleScope())
+            {
+                Assert.That(alerts, Is.EqualTo(1), "one silence page, though both documents were damaged");
+                Assert.That(log.Entries.Count(e => e.EventId == 1151), Is.EqualTo(2), "each damaged document logged once");
+                Assert.That(log.Entries.Count(e => e.EventId == 1192), Is.Zero, "not a storage failure");
+            }
+        }
+
+        Directory.Delete(folder, recursive: true);
     }
 }
