@@ -16,8 +16,6 @@ namespace MailGate.Core.Decide;
 /// </remarks>
 public static class ProbeRecognizer
 {
-    /// <summary>How far after this message's acceptance a recorded probe's send time may lie before it is taken for a clock that was set back since.</summary>
-    public static readonly TimeSpan FutureTolerance = TimeSpan.FromMinutes(5);
 
     /// <summary>
     /// The token <paramref name="facts"/> carries: in the probe header, else the subject, else the body; null when none,
@@ -55,7 +53,7 @@ public static class ProbeRecognizer
     /// <returns>
     /// <see cref="ProbeResult.Valid"/> with the arrival to record; or forged (bad MAC, malformed), expired, or
     /// replayed (the same probe again, or an older one: a valid token whose send time is not after the recorded arrival's,
-    /// unless that one lies more than <see cref="FutureTolerance"/> in the future: the clock was set back since, and the
+    /// unless that one lies more than <see cref="ProbeToken.FutureTolerance"/> in the future: the clock was set back since, and the
     /// newer probes, stamped by the corrected clock, must still count).
     /// </returns>
     public static ProbeRecognition Recognize(MessageFacts facts, ProbeTokenCheck check, ProbeArrival? previous)
@@ -63,7 +61,7 @@ public static class ProbeRecognizer
         ArgumentNullException.ThrowIfNull(facts);
         var result = check.Verdict switch
         {
-            ProbeTokenVerdict.Valid when previous is not null && (previous.ProbeId == check.ProbeId || (check.SentAt <= previous.SentAt && previous.SentAt <= facts.ReceivedAt + FutureTolerance)) => ProbeResult.Replayed,
+            ProbeTokenVerdict.Valid when previous is not null && (previous.ProbeId == check.ProbeId || (check.SentAt <= previous.SentAt && previous.SentAt <= facts.ReceivedAt + ProbeToken.FutureTolerance)) => ProbeResult.Replayed,
             ProbeTokenVerdict.Valid => ProbeResult.Valid,
             ProbeTokenVerdict.Expired => ProbeResult.Expired,
             _ => ProbeResult.Forged,

@@ -83,7 +83,7 @@ internal sealed partial class CoverageRound(
         Math.Max(5, (int)Math.Ceiling(accounts * 2 * settings.CheckInterval.TotalSeconds / settings.Interval.TotalSeconds));
 
     /// <summary>How far in the future a recorded attempt may lie (clocks of replicas differ a little) before it is taken for a clock that was set back.</summary>
-    public static readonly TimeSpan ClockTolerance = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan ClockTolerance = ProbeToken.FutureTolerance;
 
     /// <summary>
     /// Whether the account's next probe is due at <paramref name="now"/>: never tried, or tried more than
