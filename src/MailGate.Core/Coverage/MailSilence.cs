@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 
 namespace MailGate.Core.Coverage;
@@ -19,6 +18,13 @@ public static class MailSilence
 
     /// <summary>The key of the silence alarm's own document (<see cref="SilenceAlarmState"/>).</summary>
     public const string AlarmKey = "alarm";
+
+    /// <summary>
+    /// The most List-Ids whose silence is kept (stored documents, and each replica's memory): List-Ids come from the
+    /// mail, so anyone who can write to the SMTP port can invent any number of them; beyond this many, a new List-Id
+    /// counts in the overall silence only. Real installations have one group per account plus the aggregation groups.
+    /// </summary>
+    public const int MaxGroups = 1000;
 
     /// <summary>The prefix of a List-Id's key.</summary>
     public const string ListPrefix = "list-";
@@ -42,74 +48,6 @@ public static class MailSilence
         }
 
         return key.ToString();
-    }
-
-    /// <summary>
-    /// The List-Id identifiers of a message's header section (<c>List-Id:</c> fields, unfolded, without the angle
-    /// brackets; at most <paramref name="max"/>), read from the raw bytes as received. Empty when there are none.
-    /// </summary>
-    /// <param name="message">The message as received (header section first).</param>
-    /// <param name="max">The most identifiers returned.</param>
-    public static IReadOnlyList<string> ListIds(ReadOnlySequence<byte> message, int max = 8)
-    {
-        var found = new List<string>();
-        var reader = new SequenceReader<byte>(message);
-        string? field = null;
-        var value = new StringBuilder();
-        while (found.Count < max && !reader.End)
-        {
-            if (!reader.TryReadTo(out ReadOnlySequence<byte> line, (byte)'\n'))
-            {
-                line = reader.UnreadSequence; // the last line, without a line end
-                reader.AdvanceToEnd();
-            }
-
-            var text = Encoding.Latin1.GetString(line).TrimEnd('\r');
-            if (text.Length > 0 && text[0] is ' ' or '\t')
-            {
-                if (field is not null)
-                {
-                    value.Append(text);
-                }
-
-                continue;
-            }
-
-            Finish(field, value, found);
-            field = null;
-            if (text.Length == 0)
-            {
-                break; // the end of the header section
-            }
-
-            var colon = text.IndexOf(':', StringComparison.Ordinal);
-            if (colon > 0 && text.AsSpan(0, colon).TrimEnd().Equals("List-Id", StringComparison.OrdinalIgnoreCase))
-            {
-                field = "List-Id";
-                value.Clear().Append(text.AsSpan(colon + 1));
-            }
-        }
-
-        if (found.Count < max)
-        {
-            Finish(field, value, found);
-        }
-
-        return found;
-    }
-
-    private static void Finish(string? field, StringBuilder value, List<string> found)
-    {
-        if (field is null)
-        {
-            return;
-        }
-
-        var id = Parse.ListIds.Identifier(value.ToString());
-        if (id.Length is > 0 and <= 255 && !found.Contains(id, StringComparer.OrdinalIgnoreCase))
-        {
-            found.Add(id);
-        }
     }
 
     /// <summary>What the silence alarm should do now (pure).</summary>

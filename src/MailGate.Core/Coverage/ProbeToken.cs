@@ -30,6 +30,9 @@ public static partial class ProbeToken
 
     private const int MacBytes = 16;
 
+    /// <summary>How far after its arrival a token's send time may lie (the sender's clock ahead of the receiver's) and still be valid.</summary>
+    public static readonly TimeSpan FutureTolerance = TimeSpan.FromMinutes(5);
+
     /// <summary>Makes the token for one probe.</summary>
     /// <param name="key">The probe key (<c>Coverage:ProbeKey</c>, as bytes; at least 16).</param>
     /// <param name="accountId">The 12-digit AWS account id.</param>
@@ -91,9 +94,12 @@ public static partial class ProbeToken
             return new ProbeTokenCheck(ProbeTokenVerdict.BadMac, account, probe, sentAt);
         }
 
-        // A small tolerance for clocks: a token "from the future" by more than a minute is refused too.
+        // A tolerance for the clocks of the sending and the receiving replica: a token "from the future" by more than
+        // FutureTolerance is refused too. Only this installation can make a valid token, so the tolerance opens nothing
+        // to others; too tight a one would make every probe "expired" (every account missing, one page each) whenever the
+        // leader's clock runs a little ahead of a receiver's.
         var age = now - sentAt;
-        var verdict = age > maxAge || age < TimeSpan.FromMinutes(-1) ? ProbeTokenVerdict.Expired : ProbeTokenVerdict.Valid;
+        var verdict = age > maxAge || age < -FutureTolerance ? ProbeTokenVerdict.Expired : ProbeTokenVerdict.Valid;
         return new ProbeTokenCheck(verdict, account, probe, sentAt);
     }
 
@@ -123,7 +129,7 @@ public enum ProbeTokenVerdict
     /// <summary>Shaped right, but not made with this probe key (forged, or made by another installation).</summary>
     BadMac,
 
-    /// <summary>Made with this key, but older than the allowed age (or more than a minute in the future).</summary>
+    /// <summary>Made with this key, but older than the allowed age (or more than <see cref="ProbeToken.FutureTolerance"/> in the future).</summary>
     Expired,
 
     /// <summary>Made with this key and within its age: a real probe, unless it was already used (the caller's check).</summary>

@@ -16,12 +16,17 @@ namespace MailGate.Core.Decide;
 /// </remarks>
 public static class ProbeRecognizer
 {
-    /// <summary>The token <paramref name="facts"/> carries: in the probe header, else the subject, else the body; null when none.</summary>
+
+    /// <summary>
+    /// The token <paramref name="facts"/> carries: in the probe header, else the subject, else the body; null when none,
+    /// and null for a delivery or disposition report (<c>multipart/report</c>, RFC 6522: a bounce of a probe quotes its
+    /// token, and must never count as the probe's arrival: that would hide the very break coverage is for).
+    /// </summary>
     /// <param name="facts">Mail as parsed (headers and subject decoded, body as text).</param>
     public static string? FindToken(MessageFacts facts)
     {
         ArgumentNullException.ThrowIfNull(facts);
-        if (facts.Source != MessageSources.Mail)
+        if (facts.Source != MessageSources.Mail || facts.IsReport)
         {
             return null;
         }
@@ -47,14 +52,16 @@ public static class ProbeRecognizer
     /// <param name="previous">The account's <c>arrived-{account}</c> document, or null when none was recorded.</param>
     /// <returns>
     /// <see cref="ProbeResult.Valid"/> with the arrival to record; or forged (bad MAC, malformed), expired, or
-    /// replayed (a valid token whose send time is not after the recorded arrival's: the same probe again, or an older one).
+    /// replayed (the same probe again, or an older one: a valid token whose send time is not after the recorded arrival's,
+    /// unless that one lies more than <see cref="ProbeToken.FutureTolerance"/> in the future: the clock was set back since, and the
+    /// newer probes, stamped by the corrected clock, must still count).
     /// </returns>
     public static ProbeRecognition Recognize(MessageFacts facts, ProbeTokenCheck check, ProbeArrival? previous)
     {
         ArgumentNullException.ThrowIfNull(facts);
         var result = check.Verdict switch
         {
-            ProbeTokenVerdict.Valid when previous is not null && (previous.ProbeId == check.ProbeId || check.SentAt <= previous.SentAt) => ProbeResult.Replayed,
+            ProbeTokenVerdict.Valid when previous is not null && (previous.ProbeId == check.ProbeId || (check.SentAt <= previous.SentAt && previous.SentAt <= facts.ReceivedAt + ProbeToken.FutureTolerance)) => ProbeResult.Replayed,
             ProbeTokenVerdict.Valid => ProbeResult.Valid,
             ProbeTokenVerdict.Expired => ProbeResult.Expired,
             _ => ProbeResult.Forged,

@@ -115,6 +115,9 @@ public sealed record MessageFacts
         : Coverage is not null ? MessageSources.Coverage
         : MessageSources.Mail;
 
+    /// <summary>Whether the mail is a report about another message (top-level <c>multipart/report</c>, RFC 6522: a bounce, a read receipt).</summary>
+    public bool IsReport { get; init; }
+
     /// <summary>Every header by name (case-insensitive), values decoded, in the order they appear.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Headers { get; init; } =
         new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);

@@ -143,6 +143,7 @@ public sealed class MessageParser
             ReceivedAt = envelope.ReceivedAt,
             ContentHash = ContentIdentity.Hash(headers, options, sender, date, subject, to, cc, body),
             Headers = HeaderMap(headers),
+            IsReport = mime.Body is MultipartReport,
         };
     }
 

@@ -41,7 +41,7 @@ internal sealed partial class CoverageRound(
         {
             try
             {
-                var sent = CoverageDocuments.Read<ProbeSent>(documents.Read(CoverageDocuments.SentKey(target.AccountId)));
+                var sent = Sent(target.AccountId);
                 if (sends > 0 && IsDue(target.AccountId, sent, time.GetUtcNow(), settings))
                 {
                     sends--;
@@ -59,6 +59,21 @@ internal sealed partial class CoverageRound(
         }
     }
 
+    /// <summary>The account's <c>sent-</c> document; null when absent, or damaged (logged; the next probe replaces it: a damaged document must not stop the account's probes for good).</summary>
+    private ProbeSent? Sent(string accountId)
+    {
+        var key = CoverageDocuments.SentKey(accountId);
+        try
+        {
+            return CoverageDocuments.Read<ProbeSent>(documents.Read(key));
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            Log.CoverageDocumentDamaged(logger, key, documents.Location, e.Message);
+            return null;
+        }
+    }
+
     /// <summary>
     /// How many probes one check sends at most: the share of the accounts one check interval should carry, doubled, and at
     /// least 5 — so a first start with hundreds of accounts spreads them too, while the steady state (each account at its
@@ -67,16 +82,20 @@ internal sealed partial class CoverageRound(
     public static int SendsPerCheck(int accounts, CoverageOptions settings) =>
         Math.Max(5, (int)Math.Ceiling(accounts * 2 * settings.CheckInterval.TotalSeconds / settings.Interval.TotalSeconds));
 
+    /// <summary>How far in the future a recorded attempt may lie (clocks of replicas differ a little) before it is taken for a clock that was set back.</summary>
+    public static readonly TimeSpan ClockTolerance = ProbeToken.FutureTolerance;
+
     /// <summary>
-    /// Whether the account's next probe is due at <paramref name="now"/>: never tried; after a failed round,
+    /// Whether the account's next probe is due at <paramref name="now"/>: never tried, or tried more than
+    /// <see cref="ClockTolerance"/> in the future (the clock was set back); after a failed round,
     /// <c>Coverage:SendRetryInterval</c> after it; else when its slot (<see cref="Phase"/> past each multiple of
     /// <c>Coverage:Interval</c> since the Unix epoch) has passed since the last attempt.
     /// </summary>
     public static bool IsDue(string accountId, ProbeSent? sent, DateTimeOffset now, CoverageOptions settings)
     {
-        if (sent?.AttemptedAt is not { } attempted)
+        if (sent?.AttemptedAt is not { } attempted || attempted > now + ClockTolerance)
         {
-            return true;
+            return true; // never tried; or tried "in the future": a clock that ran ahead and was set back must not stop the probes until it catches up
         }
 
         if (sent.FailedRounds > 0)

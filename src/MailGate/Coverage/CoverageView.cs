@@ -50,7 +50,14 @@ internal sealed class CoverageView(IPollerCursors storage, MailArrivals arrivals
         var groups = overview.Silence.Groups.ToDictionary(g => g.ListId, g => g.LastReceivedAt, StringComparer.OrdinalIgnoreCase);
         foreach (var (id, at) in local)
         {
-            groups[id] = groups.TryGetValue(id, out var stored) && stored > at ? stored : at;
+            if (groups.TryGetValue(id, out var stored))
+            {
+                groups[id] = stored > at ? stored : at;
+            }
+            else if (groups.Count < MailSilence.MaxGroups)
+            {
+                groups[id] = at; // never more than the store keeps: the metrics' list_id labels stay bounded
+            }
         }
 
         var now = overview.GeneratedAt;

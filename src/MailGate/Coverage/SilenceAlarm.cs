@@ -54,6 +54,8 @@ internal sealed class SilenceAlarm(
         await leadership.RunWhileLeadingAsync(Role, SilenceRecorder.Interval, token => CheckAsync(alarm, token), stoppingToken).ConfigureAwait(false);
     }
 
+    private readonly HashSet<string> _damaged = new(StringComparer.Ordinal);
+
     /// <summary>One check: raise, resolve or nothing (<see cref="MailSilence.Decide"/>); a storage failure is logged once per change.</summary>
     internal async Task CheckAsync(TimeSpan alarm, CancellationToken cancellationToken)
     {
@@ -61,14 +63,14 @@ internal sealed class SilenceAlarm(
         {
             var store = storage.Cursors(MailSilence.Store);
             var now = time.GetUtcNow();
-            var state = CoverageDocuments.Read<SilenceAlarmState>(store.Read(MailSilence.AlarmKey));
+            var state = Document<SilenceAlarmState>(store, MailSilence.AlarmKey);
             if (state is null)
             {
                 state = new SilenceAlarmState { WatchingSince = now };
                 store.Write(MailSilence.AlarmKey, CoverageDocuments.Write(state));
             }
 
-            var stored = CoverageDocuments.Read<LastReceived>(store.Read(MailSilence.AllKey))?.ReceivedAt;
+            var stored = Document<LastReceived>(store, MailSilence.AllKey)?.ReceivedAt;
             var local = arrivals.Last;
             var last = stored > local || local is null ? stored : local;
             switch (MailSilence.Decide(last, state, now, alarm))
@@ -102,6 +104,28 @@ internal sealed class SilenceAlarm(
 
         var checks = Interlocked.Increment(ref _checks); // counted even with no listener (?. would skip the argument)
         Checked?.Invoke(this, checks);
+    }
+
+    /// <summary>
+    /// A document of the store; null when absent or damaged (logged): a damaged <c>all</c> counts the quiet from when
+    /// the alarm began watching, a damaged <c>alarm</c> starts watching anew — never an alarm silenced for good by one bad file.
+    /// </summary>
+    private T? Document<T>(ICursorDocuments store, string key)
+        where T : class
+    {
+        try
+        {
+            return CoverageDocuments.Read<T>(store.Read(key));
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            if (_damaged.Add(key))
+            {
+                Log.CoverageDocumentDamaged(logger, key, $"{store.Location} ({MailSilence.Store})", e.Message); // once per document and run
+            }
+
+            return null;
+        }
     }
 
     /// <summary>The alert: "MailGate has received no mail for 48 h", naming the last mail (or that none was recorded since watching began).</summary>

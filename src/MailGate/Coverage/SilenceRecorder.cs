@@ -12,6 +12,11 @@ namespace MailGate.Coverage;
 /// <c>list-…</c>), keeping the later of the stored time and its own, so the leader's silence alarm and the views see
 /// every receiver; then refreshes <see cref="CoverageView.Current"/> for the metrics.
 /// </summary>
+/// <remarks>
+/// List-Ids come from the mail, so anyone who can write to the SMTP port can invent them: at most
+/// <see cref="MailSilence.MaxGroups"/> List-Id documents are ever stored (all replicas and restarts together); a new
+/// List-Id beyond that is counted in the overall silence only, and logged once per run.
+/// </remarks>
 internal sealed class SilenceRecorder(IPollerCursors storage, MailArrivals arrivals, CoverageView view, TimeProvider time, ILogger<SilenceRecorder> logger) : BackgroundService
 {
     /// <summary>How often arrivals are written (only when there are new ones) and the view is refreshed.</summary>
@@ -20,6 +25,7 @@ internal sealed class SilenceRecorder(IPollerCursors storage, MailArrivals arriv
     private readonly Dictionary<string, DateTimeOffset> _written = new(StringComparer.OrdinalIgnoreCase);
     private readonly Lock _lock = new();
     private long _flushed;
+    private bool _fullLogged;
     private string? _lastError;
 
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -85,13 +91,34 @@ internal sealed class SilenceRecorder(IPollerCursors storage, MailArrivals arriv
 
         var store = storage.Cursors(MailSilence.Store);
         Keep(store, MailSilence.AllKey, new LastReceived { ReceivedAt = last });
+        HashSet<string>? stored = null; // the List-Id keys in the store, read once a flush when a List-Id is new to this run
         foreach (var (listId, at) in arrivals.Groups())
         {
-            if (!_written.TryGetValue(listId, out var written) || written < at)
+            if (_written.TryGetValue(listId, out var written) && written >= at)
             {
-                Keep(store, MailSilence.ListKey(listId), new LastReceived { ReceivedAt = at, ListId = listId });
-                _written[listId] = at;
+                continue;
             }
+
+            var key = MailSilence.ListKey(listId);
+            if (!_written.ContainsKey(listId))
+            {
+                stored ??= [.. store.Keys().Where(k => k.StartsWith(MailSilence.ListPrefix, StringComparison.Ordinal))];
+                if (!stored.Contains(key) && stored.Count >= MailSilence.MaxGroups)
+                {
+                    if (!_fullLogged)
+                    {
+                        Log.SilenceGroupsFull(logger, stored.Count, $"{storage.Location} ({MailSilence.Store})", MailSilence.MaxGroups, listId);
+                        _fullLogged = true;
+                    }
+
+                    continue;
+                }
+
+                stored.Add(key);
+            }
+
+            Keep(store, key, new LastReceived { ReceivedAt = at, ListId = listId });
+            _written[listId] = at;
         }
 
         _flushed = version;

@@ -10,7 +10,7 @@ namespace MailGate.Observability;
 public sealed class MailArrivals
 {
     /// <summary>The most List-Ids kept.</summary>
-    public const int MaxGroups = 10_000;
+    public const int MaxGroups = MailGate.Core.Coverage.MailSilence.MaxGroups;
 
     private readonly ConcurrentDictionary<string, DateTimeOffset> _groups = new(StringComparer.OrdinalIgnoreCase);
     private readonly Lock _lock = new();

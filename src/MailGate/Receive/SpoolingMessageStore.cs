@@ -1,4 +1,3 @@
-using MailGate.Core.Coverage;
 using MailGate.Core.Messages;
 using MailGate.Core.Parse;
 using MailGate.Core.Storage;
@@ -105,7 +104,7 @@ internal sealed class SpoolingMessageStore(
             var message = await spool.CommitAsync(envelope, buffer, cancellationToken).ConfigureAwait(false);
             inbox.Enqueue(message);
             metrics.MessageAccepted(buffer.Length);
-            arrivals.Received(envelope.ReceivedAt, MailSilence.ListIds(buffer)); // coverage: the silence alarm and per-group silence
+            arrivals.Received(envelope.ReceivedAt, ListIds.InHeader(buffer)); // coverage: the silence alarm and per-group silence
             Log.MessageAccepted(logger, message.Id, buffer.Length, origin.MailFrom, origin.Recipients.Count, origin.ClientAddress ?? "", sessionId);
             return new SmtpResponse(SmtpReplyCode.Ok, $"2.0.0 Ok: queued as {message.Id}");
         }

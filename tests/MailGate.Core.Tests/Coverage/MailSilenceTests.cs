@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using MailGate.Core.Coverage;
+using MailGate.Core.Parse;
 using MailGate.Core.Storage;
 
 namespace MailGate.Core.Tests.Coverage;
@@ -23,13 +24,13 @@ public sealed class MailSilenceTests
     [TestCase("Subject: all header, no body\r\nList-Id: <last.example.com>", new[] { "last.example.com" })]
     [TestCase("List-Id: <lf-only.example.com>\nSubject: x\n\n", new[] { "lf-only.example.com" })]
     public void ListIds_FromTheRawHeaderSection(string raw, string[] expected) =>
-        Assert.That(MailSilence.ListIds(new ReadOnlySequence<byte>(Encoding.Latin1.GetBytes(raw))), Is.EqualTo(expected));
+        Assert.That(ListIds.InHeader(new ReadOnlySequence<byte>(Encoding.Latin1.GetBytes(raw))), Is.EqualTo(expected));
 
     [Test]
     public void ListIds_AtMostTheLimit()
     {
         var raw = string.Concat(Enumerable.Range(0, 20).Select(i => $"List-Id: <g{i}.example.com>\r\n")) + "\r\n";
-        Assert.That(MailSilence.ListIds(new ReadOnlySequence<byte>(Encoding.ASCII.GetBytes(raw)), max: 3), Is.EqualTo(new[] { "g0.example.com", "g1.example.com", "g2.example.com" }));
+        Assert.That(ListIds.InHeader(new ReadOnlySequence<byte>(Encoding.ASCII.GetBytes(raw)), max: 3), Is.EqualTo(new[] { "g0.example.com", "g1.example.com", "g2.example.com" }));
     }
 
     [TestCase("aws-root-1.example.com", "list-aws-root-1.example.com")]

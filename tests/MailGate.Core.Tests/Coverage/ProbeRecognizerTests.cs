@@ -68,6 +68,29 @@ public sealed class ProbeRecognizerTests
     }
 
     [Test]
+    public void FindToken_ABounceQuotingAProbe_NotAProbe()
+    {
+        string[] lines =
+        [
+            "From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>",
+            "To: mailgate-probe@example.com",
+            "Subject: Delivery Status Notification (Failure)",
+            "Message-ID: <dsn-1@example.com>",
+            "MIME-Version: 1.0",
+            "Content-Type: multipart/report; report-type=delivery-status; boundary=b1",
+        ];
+        var body = $"--b1\r\nContent-Type: text/plain\r\n\r\nYour message \"MailGate coverage probe {Token}\" to aws-root-123456789012@example.com was not delivered\r\n" +
+            $"--b1\r\nContent-Type: text/rfc822-headers\r\n\r\n{ProbeToken.HeaderName}: {Token}\r\nSubject: MailGate coverage probe {Token}\r\n--b1--\r\n";
+        var facts = Mail.Parse(Mail.Message(body, lines));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(ProbeRecognizer.FindToken(facts), Is.Null, "a bounce of the probe must not count as its arrival");
+            Assert.That(ProbeRecognizer.FindToken(Delivered(null, "Delivery Status Notification", $"{Token}")), Is.EqualTo(Token), "the same token in ordinary mail is found");
+        }
+    }
+
+    [Test]
     public void FindToken_OrdinaryMail_Null() =>
         Assert.That(ProbeRecognizer.FindToken(Delivered(null, "Your AWS Abuse Report", "AWS ID: 123456789012")), Is.Null);
 
@@ -80,6 +103,9 @@ public sealed class ProbeRecognizerTests
     [TestCase("older", ProbeResult.Valid, TestName = "Recognize_AfterAnOlderProbe_Valid")]
     [TestCase("same", ProbeResult.Replayed, TestName = "Recognize_SameProbeAgain_Replayed")]
     [TestCase("newer", ProbeResult.Replayed, TestName = "Recognize_OlderThanTheRecorded_Replayed")]
+    [TestCase("newer by 4 minutes", ProbeResult.Replayed, TestName = "Recognize_OlderThanTheRecorded_NotInTheFuture_Replayed")]
+    [TestCase("from a clock set back", ProbeResult.Valid, TestName = "Recognize_RecordedSendTimeInTheFuture_ClockSetBack_Valid")]
+    [TestCase("same, from a clock set back", ProbeResult.Replayed, TestName = "Recognize_SameProbeAgain_ClockSetBack_Replayed")]
     public void Recognize_AgainstTheRecordedArrival(string previous, ProbeResult expected)
     {
         var facts = Delivered(Token, "s", "b");
@@ -88,6 +114,9 @@ public sealed class ProbeRecognizerTests
             "none" => null,
             "same" => Arrival(ProbeTokenTests.Probe, ProbeTokenTests.SentAt),
             "older" => Arrival("fedcba9876543210", ProbeTokenTests.SentAt.AddDays(-1)),
+            "newer by 4 minutes" => Arrival("fedcba9876543210", ProbeTokenTests.SentAt.AddMinutes(14)), // 4 min after this mail's acceptance
+            "from a clock set back" => Arrival("fedcba9876543210", ProbeTokenTests.SentAt.AddHours(6)), // recorded by a clock 6 h ahead
+            "same, from a clock set back" => Arrival(ProbeTokenTests.Probe, ProbeTokenTests.SentAt.AddHours(6)),
             _ => Arrival("fedcba9876543210", ProbeTokenTests.SentAt.AddMinutes(1)),
         };
 

@@ -100,6 +100,9 @@ public sealed class CoverageOptionsTests
         ("tried at 05:00, now 05:50", Sent(Day.AddHours(5), 0), Day.AddHours(5).AddMinutes(50), true),
         ("failed at 06:00, now 06:59", Sent(Day.AddHours(6), 1), Day.AddHours(6).AddMinutes(59), false),
         ("failed at 06:00, now 07:00", Sent(Day.AddHours(6), 1), Day.AddHours(7), true),
+        ("tried 'tomorrow' (a clock set back since): due now, not in a day", Sent(Day.AddDays(1), 0), Day.AddHours(9), true),
+        ("failed 'tomorrow' (a clock set back since): due now", Sent(Day.AddDays(1), 1), Day.AddHours(9), true),
+        ("tried 4 minutes ahead (replicas' clocks differ a little): not due", Sent(Day.AddHours(9).AddMinutes(4), 0), Day.AddHours(9), false),
     ];
 
     [TestCaseSource(nameof(Schedule))]

@@ -176,12 +176,13 @@ public sealed class CoverageRoundTests
     }
 
     [Test]
-    public async Task ADamagedDocument_SkipsItsAccountOnly()
+    public async Task ADamagedSentDocument_IsReplaced_ItsAccountIsStillProbed()
     {
         _documents.Write(CoverageDocuments.SentKey(Sandbox.AccountId), "{not json"u8);
         await Round(Settings(_relay.Port)).RunAsync([Sandbox, Prod], CancellationToken.None);
 
-        Assert.That(_relay.Received.Select(m => m.To.Mailboxes.Single().Address), Is.EqualTo(new[] { Prod.RootAddress }));
+        Assert.That(_relay.Received.Select(m => m.To.Mailboxes.Single().Address), Is.EqualTo(new[] { Sandbox.RootAddress, Prod.RootAddress }));
+        Assert.That(_documents.Sent(Sandbox.AccountId)?.ProbeId, Is.Not.Null);
     }
 
     [Test]
