@@ -25,7 +25,7 @@ internal static class CoverageCommand
         coverage.TreatUnmatchedTokensAsErrors = false;
         coverage.SetAction(result =>
         {
-            var settings = MailGateConfiguration.Build([.. result.UnmatchedTokens]).GetSection(CoverageWatchOptions.Section).Get<CoverageWatchOptions>() ?? new CoverageWatchOptions();
+            var settings = MailGateConfiguration.Build([.. result.UnmatchedTokens]).GetSection(CoverageOptions.Section).Get<CoverageOptions>() ?? new CoverageOptions();
             using var store = SpoolCommand.Open(result, spoolOption);
             var overview = CoverageView.Read(store, TimeProvider.System.GetUtcNow(), settings.Deadline, settings.EffectiveSilenceAlarm);
             var output = new SafeTextWriter(result.InvocationConfiguration.Output); // addresses and List-Ids are anyone's text

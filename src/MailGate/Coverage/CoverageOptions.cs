@@ -3,7 +3,8 @@ namespace MailGate.Coverage;
 /// <summary>
 /// Coverage probes (configuration section <c>Coverage</c>, issue #15): one probe mail per account every
 /// <see cref="Interval"/> to its root address through an outbound SMTP relay, and a page when it does not come
-/// back within <see cref="Deadline"/>. Off by default.
+/// back within <see cref="Deadline"/>. Off by default. The one options class of the section: the probe sender, the
+/// receiver's key (<see cref="CoverageProbeKey"/>), the silence alarm and the coverage views all read it.
 /// </summary>
 public sealed class CoverageOptions
 {
@@ -45,9 +46,18 @@ public sealed class CoverageOptions
     /// <value>3.</value>
     public int SendFailuresBeforePage { get; set; } = 3;
 
-    /// <summary>No mail at all for this long pages the silence alarm (issue #15; the watcher's setting).</summary>
-    /// <value>48 hours.</value>
-    public TimeSpan SilenceAlarm { get; set; } = TimeSpan.FromHours(48);
+    /// <summary>The silence alarm's default with coverage probes on.</summary>
+    public static readonly TimeSpan DefaultSilenceAlarm = TimeSpan.FromHours(48);
+
+    /// <summary>
+    /// Page when no mail at all has arrived for this long (the silence alarm, on the rules file's <c>coverage:</c> route).
+    /// Unset: <see cref="DefaultSilenceAlarm"/> (48 hours) when <see cref="Enabled"/>, else off. Set to a duration: on, with
+    /// or without probes. <c>00:00:00</c>: off.
+    /// </summary>
+    public TimeSpan? SilenceAlarm { get; set; }
+
+    /// <summary>The silence alarm in force, or null when it is off (see <see cref="SilenceAlarm"/>).</summary>
+    public TimeSpan? EffectiveSilenceAlarm => SilenceAlarm is { } set ? (set > TimeSpan.Zero ? set : null) : Enabled ? DefaultSilenceAlarm : null;
 
     /// <summary>The outbound SMTP relay the probes go through.</summary>
     public CoverageRelayOptions Relay { get; set; } = new();

@@ -15,7 +15,11 @@ internal sealed class CoverageOptionsValidator : IValidateOptions<CoverageOption
     public ValidateOptionsResult Validate(string? name, CoverageOptions options)
     {
         var failures = new List<string>();
-        Between(failures, "Coverage:SilenceAlarm", options.SilenceAlarm, TimeSpan.Zero, MaxDuration); // the watcher decides what 0 means
+        if (options.SilenceAlarm is { } alarm && alarm != TimeSpan.Zero && (alarm < TimeSpan.FromMinutes(5) || alarm > TimeSpan.FromDays(90)))
+        {
+            failures.Add($"Coverage:SilenceAlarm must be 00:00:00 (off) or between 00:05:00 and 90.00:00:00 (is {alarm})");
+        }
+
         if (!options.Enabled)
         {
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

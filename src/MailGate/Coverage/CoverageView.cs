@@ -10,7 +10,7 @@ namespace MailGate.Coverage;
 /// page and the metrics), with this replica's own arrivals not yet flushed merged in, and keeps the newest read
 /// (<see cref="Current"/>) for the metrics, which must not touch the storage when scraped.
 /// </summary>
-internal sealed class CoverageView(IPollerCursors storage, MailArrivals arrivals, IOptions<CoverageWatchOptions> options, TimeProvider time)
+internal sealed class CoverageView(IPollerCursors storage, MailArrivals arrivals, IOptions<CoverageOptions> options, TimeProvider time)
 {
     private volatile CoverageOverview? _current;
 

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using MailGate.Observability;
 
 namespace MailGate.Coverage;
@@ -9,8 +8,7 @@ internal static class CoverageWatchServiceCollectionExtensions
 {
     public static IServiceCollection AddCoverageWatch(this IServiceCollection services)
     {
-        services.AddOptions<CoverageWatchOptions>().BindConfiguration(CoverageWatchOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<CoverageWatchOptions>, CoverageWatchOptionsValidator>();
+        // Its settings are CoverageOptions, registered and validated by AddCoverage.
         services.AddSingleton<CoverageView>();
         services.AddSingleton<CoverageMetrics>();
         services.AddSingleton<IMetricsSource>(sp => sp.GetRequiredService<CoverageMetrics>());

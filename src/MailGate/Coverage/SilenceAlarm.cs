@@ -24,7 +24,7 @@ internal sealed class SilenceAlarm(
     ProcessingInbox inbox,
     MailArrivals arrivals,
     RoleLeadership leadership,
-    IOptions<CoverageWatchOptions> options,
+    IOptions<CoverageOptions> options,
     TimeProvider time,
     ILogger<SilenceAlarm> logger) : BackgroundService
 {

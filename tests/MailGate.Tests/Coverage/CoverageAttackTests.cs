@@ -33,7 +33,7 @@ public sealed class CoverageAttackTests
     }
 
     private static SilenceRecorder Recorder(IPollerCursors storage, MailArrivals arrivals, TimeProvider time, CollectingLogger<SilenceRecorder> log) =>
-        new(storage, arrivals, new CoverageView(storage, arrivals, Options.Create(new CoverageWatchOptions { SilenceAlarm = TimeSpan.FromHours(1) }), time), time, log);
+        new(storage, arrivals, new CoverageView(storage, arrivals, Options.Create(new CoverageOptions { SilenceAlarm = TimeSpan.FromHours(1) }), time), time, log);
 
     [Test]
     public void MadeUpListIds_AcrossRestartsAndReplicas_StoreAtMostMaxGroups_AndTheRealOnesStayCurrent()
@@ -69,7 +69,7 @@ public sealed class CoverageAttackTests
         later.Received(T0.AddHours(1), ["aws-root.example.com", "new-real.example.com"]);
         var recorder = Recorder(storage, later, time, log);
         recorder.Round(refresh: true);
-        var view = new CoverageView(storage, later, Options.Create(new CoverageWatchOptions()), time).Read();
+        var view = new CoverageView(storage, later, Options.Create(new CoverageOptions()), time).Read();
         using (Assert.EnterMultipleScope())
         {
             Assert.That(CoverageDocuments.Read<LastReceived>(storage.Cursors(MailSilence.Store).Read(MailSilence.ListKey("aws-root.example.com")))!.ReceivedAt, Is.EqualTo(T0.AddHours(1)));
@@ -120,7 +120,7 @@ public sealed class CoverageAttackTests
             var alarm = new SilenceAlarm(
                 spool, spool, new ProcessingInbox(), new MailArrivals(),
                 new RoleLeadership(spool, Options.Create(new SpoolOptions()), time, NullLogger<RoleLeadership>.Instance),
-                Options.Create(new CoverageWatchOptions { SilenceAlarm = TimeSpan.FromHours(1) }), time, log);
+                Options.Create(new CoverageOptions { SilenceAlarm = TimeSpan.FromHours(1) }), time, log);
 
             await alarm.CheckAsync(TimeSpan.FromHours(1), CancellationToken.None);
             time.Advance(TimeSpan.FromMinutes(61));

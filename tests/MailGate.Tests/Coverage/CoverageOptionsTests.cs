@@ -36,7 +36,7 @@ public sealed class CoverageOptionsTests
         ("rounds", o => o.SendFailuresBeforePage = 0, "Coverage:SendFailuresBeforePage must be between 1 and 100 (is 0)"),
         ("attempts", o => o.Relay.Attempts = 0, "Coverage:Relay:Attempts must be between 1 and 10 (is 0)"),
         ("timeout", o => o.Relay.Timeout = TimeSpan.Zero, "Coverage:Relay:Timeout must be between"),
-        ("silence alarm, even when off", o => { o.Enabled = false; o.SilenceAlarm = TimeSpan.FromMinutes(-1); }, "Coverage:SilenceAlarm must be between"),
+        ("silence alarm, even when off", o => { o.Enabled = false; o.SilenceAlarm = TimeSpan.FromMinutes(-1); }, "Coverage:SilenceAlarm must be 00:00:00 (off) or between 00:05:00 and 90.00:00:00 (is -00:01:00)"),
     ];
 
     [TestCaseSource(nameof(Cases))]

@@ -45,7 +45,7 @@ public sealed class SilenceAlarmTests
         Directory.Delete(_folder, recursive: true);
     }
 
-    private static IOptions<CoverageWatchOptions> Settings() => Options.Create(new CoverageWatchOptions { SilenceAlarm = Alarm });
+    private static IOptions<CoverageOptions> Settings() => Options.Create(new CoverageOptions { SilenceAlarm = Alarm });
 
     private SilenceAlarm NewAlarm(MailArrivals arrivals) => new(
         _spool,
