@@ -216,29 +216,8 @@ public sealed class CoverageEndToEndTests
             ]);
 
     /// <summary>Waits until the scheduler has run at least <paramref name="count"/> checks.</summary>
-    private async Task CheckedAsync(int count)
-    {
-        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        EventHandler<int> handler = (_, checks) =>
-        {
-            if (checks >= count)
-            {
-                reached.TrySetResult();
-            }
-        };
-        Scheduler.Checked += handler;
-        try
-        {
-            if (Scheduler.Checks < count)
-            {
-                await reached.Task.WaitAsync(Guard);
-            }
-        }
-        finally
-        {
-            Scheduler.Checked -= handler;
-        }
-    }
+    private Task CheckedAsync(int count) =>
+        CountedEvents.ReachedAsync(() => Scheduler.Checks, h => Scheduler.Checked += h, h => Scheduler.Checked -= h, count, Guard);
 
     /// <summary>Moves the clock by <paramref name="by"/> and waits for the check that tick starts.</summary>
     private async Task AdvanceAndCheckAsync(TimeSpan by)

@@ -11,7 +11,8 @@ namespace MailGate.Tests.Coverage;
 
 /// <summary>
 /// The coverage leader's rounds on a fake clock, sending with the real MailKit sender through a <see cref="FakeRelay"/>
-/// on loopback, whose deliveries a <see cref="SimulatedReceiver"/> records as arrivals; alerts are collected.
+/// on loopback, whose deliveries a <see cref="SimulatedReceiver"/> records as arrivals; alerts are collected. The same
+/// flows through the real host and its real receiver, to PagerDuty: <see cref="CoverageEndToEndTests"/>.
 /// </summary>
 [TestFixture]
 public sealed class CoverageRoundTests
@@ -201,10 +202,5 @@ public sealed class CoverageRoundTests
         });
     }
 
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int ClosedPort() => CoverageEndToEndTests.ClosedPort();
 }

@@ -65,29 +65,8 @@ public sealed class CoverageSilenceEndToEndTests
         });
     }
 
-    private static async Task CheckedAsync(SilenceAlarm alarm, int count)
-    {
-        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        EventHandler<int> handler = (_, checks) =>
-        {
-            if (checks >= count)
-            {
-                reached.TrySetResult();
-            }
-        };
-        alarm.Checked += handler;
-        try
-        {
-            if (alarm.Checks < count)
-            {
-                await reached.Task.WaitAsync(Guard);
-            }
-        }
-        finally
-        {
-            alarm.Checked -= handler;
-        }
-    }
+    private static Task CheckedAsync(SilenceAlarm alarm, int count) =>
+        CountedEvents.ReachedAsync(() => alarm.Checks, h => alarm.Checked += h, h => alarm.Checked -= h, count, Guard);
 
     private static async Task AdvanceAndCheckAsync(FakeTimeProvider time, SilenceAlarm alarm, TimeSpan by)
     {
