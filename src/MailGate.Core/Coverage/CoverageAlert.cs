@@ -14,7 +14,7 @@ public sealed record CoverageAlert
     /// <summary>True for the <c>resolve</c> of the open alert with the same <see cref="DedupKey"/>.</summary>
     public bool Resolve { get; init; }
 
-    /// <summary>The PagerDuty <c>dedup_key</c>: <c>mailgate-coverage-{account}</c>, or <c>mailgate-coverage-silence</c>.</summary>
+    /// <summary>The PagerDuty <c>dedup_key</c>: <c>mailgate-coverage-{account}</c> (missing), <c>mailgate-coverage-relay</c> (send_failed), or <c>mailgate-coverage-silence</c>.</summary>
     public required string DedupKey { get; init; }
 
     /// <summary>The incident's summary (at most 1,024 characters are sent), naming the account and what was last seen.</summary>
@@ -34,6 +34,12 @@ public sealed record CoverageAlert
 
     /// <summary>The dedup key of an account's alert.</summary>
     public static string AccountKey(string accountId) => "mailgate-coverage-" + accountId;
+
+    /// <summary>
+    /// The dedup key of the one alert for probes the relay does not take (<c>send_failed</c>): one incident however many
+    /// accounts fail, since a relay that is down fails them all (a per-account key would page once per account).
+    /// </summary>
+    public const string RelayKey = "mailgate-coverage-relay";
 
     /// <summary>The dedup key of the overall silence alarm.</summary>
     public const string SilenceKey = "mailgate-coverage-silence";

@@ -22,6 +22,9 @@ public static class CoverageDocuments
     /// <param name="accountId">The 12-digit account id.</param>
     public static string ArrivedKey(string accountId) => "arrived-" + accountId;
 
+    /// <summary>The key of the <see cref="RelayAlarmState"/> document: whether the one <c>send_failed</c> alert is open.</summary>
+    public const string RelayAlarmKey = "relay-alarm";
+
     /// <summary>Serialises a document (UTF-8 JSON, snake_case names).</summary>
     public static byte[] Write<T>(T document) => JsonSerializer.SerializeToUtf8Bytes(document, Options);
 
@@ -98,4 +101,14 @@ public sealed record ProbeArrival
     /// <summary>The latency: <see cref="ArrivedAt"/> − <see cref="SentAt"/>.</summary>
     [JsonIgnore]
     public TimeSpan Latency => ArrivedAt - SentAt;
+}
+
+/// <summary>Whether the one alert for probes the relay does not take is open (document <c>relay-alarm</c>, written by the probe sender).</summary>
+public sealed record RelayAlarmState
+{
+    /// <summary>True from the trigger until its resolve was committed.</summary>
+    public bool Open { get; init; }
+
+    /// <summary>When the open alert was raised.</summary>
+    public DateTimeOffset? Since { get; init; }
 }

@@ -27,9 +27,9 @@ internal sealed partial class CoverageRound
     }
 
     /// <summary>
-    /// The alert owed, if any, and what is open afterwards: <c>missing</c> on entering Missing; <c>send_failed</c> once
-    /// <c>Coverage:SendFailuresBeforePage</c> rounds in a row failed; a resolve of whatever is open once a probe sent since
-    /// came back.
+    /// The account's own alert owed, if any, and what is open afterwards: <c>missing</c> on entering Missing; a resolve of
+    /// whatever is open once a probe sent since came back. Probes the relay does not take are not the account's alert but
+    /// the relay's: one for all accounts (<see cref="RelayAlarmAsync"/>).
     /// </summary>
     internal static (CoverageAlert? Alert, string? Open) Decide(
         CoverageTarget target, ProbeSent sent, ProbeArrival? arrival, CoverageState state, CoverageOptions settings, DateTimeOffset now)
@@ -41,12 +41,6 @@ internal sealed partial class CoverageRound
             return (Alert(target, CoverageStates.MissingAlert, summary, resolve: false, now), CoverageStates.MissingAlert);
         }
 
-        if (state == CoverageState.SendFailed && sent.FailedRounds >= settings.SendFailuresBeforePage && open != CoverageStates.SendFailedAlert)
-        {
-            var summary = $"Coverage probes to AWS account {Who(target)} could not be sent for {sent.FailedRounds} rounds: {sent.LastError}; {LastSeen(arrival)}";
-            return (Alert(target, CoverageStates.SendFailedAlert, summary, resolve: false, now), CoverageStates.SendFailedAlert);
-        }
-
         if (open is not null && state == CoverageState.Ok && CoverageStates.Arrived(sent, arrival))
         {
             var summary = $"Coverage of AWS account {Who(target)} is back: a probe arrived {Time(arrival!.ArrivedAt)}";
@@ -56,11 +50,14 @@ internal sealed partial class CoverageRound
         return (null, open);
     }
 
-    private static CoverageAlert Alert(CoverageTarget target, string kind, string summary, bool resolve, DateTimeOffset now) => new()
+    private static CoverageAlert Alert(CoverageTarget target, string kind, string summary, bool resolve, DateTimeOffset now) =>
+        Alert(target, kind, CoverageAlert.AccountKey(target.AccountId), summary, resolve, now);
+
+    private static CoverageAlert Alert(CoverageTarget target, string kind, string dedupKey, string summary, bool resolve, DateTimeOffset now) => new()
     {
         Kind = kind,
         Resolve = resolve,
-        DedupKey = CoverageAlert.AccountKey(target.AccountId),
+        DedupKey = dedupKey,
         Summary = summary.Length > 1024 ? summary[..1024] : summary,
         AccountId = target.AccountId,
         AccountName = target.AccountName,

@@ -31,12 +31,13 @@ internal sealed partial class CoverageRound(
     /// <summary>The state each account was last seen in by this replica's rounds.</summary>
     public IReadOnlyDictionary<string, CoverageState> States => _states;
 
-    /// <summary>Runs one check over <paramref name="targets"/>: at most <see cref="SendsPerCheck"/> probes, then every account's deadline.</summary>
+    /// <summary>Runs one check over <paramref name="targets"/>: at most <see cref="SendsPerCheck"/> probes, every account's deadline, then the relay's alarm.</summary>
     /// <exception cref="IOException">A document could not be read or written, or an alert not committed (the next check tries again).</exception>
     public async Task RunAsync(IReadOnlyList<CoverageTarget> targets, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var sends = SendsPerCheck(targets.Count, settings);
+        var failing = new List<(CoverageTarget Target, ProbeSent Sent)>();
         foreach (var target in targets)
         {
             try
@@ -48,6 +49,11 @@ internal sealed partial class CoverageRound(
                     sent = await SendAsync(target, sent, cancellationToken).ConfigureAwait(false);
                 }
 
+                if (sent is { FailedRounds: > 0 })
+                {
+                    failing.Add((target, sent));
+                }
+
                 var arrival = CoverageDocuments.Read<ProbeArrival>(documents.Read(CoverageDocuments.ArrivedKey(target.AccountId)));
                 await CheckAsync(target, sent, arrival, settings, cancellationToken).ConfigureAwait(false);
             }
@@ -57,6 +63,8 @@ internal sealed partial class CoverageRound(
                 CoverageLog.DocumentUnreadable(logger, target.AccountId, e.Message);
             }
         }
+
+        await RelayAlarmAsync(failing, settings, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The account's <c>sent-</c> document; null when absent, or damaged (logged; the next probe replaces it: a damaged document must not stop the account's probes for good).</summary>

@@ -24,9 +24,9 @@ public sealed class CoverageDecideTests
         ("ok by an earlier probe while missing is open: no resolve", "missing", 0, Earlier, CoverageState.Ok, null, "missing"),
         ("send failed once", null, 1, null, CoverageState.SendFailed, null, null),
         ("send failed twice", null, 2, null, CoverageState.SendFailed, null, null),
-        ("send failed three times: paged", null, 3, Earlier, CoverageState.SendFailed, "send_failed/trigger", "send_failed"),
+        ("send failed three times: the relay's alert, not the account's", null, 3, Earlier, CoverageState.SendFailed, null, null),
         ("send failed four times: already paged", "send_failed", 4, Earlier, CoverageState.SendFailed, null, "send_failed"),
-        ("send failed three times while missing is open", "missing", 3, null, CoverageState.SendFailed, "send_failed/trigger", "send_failed"),
+        ("send failed three times while missing is open", "missing", 3, null, CoverageState.SendFailed, null, "missing"),
         ("sent again after send_failed, not arrived yet", "send_failed", 0, Earlier, CoverageState.Pending, null, "send_failed"),
         ("sent again after send_failed, arrived", "send_failed", 0, Current, CoverageState.Ok, "send_failed/resolve", null),
     ];

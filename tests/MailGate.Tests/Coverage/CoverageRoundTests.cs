@@ -135,7 +135,8 @@ public sealed class CoverageRoundTests
         Assert.Multiple(() =>
         {
             Assert.That(failed.Kind, Is.EqualTo("send_failed"));
-            Assert.That(failed.Summary, Does.Contain("could not be sent for 3 rounds").And.Contain("prod-payments (111111111111"));
+            Assert.That(failed.Summary, Does.Contain("could not be sent for 3 rounds in a row to 1 account(s)").And.Contain("prod-payments (111111111111"));
+            Assert.That(failed.DedupKey, Is.EqualTo(CoverageAlert.RelayKey));
             Assert.That(round.States[Prod.AccountId], Is.EqualTo(CoverageState.SendFailed));
             Assert.That(_documents.Sent(Prod.AccountId)!.LastError, Does.Contain("attempt 2 of 2"));
         });
@@ -148,6 +149,7 @@ public sealed class CoverageRoundTests
             Assert.That(_alerts.All, Has.Count.EqualTo(2));
             Assert.That(_alerts.All[1].Resolve, Is.True);
             Assert.That(_alerts.All[1].Kind, Is.EqualTo("send_failed"));
+            Assert.That(_alerts.All[1].DedupKey, Is.EqualTo(CoverageAlert.RelayKey));
             Assert.That(_documents.Sent(Prod.AccountId)!.FailedRounds, Is.Zero);
         });
     }
