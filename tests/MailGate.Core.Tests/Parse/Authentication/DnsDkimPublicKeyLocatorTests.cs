@@ -397,7 +397,7 @@ public class DnsDkimPublicKeyLocatorTests
 
     /// <summary>
     /// The key record of an RSA public key of the given sizes with no private key behind it (only its cost
-    /// matters): an odd modulus without small factors. Encoded directly: BouncyCastle's key type would test the
+    /// matters): an odd, composite modulus without small factors. Encoded directly: BouncyCastle's key type would test the
     /// modulus, which is the cost under test.
     /// </summary>
     private static string UnsafeRsaKeyRecord(int modulusBits, int exponentBits)
@@ -410,7 +410,7 @@ public class DnsDkimPublicKeyLocatorTests
         {
             modulus = new Org.BouncyCastle.Math.BigInteger(modulusBits, random).SetBit(modulusBits - 1).SetBit(0);
         }
-        while (!modulus.Gcd(smallPrimes).Equals(Org.BouncyCastle.Math.BigInteger.One));
+        while (!modulus.Gcd(smallPrimes).Equals(Org.BouncyCastle.Math.BigInteger.One) || modulus.IsProbablePrime(2)); // a prime (~2% of 1024-bit draws) is no RSA modulus: BouncyCastle refuses it
 
         var exponent = new Org.BouncyCastle.Math.BigInteger(exponentBits, random).SetBit(exponentBits - 1).SetBit(0);
         var info = new Org.BouncyCastle.Asn1.X509.SubjectPublicKeyInfo(
