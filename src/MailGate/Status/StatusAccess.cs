@@ -115,8 +115,10 @@ internal sealed class StatusAccess
     /// </summary>
     public bool Throttled(HttpContext context)
     {
-        using var lease = _failures.AttemptAcquire(ClientOf(context), 0);
-        return !lease.IsAcquired;
+        // Not AttemptAcquire(…, 0): the token bucket refills in fractions between its periods, and a zero-token
+        // acquire succeeds on any fraction above 0 — about 100 ms after the tenth failure every guess was checked
+        // again. Whole tokens left is what decides.
+        return _failures.GetStatistics(ClientOf(context)) is { CurrentAvailablePermits: < 1 };
     }
 
     /// <summary>Whether <paramref name="candidate"/> is the token; a wrong one counts as a failed attempt of the client of <paramref name="context"/>.</summary>
