@@ -33,6 +33,27 @@ public static class CoverageDocuments
     public static T? Read<T>(byte[]? bytes)
         where T : class => bytes is null ? null : JsonSerializer.Deserialize<T>(bytes, Options);
 
+    /// <summary>
+    /// Reads a document that a damaged copy must never block for good (a coverage state the next write replaces):
+    /// null when <paramref name="bytes"/> is null or not such a document, and then <paramref name="damage"/> says why.
+    /// </summary>
+    /// <param name="bytes">The stored bytes, or null when none are stored.</param>
+    /// <param name="damage">Null, or why the stored bytes are not such a document (for the log).</param>
+    public static T? ReadOrReplace<T>(byte[]? bytes, out string? damage)
+        where T : class
+    {
+        damage = null;
+        try
+        {
+            return Read<T>(bytes);
+        }
+        catch (JsonException e)
+        {
+            damage = e.Message;
+            return null;
+        }
+    }
+
     private static readonly JsonSerializerOptions Options = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,

@@ -1,4 +1,3 @@
-using System.Text.Json;
 
 namespace MailGate.Core.Coverage;
 
@@ -141,15 +140,5 @@ public static class CoverageOverviews
         sent?.OpenAlert);
 
     private static T? Document<T>(Func<string, byte[]?> read, string key)
-        where T : class
-    {
-        try
-        {
-            return CoverageDocuments.Read<T>(read(key));
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+        where T : class => CoverageDocuments.ReadOrReplace<T>(read(key), out _);
 }

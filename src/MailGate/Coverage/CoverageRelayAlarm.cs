@@ -42,15 +42,13 @@ internal sealed partial class CoverageRound
     /// <summary>The relay alarm's document; closed when absent or damaged (logged; the next write replaces it).</summary>
     private RelayAlarmState RelayAlarm()
     {
-        try
+        var alarm = CoverageDocuments.ReadOrReplace<RelayAlarmState>(documents.Read(CoverageDocuments.RelayAlarmKey), out var damage);
+        if (damage is not null)
         {
-            return CoverageDocuments.Read<RelayAlarmState>(documents.Read(CoverageDocuments.RelayAlarmKey)) ?? new RelayAlarmState();
+            Log.CoverageDocumentDamaged(logger, CoverageDocuments.RelayAlarmKey, documents.Location, damage);
         }
-        catch (System.Text.Json.JsonException e)
-        {
-            Log.CoverageDocumentDamaged(logger, CoverageDocuments.RelayAlarmKey, documents.Location, e.Message);
-            return new RelayAlarmState();
-        }
+
+        return alarm ?? new RelayAlarmState();
     }
 
     private void SaveRelayAlarm(RelayAlarmState state) => documents.Write(CoverageDocuments.RelayAlarmKey, CoverageDocuments.Write(state));

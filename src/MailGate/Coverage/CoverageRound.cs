@@ -71,15 +71,13 @@ internal sealed partial class CoverageRound(
     private ProbeSent? Sent(string accountId)
     {
         var key = CoverageDocuments.SentKey(accountId);
-        try
+        var sent = CoverageDocuments.ReadOrReplace<ProbeSent>(documents.Read(key), out var damage);
+        if (damage is not null)
         {
-            return CoverageDocuments.Read<ProbeSent>(documents.Read(key));
+            Log.CoverageDocumentDamaged(logger, key, documents.Location, damage);
         }
-        catch (System.Text.Json.JsonException e)
-        {
-            Log.CoverageDocumentDamaged(logger, key, documents.Location, e.Message);
-            return null;
-        }
+
+        return sent;
     }
 
     /// <summary>

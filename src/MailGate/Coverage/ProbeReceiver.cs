@@ -1,4 +1,3 @@
-using System.Text.Json;
 using MailGate.Core.Coverage;
 using MailGate.Core.Decide;
 using MailGate.Core.Messages;
@@ -93,17 +92,8 @@ internal sealed class ProbeReceiver(IPollerCursors cursors, ProbeReceiverMetrics
     }
 
     /// <summary>The account's recorded arrival; null when none, or when the document is not one (it is then replaced).</summary>
-    private static ProbeArrival? Previous(ICursorDocuments arrivals, string accountId)
-    {
-        try
-        {
-            return CoverageDocuments.Read<ProbeArrival>(arrivals.Read(CoverageDocuments.ArrivedKey(accountId)));
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    private static ProbeArrival? Previous(ICursorDocuments arrivals, string accountId) =>
+        CoverageDocuments.ReadOrReplace<ProbeArrival>(arrivals.Read(CoverageDocuments.ArrivedKey(accountId)), out _);
 
     /// <summary>The path for the log line: List-Ids, then envelope recipients, then <c>X-Original-To</c>.</summary>
     private static string Path(ProbeArrival arrival)

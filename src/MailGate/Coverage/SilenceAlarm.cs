@@ -113,19 +113,13 @@ internal sealed class SilenceAlarm(
     private T? Document<T>(ICursorDocuments store, string key)
         where T : class
     {
-        try
+        var document = CoverageDocuments.ReadOrReplace<T>(store.Read(key), out var damage);
+        if (damage is not null && _damaged.Add(key))
         {
-            return CoverageDocuments.Read<T>(store.Read(key));
+            Log.CoverageDocumentDamaged(logger, key, $"{store.Location} ({MailSilence.Store})", damage); // once per document and run
         }
-        catch (System.Text.Json.JsonException e)
-        {
-            if (_damaged.Add(key))
-            {
-                Log.CoverageDocumentDamaged(logger, key, $"{store.Location} ({MailSilence.Store})", e.Message); // once per document and run
-            }
 
-            return null;
-        }
+        return document;
     }
 
     /// <summary>The alert: "MailGate has received no mail for 48 h", naming the last mail (or that none was recorded since watching began).</summary>

@@ -127,15 +127,7 @@ internal sealed class SilenceRecorder(IPollerCursors storage, MailArrivals arriv
     /// <summary>Writes <paramref name="mine"/> unless the stored document is as new already.</summary>
     private static void Keep(ICursorDocuments store, string key, LastReceived mine)
     {
-        LastReceived? stored;
-        try
-        {
-            stored = CoverageDocuments.Read<LastReceived>(store.Read(key));
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            stored = null; // a damaged document is replaced
-        }
+        var stored = CoverageDocuments.ReadOrReplace<LastReceived>(store.Read(key), out _); // a damaged document is replaced
 
         if (stored is null || stored.ReceivedAt < mine.ReceivedAt)
         {
