@@ -155,7 +155,7 @@ public sealed partial class AwsEventsPushTests
         Assert.That((int)status, Is.EqualTo(200).Or.EqualTo(400), text);
         Assert.That(again, Is.EqualTo(status));
         Assert.That(StoredCount(), Is.EqualTo(status == HttpStatusCode.OK ? 1 : 0), "stored once, or not at all");
-        foreach (var id in Enum.GetValues<SpoolArea>().SelectMany(a => _gateway.Spool.Ids(a)))
+        foreach (var id in StoredIds())
         {
             Assert.That(await _gateway.WaitFinishedAsync(id), Is.Not.EqualTo(SpoolArea.Active));
         }
