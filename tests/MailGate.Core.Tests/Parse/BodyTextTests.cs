@@ -31,6 +31,25 @@ public class BodyTextTests
         }
     }
 
+    /// <summary>The pooled buffer grows across reads (4,096 chars first, doubled) and the cut is exact, however the reader splits its text.</summary>
+    [TestCase(0, 10, 3, TestName = "ReadAtMost_Empty")]
+    [TestCase(10, 0, 3, TestName = "ReadAtMost_MaxZero_Nothing")]
+    [TestCase(10, 10, 3, TestName = "ReadAtMost_ExactlyMax")]
+    [TestCase(10, 9, 3, TestName = "ReadAtMost_OneOver_Cut")]
+    [TestCase(4096, 4096, 4096, TestName = "ReadAtMost_FillsTheFirstBuffer")]
+    [TestCase(4097, 1_000_000, 4096, TestName = "ReadAtMost_OneCharIntoASecondBuffer")]
+    [TestCase(100_000, 1_000_000, 1, TestName = "ReadAtMost_100K_OneCharPerRead")]
+    [TestCase(300_000, 250_001, 7_000, TestName = "ReadAtMost_LongerThanMax_CutInAGrownBuffer")]
+    [TestCase(300_000, 1_000_000, 65_536, TestName = "ReadAtMost_300K_BigReads")]
+    public void ReadAtMost_ReturnsTheFirstMaxChars(int length, int max, int perRead)
+    {
+        var text = string.Concat(Enumerable.Range(0, length).Select(i => (char)('a' + (i * 7 % 26))));
+
+        var read = BodyText.ReadAtMost(new TrickleReader(text, perRead), max);
+
+        Assert.That(read, Is.EqualTo(text[..Math.Min(length, max)]));
+    }
+
     [TestCase("text/plain; charset=iso-2022-jp", "7bit", "\u001b$B%F%9%H\u001b(B body", "テスト body")]
     [TestCase("text/plain; charset=utf-8", "base64", "w4RyZ2VyIMO8YmVy", "Ärger über")]
     [TestCase("text/plain", "quoted-printable", "caf=E9 =\r\nna=EFve", "café naïve")] // not UTF-8: ISO-8859-1, as MimeKit falls back
@@ -94,5 +113,19 @@ public class BodyTextTests
         }
 
         return text.Length <= max ? text : text[..(max > 0 && char.IsHighSurrogate(text[max - 1]) ? max - 1 : max)];
+    }
+
+    /// <summary>A reader that hands out at most <c>perRead</c> chars per call, as a decoding stream may.</summary>
+    private sealed class TrickleReader(string text, int perRead) : TextReader
+    {
+        private int _position;
+
+        public override int Read(char[] buffer, int index, int count)
+        {
+            var n = Math.Min(Math.Min(count, perRead), text.Length - _position);
+            text.CopyTo(_position, buffer, index, n);
+            _position += n;
+            return n;
+        }
     }
 }
