@@ -68,6 +68,44 @@ public sealed class PostgresContentTests : PostgresDatabaseTest
         Assert.That(ReadAll(content, 1000), Is.EqualTo(WithCrlf(bytes, crlf: true)));
     }
 
+    [Test]
+    public void ContentStream_Disposed_DisposesItsOwnerOnce_AndRefusesToRead()
+    {
+        var owner = new CountingOwner();
+        var stream = new ContentStream(Content(10, 3).Sequence, appendCrlf: true, owner);
+
+        stream.Dispose();
+        stream.Dispose();
+
+        Assert.That(owner.Disposals, Is.EqualTo(1));
+        Assert.That(() => stream.Read(new byte[4]), Throws.TypeOf<ObjectDisposedException>(), "its memory is back in the pool");
+    }
+
+    [Test]
+    public async Task OpenContent_ReadBackIntoPooledChunks_RefusesToReadAfterDispose()
+    {
+        using var storage = Open();
+        var (bytes, sequence) = Content(100 * 1024, 4096);
+        var envelope = Envelope.ForMail("bounce@example.com", ["aws-abuse@mailgate.example.com"], new DateTimeOffset(2026, 12, 1, 5, 0, 0, TimeSpan.Zero), "192.0.2.1", "s");
+        var message = await storage.CommitAsync(envelope, sequence, CancellationToken.None);
+
+        var content = storage.OpenContent(message);
+        var first = ReadAll(content, 4096);
+        await content.DisposeAsync();
+
+        Assert.That(first, Is.EqualTo(WithCrlf(bytes, crlf: true)));
+        Assert.That(() => content.Read(new byte[1]), Throws.TypeOf<ObjectDisposedException>());
+        using var again = storage.OpenContent(message);
+        Assert.That(ReadAll(again, 777), Is.EqualTo(WithCrlf(bytes, crlf: true)), "a second read borrows again");
+    }
+
+    private sealed class CountingOwner : IDisposable
+    {
+        public int Disposals { get; private set; }
+
+        public void Dispose() => Disposals++;
+    }
+
     private static byte[] ReadAll(Stream stream, int readSize)
     {
         using var all = new MemoryStream();

@@ -5,22 +5,22 @@ using Npgsql;
 namespace MailGate.Storage.Postgres;
 
 /// <summary>
-/// Reads a <c>bytea</c> column into arrays of <see cref="ChunkSize"/> bytes (under the runtime's 85,000-byte
-/// large-object threshold) instead of one array of the whole content: a 100 KiB message read back for parsing is
-/// then short-lived small-object garbage that a gen-0 collection frees, not a large-object allocation that only a
-/// full collection returns.
+/// Reads a <c>bytea</c> column into pooled arrays of <see cref="ChunkSize"/> bytes instead of one array of the whole
+/// content: a 100 KiB message read back for parsing borrows two arrays that go back to the pool when its stream is
+/// disposed, instead of allocating a large object (or even fresh small ones) per message.
 /// </summary>
 internal static class ContentChunks
 {
-    /// <summary>The size of each chunk, in bytes.</summary>
+    /// <summary>The size of each chunk, in bytes (one of <see cref="ArrayPool{T}.Shared"/>'s bucket sizes).</summary>
     public const int ChunkSize = 64 * 1024;
 
     /// <summary>
     /// Runs <paramref name="command"/> (one row, the content in column 0) with sequential access and reads that column
-    /// whole, in chunks; null when there is no row.
+    /// whole, in chunks; null when there is no row. The caller owns the result and disposes it once nothing reads
+    /// its sequence any more.
     /// </summary>
-    /// <exception cref="NpgsqlException">The database failed while reading.</exception>
-    public static ReadOnlySequence<byte>? Read(NpgsqlCommand command)
+    /// <exception cref="NpgsqlException">The database failed while reading (the chunks taken so far are returned).</exception>
+    public static Borrowed? Read(NpgsqlCommand command)
     {
         using var reader = command.ExecuteReader(CommandBehavior.SequentialAccess | CommandBehavior.SingleRow);
         if (!reader.Read())
@@ -29,27 +29,49 @@ internal static class ContentChunks
         }
 
         using var stream = reader.GetStream(0);
-        Chunk? first = null, last = null;
-        while (true)
+        var arrays = new List<byte[]>();
+        try
         {
-            var buffer = new byte[ChunkSize];
-            var filled = 0;
-            int read;
-            while (filled < buffer.Length && (read = stream.Read(buffer, filled, buffer.Length - filled)) > 0)
+            Chunk? first = null, last = null;
+            while (true)
             {
-                filled += read;
-            }
+                var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
+                arrays.Add(buffer);
+                var filled = 0;
+                int read;
+                while (filled < buffer.Length && (read = stream.Read(buffer, filled, buffer.Length - filled)) > 0)
+                {
+                    filled += read;
+                }
 
-            if (filled > 0 || first is null)
-            {
-                last = last is null ? first = new Chunk(buffer.AsMemory(0, filled), 0) : last.Append(buffer.AsMemory(0, filled));
-            }
+                if (filled > 0 || first is null)
+                {
+                    last = last is null ? first = new Chunk(buffer.AsMemory(0, filled), 0) : last.Append(buffer.AsMemory(0, filled));
+                }
 
-            if (filled < buffer.Length)
-            {
-                return new ReadOnlySequence<byte>(first!, 0, last!, last!.Memory.Length);
+                if (filled < buffer.Length)
+                {
+                    return new Borrowed(new ReadOnlySequence<byte>(first!, 0, last!, last!.Memory.Length), arrays);
+                }
             }
         }
+        catch
+        {
+            arrays.ForEach(a => ArrayPool<byte>.Shared.Return(a));
+            throw;
+        }
+    }
+
+    /// <summary>A content read into pooled arrays; <see cref="Dispose"/> gives them back (once, however often it is called).</summary>
+    internal sealed class Borrowed(ReadOnlySequence<byte> sequence, List<byte[]> arrays) : IDisposable
+    {
+        private List<byte[]>? _arrays = arrays;
+
+        /// <summary>The content; not to be read after <see cref="Dispose"/> (its arrays then belong to others).</summary>
+        public ReadOnlySequence<byte> Sequence { get; } = sequence;
+
+        /// <inheritdoc/>
+        public void Dispose() => Interlocked.Exchange(ref _arrays, null)?.ForEach(a => ArrayPool<byte>.Shared.Return(a));
     }
 
     private sealed class Chunk : ReadOnlySequenceSegment<byte>

@@ -9,20 +9,25 @@ namespace MailGate.Storage.Postgres;
 /// the chunks of <see cref="ContentChunks"/>.
 /// </summary>
 /// <remarks>The sequence is read, not copied: its owner keeps it unchanged until the commit that reads it has finished
-/// (SmtpServer holds its buffer until the 250 is decided; the pollers hold their arrays).</remarks>
+/// (SmtpServer holds its buffer until the 250 is decided; the pollers hold their arrays). A stream given the sequence's
+/// owner disposes it when disposed (pooled arrays go back), and refuses to read after that.</remarks>
 internal sealed class ContentStream : Stream
 {
     private static readonly byte[] Crlf = "\r\n"u8.ToArray();
     private readonly ReadOnlySequence<byte> _content;
     private readonly int _suffix;
+    private IDisposable? _owner;
+    private bool _disposed;
     private long _position;
 
     /// <param name="content">The bytes to read.</param>
     /// <param name="appendCrlf">Whether a CRLF follows them.</param>
-    public ContentStream(ReadOnlySequence<byte> content, bool appendCrlf)
+    /// <param name="owner">Disposed with this stream: what lends <paramref name="content"/>'s memory, if it is lent.</param>
+    public ContentStream(ReadOnlySequence<byte> content, bool appendCrlf, IDisposable? owner = null)
     {
         _content = content;
         _suffix = appendCrlf ? 2 : 0;
+        _owner = owner;
     }
 
     /// <inheritdoc/>
@@ -48,8 +53,10 @@ internal sealed class ContentStream : Stream
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     /// <inheritdoc/>
+    /// <exception cref="ObjectDisposedException">The stream was disposed (its memory may be someone else's now).</exception>
     public override int Read(Span<byte> buffer)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var done = 0;
         if (_position < _content.Length)
         {
@@ -90,6 +97,18 @@ internal sealed class ContentStream : Stream
     /// <inheritdoc/>
     public override void Flush()
     {
+    }
+
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        _disposed = true;
+        if (disposing)
+        {
+            Interlocked.Exchange(ref _owner, null)?.Dispose();
+        }
+
+        base.Dispose(disposing);
     }
 
     /// <inheritdoc/>

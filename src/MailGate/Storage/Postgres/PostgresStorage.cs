@@ -95,13 +95,13 @@ public sealed partial class PostgresStorage : IMessageStorage
     public Stream OpenContent(StoredMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        // Read whole (the connection goes back to the pool at once), in chunks below the large-object threshold.
+        // Read whole (the connection goes back to the pool at once), into pooled chunks the stream returns when disposed.
         var content = Run(connection =>
         {
             using var command = Command(connection, "SELECT content FROM mailgate.messages WHERE id = $1", [message.Id]);
             return ContentChunks.Read(command);
         }) ?? throw new IOException($"message {message.Id} is no longer in {Location}");
-        return new ContentStream(content, appendCrlf: false);
+        return new ContentStream(content.Sequence, appendCrlf: false, owner: content);
     }
 
     /// <inheritdoc/>
