@@ -18,15 +18,18 @@ internal static class ClientInput
             return ready;
         }
 
-        using var idle = new CancellationTokenSource(pipe.Limits.IdleTimeout, pipe.Time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token);
+        var deadline = pipe.ReadDeadline;
         try
         {
-            return await inner.ReadAsync(linked.Token).ConfigureAwait(false);
+            return await inner.ReadAsync(deadline.Arm(cancellationToken)).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (idle.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (deadline.Passed && !cancellationToken.IsCancellationRequested)
         {
             return null;
+        }
+        finally
+        {
+            deadline.Disarm();
         }
     }
 

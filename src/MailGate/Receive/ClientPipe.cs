@@ -49,6 +49,7 @@ internal sealed class ClientPipe : ISecurableDuplexPipe
     private ReadOnlySequence<byte>? _message;
     private int _acceptedRecipients;
     private int _recipientCapReported;
+    private ReadDeadline? _readDeadline;
 
     public ClientPipe(ISecurableDuplexPipe inner, IDisposable lease, ClientLimits limits, ClientReport report, TimeProvider time)
     {
@@ -70,6 +71,9 @@ internal sealed class ClientPipe : ISecurableDuplexPipe
     public ClientReport Report { get; }
 
     public TimeProvider Time { get; }
+
+    /// <summary>The idle deadline of this session's reads (<see cref="ClientInput"/>), freed with the pipe.</summary>
+    public ReadDeadline ReadDeadline => _readDeadline ??= new ReadDeadline(Limits.IdleTimeout, Time);
 
     /// <summary>Whether the next read is the message after <c>354</c>.</summary>
     public bool InData { get; private set; }
@@ -222,6 +226,7 @@ internal sealed class ClientPipe : ISecurableDuplexPipe
     public void Dispose()
     {
         ReleaseSlot();
+        _readDeadline?.Dispose();
         _inner.Dispose();
     }
 
