@@ -194,6 +194,8 @@ EOF
 }
 mg_received() { mg_metric mailgate_smtp_messages_received_total "${1:-}"; }   # [http-port]
 mg_decided() { mg_metric mailgate_rules_decisions_total "${1:-}"; }
+# Processing goes on after the last 250: a memory peak is read once every message received is decided (≤ 60 s).
+wait_decided() { local i; for i in $(seq 300); do [ "$(mg_decided)" -ge "$(mg_received)" ] && return; sleep 0.2; done; }
 
 log "start peers"
 # PostgreSQL for mailgate-pg. A database per MailGate process (each fresh process gets an empty one).
@@ -370,7 +372,7 @@ mem_phase() {  # label command…  (samples VmRSS every 50 ms, VmHWM reset befor
   python3 "$LIB/rss.py" --pid "$MEMPID" --interval 0.05 --out "$WORK/rss-${label// /_}.txt" >"$WORK/rss.json" &
   local sp=$!; PIDS+=("$sp")
   local note; note=$("$@" 2>&1 | tail -1) || true
-  sleep 1
+  sleep 1; wait_decided
   stop_pid "$sp"
   local peak; peak=$(hwm_now)
   printf '%s\t%s\t%s\t%s\n' "$label" "$before" "$peak" "$note" >>"$MEMROWS"
@@ -385,7 +387,7 @@ mem_phase "one $((BIG_SIZE / 1024 / 1024)) MiB message" \
 
 say "## Memory: MailGate's resident set (fresh process, $GC_MODE GC)"
 say ""
-say "Peak = VmHWM after resetting it (\`echo 5 > /proc/<pid>/clear_refs\`) at the start of the phase; before = VmRSS then."
+say "Peak = VmHWM after resetting it (\`echo 5 > /proc/<pid>/clear_refs\`) at the start of the phase, read once every message received has been decided (processing goes on after the last 250); before = VmRSS then."
 say ""
 python3 "$LIB/tables.py" memory "$MEMROWS" "$BIG_SIZE" | tee -a "$OUT"
 say ""
@@ -401,7 +403,7 @@ sleep 5
 BIG_BEFORE=$(rss_now)
 reset_hwm
 BIG_NOTE=$(src_note -s 1 -m 1 -l "$BIG_SIZE" -f "$FROM" -t "$RCPT_DROP" 127.0.0.1:"$MG_PORT")
-sleep 1
+sleep 1; wait_decided
 BIG_PEAK=$(hwm_now)
 stop_pid "$MEMPID"
 say "The same message sent to a fresh MailGate, 5 s after its 220 ($BIG_NOTE): RSS before $BIG_BEFORE MiB, peak $BIG_PEAK MiB,"
@@ -422,7 +424,7 @@ reset_hwm
 python3 "$LIB/pg_mem.py" --pid "$PG_MASTER" --interval 0.2 >"$WORK/pg-mem.json" &
 PGM_SAMPLER=$!; PIDS+=("$PGM_SAMPLER")
 PGM_NOTE=$(src_note -s "$MEM_SESSIONS" -m "$MEM_MESSAGES" -l 102400 -f "$FROM" -t "$RCPT_DROP" 127.0.0.1:"$MG_PORT")
-sleep 1
+sleep 1; wait_decided
 PGM_PEAK=$(hwm_now)
 stop_pid "$PGM_SAMPLER"
 PGM_PG=$(cat "$WORK/pg-mem.json")

@@ -3,9 +3,13 @@
 # As root, like bench/run.sh (clear_refs). Usage: bench/lib/mem_probe.sh PUBLISHED/MailGate.dll [file|postgres]...
 # Starts its own cluster (eng/postgres-test-cluster.sh) and fake PagerDuty; for each backend named (default: both)
 # a fresh MailGate (run.sh's arguments): VmRSS 5 s after the 220 (idle), then VmHWM reset and
-# `smtp-source -s $SESSIONS -m $MESSAGES -l $SIZE` (200, 1000, 102400 by default), VmHWM read 1 s after it ends.
+# `smtp-source -s $SESSIONS -m $MESSAGES -l $SIZE` (200, 1000, 102400 by default), VmHWM read 1 s after it ends
+# (what bench/run.sh reports) and again once every message received has been decided (the whole peak).
 # MailGate's .NET runtime settings can be varied with DOTNET_* in the environment (e.g. DOTNET_gcServer=0).
-# Prints one line per backend; stops everything it started on exit.
+# Prints one line per backend, then where the resident memory was (anonymous, file-backed, shared) at idle, at the
+# highest of 20 ms samples during the load and the 8 s after it, and at the end; stops everything it started on exit.
+# MEM_TRACE=DIR: also records the load with `dotnet-trace collect --profile gc-verbose` (10 s; dotnet-trace on PATH)
+# into DIR/<backend>.nettrace, for `dotnet run --project bench/MailGate.AllocationReport -- FILE [allocations|gc]`.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 B=$ROOT/bench
@@ -22,6 +26,23 @@ python3 "$B/lib/fake_pagerduty.py" --port-file "$W/pd.port" --events "$W/pd.json
 for _ in $(seq 50); do [ -s "$W/pd.port" ] && break; sleep 0.1; done
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 kib() { awk -v k="$1:" '$1 == k {printf "%.1f", $2 / 1024}' "/proc/$MGP/status"; }
+metric() { curl -s "http://127.0.0.1:$1/metrics" | awk -v m="$2" '$1 ~ "^" m "({|$)" {s += $NF} END {print s + 0}'; }
+rss_split() { echo "anon $(kib RssAnon) + file $(kib RssFile) + shared $(kib RssShmem) MiB"; }
+# The highest VmRSS seen every 20 ms for $2 seconds, split as above.
+sample() { python3 - "$1" "$2" <<'PY'
+import sys, time
+pid, end, best = sys.argv[1], time.time() + float(sys.argv[2]), None
+while time.time() < end:
+    try:
+        d = {k: int(v.split()[0]) / 1024 for k, _, v in (l.partition(":") for l in open(f"/proc/{pid}/status")) if k in ("VmRSS", "RssAnon", "RssFile", "RssShmem")}
+    except OSError:
+        break
+    best = d if best is None or d["VmRSS"] > best["VmRSS"] else best
+    time.sleep(0.02)
+if best:
+    print(f"{best['VmRSS']:.1f} MiB = anon {best['RssAnon']:.1f} + file {best['RssFile']:.1f} + shared {best['RssShmem']:.1f} MiB")
+PY
+}
 for backend in "${BACKENDS[@]}"; do
   extra=()
   if [ "$backend" = postgres ]; then
@@ -36,14 +57,23 @@ for backend in "${BACKENDS[@]}"; do
     --PagerDuty:EventsUrl="http://127.0.0.1:$(cat "$W/pd.port")/v2/enqueue" "${extra[@]}" >"$W/mg-$backend.log" 2>&1 & MGP=$!
   for _ in $(seq 300); do (exec 3<>"/dev/tcp/127.0.0.1/$SP" && head -c3 <&3 | grep -q 220) 2>/dev/null && break; sleep 0.2; done
   sleep 5
-  idle=$(kib VmRSS); echo 5 >"/proc/$MGP/clear_refs"
+  idle=$(kib VmRSS); idle_split=$(rss_split); echo 5 >"/proc/$MGP/clear_refs"
+  if [ -n "${MEM_TRACE:-}" ]; then
+    mkdir -p "$MEM_TRACE"; dotnet-trace collect -p "$MGP" --duration 00:00:00:10 --profile gc-verbose -o "$MEM_TRACE/$backend.nettrace" >/dev/null 2>&1 & TR=$!; sleep 3
+  fi
+  sample "$MGP" 10 >"$W/sample" & SA=$!
   t0=$(date +%s.%N)
   note=$(smtp-source -s "$SESSIONS" -m "$MESSAGES" -l "$SIZE" -f bench@sender.example -t bench-drop@mailgate.example.com \
     "127.0.0.1:$SP" 2>&1 | tail -1 || true)
   t1=$(date +%s.%N); sleep 1
   peak=$(kib VmHWM)
-  received=$(curl -s "http://127.0.0.1:$HP/metrics" | awk '/^mailgate_smtp_messages_received_total/ {s += $NF} END {print s + 0}')
-  printf '%-8s idle %s MiB  peak %s MiB  (%s × %s B, %s sessions: %.1f s, %s received%s)\n' "$backend" "$idle" "$peak" \
-    "$MESSAGES" "$SIZE" "$SESSIONS" "$(echo "$t1 - $t0" | bc)" "$received" "${note:+; smtp-source: $note}"
+  received=$(metric "$HP" mailgate_smtp_messages_received_total)
+  # Processing goes on after the last 250: the whole peak is known once every message is decided (at most 60 s).
+  for _ in $(seq 300); do [ "$(metric "$HP" mailgate_rules_decisions_total)" -ge "$received" ] && break; sleep 0.2; done
+  decided=$(metric "$HP" mailgate_rules_decisions_total); whole=$(kib VmHWM)
+  printf '%-8s idle %s MiB  peak %s MiB 1 s after the load, %s MiB once %s were decided  (%s × %s B, %s sessions: %.1f s, %s received%s)\n' \
+    "$backend" "$idle" "$peak" "$whole" "$decided" "$MESSAGES" "$SIZE" "$SESSIONS" "$(echo "$t1 - $t0" | bc)" "$received" "${note:+; smtp-source: $note}"
+  wait "$SA"; [ -n "${MEM_TRACE:-}" ] && { wait "$TR" || true; }
+  echo "         idle: $idle_split; highest sample: $(cat "$W/sample"); end: $(rss_split)"
   kill "$MGP"; wait "$MGP" || true; MGP=""
 done
