@@ -1,3 +1,4 @@
+using System.Buffers;
 using MailGate.Core.Parse;
 using System.Text;
 using MailGate.Core.Tests.Parse.Support;
@@ -48,6 +49,30 @@ public class BodyTextTests
         var read = BodyText.ReadAtMost(new TrickleReader(text, perRead), max);
 
         Assert.That(read, Is.EqualTo(text[..Math.Min(length, max)]));
+    }
+
+    /// <summary>
+    /// The pooled buffers are the reader's alone while it reads and go back once each: a decoder that borrows from the
+    /// same pool while being read from does not scribble into the text, and two borrowers after it get two arrays
+    /// (an array returned twice is lent twice, and one body is read with another's chars).
+    /// </summary>
+    [TestCase(10_000, 1_000_000, 3_000)]
+    [TestCase(40_000, 20_000, 5_000)]
+    public void ReadAtMost_PooledBuffers_OwnedWhileReading_ReturnedOnce(int length, int max, int perRead)
+    {
+        var text = string.Concat(Enumerable.Range(0, length).Select(i => (char)('a' + (i % 26))));
+
+        var read = BodyText.ReadAtMost(new BorrowingReader(text, perRead), max);
+
+        Assert.That(read, Is.EqualTo(text[..Math.Min(length, max)]));
+        for (var size = 4096; size <= 65_536; size *= 2)
+        {
+            var one = ArrayPool<char>.Shared.Rent(size);
+            var two = ArrayPool<char>.Shared.Rent(size);
+            Assert.That(two, Is.Not.SameAs(one), $"two borrowers of {size} chars");
+            ArrayPool<char>.Shared.Return(one);
+            ArrayPool<char>.Shared.Return(two);
+        }
     }
 
     [TestCase("text/plain; charset=iso-2022-jp", "7bit", "\u001b$B%F%9%H\u001b(B body", "テスト body")]
@@ -113,6 +138,24 @@ public class BodyTextTests
         }
 
         return text.Length <= max ? text : text[..(max > 0 && char.IsHighSurrogate(text[max - 1]) ? max - 1 : max)];
+    }
+
+    /// <summary>A <see cref="TrickleReader"/> that borrows every size of array from the shared pool and fills it with '#' on each read, as another user of the pool would.</summary>
+    private sealed class BorrowingReader(string text, int perRead) : TextReader
+    {
+        private readonly TrickleReader _text = new(text, perRead);
+
+        public override int Read(char[] buffer, int index, int count)
+        {
+            for (var size = 16; size <= 1 << 17; size *= 2)
+            {
+                var borrowed = ArrayPool<char>.Shared.Rent(size);
+                borrowed.AsSpan().Fill('#');
+                ArrayPool<char>.Shared.Return(borrowed);
+            }
+
+            return _text.Read(buffer, index, count);
+        }
     }
 
     /// <summary>A reader that hands out at most <c>perRead</c> chars per call, as a decoding stream may.</summary>

@@ -93,6 +93,28 @@ public sealed class SmtpIdleTimeoutTests
         Assert.That(await MetricsAsync(), Does.Contain("reason=\"tls_handshake_timeout\""));
     }
 
+    /// <summary>STARTTLS replaces the connection's reader: the reads over TLS are under the same idle deadline.</summary>
+    [Test]
+    public async Task ClientSilentAfterStartTls_Gets421_4_4_2OverTlsAndIsClosed_ThenARealSenderGets250()
+    {
+        var certificate = Path.Combine(_folder, "cert.pem");
+        var key = Path.Combine(_folder, "key.pem");
+        TestCertificate.Write("mailgate-idle", certificate, key);
+        await StartAsync($"--Smtp:Tls:CertificatePath={certificate}", $"--Smtp:Tls:KeyPath={key}");
+        var (silent, _) = await RawSmtpClient.ConnectAsync(_gateway!.SmtpEndpoint);
+        await using (silent)
+        {
+            Assert.That(await silent.CommandAsync("EHLO test.example"), Does.Contain("STARTTLS"));
+            Assert.That(await silent.CommandAsync("STARTTLS"), Does.StartWith("220"));
+            await silent.StartTlsAsync();
+            Assert.That(await silent.CommandAsync("EHLO test.example"), Does.StartWith("250"));
+
+            Assert.That(await silent.ReadUntilClosedAsync(), Is.EqualTo(new[] { IdleReply }));
+        }
+
+        Assert.That(await RawSmtpDialog.SendMessageAsync(_gateway), Does.StartWith("250 2.0.0"));
+    }
+
     private async Task StartAsync(params string[] settings) =>
         _gateway = await GatewayHarness.StartAsync(
             _pagerDuty,

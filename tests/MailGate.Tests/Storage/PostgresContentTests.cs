@@ -99,6 +99,34 @@ public sealed class PostgresContentTests : PostgresDatabaseTest
         Assert.That(ReadAll(again, 777), Is.EqualTo(WithCrlf(bytes, crlf: true)), "a second read borrows again");
     }
 
+    /// <summary>
+    /// A content disposed more than once (a reader over it disposes it, then its <c>using</c> does) gives its arrays
+    /// back once: an array returned twice is lent to two messages at once, and one of them is read with the other's bytes.
+    /// </summary>
+    [Test]
+    public async Task OpenContent_DisposedTwice_TwoMessagesOpenAfterwards_EachReadsItsOwnBytes()
+    {
+        using var storage = Open();
+        var envelope = Envelope.ForMail("bounce@example.com", ["aws-abuse@mailgate.example.com"], new DateTimeOffset(2026, 12, 1, 5, 0, 0, TimeSpan.Zero), "192.0.2.1", "s");
+        var a = Enumerable.Repeat((byte)'a', (2 * Chunk) + 5).ToArray();
+        var b = Enumerable.Repeat((byte)'b', (2 * Chunk) + 5).ToArray();
+        var messageA = await storage.CommitAsync(envelope, new ReadOnlySequence<byte>(a), CancellationToken.None);
+        var messageB = await storage.CommitAsync(envelope, new ReadOnlySequence<byte>(b), CancellationToken.None);
+
+        var disposedTwice = storage.OpenContent(messageA);
+        using (var reader = new StreamReader(disposedTwice))
+        {
+            _ = reader.ReadToEnd();
+        }
+
+        disposedTwice.Dispose();
+        using var first = storage.OpenContent(messageB);
+        using var second = storage.OpenContent(messageA);
+
+        Assert.That(ReadAll(first, 4096), Is.EqualTo(WithCrlf(b, crlf: true)));
+        Assert.That(ReadAll(second, 4096), Is.EqualTo(WithCrlf(a, crlf: true)));
+    }
+
     private sealed class CountingOwner : IDisposable
     {
         public int Disposals { get; private set; }

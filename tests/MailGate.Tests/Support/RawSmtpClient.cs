@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
 
@@ -14,8 +15,8 @@ public sealed class RawSmtpClient : IAsyncDisposable
     public const string Closed = "(connection closed)";
 
     private readonly TcpClient _tcp;
-    private readonly NetworkStream _stream;
-    private readonly StreamReader _reader;
+    private Stream _stream;
+    private StreamReader _reader;
 
     private RawSmtpClient(TcpClient tcp)
     {
@@ -42,6 +43,19 @@ public sealed class RawSmtpClient : IAsyncDisposable
     {
         await SendRawAsync(Encoding.Latin1.GetBytes(line + "\r\n"));
         return await ReadReplyAsync();
+    }
+
+    /// <summary>
+    /// After the server's <c>220</c> to STARTTLS: the TLS handshake (the test's own certificate: any one is accepted), then every
+    /// command and reply goes over TLS.
+    /// </summary>
+    public async Task StartTlsAsync()
+    {
+        var tls = new SslStream(_stream, leaveInnerStreamOpen: true, (_, certificate, _, _) => certificate is not null);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "mailgate" }, timeout.Token);
+        _stream = tls; // the plaintext reader holds nothing after the 220; disposing it would close the socket
+        _reader = new StreamReader(tls, Encoding.Latin1);
     }
 
     public async Task SendRawAsync(byte[] bytes)
