@@ -101,6 +101,49 @@ public sealed class ReadDeadlineTests
         Assert.That(token.IsCancellationRequested, Is.True);
     }
 
+    /// <summary>
+    /// A timer callback can run after its timer was changed: the system timer queue hands due callbacks to the thread
+    /// pool, and a busy pool runs them late. The deadline of a read that got its bytes just in time must not cut the
+    /// next read, which has its whole timeout (it did, through the shared source's own timer: a 421 to a live client).
+    /// </summary>
+    [Test]
+    public void LateCallbackOfAReadThatEndedInTime_DoesNotCutTheNextRead()
+    {
+        var late = new LateTimers(_time);
+        using var deadline = new ReadDeadline(Idle, late);
+        deadline.Arm(CancellationToken.None);
+        _time.Advance(Idle); // due: its callback is queued, not run yet
+        deadline.Disarm(); // the read's bytes came first
+
+        var next = deadline.Arm(CancellationToken.None);
+        late.RunQueued();
+
+        Assert.That((next.IsCancellationRequested, deadline.Passed), Is.EqualTo((false, false)));
+        _time.Advance(Idle - TimeSpan.FromSeconds(1));
+        late.RunQueued();
+        Assert.That(next.IsCancellationRequested, Is.False, "still within its own timeout");
+        _time.Advance(TimeSpan.FromSeconds(1));
+        late.RunQueued();
+        Assert.That((next.IsCancellationRequested, deadline.Passed), Is.EqualTo((true, true)), "silent for its whole timeout");
+    }
+
+    /// <summary>A callback that runs before the read's deadline (stale, or a timer early by a coarse clock tick) neither cuts the read nor loses its deadline.</summary>
+    [Test]
+    public void CallbackRunningBeforeTheDeadline_NeitherCutsTheReadNorLosesItsDeadline()
+    {
+        var early = new LateTimers(_time);
+        using var deadline = new ReadDeadline(Idle, early);
+        var token = deadline.Arm(CancellationToken.None);
+        _time.Advance(TimeSpan.FromSeconds(100));
+
+        early.RunAllTimersNow();
+
+        Assert.That(token.IsCancellationRequested, Is.False);
+        _time.Advance(TimeSpan.FromSeconds(20));
+        early.RunQueued();
+        Assert.That(token.IsCancellationRequested, Is.True);
+    }
+
     [Test]
     public void Disposed_ArmRefuses_DisarmIsHarmless()
     {
@@ -112,5 +155,38 @@ public sealed class ReadDeadlineTests
         Assert.That(() => _deadline.Arm(CancellationToken.None), Throws.TypeOf<ObjectDisposedException>());
         _time.Advance(Idle);
         Assert.That(token.IsCancellationRequested, Is.False, "the timer is gone with it");
+    }
+
+    /// <summary>
+    /// Timers of <paramref name="time"/> whose callbacks, once due, wait in a queue until <see cref="RunQueued"/>,
+    /// however the timer is changed meanwhile: as the system timer queue's callbacks wait for a thread-pool thread.
+    /// </summary>
+    private sealed class LateTimers(FakeTimeProvider time) : TimeProvider
+    {
+        private readonly Queue<Action> _queued = new();
+        private readonly List<Action> _all = [];
+
+        public override DateTimeOffset GetUtcNow() => time.GetUtcNow();
+
+        public override long GetTimestamp() => time.GetTimestamp();
+
+        public override long TimestampFrequency => time.TimestampFrequency;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            _all.Add(() => callback(state));
+            return time.CreateTimer(s => _queued.Enqueue(() => callback(s)), state, dueTime, period);
+        }
+
+        public void RunQueued()
+        {
+            while (_queued.TryDequeue(out var callback))
+            {
+                callback();
+            }
+        }
+
+        /// <summary>Runs every timer's callback now, due or not (a timer that fires early).</summary>
+        public void RunAllTimersNow() => _all.ForEach(c => c());
     }
 }
