@@ -73,23 +73,16 @@ public sealed class SmtpIdleTimeoutTests
     [Test]
     public async Task ClientSilentInTheMiddleOfTheTlsHandshake_IsClosed_ThenARealSenderGets250()
     {
-        var certificate = Path.Combine(_folder, "cert.pem");
-        var key = Path.Combine(_folder, "key.pem");
-        TestCertificate.Write("mailgate-idle", certificate, key);
-        await StartAsync($"--Smtp:Tls:CertificatePath={certificate}", $"--Smtp:Tls:KeyPath={key}");
-        var (silent, _) = await RawSmtpClient.ConnectAsync(_gateway!.SmtpEndpoint);
+        var silent = await StartTlsGatewayAndSayStartTlsAsync();
         await using (silent)
         {
-            Assert.That(await silent.CommandAsync("EHLO test.example"), Does.Contain("STARTTLS"));
-            Assert.That(await silent.CommandAsync("STARTTLS"), Does.StartWith("220"));
-
             // The start of a TLS ClientHello record, and then nothing more.
             await silent.SendRawAsync([0x16, 0x03, 0x01, 0x00, 0xa5, 0x01, 0x00]);
 
             Assert.That(await silent.ReadUntilClosedAsync(), Is.Empty, "closed without a plaintext reply");
         }
 
-        Assert.That(await RawSmtpDialog.SendMessageAsync(_gateway), Does.StartWith("250 2.0.0"));
+        Assert.That(await RawSmtpDialog.SendMessageAsync(_gateway!), Does.StartWith("250 2.0.0"));
         Assert.That(await MetricsAsync(), Does.Contain("reason=\"tls_handshake_timeout\""));
     }
 
@@ -97,22 +90,29 @@ public sealed class SmtpIdleTimeoutTests
     [Test]
     public async Task ClientSilentAfterStartTls_Gets421_4_4_2OverTlsAndIsClosed_ThenARealSenderGets250()
     {
-        var certificate = Path.Combine(_folder, "cert.pem");
-        var key = Path.Combine(_folder, "key.pem");
-        TestCertificate.Write("mailgate-idle", certificate, key);
-        await StartAsync($"--Smtp:Tls:CertificatePath={certificate}", $"--Smtp:Tls:KeyPath={key}");
-        var (silent, _) = await RawSmtpClient.ConnectAsync(_gateway!.SmtpEndpoint);
+        var silent = await StartTlsGatewayAndSayStartTlsAsync();
         await using (silent)
         {
-            Assert.That(await silent.CommandAsync("EHLO test.example"), Does.Contain("STARTTLS"));
-            Assert.That(await silent.CommandAsync("STARTTLS"), Does.StartWith("220"));
             await silent.StartTlsAsync();
             Assert.That(await silent.CommandAsync("EHLO test.example"), Does.StartWith("250"));
 
             Assert.That(await silent.ReadUntilClosedAsync(), Is.EqualTo(new[] { IdleReply }));
         }
 
-        Assert.That(await RawSmtpDialog.SendMessageAsync(_gateway), Does.StartWith("250 2.0.0"));
+        Assert.That(await RawSmtpDialog.SendMessageAsync(_gateway!), Does.StartWith("250 2.0.0"));
+    }
+
+    /// <summary>Starts the gateway with a certificate, connects, and says EHLO then STARTTLS (answered 220).</summary>
+    private async Task<RawSmtpClient> StartTlsGatewayAndSayStartTlsAsync()
+    {
+        var certificate = Path.Combine(_folder, "cert.pem");
+        var key = Path.Combine(_folder, "key.pem");
+        TestCertificate.Write("mailgate-idle", certificate, key);
+        await StartAsync($"--Smtp:Tls:CertificatePath={certificate}", $"--Smtp:Tls:KeyPath={key}");
+        var (client, _) = await RawSmtpClient.ConnectAsync(_gateway!.SmtpEndpoint);
+        Assert.That(await client.CommandAsync("EHLO test.example"), Does.Contain("STARTTLS"));
+        Assert.That(await client.CommandAsync("STARTTLS"), Does.StartWith("220"));
+        return client;
     }
 
     private async Task StartAsync(params string[] settings) =>
