@@ -41,32 +41,53 @@ internal static class RegexFactory
         return null;
     }
 
-    /// <summary>Whether <paramref name="regex"/> matches somewhere in <paramref name="value"/>; Unknown when it timed out.</summary>
+    /// <summary>
+    /// How many times a match that timed out is tried: twice. The engine builds its automaton while it matches and keeps
+    /// it, so a cold first match (just after start-up or a reload, on a starved CPU) can run past the timeout where the
+    /// next one does not; a pattern that is slow for real times out twice and costs two timeouts, no more.
+    /// </summary>
+    public const int Attempts = 2;
+
+    /// <summary>Whether <paramref name="regex"/> matches somewhere in <paramref name="value"/>; Unknown when it timed out <see cref="Attempts"/> times.</summary>
     public static Truth IsMatch(Regex regex, ReadOnlySpan<char> value)
     {
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            return regex.IsMatch(value) ? Truth.True : Truth.False;
-        }
-        catch (RegexMatchTimeoutException)
-        {
-            return Truth.Unknown;
+            try
+            {
+                return regex.IsMatch(value) ? Truth.True : Truth.False;
+            }
+            catch (RegexMatchTimeoutException) when (attempt < Attempts)
+            {
+                // once more, with the automaton built so far
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                return Truth.Unknown;
+            }
         }
     }
 
-    /// <summary>The first match, or null when there is none or (<paramref name="timedOut"/>) the match timed out.</summary>
+    /// <summary>The first match, or null when there is none or (<paramref name="timedOut"/>) the match timed out <see cref="Attempts"/> times.</summary>
     public static Match? Match(Regex regex, string value, out bool timedOut)
     {
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            timedOut = false;
-            var match = regex.Match(value);
-            return match.Success ? match : null;
-        }
-        catch (RegexMatchTimeoutException)
-        {
-            timedOut = true;
-            return null;
+            try
+            {
+                timedOut = false;
+                var match = regex.Match(value);
+                return match.Success ? match : null;
+            }
+            catch (RegexMatchTimeoutException) when (attempt < Attempts)
+            {
+                // once more, with the automaton built so far
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                timedOut = true;
+                return null;
+            }
         }
     }
 

@@ -15,6 +15,9 @@ public sealed record ReplyDeadline(string By, string Basis)
     /// <summary>How much of the subject and body is searched for a stated deadline (they come early in a notice).</summary>
     internal const int SearchedLength = 100_000;
 
+    /// <summary>How long one search for a stated deadline may run (tried <see cref="RegexFactory.Attempts"/> times): 1 s.</summary>
+    internal static readonly TimeSpan StatedTimeout = TimeSpan.FromSeconds(1);
+
     private static readonly string[] MonthNames =
         ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
 
@@ -31,7 +34,8 @@ public sealed record ReplyDeadline(string By, string Basis)
     /// <summary>
     /// "within 24 hours", "within twenty-four (24) hours", "within 2 business days", "by November 18, 2026",
     /// "no later than 18 Nov 2026 10:00 UTC", "before 2026-11-18". Non-backtracking (linear in the text,
-    /// which anyone can write), with a timeout like every rule regex.
+    /// which anyone can write), with a timeout of <see cref="StatedTimeout"/>: this pattern is fixed, so the timeout
+    /// only guards against a starved CPU, not against a pattern whose automaton explodes.
     /// </summary>
     private static readonly Regex Stated = new(
         @"\bwithin (?:the next )?(?<n>\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fourteen|thirty|twenty-four|forty-eight|seventy-two)(?: ?\(\d{1,3}\))? ?(?<business>business |working )?(?<unit>hours?|hrs?|h|days?)\b"
@@ -41,7 +45,7 @@ public sealed record ReplyDeadline(string By, string Basis)
         + @"|(?<day>\d{1,2})(?:st|nd|rd|th)? (?<month>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,? (?<year>\d{4}))"
         + @"(?:,? (?:at )?(?<time>\d{1,2}:\d{2}(?::\d{2})?) ?(?<ampm>[ap]\.?m\.?)?" + Zone + ")?",
         RegexFactory.Options,
-        RegexFactory.MatchTimeout);
+        StatedTimeout);
 
     /// <summary>
     /// The first deadline <paramref name="text"/> (a notice's normalised subject and body) states, counted
@@ -55,19 +59,25 @@ public sealed record ReplyDeadline(string By, string Basis)
         received = received.ToUniversalTime();
         var searched = text.Length > SearchedLength ? text[..SearchedLength] : text;
         var note = "";
-        try
+        for (var attempt = 1; attempt <= RegexFactory.Attempts; attempt++)
         {
-            for (var match = Stated.Match(searched); match.Success; match = match.NextMatch())
+            try
             {
-                if (FromMatch(match, received) is { } stated)
+                for (var match = Stated.Match(searched); match.Success; match = match.NextMatch())
                 {
-                    return stated;
+                    if (FromMatch(match, received) is { } stated)
+                    {
+                        return stated;
+                    }
                 }
+
+                note = "";
+                break;
             }
-        }
-        catch (RegexMatchTimeoutException)
-        {
-            note = "; the text could not be searched for a stated deadline in time";
+            catch (RegexMatchTimeoutException)
+            {
+                note = "; the text could not be searched for a stated deadline in time"; // tried again while attempts remain
+            }
         }
 
         return new ReplyDeadline(Utc(received + fallback), $"{Duration(fallback)} after receipt (the rule's reply_within){note}");
