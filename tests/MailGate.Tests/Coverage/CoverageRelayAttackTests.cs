@@ -1,0 +1,192 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using MailGate.Core.Coverage;
+using MailGate.Coverage;
+using MailGate.Tests.Support;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace MailGate.Tests.Coverage;
+
+/// <summary>
+/// The relay alarm (one <c>send_failed</c> alert for all accounts, document <c>relay-alarm</c>) seen by an operator whose
+/// relay misbehaves: a damaged alarm document must not lose the resolve, and a relay that took the probe but then stops
+/// answering must not make the probe count as failed (nor send it twice).
+/// </summary>
+[TestFixture]
+public sealed class CoverageRelayAttackTests
+{
+    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(20);
+    private static readonly CoverageTarget Prod = new("111111111111", "prod-payments", "aws-root-111111111111@roots.test");
+
+    private FakeTimeProvider _time = null!;
+    private MemoryDocuments _documents = null!;
+    private CollectedAlerts _alerts = null!;
+    private CollectingLogger<CoverageRound> _log = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 6, 0, 0, TimeSpan.Zero));
+        _documents = new MemoryDocuments();
+        _alerts = new CollectedAlerts();
+        _log = new CollectingLogger<CoverageRound>();
+    }
+
+    private static CoverageOptions Settings(int port) => new()
+    {
+        Enabled = true,
+        From = "mailgate-probe@gateway.test",
+        ProbeKey = "coverage-test-key-0123456789",
+        SendFailuresBeforePage = 1,
+        Relay = { Host = "127.0.0.1", Port = port, StartTls = "never", Attempts = 2, RetryDelay = TimeSpan.Zero, Timeout = TimeSpan.FromSeconds(30) },
+    };
+
+    private CoverageRound Round(CoverageOptions settings) => new(
+        _documents, new SmtpProbeSender(Options.Create(settings), _time), _alerts, new TestProbeKey(), Options.Create(settings), _time, _log);
+
+    [Test]
+    public async Task ADamagedRelayAlarmDocument_WhileTheAlarmIsOpen_TheResolveIsStillSent_AndTheDocumentReplaced()
+    {
+        await using var relay = await FakeRelay.StartAsync();
+        var settings = Settings(CoverageEndToEndTests.ClosedPort());
+        var round = Round(settings);
+        await round.RunAsync([Prod], CancellationToken.None);
+        Assert.That(_alerts.All.Single().DedupKey, Is.EqualTo(CoverageAlert.RelayKey), "the relay alarm is open");
+
+        _documents.Write(CoverageDocuments.RelayAlarmKey, "{\"open\": tr"u8); // damaged (a torn write, a hand edit)
+        settings.Relay.Port = relay.Port; // the relay is back
+        _time.Advance(settings.SendRetryInterval);
+        await round.RunAsync([Prod], CancellationToken.None);
+        _time.Advance(settings.CheckInterval);
+        await round.RunAsync([Prod], CancellationToken.None);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(_alerts.All.Select(a => (a.DedupKey, a.Resolve)), Is.EqualTo(new[] { (CoverageAlert.RelayKey, false), (CoverageAlert.RelayKey, true) }), "the open incident is resolved, once");
+            Assert.That(CoverageDocuments.Read<RelayAlarmState>(_documents.Read(CoverageDocuments.RelayAlarmKey))?.Open, Is.False, "the damaged document is replaced");
+            Assert.That(_log.Entries.Count(e => e.EventId == 1151), Is.EqualTo(1), "logged once, not every check");
+        }
+    }
+
+    [Test]
+    public async Task ARelayThatTakesTheProbe_ThenDoesNotAnswerQuit_TheProbeIsSent_Once()
+    {
+        using var relay = new QuitlessRelay();
+        var settings = Settings(relay.Port);
+        var run = Round(settings).RunAsync([Prod], CancellationToken.None);
+        while (!run.IsCompleted)
+        {
+            var quit = relay.Quits.WaitAsync(Guard);
+            if (await Task.WhenAny(run, quit).WaitAsync(Guard) == quit)
+            {
+                await quit;
+                _time.Advance(settings.Relay.Timeout); // the relay never answers QUIT: the attempt's timeout passes
+            }
+        }
+
+        await run;
+        var sent = _documents.Sent(Prod.AccountId)!;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(relay.QuitsSeen, Is.EqualTo(1), "the relay left QUIT unanswered");
+            Assert.That(relay.Accepted, Is.EqualTo(1), "the probe the relay took is not sent again (a second copy would arrive as a replay)");
+            Assert.That(sent.FailedRounds, Is.Zero);
+            Assert.That(sent.ProbeId, Is.Not.Null);
+            Assert.That(_alerts.All, Is.Empty);
+        }
+    }
+
+    /// <summary>An SMTP relay on 127.0.0.1 that takes every message (250 after DATA) and then never answers QUIT.</summary>
+    private sealed class QuitlessRelay : IDisposable
+    {
+        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+        private readonly CancellationTokenSource _stop = new();
+        private int _accepted;
+        private int _quits;
+
+        public QuitlessRelay()
+        {
+            _listener.Start();
+            _ = AcceptAsync();
+        }
+
+        public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+        public int Accepted => Volatile.Read(ref _accepted);
+
+        /// <summary>QUIT commands received (each left unanswered).</summary>
+        public int QuitsSeen => Volatile.Read(ref _quits);
+
+        /// <summary>Released once per QUIT received.</summary>
+        public SemaphoreSlim Quits { get; } = new(0);
+
+        public void Dispose()
+        {
+            _stop.Cancel();
+            _listener.Stop();
+            _stop.Dispose();
+            Quits.Dispose();
+        }
+
+        private async Task AcceptAsync()
+        {
+            try
+            {
+                while (true)
+                {
+                    var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                    _ = ServeAsync(client);
+                }
+            }
+            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                // stopped
+            }
+        }
+
+        private async Task ServeAsync(TcpClient client)
+        {
+            using var _ = client;
+            try
+            {
+                var stream = client.GetStream();
+                using var reader = new StreamReader(stream, Encoding.ASCII);
+                await using var writer = new StreamWriter(stream, Encoding.ASCII) { NewLine = "\r\n", AutoFlush = true };
+                await writer.WriteLineAsync("220 relay.test ESMTP");
+                while (await reader.ReadLineAsync(_stop.Token) is { } line)
+                {
+                    var verb = line.Split(' ')[0].ToUpperInvariant();
+                    switch (verb)
+                    {
+                        case "EHLO":
+                            await writer.WriteLineAsync("250-relay.test\r\n250 8BITMIME");
+                            break;
+                        case "DATA":
+                            await writer.WriteLineAsync("354 go on");
+                            while (await reader.ReadLineAsync(_stop.Token) is { } body && body != ".")
+                            {
+                            }
+
+                            Interlocked.Increment(ref _accepted);
+                            await writer.WriteLineAsync("250 2.0.0 queued");
+                            break;
+                        case "QUIT":
+                            Interlocked.Increment(ref _quits);
+                            Quits.Release();
+                            await reader.ReadLineAsync(_stop.Token); // takes the mail, then hangs until the client gives up
+                            return;
+                        default:
+                            await writer.WriteLineAsync("250 ok");
+                            break;
+                    }
+                }
+            }
+            catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
+            {
+                // stopped, or the client went away
+            }
+        }
+    }
+}
