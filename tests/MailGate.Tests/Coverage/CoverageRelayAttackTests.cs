@@ -19,6 +19,8 @@ public sealed class CoverageRelayAttackTests
 {
     private static readonly TimeSpan Guard = TimeSpan.FromSeconds(20);
     private static readonly CoverageTarget Prod = new("111111111111", "prod-payments", "aws-root-111111111111@roots.test");
+    private static readonly CoverageTarget Data = new("222222222222", "data-lake", "aws-root-222222222222@roots.test");
+    private static readonly CoverageTarget Sandbox = new("333333333333", "sandbox", "aws-root-333333333333@roots.test");
 
     private FakeTimeProvider _time = null!;
     private MemoryDocuments _documents = null!;
@@ -96,6 +98,58 @@ public sealed class CoverageRelayAttackTests
             Assert.That(sent.ProbeId, Is.Not.Null);
             Assert.That(_alerts.All, Is.Empty);
         }
+    }
+
+    [Test]
+    public async Task TheRelayRefusesOneRootAddressOnly_ThatAccountIsPagedOnItsOwnKey_NotAsTheRelay_AndResolvedWhenItsProbeArrives()
+    {
+        await using var relay = await FakeRelay.StartAsync();
+        relay.Deliver = SimulatedReceiver.Into(_documents, _time);
+        relay.Refuse(Sandbox.RootAddress); // the root group was deleted: the relay (it knows the domain's users) says 550 5.1.1
+        var settings = Settings(relay.Port);
+        settings.SendFailuresBeforePage = 2;
+        var round = Round(settings);
+        CoverageTarget[] targets = [Sandbox, Prod, Data];
+
+        for (var r = 1; r <= 3; r++)
+        {
+            await round.RunAsync(targets, CancellationToken.None);
+            _time.Advance(settings.SendRetryInterval);
+        }
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(_documents.Sent(Sandbox.AccountId)!.FailedRounds, Is.EqualTo(3));
+            Assert.That(_alerts.All.Select(a => (a.DedupKey, a.Kind, a.Resolve)), Is.EqualTo(new[] { (CoverageAlert.AccountKey(Sandbox.AccountId), "send_failed", false) }),
+                "one page naming the account whose root address is refused; the relay works (it takes the others' probes)");
+            Assert.That(_alerts.All[0].Summary, Does.Contain("sandbox (333333333333").And.Contain("5.1.1"));
+        }
+
+        relay.Unrefuse(Sandbox.RootAddress); // the group is back
+        await round.RunAsync(targets, CancellationToken.None);
+
+        Assert.That(_alerts.All.Select(a => (a.DedupKey, a.Resolve)), Is.EqualTo(new[] { (CoverageAlert.AccountKey(Sandbox.AccountId), false), (CoverageAlert.AccountKey(Sandbox.AccountId), true) }));
+    }
+
+    [Test]
+    public async Task TheRelayRefusesEveryRootAddress_ItIsOneRelayAlarm_NotOnePagePerAccount()
+    {
+        await using var relay = await FakeRelay.StartAsync();
+        CoverageTarget[] targets = [Sandbox, Prod, Data];
+        foreach (var target in targets)
+        {
+            relay.Refuse(target.RootAddress); // "relaying denied" for all: the relay's own configuration
+        }
+
+        var settings = Settings(relay.Port);
+        var round = Round(settings);
+        for (var r = 1; r <= 3; r++)
+        {
+            await round.RunAsync(targets, CancellationToken.None);
+            _time.Advance(settings.SendRetryInterval);
+        }
+
+        Assert.That(_alerts.All.Select(a => a.DedupKey), Is.EqualTo(new[] { CoverageAlert.RelayKey }));
     }
 
     /// <summary>An SMTP relay on 127.0.0.1 that takes every message (250 after DATA) and then never answers QUIT.</summary>

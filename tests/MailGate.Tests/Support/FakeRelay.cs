@@ -4,6 +4,7 @@ using System.Net;
 using MailKit.Net.Smtp;
 using MimeKit;
 using SmtpServer;
+using SmtpServer.Mail;
 using SmtpServer.Net;
 using SmtpServer.Protocol;
 using SmtpResponse = SmtpServer.Protocol.SmtpResponse;
@@ -21,6 +22,7 @@ public sealed class FakeRelay : IAsyncDisposable
 {
     private readonly ConcurrentQueue<MimeMessage> _received = new();
     private readonly ConcurrentDictionary<string, bool> _dropped = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, bool> _refused = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentQueue<string> _errors = new();
     private readonly CancellationTokenSource _stop = new();
     private SmtpServer.SmtpServer? _server;
@@ -56,6 +58,7 @@ public sealed class FakeRelay : IAsyncDisposable
             .Build();
         var services = new SmtpServer.ComponentModel.ServiceProvider();
         services.Add(new Store(relay));
+        services.Add(new RecipientCheck(relay));
         services.Add(listeners);
         relay._server = new SmtpServer.SmtpServer(options, services);
         relay._running = relay._server.StartAsync(relay._stop.Token);
@@ -65,6 +68,12 @@ public sealed class FakeRelay : IAsyncDisposable
 
     /// <summary>From now on, mail to <paramref name="address"/> is taken and lost.</summary>
     public void Drop(string address) => _dropped[address] = true;
+
+    /// <summary>From now on, <c>RCPT TO</c> <paramref name="address"/> is refused (550 5.1.1: a relay that knows the domain's users, and the group is gone).</summary>
+    public void Refuse(string address) => _refused[address] = true;
+
+    /// <summary>From now on, <c>RCPT TO</c> <paramref name="address"/> is accepted again.</summary>
+    public void Unrefuse(string address) => _refused.TryRemove(address, out _);
 
     /// <summary>From now on, mail to <paramref name="address"/> is delivered again.</summary>
     public void Undrop(string address) => _dropped.TryRemove(address, out _);
@@ -153,6 +162,16 @@ public sealed class FakeRelay : IAsyncDisposable
     {
         public override Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken) =>
             relay.TakeAsync(buffer);
+    }
+
+    private sealed class RecipientCheck(FakeRelay relay) : IMailboxFilter
+    {
+        public Task<bool> CanAcceptFromAsync(ISessionContext context, IMailbox from, int size, CancellationToken cancellationToken) => Task.FromResult(true);
+
+        public Task<bool> CanDeliverToAsync(ISessionContext context, IMailbox to, IMailbox from, CancellationToken cancellationToken) =>
+            relay._refused.ContainsKey(to.AsAddress())
+                ? throw new SmtpResponseException(new SmtpResponse(SmtpReplyCode.MailboxUnavailable, "5.1.1 The email account that you tried to reach does not exist"))
+                : Task.FromResult(true);
     }
 
     private sealed class BoundListenerFactory : EndpointListenerFactory
