@@ -85,6 +85,12 @@ public sealed record ProbeSent
     /// <summary>The newest send failure (the relay's answer or the network error), when <see cref="FailedRounds"/> &gt; 0.</summary>
     public string? LastError { get; init; }
 
+    /// <summary>When the first of the <see cref="FailedRounds"/> failed rounds in a row was tried; null after a successful send.</summary>
+    public DateTimeOffset? FailingSince { get; init; }
+
+    /// <summary>Whether the newest failure was the relay permanently refusing the root address (<c>RCPT TO</c> 5xx) rather than the relay failing.</summary>
+    public bool RecipientRefused { get; init; }
+
     /// <summary>When the newest send attempt, successful or not, was made.</summary>
     public DateTimeOffset? AttemptedAt { get; init; }
 

@@ -38,6 +38,7 @@ internal sealed partial class CoverageRound(
         var settings = options.Value;
         var sends = SendsPerCheck(targets.Count, settings);
         var failing = new List<(CoverageTarget Target, ProbeSent Sent)>();
+        DateTimeOffset? relayTook = null; // the newest probe the relay took, for any account
         foreach (var target in targets)
         {
             try
@@ -54,6 +55,11 @@ internal sealed partial class CoverageRound(
                     failing.Add((target, sent));
                 }
 
+                if (sent?.SentAt is { } taken && (relayTook is null || taken > relayTook))
+                {
+                    relayTook = taken;
+                }
+
                 var arrival = CoverageDocuments.Read<ProbeArrival>(documents.Read(CoverageDocuments.ArrivedKey(target.AccountId)));
                 await CheckAsync(target, sent, arrival, settings, cancellationToken).ConfigureAwait(false);
             }
@@ -64,7 +70,7 @@ internal sealed partial class CoverageRound(
             }
         }
 
-        await RelayAlarmAsync(failing, settings, cancellationToken).ConfigureAwait(false);
+        await RelayAlarmAsync(failing, relayTook, settings, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The account's <c>sent-</c> document; null when absent, or damaged (logged; the next probe replaces it: a damaged document must not stop the account's probes for good).</summary>
@@ -140,12 +146,18 @@ internal sealed partial class CoverageRound(
         try
         {
             await sender.SendAsync(ProbeMessage.Create(settings.From, target, token, now), cancellationToken).ConfigureAwait(false);
-            sent = basis with { ProbeId = probeId, SentAt = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds()), FailedRounds = 0, LastError = null };
+            sent = basis with { ProbeId = probeId, SentAt = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds()), FailedRounds = 0, LastError = null, FailingSince = null, RecipientRefused = false };
             CoverageLog.ProbeSent(logger, probeId, target.RootAddress, target.AccountId);
         }
         catch (ProbeSendException e)
         {
-            sent = basis with { FailedRounds = basis.FailedRounds + 1, LastError = e.Message };
+            sent = basis with
+            {
+                FailedRounds = basis.FailedRounds + 1,
+                LastError = e.Message,
+                FailingSince = basis.FailedRounds > 0 ? basis.FailingSince ?? now : now,
+                RecipientRefused = e.RecipientRefused,
+            };
             CoverageLog.SendFailed(logger, target.RootAddress, target.AccountId, sent.FailedRounds, e.Message);
         }
 

@@ -34,6 +34,12 @@ public sealed class ProbeSendException : Exception
     public ProbeSendException()
     {
     }
+
+    /// <summary>
+    /// True when the relay permanently refused the probe's recipient (<c>RCPT TO</c> answered <c>5xx</c>, e.g. 550 5.1.1
+    /// "does not exist") while it took the rest of the transaction: the account's root address, not the relay, may be what failed.
+    /// </summary>
+    public bool RecipientRefused { get; init; }
 }
 
 /// <summary>
@@ -58,7 +64,10 @@ internal sealed class SmtpProbeSender(IOptions<CoverageOptions> options, TimePro
             {
                 if (failure.Permanent || attempt >= relay.Attempts)
                 {
-                    throw new ProbeSendException($"{failure.Text} (attempt {attempt} of {relay.Attempts})", e);
+                    throw new ProbeSendException($"{failure.Text} (attempt {attempt} of {relay.Attempts})", e)
+                    {
+                        RecipientRefused = failure.Permanent && e is SmtpCommandException { ErrorCode: SmtpErrorCode.RecipientNotAccepted },
+                    };
                 }
             }
 
