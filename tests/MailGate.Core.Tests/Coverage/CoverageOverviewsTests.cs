@@ -116,6 +116,28 @@ public sealed class CoverageOverviewsTests
         }
     }
 
+    [Test]
+    public void TheRelayAlert_OpenOrNot_IsShown_AndDoesNotBecomeAnAccount()
+    {
+        var failing = Sent("111111111111", 30, failed: 3);
+        var open = Build(new()
+        {
+            [CoverageDocuments.SentKey(failing.AccountId)] = CoverageDocuments.Write(failing),
+            [CoverageDocuments.RelayAlarmKey] = CoverageDocuments.Write(new RelayAlarmState { Open = true, Since = Now.AddHours(-2) }),
+        });
+        var closed = Build(new() { [CoverageDocuments.RelayAlarmKey] = CoverageDocuments.Write(new RelayAlarmState { Open = false }) });
+        var damaged = Build(new() { [CoverageDocuments.RelayAlarmKey] = Encoding.UTF8.GetBytes("{\"open\": tr") });
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(open.RelayAlertOpenSince, Is.EqualTo(Now.AddHours(-2)));
+            Assert.That(open.Accounts.Single().State, Is.EqualTo("send_failed"));
+            Assert.That(closed.RelayAlertOpenSince, Is.Null);
+            Assert.That(closed.Accounts, Is.Empty);
+            Assert.That(damaged.RelayAlertOpenSince, Is.Null);
+        }
+    }
+
     [TestCase("sent-123456789012", "123456789012")]
     [TestCase("arrived-123456789012", "123456789012")]
     [TestCase("sent-12345678901", null)]
