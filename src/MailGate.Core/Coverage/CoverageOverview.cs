@@ -12,6 +12,13 @@ namespace MailGate.Core.Coverage;
 /// <param name="Silence">When mail last arrived.</param>
 public sealed record CoverageOverview(DateTimeOffset GeneratedAt, TimeSpan Deadline, IReadOnlyList<AccountCoverage> Accounts, SilenceOverview Silence)
 {
+    /// <summary>
+    /// When the one relay alert (<c>send_failed</c> for all accounts, dedup key <see cref="CoverageAlert.RelayKey"/>) was
+    /// raised, while it is open (document <see cref="CoverageDocuments.RelayAlarmKey"/>); null when none is open (or the
+    /// document is absent or damaged).
+    /// </summary>
+    public DateTimeOffset? RelayAlertOpenSince { get; init; }
+
     /// <summary>How many accounts are in each state (every state named, zero included), by <see cref="CoverageStates.Name"/>.</summary>
     public IReadOnlyDictionary<string, int> Counts() =>
         Enum.GetValues<CoverageState>().ToDictionary(CoverageStates.Name, s => Accounts.Count(a => a.State == CoverageStates.Name(s)), StringComparer.Ordinal);
@@ -110,7 +117,11 @@ public static class CoverageOverviews
             .OrderBy(g => g.LastReceivedAt)
             .ThenBy(g => g.ListId, StringComparer.Ordinal)
             .ToArray();
-        return new CoverageOverview(now, deadline, accounts, new SilenceOverview(all?.ReceivedAt, silenceAlarm, alarm?.OpenSince, groups));
+        var relay = Document<RelayAlarmState>(readCoverage, CoverageDocuments.RelayAlarmKey);
+        return new CoverageOverview(now, deadline, accounts, new SilenceOverview(all?.ReceivedAt, silenceAlarm, alarm?.OpenSince, groups))
+        {
+            RelayAlertOpenSince = relay is { Open: true } ? relay.Since ?? now : null,
+        };
     }
 
     /// <summary>The account id a coverage key names (<c>sent-{id}</c>, <c>arrived-{id}</c>), or null.</summary>

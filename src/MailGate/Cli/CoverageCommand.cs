@@ -53,7 +53,7 @@ internal static class CoverageCommand
         }
 
         var counts = string.Join(", ", overview.Counts().Select(c => $"{c.Value} {c.Key}"));
-        output.WriteLine($"{overview.Accounts.Count} account(s): {counts}");
+        output.WriteLine($"{overview.Accounts.Count} account(s): {counts}{(overview.RelayAlertOpenSince is { } relay ? $"; relay alert open since {Time(relay)}" : "")}");
         var silence = overview.Silence;
         output.WriteLine(silence.LastReceivedAt is { } last
             ? $"last mail received {Time(last)} ({Latency((overview.GeneratedAt - last).TotalSeconds)} ago); silence alarm {(silence.AlarmAfter is { } after ? "after " + after.ToString("c", CultureInfo.InvariantCulture) : "off")}{(silence.AlarmOpenSince is { } open ? $"; silence alert open since {Time(open)}" : "")}"

@@ -29,7 +29,7 @@ internal static partial class StatusHtml
         else
         {
             var counts = string.Join(" · ", coverage.Counts().Where(c => c.Value > 0).Select(c => $"{c.Value} {StatusText.Html(c.Key)}"));
-            html.Append(CultureInfo.InvariantCulture, $"<p>{coverage.Accounts.Count} account(s): {counts}</p>");
+            html.Append(CultureInfo.InvariantCulture, $"<p>{coverage.Accounts.Count} account(s): {counts}{(coverage.RelayAlertOpenSince is { } relay ? $" · <span class=\"bad\">relay alert open since {Time(relay)}</span>" : "")}</p>");
             html.Append("<div class=\"scroll\"><table><thead><tr><th>Account</th><th>Name</th><th>Root address</th><th>State</th><th>Last probe sent</th><th>Last arrival</th><th>Latency</th><th>Path</th></tr></thead><tbody>");
             foreach (var a in coverage.Accounts.OrderBy(a => a.State == "ok").ThenBy(a => a.AccountId, StringComparer.Ordinal))
             {
