@@ -152,6 +152,44 @@ public sealed class CoverageRelayAttackTests
         Assert.That(_alerts.All.Select(a => a.DedupKey), Is.EqualTo(new[] { CoverageAlert.RelayKey }));
     }
 
+    [Test]
+    public async Task TheRelayFlaps_AcrossRoundsAndALeaderChange_EachOutagePagesOnce_AndIsResolvedOnce()
+    {
+        await using var relay = await FakeRelay.StartAsync();
+        relay.Deliver = SimulatedReceiver.Into(_documents, _time);
+        var closed = CoverageEndToEndTests.ClosedPort();
+        var settings = Settings(closed);
+        settings.SendFailuresBeforePage = 3;
+        settings.Interval = settings.SendRetryInterval; // every round tries every account, whether its last send failed or not
+        settings.Deadline = TimeSpan.FromMinutes(30);
+        var leader = Round(settings);
+
+        async Task RoundsAsync(int port, int rounds)
+        {
+            settings.Relay.Port = port;
+            for (var r = 0; r < rounds; r++)
+            {
+                await leader.RunAsync([Prod, Data], CancellationToken.None);
+                _time.Advance(settings.SendRetryInterval);
+            }
+        }
+
+        await RoundsAsync(closed, 2);
+        leader = Round(settings); // a restart (or another replica takes the role): the state is in the documents
+        await RoundsAsync(closed, 2); // the third and fourth failed rounds: one page
+        leader = Round(settings);
+        await RoundsAsync(relay.Port, 2); // back: one resolve
+        await RoundsAsync(closed, 2); // down again for two rounds only: the count started over, no page
+        await RoundsAsync(relay.Port, 1);
+        await RoundsAsync(closed, 4); // a second outage: one more page
+
+        Assert.That(_alerts.All.Select(a => (a.DedupKey, a.Resolve)), Is.EqualTo(new[]
+        {
+            (CoverageAlert.RelayKey, false), (CoverageAlert.RelayKey, true), (CoverageAlert.RelayKey, false),
+        }));
+        Assert.That(CoverageDocuments.Read<RelayAlarmState>(_documents.Read(CoverageDocuments.RelayAlarmKey))?.Open, Is.True, "still down: the alert stays open");
+    }
+
     /// <summary>An SMTP relay on 127.0.0.1 that takes every message (250 after DATA) and then never answers QUIT.</summary>
     private sealed class QuitlessRelay : IDisposable
     {
