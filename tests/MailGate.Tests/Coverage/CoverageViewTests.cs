@@ -35,6 +35,7 @@ public sealed class CoverageViewTests
             }));
         }
 
+        store.Write(CoverageDocuments.RelayAlarmKey, CoverageDocuments.Write(new RelayAlarmState { Open = true, Since = now.AddHours(-1) }));
         store.Write(CoverageDocuments.ArrivedKey(Ok), CoverageDocuments.Write(new ProbeArrival
         {
             AccountId = Ok,
@@ -70,22 +71,24 @@ public sealed class CoverageViewTests
             Assert.That(silence.GetProperty("last_received_at").GetDateTimeOffset(), Is.EqualTo(DateTimeOffset.UtcNow).Within(TimeSpan.FromMinutes(1)));
             Assert.That(silence.GetProperty("groups").EnumerateArray().Select(g => g.GetProperty("list_id").GetString()), Is.EqualTo(new[] { Group }));
             Assert.That(silence.GetProperty("alarm_after").ValueKind, Is.EqualTo(JsonValueKind.Null), "the silence alarm is off by default");
+            Assert.That(root.GetProperty("relay_alert_open_since").GetDateTimeOffset(), Is.EqualTo(DateTimeOffset.UtcNow.AddHours(-1)).Within(TimeSpan.FromMinutes(1)), "the relay alert is open");
         }
 
         var page = await http.GetStringAsync(new Uri("/status", UriKind.Relative));
-        Assert.That(page, Does.Contain("<section id=\"coverage\"><h2>Coverage</h2>").And.Contain(Missing).And.Contain("badge bad\">missing").And.Contain(Group));
+        Assert.That(page, Does.Contain("<section id=\"coverage\"><h2>Coverage</h2>").And.Contain(Missing).And.Contain("badge bad\">missing").And.Contain(Group).And.Contain("relay alert open since"));
 
         var metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
         Assert.That(metrics, Does.Match("mailgate_coverage_accounts\\{[^}]*state=\"missing\"[^}]*\\} 1")
             .And.Match("mailgate_coverage_last_arrival_timestamp_seconds\\{[^}]*account=\"111111111111\"")
             .And.Match("mailgate_coverage_group_last_mail_timestamp_seconds\\{[^}]*list_id=\"aws-root-111111111111.example.com\"")
-            .And.Match("mailgate_last_mail_received_timestamp_seconds(\\{[^}]*\\})? 1\\d{9}"));
+            .And.Match("mailgate_last_mail_received_timestamp_seconds(\\{[^}]*\\})? 1\\d{9}")
+            .And.Match("mailgate_coverage_relay_alert_open(\\{[^}]*\\})? 1"));
 
         await gateway.StopAsync(); // writes this replica's arrivals to the store
         var (exit, table) = await RunAsync("coverage", "--spool", gateway.SpoolPath);
         Assert.That(exit, Is.EqualTo(ExitCodes.Failure), "an account is missing");
         Assert.That(table, Does.Contain($"{Missing}  aws-root-{Missing}@example.com").And.Contain("missing").And.Contain("2 account(s): 0 pending, 1 ok, 1 missing, 0 send_failed")
-            .And.Contain("last mail received").And.Contain("group " + Group));
+            .And.Contain("last mail received").And.Contain("group " + Group).And.Contain("; relay alert open since "));
         var (jsonExit, printed) = await RunAsync("coverage", "--spool", gateway.SpoolPath, "--json");
         using var cli = JsonDocument.Parse(printed);
         Assert.That(jsonExit, Is.EqualTo(ExitCodes.Failure));
