@@ -5,7 +5,7 @@ using MailGate.Observability;
 namespace MailGate.Coverage;
 
 /// <summary>
-/// Coverage's instruments (issue #15): <c>mailgate.coverage.accounts{state}</c>,
+/// Coverage's instruments (issue #15): <c>mailgate.coverage.accounts{state}</c>, <c>mailgate.coverage.relay_alert_open</c>,
 /// <c>mailgate.coverage.last_arrival_timestamp{account}</c>, <c>mailgate.coverage.group_last_mail_timestamp{list_id}</c>
 /// and <c>mailgate.last_mail_received_timestamp</c> (read when scraped, from <see cref="CoverageView.Current"/>, refreshed
 /// every minute, and this replica's own arrivals), and the histogram <c>mailgate.coverage.probe_latency</c>, which
@@ -31,6 +31,7 @@ internal sealed class CoverageMetrics(CoverageView view, MailArrivals arrivals) 
         meter.CreateObservableGauge("mailgate.coverage.last_arrival_timestamp", LastArrivals, "s", "Unix time of the newest valid probe that arrived, per account");
         meter.CreateObservableGauge("mailgate.coverage.group_last_mail_timestamp", Groups, "s", "Unix time of the newest mail accepted over SMTP per List-Id (per-group silence)");
         meter.CreateObservableGauge("mailgate.last_mail_received_timestamp", LastMail, "s", "Unix time of the newest mail accepted over SMTP by any replica (absent until one is recorded)");
+        meter.CreateObservableGauge("mailgate.coverage.relay_alert_open", RelayAlertOpen, "{alert}", "1 while the one relay alert (send_failed for all accounts, dedup key mailgate-coverage-relay) is open, else 0");
     }
 
     /// <summary>Records a valid probe's latency (its arrival − its token's send time); call once per probe recognised.</summary>
@@ -49,6 +50,9 @@ internal sealed class CoverageMetrics(CoverageView view, MailArrivals arrivals) 
     private IEnumerable<Measurement<double>> Groups() =>
         (view.Current?.Silence.Groups ?? [])
             .Select(g => new Measurement<double>(g.LastReceivedAt.ToUnixTimeMilliseconds() / 1000.0, new KeyValuePair<string, object?>("list_id", g.ListId)));
+
+    private IEnumerable<Measurement<int>> RelayAlertOpen() =>
+        view.Current is { } current ? [new Measurement<int>(current.RelayAlertOpenSince is null ? 0 : 1)] : [];
 
     private IEnumerable<Measurement<double>> LastMail()
     {
