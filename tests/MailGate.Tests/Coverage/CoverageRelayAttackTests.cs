@@ -75,12 +75,12 @@ public sealed class CoverageRelayAttackTests
     [Test]
     public async Task ARelayThatTakesTheProbe_ThenDoesNotAnswerQuit_TheProbeIsSent_Once()
     {
-        using var relay = new QuitlessRelay();
+        using var relay = new HangingRelay();
         var settings = Settings(relay.Port);
         var run = Round(settings).RunAsync([Prod], CancellationToken.None);
         while (!run.IsCompleted)
         {
-            var quit = relay.Quits.WaitAsync(Guard);
+            var quit = relay.Hangs.WaitAsync(Guard);
             if (await Task.WhenAny(run, quit).WaitAsync(Guard) == quit)
             {
                 await quit;
@@ -190,16 +190,48 @@ public sealed class CoverageRelayAttackTests
         Assert.That(CoverageDocuments.Read<RelayAlarmState>(_documents.Read(CoverageDocuments.RelayAlarmKey))?.Open, Is.True, "still down: the alert stays open");
     }
 
-    /// <summary>An SMTP relay on 127.0.0.1 that takes every message (250 after DATA) and then never answers QUIT.</summary>
-    private sealed class QuitlessRelay : IDisposable
+    [Test]
+    public async Task ARelayThatGetsTheWholeProbe_ThenNeverAnswers_IsNotSentTheSameProbeAgain()
+    {
+        using var relay = new HangingRelay(silentAfterData: true);
+        var settings = Settings(relay.Port);
+        var run = Round(settings).RunAsync([Prod], CancellationToken.None);
+        while (!run.IsCompleted)
+        {
+            var hang = relay.Hangs.WaitAsync(Guard);
+            if (await Task.WhenAny(run, hang).WaitAsync(Guard) == hang)
+            {
+                await hang;
+                _time.Advance(settings.Relay.Timeout);
+            }
+        }
+
+        await run;
+        var sent = _documents.Sent(Prod.AccountId)!;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(relay.Accepted, Is.EqualTo(1), "the relay may have queued it: the same token sent again would arrive as a replay (paged by a page-everything rule)");
+            Assert.That(sent.FailedRounds, Is.EqualTo(1), "no answer: the round failed, the next one sends a new probe");
+            Assert.That(sent.LastError, Does.Contain("not tried again"));
+        }
+    }
+
+    /// <summary>
+    /// An SMTP relay on 127.0.0.1 that takes every message (250 after DATA) and then never answers QUIT; or, with
+    /// <c>silentAfterData</c>, never answers the end of the message. Each hang releases <see cref="Hangs"/>.
+    /// </summary>
+    private sealed class HangingRelay : IDisposable
     {
         private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
         private readonly CancellationTokenSource _stop = new();
         private int _accepted;
         private int _quits;
 
-        public QuitlessRelay()
+        private readonly bool _silentAfterData;
+
+        public HangingRelay(bool silentAfterData = false)
         {
+            _silentAfterData = silentAfterData;
             _listener.Start();
             _ = AcceptAsync();
         }
@@ -211,15 +243,15 @@ public sealed class CoverageRelayAttackTests
         /// <summary>QUIT commands received (each left unanswered).</summary>
         public int QuitsSeen => Volatile.Read(ref _quits);
 
-        /// <summary>Released once per QUIT received.</summary>
-        public SemaphoreSlim Quits { get; } = new(0);
+        /// <summary>Released once per hang (an unanswered QUIT, or the end of a message).</summary>
+        public SemaphoreSlim Hangs { get; } = new(0);
 
         public void Dispose()
         {
             _stop.Cancel();
             _listener.Stop();
             _stop.Dispose();
-            Quits.Dispose();
+            Hangs.Dispose();
         }
 
         private async Task AcceptAsync()
@@ -262,11 +294,18 @@ public sealed class CoverageRelayAttackTests
                             }
 
                             Interlocked.Increment(ref _accepted);
+                            if (_silentAfterData)
+                            {
+                                Hangs.Release();
+                                await reader.ReadLineAsync(_stop.Token); // has the whole message, never answers
+                                return;
+                            }
+
                             await writer.WriteLineAsync("250 2.0.0 queued");
                             break;
                         case "QUIT":
                             Interlocked.Increment(ref _quits);
-                            Quits.Release();
+                            Hangs.Release();
                             await reader.ReadLineAsync(_stop.Token); // takes the mail, then hangs until the client gives up
                             return;
                         default:
