@@ -90,7 +90,7 @@ public sealed class CoverageRelayOptions
     /// <value>1 minute.</value>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>Attempts of one probe in a round, in all (a temporary refusal or a network error is tried again).</summary>
+    /// <summary>Attempts of one probe in a round, in all (a temporary refusal or a network error is tried again, unless the relay had the probe's content and did not answer).</summary>
     /// <value>3.</value>
     public int Attempts { get; set; } = 3;
 

@@ -46,7 +46,7 @@ public sealed class ProbeSendException : Exception
 /// <see cref="IProbeSender"/> through <c>Coverage:Relay</c> with MailKit's <see cref="SmtpClient"/>: a new connection per
 /// probe, STARTTLS as configured, authentication when a user name is set, <c>Coverage:Relay:Timeout</c> per attempt,
 /// and up to <c>Coverage:Relay:Attempts</c> attempts <c>Coverage:Relay:RetryDelay</c> apart. A permanent refusal
-/// (<c>5xx</c>) is not tried again.
+/// (<c>5xx</c>) is not tried again, nor a probe whose content the relay had and did not answer (it may have queued it).
 /// </summary>
 internal sealed class SmtpProbeSender(IOptions<CoverageOptions> options, TimeProvider time) : IProbeSender
 {
@@ -55,16 +55,22 @@ internal sealed class SmtpProbeSender(IOptions<CoverageOptions> options, TimePro
         var relay = options.Value.Relay;
         for (var attempt = 1; ; attempt++)
         {
+            var handed = new HandedOver();
             try
             {
-                await AttemptAsync(relay, message, cancellationToken).ConfigureAwait(false);
+                await AttemptAsync(relay, message, handed, cancellationToken).ConfigureAwait(false);
                 return;
             }
             catch (Exception e) when (Describe(e, cancellationToken) is { } failure)
             {
-                if (failure.Permanent || attempt >= relay.Attempts)
+                // Once the relay has had the probe's content it may have queued it: the same token sent again would
+                // arrive as a replay (ordinary mail, paged by a page-everything rule). The next round sends a new probe.
+                // An answer (4xx) to the content says the relay did not take it: that is tried again.
+                var unanswered = handed.Started && e is not SmtpCommandException;
+                var again = unanswered && !failure.Permanent && attempt < relay.Attempts ? " after the relay had the probe: not tried again, the same probe twice would arrive as a replay" : "";
+                if (failure.Permanent || attempt >= relay.Attempts || unanswered)
                 {
-                    throw new ProbeSendException($"{failure.Text} (attempt {attempt} of {relay.Attempts})", e)
+                    throw new ProbeSendException($"{failure.Text}{again} (attempt {attempt} of {relay.Attempts})", e)
                     {
                         RecipientRefused = failure.Permanent && e is SmtpCommandException { ErrorCode: SmtpErrorCode.RecipientNotAccepted },
                     };
@@ -75,7 +81,7 @@ internal sealed class SmtpProbeSender(IOptions<CoverageOptions> options, TimePro
         }
     }
 
-    private async Task AttemptAsync(CoverageRelayOptions relay, MimeMessage message, CancellationToken cancellationToken)
+    private async Task AttemptAsync(CoverageRelayOptions relay, MimeMessage message, HandedOver handed, CancellationToken cancellationToken)
     {
         using var limit = new CancellationTokenSource(relay.Timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(limit.Token, cancellationToken);
@@ -95,13 +101,23 @@ internal sealed class SmtpProbeSender(IOptions<CoverageOptions> options, TimePro
                 await client.AuthenticateAsync(relay.Username, password, linked.Token).ConfigureAwait(false);
             }
 
-            await client.SendAsync(message, linked.Token).ConfigureAwait(false);
+            await client.SendAsync(message, linked.Token, handed).ConfigureAwait(false);
             await client.DisconnectAsync(quit: true, linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             throw new TimeoutException($"the relay did not answer within {relay.Timeout}");
         }
+    }
+
+    /// <summary>Whether the message's content began to go to the relay (MailKit reports progress only while writing it).</summary>
+    private sealed class HandedOver : ITransferProgress
+    {
+        public bool Started { get; private set; }
+
+        public void Report(long bytesTransferred, long totalSize) => Started = true;
+
+        public void Report(long bytesTransferred) => Started = true;
     }
 
     /// <summary>What went wrong and whether trying again is pointless; null for cancellation (it is not a failure of the relay).</summary>
