@@ -77,18 +77,7 @@ public sealed class CoverageRelayAttackTests
     {
         using var relay = new HangingRelay();
         var settings = Settings(relay.Port);
-        var run = Round(settings).RunAsync([Prod], CancellationToken.None);
-        while (!run.IsCompleted)
-        {
-            var quit = relay.Hangs.WaitAsync(Guard);
-            if (await Task.WhenAny(run, quit).WaitAsync(Guard) == quit)
-            {
-                await quit;
-                _time.Advance(settings.Relay.Timeout); // the relay never answers QUIT: the attempt's timeout passes
-            }
-        }
-
-        await run;
+        await RunThroughHangsAsync(relay, settings);
         var sent = _documents.Sent(Prod.AccountId)!;
         using (Assert.EnterMultipleScope())
         {
@@ -195,6 +184,19 @@ public sealed class CoverageRelayAttackTests
     {
         using var relay = new HangingRelay(silentAfterData: true);
         var settings = Settings(relay.Port);
+        await RunThroughHangsAsync(relay, settings);
+        var sent = _documents.Sent(Prod.AccountId)!;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(relay.Accepted, Is.EqualTo(1), "the relay may have queued it: the same token sent again would arrive as a replay (paged by a page-everything rule)");
+            Assert.That(sent.FailedRounds, Is.EqualTo(1), "no answer: the round failed, the next one sends a new probe");
+            Assert.That(sent.LastError, Does.Contain("not tried again"));
+        }
+    }
+
+    /// <summary>Runs one round for <see cref="Prod"/>; each time the relay hangs, the attempt's timeout passes on the fake clock.</summary>
+    private async Task RunThroughHangsAsync(HangingRelay relay, CoverageOptions settings)
+    {
         var run = Round(settings).RunAsync([Prod], CancellationToken.None);
         while (!run.IsCompleted)
         {
@@ -207,13 +209,6 @@ public sealed class CoverageRelayAttackTests
         }
 
         await run;
-        var sent = _documents.Sent(Prod.AccountId)!;
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(relay.Accepted, Is.EqualTo(1), "the relay may have queued it: the same token sent again would arrive as a replay (paged by a page-everything rule)");
-            Assert.That(sent.FailedRounds, Is.EqualTo(1), "no answer: the round failed, the next one sends a new probe");
-            Assert.That(sent.LastError, Does.Contain("not tried again"));
-        }
     }
 
     /// <summary>
