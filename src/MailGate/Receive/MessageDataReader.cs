@@ -54,7 +54,7 @@ internal sealed class MessageDataReader(PipeReader inner, ClientPipe pipe, Hande
             if (found >= 0)
             {
                 var end = fresh.GetPosition(found);
-                if (noRoom)
+                if (noRoom && scanner.MessageBytes <= pipe.Limits.MaxMessageSize)
                 {
                     inner.AdvanceTo(end);
                     Log.DataBudgetFull(pipe.Report.Logger, pipe.Limits.Budget?.Limit ?? 0, scanner.MessageBytes, pipe.Report.SessionId, pipe.Report.ClientAddress);
@@ -62,6 +62,8 @@ internal sealed class MessageDataReader(PipeReader inner, ClientPipe pipe, Hande
                     return RefuseData(NoRoom);
                 }
 
+                // An over-size message gets 552 even when the budget was full too: a 452 would have its sender
+                // retry for days a message that can never be accepted.
                 if (dropping || scanner.MessageBytes > pipe.Limits.MaxMessageSize)
                 {
                     inner.AdvanceTo(end);
