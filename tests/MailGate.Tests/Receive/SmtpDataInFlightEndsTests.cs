@@ -96,6 +96,8 @@ public sealed class SmtpDataInFlightEndsTests : GatewayTestBase
         Assert.That(retried, Does.StartWith("250 2.0.0"), "the session goes on and a message that fits is accepted");
         Assert.That(Budget.Held, Is.Zero);
         Assert.That(spooled, Is.EqualTo(2), "the two accepted messages are spooled (before their 250), the refused one is not");
+        using var http = new HttpClient { BaseAddress = Gateway.HttpUrl };
+        Assert.That(await http.GetStringAsync(new Uri("/metrics", UriKind.Relative)), Does.Match("reason=\"data_in_flight_full\"[^\n]*\\} 1\\b"));
     }
 
     [Test]
