@@ -66,19 +66,8 @@ public sealed class SmtpDataInFlightEndsTests : GatewayTestBase
     [Test]
     public async Task RefusedForTheBudget_IsNotStored_AndTheSameSessionsNextMessageIsAccepted()
     {
-        var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Budget.Taken += held =>
-        {
-            if (held >= 50_000)
-            {
-                holding.TrySetResult();
-            }
-        };
-        var holder = await RawSmtpDialog.ConnectAsync(Gateway);
+        var holder = await HoldMostOfTheBudgetAsync();
         await using var _ = holder;
-        await holder.BeginDataAsync();
-        await holder.SendRawAsync(Encoding.Latin1.GetBytes(RawSmtpDialog.MessageOfSize(55_000)));
-        await holding.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
         var refused = await RawSmtpDialog.ConnectAsync(Gateway);
         await using var __ = refused;
@@ -103,6 +92,20 @@ public sealed class SmtpDataInFlightEndsTests : GatewayTestBase
     [Test]
     public async Task OverSizeMessage_WhileTheBudgetIsFull_GetsThePermanent552_NotA452ItsSenderWouldRetryForDays()
     {
+        var holder = await HoldMostOfTheBudgetAsync();
+        await using var _ = holder;
+
+        var overSize = await RawSmtpDialog.SendMessageAsync(Gateway, RawSmtpDialog.MessageOfSize(Limit + 20_000));
+        var holderReply = await holder.EndDataAsync("");
+
+        Assert.That(overSize, Does.StartWith("552 5.3.4"), "it can never be accepted: a 4xx would have its sender retry it for days");
+        Assert.That(holderReply, Does.StartWith("250 2.0.0"));
+        Assert.That(Budget.Held, Is.Zero);
+    }
+
+    /// <summary>A session in DATA whose message (55,000 bytes, not yet ended) holds at least 50,000 bytes of the budget.</summary>
+    private async Task<RawSmtpClient> HoldMostOfTheBudgetAsync()
+    {
         var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Budget.Taken += held =>
         {
@@ -112,16 +115,9 @@ public sealed class SmtpDataInFlightEndsTests : GatewayTestBase
             }
         };
         var holder = await RawSmtpDialog.ConnectAsync(Gateway);
-        await using var _ = holder;
         await holder.BeginDataAsync();
         await holder.SendRawAsync(Encoding.Latin1.GetBytes(RawSmtpDialog.MessageOfSize(55_000)));
         await holding.Task.WaitAsync(TimeSpan.FromSeconds(30));
-
-        var overSize = await RawSmtpDialog.SendMessageAsync(Gateway, RawSmtpDialog.MessageOfSize(Limit + 20_000));
-        var holderReply = await holder.EndDataAsync("");
-
-        Assert.That(overSize, Does.StartWith("552 5.3.4"), "it can never be accepted: a 4xx would have its sender retry it for days");
-        Assert.That(holderReply, Does.StartWith("250 2.0.0"));
-        Assert.That(Budget.Held, Is.Zero);
+        return holder;
     }
 }
