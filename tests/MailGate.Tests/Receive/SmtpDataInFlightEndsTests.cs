@@ -103,6 +103,25 @@ public sealed class SmtpDataInFlightEndsTests : GatewayTestBase
         Assert.That(Budget.Held, Is.Zero);
     }
 
+    [Test]
+    public async Task TwoMessagesAndQuit_SentInOneWrite_AreBothAccepted_AndGiveEveryByteBack()
+    {
+        var client = await RawSmtpDialog.ConnectAsync(Gateway);
+        await using var _ = client;
+        var transaction = $"MAIL FROM:<sender@example.com>\r\nRCPT TO:<{RawSmtpDialog.Recipient}>\r\nDATA\r\n";
+        var message = RawSmtpDialog.MessageOfSize(40_000) + ".\r\n";
+
+        await client.SendRawAsync(Encoding.Latin1.GetBytes("EHLO test.example\r\n" + transaction + message + transaction + message + "QUIT\r\n"));
+        var replies = new List<string>();
+        for (var i = 0; i < 10; i++)
+        {
+            replies.Add((await client.ReadReplyAsync())[..3]);
+        }
+
+        Assert.That(replies, Is.EqualTo(new[] { "250", "250", "250", "354", "250", "250", "250", "354", "250", "221" }));
+        Assert.That(Budget.Held, Is.Zero);
+    }
+
     /// <summary>A session in DATA whose message (55,000 bytes, not yet ended) holds at least 50,000 bytes of the budget.</summary>
     private async Task<RawSmtpClient> HoldMostOfTheBudgetAsync()
     {
