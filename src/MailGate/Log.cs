@@ -63,6 +63,9 @@ internal static partial class Log
     [LoggerMessage(117, LogLevel.Information, "Refused a message of {MessageBytes} bytes or more (Smtp:MaxMessageSize is {MaxMessageSize}) with 552 5.3.4 after its end; session {SessionId} from {ClientAddress}")]
     public static partial void MessageTooLarge(ILogger logger, long messageBytes, int maxMessageSize, string sessionId, string clientAddress);
 
+    [LoggerMessage(122, LogLevel.Warning, "Refused a message of {MessageBytes} bytes or more with 452 4.3.1 after its end: all sessions together held Smtp:MaxDataInFlight ({MaxDataInFlight} bytes) of DATA; session {SessionId} from {ClientAddress}")]
+    public static partial void DataBudgetFull(ILogger logger, long maxDataInFlight, long messageBytes, string sessionId, string clientAddress);
+
     [LoggerMessage(118, LogLevel.Information, "Closed session {SessionId} from {ClientAddress}: it did not take a reply within {IdleTimeout}")]
     public static partial void ClientNotReading(ILogger logger, string sessionId, string clientAddress, TimeSpan idleTimeout);
 

@@ -9,12 +9,13 @@ namespace MailGate.Receive;
 /// <param name="MaxMessageSize">The largest message in bytes, counted as RFC 1870 counts it (<see cref="SmtpOptions.MaxMessageSize"/>).</param>
 /// <param name="MaxRecipients">Accepted recipients per transaction (<see cref="SmtpOptions.MaxRecipients"/>).</param>
 /// <param name="ServerName">The name in replies and the domain given to <c>&lt;Postmaster&gt;</c> (<see cref="SmtpOptions.ServerName"/>).</param>
-internal sealed record ClientLimits(TimeSpan IdleTimeout, int MaxMessageSize, int MaxRecipients, string ServerName)
+/// <param name="Budget">The DATA all sessions may hold at once (<see cref="SmtpOptions.MaxDataInFlight"/>); null: no bound.</param>
+internal sealed record ClientLimits(TimeSpan IdleTimeout, int MaxMessageSize, int MaxRecipients, string ServerName, DataBudget? Budget = null)
 {
-    /// <summary>The limits configured in <paramref name="options"/>.</summary>
-    public static ClientLimits From(SmtpOptions options)
+    /// <summary>The limits configured in <paramref name="options"/>, with the process's one <paramref name="budget"/>.</summary>
+    public static ClientLimits From(SmtpOptions options, DataBudget budget)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new ClientLimits(options.CommandTimeout, options.MaxMessageSize, options.MaxRecipients, options.ServerName);
+        return new ClientLimits(options.CommandTimeout, options.MaxMessageSize, options.MaxRecipients, options.ServerName, budget);
     }
 }

@@ -50,6 +50,7 @@ internal sealed class ClientPipe : ISecurableDuplexPipe
     private int _acceptedRecipients;
     private int _recipientCapReported;
     private ReadDeadline? _readDeadline;
+    private long _dataHeld;
 
     public ClientPipe(ISecurableDuplexPipe inner, IDisposable lease, ClientLimits limits, ClientReport report, TimeProvider time)
     {
@@ -170,6 +171,42 @@ internal sealed class ClientPipe : ISecurableDuplexPipe
     /// </summary>
     public SmtpResponse? TakeDataRefusal() => Interlocked.Exchange(ref _dataRefusal, null);
 
+    /// <summary>
+    /// Holds <paramref name="messageBytes"/> of DATA (the message so far) in <see cref="ClientLimits.Budget"/>, taking
+    /// only what is new since the last call; false when the budget has no room (nothing more is taken then).
+    /// </summary>
+    public bool HoldData(long messageBytes)
+    {
+        if (Limits.Budget is not { } budget)
+        {
+            return true;
+        }
+
+        var more = messageBytes - Interlocked.Read(ref _dataHeld);
+        if (more <= 0)
+        {
+            return true;
+        }
+
+        if (!budget.TryTake(more))
+        {
+            return false;
+        }
+
+        Interlocked.Add(ref _dataHeld, more);
+        return true;
+    }
+
+    /// <summary>Gives back what <see cref="HoldData"/> took (after the store's answer, a refusal, or the session's end).</summary>
+    public void ReleaseData()
+    {
+        var held = Interlocked.Exchange(ref _dataHeld, 0);
+        if (held > 0)
+        {
+            Limits.Budget?.Give(held);
+        }
+    }
+
     /// <summary>Makes <paramref name="message"/> what the store gets for the DATA being read (see <see cref="TakeMessage"/>).</summary>
     public void HandOver(ReadOnlySequence<byte> message) => _message = message;
 
@@ -226,6 +263,7 @@ internal sealed class ClientPipe : ISecurableDuplexPipe
     public void Dispose()
     {
         ReleaseSlot();
+        ReleaseData();
         _readDeadline?.Dispose();
         _inner.Dispose();
     }

@@ -17,6 +17,9 @@ internal sealed class MessageDataReader(PipeReader inner, ClientPipe pipe, Hande
 
     private static readonly SmtpResponse Empty = new(SmtpReplyCode.TransactionFailed, "5.6.0 Empty message");
 
+    /// <summary>The reply when <see cref="ClientLimits.Budget"/> has no room for the message (RFC 3463 4.3.1: try again later).</summary>
+    internal static readonly SmtpResponse NoRoom = new(SmtpReplyCode.InsufficientStorage, "4.3.1 Insufficient system resources, try again later");
+
     /// <summary>The stand-in end-of-data line once the message (or its refusal) is in the pipe, or the end of input.</summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public async ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken)
@@ -26,6 +29,7 @@ internal sealed class MessageDataReader(PipeReader inner, ClientPipe pipe, Hande
         // A position, not an offset: slicing a long sequence by offset walks it from the start every time.
         SequencePosition? scanned = null;
         var dropping = false;
+        var noRoom = false;
         while (true)
         {
             if (await ClientInput.ReadAsync(inner, pipe, cancellationToken).ConfigureAwait(false) is not { } result)
@@ -40,9 +44,26 @@ internal sealed class MessageDataReader(PipeReader inner, ClientPipe pipe, Hande
             var buffer = result.Buffer;
             var fresh = scanned is { } from ? buffer.Slice(from) : buffer;
             var found = Feed(ref scanner, fresh);
+            if (!dropping && scanner.MessageBytes <= pipe.Limits.MaxMessageSize && !pipe.HoldData(scanner.MessageBytes))
+            {
+                // Too much DATA held by all sessions: read on to the end without keeping anything, then 452.
+                pipe.ReleaseData();
+                dropping = noRoom = true;
+            }
+
             if (found >= 0)
             {
                 var end = fresh.GetPosition(found);
+                if (noRoom && scanner.MessageBytes <= pipe.Limits.MaxMessageSize)
+                {
+                    inner.AdvanceTo(end);
+                    Log.DataBudgetFull(pipe.Report.Logger, pipe.Limits.Budget?.Limit ?? 0, scanner.MessageBytes, pipe.Report.SessionId, pipe.Report.ClientAddress);
+                    pipe.Report.Rejected(452, "data_in_flight_full");
+                    return RefuseData(NoRoom);
+                }
+
+                // An over-size message gets 552 even when the budget was full too: a 452 would have its sender
+                // retry for days a message that can never be accepted.
                 if (dropping || scanner.MessageBytes > pipe.Limits.MaxMessageSize)
                 {
                     inner.AdvanceTo(end);
@@ -71,6 +92,7 @@ internal sealed class MessageDataReader(PipeReader inner, ClientPipe pipe, Hande
             if (scanner.MessageBytes > pipe.Limits.MaxMessageSize)
             {
                 // Too large: read on to the end without keeping anything, then answer.
+                pipe.ReleaseData();
                 dropping = true;
             }
 

@@ -17,6 +17,7 @@ internal static class ReceiveServiceCollectionExtensions
         });
         services.AddSingleton<RecipientFilter>();
         services.AddSingleton(sp => ClientGate.From(sp.GetRequiredService<IOptions<SmtpOptions>>().Value));
+        services.AddSingleton(sp => new DataBudget(sp.GetRequiredService<IOptions<SmtpOptions>>().Value.MaxDataInFlight));
         services.AddSingleton<SpoolingMessageStore>();
         services.AddSingleton<SmtpListenerEndpoint>();
         services.AddSingleton<SmtpSessions>();

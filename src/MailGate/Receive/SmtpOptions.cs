@@ -73,6 +73,14 @@ public sealed class SmtpOptions
     /// <value>20.</value>
     public int MaxErrors { get; set; } = 20;
 
+    /// <summary>
+    /// How many bytes of DATA all sessions together may hold in memory at once (each holds its message until its 250):
+    /// a message that would go over it is read to its end, not kept, and gets <c>452 4.3.1</c> (the sender retries).
+    /// At least <see cref="MaxMessageSize"/>.
+    /// </summary>
+    /// <value>64 MiB (67,108,864).</value>
+    public long MaxDataInFlight { get; set; } = 64L * 1024 * 1024;
+
     /// <summary>How many SMTP connections may be open at once; beyond it a new one gets <c>421 4.7.0</c> and is closed.</summary>
     /// <value>100.</value>
     public int MaxConnections { get; set; } = 100;

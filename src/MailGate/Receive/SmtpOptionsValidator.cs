@@ -49,6 +49,11 @@ internal sealed partial class SmtpOptionsValidator : IValidateOptions<SmtpOption
             failures.Add($"Smtp:MaxHeaderSize ({options.MaxHeaderSize}) must not be larger than Smtp:MaxMessageSize ({options.MaxMessageSize}): lower Smtp:MaxHeaderSize too");
         }
 
+        if (options.MaxDataInFlight < options.MaxMessageSize && options.MaxMessageSize is >= 1024 and <= MaxMessageSizeLimit)
+        {
+            failures.Add($"Smtp:MaxDataInFlight ({options.MaxDataInFlight}) must be at least Smtp:MaxMessageSize ({options.MaxMessageSize}): a message of the largest size could never be accepted");
+        }
+
         foreach (var entry in options.AcceptedRecipients)
         {
             if (!RecipientPolicy.IsValidEntry(entry))

@@ -19,6 +19,7 @@ internal sealed class SmtpReceiverService(
     SmtpListenerEndpoint endpoint,
     SmtpSessions sessions,
     ClientGate gate,
+    DataBudget budget,
     MailGateMetrics metrics,
     IOptions<SmtpOptions> options,
     TimeProvider time,
@@ -26,7 +27,7 @@ internal sealed class SmtpReceiverService(
     ILogger<SmtpReceiverService> logger) : BackgroundService
 {
     private readonly DrainingListenerFactory _listeners = new(listener =>
-        new GatedListener(listener, gate, ClientLimits.From(options.Value), metrics, time, loggers.CreateLogger<GatedListener>()));
+        new GatedListener(listener, gate, ClientLimits.From(options.Value, budget), metrics, time, loggers.CreateLogger<GatedListener>()));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -49,6 +49,23 @@ internal sealed class SpoolingMessageStore(
         ReadOnlySequence<byte> buffer,
         CancellationToken cancellationToken)
     {
+        try
+        {
+            return await StoreAsync(context, transaction, buffer, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Answered: the DATA no longer counts against Smtp:MaxDataInFlight (SmtpServer lets go of it next).
+            (context.Pipe as ClientPipe)?.ReleaseData();
+        }
+    }
+
+    private async Task<SmtpResponse> StoreAsync(
+        ISessionContext context,
+        IMessageTransaction transaction,
+        ReadOnlySequence<byte> buffer,
+        CancellationToken cancellationToken)
+    {
         var sessionId = context.SessionId.ToString();
         if (context.Pipe is ClientPipe pipe)
         {

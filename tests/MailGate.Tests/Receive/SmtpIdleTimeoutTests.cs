@@ -1,5 +1,7 @@
 using System.Text;
+using MailGate.Receive;
 using MailGate.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MailGate.Tests.Receive;
 
@@ -51,6 +53,7 @@ public sealed class SmtpIdleTimeoutTests
             Assert.That(await silent.ReadUntilClosedAsync(), Is.EqualTo(new[] { IdleReply }));
         }
 
+        Assert.That(_gateway.Services.GetRequiredService<DataBudget>().Held, Is.Zero, "the half message's bytes were given back before its 421");
         Assert.That(await RawSmtpDialog.SendMessageAsync(_gateway), Does.StartWith("250 2.0.0"));
         Assert.That(await MetricsAsync(), Does.Contain("reason=\"idle_timeout\""));
     }
