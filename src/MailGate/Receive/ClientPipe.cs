@@ -188,7 +188,7 @@ internal sealed class ClientPipe : ISecurableDuplexPipe
             return true;
         }
 
-        if (!budget.TryTake(more))
+        if (!budget.TryTake(more, messageBytes))
         {
             return false;
         }

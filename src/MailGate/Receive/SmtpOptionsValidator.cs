@@ -49,9 +49,9 @@ internal sealed partial class SmtpOptionsValidator : IValidateOptions<SmtpOption
             failures.Add($"Smtp:MaxHeaderSize ({options.MaxHeaderSize}) must not be larger than Smtp:MaxMessageSize ({options.MaxMessageSize}): lower Smtp:MaxHeaderSize too");
         }
 
-        if (options.MaxDataInFlight < options.MaxMessageSize && options.MaxMessageSize is >= 1024 and <= MaxMessageSizeLimit)
+        if (options.MaxMessageSize is >= 1024 and <= MaxMessageSizeLimit && options.MaxDataInFlight < DataBudget.SmallestLimitFor(options.MaxMessageSize))
         {
-            failures.Add($"Smtp:MaxDataInFlight ({options.MaxDataInFlight}) must be at least Smtp:MaxMessageSize ({options.MaxMessageSize}): a message of the largest size could never be accepted");
+            failures.Add($"Smtp:MaxDataInFlight ({options.MaxDataInFlight}) must be at least {DataBudget.SmallestLimitFor(options.MaxMessageSize)} for Smtp:MaxMessageSize ({options.MaxMessageSize}): a message of the largest size could never be accepted (messages over 1 MiB may not use the quarter of it, at most 16 MiB, kept for small ones)");
         }
 
         foreach (var entry in options.AcceptedRecipients)

@@ -15,9 +15,34 @@ public sealed class DataBudgetTests
     {
         var budget = new DataBudget(limit);
 
-        var results = takes.Select(budget.TryTake).ToArray();
+        var results = takes.Select(bytes => budget.TryTake(bytes)).ToArray();
 
         Assert.That((results, budget.Held), Is.EqualTo((expected, held)));
+    }
+
+    /// <summary>64 MiB: the last 16 MiB are for messages up to 1 MiB, so trickled large messages cannot starve AWS's small notices.</summary>
+    [TestCase(48L * 1024 * 1024, 2L * 1024 * 1024, false, TestName = "Reserve_ALargeMessage_CannotTakeTheLastQuarter")]
+    [TestCase(48L * 1024 * 1024, 1024L * 1024, true, TestName = "Reserve_ASmallMessage_Can")]
+    [TestCase(47L * 1024 * 1024, 2L * 1024 * 1024, true, TestName = "Reserve_ALargeMessage_UpToTheReserve")]
+    [TestCase(64L * 1024 * 1024 - 100, 50_000, false, TestName = "Reserve_NotEvenASmallMessage_PastTheLimit")]
+    public void TryTake_LastQuarterKeptForSmallMessages(long heldBefore, long messageBytes, bool taken)
+    {
+        var budget = new DataBudget(64L * 1024 * 1024);
+        budget.TryTake(heldBefore);
+
+        Assert.That(budget.TryTake(1024, messageBytes), Is.EqualTo(taken));
+    }
+
+    [TestCase(65_536, 65_536)]
+    [TestCase(1024 * 1024, 1024 * 1024)]
+    [TestCase(26_214_400, 34_952_533)]
+    [TestCase(104_857_600, 121_634_816)]
+    public void SmallestLimitFor_IsTheSmallestThatFitsOneMessageOfThatSize(long maxMessageSize, long smallest)
+    {
+        Assert.That(DataBudget.SmallestLimitFor(maxMessageSize), Is.EqualTo(smallest));
+        var fits = new DataBudget(smallest);
+        var tooSmall = new DataBudget(smallest - 1);
+        Assert.That((fits.TryTake(maxMessageSize, maxMessageSize), tooSmall.TryTake(maxMessageSize, maxMessageSize)), Is.EqualTo((true, false)));
     }
 
     [Test]

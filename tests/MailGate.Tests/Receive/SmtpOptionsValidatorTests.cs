@@ -44,16 +44,20 @@ public sealed class SmtpOptionsValidatorTests
         Assert.That(result.Failures!.Count(), Is.EqualTo(1));
     }
 
-    [TestCase(65_536, 65_535, false, TestName = "Validate_MaxDataInFlightBelowMaxMessageSize_Fails")]
-    [TestCase(65_536, 65_536, true, TestName = "Validate_MaxDataInFlightEqualToMaxMessageSize_Succeeds")]
+    [TestCase(65_536, 65_535, false, TestName = "Validate_MaxDataInFlightBelowASmallMaxMessageSize_Fails")]
+    [TestCase(65_536, 65_536, true, TestName = "Validate_MaxDataInFlightEqualToASmallMaxMessageSize_Succeeds")]
     [TestCase(26_214_400, 67_108_864, true, TestName = "Validate_DefaultSizes_Succeed")]
+    [TestCase(26_214_400, 34_952_533, true, TestName = "Validate_25MiBMessages_FitInFourThirdsOfThem")]
+    [TestCase(26_214_400, 34_952_532, false, TestName = "Validate_25MiBMessages_OneByteLess_Fails")]
+    [TestCase(26_214_400, 26_214_400, false, TestName = "Validate_MaxDataInFlightEqualToALargeMaxMessageSize_Fails_TheReserveIsNotForIt")]
+    [TestCase(104_857_600, 121_634_816, true, TestName = "Validate_100MiBMessages_FitIn100MiBPlusTheFull16MiBReserve")]
     [TestCase(104_857_600, 67_108_864, false, TestName = "Validate_MaxMessageSizeOver64MiB_NeedsMaxDataInFlightRaised")]
     public void Validate_MaxDataInFlight_AtLeastMaxMessageSize(int maxMessageSize, long maxDataInFlight, bool valid)
     {
         var result = new SmtpOptionsValidator().Validate(null, new SmtpOptions { MaxMessageSize = maxMessageSize, MaxHeaderSize = 8192, MaxDataInFlight = maxDataInFlight });
 
         Assert.That(result.Succeeded, Is.EqualTo(valid));
-        Assert.That(result.Failures ?? [], valid ? Is.Empty : Has.Exactly(1).StartsWith($"Smtp:MaxDataInFlight ({maxDataInFlight}) must be at least Smtp:MaxMessageSize ({maxMessageSize})"));
+        Assert.That(result.Failures ?? [], valid ? Is.Empty : Has.Exactly(1).StartsWith($"Smtp:MaxDataInFlight ({maxDataInFlight}) must be at least {DataBudget.SmallestLimitFor(maxMessageSize)} for Smtp:MaxMessageSize ({maxMessageSize})"));
     }
 
     [TestCase(100_000, 100_000, TestName = "Validate_MaxHeaderSizeEqualToMaxMessageSize_Succeeds")]
