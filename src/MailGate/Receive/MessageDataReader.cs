@@ -109,8 +109,10 @@ internal sealed class MessageDataReader(PipeReader inner, ClientPipe pipe, Hande
 
             if (result.IsCompleted || result.IsCanceled)
             {
-                // The client went away in the middle of the message.
+                // The client went away in the middle of the message: its bytes no longer count (now, not when
+                // SmtpServer gets round to ending the session).
                 pipe.EndData();
+                pipe.ReleaseData();
                 return ClientInput.End(pipe);
             }
         }
