@@ -1,8 +1,6 @@
 using MailGate.Core.Storage;
 using System.Text;
-using MailGate.Receive;
 using MailGate.Tests.Support;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace MailGate.Tests.Receive;
 
@@ -11,14 +9,8 @@ namespace MailGate.Tests.Receive;
 /// byte never given back would fill the budget and get every later message <c>452</c> (the pager silenced).
 /// </summary>
 [TestFixture]
-public sealed class SmtpDataInFlightEndsTests : GatewayTestBase
+public sealed class SmtpDataInFlightEndsTests : DataInFlightTestBase
 {
-    private const int Limit = 65_536;
-
-    protected override string[] Settings => [$"--Smtp:MaxMessageSize={Limit}", $"--Smtp:MaxDataInFlight={Limit}", "--Smtp:MaxHeaderSize=8192"];
-
-    private DataBudget Budget => Gateway.Services.GetRequiredService<DataBudget>();
-
     [Test]
     public async Task EachEndOfData_InOneSession_GivesEveryByteBack_AndAMessageOfExactlyTheBudgetIsAccepted()
     {
@@ -123,20 +115,5 @@ public sealed class SmtpDataInFlightEndsTests : GatewayTestBase
     }
 
     /// <summary>A session in DATA whose message (55,000 bytes, not yet ended) holds at least 50,000 bytes of the budget.</summary>
-    private async Task<RawSmtpClient> HoldMostOfTheBudgetAsync()
-    {
-        var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Budget.Taken += held =>
-        {
-            if (held >= 50_000)
-            {
-                holding.TrySetResult();
-            }
-        };
-        var holder = await RawSmtpDialog.ConnectAsync(Gateway);
-        await holder.BeginDataAsync();
-        await holder.SendRawAsync(Encoding.Latin1.GetBytes(RawSmtpDialog.MessageOfSize(55_000)));
-        await holding.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        return holder;
-    }
+    private Task<RawSmtpClient> HoldMostOfTheBudgetAsync() => HoldAsync(55_000, 50_000);
 }

@@ -1,6 +1,4 @@
-using MailGate.Receive;
 using MailGate.Tests.Support;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace MailGate.Tests.Receive;
 
@@ -10,30 +8,13 @@ namespace MailGate.Tests.Receive;
 /// answered, so the sender's retry is accepted.
 /// </summary>
 [TestFixture]
-public sealed class SmtpDataInFlightTests : GatewayTestBase
+public sealed class SmtpDataInFlightTests : DataInFlightTestBase
 {
-    private const int Limit = 65_536;
-
-    protected override string[] Settings => [$"--Smtp:MaxMessageSize={Limit}", $"--Smtp:MaxDataInFlight={Limit}", "--Smtp:MaxHeaderSize=8192"];
-
     [Test]
     public async Task SecondMessage_WhileTheFirstHoldsTheBudget_Gets452_ThenItsRetryGets250()
     {
-        var budget = Gateway.Services.GetRequiredService<DataBudget>();
-        var first = RawSmtpDialog.MessageOfSize(40_000);
-        var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        budget.Taken += held =>
-        {
-            if (held >= 39_000)
-            {
-                holding.TrySetResult();
-            }
-        };
-        var slow = await RawSmtpDialog.ConnectAsync(Gateway);
+        var slow = await HoldAsync(40_000, 39_000); // the message, not yet its end
         await using var _ = slow;
-        await slow.BeginDataAsync();
-        await slow.SendRawAsync(System.Text.Encoding.Latin1.GetBytes(first)); // the message, not yet its end
-        await holding.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
         var refused = await RawSmtpDialog.SendMessageAsync(Gateway, RawSmtpDialog.MessageOfSize(30_000));
         var firstReply = await slow.EndDataAsync("");
@@ -42,25 +23,13 @@ public sealed class SmtpDataInFlightTests : GatewayTestBase
         Assert.That(refused, Is.EqualTo("452 4.3.1 Insufficient system resources, try again later"));
         Assert.That(firstReply, Does.StartWith("250 2.0.0"));
         Assert.That(retried, Does.StartWith("250 2.0.0"));
-        Assert.That(budget.Held, Is.Zero, "every answered message gave its bytes back");
+        Assert.That(Budget.Held, Is.Zero, "every answered message gave its bytes back");
     }
 
     [Test]
     public async Task ClientGoneInTheMiddleOfData_GivesItsBytesBack()
     {
-        var budget = Gateway.Services.GetRequiredService<DataBudget>();
-        var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        budget.Taken += held =>
-        {
-            if (held >= 50_000)
-            {
-                holding.TrySetResult();
-            }
-        };
-        var gone = await RawSmtpDialog.ConnectAsync(Gateway);
-        await gone.BeginDataAsync();
-        await gone.SendRawAsync(System.Text.Encoding.Latin1.GetBytes(RawSmtpDialog.MessageOfSize(60_000)));
-        await holding.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var gone = await HoldAsync(60_000, 50_000);
 
         await gone.DisposeAsync();
         var next = await RawSmtpDialog.SendMessageAsync(Gateway, RawSmtpDialog.MessageOfSize(60_000));
