@@ -34,10 +34,8 @@ internal static class SpoolCommand
     }
 
     /// <summary>
-    /// The spool named by <c>--spool</c>, else <c>Spool:Path</c>, opened shared. The configuration (<paramref name="settings"/>, else the unmatched tokens) is read (and
-    /// checked: a misspelt option or key is refused) either way; a folder that is not a spool is an error, never
-    /// created. With <c>Spool:Backend: postgres</c> and no <c>--spool</c>, the database (shared view). The one place the
-    /// commands name a backend; everything else is the seam's.
+    /// The spool named by <c>--spool</c>, else <c>Spool:Path</c> (a folder that is not a spool is an error, never created), or with <c>Spool:Backend: postgres</c>
+    /// and no <c>--spool</c> the database (its schema never changed), opened shared; the configuration is <paramref name="settings"/>, else the unmatched tokens.
     /// </summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1859", Justification = "The commands speak to the storage seam, so that another backend changes only this method.")]
     internal static IMessageStorage Open(ParseResult result, Option<DirectoryInfo?> spoolOption, IEnumerable<string>? settings = null)
@@ -46,9 +44,19 @@ internal static class SpoolCommand
         if (result.GetValue(spoolOption) is null && configured.Backend == SpoolOptions.PostgresBackend)
         {
             // Checked as the gateway checks it: Npgsql's own parse errors echo the value they could not read.
-            return SpoolServiceCollectionExtensions.ConnectionStringProblem(configured.ConnectionString) is { } problem
-                ? throw new StartupException($"{SpoolServiceCollectionExtensions.ConnectionStringRequirement}: {problem}")
-                : PostgresStorage.Open(configured.ConnectionString, owner: false, configured.LeaseDuration);
+            if (SpoolServiceCollectionExtensions.ConnectionStringProblem(configured.ConnectionString) is { } problem)
+            {
+                throw new StartupException($"{SpoolServiceCollectionExtensions.ConnectionStringRequirement}: {problem}");
+            }
+
+            try
+            {
+                return PostgresStorage.OpenShared(configured.ConnectionString, configured.LeaseDuration); // never migrates
+            }
+            catch (SchemaTooNewException e)
+            {
+                throw new StartupException(e.Message, e); // exit 2, as at start
+            }
         }
 
         return SpoolStore.OpenExisting(result.GetValue(spoolOption)?.FullName ?? configured.Path);

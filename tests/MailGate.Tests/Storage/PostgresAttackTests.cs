@@ -112,3 +112,44 @@ public sealed class PostgresAttackTests
         return (exit, output.ToString());
     }
 }
+
+/// <summary>
+/// <c>mailgate spool …</c> on a database whose schema is not the program's: the commands never change the schema
+/// (<c>list</c> and <c>show</c> only read; a newer command-line tool must not migrate a database older gateways run
+/// on), and a newer schema is refused as the gateway refuses it (exit 2), not with a stack trace.
+/// </summary>
+[TestFixture]
+public sealed class PostgresSpoolCommandSchemaTests
+{
+    [Test]
+    public async Task SpoolList_OnADatabaseNeverMigrated_SaysRunDbMigrateAndCreatesNothing()
+    {
+        using var backend = new PostgresTestBackend();
+        using var output = new StringWriter();
+
+        var exit = await MailGateCommandLine.RunAsync(["spool", "list", "--Spool:Backend=postgres", $"--Spool:ConnectionString={backend.ConnectionString}"], output, output);
+
+        Assert.That(exit, Is.EqualTo(ExitCodes.Failure), output.ToString());
+        Assert.That(output.ToString(), Does.Contain("schema version none").And.Contain("mailgate db migrate").And.Not.Contain("Unhandled"));
+        Assert.That(MailGate.Storage.Postgres.PostgresStorage.ReadSchemaVersion(backend.ConnectionString).Version, Is.Null, "nothing was created");
+    }
+
+    [Test]
+    public async Task SpoolList_OnANewerSchema_IsRefusedWithExit2()
+    {
+        using var backend = new PostgresTestBackend();
+        backend.OpenOwner().Dispose();
+        using (var connection = new NpgsqlConnection(backend.ConnectionString))
+        {
+            connection.Open();
+            using var insert = new NpgsqlCommand($"INSERT INTO mailgate.schema_version (version, name) VALUES ({MailGate.Storage.Postgres.PostgresStorage.SchemaVersion + 1}, 'future')", connection);
+            insert.ExecuteNonQuery();
+        }
+
+        using var output = new StringWriter();
+        var exit = await MailGateCommandLine.RunAsync(["spool", "list", "--Spool:Backend=postgres", $"--Spool:ConnectionString={backend.ConnectionString}"], output, output);
+
+        Assert.That(exit, Is.EqualTo(ExitCodes.BadConfiguration), output.ToString());
+        Assert.That(output.ToString(), Does.Contain("newer than this program").And.Not.Contain("Unhandled"));
+    }
+}
