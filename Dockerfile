@@ -1,23 +1,30 @@
-# MailGate container image: SDK build stage, then the ASP.NET runtime.
+# MailGate container image: SDK build stage (Native AOT), then a runtime-deps image: the executable is native, no .NET runtime.
 # The base images can be overridden; CI builds local stand-ins because it has no registry:
 #   docker build --build-arg SDK_IMAGE=localhost/dotnet/sdk:10.0 \
 #                --build-arg BASE=localhost/dotnet/aspnet:10.0 -t mailgate .
 # (see .ci/container-smoke.sh and docs/operations.md, "Deployment").
 ARG SDK_IMAGE=mcr.microsoft.com/dotnet/sdk:10.0
-ARG BASE=mcr.microsoft.com/dotnet/aspnet:10.0
+ARG BASE=mcr.microsoft.com/dotnet/runtime-deps:10.0
 
 FROM ${SDK_IMAGE} AS build
+# Native AOT links with clang and zlib (Microsoft's `sdk:10.0-aot` images have them; any Debian or Ubuntu SDK image
+# can add them). RID: the platform to compile for (linux-arm64 on arm64 machines).
+ARG RID=linux-x64
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends clang zlib1g-dev \
+ && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Restore first, from the project files alone, so that the layer is cached across code edits.
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY eng/ eng/
 COPY src/MailGate.Core/MailGate.Core.csproj src/MailGate.Core/
 COPY src/MailGate/MailGate.csproj src/MailGate/
-RUN dotnet restore src/MailGate/MailGate.csproj
+RUN dotnet restore src/MailGate/MailGate.csproj -r "$RID"
 COPY src/ src/
 COPY rules/ rules/
-# The image starts the program with `dotnet MailGate.dll`, so no native launcher is needed.
-RUN dotnet publish src/MailGate/MailGate.csproj -c Release --no-restore -p:UseAppHost=false -o /out
+# One native executable (PublishAot in MailGate.csproj): the image needs no .NET runtime; the debug symbols stay here.
+RUN dotnet publish src/MailGate/MailGate.csproj -c Release -r "$RID" --no-restore -o /out \
+ && rm -f /out/*.dbg /out/*.pdb
 
 FROM ${BASE}
 LABEL org.opencontainers.image.title="MailGate" \
@@ -45,10 +52,10 @@ EXPOSE 2525 8025
 USER ${APP_UID}
 # `health` asks /healthz on 127.0.0.1 (the image has no curl); exit 0 means healthy.
 HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
-    CMD ["dotnet", "/app/MailGate.dll", "health"]
+    CMD ["/app/MailGate", "health"]
 # The program is PID 1 (exec form, no shell), so it receives SIGTERM itself, lets SMTP sessions in
 # DATA finish (Smtp:ShutdownGrace, 15 s) and exits 0 within its 30 s shutdown limit: stop it with a
 # longer grace period (docker stop -t 40, compose stop_grace_period: 40s) than Docker's default 10 s.
 STOPSIGNAL SIGTERM
-ENTRYPOINT ["dotnet", "MailGate.dll"]
+ENTRYPOINT ["/app/MailGate"]
 CMD ["serve"]

@@ -11,6 +11,8 @@
 #
 # Environment: MAILGATE_BENCH_KEEP=1 keeps the temporary folder (logs, spool, Postfix's maillog);
 # MAILGATE_BENCH_OUT=<file> writes the report there instead of bench/results/<date>[-quick].md.
+# MAILGATE_BENCH_PUBLISHED=<folder> runs the MailGate executable already published there (by .ci/run, from this
+# worktree) instead of publishing it again.
 # Needs root (apt-get, Postfix's master, /proc/<pid>/clear_refs). Starts only its own processes and
 # stops them by PID (Postfix with `postfix -c <its config> stop`) when it exits, however it exits.
 set -euo pipefail
@@ -143,9 +145,16 @@ say ""
 # ---------------------------------------------------------------- publish MailGate
 log "publish MailGate ($MG_COMMIT)"
 MG_DIR=$WORK/mailgate
-dotnet publish "$ROOT/src/MailGate" -c Release -o "$MG_DIR" --nologo -v quiet >"$WORK/publish.log" 2>&1 \
-  || { cat "$WORK/publish.log" >&2; exit 1; }
-GC_MODE=$(python3 -c 'import json,sys; o=json.load(open(sys.argv[1]))["runtimeOptions"].get("configProperties",{}); print("server" if o.get("System.GC.Server") else "workstation", "concurrent" if o.get("System.GC.Concurrent", True) else "non-concurrent")' "$MG_DIR/MailGate.runtimeconfig.json")
+if [[ -n ${MAILGATE_BENCH_PUBLISHED:-} ]]; then
+  MG_DIR=$MAILGATE_BENCH_PUBLISHED   # .ci/run's publish of the same commit
+else
+  dotnet publish "$ROOT/src/MailGate" -c Release -o "$MG_DIR" --nologo -v quiet >"$WORK/publish.log" 2>&1 \
+    || { cat "$WORK/publish.log" >&2; exit 1; }
+fi
+# The native executable (Native AOT, as the container ships it); its GC settings are compiled in from the project.
+MG_EXE=$MG_DIR/MailGate
+GC_MODE=$(dotnet msbuild "$ROOT/src/MailGate" -nologo -getProperty:ServerGarbageCollection -getProperty:ConcurrentGarbageCollection \
+  | python3 -c 'import json,sys; p=json.load(sys.stdin)["Properties"]; print("server" if p["ServerGarbageCollection"]=="true" else "workstation", "non-concurrent" if p["ConcurrentGarbageCollection"]=="false" else "concurrent")')
 
 # ---------------------------------------------------------------- 2. fsync rate
 log "fsync rate"
@@ -175,7 +184,7 @@ MG_ARGS_PG=(--Spool:Backend=postgres)   # plus --Spool:ConnectionString=<a datab
 start_mailgate() {  # name extra-args… → MG_PORT, MG_HTTP, MG_PID
   local name=$1; shift
   MG_PORT=$(free_port); MG_HTTP=$(free_port)
-  dotnet "$MG_DIR/MailGate.dll" serve "${MG_ARGS_COMMON[@]}" --Smtp:Port="$MG_PORT" \
+  "$MG_EXE" serve "${MG_ARGS_COMMON[@]}" --Smtp:Port="$MG_PORT" \
     --Http:Url="http://127.0.0.1:$MG_HTTP" --Spool:Path="$WORK/spool-$name" \
     --PagerDuty:EventsUrl="http://127.0.0.1:$PD_PORT/v2/enqueue" "$@" >"$WORK/mailgate-$name.log" 2>&1 &
   MG_PID=$!; PIDS+=("$MG_PID")
@@ -462,12 +471,12 @@ stop_pid "$MEMPID"
 # ---------------------------------------------------------------- 7. start-up
 log "start-up x$STARTUP_RUNS"
 STARTUP=$(python3 "$LIB/startup.py" --runs "$STARTUP_RUNS" --workdir "$WORK" --log "$WORK/startup.log" -- \
-  dotnet "$MG_DIR/MailGate.dll" serve "${MG_ARGS_COMMON[@]}" --Smtp:Port={smtp_port} \
+  "$MG_EXE" serve "${MG_ARGS_COMMON[@]}" --Smtp:Port={smtp_port} \
   --Http:Url=http://127.0.0.1:{http_port} --Spool:Path={spool} \
   --PagerDuty:EventsUrl="http://127.0.0.1:$PD_PORT/v2/enqueue")
 say "## Start-up: process start → SMTP port answers 220"
 say ""
-say "\`dotnet MailGate.dll serve …\` (framework-dependent Release publish, empty spool), polled every 5 ms."
+say "\`MailGate serve …\` (the native executable of a Release publish, empty spool), polled every 5 ms."
 say ""
 say "| runs (ms) | median | min–max |"
 say "|---|---|---|"

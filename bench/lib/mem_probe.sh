@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # MailGate's memory under bench/run.sh's memory load, for both backends, alone (profile, not in run.sh).
-# As root, like bench/run.sh (clear_refs). Usage: bench/lib/mem_probe.sh PUBLISHED/MailGate.dll [file|postgres]...
+# As root, like bench/run.sh (clear_refs). Usage: bench/lib/mem_probe.sh PUBLISHED/MailGate [file|postgres]...
 # Starts its own cluster (eng/postgres-test-cluster.sh) and fake PagerDuty; for each backend named (default: both)
 # a fresh MailGate (run.sh's arguments): VmRSS 5 s after the 220 (idle), then VmHWM reset and
 # `smtp-source -s $SESSIONS -m $MESSAGES -l $SIZE` (200, 1000, 102400 by default), VmHWM read 1 s after it ends
 # (what bench/run.sh reports) and again once every message received has been decided (the whole peak).
+# PUBLISHED/MailGate is the native executable `dotnet publish src/MailGate -c Release -o PUBLISHED` makes; a
+# PUBLISHED/MailGate.dll (the JIT build: `-p:PublishAot=false`) runs with `dotnet`.
 # MailGate's .NET runtime settings can be varied with DOTNET_* in the environment (e.g. DOTNET_gcServer=0).
 # Prints one line per backend, then where the resident memory was (anonymous, file-backed, shared) at idle, at the
 # highest of 20 ms samples during the load and the 8 s after it, and at the end; stops everything it started on exit.
@@ -13,7 +15,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 B=$ROOT/bench
-MG=${1:?usage: bench/lib/mem_probe.sh PUBLISHED/MailGate.dll [file|postgres]...}; shift
+MG=${1:?usage: bench/lib/mem_probe.sh PUBLISHED/MailGate [file|postgres]...}; shift
 BACKENDS=("${@:-file}"); [ $# -eq 0 ] && BACKENDS=(file postgres)
 SESSIONS=${SESSIONS:-200} MESSAGES=${MESSAGES:-1000} SIZE=${SIZE:-102400}
 W=$(mktemp -d /tmp/mailgate-memprobe.XXXX); chmod 755 "$W"
@@ -51,7 +53,8 @@ for backend in "${BACKENDS[@]}"; do
     extra=(--Spool:Backend=postgres --Spool:ConnectionString="${CS/Database=postgres/Database=$db}")
   fi
   SP=$(free_port); HP=$(free_port)
-  dotnet "$MG" serve --Smtp:Address=127.0.0.1 --Rules:Path="$B/lib/rules.yaml" --Trust:Verify=false \
+  RUN=("$MG"); [[ "$MG" == *.dll ]] && RUN=(dotnet "$MG")
+  "${RUN[@]}" serve --Smtp:Address=127.0.0.1 --Rules:Path="$B/lib/rules.yaml" --Trust:Verify=false \
     --Serilog:MinimumLevel:Default=Warning --Smtp:MaxConnections=1000 --Smtp:MaxConnectionsPerClient=1000 \
     --Smtp:Port="$SP" --Http:Url="http://127.0.0.1:$HP" --Spool:Path="$W/spool-$backend-$RANDOM" \
     --PagerDuty:EventsUrl="http://127.0.0.1:$(cat "$W/pd.port")/v2/enqueue" "${extra[@]}" >"$W/mg-$backend.log" 2>&1 & MGP=$!

@@ -6,7 +6,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 B=$ROOT/bench
-MG=${1:?usage: bench/lib/pg_wal_profile.sh PUBLISHED/MailGate.dll   (RATE=50 DUR=10 by default)}
+MG=${1:?usage: bench/lib/pg_wal_profile.sh PUBLISHED/MailGate   (RATE=50 DUR=10 by default)}
 W=$(mktemp -d /tmp/mailgate-walprof.XXXX); chmod 755 $W
 MGP=""; PD=""
 cleanup() { set +e; [ -n "$MGP" ] && kill $MGP && wait $MGP; [ -n "$PD" ] && kill $PD && wait $PD; bash $ROOT/eng/postgres-test-cluster.sh stop $W/pg; rm -rf $W; }
@@ -19,7 +19,7 @@ python3 $B/lib/fake_pagerduty.py --port-file $W/pd.port --events $W/pd.jsonl & P
 sleep 1; PDP=$(cat $W/pd.port)
 SP=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 HP=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-dotnet $MG serve --Smtp:Address=127.0.0.1 --Rules:Path=$B/lib/rules.yaml --Trust:Verify=false --Serilog:MinimumLevel:Default=Warning \
+$( [[ $MG == *.dll ]] && echo dotnet ) $MG serve --Smtp:Address=127.0.0.1 --Rules:Path=$B/lib/rules.yaml --Trust:Verify=false --Serilog:MinimumLevel:Default=Warning \
   --Smtp:Port=$SP --Http:Url=http://127.0.0.1:$HP --Spool:Path=$W/spool --PagerDuty:EventsUrl=http://127.0.0.1:$PDP/v2/enqueue \
   --Spool:Backend=postgres --Spool:ConnectionString="${CS/Database=postgres/Database=prof}" > $W/mg.log 2>&1 & MGP=$!
 for i in $(seq 200); do (echo > /dev/tcp/127.0.0.1/$SP) 2>/dev/null && break; sleep 0.2; done

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace MailGate.Core.Coverage;
 
@@ -26,12 +27,14 @@ public static class CoverageDocuments
     public const string RelayAlarmKey = "relay-alarm";
 
     /// <summary>Serialises a document (UTF-8 JSON, snake_case names).</summary>
-    public static byte[] Write<T>(T document) => JsonSerializer.SerializeToUtf8Bytes(document, Options);
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is not one of <see cref="CoverageJsonContext"/>'s types.</exception>
+    public static byte[] Write<T>(T document) => JsonSerializer.SerializeToUtf8Bytes(document, TypeInfo<T>());
 
     /// <summary>Reads a document written by <see cref="Write{T}"/>; null for null bytes.</summary>
     /// <exception cref="JsonException">The bytes are not such a document.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is not one of <see cref="CoverageJsonContext"/>'s types.</exception>
     public static T? Read<T>(byte[]? bytes)
-        where T : class => bytes is null ? null : JsonSerializer.Deserialize<T>(bytes, Options);
+        where T : class => bytes is null ? null : JsonSerializer.Deserialize(bytes, TypeInfo<T>());
 
     /// <summary>
     /// Reads a document that a damaged copy must never block for good (a coverage state the next write replaces):
@@ -54,11 +57,8 @@ public static class CoverageDocuments
         }
     }
 
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
+    private static JsonTypeInfo<T> TypeInfo<T>() => CoverageJsonContext.Default.GetTypeInfo(typeof(T)) as JsonTypeInfo<T>
+        ?? throw new NotSupportedException($"{typeof(T).Name} is not a coverage document (CoverageJsonContext)");
 }
 
 /// <summary>What the probe sender last did for one account (document <c>sent-{account}</c>).</summary>

@@ -110,7 +110,7 @@ internal static class RulesTestCommand
                 .ToArray();
             if (json)
             {
-                results.Add(RulesTestJson.Decision(message, rules, decision, events));
+                results.Add((JsonNode)RulesTestJson.Decision(message, rules, decision, events));
                 continue;
             }
 

@@ -6,6 +6,7 @@ using MailGate.Core.Parse.Authentication;
 using MailGate.Core.Rules;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using System.Text.Encodings.Web;
 using MailGate.Deliver;
 using MailGate.Parse;
@@ -104,7 +105,7 @@ internal static class RulesTestText
             }
 
             output.WriteLine("PagerDuty event (routing key masked):");
-            output.WriteLine(JsonSerializer.Serialize(sent, Pretty));
+            output.WriteLine(JsonSerializer.Serialize(sent, (JsonTypeInfo<PagerDutyEvent>)Pretty.GetTypeInfo(typeof(PagerDutyEvent))));
         }
     }
 

@@ -4,6 +4,7 @@ using MailGate.Core.Rules;
 using MailGate.Core.Storage;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using MailGate.Observability;
 using MailGate.Outbound;
 using MailGate.Rules;
@@ -268,7 +269,7 @@ internal sealed class PagerDutyDelivery(
     {
         if (Route(record) is { PagerDuty.IsDryRun: true } route)
         {
-            var json = JsonSerializer.Serialize(record.Event, Readable);
+            var json = JsonSerializer.Serialize(record.Event, (JsonTypeInfo<PagerDutyEvent>)Readable.GetTypeInfo(typeof(PagerDutyEvent)));
             Log.DryRunEvent(logger, message.Id, record.Route, route.PagerDuty.MissingVariable ?? "", json);
             return Final(current, DeliveryStatus.DryRun, null);
         }

@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 
 namespace MailGate.Hosting;
@@ -7,10 +8,17 @@ namespace MailGate.Hosting;
 /// Finds every configuration key pattern by reflection over the options classes of this assembly (each
 /// has a <c>public const string Section</c>): their settable properties, nested option objects
 /// (<c>Smtp:Tls:CertificatePath</c>) and lists (<c>Smtp:AcceptedRecipients:{index}</c>), plus
-/// <c>Logging:Format</c> (read by <see cref="LoggingSetup"/>).
+/// <c>Logging:Format</c> (read by <see cref="LoggingSetup"/>). Native AOT keeps what this reads: the project roots
+/// its own assembly (<c>TrimmerRootAssembly</c> in <c>MailGate.csproj</c>), where every options class lives.
 /// </summary>
+[UnconditionalSuppressMessage("Trimming", "IL2026", Justification = RootedAssembly)]
+[UnconditionalSuppressMessage("Trimming", "IL2065", Justification = RootedAssembly)]
+[UnconditionalSuppressMessage("Trimming", "IL2070", Justification = RootedAssembly)]
+[UnconditionalSuppressMessage("Trimming", "IL2075", Justification = RootedAssembly)]
 internal static class ConfigurationKeyDiscovery
 {
+    private const string RootedAssembly = "Only MailGate's own options classes are read, and MailGate.csproj roots MailGate's assembly (TrimmerRootAssembly), so the trimmer keeps all their members.";
+
     /// <summary>Every key pattern: sections, lists and values, in the order the options classes declare them.</summary>
     public static List<ConfigurationKey> Discover()
     {

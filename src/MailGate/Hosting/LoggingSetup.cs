@@ -15,9 +15,6 @@ internal static class LoggingSetup
 {
     public const string TextTemplate = "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {Message:lj}{NewLine}{Exception}";
 
-    private static readonly Serilog.Settings.Configuration.ConfigurationReaderOptions ReaderOptions =
-        new(typeof(ConsoleLoggerConfigurationExtensions).Assembly, typeof(RenderedCompactJsonFormatter).Assembly);
-
     /// <summary>The logger used before the host is built, and for start-up errors, in text.</summary>
     public static Serilog.ILogger CreateBootstrapLogger() => CreateBootstrapLogger(json: false);
 
@@ -63,29 +60,18 @@ internal static class LoggingSetup
         writeTo.Sink(Serilog.Configuration.LoggerSinkConfiguration.Wrap(inner => new LogSanitiser.ExceptionSink(inner), configure));
 
     /// <summary>
-    /// Refuses the <c>Serilog</c> settings before the host is built, naming the key: a log level Serilog
-    /// does not know (<c>Serilog:MinimumLevel:Default</c>, <c>Serilog:MinimumLevel</c>,
-    /// <c>Serilog:MinimumLevel:Override:*</c>), or anything else Serilog cannot read.
+    /// Refuses a log level Serilog does not know before the host is built, naming the key
+    /// (<c>Serilog:MinimumLevel:Default</c>, <c>Serilog:MinimumLevel</c>, <c>Serilog:MinimumLevel:Override:*</c>);
+    /// the other keys under <c>Serilog:</c> are checked by <see cref="ConfigurationCheck"/>.
     /// </summary>
     private static void CheckSerilogSettings(ConfigurationManager configuration)
     {
-        var minimum = configuration.GetSection("Serilog:MinimumLevel");
-        IEnumerable<IConfigurationSection> levels = [minimum, minimum.GetSection("Default"), .. minimum.GetSection("Override").GetChildren()];
-        foreach (var level in levels)
+        foreach (var level in SerilogSettings.LevelSections(configuration))
         {
-            if (level.Value is { } value && !Enum.TryParse<LogEventLevel>(value, ignoreCase: true, out _))
+            if (level.Value is { } value && !Enum.TryParse<LogEventLevel>(value.Trim(), ignoreCase: true, out _))
             {
                 throw new StartupException($"{level.Path} must be one of {string.Join(", ", Enum.GetNames<LogEventLevel>())} (is '{value}')");
             }
-        }
-
-        try
-        {
-            new LoggerConfiguration().ReadFrom.Configuration(configuration, ReaderOptions).CreateLogger().Dispose();
-        }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException)
-        {
-            throw new StartupException($"Serilog settings (keys under Serilog:) are invalid: {e.Message}", e);
         }
     }
 
@@ -113,7 +99,7 @@ internal static class LoggingSetup
         builder.Logging.ClearProviders();
         builder.Services.AddSerilog((services, logger) =>
         {
-            logger.ReadFrom.Configuration(builder.Configuration, ReaderOptions).Enrich.FromLogContext()
+            SerilogSettings.Apply(logger, builder.Configuration).Enrich.FromLogContext()
                 .Filter.ByExcluding(IsReportedByMailGate);
             // Last, so that it sees every property the other enrichers added: no sender's text reaches a sink raw.
             logger.Enrich.With(new LogSanitiser());

@@ -31,7 +31,7 @@ internal sealed class PinnedKeysFile(IFeatureState state)
         try
         {
             if (state.ReadFeatureState(Feature) is { Length: <= 64 * 1024 } document
-                && JsonSerializer.Deserialize<string[]>(document) is { } names)
+                && JsonSerializer.Deserialize(document, PinnedKeysJsonContext.Default.StringArray) is { } names)
             {
                 return [.. names.Where(IsKeyName).Take(MaxNames)];
             }
@@ -48,10 +48,14 @@ internal sealed class PinnedKeysFile(IFeatureState state)
     /// <exception cref="IOException">The storage refused the write.</exception>
     /// <exception cref="UnauthorizedAccessException">The storage refused the write.</exception>
     public void Save(IEnumerable<string> names) =>
-        state.WriteFeatureState(Feature, JsonSerializer.SerializeToUtf8Bytes(names.Take(MaxNames).ToArray()));
+        state.WriteFeatureState(Feature, JsonSerializer.SerializeToUtf8Bytes(names.Take(MaxNames).ToArray(), PinnedKeysJsonContext.Default.StringArray));
 
     /// <summary>A DKIM key's DNS name as the locator keeps it: <c>{selector}._domainkey.{domain}</c>, lower case, no odd characters.</summary>
     private static bool IsKeyName(string? name) =>
         name is { Length: > 0 and <= 253 } && name.Contains("._domainkey.", StringComparison.Ordinal)
         && name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '.' or '-' or '_');
 }
+
+/// <summary>Source-generated JSON for <see cref="PinnedKeysFile"/>'s document: an array of key names.</summary>
+[System.Text.Json.Serialization.JsonSerializable(typeof(string[]))]
+internal sealed partial class PinnedKeysJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

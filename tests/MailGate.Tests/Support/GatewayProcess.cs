@@ -6,7 +6,9 @@ namespace MailGate.Tests.Support;
 
 /// <summary>
 /// The real gateway as a child process (<c>dotnet MailGate.dll</c> from the test output folder), for
-/// what only a process shows: its console output, its exit code, SIGTERM and SIGKILL.
+/// what only a process shows: its console output, its exit code, SIGTERM and SIGKILL. With
+/// <c>MAILGATE_TEST_EXECUTABLE</c> set to a published native executable (<c>dotnet publish src/MailGate</c>, Native AOT),
+/// that executable runs instead, so the same tests check the build the container ships (<c>.ci/run</c> does this).
 /// </summary>
 public sealed partial class GatewayProcess : IAsyncDisposable
 {
@@ -29,6 +31,9 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The environment variable that names a native executable to run instead of <c>dotnet MailGate.dll</c>.</summary>
+    public const string ExecutableVariable = "MAILGATE_TEST_EXECUTABLE";
+
     public bool HasExited => _process.HasExited;
 
     public static GatewayProcess Start(params string[] args) => Start(new Dictionary<string, string>(), args);
@@ -36,7 +41,9 @@ public sealed partial class GatewayProcess : IAsyncDisposable
     /// <summary>Starts the gateway with <paramref name="environment"/> added to this process's environment (an empty value removes the variable).</summary>
     public static GatewayProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var executable = Environment.GetEnvironmentVariable(ExecutableVariable);
+        var native = !string.IsNullOrEmpty(executable);
+        var info = new ProcessStartInfo(native ? executable! : "dotnet")
         {
             WorkingDirectory = TestContext.CurrentContext.TestDirectory,
             RedirectStandardOutput = true,
@@ -55,7 +62,11 @@ public sealed partial class GatewayProcess : IAsyncDisposable
             }
         }
 
-        info.ArgumentList.Add(Path.Combine(TestContext.CurrentContext.TestDirectory, "MailGate.dll"));
+        if (!native)
+        {
+            info.ArgumentList.Add(Path.Combine(TestContext.CurrentContext.TestDirectory, "MailGate.dll"));
+        }
+
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
