@@ -2,7 +2,6 @@ using MailGate.Cli;
 using MailGate.Core.Storage;
 using MailGate.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace MailGate.Tests.Storage;
 
@@ -50,12 +49,12 @@ public sealed class PostgresAttackTests
         await _gateway.StopAsync();
 
         // As the database holds it when the replica died between the ledger's Accept and the state write.
-        var rewound = Sql(
+        var rewound = _database.Execute(
             "UPDATE mailgate.messages SET area = 'active', finished_at = NULL, lease_owner = NULL, lease_expires = NULL, "
             + "state = regexp_replace(state, '\"status\": \"delivered\"', '\"status\": \"Pending\"', 'i') WHERE id = $1 AND state ~* '\"status\": \"delivered\"'",
             id);
         Assert.That(rewound, Is.EqualTo(1), "the state as a resumed replica finds it");
-        Assert.That(Sql("UPDATE mailgate.delivery_ledger SET reserved_at = reserved_at WHERE message_id = $1 AND accepted_at IS NOT NULL", id), Is.EqualTo(1), "the ledger recorded the acceptance");
+        Assert.That(_database.Execute("UPDATE mailgate.delivery_ledger SET reserved_at = reserved_at WHERE message_id = $1 AND accepted_at IS NOT NULL", id), Is.EqualTo(1), "the ledger recorded the acceptance");
 
         _gateway.ResetFinished(id);
         await _gateway.RestartAsync(_pagerDuty, _settings); // a new owner: the takeover
@@ -77,7 +76,7 @@ public sealed class PostgresAttackTests
         var id = await Mail.SendAsync(_gateway, Mail.Simple("Your AWS Abuse Report"));
         Assert.That(await _gateway.WaitFinishedAsync(id, Timeout), Is.EqualTo(SpoolArea.Done));
         await _gateway.StopAsync();
-        Assert.That(Sql("UPDATE mailgate.messages SET area = 'dead' WHERE id = $1", id), Is.EqualTo(1));
+        Assert.That(_database.Execute("UPDATE mailgate.messages SET area = 'dead' WHERE id = $1", id), Is.EqualTo(1));
 
         var show = await RunAsync(["spool", "show", .. _settings, id]);
         Assert.That(show.Exit, Is.EqualTo(ExitCodes.Ok), show.Output);
@@ -90,19 +89,6 @@ public sealed class PostgresAttackTests
         var nothing = await RunAsync(["spool", "retry", .. _settings]);
         Assert.That(nothing.Exit, Is.EqualTo(ExitCodes.BadConfiguration), nothing.Output);
         Assert.That(nothing.Output, Does.Contain("give a spool id or --all-dead"));
-    }
-
-    private int Sql(string sql, params object[] parameters)
-    {
-        using var connection = new NpgsqlConnection(_database.ConnectionString);
-        connection.Open();
-        using var command = new NpgsqlCommand(sql, connection);
-        foreach (var parameter in parameters)
-        {
-            command.Parameters.AddWithValue(parameter);
-        }
-
-        return command.ExecuteNonQuery();
     }
 
     private static async Task<(int Exit, string Output)> RunAsync(string[] args)
@@ -139,12 +125,7 @@ public sealed class PostgresSpoolCommandSchemaTests
     {
         using var backend = new PostgresTestBackend();
         backend.OpenOwner().Dispose();
-        using (var connection = new NpgsqlConnection(backend.ConnectionString))
-        {
-            connection.Open();
-            using var insert = new NpgsqlCommand($"INSERT INTO mailgate.schema_version (version, name) VALUES ({MailGate.Storage.Postgres.PostgresStorage.SchemaVersion + 1}, 'future')", connection);
-            insert.ExecuteNonQuery();
-        }
+        backend.MarkSchemaNewer();
 
         using var output = new StringWriter();
         var exit = await MailGateCommandLine.RunAsync(["spool", "list", "--Spool:Backend=postgres", $"--Spool:ConnectionString={backend.ConnectionString}"], output, output);
