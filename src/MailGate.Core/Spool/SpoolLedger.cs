@@ -58,7 +58,7 @@ internal sealed class SpoolLedger(string root, Func<string, SpoolArea?> areaOf)
             foreach (var path in Directory.EnumerateFiles(_folder.Location, "*.json"))
             {
                 var key = Path.GetFileNameWithoutExtension(path);
-                if (StorageNames.IsName(key) && Read(key) is { } entry && entry.Age < before)
+                if (StorageNames.IsName(key) && Read(key) is { } entry && entry.Age < before && (entry.AcceptedAt is not null || !entry.HeldByUnfinished(areaOf(entry.MessageId))))
                 {
                     Delete(key);
                     swept++;

@@ -21,7 +21,7 @@ public interface IDeliveryLedger : IStorage
     /// <param name="key">The email's ledger key: lower-case letters, digits and dashes, at most 64 characters.</param>
     /// <param name="messageId">The stored message's spool id; a copy of the same message is never a duplicate of itself.</param>
     /// <param name="now">The caller's clock; recorded as the reservation time.</param>
-    /// <param name="forgetBefore">Entries accepted (or, unaccepted, reserved) before this instant are forgotten: reserved anew.</param>
+    /// <param name="forgetBefore">Entries accepted (or, unaccepted, reserved by a message no longer unfinished) before this instant are forgotten: reserved anew.</param>
     /// <returns>
     /// <see cref="LedgerVerdict.Reserved"/> (absent, already this message's, forgotten, or taken over from a message that
     /// finished without PagerDuty accepting: dead-lettered, set aside, or gone); <see cref="LedgerVerdict.Accepted"/>
@@ -42,7 +42,7 @@ public interface IDeliveryLedger : IStorage
     /// <exception cref="IOException">The storage refused the change.</exception>
     void Release(string key, string messageId);
 
-    /// <summary>Deletes the entries accepted (or, unaccepted, reserved) before <paramref name="before"/>; returns how many.</summary>
+    /// <summary>Deletes the entries accepted (or, unaccepted, reserved by a message no longer unfinished) before <paramref name="before"/>; returns how many.</summary>
     /// <exception cref="IOException">The storage refused the change.</exception>
     int SweepLedger(DateTimeOffset before);
 }
@@ -82,7 +82,7 @@ public sealed record LedgerEntry(string MessageId, DateTimeOffset ReservedAt, Da
     /// </summary>
     /// <param name="messageId">The message asking.</param>
     /// <param name="holderArea">Where the holder is now; null when it is gone (purged, never there).</param>
-    /// <param name="forgetBefore">Entries older than this are forgotten.</param>
+    /// <param name="forgetBefore">Entries older than this are forgotten (not an unfinished holder's unaccepted reservation).</param>
     public LedgerReservation? Judge(string messageId, SpoolArea? holderArea, DateTimeOffset forgetBefore)
     {
         if (string.Equals(MessageId, messageId, StringComparison.Ordinal))
@@ -90,7 +90,7 @@ public sealed record LedgerEntry(string MessageId, DateTimeOffset ReservedAt, Da
             return new LedgerReservation(LedgerVerdict.Reserved, messageId, AcceptedAt);
         }
 
-        if (Age < forgetBefore)
+        if (Age < forgetBefore && !HeldByUnfinished(holderArea))
         {
             return null;
         }
@@ -101,6 +101,13 @@ public sealed record LedgerEntry(string MessageId, DateTimeOffset ReservedAt, Da
                 ? new LedgerReservation(LedgerVerdict.Held, MessageId, null)
                 : null;
     }
+
+    /// <summary>
+    /// Whether this entry is an unaccepted reservation of a holder still unfinished (<paramref name="holderArea"/>
+    /// active or incoming): it may still send, so neither the retention nor a sweep forgets it (a
+    /// <c>Spool:LedgerRetention</c> shorter than <c>PagerDuty:MaxAge</c> let a copy send beside a holder still retrying).
+    /// </summary>
+    public bool HeldByUnfinished(SpoolArea? holderArea) => AcceptedAt is null && holderArea is SpoolArea.Active or SpoolArea.Incoming;
 
     /// <summary>Checks a ledger key (a <see cref="StorageNames"/> name: lower-case letters, digits and dashes, 1 to 64) and a spool id.</summary>
     /// <exception cref="ArgumentException">Either is not valid.</exception>

@@ -34,21 +34,29 @@ internal static class SpoolCommand
     }
 
     /// <summary>
-    /// The spool named by <c>--spool</c>, else <c>Spool:Path</c>, opened shared. The configuration is read (and
-    /// checked: a misspelt option or key is refused) either way; a folder that is not a spool is an error, never
-    /// created. With <c>Spool:Backend: postgres</c> and no <c>--spool</c>, the database (shared view). The one place the
-    /// commands name a backend; everything else is the seam's.
+    /// The spool named by <c>--spool</c>, else <c>Spool:Path</c> (a folder that is not a spool is an error, never created), or with <c>Spool:Backend: postgres</c>
+    /// and no <c>--spool</c> the database (its schema never changed), opened shared; the configuration is <paramref name="settings"/>, else the unmatched tokens.
     /// </summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1859", Justification = "The commands speak to the storage seam, so that another backend changes only this method.")]
-    internal static IMessageStorage Open(ParseResult result, Option<DirectoryInfo?> spoolOption)
+    internal static IMessageStorage Open(ParseResult result, Option<DirectoryInfo?> spoolOption, IEnumerable<string>? settings = null)
     {
-        var configured = MailGateConfiguration.Build([.. result.UnmatchedTokens]).GetSection(SpoolOptions.Section).Get<SpoolOptions>() ?? new SpoolOptions();
+        var configured = MailGateConfiguration.Build([.. settings ?? result.UnmatchedTokens]).GetSection(SpoolOptions.Section).Get<SpoolOptions>() ?? new SpoolOptions();
         if (result.GetValue(spoolOption) is null && configured.Backend == SpoolOptions.PostgresBackend)
         {
             // Checked as the gateway checks it: Npgsql's own parse errors echo the value they could not read.
-            return SpoolServiceCollectionExtensions.ConnectionStringProblem(configured.ConnectionString) is { } problem
-                ? throw new StartupException($"{SpoolServiceCollectionExtensions.ConnectionStringRequirement}: {problem}")
-                : PostgresStorage.Open(configured.ConnectionString, owner: false, configured.LeaseDuration);
+            if (SpoolServiceCollectionExtensions.ConnectionStringProblem(configured.ConnectionString) is { } problem)
+            {
+                throw new StartupException($"{SpoolServiceCollectionExtensions.ConnectionStringRequirement}: {problem}");
+            }
+
+            try
+            {
+                return PostgresStorage.OpenShared(configured.ConnectionString, configured.LeaseDuration); // never migrates
+            }
+            catch (SchemaTooNewException e)
+            {
+                throw new StartupException(e.Message, e); // exit 2, as at start
+            }
         }
 
         return SpoolStore.OpenExisting(result.GetValue(spoolOption)?.FullName ?? configured.Path);
@@ -108,14 +116,15 @@ internal static class SpoolCommand
         show.TreatUnmatchedTokensAsErrors = false;
         show.SetAction(result =>
         {
-            using var store = Open(result, spoolOption);
+            var (given, settings) = SpoolIdArgument.Split(result, result.GetValue(id));
+            using var store = Open(result, spoolOption, settings);
             ISpoolAdministration spool = store;
             var output = new SafeTextWriter(result.InvocationConfiguration.Output); // subjects and headers are anyone's text
-            if (spool.Find(result.GetValue(id)!) is not { } found)
+            if (given is null || spool.Find(given) is not { } found)
             {
-                var damaged = spool.FindDamaged(result.GetValue(id)!);
+                var damaged = given is null ? null : spool.FindDamaged(given);
                 output.WriteLine(damaged is null
-                    ? $"no message {result.GetValue(id)} in {spool.Location}"
+                    ? $"no message {given ?? "(no spool id given)"} in {spool.Location}"
                     : $"{damaged.Name} in {AreaName(damaged.Area)}/ is not a message folder ({damaged.Problem}); not read");
                 return ExitCodes.Failure;
             }
@@ -156,7 +165,8 @@ internal static class SpoolCommand
         retry.TreatUnmatchedTokensAsErrors = false;
         retry.SetAction(result =>
         {
-            using var store = Open(result, spoolOption);
+            var (given, settings) = SpoolIdArgument.Split(result, result.GetValue(id));
+            using var store = Open(result, spoolOption, settings);
             ISpoolAdministration spool = store;
             var output = result.InvocationConfiguration.Output;
             var now = TimeProvider.System.GetUtcNow();
@@ -165,13 +175,13 @@ internal static class SpoolCommand
             {
                 outcomes = spool.RequeueAllDead(now);
             }
-            else if (result.GetValue(id) is { } one && spool.Requeue(one, now) is { Result: not RequeueResult.NotDead } outcome)
+            else if (given is { } one && spool.Requeue(one, now) is { Result: not RequeueResult.NotDead } outcome)
             {
                 outcomes = [outcome];
             }
             else
             {
-                output.WriteLine(result.GetValue(id) is null ? "give a spool id or --all-dead" : $"{result.GetValue(id)} is not a dead message in {spool.Location}");
+                output.WriteLine(given is null ? "give a spool id or --all-dead" : $"{given} is not a dead message in {spool.Location}");
                 return ExitCodes.BadConfiguration;
             }
 

@@ -71,7 +71,8 @@ internal sealed class PagerDutyDelivery(
     /// <summary>
     /// Delivers <paramref name="record"/> and returns it in its final status (or throws when <paramref name="cancellationToken"/> fires);
     /// returns it still <see cref="DeliveryStatus.Pending"/>, unsent, when another unfinished copy of the same email holds its
-    /// delivery-ledger key (<see cref="DeliveryLedgerGate"/>): the caller tries again later.
+    /// delivery-ledger key (<see cref="DeliveryLedgerGate"/>): the caller tries again later; returns it
+    /// <see cref="DeliveryStatus.Delivered"/>, unsent, when the ledger already records PagerDuty's acceptance of this message's trigger.
     /// </summary>
     /// <param name="message">The message the event is for.</param>
     /// <param name="record">The delivery, as the spool has it.</param>
@@ -101,6 +102,10 @@ internal sealed class PagerDutyDelivery(
                 return record; // still pending: another copy of the email is being delivered; the caller asks again later
             case { Verdict: LedgerVerdict.Accepted } duplicate:
                 return Final(record with { DuplicateOf = duplicate.HolderId }, DeliveryStatus.Duplicate, null);
+            case { Verdict: LedgerVerdict.Reserved, AcceptedAt: { } acceptedAt }:
+                // This very message's trigger was accepted (the ledger has PagerDuty's 202) but its state says pending:
+                // the state write after the 202 was lost (a replica killed, a database crash). Never sent again.
+                return Final(record, DeliveryStatus.Delivered, null) with { CompletedAt = acceptedAt };
         }
 
         var outcome = await SendAsync(message, record, first, clock, progress, claim, cancellationToken).ConfigureAwait(false);

@@ -7,10 +7,11 @@ namespace MailGate.Receive;
 /// <summary>
 /// SmtpServer's listener factory with a way to stop accepting connections while the sessions already
 /// open carry on: the first step of a graceful shutdown (SmtpServer's own <c>Shutdown()</c> would cut
-/// sessions in the middle of DATA). Also reports the bound endpoint (port 0 resolves here).
+/// sessions in the middle of DATA). Also reports the bound endpoint (port 0 resolves here). Its listeners
+/// read every connection into <paramref name="pool"/> (<see cref="PooledEndpointListener"/>).
 /// <paramref name="wrap"/> puts a layer (the connection gate) between the socket listener and the drain.
 /// </summary>
-internal sealed class DrainingListenerFactory(Func<IEndpointListener, IEndpointListener>? wrap = null) : EndpointListenerFactory
+internal sealed class DrainingListenerFactory(DataBlockPool pool, Func<IEndpointListener, IEndpointListener>? wrap = null) : EndpointListenerFactory
 {
     private readonly List<DrainingListener> _listeners = [];
     private readonly Lock _lock = new();
@@ -18,7 +19,11 @@ internal sealed class DrainingListenerFactory(Func<IEndpointListener, IEndpointL
 
     public override IEndpointListener CreateListener(IEndpointDefinition endpointDefinition)
     {
-        var socketListener = base.CreateListener(endpointDefinition);
+        var tcp = new System.Net.Sockets.TcpListener(endpointDefinition.Endpoint);
+        tcp.Start();
+        var started = new EndpointEventArgs(endpointDefinition, tcp.LocalEndpoint);
+        OnEndpointStarted(started);
+        var socketListener = new PooledEndpointListener(tcp, pool, () => OnEndpointStopped(started));
         var listener = new DrainingListener(wrap is null ? socketListener : wrap(socketListener), this);
         lock (_lock)
         {

@@ -18,6 +18,7 @@ internal static class ReceiveServiceCollectionExtensions
         services.AddSingleton<RecipientFilter>();
         services.AddSingleton(sp => ClientGate.From(sp.GetRequiredService<IOptions<SmtpOptions>>().Value));
         services.AddSingleton(sp => new DataBudget(sp.GetRequiredService<IOptions<SmtpOptions>>().Value.MaxDataInFlight));
+        services.AddSingleton(sp => new DataBlockPool(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<SpoolingMessageStore>();
         services.AddSingleton<SmtpListenerEndpoint>();
         services.AddSingleton<SmtpSessions>();

@@ -20,13 +20,14 @@ internal sealed class SmtpReceiverService(
     SmtpSessions sessions,
     ClientGate gate,
     DataBudget budget,
+    DataBlockPool blocks,
     MailGateMetrics metrics,
     IOptions<SmtpOptions> options,
     TimeProvider time,
     ILoggerFactory loggers,
     ILogger<SmtpReceiverService> logger) : BackgroundService
 {
-    private readonly DrainingListenerFactory _listeners = new(listener =>
+    private readonly DrainingListenerFactory _listeners = new(blocks, listener =>
         new GatedListener(listener, gate, ClientLimits.From(options.Value, budget), metrics, time, loggers.CreateLogger<GatedListener>()));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

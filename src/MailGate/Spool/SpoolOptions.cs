@@ -15,12 +15,12 @@ public sealed class SpoolOptions
     /// <summary>The file spool's <see cref="Backend"/> name.</summary>
     public const string FileBackend = "file";
 
-    /// <summary>The PostgreSQL backend's <see cref="Backend"/> name (preview, issue #14).</summary>
+    /// <summary>The PostgreSQL backend's <see cref="Backend"/> name (issue #14; one or more replicas: docs/replicas.md).</summary>
     public const string PostgresBackend = "postgres";
 
     /// <summary>
     /// Where messages are stored: <c>file</c> (the spool folder <see cref="Path"/>) or <c>postgres</c> (the database
-    /// named by <see cref="ConnectionString"/>; preview: one replica).
+    /// named by <see cref="ConnectionString"/>; one or more replicas share it).
     /// </summary>
     /// <value><c>file</c>.</value>
     public string Backend { get; set; } = FileBackend;

@@ -37,12 +37,7 @@ public sealed class DbCommandTests
     {
         using var backend = new PostgresTestBackend();
         backend.OpenOwner().Dispose();
-        using (var connection = new NpgsqlConnection(backend.ConnectionString))
-        {
-            connection.Open();
-            using var insert = new NpgsqlCommand($"INSERT INTO mailgate.schema_version (version, name) VALUES ({PostgresStorage.SchemaVersion + 1}, 'future')", connection);
-            insert.ExecuteNonQuery();
-        }
+        backend.MarkSchemaNewer();
 
         var (exit, _, error) = await RunAsync(["db", "migrate", "--Spool:Backend=postgres", $"--Spool:ConnectionString={backend.ConnectionString}"]);
         Assert.That(exit, Is.EqualTo(ExitCodes.BadConfiguration), error);

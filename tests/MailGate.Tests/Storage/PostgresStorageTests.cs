@@ -76,6 +76,26 @@ public sealed class PostgresStorageTests : PostgresDatabaseTest
         Assert.That(a.ClaimUnfinished().Select(m => m.Id).Intersect(b.ClaimUnfinished().Select(m => m.Id)), Is.Empty);
     }
 
+    /// <summary>
+    /// The rescan's list is what this owner may claim: not the messages another replica holds under a live lease (each
+    /// id listed costs the rescan a claim, a transaction of its own, every Spool:ScanInterval on every replica: a backlog
+    /// held by one replica made the others' scans grow with it, for nothing).
+    /// </summary>
+    [Test]
+    public async Task UnfinishedIds_NotTheMessagesAnotherOwnerHolds()
+    {
+        using var a = Open();
+        using var b = Open();
+        using var stalled = PostgresStorage.Open(Backend.ConnectionString, owner: true, TimeSpan.FromSeconds(-1)); // its leases have run out
+        var held = await a.CommitAsync(Mail(0), Segments.Of("Subject: x"), CancellationToken.None);
+        var free = await a.CommitAsync(Mail(1), Segments.Of("Subject: x"), CancellationToken.None);
+        a.Release(free);
+        var lapsed = await stalled.CommitAsync(Mail(2), Segments.Of("Subject: x"), CancellationToken.None);
+
+        Assert.That(a.UnfinishedIds(), Is.EqualTo(new[] { held.Id, free.Id, lapsed.Id }), "its own, the unclaimed, the lapsed");
+        Assert.That(b.UnfinishedIds(), Is.EqualTo(new[] { free.Id, lapsed.Id }), "not the one a holds");
+    }
+
     [Test]
     public async Task WriteState_LeaseRanOutAndTakenOver_LeaseLostForTheOldOwnerAndTheNewOneGoesOn()
     {

@@ -63,6 +63,24 @@ public sealed class PostgresTestBackend : IStorageTestBackend
         AsAdmin($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)");
     }
 
+    /// <summary>Runs <paramref name="sql"/> (with positional parameters <c>$1</c>…) on the test's database; returns the rows it affected.</summary>
+    public int Execute(string sql, params object[] parameters)
+    {
+        using var connection = new NpgsqlConnection(_connectionString);
+        connection.Open();
+        using var command = new NpgsqlCommand(sql, connection);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.AddWithValue(parameter);
+        }
+
+        return command.ExecuteNonQuery();
+    }
+
+    /// <summary>Records a schema version newer than the program's, as a newer MailGate's migration would.</summary>
+    public void MarkSchemaNewer() =>
+        Execute($"INSERT INTO mailgate.schema_version (version, name) VALUES ({MailGate.Storage.Postgres.PostgresStorage.SchemaVersion + 1}, 'future')");
+
     private void Damage(string column, string id) =>
         Assert.That(Scalar<int>($"WITH d AS (UPDATE mailgate.messages SET {column} = '{{ truncated' WHERE id = $1 RETURNING 1) SELECT count(*)::int FROM d", id), Is.EqualTo(1));
 

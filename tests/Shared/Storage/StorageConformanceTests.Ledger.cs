@@ -102,6 +102,26 @@ public abstract partial class StorageConformanceTests
         Assert.That(Reserve(storage, copy, LedgerNow.AddDays(daysLater)).Verdict, Is.EqualTo(expected));
     }
 
+    /// <summary>
+    /// A holder still retrying (PagerDuty:MaxAge, 24 h, may be longer than a short Spool:LedgerRetention) keeps its
+    /// unaccepted reservation: forgetting or sweeping it let a copy send while the holder still sent too.
+    /// </summary>
+    [Test]
+    public async Task Ledger_UnacceptedReservationOfAnUnfinishedHolder_OutlivesTheRetention()
+    {
+        var storage = Owner();
+        var holder = await CommitMail(storage, 0);
+        var copy = await CommitMail(storage, 1);
+        Reserve(storage, holder, LedgerNow);
+
+        Assert.That(storage.SweepLedger(LedgerNow.AddDays(60)), Is.Zero, "the holder is unfinished: not swept");
+        Assert.That(Reserve(storage, copy, LedgerNow.AddDays(31)), Is.EqualTo(new LedgerReservation(LedgerVerdict.Held, holder.Id, null)), "nor forgotten");
+
+        storage.WriteState(holder, Decided(DeliveryStatus.Rejected));
+        storage.Finish(holder, SpoolArea.Dead);
+        Assert.That(storage.SweepLedger(LedgerNow.AddDays(60)), Is.EqualTo(1), "finished: swept as any other");
+    }
+
     [Test]
     public async Task Ledger_Sweep_DeletesOnlyEntriesOlderThanTheCutoff()
     {

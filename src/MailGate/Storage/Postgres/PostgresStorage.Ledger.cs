@@ -70,5 +70,8 @@ public sealed partial class PostgresStorage
 
     /// <inheritdoc/>
     public int SweepLedger(DateTimeOffset before) =>
-        Execute("DELETE FROM mailgate.delivery_ledger WHERE COALESCE(accepted_at, reserved_at) < $1", before.ToUniversalTime());
+        Execute(
+            "DELETE FROM mailgate.delivery_ledger l WHERE COALESCE(l.accepted_at, l.reserved_at) < $1 "
+            + "AND (l.accepted_at IS NOT NULL OR NOT EXISTS (SELECT 1 FROM mailgate.messages m WHERE m.id = l.message_id AND m.area = 'active'))",
+            before.ToUniversalTime());
 }

@@ -44,6 +44,51 @@ public sealed partial class PostgresStorage
     }
 
     /// <summary>
+    /// Opens the database as a shared view without changing its schema (the <c>mailgate spool</c> commands: a newer
+    /// tool must not migrate a database that older gateways run on, and <c>list</c> and <c>show</c> only read): its
+    /// schema must be this program's version (one read).
+    /// </summary>
+    /// <param name="connectionString">As for <see cref="Open"/>.</param>
+    /// <param name="lease">As for <see cref="Open"/>.</param>
+    /// <exception cref="IOException">The database cannot be reached, or its schema is older than this program's (run <c>mailgate db migrate</c>).</exception>
+    /// <exception cref="SchemaTooNewException">A newer MailGate migrated the database.</exception>
+    /// <exception cref="ArgumentException">The connection string is not valid.</exception>
+    public static PostgresStorage OpenShared(string connectionString, TimeSpan lease)
+    {
+        var storage = Create(connectionString, owner: false, lease);
+        try
+        {
+            int? version;
+            try
+            {
+                version = PostgresMigrations.CurrentVersion(storage._dataSource);
+            }
+            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
+            {
+                throw new IOException($"PostgreSQL ({storage.Endpoint}) cannot be used: {e.Message}", e);
+            }
+
+            if (version > SchemaVersion)
+            {
+                throw new SchemaTooNewException(version.Value, SchemaVersion);
+            }
+
+            if (version != SchemaVersion)
+            {
+                throw new IOException($"PostgreSQL ({storage.Endpoint}) is at schema version {version?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}, this program's is {SchemaVersion}: run `mailgate db migrate` (or start a gateway) first");
+            }
+
+            storage._open = true;
+            return storage;
+        }
+        catch
+        {
+            storage.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
     /// Opens the database named by <paramref name="connectionString"/> (Npgsql syntax) and brings its schema up to
     /// date (<see cref="PostgresMigrations"/>), as an owner (the gateway) or a shared view (the commands):
     /// <see cref="Create"/> then <see cref="Migrate"/>.

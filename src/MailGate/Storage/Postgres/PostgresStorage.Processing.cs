@@ -36,9 +36,14 @@ public sealed partial class PostgresStorage
         return [.. claimed.OrderBy(c => c.Item1, StringComparer.Ordinal).Select(c => Parse(c.Item1, c.Item2)).OfType<StoredMessage>()];
     }
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// The unfinished messages this owner may claim now (unclaimed, its own, or their lease ran out), oldest first: not
+    /// those another owner holds under a live lease, which the rescan would otherwise try to claim one by one, each
+    /// in a transaction, at every scan on every replica.
+    /// </summary>
+    /// <exception cref="IOException">The database cannot be read.</exception>
     public IReadOnlyList<string> UnfinishedIds() =>
-        Rows("SELECT id FROM mailgate.messages WHERE area = 'active' ORDER BY id", [], r => r.GetString(0));
+        Rows($"SELECT id FROM mailgate.messages WHERE {Claimable} ORDER BY id", [_owner], r => r.GetString(0));
 
     /// <inheritdoc/>
     public StoredMessage? Claim(string id)

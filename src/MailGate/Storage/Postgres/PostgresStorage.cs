@@ -11,7 +11,7 @@ namespace MailGate.Storage.Postgres;
 public sealed record PostgresStoredMessage(string Id, Envelope Envelope) : StoredMessage(Id, Envelope);
 
 /// <summary>
-/// The PostgreSQL backend of the storage seam (<c>Spool:Backend: postgres</c>, issue #14, preview): one row per
+/// The PostgreSQL backend of the storage seam (<c>Spool:Backend: postgres</c>, issue #14): one row per
 /// message in <c>mailgate.messages</c> (content bytes, envelope and state JSON as the file spool writes them, the
 /// area as a column), the cursors and feature state in <c>mailgate.documents</c>. Every change is one statement or
 /// one transaction, committed before the call returns; concurrent message commits share one transaction (group commit,
