@@ -20,19 +20,10 @@ public sealed class NativeFeaturesProcessTests
     private const string Selector = "arc-native";
     private static readonly TimeSpan Guard = TimeSpan.FromSeconds(60);
 
-    /// <summary>Rules that page every message, so the event shows the decoded facts.</summary>
-    private const string PageEverything = $$"""
-        version: 1
-        routes:
-          security-oncall:
-            pagerduty:
-              routing_key: {{GatewayHarness.RoutingKey}}
-              severity: critical
-        rules:
-          - name: every-message
-            summary: "{subject}"
-            route: security-oncall
-        """;
+    /// <summary>The default rules' route, with one rule that pages every message, so the event shows the decoded facts.</summary>
+    private static readonly string PageEverything =
+        GatewayHarness.DefaultRules[..GatewayHarness.DefaultRules.IndexOf("rules:", StringComparison.Ordinal)]
+        + "rules:\n  - name: every-message\n    summary: \"{subject}\"\n    route: security-oncall\n";
 
     private GatewayProcessFolder _run = null!;
 
