@@ -97,7 +97,18 @@ internal static class StatusEndpoints
 
         if (access.Allows(context) || path.StartsWithSegments("/status/login") || path.StartsWithSegments("/status/style.css"))
         {
-            await next(context).ConfigureAwait(false);
+            try
+            {
+                await next(context).ConfigureAwait(false);
+            }
+            catch (StorageUnavailableException e) when (!context.Response.HasStarted)
+            {
+                // The database is away: what every replica's status shows then, not a server fault with a stack trace.
+                headers.RetryAfter = "30";
+                await Results.Problem($"the storage cannot be read: {e.Message}", statusCode: StatusCodes.Status503ServiceUnavailable)
+                    .ExecuteAsync(context).ConfigureAwait(false);
+            }
+
             return;
         }
 

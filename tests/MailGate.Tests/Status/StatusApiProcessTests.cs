@@ -38,6 +38,23 @@ public sealed class StatusApiProcessTests
         Assert.That(page.GetProperty("schema").GetRawText(), Does.Contain("integer"));
     }
 
+    [TestCase("/api/v1/decisions")]
+    [TestCase("/api/v1/dead")]
+    [TestCase("/status")]
+    public async Task StatusAndApi_StorageUnreadable_Are503ProblemJson(string path)
+    {
+        await using var pagerDuty = await FakePagerDuty.StartAsync();
+        await using var gateway = GatewayProcess.Start(_run.Settings(pagerDuty, "--Spool:Backend=postgres", "--Spool:ConnectionString=Host=127.0.0.1;Port=1;Database=none;Timeout=1"));
+        using var http = new HttpClient { BaseAddress = await gateway.WaitForHttpAsync(), Timeout = TimeSpan.FromSeconds(30) };
+
+        using var answer = await http.GetAsync(new Uri(path, UriKind.Relative));
+        using var problem = JsonDocument.Parse(await answer.Content.ReadAsStringAsync());
+
+        Assert.That((answer.StatusCode, answer.Content.Headers.ContentType?.MediaType), Is.EqualTo((HttpStatusCode.ServiceUnavailable, "application/problem+json")), string.Join('\n', gateway.Lines));
+        Assert.That(problem.RootElement.GetProperty("detail").GetString(), Does.StartWith("the storage cannot be read: PostgreSQL at 127.0.0.1:1/none"));
+        Assert.That(gateway.Lines, Has.None.Contains("unhandled exception").IgnoreCase, "not a server fault");
+    }
+
     [Test]
     public async Task Coverage_StorageUnreadable_Is503ProblemJson()
     {
