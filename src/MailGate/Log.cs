@@ -161,6 +161,9 @@ internal static partial class Log
     [LoggerMessage(404, LogLevel.Error, "Processing of {SpoolId} failed; the message stays in the spool and is tried again at the next scan of the spool (every Spool:ScanInterval), at most 5 times in a row before it is dead-lettered")]
     public static partial void ProcessingFailed(ILogger logger, Exception exception, string spoolId);
 
+    [LoggerMessage(420, LogLevel.Warning, "Processing of {SpoolId} waits: the storage cannot be reached ({Error}); not counted against the message, which is taken up again at the next scan once the storage answers (logged once until a message is decided again)")]
+    public static partial void ProcessingWaitsForStorageAgain(ILogger logger, string spoolId, string error);
+
     [LoggerMessage(418, LogLevel.Information, "Restored {Count} pinned key name(s) from the last run ({Names}): looked up again now, and looked up first for new selectors of their domains")]
     public static partial void PinnedKeysRestored(ILogger logger, int count, string names);
 

@@ -27,6 +27,7 @@ internal sealed class MessageIntake(
 {
     private readonly ProcessingFailures _failures = new();
     private int _limiterDown;
+    private int _storageDown;
 
     /// <summary>Decides a newly queued message (once) and puts its pending events in their lanes.</summary>
     public async Task AcceptAsync(StoredMessage message, CancellationToken stoppingToken)
@@ -67,6 +68,7 @@ internal sealed class MessageIntake(
 
             var decided = await deciding.DecideAsync(message, postFetch: hold is not null, stoppingToken).ConfigureAwait(false);
             LimiterAvailable();
+            Volatile.Write(ref _storageDown, 0);
             kept = decided.SetAside;
             if (decided.State is { } newState)
             {
@@ -80,6 +82,16 @@ internal sealed class MessageIntake(
             // Another replica took it over (its lease ran out): never a failure that dead-letters; its new owner resumes it.
             leases.Lost(message.Id);
             kept = inHand.IsTracked(message.Id);
+        }
+        catch (StorageUnavailableException e)
+        {
+            // The database is away: not the message's fault, never counted towards dead-lettering it; it stays
+            // unfinished and is taken up again at the next scan once the database answers.
+            kept = inHand.IsTracked(message.Id);
+            if (Interlocked.Exchange(ref _storageDown, 1) == 0)
+            {
+                Log.ProcessingWaitsForStorageAgain(logger, message.Id, e.Message);
+            }
         }
         catch (UntrustedLimitUnavailableException e)
         {

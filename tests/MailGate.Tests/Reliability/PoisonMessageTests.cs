@@ -80,7 +80,31 @@ public sealed class PoisonMessageTests
         Assert.That(_pagerDuty.Requests, Has.Count.EqualTo(1));
     }
 
-    /// <summary>The real store, but the first <see cref="Failures"/> reads of a state throw what no file system does.</summary>
+    /// <summary>
+    /// The database away for longer than the limit (found by the PostgreSQL attack): each failure is the storage's,
+    /// not the message's, so it is never dead-lettered; once the storage answers it is decided and paged, and the wait
+    /// is logged once (event 420), without the failure events.
+    /// </summary>
+    [Test]
+    public async Task StorageUnavailable_LongerThanTheLimit_IsNotDeadLettered_AndIsPagedOnceItAnswers()
+    {
+        _store.Failure = () => new StorageUnavailableException("PostgreSQL at db:5432/mailgate: connection refused");
+        _store.Failures = ProcessingFailures.Limit + 3;
+
+        var id = await Mail.SendAsync(_gateway, Mail.Fixture("abuse-report-via-google-group.eml"));
+
+        Assert.That(await _gateway.WaitFinishedAsync(id, TimeSpan.FromSeconds(30)), Is.EqualTo(SpoolArea.Done));
+        var events = _log.Entries.Where(e => e.Properties.TryGetValue("SpoolId", out var spoolId) && Equals(spoolId, id)).Select(e => e.EventId).ToArray();
+        Assert.Multiple(() =>
+        {
+            Assert.That(_store.Reads, Is.GreaterThan(ProcessingFailures.Limit + 3));
+            Assert.That(_pagerDuty.Requests, Has.Count.EqualTo(1));
+            Assert.That(events.Count(e => e == 420), Is.EqualTo(1), "the wait, once");
+            Assert.That(events, Has.None.AnyOf(404, 416, 417, 402), "no failure counted, no dead letter");
+        });
+    }
+
+    /// <summary>The real store, but the first <see cref="Failures"/> reads of a state throw <see cref="Failure"/> (by default what no file system does).</summary>
     private sealed class FailingReads : IStateStore
     {
         private int _reads;
@@ -89,10 +113,12 @@ public sealed class PoisonMessageTests
 
         public int Failures { get; set; }
 
+        public Func<Exception> Failure { get; set; } = () => new InvalidOperationException("a bug");
+
         public int Reads => Volatile.Read(ref _reads);
 
         public ProcessingState ReadState(StoredMessage message) =>
-            Interlocked.Increment(ref _reads) <= Failures ? throw new InvalidOperationException("a bug") : Inner.ReadState(message);
+            Interlocked.Increment(ref _reads) <= Failures ? throw Failure() : Inner.ReadState(message);
 
         public void WriteState(StoredMessage message, ProcessingState state) => Inner.WriteState(message, state);
 

@@ -91,8 +91,9 @@ public sealed class PostgresStartDuringOutageTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(storage.IsOpen, Is.False);
-            Assert.That(() => storage.UnfinishedIds(), Throws.TypeOf<IOException>().With.Message.Contains("not open yet"));
-            Assert.That(() => storage.CommitAsync(Envelope(), ReadOnlySequence<byte>.Empty, CancellationToken.None), Throws.TypeOf<IOException>().With.Message.Contains("not open yet"));
+            // Not open: the storage is unavailable, which processing never counts against a message.
+            Assert.That(() => storage.UnfinishedIds(), Throws.TypeOf<StorageUnavailableException>().With.Message.Contains("not open yet"));
+            Assert.That(() => storage.CommitAsync(Envelope(), ReadOnlySequence<byte>.Empty, CancellationToken.None), Throws.TypeOf<StorageUnavailableException>().With.Message.Contains("not open yet"));
             Assert.That(storage.TryLead("support-cases"), Is.False);
             Assert.That(storage.Count(SpoolArea.Active), Is.Null);
             Assert.That(storage.Probe(), Has.Property(nameof(PostgresProbe.Reachable)).False.And.Property(nameof(PostgresProbe.SchemaVersion)).Null);

@@ -1,3 +1,4 @@
+using MailGate.Core.Storage;
 using Npgsql;
 
 namespace MailGate.Storage.Postgres;
@@ -175,7 +176,7 @@ public sealed partial class PostgresStorage
     {
         if (!_open)
         {
-            throw new IOException(NotOpenProblem);
+            throw new StorageUnavailableException(NotOpenProblem);
         }
     }
 }
