@@ -49,9 +49,9 @@ public sealed class Charsets
             _ = Encoding.GetEncoding(charset.Trim());
             return true;
         }
-        catch (ArgumentException)
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
         {
-            return false;
+            return false; // NotSupportedException: UTF-7, which .NET knows but refuses to decode
         }
     }
 

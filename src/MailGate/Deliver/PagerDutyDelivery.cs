@@ -182,23 +182,33 @@ internal sealed class PagerDutyDelivery(
                         return new SendResult(0, "the route changed");
                     }
 
-                    // Fenced: a replica cut off from the database (whose lease may have run out and been taken over)
-                    // sends nothing it could not record, and after the outage only the claim's holder sends.
-                    if (claim is not null && !claim())
+                    // A request slot first, then the claim: a long wait for a slot must not come between the check
+                    // and the send (the lease could run out and be taken over meanwhile).
+                    await slots.WaitAsync(token).ConfigureAwait(false);
+                    try
                     {
-                        token.ThrowIfCancellationRequested();
-                        return new SendResult(0, "not sent: the claim on the message cannot be confirmed (the storage is unreachable)");
-                    }
-
-                    routingKey = route.PagerDuty.RoutingKey;
-                    var toSend = record.Event with { RoutingKey = routingKey };
-                    return await breaker.Pipeline.ExecuteAsync(
-                        inner =>
+                        // Fenced: a replica cut off from the database (whose lease may have run out and been taken over)
+                        // sends nothing it could not record, and after the outage only the claim's holder sends.
+                        if (claim is not null && !claim())
                         {
-                            attempts++; // only requests really sent: the open breaker refuses before this
-                            return SendOnceAsync(slots, toSend, inner);
-                        },
-                        token).ConfigureAwait(false);
+                            token.ThrowIfCancellationRequested();
+                            return new SendResult(0, "not sent: the claim on the message cannot be confirmed (the storage is unreachable)");
+                        }
+
+                        routingKey = route.PagerDuty.RoutingKey;
+                        var toSend = record.Event with { RoutingKey = routingKey };
+                        return await breaker.Pipeline.ExecuteAsync(
+                            inner =>
+                            {
+                                attempts++; // only requests really sent: the open breaker refuses before this
+                                return SendOnceAsync(toSend, inner);
+                            },
+                            token).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        slots.Release();
+                    }
                 },
                 cancellationToken).ConfigureAwait(false);
             outcome = Outcome.FromResult(answer);
@@ -240,9 +250,8 @@ internal sealed class PagerDutyDelivery(
         return breaker;
     }
 
-    private async ValueTask<SendResult> SendOnceAsync(SemaphoreSlim slots, PagerDutyEvent toSend, CancellationToken cancellationToken)
+    private async ValueTask<SendResult> SendOnceAsync(PagerDutyEvent toSend, CancellationToken cancellationToken)
     {
-        await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var result = await client.SendAsync(options.Value.EventsUrl, toSend, cancellationToken).ConfigureAwait(false);
@@ -253,10 +262,6 @@ internal sealed class PagerDutyDelivery(
         {
             metrics.Attempted(0);
             throw;
-        }
-        finally
-        {
-            slots.Release();
         }
     }
 

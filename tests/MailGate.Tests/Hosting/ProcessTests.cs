@@ -104,6 +104,7 @@ public sealed class ProcessTests
     [TestCase("--Serilog:MinimumLevel:Default=Loud", "Serilog:MinimumLevel:Default must be one of")]
     [TestCase("--Spool:Path={file}", "Spool:Path")]
     [TestCase("--Logging:Format=xml", "Logging:Format must be 'text' or 'json'")]
+    [TestCase("--Parse:FallbackCharsets:0=utf-7", "Parse:FallbackCharsets must name charsets .NET knows")]
     public async Task ConfigurationError_ExactlyOneLineNamingTheKey_Exit2_NoStackTrace(string setting, string expected)
     {
         await using var pagerDuty = await FakePagerDuty.StartAsync();

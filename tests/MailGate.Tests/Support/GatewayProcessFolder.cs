@@ -19,6 +19,9 @@ public sealed class GatewayProcessFolder : IDisposable
         File.WriteAllText(Path.Combine(Folder, "rules.yaml"), rules);
     }
 
+    /// <summary>The DNS server the gateway asks for DKIM/ARC keys (answers "no such record" unless a test gives it a key).</summary>
+    public TinyDnsServer Dns => _dns;
+
     /// <summary>The folder's full path.</summary>
     public string Folder { get; }
 
