@@ -48,8 +48,14 @@ internal sealed class PooledDuplexPipe : ISecurableDuplexPipe
                 EnabledSslProtocols = protocols,
             },
             cancellationToken).ConfigureAwait(false);
+        var (plainInput, plainOutput) = (Input, Output);
         _stream = tls;
         (Input, Output) = Over(tls);
+
+        // What the client pipelined after STARTTLS is discarded (RFC 3207 §4.2); the plaintext reader's blocks go
+        // back to the pool (nothing reads them any more, and the session completes only the current reader).
+        await plainInput.CompleteAsync().ConfigureAwait(false);
+        await plainOutput.CompleteAsync().ConfigureAwait(false);
     }
 
     /// <summary>Closes the connection (the TLS stream, then the socket).</summary>

@@ -136,6 +136,9 @@ public sealed class RawSmtpClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Half-closes the connection: the server reads the end of input, the client can still read its replies.</summary>
+    public void ShutdownSend() => _tcp.Client.Shutdown(SocketShutdown.Send);
+
     /// <summary>Sends QUIT and waits for the server to close the connection (its session has ended then).</summary>
     public async Task QuitAsync()
     {
