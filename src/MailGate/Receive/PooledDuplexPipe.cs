@@ -38,16 +38,26 @@ internal sealed class PooledDuplexPipe : ISecurableDuplexPipe
     public async Task UpgradeAsync(X509Certificate certificate, SslProtocols protocols, CancellationToken cancellationToken = default)
     {
         var tls = new SslStream(_network, leaveInnerStreamOpen: true);
-        await tls.AuthenticateAsServerAsync(
-            new SslServerAuthenticationOptions
-            {
-                AllowRenegotiation = false,
-                ServerCertificate = certificate,
-                CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-                ClientCertificateRequired = false,
-                EnabledSslProtocols = protocols,
-            },
-            cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await tls.AuthenticateAsServerAsync(
+                new SslServerAuthenticationOptions
+                {
+                    AllowRenegotiation = false,
+                    ServerCertificate = certificate,
+                    CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+                    ClientCertificateRequired = false,
+                    EnabledSslProtocols = protocols,
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // A failed or timed-out handshake: its TLS state is freed now, not by a finalizer (the session ends).
+            await tls.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
         var (plainInput, plainOutput) = (Input, Output);
         _stream = tls;
         (Input, Output) = Over(tls);
