@@ -34,6 +34,13 @@ public sealed class ReplicaRaceTests
             await set.WaitUntilAllFinishedAsync(Guard);
         }
 
+        // A copy is finished in the database before its log line reaches this process: wait for each email's line
+        // (on either replica) before counting; a line that never comes fails the count below.
+        foreach (var id in ids)
+        {
+            await Task.WhenAny(replicas.Select(r => r.Process.WaitForLineAsync(l => l.Contains("Duplicate for ", StringComparison.Ordinal) && l.Contains($"message {id} ", StringComparison.Ordinal), Guard)));
+        }
+
         var requests = pagerDuty.Requests;
         var triggered = ReplicaMail.AcceptedByMessage(requests);
         string[] Lines(string text) => [.. replicas.SelectMany(r => r.Process.Lines.Where(l => l.Contains(text, StringComparison.Ordinal)))];
