@@ -25,7 +25,7 @@ internal sealed class DataBlockPool : MemoryPool<byte>
     /// <summary>How often the blocks that no one used since the last time are dropped.</summary>
     public static readonly TimeSpan TrimInterval = TimeSpan.FromSeconds(30);
 
-    private readonly ConcurrentStack<byte[]> _free = new();
+    private readonly ConcurrentQueue<byte[]> _free = new(); // a queue: giving a block back allocates nothing (a stack allocates a node)
     private readonly ITimer _trim;
     private int _freeCount;
     private int _lowWater;
@@ -51,7 +51,7 @@ internal sealed class DataBlockPool : MemoryPool<byte>
             return Shared.Rent(minBufferSize);
         }
 
-        if (_free.TryPop(out var block))
+        if (_free.TryDequeue(out var block))
         {
             var free = Interlocked.Decrement(ref _freeCount);
             if (free < Volatile.Read(ref _lowWater))
@@ -73,7 +73,7 @@ internal sealed class DataBlockPool : MemoryPool<byte>
     internal void Trim()
     {
         var unused = Interlocked.Exchange(ref _lowWater, Volatile.Read(ref _freeCount));
-        for (var i = 0; i < unused && _free.TryPop(out _); i++)
+        for (var i = 0; i < unused && _free.TryDequeue(out _); i++)
         {
             Interlocked.Decrement(ref _freeCount);
         }
@@ -93,7 +93,7 @@ internal sealed class DataBlockPool : MemoryPool<byte>
 
     private void Return(byte[] block)
     {
-        _free.Push(block);
+        _free.Enqueue(block);
         Interlocked.Increment(ref _freeCount);
     }
 

@@ -184,7 +184,7 @@ public sealed partial class PostgresStorage : IMessageStorage
     /// not be reached or asked to be tried again (a transient error: connection refused or lost, a timeout, too many
     /// connections, shutting down), else a plain <see cref="IOException"/> (the database refused this statement).
     /// </summary>
-    private IOException Failure(Exception e) => e is NpgsqlException { IsTransient: true } or TimeoutException || e is NpgsqlException and not PostgresException
+    private IOException Failure(Exception e) => e is TimeoutException or NpgsqlException { IsTransient: true } or (NpgsqlException and not PostgresException)
         ? new StorageUnavailableException($"PostgreSQL at {Location}: {e.Message}", e)
         : new IOException($"PostgreSQL at {Location}: {e.Message}", e);
 }
