@@ -37,8 +37,9 @@ public interface IProcessingStore : IMessageContent
     IReadOnlyList<StoredMessage> ClaimUnfinished();
 
     /// <summary>
-    /// The ids of the unfinished messages, oldest first, without reading them (cheap during a backlog): an id
-    /// listed here may still be damaged or claimed by another owner; <see cref="Claim"/> tells.
+    /// The ids of the unfinished messages this owner may claim, oldest first, without reading them (cheap during a
+    /// backlog): a backend with several owners leaves out those another owner holds under a live lease. An id listed
+    /// here may still be damaged or claimed by another owner meanwhile; <see cref="Claim"/> tells.
     /// </summary>
     /// <exception cref="IOException">The storage cannot be read.</exception>
     IReadOnlyList<string> UnfinishedIds();

@@ -28,8 +28,12 @@ internal sealed class SmtpSessions(MailGateMetrics metrics)
         }
     }
 
+    /// <summary>Marks a session <see cref="Opened"/> sees, so that <see cref="Closed"/> counts each once.</summary>
+    private const string OpenedKey = "MailGate:SessionOpened";
+
     public void Opened(ISessionContext context)
     {
+        context.Properties[OpenedKey] = true;
         Interlocked.Increment(ref _open);
         metrics.SessionOpened();
         context.CommandExecuting += (_, e) =>
@@ -48,8 +52,17 @@ internal sealed class SmtpSessions(MailGateMetrics metrics)
         };
     }
 
+    /// <summary>
+    /// Counts a session closed once, and only one that was opened: SmtpServer also reports an accept that failed (no
+    /// session yet, e.g. out of file descriptors) as a faulted session, which must not make the count read low.
+    /// </summary>
     public void Closed(ISessionContext context)
     {
+        if (!context.Properties.Remove(OpenedKey))
+        {
+            return;
+        }
+
         Interlocked.Decrement(ref _open);
         metrics.SessionClosed();
         Change(() => _inData.Remove(context));
